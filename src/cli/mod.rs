@@ -1,0 +1,71 @@
+//! The command-line front end: one thin module per command. Each parses its
+//! arguments, calls the library, renders and picks the exit code.
+
+pub mod grade;
+
+use std::fmt;
+use std::path::Path;
+
+/// Exit statuses (contract §5).
+pub mod exit {
+    /// All records graded.
+    pub const OK: u8 = 0;
+    /// Usage error.
+    pub const USAGE: u8 = 2;
+    /// A graded record reached `--fail-at-grade`.
+    pub const ALERT: u8 = 3;
+    /// At least one record invalid.
+    pub const INVALID: u8 = 65;
+    /// An input or output failure.
+    pub const IO: u8 = 74;
+}
+
+/// A usage error found after argument parsing (exit 2).
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// How a finished command's error maps to an exit status: usage errors 2,
+/// everything else is an input or output failure, 74.
+pub fn exit_code_for(e: &anyhow::Error) -> u8 {
+    if e.downcast_ref::<UsageError>().is_some() {
+        exit::USAGE
+    } else {
+        exit::IO
+    }
+}
+
+/// Whether an error is a closed pipe on our output (`icans ... | head`),
+/// which ends the run quietly.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Reads a whole input: a file, or standard input for `None` or `-`.
+pub fn read_input(path: Option<&Path>) -> anyhow::Result<Vec<u8>> {
+    use anyhow::Context as _;
+    use std::io::Read as _;
+    match path {
+        Some(p) if p != Path::new("-") => {
+            std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))
+        }
+        _ => {
+            let mut buf = Vec::new();
+            std::io::stdin()
+                .lock()
+                .read_to_end(&mut buf)
+                .context("cannot read standard input")?;
+            Ok(buf)
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! Input and output formats, each in its own module: JSON records and
+//! results, and the human-readable text card.
+
+pub mod json;
+pub mod text;

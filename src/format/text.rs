@@ -1,0 +1,137 @@
+//! The text card a clinician reads at a glance (`icans grade`, `icans
+//! assess`): grade first, then the domains with the drivers marked, what was
+//! not assessed (as a lower bound), warnings, the management step, the
+//! criteria line and the decision-support note. Fits 80 columns.
+
+use std::fmt::Write as _;
+
+use crate::grading::{Domain, Grading, Status};
+
+/// Width the card wraps at.
+pub const WIDTH: usize = 78;
+
+/// The criteria line every human-facing result carries.
+pub const CRITERIA_LINE: &str =
+    "Criteria: ASTCT 2019 consensus grading (Lee et al., Biol Blood Marrow Transplant 2019;25:625-638).";
+
+/// The one-line decision-support note every human-facing result carries.
+pub const DECISION_SUPPORT_NOTE: &str =
+    "Decision support only: confirm with the treating team and local protocol.";
+
+/// The headline: "ICANS grade 2", "ICANS grade 2 or higher", "ICANS grade 0 (no ICANS)".
+pub fn headline(r: &Grading) -> String {
+    let mut s = format!("ICANS grade {}", r.grade);
+    if !r.complete && r.grade < 5 {
+        s.push_str(" or higher");
+    }
+    match r.grade {
+        0 if r.complete => s.push_str(" (no ICANS)"),
+        0 => s.push_str(" (no ICANS in the domains assessed)"),
+        5 => s.push_str(" (death attributed to ICANS)"),
+        _ => {}
+    }
+    s
+}
+
+fn names(ds: &[Domain]) -> String {
+    ds.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+fn wrapped(out: &mut String, text: &str, first: &str, rest: &str) {
+    let opts = textwrap::Options::new(WIDTH)
+        .initial_indent(first)
+        .subsequent_indent(rest);
+    for line in textwrap::wrap(text, opts) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+}
+
+/// Renders the whole card.
+pub fn card(r: &Grading) -> String {
+    let mut out = String::new();
+    let mut ids = Vec::new();
+    if let Some(id) = &r.id {
+        ids.push(format!("record {id}"));
+    }
+    if let Some(p) = &r.patient_id {
+        ids.push(format!("patient {p}"));
+    }
+    if let Some(d) = r.day {
+        ids.push(format!("day {d}"));
+    }
+    if let Some(t) = &r.assessed_at {
+        ids.push(t.clone());
+    }
+    if !ids.is_empty() {
+        let _ = writeln!(out, "{}", ids.join(" | "));
+    }
+    let _ = writeln!(out, "{}", headline(r));
+    if !r.complete {
+        let what = if r.grade < 5 {
+            "; the grade is a lower bound"
+        } else {
+            ""
+        };
+        wrapped(
+            &mut out,
+            &format!("Not assessed: {}{what}.", names(&r.unassessed)),
+            "  ",
+            "  ",
+        );
+    }
+    if !r.drivers.is_empty() {
+        let _ = writeln!(out, "  Driven by: {}", names(&r.drivers));
+    }
+    out.push('\n');
+
+    let _ = writeln!(out, "  {:<16}{:<52}Grade", "Domain", "Finding");
+    for (d, res) in r.domains.iter() {
+        let marker = if r.drivers.contains(&d) { "*" } else { " " };
+        let finding = res.finding.as_deref().unwrap_or("");
+        let (finding, grade) = match res.status {
+            Status::Graded => (
+                finding.to_string(),
+                res.grade.map_or("-".into(), |g| g.to_string()),
+            ),
+            Status::NotAssessed => ("not assessed".to_string(), "-".to_string()),
+            Status::Excluded => (format!("excluded: {finding}"), "-".to_string()),
+        };
+        let _ = writeln!(out, "{marker} {:<16}{:<52}{}", d.as_str(), finding, grade);
+    }
+    if !r.drivers.is_empty() {
+        out.push_str("  (* drove the grade)\n");
+    }
+    if !r.excluded.is_empty() {
+        wrapped(
+            &mut out,
+            &format!(
+                "Excluded as attributable to another cause: {}.",
+                names(&r.excluded)
+            ),
+            "  ",
+            "  ",
+        );
+    }
+
+    if !r.warnings.is_empty() {
+        out.push_str("\nWarnings\n");
+        for w in &r.warnings {
+            wrapped(&mut out, w, "  ! ", "    ");
+        }
+    }
+
+    out.push_str("\nManagement\n");
+    wrapped(&mut out, &r.management.summary, "  ", "  ");
+    for a in &r.management.actions {
+        wrapped(&mut out, &a.text, "  - ", "    ");
+    }
+    if let Some(h) = r.management.reassess_hours {
+        let _ = writeln!(out, "  Reassess (ICE) in {h} h.");
+    }
+
+    out.push('\n');
+    wrapped(&mut out, CRITERIA_LINE, "", "  ");
+    wrapped(&mut out, DECISION_SUPPORT_NOTE, "", "  ");
+    out
+}

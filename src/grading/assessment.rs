@@ -1,0 +1,219 @@
+//! A validated assessment record (contract §1). Values here are already in
+//! range; build one with [`RecordBuilder`](super::RecordBuilder) from raw
+//! input, or directly in Rust.
+
+use serde::{Serialize, Serializer};
+
+use super::domain::{Consciousness, DomainSet, Edema, Motor, Seizure};
+
+/// The record's `id`: a string or an integer, echoed unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RecordId {
+    /// An integer id.
+    Int(i128),
+    /// A string id.
+    Text(String),
+}
+
+impl Serialize for RecordId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            RecordId::Int(n) => {
+                // serde_json writes i64/u64 natively; wider values only exist
+                // when the input had them, and i128 keeps them exact.
+                if let Ok(v) = i64::try_from(*n) {
+                    s.serialize_i64(v)
+                } else if let Ok(v) = u64::try_from(*n) {
+                    s.serialize_u64(v)
+                } else {
+                    s.serialize_i128(*n)
+                }
+            }
+            RecordId::Text(t) => s.serialize_str(t),
+        }
+    }
+}
+
+impl std::fmt::Display for RecordId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RecordId::Int(n) => write!(f, "{n}"),
+            RecordId::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+/// The five ICE items (contract §1 `ice`; knowledge page "ICE Score
+/// Assessment"). Each is within its maximum once validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct IceItems {
+    /// Orientation to year, month, city, hospital: 0-4.
+    pub orientation: u8,
+    /// Names three objects: 0-3.
+    pub naming: u8,
+    /// Writes a standard sentence: 0-1.
+    pub writing: u8,
+    /// Counts backwards from 100 by 10: 0-1.
+    pub attention: u8,
+    /// Follows simple commands: 0-1.
+    pub commands: u8,
+}
+
+impl IceItems {
+    /// The item keys with their maxima, in the ICE screen's order.
+    pub const ITEMS: [(&'static str, u8); 5] = [
+        ("orientation", 4),
+        ("naming", 3),
+        ("writing", 1),
+        ("attention", 1),
+        ("commands", 1),
+    ];
+
+    /// The ICE total (0-10).
+    pub const fn total(&self) -> u8 {
+        self.orientation + self.naming + self.writing + self.attention + self.commands
+    }
+
+    /// Builds the items from scores in [`IceItems::ITEMS`] order.
+    pub const fn from_array(v: [u8; 5]) -> IceItems {
+        IceItems {
+            orientation: v[0],
+            naming: v[1],
+            writing: v[2],
+            attention: v[3],
+            commands: v[4],
+        }
+    }
+}
+
+/// The encephalopathy instrument (contract §4 `instrument`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Instrument {
+    /// Immune Effector Cell-Associated Encephalopathy score (age 12 and over).
+    Ice,
+    /// Cornell Assessment of Pediatric Delirium (under 12, or developmental delay).
+    Capd,
+}
+
+/// How encephalopathy was measured: ICE (items, or only the total) or CAPD.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EncephalopathyScore {
+    /// ICE, with the item scores when they were recorded.
+    Ice {
+        /// The five items, when recorded (`ice`).
+        items: Option<IceItems>,
+        /// The ICE total, 0-10.
+        total: u8,
+    },
+    /// CAPD total, 0-32.
+    Capd(u8),
+}
+
+impl EncephalopathyScore {
+    /// The instrument used.
+    pub const fn instrument(self) -> Instrument {
+        match self {
+            EncephalopathyScore::Ice { .. } => Instrument::Ice,
+            EncephalopathyScore::Capd(_) => Instrument::Capd,
+        }
+    }
+
+    /// The ICE total, when ICE was used.
+    pub const fn ice_total(self) -> Option<u8> {
+        match self {
+            EncephalopathyScore::Ice { total, .. } => Some(total),
+            EncephalopathyScore::Capd(_) => None,
+        }
+    }
+
+    /// The CAPD total, when CAPD was used.
+    pub const fn capd(self) -> Option<u8> {
+        match self {
+            EncephalopathyScore::Capd(s) => Some(s),
+            EncephalopathyScore::Ice { .. } => None,
+        }
+    }
+}
+
+/// One validated assessment (contract §1). `None` means not recorded: an
+/// absent domain is *not assessed*, never normal.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Assessment {
+    /// Echoed unchanged.
+    pub id: Option<RecordId>,
+    /// Links assessments of one patient.
+    pub patient_id: Option<String>,
+    /// Days since cell infusion (day 0 = infusion).
+    pub day: Option<u32>,
+    /// Time of assessment, RFC 3339, echoed as given.
+    pub assessed_at: Option<String>,
+    /// Patient age, for instrument warnings.
+    pub age_years: Option<f64>,
+    /// ICE or CAPD.
+    pub encephalopathy: Option<EncephalopathyScore>,
+    /// Level of consciousness.
+    pub consciousness: Option<Consciousness>,
+    /// Seizure finding.
+    pub seizure: Option<Seizure>,
+    /// Motor finding.
+    pub motor: Option<Motor>,
+    /// Raised ICP / cerebral edema finding.
+    pub edema: Option<Edema>,
+    /// Domains whose finding is attributable to another cause.
+    pub other_cause: DomainSet,
+    /// Concurrent CRS grade (ASTCT), 0-4; `None` or 0 means no active CRS.
+    pub crs_grade: Option<u8>,
+    /// The previous ICE total, to tell whether ICE is declining.
+    pub previous_ice_total: Option<u8>,
+    /// Hours since ICANS symptoms began.
+    pub hours_since_onset: Option<f64>,
+    /// ICANS not responding to corticosteroids.
+    pub steroid_refractory: Option<bool>,
+    /// Death attributed to ICANS.
+    pub died_of_icans: Option<bool>,
+}
+
+impl Serialize for Assessment {
+    /// Writes the record back in the contract §1 format (absent fields left
+    /// out), so a record built at the bedside can be saved and re-graded.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        macro_rules! opt {
+            ($key:literal, $v:expr) => {
+                if let Some(v) = &$v {
+                    m.serialize_entry($key, v)?;
+                }
+            };
+        }
+        opt!("id", self.id);
+        opt!("patient_id", self.patient_id);
+        opt!("day", self.day);
+        opt!("assessed_at", self.assessed_at);
+        opt!("age_years", self.age_years);
+        match self.encephalopathy {
+            Some(EncephalopathyScore::Ice {
+                items: Some(items), ..
+            }) => m.serialize_entry("ice", &items)?,
+            Some(EncephalopathyScore::Ice { items: None, total }) => {
+                m.serialize_entry("ice_total", &total)?
+            }
+            Some(EncephalopathyScore::Capd(score)) => m.serialize_entry("capd", &score)?,
+            None => {}
+        }
+        opt!("consciousness", self.consciousness);
+        opt!("seizure", self.seizure);
+        opt!("motor", self.motor);
+        opt!("edema", self.edema);
+        if !self.other_cause.is_empty() {
+            m.serialize_entry("other_cause", &self.other_cause)?;
+        }
+        opt!("crs_grade", self.crs_grade);
+        opt!("previous_ice_total", self.previous_ice_total);
+        opt!("hours_since_onset", self.hours_since_onset);
+        opt!("steroid_refractory", self.steroid_refractory);
+        opt!("died_of_icans", self.died_of_icans);
+        m.end()
+    }
+}

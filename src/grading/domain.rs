@@ -1,0 +1,220 @@
+//! The five ICANS domains and the findings recorded in four of them, each
+//! with its ASTCT 2019 domain grade (contract §1 enums, §2 table).
+//!
+//! The grade of every finding is stated once, as data, in the `finding!`
+//! invocations below; nothing else in the crate maps a finding to a grade.
+
+use serde::{Deserialize, Serialize};
+
+/// Declares a finding enum with, per variant, its contract wire name, its
+/// ASTCT 2019 domain grade and its description in the contract's words.
+macro_rules! finding {
+    (
+        $(#[$meta:meta])*
+        $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = ($wire:literal, $grade:expr, $label:literal, $desc:literal) ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum $name {
+            $( $(#[$vmeta])* #[serde(rename = $wire)] $variant ),+
+        }
+
+        impl $name {
+            /// Every value, in order of the contract's list.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The contract's wire name (JSON and CSV value).
+            pub const fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $wire),+ }
+            }
+
+            /// The ASTCT 2019 domain grade of this finding (contract §2).
+            pub const fn grade(self) -> u8 {
+                match self { $($name::$variant => $grade),+ }
+            }
+
+            /// A short label for result cards and the `finding` key.
+            pub const fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            /// The finding described in the contract's (ASTCT's) words.
+            pub const fn description(self) -> &'static str {
+                match self { $($name::$variant => $desc),+ }
+            }
+
+            /// Parses a contract wire name; `None` for anything else.
+            pub fn from_wire(s: &str) -> Option<Self> {
+                match s { $($wire => Some($name::$variant),)+ _ => None }
+            }
+
+            /// The wire names, comma separated, for error messages.
+            pub const ALLOWED: &'static str = concat_names!($($wire),+);
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+macro_rules! concat_names {
+    ($first:literal $(, $rest:literal)*) => { concat!($first $(, ", ", $rest)*) };
+}
+
+finding! {
+    /// Level of consciousness (ASTCT 2019 "depressed level of consciousness").
+    /// A depressed level attributable to another cause, such as sedating
+    /// medication, is excluded through `other_cause`.
+    Consciousness {
+        Alert = ("alert", 0, "alert", "alert"),
+        AwakensSpontaneously = ("awakens_spontaneously", 1, "awakens spontaneously",
+            "awakens spontaneously"),
+        AwakensToVoice = ("awakens_to_voice", 2, "awakens to voice", "awakens to voice"),
+        AwakensToTactile = ("awakens_to_tactile", 3, "awakens only to tactile stimulus",
+            "awakens only to tactile stimulus"),
+        Unarousable = ("unarousable", 4, "unarousable",
+            "unarousable, or needs vigorous or repetitive tactile stimuli to arouse; stupor or coma"),
+    }
+}
+
+finding! {
+    /// Seizure (ASTCT 2019 seizure column).
+    Seizure {
+        None = ("none", 0, "no seizure", "no seizure"),
+        RapidlyResolving = ("rapidly_resolving", 3, "rapidly resolving seizure",
+            "any clinical seizure, focal or generalized, that resolves rapidly, or non-convulsive seizures on EEG that resolve with intervention"),
+        ProlongedOrRepetitive = ("prolonged_or_repetitive", 4, "prolonged or repetitive seizures",
+            "life-threatening prolonged seizure (> 5 min), or repetitive clinical or electrical seizures without return to baseline in between"),
+    }
+}
+
+finding! {
+    /// Motor findings (ASTCT 2019 motor column). Tremor and myoclonus are
+    /// recorded but never graded: ASTCT grades them under CTCAE.
+    Motor {
+        None = ("none", 0, "no motor findings", "no motor findings"),
+        TremorOrMyoclonus = ("tremor_or_myoclonus", 0, "tremor or myoclonus (not graded by ASTCT)",
+            "tremor or myoclonus: recorded, not graded by ASTCT (grade under CTCAE)"),
+        DeepFocalWeakness = ("deep_focal_weakness", 4, "deep focal motor weakness",
+            "deep focal motor weakness (hemiparesis, paraparesis)"),
+    }
+}
+
+finding! {
+    /// Raised intracranial pressure / cerebral edema (ASTCT 2019 column).
+    /// Intracranial hemorrhage is not an ICANS feature and is never entered here.
+    Edema {
+        None = ("none", 0, "no cerebral edema", "no raised ICP or cerebral edema"),
+        Focal = ("focal", 3, "focal edema on imaging", "focal/local edema on neuroimaging"),
+        Diffuse = ("diffuse", 4, "diffuse cerebral edema",
+            "diffuse cerebral edema on neuroimaging, decerebrate or decorticate posturing, cranial nerve VI palsy, papilledema, or Cushing's triad"),
+    }
+}
+
+/// The five ICANS domains (contract §1 "Domain names"), in the order every
+/// output lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Domain {
+    /// Encephalopathy, measured by the ICE score (or CAPD in children).
+    Encephalopathy,
+    /// Depressed level of consciousness.
+    Consciousness,
+    /// Seizure.
+    Seizure,
+    /// Motor findings.
+    Motor,
+    /// Raised ICP / cerebral edema.
+    Edema,
+}
+
+impl Domain {
+    /// All five domains in output order.
+    pub const ALL: [Domain; 5] = [
+        Domain::Encephalopathy,
+        Domain::Consciousness,
+        Domain::Seizure,
+        Domain::Motor,
+        Domain::Edema,
+    ];
+
+    /// The contract's domain name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Domain::Encephalopathy => "encephalopathy",
+            Domain::Consciousness => "consciousness",
+            Domain::Seizure => "seizure",
+            Domain::Motor => "motor",
+            Domain::Edema => "edema",
+        }
+    }
+
+    /// Parses a contract domain name.
+    pub fn from_wire(s: &str) -> Option<Domain> {
+        Domain::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+
+    /// Position in [`Domain::ALL`].
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The domain names, comma separated, for error messages.
+    pub const ALLOWED: &'static str = "encephalopathy, consciousness, seizure, motor, edema";
+}
+
+impl std::fmt::Display for Domain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A set of domains (for `other_cause`), kept in output order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct DomainSet(u8);
+
+impl DomainSet {
+    /// The empty set.
+    pub const EMPTY: DomainSet = DomainSet(0);
+
+    /// Adds a domain; adding it twice is harmless.
+    pub fn insert(&mut self, d: Domain) {
+        self.0 |= 1 << d.index();
+    }
+
+    /// Whether the set holds `d`.
+    pub const fn contains(self, d: Domain) -> bool {
+        self.0 & (1 << d.index()) != 0
+    }
+
+    /// Whether the set is empty.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The domains in output order.
+    pub fn iter(self) -> impl Iterator<Item = Domain> {
+        Domain::ALL.into_iter().filter(move |d| self.contains(*d))
+    }
+}
+
+impl FromIterator<Domain> for DomainSet {
+    fn from_iter<I: IntoIterator<Item = Domain>>(iter: I) -> Self {
+        let mut s = DomainSet::EMPTY;
+        for d in iter {
+            s.insert(d);
+        }
+        s
+    }
+}
+
+impl Serialize for DomainSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}

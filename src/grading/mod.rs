@@ -1,0 +1,186 @@
+//! Pure ICANS grading by the ASTCT 2019 consensus (contract §2-4).
+//!
+//! A validated [`Assessment`] in, a [`Grading`] out: the grade, each
+//! domain, the drivers, completeness, warnings and the management step.
+//! No I/O, no printing, no process exit: every clinical rule of the crate
+//! lives in this module, and only here.
+//!
+//! ```
+//! use icans::grading::{grade, Assessment, Consciousness, EncephalopathyScore};
+//!
+//! let record = Assessment {
+//!     encephalopathy: Some(EncephalopathyScore::Ice { items: None, total: 5 }),
+//!     consciousness: Some(Consciousness::AwakensToVoice),
+//!     ..Assessment::default()
+//! };
+//! let result = grade(&record);
+//! assert_eq!(result.grade, 2);
+//! assert!(!result.complete); // seizure, motor and edema not assessed
+//! ```
+
+mod assessment;
+mod domain;
+mod fields;
+mod management;
+mod result;
+pub mod rules;
+
+use std::borrow::Cow;
+
+pub use assessment::{Assessment, EncephalopathyScore, IceItems, Instrument, RecordId};
+pub use domain::{Consciousness, Domain, DomainSet, Edema, Motor, Seizure};
+pub use fields::{Field, FieldError, RecordBuilder, RecordError, Shape, Value};
+pub use management::{
+    ACTION_TABLE, Action, ActionId, ActionRule, Context, Management, REASSESS_ROUTINE_HOURS,
+    REASSESS_URGENT_HOURS, When, plan, reassess_hours,
+};
+pub use result::{CRITERIA, DomainResult, Domains, Grading, Status};
+
+/// A domain's finding before exclusion: its grade and a short label.
+type Finding = Option<(u8, Cow<'static, str>)>;
+
+/// The encephalopathy finding (contract §2): the ICE or CAPD band, or grade
+/// 4 "unable to perform ICE" when neither was recorded and the patient is
+/// unarousable (and that is not attributed to another cause).
+fn encephalopathy(a: &Assessment) -> Finding {
+    match a.encephalopathy {
+        Some(EncephalopathyScore::Ice { total, .. }) => {
+            rules::ice_grade(total).map(|g| (g, Cow::Owned(format!("ICE {total}/10"))))
+        }
+        Some(EncephalopathyScore::Capd(score)) => {
+            rules::capd_grade(score).map(|g| (g, Cow::Owned(format!("CAPD {score}"))))
+        }
+        None if a.consciousness == Some(Consciousness::Unarousable)
+            && !a.other_cause.contains(Domain::Consciousness) =>
+        {
+            Some((
+                rules::UNABLE_TO_PERFORM_GRADE,
+                Cow::Borrowed("unable to perform ICE/CAPD: unarousable"),
+            ))
+        }
+        None => None,
+    }
+}
+
+fn finding<T: Copy>(v: Option<T>, grade: fn(T) -> u8, label: fn(T) -> &'static str) -> Finding {
+    v.map(|f| (grade(f), Cow::Borrowed(label(f))))
+}
+
+/// Grades one assessment (contract §2) and proposes the management step
+/// (contract §3).
+pub fn grade(a: &Assessment) -> Grading {
+    let findings: [Finding; 5] = [
+        encephalopathy(a),
+        finding(a.consciousness, Consciousness::grade, Consciousness::label),
+        finding(a.seizure, Seizure::grade, Seizure::label),
+        finding(a.motor, Motor::grade, Motor::label),
+        finding(a.edema, Edema::grade, Edema::label),
+    ];
+
+    let mut warnings = Vec::new();
+    let domains = Domains(std::array::from_fn(|i| {
+        let d = Domain::ALL[i];
+        let excluded = a.other_cause.contains(d);
+        match &findings[i] {
+            None => {
+                if excluded {
+                    warnings.push(format!("other_cause names {d}, which was not assessed"));
+                }
+                DomainResult::NOT_ASSESSED
+            }
+            Some((g, label)) => DomainResult {
+                status: if excluded {
+                    Status::Excluded
+                } else {
+                    Status::Graded
+                },
+                grade: (!excluded).then_some(*g),
+                finding: Some(label.clone()),
+            },
+        }
+    }));
+
+    let died = a.died_of_icans == Some(true);
+    let highest = domains.0.iter().filter_map(|r| r.grade).max().unwrap_or(0);
+    let grade = if died { 5 } else { highest };
+    let with_status = |s: Status| -> Vec<Domain> {
+        domains
+            .iter()
+            .filter(|(_, r)| r.status == s)
+            .map(|(d, _)| d)
+            .collect()
+    };
+    let drivers = if (1..=4).contains(&grade) {
+        domains
+            .iter()
+            .filter(|(_, r)| r.grade == Some(grade))
+            .map(|(d, _)| d)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let unassessed = with_status(Status::NotAssessed);
+    let excluded = with_status(Status::Excluded);
+    let complete = unassessed.is_empty();
+
+    instrument_warnings(a, &mut warnings);
+
+    let ice_total = a.encephalopathy.and_then(EncephalopathyScore::ice_total);
+    let ctx = Context {
+        grade,
+        crs_grade: a.crs_grade.unwrap_or(0),
+        hours_since_onset: a.hours_since_onset,
+        steroid_refractory: a.steroid_refractory == Some(true),
+        cerebral_edema: domains.get(Domain::Edema).grade.is_some_and(|g| g > 0),
+        ice_declining: matches!((ice_total, a.previous_ice_total), (Some(now), Some(before)) if now < before),
+    };
+    let lower_bound = (!complete && grade < 5).then(|| lower_bound_note(&unassessed));
+    let management = plan(&ctx, lower_bound.as_deref());
+
+    Grading {
+        id: a.id.clone(),
+        patient_id: a.patient_id.clone(),
+        day: a.day,
+        assessed_at: a.assessed_at.clone(),
+        grade,
+        complete,
+        instrument: a.encephalopathy.map(EncephalopathyScore::instrument),
+        ice_total,
+        capd: a.encephalopathy.and_then(EncephalopathyScore::capd),
+        domains,
+        drivers,
+        unassessed,
+        excluded,
+        warnings,
+        management,
+        criteria: CRITERIA,
+    }
+}
+
+/// "Lower bound: seizure, motor not assessed." (contract §2: an incomplete
+/// result is a lower bound and must say so).
+pub fn lower_bound_note(unassessed: &[Domain]) -> String {
+    let names: Vec<&str> = unassessed.iter().map(|d| d.as_str()).collect();
+    format!("Lower bound: {} not assessed.", names.join(", "))
+}
+
+/// Contract §2 warnings about the encephalopathy instrument.
+fn instrument_warnings(a: &Assessment, warnings: &mut Vec<String>) {
+    let Some(score) = a.encephalopathy else { return };
+    if let Some(total) = score.ice_total() {
+        if total > 0 && a.consciousness == Some(Consciousness::Unarousable) {
+            warnings.push(format!(
+                "ICE total {total} recorded while consciousness is unarousable: an unarousable patient cannot perform ICE; check both findings"
+            ));
+        }
+    }
+    match (score.instrument(), a.age_years) {
+        (Instrument::Ice, Some(age)) if age < rules::ICE_MIN_AGE_YEARS => warnings.push(format!(
+            "ICE used at age {age} (under 12): CAPD is the instrument for children under 12"
+        )),
+        (Instrument::Capd, Some(age)) if age >= rules::ICE_MIN_AGE_YEARS => warnings.push(format!(
+            "CAPD used at age {age} (12 or over): CAPD is for children under 12 or patients with developmental delay; ICE otherwise"
+        )),
+        _ => {}
+    }
+}

@@ -1,0 +1,115 @@
+//! The grading result (contract §4).
+
+use std::borrow::Cow;
+
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+use super::assessment::{Instrument, RecordId};
+use super::domain::Domain;
+use super::management::Management;
+
+/// The criteria every result names (contract §4 `criteria`).
+pub const CRITERIA: &str = "ASTCT 2019";
+
+/// A domain's status (contract §4 `domains`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Assessed and counted in the grade.
+    Graded,
+    /// Not recorded: the grade is a lower bound.
+    NotAssessed,
+    /// Recorded, but attributable to another cause (`other_cause`), so not
+    /// counted (ASTCT: the grade is the most severe event not attributable
+    /// to any other cause).
+    Excluded,
+}
+
+/// One domain of a result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DomainResult {
+    /// Graded, not assessed or excluded.
+    pub status: Status,
+    /// The domain grade; `None` unless graded.
+    pub grade: Option<u8>,
+    /// The finding behind it, in short words; absent when not assessed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finding: Option<Cow<'static, str>>,
+}
+
+impl DomainResult {
+    /// A domain that was not recorded.
+    pub const NOT_ASSESSED: DomainResult = DomainResult {
+        status: Status::NotAssessed,
+        grade: None,
+        finding: None,
+    };
+}
+
+/// The five domains of a result, in contract order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Domains(pub [DomainResult; 5]);
+
+impl Domains {
+    /// The result of one domain.
+    pub fn get(&self, d: Domain) -> &DomainResult {
+        &self.0[d.index()]
+    }
+
+    /// Each domain with its result, in contract order.
+    pub fn iter(&self) -> impl Iterator<Item = (Domain, &DomainResult)> {
+        Domain::ALL.into_iter().zip(self.0.iter())
+    }
+}
+
+impl Serialize for Domains {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(5))?;
+        for (d, r) in self.iter() {
+            m.serialize_entry(d.as_str(), r)?;
+        }
+        m.end()
+    }
+}
+
+/// The graded result of one assessment (contract §4).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Grading {
+    /// Echoed `id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<RecordId>,
+    /// Echoed `patient_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub patient_id: Option<String>,
+    /// Echoed `day`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub day: Option<u32>,
+    /// Echoed `assessed_at`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessed_at: Option<String>,
+    /// ICANS grade, 0-5. A lower bound when `complete` is false.
+    pub grade: u8,
+    /// No domain left not assessed.
+    pub complete: bool,
+    /// `ice`, `capd` or null.
+    pub instrument: Option<Instrument>,
+    /// The ICE total used, or null.
+    pub ice_total: Option<u8>,
+    /// The CAPD total used, or null.
+    pub capd: Option<u8>,
+    /// All five domains.
+    pub domains: Domains,
+    /// Graded domains whose grade equals the ICANS grade (empty at 0 and 5).
+    pub drivers: Vec<Domain>,
+    /// Domains not assessed.
+    pub unassessed: Vec<Domain>,
+    /// Domains excluded as attributable to another cause.
+    pub excluded: Vec<Domain>,
+    /// Problems worth a second look; the result is still graded.
+    pub warnings: Vec<String>,
+    /// The management step.
+    pub management: Management,
+    /// Always "ASTCT 2019".
+    pub criteria: &'static str,
+}

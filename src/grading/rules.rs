@@ -1,0 +1,47 @@
+//! The encephalopathy rows of the ASTCT 2019 table (contract §2), as data.
+//! The other domains' grades live with their findings in `domain.rs`.
+
+use std::ops::RangeInclusive;
+
+/// ICE total to encephalopathy grade (contract §2 "encephalopathy, ICE
+/// total"). ICE 0 in an awake patient (global aphasia) is grade 3; grade 4
+/// is reached only when the patient is unarousable and cannot do ICE.
+pub const ICE_GRADES: [(RangeInclusive<u8>, u8); 4] = [(10..=10, 0), (7..=9, 1), (3..=6, 2), (0..=2, 3)];
+
+/// CAPD total to encephalopathy grade (contract §2 "encephalopathy, CAPD").
+/// The contract gives CAPD no grade-2 band: 1-8 is grade 1, >= 9 grade 3.
+pub const CAPD_GRADES: [(RangeInclusive<u8>, u8); 3] = [(0..=0, 0), (1..=8, 1), (9..=32, 3)];
+
+/// Encephalopathy grade when the patient is unarousable and so unable to
+/// perform ICE or CAPD (ASTCT 2019: "grade 4 by default").
+pub const UNABLE_TO_PERFORM_GRADE: u8 = 4;
+
+/// Looks a score up in a band table. Scores outside every band cannot
+/// reach here: the record builder rejects them.
+fn band(table: &[(RangeInclusive<u8>, u8)], score: u8) -> Option<u8> {
+    table.iter().find(|(r, _)| r.contains(&score)).map(|(_, g)| *g)
+}
+
+/// The encephalopathy grade of an ICE total (0-10), or `None` outside 0-10.
+pub fn ice_grade(total: u8) -> Option<u8> {
+    band(&ICE_GRADES, total)
+}
+
+/// The encephalopathy grade of a CAPD total (0-32), or `None` outside 0-32.
+pub fn capd_grade(score: u8) -> Option<u8> {
+    band(&CAPD_GRADES, score)
+}
+
+/// Age from which ICE, not CAPD, is the instrument (contract §2 warnings).
+pub const ICE_MIN_AGE_YEARS: f64 = 12.0;
+
+/// `crs_grade` from which concurrent CRS counts as active (contract §1).
+pub const ACTIVE_CRS_MIN_GRADE: u8 = 1;
+
+/// `crs_grade` and ICANS grade from which the CRS/ICANS overlap is named
+/// (contract §3).
+pub const OVERLAP_MIN_GRADE: u8 = 3;
+
+/// Hours of persisting grade-1 ICANS after which corticosteroids are
+/// considered (contract §3, knowledge page "persistent > 24h").
+pub const STEROIDS_AFTER_HOURS: f64 = 24.0;

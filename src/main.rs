@@ -1,0 +1,38 @@
+//! The `icans` binary: see `icans --help` and README.md.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cli;
+
+/// Grade ICANS (immune effector cell-associated neurotoxicity syndrome) by the
+/// ASTCT 2019 consensus and propose the management step.
+///
+/// Decision support only: confirm with the treating team and local protocol.
+#[derive(Debug, Parser)]
+#[command(name = "icans", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Grade(cli::grade::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Grade(args) => cli::grade::run(&args),
+    };
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(e) if cli::is_broken_pipe(&e) => ExitCode::from(cli::exit::OK),
+        Err(e) => {
+            eprintln!("icans: {e:#}");
+            ExitCode::from(cli::exit_code_for(&e))
+        }
+    }
+}

@@ -1,0 +1,354 @@
+//! Every cell of the ASTCT 2019 grading table (contract §2), checked against
+//! an oracle written here from the contract's table, independent of the
+//! crate's own tables.
+
+mod common;
+
+use common::{domain, graded, names, rejected};
+use icans::grading::{Domain, Status};
+
+/// Contract §2, "encephalopathy, ICE total": grade by ICE total 0..=10.
+const ICE_ORACLE: [u8; 11] = [3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 0];
+
+/// Contract §2, "encephalopathy, CAPD": 0 -> 0, 1-8 -> 1, >= 9 -> 3.
+fn capd_oracle(score: u8) -> u8 {
+    match score {
+        0 => 0,
+        1..=8 => 1,
+        _ => 3,
+    }
+}
+
+/// (wire value, domain grade) rows of one column of the table.
+type Column = [(&'static str, u8)];
+
+const CONSCIOUSNESS: [(&str, u8); 5] = [
+    ("alert", 0),
+    ("awakens_spontaneously", 1),
+    ("awakens_to_voice", 2),
+    ("awakens_to_tactile", 3),
+    ("unarousable", 4),
+];
+const SEIZURE: [(&str, u8); 3] = [
+    ("none", 0),
+    ("rapidly_resolving", 3),
+    ("prolonged_or_repetitive", 4),
+];
+const MOTOR: [(&str, u8); 3] = [
+    ("none", 0),
+    ("tremor_or_myoclonus", 0),
+    ("deep_focal_weakness", 4),
+];
+const EDEMA: [(&str, u8); 3] = [("none", 0), ("focal", 3), ("diffuse", 4)];
+
+#[test]
+fn every_ice_total_gets_its_band() {
+    for (total, &expected) in ICE_ORACLE.iter().enumerate() {
+        let r = graded(&format!(r#"{{"ice_total": {total}}}"#));
+        assert_eq!(
+            domain(&r, Domain::Encephalopathy),
+            (Status::Graded, Some(expected)),
+            "ICE {total}"
+        );
+        assert_eq!(r.grade, expected, "ICE {total}");
+        assert_eq!(r.ice_total, Some(total as u8));
+        assert_eq!(r.capd, None);
+        assert_eq!(serde_json::to_value(r.instrument).unwrap(), "ice");
+    }
+}
+
+#[test]
+fn every_capd_total_gets_its_band() {
+    for score in 0..=32u8 {
+        let r = graded(&format!(r#"{{"capd": {score}, "age_years": 6}}"#));
+        let expected = capd_oracle(score);
+        assert_eq!(
+            domain(&r, Domain::Encephalopathy),
+            (Status::Graded, Some(expected)),
+            "CAPD {score}"
+        );
+        assert_eq!(r.grade, expected);
+        assert_eq!(r.capd, Some(score));
+        assert_eq!(r.ice_total, None);
+        assert_eq!(serde_json::to_value(r.instrument).unwrap(), "capd");
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    }
+}
+
+#[test]
+fn every_finding_gets_its_domain_grade() {
+    let tables: [(&str, Domain, &Column); 4] = [
+        ("consciousness", Domain::Consciousness, &CONSCIOUSNESS),
+        ("seizure", Domain::Seizure, &SEIZURE),
+        ("motor", Domain::Motor, &MOTOR),
+        ("edema", Domain::Edema, &EDEMA),
+    ];
+    for (field, d, table) in tables {
+        for &(value, expected) in table {
+            let r = graded(&format!(r#"{{"{field}": "{value}"}}"#));
+            assert_eq!(domain(&r, d), (Status::Graded, Some(expected)), "{field}={value}");
+            assert_eq!(r.grade, expected, "{field}={value}");
+            let drivers: Vec<&str> = if (1..=4).contains(&expected) {
+                let mut v = vec![field];
+                // An unarousable patient with no ICE also has encephalopathy 4.
+                if value == "unarousable" {
+                    v.insert(0, "encephalopathy");
+                }
+                v
+            } else {
+                vec![]
+            };
+            assert_eq!(names(&r.drivers), drivers, "{field}={value}");
+        }
+    }
+}
+
+/// Oracle for one record of the grid: per-domain (status, grade).
+fn oracle(
+    ice: Option<u8>,
+    cons: Option<(&str, u8)>,
+    others: [Option<(&str, u8)>; 3],
+    excluded: [bool; 5],
+) -> [(Status, Option<u8>); 5] {
+    let enc = match ice {
+        Some(t) => Some(ICE_ORACLE[t as usize]),
+        None if cons.map(|c| c.0) == Some("unarousable") && !excluded[1] => Some(4),
+        None => None,
+    };
+    let findings = [
+        enc,
+        cons.map(|c| c.1),
+        others[0].map(|c| c.1),
+        others[1].map(|c| c.1),
+        others[2].map(|c| c.1),
+    ];
+    let mut out = [(Status::NotAssessed, None); 5];
+    for i in 0..5 {
+        out[i] = match (findings[i], excluded[i]) {
+            (None, _) => (Status::NotAssessed, None),
+            (Some(_), true) => (Status::Excluded, None),
+            (Some(g), false) => (Status::Graded, Some(g)),
+        };
+    }
+    out
+}
+
+fn options<'a>(table: &'a [(&'a str, u8)]) -> Vec<Option<(&'a str, u8)>> {
+    std::iter::once(None)
+        .chain(table.iter().copied().map(Some))
+        .collect()
+}
+
+/// Every combination of findings (and, for a subset of ICE values, every
+/// `other_cause` set) against the oracle: the grade is the highest graded
+/// domain, the drivers are the graded domains at that grade, completeness
+/// and the unassessed/excluded lists follow the statuses.
+fn check_grid(ice_values: &[Option<u8>], exclusion_sets: &[[bool; 5]]) -> usize {
+    let mut checked = 0;
+    for &ice in ice_values {
+        for cons in options(&CONSCIOUSNESS) {
+            for seizure in options(&SEIZURE) {
+                for motor in options(&MOTOR) {
+                    for edema in options(&EDEMA) {
+                        for excluded in exclusion_sets {
+                            let mut fields = Vec::new();
+                            if let Some(t) = ice {
+                                fields.push(format!(r#""ice_total": {t}"#));
+                            }
+                            for (name, v) in [
+                                ("consciousness", cons),
+                                ("seizure", seizure),
+                                ("motor", motor),
+                                ("edema", edema),
+                            ] {
+                                if let Some((value, _)) = v {
+                                    fields.push(format!(r#""{name}": "{value}""#));
+                                }
+                            }
+                            let ex: Vec<String> = Domain::ALL
+                                .iter()
+                                .zip(excluded)
+                                .filter(|(_, e)| **e)
+                                .map(|(d, _)| format!("\"{d}\""))
+                                .collect();
+                            if !ex.is_empty() {
+                                fields.push(format!(r#""other_cause": [{}]"#, ex.join(",")));
+                            }
+                            let json = format!("{{{}}}", fields.join(","));
+                            if ice.is_none()
+                                && cons.is_none()
+                                && seizure.is_none()
+                                && motor.is_none()
+                                && edema.is_none()
+                            {
+                                assert!(rejected(&json).contains("nothing assessed"), "{json}");
+                                continue;
+                            }
+                            let expected = oracle(ice, cons, [seizure, motor, edema], *excluded);
+                            let r = graded(&json);
+                            let got: Vec<_> = Domain::ALL.iter().map(|d| domain(&r, *d)).collect();
+                            assert_eq!(got, expected.to_vec(), "{json}");
+                            let grade = expected.iter().filter_map(|e| e.1).max().unwrap_or(0);
+                            assert_eq!(r.grade, grade, "{json}");
+                            let drivers: Vec<Domain> = if grade == 0 {
+                                vec![]
+                            } else {
+                                Domain::ALL
+                                    .iter()
+                                    .zip(&expected)
+                                    .filter(|(_, e)| e.1 == Some(grade))
+                                    .map(|(d, _)| *d)
+                                    .collect()
+                            };
+                            assert_eq!(r.drivers, drivers, "{json}");
+                            let unassessed: Vec<Domain> = Domain::ALL
+                                .iter()
+                                .zip(&expected)
+                                .filter(|(_, e)| e.0 == Status::NotAssessed)
+                                .map(|(d, _)| *d)
+                                .collect();
+                            assert_eq!(r.unassessed, unassessed, "{json}");
+                            assert_eq!(r.complete, unassessed.is_empty(), "{json}");
+                            let excl: Vec<Domain> = Domain::ALL
+                                .iter()
+                                .zip(&expected)
+                                .filter(|(_, e)| e.0 == Status::Excluded)
+                                .map(|(d, _)| *d)
+                                .collect();
+                            assert_eq!(r.excluded, excl, "{json}");
+                            assert_eq!(r.criteria, "ASTCT 2019");
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    checked
+}
+
+#[test]
+fn every_combination_of_findings_grades_as_the_table_says() {
+    let ice: Vec<Option<u8>> = std::iter::once(None).chain((0..=10).map(Some)).collect();
+    let checked = check_grid(&ice, &[[false; 5]]);
+    assert_eq!(checked, 12 * 6 * 4 * 4 * 4 - 1);
+}
+
+#[test]
+fn every_exclusion_set_removes_its_domains_from_the_grade() {
+    let sets: Vec<[bool; 5]> = (0..32u8)
+        .map(|m| std::array::from_fn(|i| m & (1 << i) != 0))
+        .collect();
+    let checked = check_grid(&[None, Some(0), Some(2), Some(5), Some(9), Some(10)], &sets);
+    assert!(checked > 70_000, "{checked}");
+}
+
+#[test]
+fn ice_zero_awake_is_grade_3_and_unarousable_is_grade_4_through_consciousness() {
+    let awake = graded(
+        r#"{"ice_total": 0, "consciousness": "alert", "seizure": "none", "motor": "none", "edema": "none"}"#,
+    );
+    assert_eq!(awake.grade, 3);
+    assert_eq!(names(&awake.drivers), ["encephalopathy"]);
+    assert!(awake.complete);
+
+    let unarousable = graded(
+        r#"{"ice_total": 0, "consciousness": "unarousable", "seizure": "none", "motor": "none", "edema": "none"}"#,
+    );
+    assert_eq!(unarousable.grade, 4);
+    assert_eq!(
+        domain(&unarousable, Domain::Encephalopathy),
+        (Status::Graded, Some(3))
+    );
+    assert_eq!(
+        domain(&unarousable, Domain::Consciousness),
+        (Status::Graded, Some(4))
+    );
+    assert_eq!(names(&unarousable.drivers), ["consciousness"]);
+    assert!(
+        unarousable.warnings.is_empty(),
+        "ICE 0 while unarousable is consistent: {:?}",
+        unarousable.warnings
+    );
+}
+
+#[test]
+fn unable_to_perform_ice_is_encephalopathy_4_unless_consciousness_is_excluded() {
+    let r = graded(r#"{"consciousness": "unarousable"}"#);
+    assert_eq!(domain(&r, Domain::Encephalopathy), (Status::Graded, Some(4)));
+    assert_eq!(
+        r.domains.get(Domain::Encephalopathy).finding.as_deref(),
+        Some("unable to perform ICE/CAPD: unarousable")
+    );
+    assert_eq!(r.instrument, None);
+    assert_eq!(r.ice_total, None);
+    assert_eq!(names(&r.drivers), ["encephalopathy", "consciousness"]);
+    assert_eq!(names(&r.unassessed), ["seizure", "motor", "edema"]);
+
+    let sedated = graded(r#"{"consciousness": "unarousable", "other_cause": ["consciousness"]}"#);
+    assert_eq!(
+        domain(&sedated, Domain::Encephalopathy),
+        (Status::NotAssessed, None)
+    );
+    assert_eq!(domain(&sedated, Domain::Consciousness), (Status::Excluded, None));
+    assert_eq!(sedated.grade, 0);
+    assert!(sedated.drivers.is_empty());
+    assert_eq!(names(&sedated.excluded), ["consciousness"]);
+
+    // A recorded CAPD is graded by its band, not by "unable to perform".
+    let child = graded(r#"{"capd": 4, "consciousness": "unarousable", "age_years": 5}"#);
+    assert_eq!(domain(&child, Domain::Encephalopathy), (Status::Graded, Some(1)));
+    assert_eq!(child.grade, 4);
+    assert_eq!(names(&child.drivers), ["consciousness"]);
+}
+
+#[test]
+fn tremor_and_myoclonus_are_recorded_but_never_graded() {
+    let r = graded(
+        r#"{"motor": "tremor_or_myoclonus", "ice_total": 10, "consciousness": "alert", "seizure": "none", "edema": "none"}"#,
+    );
+    assert_eq!(r.grade, 0);
+    assert_eq!(domain(&r, Domain::Motor), (Status::Graded, Some(0)));
+    assert!(r.complete);
+    assert!(r.drivers.is_empty());
+}
+
+#[test]
+fn died_of_icans_is_grade_5_whatever_the_domains_say() {
+    for json in [
+        r#"{"died_of_icans": true}"#,
+        r#"{"died_of_icans": true, "ice_total": 10, "consciousness": "alert"}"#,
+        r#"{"died_of_icans": true, "edema": "diffuse", "crs_grade": 4}"#,
+    ] {
+        let r = graded(json);
+        assert_eq!(r.grade, 5, "{json}");
+        assert!(r.drivers.is_empty(), "{json}");
+        assert!(r.management.actions.is_empty(), "{json}");
+        assert_eq!(r.management.reassess_hours, None, "{json}");
+    }
+    let alive = graded(r#"{"died_of_icans": false, "ice_total": 10}"#);
+    assert_eq!(alive.grade, 0);
+    assert!(rejected(r#"{"died_of_icans": false}"#).contains("nothing assessed"));
+}
+
+#[test]
+fn all_domains_at_zero_is_complete_grade_0() {
+    let r = graded(
+        r#"{"ice": {"orientation": 4, "naming": 3, "writing": 1, "attention": 1, "commands": 1}, "consciousness": "alert", "seizure": "none", "motor": "none", "edema": "none"}"#,
+    );
+    assert_eq!(r.grade, 0);
+    assert!(r.complete);
+    assert!(r.drivers.is_empty());
+    assert!(r.unassessed.is_empty());
+    assert_eq!(r.ice_total, Some(10));
+    assert!(r.management.summary.starts_with("No ICANS"));
+}
+
+#[test]
+fn other_cause_for_a_domain_not_assessed_warns_and_leaves_it_not_assessed() {
+    let r = graded(r#"{"ice_total": 8, "other_cause": ["seizure"]}"#);
+    assert_eq!(domain(&r, Domain::Seizure), (Status::NotAssessed, None));
+    assert_eq!(r.warnings, ["other_cause names seizure, which was not assessed"]);
+    assert!(r.excluded.is_empty());
+    assert_eq!(r.grade, 1);
+}
