@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::grading::{Domain, Grading, Status};
+use crate::grading::{Domain, Grading, Status, lower_bound_note};
 
 /// Width the card wraps at.
 pub const WIDTH: usize = 78;
@@ -68,17 +68,12 @@ pub fn card(r: &Grading) -> String {
     }
     let _ = writeln!(out, "{}", headline(r));
     if !r.complete {
-        let what = if r.grade < 5 {
-            "; the grade is a lower bound"
+        let note = if r.grade < 5 {
+            lower_bound_note(&r.unassessed)
         } else {
-            ""
+            format!("Not assessed: {}.", names(&r.unassessed))
         };
-        wrapped(
-            &mut out,
-            &format!("Not assessed: {}{what}.", names(&r.unassessed)),
-            "  ",
-            "  ",
-        );
+        wrapped(&mut out, &note, "  ", "  ");
     }
     if !r.drivers.is_empty() {
         let _ = writeln!(out, "  Driven by: {}", names(&r.drivers));

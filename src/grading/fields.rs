@@ -460,17 +460,20 @@ impl RecordBuilder {
                 self.error(
                     "ice_total",
                     Some(&Value::Int(total.into())),
-                    format!("disagrees with the ice items, which add up to {}", items.total()),
+                    format!(
+                        "{total} disagrees with the ice items, which add up to {}",
+                        items.total()
+                    ),
                     "the sum of the ice items, or ice_total left out",
                 );
             }
         }
         let ice_used = self.ice_given || self.ice_total.is_some();
-        if ice_used && self.capd.is_some() {
+        if let (true, Some(capd)) = (ice_used, self.capd) {
             self.error(
                 "capd",
-                self.capd.map(|c| Value::Int(c.into())).as_ref(),
-                "given together with ICE",
+                Some(&Value::Int(capd.into())),
+                format!("{capd} given together with ICE"),
                 "ICE (ice or ice_total) or CAPD, not both: CAPD for children under 12 or developmental delay, ICE otherwise",
             );
         }
