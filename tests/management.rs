@@ -29,58 +29,43 @@ fn oracle(
     edema: bool,
 ) -> Vec<&'static str> {
     let crs = crs.unwrap_or(0) >= 1;
-    let mut v = match grade {
-        0 => vec!["ice_screening"],
-        1 => vec!["ice_monitoring", "supportive_care"],
-        2 => vec!["dexamethasone", "levetiracetam", "neurology_consult", "eeg"],
+    let when = |c: bool, id: &'static str| c.then_some(id);
+    let always = Some;
+    let row = match grade {
+        0 => vec![always("ice_screening")],
+        1 => vec![
+            always("ice_monitoring"),
+            always("supportive_care"),
+            when(crs, "tocilizumab"),
+            when(hours.is_some_and(|h| h > 24.0), "consider_corticosteroids"),
+        ],
+        2 => vec![
+            always("dexamethasone"),
+            always("levetiracetam"),
+            always("neurology_consult"),
+            always("eeg"),
+            when(crs, "tocilizumab"),
+        ],
         3 => vec![
-            "dexamethasone",
-            "methylprednisolone",
-            "antiseizure_therapy",
-            "icu",
-            "mri_brain",
+            always("dexamethasone"),
+            always("methylprednisolone"),
+            always("antiseizure_therapy"),
+            always("icu"),
+            always("mri_brain"),
+            when(refractory, "consider_anakinra"),
+            when(crs, "tocilizumab"),
         ],
         4 => vec![
-            "methylprednisolone_pulse",
-            "icu",
-            "airway_protection",
-            "consider_additional_immunosuppression",
+            always("methylprednisolone_pulse"),
+            always("icu"),
+            always("airway_protection"),
+            always("consider_additional_immunosuppression"),
+            when(edema, "icp_monitoring"),
+            when(crs, "tocilizumab"),
         ],
         _ => vec![],
     };
-    match grade {
-        1 => {
-            if crs {
-                v.push("tocilizumab");
-            }
-            if hours.is_some_and(|h| h > 24.0) {
-                v.push("consider_corticosteroids");
-            }
-        }
-        2 => {
-            if crs {
-                v.push("tocilizumab");
-            }
-        }
-        3 => {
-            if refractory {
-                v.push("consider_anakinra");
-            }
-            if crs {
-                v.push("tocilizumab");
-            }
-        }
-        4 => {
-            if edema {
-                v.push("icp_monitoring");
-            }
-            if crs {
-                v.push("tocilizumab");
-            }
-        }
-        _ => {}
-    }
-    v
+    row.into_iter().flatten().collect()
 }
 
 #[test]
