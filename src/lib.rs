@@ -2,10 +2,12 @@
 //! syndrome) by the ASTCT 2019 consensus and propose the management step.
 //!
 //! - [`grading`]: the pure grader, where every clinical rule lives.
-//! - [`format`]: reading records and writing results (JSON, text card).
+//! - [`format`]: reading records and writing results (JSON, CSV, text card).
+//! - [`batch`]: regrading many records in order, on every core.
 //!
 //! Decision support only: every result names its criteria (ASTCT 2019) and
 //! is to be confirmed by the treating team.
 
+pub mod batch;
 pub mod format;
 pub mod grading;

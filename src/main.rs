@@ -20,12 +20,14 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Grade(cli::grade::Args),
+    Batch(cli::batch::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Grade(args) => cli::grade::run(&args),
+        Command::Batch(args) => cli::batch::run(&args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

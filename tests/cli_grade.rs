@@ -267,7 +267,7 @@ fn invalid_records_exit_65_naming_the_field() {
         .code(65)
         .stdout("")
         .stderr(predicate::str::contains(
-            "ice.orientation: \"5\" is out of range (allowed: an integer 0-4)",
+            "ice.orientation: 5 is out of range (allowed: an integer 0-4)",
         ));
     icans()
         .args(["grade", "--orientation", "3"])

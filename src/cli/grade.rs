@@ -6,11 +6,10 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::ValueEnum;
-use serde::Serialize;
 
-use icans::format::json::{self, ReadOptions, Rejected};
+use icans::format::json::{self, ErrorObject, ReadOptions, Rejected};
 use icans::format::text;
-use icans::grading::{self, Assessment, Field, RecordBuilder, RecordId, Value};
+use icans::grading::{self, Assessment, Field, RecordBuilder, Value};
 
 use super::{UsageError, exit};
 
@@ -212,34 +211,6 @@ impl RecordFlags {
     }
 }
 
-/// The error object written in place of a result (contract §4).
-#[derive(Debug, Serialize)]
-pub struct ErrorObject<'a> {
-    /// The input line, in batch work.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-    /// The record's id, when readable.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<&'a RecordId>,
-    /// The message: field, value, what is allowed.
-    pub error: String,
-    /// The first field the message names, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<&'a str>,
-}
-
-impl<'a> ErrorObject<'a> {
-    /// The error object for a rejected record.
-    pub fn new(line: Option<usize>, rejected: &'a Rejected) -> Self {
-        ErrorObject {
-            line,
-            id: rejected.id.as_ref(),
-            error: rejected.error.to_string(),
-            field: rejected.error.field(),
-        }
-    }
-}
-
 const STDIN_HINT: &str = "\
 icans grade: no record given. Give findings as flags, a JSON file, or pipe JSON in:
   icans grade --ice-total 8 --consciousness alert --seizure none --motor none --edema none
@@ -271,7 +242,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         Ok(a) => grading::grade(&a),
         Err(rejected) => {
             if args.format == Format::Json {
-                json::write_line(&mut out, &ErrorObject::new(None, &rejected))
+                json::write_line(&mut out, &ErrorObject::new(None, None, &rejected))
                     .context("cannot write output")?;
             }
             eprintln!("icans: invalid record: {}", rejected.error);

@@ -240,6 +240,238 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
 }
 
+/// The object written in place of a result for a record that could not be
+/// graded (contract §4): `{"line", "id", "error"}`, plus `file` for a named
+/// input file and `field`, the first field the message names.
+#[derive(Debug, Serialize)]
+pub struct ErrorObject<'a> {
+    /// The input line where the record starts (batch work).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// The input file, when the record came from a named file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<&'a str>,
+    /// The record's id, when readable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<&'a RecordId>,
+    /// The message: field, value, what is allowed.
+    pub error: String,
+    /// The first field the message names, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'a str>,
+}
+
+impl<'a> ErrorObject<'a> {
+    /// The error object of a rejected record.
+    pub fn new(line: Option<usize>, file: Option<&'a str>, rejected: &'a Rejected) -> Self {
+        ErrorObject {
+            line,
+            file,
+            id: rejected.id.as_ref(),
+            error: rejected.error.to_string(),
+            field: rejected.error.field(),
+        }
+    }
+}
+
+/// Splits a JSON array of records into its elements as it streams, so that
+/// each element is read (and fails) on its own, with the line it starts on.
+/// A file holding a single object is read as one record.
+pub struct ArrayScanner<R> {
+    reader: R,
+    line: usize,
+    started: bool,
+    done: bool,
+}
+
+/// What [`ArrayScanner::next_into`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scanned {
+    /// An element, appended to the buffer at `range`, starting on `line`.
+    Element {
+        /// The line the element starts on.
+        line: usize,
+        /// Where its bytes are in the buffer.
+        range: std::ops::Range<usize>,
+    },
+    /// The array itself is broken at `line`; scanning stops.
+    Problem {
+        /// Where.
+        line: usize,
+        /// What.
+        message: String,
+    },
+    /// The array ended.
+    End,
+}
+
+impl<R: io::BufRead> ArrayScanner<R> {
+    /// A scanner over a whole input.
+    pub fn new(reader: R) -> Self {
+        ArrayScanner {
+            reader,
+            line: 1,
+            started: false,
+            done: false,
+        }
+    }
+
+    fn bump(&mut self, b: u8) {
+        if b == b'\n' {
+            self.line += 1;
+        }
+        self.reader.consume(1);
+    }
+
+    fn skip_space(&mut self) -> io::Result<Option<u8>> {
+        loop {
+            let buf = self.reader.fill_buf()?;
+            if buf.is_empty() {
+                return Ok(None);
+            }
+            let mut n = 0;
+            let mut lines = 0;
+            let mut rest = buf;
+            if !self.started && rest.starts_with(b"\xEF\xBB\xBF") {
+                n = 3;
+                rest = &rest[3..];
+            }
+            for &b in rest {
+                match b {
+                    b' ' | b'\t' | b'\r' => n += 1,
+                    b'\n' => {
+                        n += 1;
+                        lines += 1;
+                    }
+                    _ => {
+                        self.reader.consume(n);
+                        self.line += lines;
+                        return Ok(Some(b));
+                    }
+                }
+            }
+            self.reader.consume(n);
+            self.line += lines;
+        }
+    }
+
+    /// Appends the next element to `buf` and says where it is.
+    pub fn next_into(&mut self, buf: &mut Vec<u8>) -> io::Result<Scanned> {
+        if self.done {
+            return Ok(Scanned::End);
+        }
+        let first = self.skip_space()?;
+        if !self.started {
+            self.started = true;
+            match first {
+                None => {
+                    self.done = true;
+                    return Ok(Scanned::End);
+                }
+                Some(b'[') => self.bump(b'['),
+                Some(b'{') => {
+                    // A single record object: the whole input is the element.
+                    self.done = true;
+                    let line = self.line;
+                    let start = buf.len();
+                    self.reader.read_to_end(buf)?;
+                    return Ok(Scanned::Element { line, range: start..buf.len() });
+                }
+                Some(_) => {
+                    self.done = true;
+                    return Ok(Scanned::Problem {
+                        line: self.line,
+                        message: "malformed input: expected a JSON array of records (or one record object)".into(),
+                    });
+                }
+            }
+            return self.next_into(buf);
+        }
+        match first {
+            None => {
+                self.done = true;
+                Ok(Scanned::Problem {
+                    line: self.line,
+                    message: "malformed input: the JSON array is not closed (missing `]`)".into(),
+                })
+            }
+            Some(b']') => {
+                self.bump(b']');
+                self.done = true;
+                match self.skip_space()? {
+                    None => Ok(Scanned::End),
+                    Some(_) => Ok(Scanned::Problem {
+                        line: self.line,
+                        message: "malformed input: unexpected data after the JSON array".into(),
+                    }),
+                }
+            }
+            Some(_) => self.element(buf),
+        }
+    }
+
+    /// Copies one element up to the `,` or `]` that ends it at depth 0.
+    fn element(&mut self, buf: &mut Vec<u8>) -> io::Result<Scanned> {
+        let line = self.line;
+        let start = buf.len();
+        let mut depth = 0usize;
+        let mut in_string = false;
+        let mut escaped = false;
+        loop {
+            let chunk = self.reader.fill_buf()?;
+            if chunk.is_empty() {
+                self.done = true;
+                return Ok(Scanned::Element { line, range: start..buf.len() });
+            }
+            let mut used = 0;
+            let mut lines = 0;
+            let mut end = None;
+            for &b in chunk {
+                if in_string {
+                    if escaped {
+                        escaped = false;
+                    } else if b == b'\\' {
+                        escaped = true;
+                    } else if b == b'"' {
+                        in_string = false;
+                    }
+                } else {
+                    match b {
+                        b'"' => in_string = true,
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' if depth > 0 => depth -= 1,
+                        b']' => {
+                            end = Some(false);
+                            break;
+                        }
+                        b',' if depth == 0 => {
+                            end = Some(true);
+                            break;
+                        }
+                        _ => {}
+                    }
+                }
+                if b == b'\n' {
+                    lines += 1;
+                }
+                used += 1;
+            }
+            buf.extend_from_slice(&chunk[..used]);
+            self.reader.consume(used);
+            self.line += lines;
+            match end {
+                // The `,` is consumed; a `]` is left for the next call.
+                Some(true) => {
+                    self.reader.consume(1);
+                    return Ok(Scanned::Element { line, range: start..buf.len() });
+                }
+                Some(false) => return Ok(Scanned::Element { line, range: start..buf.len() }),
+                None => {}
+            }
+        }
+    }
+}
+
 /// Writes one value as compact JSON followed by a newline (NDJSON).
 pub fn write_line<W: Write, T: Serialize>(out: &mut W, value: &T) -> io::Result<()> {
     serde_json::to_writer(&mut *out, value).map_err(io::Error::from)?;

@@ -110,6 +110,16 @@ pub enum EncephalopathyScore {
     Capd(u8),
 }
 
+impl Instrument {
+    /// The contract's name: `ice` or `capd`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Instrument::Ice => "ice",
+            Instrument::Capd => "capd",
+        }
+    }
+}
+
 impl EncephalopathyScore {
     /// The instrument used.
     pub const fn instrument(self) -> Instrument {

@@ -549,7 +549,7 @@ impl RecordBuilder {
         if (lo..=hi).contains(&n) {
             Some(n)
         } else {
-            self.error(field, Some(v), format!("{} is out of range", v.show()), allowed);
+            self.error(field, Some(v), format!("{n} is out of range"), allowed);
             None
         }
     }
@@ -583,12 +583,8 @@ impl RecordBuilder {
         if x.is_finite() && x >= 0.0 {
             Some(x)
         } else {
-            self.error(
-                field.name(),
-                Some(v),
-                format!("{} is out of range", v.show()),
-                field.allowed(),
-            );
+            let shown = if matches!(v, Value::Text(_)) { x.to_string() } else { v.show() };
+            self.error(field.name(), Some(v), format!("{shown} is out of range"), field.allowed());
             None
         }
     }

@@ -26,6 +26,17 @@ pub enum Status {
     Excluded,
 }
 
+impl Status {
+    /// The contract's name: `graded`, `not_assessed` or `excluded`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Status::Graded => "graded",
+            Status::NotAssessed => "not_assessed",
+            Status::Excluded => "excluded",
+        }
+    }
+}
+
 /// One domain of a result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DomainResult {

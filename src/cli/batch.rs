@@ -1,0 +1,182 @@
+//! `icans batch` (contract §5): regrade many records, one result per record,
+//! in input order.
+
+use std::io::{IsTerminal as _, Write as _};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use clap::ValueEnum;
+
+use icans::batch::{self, Input, InputFormat, Options, OutputFormat, Source, Stats};
+use icans::format::json::ReadOptions;
+
+use super::exit;
+
+/// `--input-format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InFormat {
+    /// One JSON record per line.
+    Ndjson,
+    /// A JSON array of records.
+    Json,
+    /// CSV with a header row of field names.
+    Csv,
+}
+
+/// `--output-format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutFormat {
+    /// One JSON result per line.
+    Ndjson,
+    /// One flat CSV row per record.
+    Csv,
+}
+
+/// Regrade many records: exactly one result per input record, in input order.
+///
+/// A record that fails yields an error object (or row) in its place, with its
+/// line number, and the run goes on.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Input format: --input-format, else the file extension (.ndjson/.jsonl, .json,
+.csv), else NDJSON. Blank NDJSON lines are skipped (line numbers still count
+them). CSV columns are the record fields, with ICE items as ice_orientation,
+ice_naming, ice_writing, ice_attention, ice_commands and other_cause as
+`;`-separated names; an empty cell means not assessed.
+
+Examples:
+  icans batch examples/records.ndjson
+  icans batch examples/records.csv --output-format csv > graded.csv
+  cat export.ndjson | icans batch --fail-at-grade 3 > graded.ndjson
+
+Exit status: 0 all graded; 2 usage error; 3 a record reached --fail-at-grade;
+65 at least one record invalid (every valid record is still written);
+74 an input or output failure.")]
+pub struct Args {
+    /// Input files; none or `-` reads standard input.
+    pub files: Vec<PathBuf>,
+
+    /// Input format (default: from the file extension, else ndjson).
+    #[arg(long, value_enum)]
+    pub input_format: Option<InFormat>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutFormat::Ndjson)]
+    pub output_format: OutFormat,
+
+    /// Ignore fields (columns) the contract does not know.
+    #[arg(long)]
+    pub allow_unknown_fields: bool,
+
+    /// Exit 3 when any graded record reaches grade N.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=5))]
+    pub fail_at_grade: Option<u8>,
+
+    /// Print the counts on standard error at the end (always on a terminal).
+    #[arg(long)]
+    pub summary: bool,
+
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+}
+
+impl Args {
+    fn inputs(&self) -> Vec<Input> {
+        let given = self.input_format.map(|f| match f {
+            InFormat::Ndjson => InputFormat::Ndjson,
+            InFormat::Json => InputFormat::Json,
+            InFormat::Csv => InputFormat::Csv,
+        });
+        if self.files.is_empty() {
+            return vec![Input {
+                source: Source::Stdin,
+                format: given.unwrap_or(InputFormat::Ndjson),
+            }];
+        }
+        self.files
+            .iter()
+            .map(|p| Input {
+                source: if p.as_os_str() == "-" { Source::Stdin } else { Source::File(p.clone()) },
+                format: given.or_else(|| InputFormat::from_path(p)).unwrap_or(InputFormat::Ndjson),
+            })
+            .collect()
+    }
+}
+
+/// The end-of-run counts, one line.
+pub fn summary_line(s: &Stats) -> String {
+    let grades: Vec<String> = s.by_grade.iter().enumerate().map(|(g, n)| format!("{g}: {n}")).collect();
+    format!(
+        "icans batch: {} records read, {} graded, {} failed; by grade {}; {} incomplete (grade is a lower bound)",
+        s.read,
+        s.graded,
+        s.failed,
+        grades.join(", "),
+        s.incomplete
+    )
+}
+
+/// Runs `icans batch`.
+pub fn run(args: &Args) -> anyhow::Result<u8> {
+    let mut options = Options {
+        output: match args.output_format {
+            OutFormat::Ndjson => OutputFormat::Ndjson,
+            OutFormat::Csv => OutputFormat::Csv,
+        },
+        read: ReadOptions {
+            allow_unknown_fields: args.allow_unknown_fields,
+        },
+        ..Options::default()
+    };
+    if let Some(n) = args.threads {
+        options.threads = usize::from(n);
+    }
+    let inputs = args.inputs();
+    let terminal = std::io::stderr().is_terminal();
+    let started = Instant::now();
+    let mut last = started;
+    let mut shown = false;
+    let mut progress = |s: &Stats| {
+        if terminal && last.elapsed() >= Duration::from_secs(1) {
+            last = Instant::now();
+            shown = true;
+            let rate = s.read as f64 / started.elapsed().as_secs_f64();
+            eprint!("\r{} records ({} failed), {:.0} records/s ", s.read, s.failed, rate);
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let outcome = batch::run(&inputs, &mut out, &options, &mut progress);
+    if shown {
+        eprint!("\r\x1b[K");
+    }
+    let report = match outcome {
+        Ok(report) => report,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(exit::OK),
+        Err(e) => {
+            eprintln!("icans: cannot write output: {e}");
+            return Ok(exit::IO);
+        }
+    };
+    let _ = out.flush();
+    for f in &report.input_failures {
+        eprintln!("icans: cannot read {}: {}", f.name, f.error);
+    }
+    if terminal || args.summary {
+        eprintln!("{}", summary_line(&report.stats));
+    }
+    let stats = report.stats;
+    // An alert outranks a failure: a patient at the alerting grade must
+    // page someone even when another record or file of the batch is bad.
+    let alert = args.fail_at_grade.is_some_and(|n| stats.highest_grade().is_some_and(|g| g >= n));
+    Ok(if alert {
+        exit::ALERT
+    } else if !report.input_failures.is_empty() {
+        exit::IO
+    } else if stats.failed > 0 {
+        exit::INVALID
+    } else {
+        exit::OK
+    })
+}

@@ -1,0 +1,201 @@
+//! CSV: records in (a header row naming the record fields) and results out
+//! (one flat row per record).
+//!
+//! Input columns are the contract §1 field names, with the ICE items as
+//! `ice_orientation`, `ice_naming`, `ice_writing`, `ice_attention` and
+//! `ice_commands`, and `other_cause` as `;`-separated domain names. An empty
+//! cell means not assessed. Cells are untyped text, read by each field's
+//! type; an `id` is kept as a string.
+
+use std::io;
+
+use crate::grading::{Assessment, Domain, Field, Grading, IceItems, RecordBuilder, RecordError, Value};
+
+use super::json::{ReadOptions, Rejected};
+
+/// What one input column holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Column {
+    Field(Field),
+    IceItem(&'static str),
+    Unknown(String),
+}
+
+/// The columns of a CSV input, read once from its header row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    columns: Vec<Column>,
+    has_ice: bool,
+}
+
+impl Layout {
+    /// Reads the header row. Names are trimmed; a byte-order mark before the
+    /// first is dropped.
+    pub fn from_header(header: &csv::ByteRecord) -> Layout {
+        let columns: Vec<Column> = header
+            .iter()
+            .enumerate()
+            .map(|(i, raw)| {
+                let raw = if i == 0 { raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw) } else { raw };
+                let name = String::from_utf8_lossy(raw).trim().to_string();
+                if let Some(f) = Field::from_name(&name).filter(|f| *f != Field::Ice) {
+                    Column::Field(f)
+                } else if let Some((key, _)) =
+                    IceItems::ITEMS.iter().find(|(k, _)| name.strip_prefix("ice_") == Some(*k))
+                {
+                    Column::IceItem(key)
+                } else {
+                    Column::Unknown(name)
+                }
+            })
+            .collect();
+        let has_ice = columns.iter().any(|c| matches!(c, Column::IceItem(_)));
+        Layout { columns, has_ice }
+    }
+
+    /// Reads one data row into a record.
+    pub fn read_row(&self, row: &csv::ByteRecord, options: ReadOptions) -> Result<Assessment, Rejected> {
+        if row.len() != self.columns.len() {
+            return Err(Rejected {
+                id: None,
+                error: RecordError::Malformed(format!(
+                    "the row has {} cells, the header {}",
+                    row.len(),
+                    self.columns.len()
+                )),
+            });
+        }
+        let mut cells = Vec::with_capacity(row.len());
+        for (column, raw) in self.columns.iter().zip(row.iter()) {
+            match std::str::from_utf8(raw) {
+                Ok(text) => cells.push(text),
+                Err(e) => {
+                    let name = match column {
+                        Column::Field(f) => f.name().to_string(),
+                        Column::IceItem(k) => format!("ice_{k}"),
+                        Column::Unknown(n) => n.clone(),
+                    };
+                    return Err(Rejected {
+                        id: None,
+                        error: RecordError::Malformed(format!(
+                            "column {name}: invalid UTF-8 at byte {}",
+                            e.valid_up_to()
+                        )),
+                    });
+                }
+            }
+        }
+        let mut b = RecordBuilder::new();
+        let ice_given = self.has_ice
+            && self
+                .columns
+                .iter()
+                .zip(&cells)
+                .any(|(c, t)| matches!(c, Column::IceItem(_)) && !t.trim().is_empty());
+        if ice_given {
+            b.begin_ice();
+        }
+        for (column, text) in self.columns.iter().zip(&cells) {
+            match column {
+                Column::Field(f) => b.set(*f, Value::Text(text)),
+                Column::IceItem(key) if ice_given => b.ice_item(key, Value::Text(text)),
+                Column::IceItem(_) => {}
+                Column::Unknown(name) if !options.allow_unknown_fields => b.unknown_field(name),
+                Column::Unknown(_) => {}
+            }
+        }
+        let id = b.id().cloned();
+        b.finish().map_err(|error| Rejected { id, error })
+    }
+}
+
+/// How many columns a result row has: 11 leading, 2 per domain, 7 trailing.
+pub const RESULT_COLUMNS: usize = 11 + 2 * 5 + 7;
+
+/// The header of the CSV result rows.
+pub fn result_header() -> Vec<String> {
+    let mut h: Vec<String> = [
+        "line",
+        "file",
+        "id",
+        "patient_id",
+        "day",
+        "assessed_at",
+        "grade",
+        "complete",
+        "instrument",
+        "ice_total",
+        "capd",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for d in Domain::ALL {
+        h.push(format!("{d}_status"));
+        h.push(format!("{d}_grade"));
+    }
+    for s in ["drivers", "unassessed", "excluded", "actions", "reassess_hours", "warnings", "error"] {
+        h.push(s.to_string());
+    }
+    h
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn list(ds: &[Domain]) -> String {
+    ds.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(";")
+}
+
+/// Writes one result row (fields as in [`result_header`]). Lists are
+/// `;`-separated; warnings are separated by ` | `.
+pub fn write_result<W: io::Write>(
+    w: &mut csv::Writer<W>,
+    line: usize,
+    file: Option<&str>,
+    r: &Grading,
+) -> csv::Result<()> {
+    let mut row: Vec<String> = vec![
+        line.to_string(),
+        file.unwrap_or_default().to_string(),
+        opt(r.id.as_ref()),
+        opt(r.patient_id.as_ref()),
+        opt(r.day),
+        opt(r.assessed_at.as_ref()),
+        r.grade.to_string(),
+        r.complete.to_string(),
+        opt(r.instrument.map(|i| i.as_str())),
+        opt(r.ice_total),
+        opt(r.capd),
+    ];
+    for (_, d) in r.domains.iter() {
+        row.push(d.status.as_str().to_string());
+        row.push(opt(d.grade));
+    }
+    row.push(list(&r.drivers));
+    row.push(list(&r.unassessed));
+    row.push(list(&r.excluded));
+    row.push(r.management.actions.iter().map(|a| a.id.as_str()).collect::<Vec<_>>().join(";"));
+    row.push(opt(r.management.reassess_hours));
+    row.push(r.warnings.join(" | "));
+    row.push(String::new());
+    w.write_record(&row)
+}
+
+/// Writes the row of a record that could not be graded: line, file, id and
+/// the error; every other cell empty.
+pub fn write_error<W: io::Write>(
+    w: &mut csv::Writer<W>,
+    line: usize,
+    file: Option<&str>,
+    rejected: &Rejected,
+) -> csv::Result<()> {
+    let width = RESULT_COLUMNS;
+    let mut row = vec![String::new(); width];
+    row[0] = line.to_string();
+    row[1] = file.unwrap_or_default().to_string();
+    row[2] = opt(rejected.id.as_ref());
+    row[width - 1] = rejected.error.to_string();
+    w.write_record(&row)
+}
