@@ -24,7 +24,11 @@ impl Rng {
     }
     /// Mostly the first (normal) value, sometimes any.
     fn pick<'a>(&mut self, values: &[&'a str]) -> &'a str {
-        if self.below(10) < 7 { values[0] } else { values[self.below(values.len() as u64) as usize] }
+        if self.below(10) < 7 {
+            values[0]
+        } else {
+            values[self.below(values.len() as u64) as usize]
+        }
     }
 }
 
@@ -42,7 +46,11 @@ fn main() -> io::Result<()> {
     let mut w = BufWriter::with_capacity(1 << 20, out.lock());
     for i in 0..n {
         let patient = i / 8;
-        write!(w, r#"{{"id":{i},"patient_id":"P-{patient:06}","day":{}"#, i % 8 + rng.below(3))?;
+        write!(
+            w,
+            r#"{{"id":{i},"patient_id":"P-{patient:06}","day":{}"#,
+            i % 8 + rng.below(3)
+        )?;
         let child = rng.below(20) == 0;
         if child {
             write!(w, r#","age_years":{},"capd":{}"#, 2 + rng.below(9), rng.below(16))?;
@@ -60,7 +68,13 @@ fn main() -> io::Result<()> {
         } else {
             write!(w, r#","ice_total":{}"#, 10 - rng.below(11) * rng.below(2))?;
         }
-        let c = rng.pick(&["alert", "awakens_spontaneously", "awakens_to_voice", "awakens_to_tactile", "unarousable"]);
+        let c = rng.pick(&[
+            "alert",
+            "awakens_spontaneously",
+            "awakens_to_voice",
+            "awakens_to_tactile",
+            "unarousable",
+        ]);
         write!(w, r#","consciousness":"{c}""#)?;
         let s = rng.pick(&["none", "rapidly_resolving", "prolonged_or_repetitive"]);
         let m = rng.pick(&["none", "tremor_or_myoclonus", "deep_focal_weakness"]);

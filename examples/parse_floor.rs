@@ -70,6 +70,9 @@ fn main() -> io::Result<()> {
         };
         if parsed { ok += 1 } else { bad += 1 }
     }
-    eprintln!("parsed {ok} records ({bad} not parsed) in {:.3} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "parsed {ok} records ({bad} not parsed) in {:.3} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }

@@ -98,7 +98,7 @@ impl Default for Options {
             output: OutputFormat::Ndjson,
             read: ReadOptions::default(),
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            chunk_bytes: 256 * 1024,
+            chunk_bytes: 128 * 1024,
         }
     }
 }
@@ -206,12 +206,21 @@ struct Sink<'a> {
 
 impl<'a> Sink<'a> {
     fn new(format: OutputFormat, buf: &'a mut Vec<u8>) -> Self {
-        let csv = (format == OutputFormat::Csv)
-            .then(|| csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new()));
+        let csv = (format == OutputFormat::Csv).then(|| {
+            csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(Vec::new())
+        });
         Sink { buf, csv }
     }
 
-    fn record(&mut self, line: usize, file: Option<&str>, outcome: Result<Assessment, Rejected>, stats: &mut Stats) {
+    fn record(
+        &mut self,
+        line: usize,
+        file: Option<&str>,
+        outcome: Result<Assessment, Rejected>,
+        stats: &mut Stats,
+    ) {
         // Writing into memory cannot fail but for allocation; a failure here
         // would be a bug, reported rather than hidden.
         let written = match outcome {
@@ -220,7 +229,10 @@ impl<'a> Sink<'a> {
                 stats.count(&r);
                 match &mut self.csv {
                     Some(w) => csv_format::write_result(w, line, file, &r).map_err(io::Error::other),
-                    None => json::write_line(self.buf, &r),
+                    None => {
+                        json::write_result_line(self.buf, &r);
+                        Ok(())
+                    }
                 }
             }
             Err(rejected) => {
@@ -232,7 +244,10 @@ impl<'a> Sink<'a> {
             }
         };
         if let Err(e) = written {
-            let _ = writeln!(self.buf, "{{\"line\":{line},\"error\":\"internal error rendering the result: {e}\"}}");
+            let _ = writeln!(
+                self.buf,
+                "{{\"line\":{line},\"error\":\"internal error rendering the result: {e}\"}}"
+            );
         }
     }
 
@@ -248,8 +263,17 @@ impl<'a> Sink<'a> {
     }
 }
 
+/// Output bytes reserved per input byte: a result is about five times the
+/// size of its record.
+const OUTPUT_PER_INPUT: usize = 6;
+
 fn process(work: Work, options: &Options) -> Done {
-    let mut out = Vec::new();
+    let input_bytes = match &work {
+        Work::Json { buf, .. } => buf.len(),
+        Work::Csv { rows, .. } => rows.iter().map(|(_, r)| r.as_slice().len()).sum(),
+        Work::Problem { .. } | Work::Failed(_) => 0,
+    };
+    let mut out = Vec::with_capacity(input_bytes * OUTPUT_PER_INPUT);
     let mut stats = Stats::default();
     let mut failure = None;
     {
@@ -270,7 +294,9 @@ fn process(work: Work, options: &Options) -> Done {
             Work::Problem { file, line, message } => {
                 let rejected = Rejected {
                     id: None,
-                    error: grading::RecordError::Malformed(message.trim_start_matches("malformed input: ").into()),
+                    error: grading::RecordError::Malformed(
+                        message.trim_start_matches("malformed input: ").into(),
+                    ),
                 };
                 sink.record(line, file.as_deref(), Err(rejected), &mut stats);
             }
@@ -307,7 +333,8 @@ fn read_ndjson(
             if fill(r, &mut buf, want)? {
                 break true;
             }
-            if memchr::memrchr(b'\n', &buf[from..]).is_some() || memchr::memchr(b'\n', &buf[..from]).is_some() {
+            if memchr::memrchr(b'\n', &buf[from..]).is_some() || memchr::memchr(b'\n', &buf[..from]).is_some()
+            {
                 break false;
             }
             // A line longer than the chunk: keep reading until it ends.
@@ -342,7 +369,13 @@ fn read_ndjson(
             line += 1;
             start = end + 1;
         }
-        if !items.is_empty() && !emit(Work::Json { file: file.clone(), buf, items }) {
+        if !items.is_empty()
+            && !emit(Work::Json {
+                file: file.clone(),
+                buf,
+                items,
+            })
+        {
             return Ok(());
         }
         if eof {
@@ -381,7 +414,11 @@ fn read_json_array(
             }
         }
         if let Some((line, message)) = problem {
-            emit(Work::Problem { file: file.clone(), line, message });
+            emit(Work::Problem {
+                file: file.clone(),
+                line,
+                message,
+            });
         }
         if end {
             return Ok(());
@@ -396,8 +433,13 @@ fn read_csv(
     chunk_bytes: usize,
     emit: &mut dyn FnMut(Work) -> bool,
 ) -> io::Result<()> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(r);
-    let layout = Arc::new(Layout::from_header(reader.byte_headers().map_err(io::Error::other)?));
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(r);
+    let layout = Arc::new(Layout::from_header(
+        reader.byte_headers().map_err(io::Error::other)?,
+    ));
     let mut rows = Vec::new();
     let mut bytes = 0;
     loop {
@@ -449,7 +491,10 @@ fn read_inputs(inputs: &[Input], chunk_bytes: usize, emit: &mut dyn FnMut(Work) 
 
 fn worker(jobs: &Mutex<Receiver<(u64, Work)>>, done: SyncSender<(u64, Done)>, options: &Options) {
     loop {
-        let job = jobs.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).recv();
+        let job = jobs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .recv();
         let Ok((seq, work)) = job else { return };
         if done.send((seq, process(work, options))).is_err() {
             return;
@@ -470,7 +515,8 @@ pub fn run(
     let mut report = Report::default();
     if options.output == OutputFormat::Csv {
         let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-        w.write_record(csv_format::result_header()).map_err(io::Error::other)?;
+        w.write_record(csv_format::result_header())
+            .map_err(io::Error::other)?;
         out.write_all(&w.into_inner().map_err(|e| io::Error::other(e.to_string()))?)?;
     }
     std::thread::scope(|s| -> io::Result<()> {

@@ -19,7 +19,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    Grade(cli::grade::Args),
+    Grade(Box<cli::grade::Args>),
     Batch(cli::batch::Args),
 }
 

@@ -97,8 +97,14 @@ impl Args {
         self.files
             .iter()
             .map(|p| Input {
-                source: if p.as_os_str() == "-" { Source::Stdin } else { Source::File(p.clone()) },
-                format: given.or_else(|| InputFormat::from_path(p)).unwrap_or(InputFormat::Ndjson),
+                source: if p.as_os_str() == "-" {
+                    Source::Stdin
+                } else {
+                    Source::File(p.clone())
+                },
+                format: given
+                    .or_else(|| InputFormat::from_path(p))
+                    .unwrap_or(InputFormat::Ndjson),
             })
             .collect()
     }
@@ -106,7 +112,12 @@ impl Args {
 
 /// The end-of-run counts, one line.
 pub fn summary_line(s: &Stats) -> String {
-    let grades: Vec<String> = s.by_grade.iter().enumerate().map(|(g, n)| format!("{g}: {n}")).collect();
+    let grades: Vec<String> = s
+        .by_grade
+        .iter()
+        .enumerate()
+        .map(|(g, n)| format!("{g}: {n}"))
+        .collect();
     format!(
         "icans batch: {} records read, {} graded, {} failed; by grade {}; {} incomplete (grade is a lower bound)",
         s.read,
@@ -142,7 +153,10 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             last = Instant::now();
             shown = true;
             let rate = s.read as f64 / started.elapsed().as_secs_f64();
-            eprint!("\r{} records ({} failed), {:.0} records/s ", s.read, s.failed, rate);
+            eprint!(
+                "\r{} records ({} failed), {:.0} records/s ",
+                s.read, s.failed, rate
+            );
         }
     };
     let stdout = std::io::stdout();
@@ -169,7 +183,9 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     let stats = report.stats;
     // An alert outranks a failure: a patient at the alerting grade must
     // page someone even when another record or file of the batch is bad.
-    let alert = args.fail_at_grade.is_some_and(|n| stats.highest_grade().is_some_and(|g| g >= n));
+    let alert = args
+        .fail_at_grade
+        .is_some_and(|n| stats.highest_grade().is_some_and(|g| g >= n));
     Ok(if alert {
         exit::ALERT
     } else if !report.input_failures.is_empty() {

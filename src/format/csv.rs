@@ -36,12 +36,17 @@ impl Layout {
             .iter()
             .enumerate()
             .map(|(i, raw)| {
-                let raw = if i == 0 { raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw) } else { raw };
+                let raw = if i == 0 {
+                    raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw)
+                } else {
+                    raw
+                };
                 let name = String::from_utf8_lossy(raw).trim().to_string();
                 if let Some(f) = Field::from_name(&name).filter(|f| *f != Field::Ice) {
                     Column::Field(f)
-                } else if let Some((key, _)) =
-                    IceItems::ITEMS.iter().find(|(k, _)| name.strip_prefix("ice_") == Some(*k))
+                } else if let Some((key, _)) = IceItems::ITEMS
+                    .iter()
+                    .find(|(k, _)| name.strip_prefix("ice_") == Some(*k))
                 {
                     Column::IceItem(key)
                 } else {
@@ -134,7 +139,15 @@ pub fn result_header() -> Vec<String> {
         h.push(format!("{d}_status"));
         h.push(format!("{d}_grade"));
     }
-    for s in ["drivers", "unassessed", "excluded", "actions", "reassess_hours", "warnings", "error"] {
+    for s in [
+        "drivers",
+        "unassessed",
+        "excluded",
+        "actions",
+        "reassess_hours",
+        "warnings",
+        "error",
+    ] {
         h.push(s.to_string());
     }
     h
@@ -176,7 +189,14 @@ pub fn write_result<W: io::Write>(
     row.push(list(&r.drivers));
     row.push(list(&r.unassessed));
     row.push(list(&r.excluded));
-    row.push(r.management.actions.iter().map(|a| a.id.as_str()).collect::<Vec<_>>().join(";"));
+    row.push(
+        r.management
+            .actions
+            .iter()
+            .map(|a| a.id.as_str())
+            .collect::<Vec<_>>()
+            .join(";"),
+    );
     row.push(opt(r.management.reassess_hours));
     row.push(r.warnings.join(" | "));
     row.push(String::new());

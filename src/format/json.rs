@@ -375,13 +375,17 @@ impl<R: io::BufRead> ArrayScanner<R> {
                     let line = self.line;
                     let start = buf.len();
                     self.reader.read_to_end(buf)?;
-                    return Ok(Scanned::Element { line, range: start..buf.len() });
+                    return Ok(Scanned::Element {
+                        line,
+                        range: start..buf.len(),
+                    });
                 }
                 Some(_) => {
                     self.done = true;
                     return Ok(Scanned::Problem {
                         line: self.line,
-                        message: "malformed input: expected a JSON array of records (or one record object)".into(),
+                        message: "malformed input: expected a JSON array of records (or one record object)"
+                            .into(),
                     });
                 }
             }
@@ -420,8 +424,11 @@ impl<R: io::BufRead> ArrayScanner<R> {
         loop {
             let chunk = self.reader.fill_buf()?;
             if chunk.is_empty() {
-                self.done = true;
-                return Ok(Scanned::Element { line, range: start..buf.len() });
+                // The next call reports the missing `]`.
+                return Ok(Scanned::Element {
+                    line,
+                    range: start..buf.len(),
+                });
             }
             let mut used = 0;
             let mut lines = 0;
@@ -463,9 +470,17 @@ impl<R: io::BufRead> ArrayScanner<R> {
                 // The `,` is consumed; a `]` is left for the next call.
                 Some(true) => {
                     self.reader.consume(1);
-                    return Ok(Scanned::Element { line, range: start..buf.len() });
+                    return Ok(Scanned::Element {
+                        line,
+                        range: start..buf.len(),
+                    });
                 }
-                Some(false) => return Ok(Scanned::Element { line, range: start..buf.len() }),
+                Some(false) => {
+                    return Ok(Scanned::Element {
+                        line,
+                        range: start..buf.len(),
+                    });
+                }
                 None => {}
             }
         }
@@ -482,4 +497,175 @@ pub fn write_line<W: Write, T: Serialize>(out: &mut W, value: &T) -> io::Result<
 pub fn write_pretty<W: Write>(out: &mut W, result: &Grading) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, result).map_err(io::Error::from)?;
     out.write_all(b"\n")
+}
+
+/// Whether a string can be written between quotes as it is (no `"`, `\` or
+/// control characters). Checked 16 bytes at a time so it vectorises.
+fn is_plain(s: &str) -> bool {
+    s.as_bytes().chunks(16).all(|c| {
+        c.iter()
+            .fold(true, |ok, &b| ok & (b >= 0x20) & (b != b'"') & (b != b'\\'))
+    })
+}
+
+/// Writes a JSON string exactly as serde_json escapes it.
+fn string(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    if is_plain(s) {
+        out.extend_from_slice(s.as_bytes());
+    } else {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        for &b in s.as_bytes() {
+            match b {
+                b'"' => out.extend_from_slice(b"\\\""),
+                b'\\' => out.extend_from_slice(b"\\\\"),
+                0x08 => out.extend_from_slice(b"\\b"),
+                0x0C => out.extend_from_slice(b"\\f"),
+                b'\n' => out.extend_from_slice(b"\\n"),
+                b'\r' => out.extend_from_slice(b"\\r"),
+                b'\t' => out.extend_from_slice(b"\\t"),
+                c if c < 0x20 => {
+                    out.extend_from_slice(b"\\u00");
+                    out.push(HEX[usize::from(c >> 4)]);
+                    out.push(HEX[usize::from(c & 0xF)]);
+                }
+                c => out.push(c),
+            }
+        }
+    }
+    out.push(b'"');
+}
+
+/// Writes a string from the crate's own tables (domain, status, action id,
+/// instrument and criteria names), which hold only plain characters (a test
+/// checks every one).
+fn name(out: &mut Vec<u8>, s: &'static str) {
+    out.push(b'"');
+    out.extend_from_slice(s.as_bytes());
+    out.push(b'"');
+}
+
+fn integer(out: &mut Vec<u8>, n: impl itoa::Integer) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+}
+
+fn opt_u8(out: &mut Vec<u8>, v: Option<u8>) {
+    match v {
+        Some(n) => integer(out, n),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn domains(out: &mut Vec<u8>, ds: &[crate::grading::Domain]) {
+    out.push(b'[');
+    for (i, d) in ds.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        name(out, d.as_str());
+    }
+    out.push(b']');
+}
+
+/// Writes one result as a line of compact JSON: byte for byte what
+/// `serde_json::to_writer` writes for [`Grading`] (a test holds the two
+/// together), without serde's per-field overhead. Batch output at scale
+/// spends most of its time here.
+pub fn write_result_line(out: &mut Vec<u8>, r: &Grading) {
+    out.push(b'{');
+    let mut echoed = false;
+    if let Some(id) = &r.id {
+        out.extend_from_slice(b"\"id\":");
+        match id {
+            RecordId::Int(n) => integer(out, *n),
+            RecordId::Text(t) => string(out, t),
+        }
+        echoed = true;
+    }
+    if let Some(p) = &r.patient_id {
+        out.extend_from_slice(if echoed {
+            b",\"patient_id\":"
+        } else {
+            b"\"patient_id\":"
+        });
+        string(out, p);
+        echoed = true;
+    }
+    if let Some(d) = r.day {
+        out.extend_from_slice(if echoed { b",\"day\":" } else { b"\"day\":" });
+        integer(out, d);
+        echoed = true;
+    }
+    if let Some(t) = &r.assessed_at {
+        out.extend_from_slice(if echoed {
+            b",\"assessed_at\":"
+        } else {
+            b"\"assessed_at\":"
+        });
+        string(out, t);
+        echoed = true;
+    }
+    out.extend_from_slice(if echoed { b",\"grade\":" } else { b"\"grade\":" });
+    integer(out, r.grade);
+    out.extend_from_slice(if r.complete {
+        b",\"complete\":true"
+    } else {
+        b",\"complete\":false"
+    });
+    out.extend_from_slice(b",\"instrument\":");
+    match r.instrument {
+        Some(i) => name(out, i.as_str()),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"ice_total\":");
+    opt_u8(out, r.ice_total);
+    out.extend_from_slice(b",\"capd\":");
+    opt_u8(out, r.capd);
+    out.extend_from_slice(b",\"domains\":{");
+    for (i, (d, res)) in r.domains.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        name(out, d.as_str());
+        out.extend_from_slice(b":{\"status\":");
+        name(out, res.status.as_str());
+        out.extend_from_slice(b",\"grade\":");
+        opt_u8(out, res.grade);
+        if let Some(f) = &res.finding {
+            out.extend_from_slice(b",\"finding\":");
+            string(out, f);
+        }
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"},\"drivers\":");
+    domains(out, &r.drivers);
+    out.extend_from_slice(b",\"unassessed\":");
+    domains(out, &r.unassessed);
+    out.extend_from_slice(b",\"excluded\":");
+    domains(out, &r.excluded);
+    out.extend_from_slice(b",\"warnings\":[");
+    for (i, w) in r.warnings.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        string(out, w);
+    }
+    out.extend_from_slice(b"],\"management\":{\"summary\":");
+    string(out, &r.management.summary);
+    out.extend_from_slice(b",\"actions\":[");
+    for (i, a) in r.management.actions.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"id\":");
+        name(out, a.id.as_str());
+        out.extend_from_slice(b",\"text\":");
+        string(out, &a.text);
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"],\"reassess_hours\":");
+    opt_u8(out, r.management.reassess_hours);
+    out.extend_from_slice(b"},\"criteria\":");
+    name(out, r.criteria);
+    out.extend_from_slice(b"}\n");
 }

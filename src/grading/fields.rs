@@ -174,6 +174,24 @@ fn closest<'n>(input: &str, candidates: impl Iterator<Item = &'n str>) -> Option
         .map(|(_, c)| c)
 }
 
+/// How errors name the ICE items, in [`IceItems::ITEMS`] order.
+const ICE_ITEM_FIELDS: [&str; 5] = [
+    "ice.orientation",
+    "ice.naming",
+    "ice.writing",
+    "ice.attention",
+    "ice.commands",
+];
+
+/// What each ICE item allows, in [`IceItems::ITEMS`] order.
+const ICE_ITEM_ALLOWED: [&str; 5] = [
+    "an integer 0-4",
+    "an integer 0-3",
+    "an integer 0-1",
+    "an integer 0-1",
+    "an integer 0-1",
+];
+
 /// One problem with one field of a record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
@@ -389,8 +407,8 @@ impl RecordBuilder {
             );
             return;
         };
-        let (name, max) = IceItems::ITEMS[index];
-        let field = format!("ice.{name}");
+        let max = IceItems::ITEMS[index].1;
+        let field = ICE_ITEM_FIELDS[index];
         if self.ice_seen[index] {
             self.error(field, None, "given more than once", "each ICE item once");
             return;
@@ -400,9 +418,8 @@ impl RecordBuilder {
             return;
         }
         self.ice_seen[index] = true;
-        let allowed = format!("an integer 0-{max}");
         self.ice_items[index] = self
-            .integer(&field, &value, 0, max.into(), allowed.into())
+            .integer(field, &value, 0, max.into(), ICE_ITEM_ALLOWED[index].into())
             .map(|n| n as u8);
     }
 
@@ -583,8 +600,17 @@ impl RecordBuilder {
         if x.is_finite() && x >= 0.0 {
             Some(x)
         } else {
-            let shown = if matches!(v, Value::Text(_)) { x.to_string() } else { v.show() };
-            self.error(field.name(), Some(v), format!("{shown} is out of range"), field.allowed());
+            let shown = if matches!(v, Value::Text(_)) {
+                x.to_string()
+            } else {
+                v.show()
+            };
+            self.error(
+                field.name(),
+                Some(v),
+                format!("{shown} is out of range"),
+                field.allowed(),
+            );
             None
         }
     }

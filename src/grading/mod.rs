@@ -39,14 +39,33 @@ pub use result::{CRITERIA, DomainResult, Domains, Grading, Status};
 /// A domain's finding before exclusion: its grade and a short label.
 type Finding = Option<(u8, Cow<'static, str>)>;
 
+/// The finding label of each ICE total, made once.
+const ICE_LABELS: [&str; 11] = [
+    "ICE 0/10",
+    "ICE 1/10",
+    "ICE 2/10",
+    "ICE 3/10",
+    "ICE 4/10",
+    "ICE 5/10",
+    "ICE 6/10",
+    "ICE 7/10",
+    "ICE 8/10",
+    "ICE 9/10",
+    "ICE 10/10",
+];
+
 /// The encephalopathy finding (contract §2): the ICE or CAPD band, or grade
 /// 4 "unable to perform ICE" when neither was recorded and the patient is
 /// unarousable (and that is not attributed to another cause).
 fn encephalopathy(a: &Assessment) -> Finding {
     match a.encephalopathy {
-        Some(EncephalopathyScore::Ice { total, .. }) => {
-            rules::ice_grade(total).map(|g| (g, Cow::Owned(format!("ICE {total}/10"))))
-        }
+        Some(EncephalopathyScore::Ice { total, .. }) => rules::ice_grade(total).map(|g| {
+            let label = ICE_LABELS
+                .get(usize::from(total))
+                .copied()
+                .map_or_else(|| Cow::Owned(format!("ICE {total}/10")), Cow::Borrowed);
+            (g, label)
+        }),
         Some(EncephalopathyScore::Capd(score)) => {
             rules::capd_grade(score).map(|g| (g, Cow::Owned(format!("CAPD {score}"))))
         }

@@ -1,0 +1,538 @@
+//! `icans batch` end to end: every input and output format, order, error
+//! objects in place, exit codes, CSV round trip, and equivalence with
+//! `icans grade` (contract §4-5).
+
+mod common;
+
+use std::io::{Read, Write};
+use std::process::{Command as Process, Stdio};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::{Value, json};
+
+fn icans() -> Command {
+    Command::cargo_bin("icans").expect("binary built")
+}
+
+fn lines(out: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+fn batch(args: &[&str], stdin: &str) -> (Option<i32>, Vec<Value>, String) {
+    let out = icans()
+        .arg("batch")
+        .args(args)
+        .write_stdin(stdin)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        lines(&out.stdout),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn one_result_per_record_in_order_with_errors_in_place() {
+    let (code, out, _) = batch(&["examples/records.ndjson"], "");
+    assert_eq!(code, Some(65));
+    assert_eq!(out.len(), 8);
+    let ids: Vec<&Value> = out.iter().map(|v| &v["id"]).collect();
+    assert_eq!(
+        ids,
+        (1..=8)
+            .map(|i| json!(i))
+            .collect::<Vec<_>>()
+            .iter()
+            .collect::<Vec<_>>()
+    );
+    let grades: Vec<Value> = out.iter().map(|v| v["grade"].clone()).collect();
+    assert_eq!(
+        grades,
+        [
+            json!(0),
+            json!(1),
+            json!(2),
+            json!(0),
+            json!(3),
+            json!(4),
+            Value::Null,
+            json!(1)
+        ]
+    );
+    let bad = &out[6];
+    assert_eq!(bad["line"], 7);
+    assert_eq!(bad["file"], "examples/records.ndjson");
+    assert_eq!(bad["field"], "siezure");
+    assert!(
+        bad["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("siezure: unknown field (did you mean `seizure`?)")
+    );
+    assert_eq!(
+        out[5]["drivers"],
+        json!(["encephalopathy", "consciousness", "seizure", "edema"])
+    );
+    assert_eq!(out[7]["complete"], false);
+}
+
+#[test]
+fn batch_and_grade_give_identical_results() {
+    let text = std::fs::read_to_string("examples/records.ndjson").unwrap();
+    let (_, out, _) = batch(&[], &text);
+    for (line, result) in text.lines().zip(&out) {
+        let graded = icans()
+            .args(["grade", "--format", "json"])
+            .write_stdin(line)
+            .output()
+            .unwrap();
+        assert_eq!(
+            &serde_json::from_slice::<Value>(&graded.stdout).unwrap()["id"],
+            &result["id"]
+        );
+        if result.get("error").is_some() {
+            assert_eq!(graded.status.code(), Some(65));
+            continue;
+        }
+        assert_eq!(graded.status.code(), Some(0));
+        assert_eq!(
+            serde_json::from_slice::<Value>(&graded.stdout).unwrap(),
+            *result,
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn blank_lines_crlf_and_a_byte_order_mark() {
+    let input = "\u{feff}{\"id\": 1, \"ice_total\": 9}\r\n\r\n   \n{\"id\": 2, \"ice_total\": 2}\r\n{\"id\": 3, \"ice_total\": 99}\n";
+    let (code, out, _) = batch(&[], input);
+    assert_eq!(code, Some(65));
+    assert_eq!(out.len(), 3, "blank lines hold no record");
+    assert_eq!(out[0]["grade"], 1);
+    assert_eq!(out[1]["grade"], 3);
+    assert_eq!(out[2]["line"], 5, "line numbers count the blank lines");
+    assert_eq!(out[2]["id"], 3);
+    assert_eq!(
+        out[2]["error"],
+        "ice_total: 99 is out of range (allowed: an integer 0-10)"
+    );
+    assert!(out[2].get("file").is_none(), "standard input has no file name");
+}
+
+#[test]
+fn malformed_lines_keep_their_place() {
+    let input = "{\"id\": 1, \"ice_total\": 9}\n{\"id\": 2, \"ice_total\": \n[1,2]\n\"text\"\n{\"id\": 5, \"seizure\": \"none\"}";
+    let (code, out, _) = batch(&[], input);
+    assert_eq!(code, Some(65));
+    assert_eq!(out.len(), 5);
+    assert_eq!(out[0]["grade"], 1);
+    assert_eq!(out[1]["line"], 2);
+    assert!(
+        out[1]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("malformed input: invalid JSON"),
+        "{}",
+        out[1]
+    );
+    assert_eq!(out[2]["line"], 3);
+    assert!(
+        out[2]["error"]
+            .as_str()
+            .unwrap()
+            .contains("expected a JSON object")
+    );
+    assert_eq!(out[3]["line"], 4);
+    assert_eq!(out[4]["grade"], 0, "last line without a newline is still read");
+    assert_eq!(out[4]["id"], 5);
+}
+
+#[test]
+fn json_array_input_with_element_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.json");
+    std::fs::write(
+        &path,
+        "[\n  {\"id\": \"a\", \"ice_total\": 10},\n  {\"id\": \"b\",\n   \"capd\": 40},\n  7,\n  {\"id\": \"d\", \"edema\": \"diffuse\", \"note\": \"x, ]\"}\n]\n",
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let (code, out, _) = batch(&[p, "--allow-unknown-fields"], "");
+    assert_eq!(code, Some(65));
+    assert_eq!(out.len(), 4);
+    assert_eq!(out[0]["id"], "a");
+    assert_eq!(out[0]["grade"], 0);
+    assert_eq!(out[1]["line"], 3);
+    assert_eq!(out[1]["id"], "b");
+    assert_eq!(out[1]["field"], "capd");
+    assert_eq!(out[2]["line"], 5);
+    assert!(
+        out[2]["error"]
+            .as_str()
+            .unwrap()
+            .contains("expected a JSON object")
+    );
+    assert_eq!(out[3]["id"], "d");
+    assert_eq!(out[3]["grade"], 4);
+
+    // --input-format wins over the extension; one object is one record.
+    let (code, out, _) = batch(&["--input-format", "json"], "{\"ice_total\": 4}");
+    assert_eq!(code, Some(0));
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0]["grade"], 2);
+
+    let (code, out, _) = batch(
+        &["--input-format", "json"],
+        "[{\"ice_total\": 4}, {\"ice_total\": 8}",
+    );
+    assert_eq!(code, Some(65));
+    assert_eq!(out.len(), 3);
+    assert_eq!(out[1]["grade"], 1);
+    assert!(
+        out[2]["error"].as_str().unwrap().contains("not closed"),
+        "{}",
+        out[2]
+    );
+
+    let (code, out, _) = batch(&["--input-format", "json"], "[]");
+    assert_eq!((code, out.len()), (Some(0), 0));
+}
+
+#[test]
+fn csv_input_reads_columns_by_name() {
+    let (code, out, _) = batch(&["examples/records.csv"], "");
+    assert_eq!(code, Some(65));
+    assert_eq!(out.len(), 6);
+    assert_eq!(out[0]["id"], "1", "CSV cells are text: ids stay strings");
+    assert_eq!(out[0]["ice_total"], 10);
+    assert_eq!(out[0]["grade"], 0);
+    assert_eq!(out[1]["ice_total"], 8);
+    assert_eq!(out[1]["grade"], 1);
+    assert_eq!(out[2]["grade"], 2);
+    assert_eq!(out[3]["instrument"], "capd");
+    assert_eq!(out[3]["grade"], 3);
+    assert_eq!(out[4]["excluded"], json!(["consciousness"]));
+    assert_eq!(out[4]["domains"]["consciousness"]["status"], "excluded");
+    let ids: Vec<&str> = out[4]["management"]["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"consider_anakinra") && ids.contains(&"tocilizumab"));
+    assert_eq!(out[5]["line"], 7);
+    assert_eq!(out[5]["id"], "6");
+    assert_eq!(
+        out[5]["error"],
+        "ice_total: 11 is out of range (allowed: an integer 0-10)"
+    );
+}
+
+#[test]
+fn csv_input_problems() {
+    let csv = "id,ice_orientation,ice_naming,ice_writing,ice_attention,ice_commands,seizure,ward\n\
+               1,4,3,,1,1,none,7B\n\
+               2,,,,,,none,7B\n\
+               3,4\n";
+    let (code, out, _) = batch(&["--input-format", "csv"], csv);
+    assert_eq!(code, Some(65));
+    assert_eq!(out.len(), 3);
+    let first = out[0]["error"].as_str().unwrap();
+    assert!(first.contains("ice: missing writing"), "{first}");
+    assert!(first.contains("ward: unknown field"), "{first}");
+    assert!(
+        out[1]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("ward: unknown field")
+    );
+    assert!(
+        out[2]["error"]
+            .as_str()
+            .unwrap()
+            .contains("the row has 2 cells, the header 8")
+    );
+
+    let (code, out, _) = batch(&["--input-format", "csv", "--allow-unknown-fields"], csv);
+    assert_eq!(code, Some(65));
+    assert!(
+        out[0]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("ice: missing writing")
+    );
+    assert_eq!(out[1]["grade"], 0, "all ICE cells empty: ICE not assessed");
+    assert_eq!(out[1]["domains"]["encephalopathy"]["status"], "not_assessed");
+}
+
+fn csv_rows(out: &[u8]) -> Vec<std::collections::HashMap<String, String>> {
+    let mut r = csv::Reader::from_reader(out);
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    r.records()
+        .map(|rec| {
+            header
+                .iter()
+                .cloned()
+                .zip(rec.unwrap().iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn csv_output_has_one_flat_row_per_record() {
+    let out = icans()
+        .args(["batch", "examples/records.ndjson", "--output-format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with(
+        "line,file,id,patient_id,day,assessed_at,grade,complete,instrument,ice_total,capd,\
+         encephalopathy_status,encephalopathy_grade,consciousness_status,consciousness_grade,\
+         seizure_status,seizure_grade,motor_status,motor_grade,edema_status,edema_grade,\
+         drivers,unassessed,excluded,actions,reassess_hours,warnings,error\n"
+    ));
+    let rows = csv_rows(&out.stdout);
+    assert_eq!(rows.len(), 8);
+    assert_eq!(rows[2]["grade"], "2");
+    assert_eq!(rows[2]["drivers"], "encephalopathy;consciousness");
+    assert_eq!(
+        rows[2]["actions"],
+        "dexamethasone;levetiracetam;neurology_consult;eeg;tocilizumab"
+    );
+    assert_eq!(rows[2]["reassess_hours"], "4");
+    assert_eq!(rows[2]["motor_grade"], "0");
+    assert_eq!(rows[6]["line"], "7");
+    assert_eq!(rows[6]["grade"], "");
+    assert!(rows[6]["error"].starts_with("siezure: unknown field"));
+    assert_eq!(rows[7]["complete"], "false");
+    assert_eq!(rows[7]["unassessed"], "consciousness;seizure;motor;edema");
+    assert_eq!(rows[7]["consciousness_status"], "not_assessed");
+    assert_eq!(rows[7]["consciousness_grade"], "");
+}
+
+/// Writes NDJSON records as CSV in the batch input layout.
+fn records_to_csv(records: &[Value]) -> String {
+    let cols = [
+        "id",
+        "patient_id",
+        "day",
+        "age_years",
+        "ice_orientation",
+        "ice_naming",
+        "ice_writing",
+        "ice_attention",
+        "ice_commands",
+        "ice_total",
+        "capd",
+        "consciousness",
+        "seizure",
+        "motor",
+        "edema",
+        "other_cause",
+        "crs_grade",
+        "previous_ice_total",
+        "hours_since_onset",
+        "steroid_refractory",
+        "died_of_icans",
+    ];
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(cols).unwrap();
+    for r in records {
+        let row: Vec<String> = cols
+            .iter()
+            .map(|c| {
+                let v = match c.strip_prefix("ice_").filter(|k| *k != "total") {
+                    Some(item) => &r["ice"][item],
+                    None => &r[*c],
+                };
+                match v {
+                    Value::Null => String::new(),
+                    Value::String(s) => s.clone(),
+                    Value::Array(a) => a
+                        .iter()
+                        .map(|x| x.as_str().unwrap().to_string())
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                    other => other.to_string(),
+                }
+            })
+            .collect();
+        w.write_record(&row).unwrap();
+    }
+    String::from_utf8(w.into_inner().unwrap()).unwrap()
+}
+
+#[test]
+fn csv_round_trip_gives_the_ndjson_results() {
+    let records: Vec<Value> = std::fs::read_to_string("examples/records.ndjson")
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|v: &Value| v.get("siezure").is_none())
+        .collect();
+    let ndjson: String = records.iter().map(|r| format!("{r}\n")).collect();
+    let (code, from_json, _) = batch(&[], &ndjson);
+    assert_eq!(code, Some(0));
+    let (code, from_csv, _) = batch(&["--input-format", "csv"], &records_to_csv(&records));
+    assert_eq!(code, Some(0));
+    assert_eq!(from_json.len(), from_csv.len());
+    for (mut a, mut b) in from_json.into_iter().zip(from_csv) {
+        assert_eq!(b["id"], Value::String(a["id"].to_string()));
+        a.as_object_mut().unwrap().remove("id");
+        b.as_object_mut().unwrap().remove("id");
+        assert_eq!(a, b);
+    }
+}
+
+#[test]
+fn several_files_and_stdin_in_order() {
+    let stdin = "{\"id\": \"s\", \"ice_total\": 0}\n";
+    let (code, out, _) = batch(&["examples/records.csv", "-", "examples/records.ndjson"], stdin);
+    assert_eq!(code, Some(65));
+    assert_eq!(out.len(), 6 + 1 + 8);
+    assert_eq!(out[0]["id"], "1");
+    assert_eq!(out[6]["id"], "s");
+    assert_eq!(out[6]["grade"], 3);
+    assert_eq!(out[7]["id"], 1);
+    assert_eq!(out[14]["id"], 8);
+}
+
+#[test]
+fn an_unreadable_file_exits_74_and_the_others_are_still_graded() {
+    let out = icans()
+        .args(["batch", "no/such.ndjson", "examples/records.csv", "examples"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(74));
+    assert_eq!(lines(&out.stdout).len(), 6);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("icans: cannot read no/such.ndjson:"), "{err}");
+    assert!(err.contains("icans: cannot read examples:"), "{err}");
+}
+
+#[test]
+fn fail_at_grade_gates_alerts() {
+    let input = "{\"ice_total\": 9}\n{\"ice_total\": 5}\n";
+    assert_eq!(batch(&["--fail-at-grade", "2"], input).0, Some(3));
+    assert_eq!(batch(&["--fail-at-grade", "3"], input).0, Some(0));
+    // An alert outranks an invalid record elsewhere in the batch.
+    assert_eq!(
+        batch(&["--fail-at-grade", "2"], "{\"ice_total\": 5}\n{}\n").0,
+        Some(3)
+    );
+    assert_eq!(
+        batch(&["--fail-at-grade", "3"], "{\"ice_total\": 5}\n{}\n").0,
+        Some(65)
+    );
+}
+
+#[test]
+fn summary_counts_on_stderr() {
+    let (_, _, err) = batch(&["examples/records.ndjson", "--summary"], "");
+    assert_eq!(
+        err.trim_end(),
+        "icans batch: 8 records read, 7 graded, 1 failed; by grade 0: 2, 1: 2, 2: 1, 3: 1, 4: 1, 5: 0; \
+         1 incomplete (grade is a lower bound)"
+    );
+    let (_, _, quiet) = batch(&["examples/records.ndjson"], "");
+    assert_eq!(quiet, "", "no summary in pipes unless asked");
+}
+
+/// Many records, many chunks: the output order is the input order whatever
+/// the number of threads.
+#[test]
+fn order_is_kept_across_threads_and_chunks() {
+    let mut input = String::new();
+    for i in 0..20_000 {
+        match i % 7 {
+            0 => input.push_str(&format!("{{\"id\": {i}, \"capd\": {}}}\n", i % 33)),
+            1 => input.push_str(&format!("{{\"id\": {i}, \"ice_total\": {}}}\n", i % 12)),
+            _ => input.push_str(&format!(
+                "{{\"id\": {i}, \"patient_id\": \"p{}\", \"ice_total\": {}, \"seizure\": \"none\", \"crs_grade\": {}}}\n",
+                i / 5,
+                i % 11,
+                i % 5
+            )),
+        }
+    }
+    let one = icans()
+        .args(["batch", "--threads", "1"])
+        .write_stdin(input.clone())
+        .output()
+        .unwrap();
+    let four = icans()
+        .args(["batch", "--threads", "4"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(one.stdout, four.stdout);
+    let out = lines(&four.stdout);
+    assert_eq!(out.len(), 20_000);
+    for (i, v) in out.iter().enumerate() {
+        assert_eq!(v["id"], i, "record {i} out of place");
+        if i % 7 == 1 && i % 12 > 10 {
+            assert_eq!(v["line"], i + 1);
+        }
+    }
+}
+
+#[test]
+fn a_closed_stdout_ends_the_run_quietly() {
+    let mut input = String::new();
+    for i in 0..200_000 {
+        input.push_str(&format!("{{\"id\": {i}, \"ice_total\": {}}}\n", i % 11));
+    }
+    let mut child = Process::new(assert_cmd::cargo::cargo_bin("icans"))
+        .arg("batch")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        let _ = stdin.write_all(input.as_bytes());
+    });
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let _ = feeder.join();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn a_failing_write_exits_74() {
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let out = Process::new(assert_cmd::cargo::cargo_bin("icans"))
+        .args(["batch", "examples/records.ndjson"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(74));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("icans: cannot write output"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    icans().args(["batch", "--input-format", "xml"]).assert().code(2);
+    icans().args(["batch", "--threads", "0"]).assert().code(2);
+    icans()
+        .args(["batch", "--output-format", "text"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("ndjson"));
+}

@@ -1,0 +1,55 @@
+//! The fast NDJSON writer of batch writes exactly what serde_json writes for
+//! the result type, for every shape of result (so the contract §4 object has
+//! one definition: the `Serialize` derive).
+
+mod common;
+
+use icans::format::json::write_result_line;
+use icans::grading::grade;
+
+#[test]
+fn fast_writer_matches_serde_for_every_shape_of_result() {
+    let ids = [
+        r#""id": 7,"#,
+        r#""id": -3,"#,
+        r#""id": 18446744073709551615,"#,
+        r#""id": "plain","#,
+        r#""id": "quote\" back\\ slash\n tab\t ctrl\u0001 é ✓","#,
+        "",
+    ];
+    let extras = [
+        r#""patient_id": "P\"1", "day": 0, "assessed_at": "2026-01-01T00:00:00Z","#,
+        r#""day": 4294967295,"#,
+        r#""age_years": 8, "crs_grade": 3, "previous_ice_total": 10, "hours_since_onset": 30, "steroid_refractory": true,"#,
+        r#""other_cause": ["seizure", "edema", "consciousness"],"#,
+        "",
+    ];
+    let findings = [
+        r#""ice_total": 4, "consciousness": "unarousable", "edema": "focal""#,
+        r#""ice": {"orientation": 1, "naming": 0, "writing": 0, "attention": 1, "commands": 0}, "seizure": "rapidly_resolving""#,
+        r#""capd": 12, "motor": "tremor_or_myoclonus""#,
+        r#""consciousness": "unarousable", "seizure": "none", "motor": "none", "edema": "diffuse""#,
+        r#""died_of_icans": true"#,
+        r#""ice_total": 10, "consciousness": "alert", "seizure": "none", "motor": "none", "edema": "none""#,
+    ];
+    let mut checked = 0;
+    for id in ids {
+        for extra in extras {
+            for finding in findings {
+                let json = format!("{{{id} {extra} {finding}}}");
+                let r = grade(&common::record(&json).unwrap_or_else(|e| panic!("{json}: {}", e.error)));
+                let mut fast = Vec::new();
+                write_result_line(&mut fast, &r);
+                let mut serde = serde_json::to_vec(&r).unwrap();
+                serde.push(b'\n');
+                assert_eq!(
+                    String::from_utf8_lossy(&fast),
+                    String::from_utf8_lossy(&serde),
+                    "{json}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 6 * 5 * 6);
+}
