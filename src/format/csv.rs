@@ -64,7 +64,7 @@ impl Layout {
             return Err(Rejected {
                 id: None,
                 error: RecordError::Malformed(format!(
-                    "the row has {} cells, the header {}",
+                    "the row has {} cells, the header {} (allowed: one cell per header column)",
                     row.len(),
                     self.columns.len()
                 )),
@@ -83,7 +83,7 @@ impl Layout {
                     return Err(Rejected {
                         id: None,
                         error: RecordError::Malformed(format!(
-                            "column {name}: invalid UTF-8 at byte {}",
+                            "column {name}: invalid UTF-8 at byte {} (allowed: UTF-8 text)",
                             e.valid_up_to()
                         )),
                     });

@@ -35,6 +35,8 @@ pub struct Rejected {
 /// Reads one record from JSON text. Positions in malformed-input messages
 /// count from `first_line` (1 for a whole document, the file line for NDJSON).
 pub fn read_record(bytes: &[u8], options: ReadOptions, first_line: usize) -> Result<Assessment, Rejected> {
+    // A byte-order mark, as some Windows tools write, is not part of the JSON.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let builder = RecordSeed { options }
         .deserialize(&mut de)
@@ -59,8 +61,11 @@ fn json_error(e: &serde_json::Error, first_line: usize) -> RecordError {
         format!(" (line {line}, column {})", e.column())
     };
     match e.classify() {
-        serde_json::error::Category::Data => RecordError::NotARecord(format!("{message}{at}")),
-        _ => RecordError::Malformed(format!("invalid JSON: {message}{at}")),
+        // A well-formed value of the wrong kind: where it is adds nothing.
+        serde_json::error::Category::Data => RecordError::NotARecord(message.to_string()),
+        _ => RecordError::Malformed(format!(
+            "invalid JSON: {message}{at} (allowed: one JSON object per record, in UTF-8)"
+        )),
     }
 }
 

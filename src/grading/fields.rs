@@ -527,7 +527,11 @@ impl RecordBuilder {
     }
 
     fn wrong_type(&mut self, field: &str, v: &Value<'_>, allowed: impl Into<Cow<'static, str>>) {
-        self.error(field, Some(v), format!("{} is {}", v.show(), v.kind()), allowed);
+        let problem = match v {
+            Value::Object | Value::Array => format!("got {}", v.kind()),
+            _ => format!("{} is {}", v.show(), v.kind()),
+        };
+        self.error(field, Some(v), problem, allowed);
     }
 
     /// An integer within `lo..=hi`. JSON strings and decimals are the wrong
