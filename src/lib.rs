@@ -4,6 +4,7 @@
 //! - [`grading`]: the pure grader, where every clinical rule lives.
 //! - [`format`]: reading records and writing results (JSON, CSV, text card).
 //! - [`batch`]: regrading many records in order, on every core.
+//! - [`interview`]: the guided bedside assessment.
 //!
 //! Decision support only: every result names its criteria (ASTCT 2019) and
 //! is to be confirmed by the treating team.
@@ -11,3 +12,4 @@
 pub mod batch;
 pub mod format;
 pub mod grading;
+pub mod interview;

@@ -21,6 +21,7 @@ struct Cli {
 enum Command {
     Grade(Box<cli::grade::Args>),
     Batch(cli::batch::Args),
+    Assess(cli::assess::Args),
 }
 
 fn main() -> ExitCode {
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Grade(args) => cli::grade::run(&args),
         Command::Batch(args) => cli::batch::run(&args),
+        Command::Assess(args) => cli::assess::run(&args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

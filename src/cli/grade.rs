@@ -9,7 +9,7 @@ use clap::ValueEnum;
 
 use icans::format::json::{self, ErrorObject, ReadOptions, Rejected};
 use icans::format::text;
-use icans::grading::{self, Assessment, Field, RecordBuilder, Value};
+use icans::grading::{self, Assessment, Consciousness, Edema, Field, Motor, RecordBuilder, Seizure, Value};
 
 use super::{UsageError, exit};
 
@@ -98,16 +98,19 @@ pub struct RecordFlags {
     /// CAPD total, for children under 12 or developmental delay (0-32).
     #[arg(long, value_name = "0-32")]
     pub capd: Option<String>,
-    /// alert, awakens_spontaneously, awakens_to_voice, awakens_to_tactile, unarousable.
+    /// alert, awakens_spontaneously (spontaneous), awakens_to_voice (voice),
+    /// awakens_to_tactile (tactile), unarousable (stupor, coma).
     #[arg(long, value_name = "LEVEL")]
     pub consciousness: Option<String>,
-    /// none, rapidly_resolving, prolonged_or_repetitive.
+    /// none, rapidly_resolving (brief), prolonged_or_repetitive (prolonged,
+    /// repetitive).
     #[arg(long, value_name = "SEIZURE")]
     pub seizure: Option<String>,
-    /// none, tremor_or_myoclonus (never graded), deep_focal_weakness.
+    /// none, tremor_or_myoclonus (tremor, myoclonus; never graded),
+    /// deep_focal_weakness (weakness, hemiparesis, paraparesis).
     #[arg(long, value_name = "MOTOR")]
     pub motor: Option<String>,
-    /// Raised ICP / cerebral edema: none, focal, diffuse.
+    /// Raised ICP / cerebral edema: none, focal (local), diffuse.
     #[arg(long, value_name = "EDEMA")]
     pub edema: Option<String>,
     /// A domain attributable to another cause, excluded from the grade
@@ -132,11 +135,29 @@ pub struct RecordFlags {
     /// Death attributed to ICANS (grade 5).
     #[arg(long)]
     pub died_of_icans: bool,
+    /// Record seizure, motor and edema as none (a normal neurological exam
+    /// beyond ICE and consciousness).
+    #[arg(long, conflicts_with_all = ["seizure", "motor", "edema"])]
+    pub no_seizure_motor_edema: bool,
+}
+
+/// A finding flag's value: the contract name of a bedside alias, or the
+/// text as typed.
+fn bedside<T: Copy>(
+    typed: Option<&str>,
+    parse: fn(&str) -> Option<T>,
+    name: fn(T) -> &'static str,
+) -> Option<&str> {
+    typed.map(|t| parse(t).map_or(t, name))
 }
 
 impl RecordFlags {
-    /// The scalar flags with the contract field each one sets.
+    /// The scalar flags with the contract field each one sets. Findings
+    /// typed with a bedside alias (`voice`, `prolonged`) are given their
+    /// contract name; anything unrecognised goes on as typed, for the
+    /// record builder to reject with the allowed values.
     fn scalars(&self) -> [(Field, Option<&str>); 15] {
+        let none_else = self.no_seizure_motor_edema.then_some("none");
         [
             (Field::Id, self.id.as_deref()),
             (Field::PatientId, self.patient_id.as_deref()),
@@ -145,10 +166,26 @@ impl RecordFlags {
             (Field::AgeYears, self.age.as_deref()),
             (Field::IceTotal, self.ice_total.as_deref()),
             (Field::Capd, self.capd.as_deref()),
-            (Field::Consciousness, self.consciousness.as_deref()),
-            (Field::Seizure, self.seizure.as_deref()),
-            (Field::Motor, self.motor.as_deref()),
-            (Field::Edema, self.edema.as_deref()),
+            (
+                Field::Consciousness,
+                bedside(
+                    self.consciousness.as_deref(),
+                    Consciousness::from_bedside,
+                    Consciousness::as_str,
+                ),
+            ),
+            (
+                Field::Seizure,
+                bedside(self.seizure.as_deref(), Seizure::from_bedside, Seizure::as_str).or(none_else),
+            ),
+            (
+                Field::Motor,
+                bedside(self.motor.as_deref(), Motor::from_bedside, Motor::as_str).or(none_else),
+            ),
+            (
+                Field::Edema,
+                bedside(self.edema.as_deref(), Edema::from_bedside, Edema::as_str).or(none_else),
+            ),
             (Field::CrsGrade, self.crs_grade.as_deref()),
             (Field::PreviousIceTotal, self.previous_ice_total.as_deref()),
             (Field::HoursSinceOnset, self.hours_since_onset.as_deref()),
@@ -176,6 +213,7 @@ impl RecordFlags {
             || self.ice_items().iter().any(|(_, v)| v.is_some())
             || !self.other_cause.is_empty()
             || self.died_of_icans
+            || self.no_seizure_motor_edema
     }
 
     /// Validates the flags as a record, through the same builder as JSON.
@@ -251,7 +289,10 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     };
     match args.format {
         Format::Json => json::write_pretty(&mut out, &result),
-        Format::Text => out.write_all(text::card(&result).as_bytes()),
+        Format::Text => {
+            let colour = text::colour_for(std::io::stdout().is_terminal());
+            out.write_all(text::card_styled(&result, colour).as_bytes())
+        }
     }
     .and_then(|()| out.flush())
     .context("cannot write output")?;

@@ -1,6 +1,7 @@
 //! The command-line front end: one thin module per command. Each parses its
 //! arguments, calls the library, renders and picks the exit code.
 
+pub mod assess;
 pub mod batch;
 pub mod grade;
 

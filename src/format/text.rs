@@ -37,18 +37,61 @@ fn names(ds: &[Domain]) -> String {
     ds.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(", ")
 }
 
-fn wrapped(out: &mut String, text: &str, first: &str, rest: &str) {
+/// Appends `text` wrapped to [`WIDTH`] columns, the first line indented
+/// by `first`, the others by `rest`; words are never split.
+pub fn wrapped(out: &mut String, text: &str, first: &str, rest: &str) {
     let opts = textwrap::Options::new(WIDTH)
         .initial_indent(first)
-        .subsequent_indent(rest);
+        .subsequent_indent(rest)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
     for line in textwrap::wrap(text, opts) {
         out.push_str(&line);
         out.push('\n');
     }
 }
 
-/// Renders the whole card.
+/// ANSI colour of each grade, 0-5: green, yellow, bold yellow, red, bold
+/// red, bold magenta.
+const GRADE_COLOURS: [&str; 6] = ["32", "33", "1;33", "31", "1;31", "1;35"];
+
+/// Wraps text in an ANSI colour when colour is on.
+fn paint(text: &str, code: &str, colour: bool) -> String {
+    if colour {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+/// Whether a stream should get colour: it is a terminal, `NO_COLOR` is
+/// unset or empty (no-color.org), and `TERM` is not `dumb`.
+pub fn colour_for(is_terminal: bool) -> bool {
+    colour_allowed(
+        is_terminal,
+        std::env::var_os("NO_COLOR").as_deref(),
+        std::env::var_os("TERM").as_deref(),
+    )
+}
+
+/// [`colour_for`] with the environment given: colour only on a terminal,
+/// never with a non-empty `NO_COLOR`, never on a `dumb` terminal.
+pub fn colour_allowed(
+    is_terminal: bool,
+    no_color: Option<&std::ffi::OsStr>,
+    term: Option<&std::ffi::OsStr>,
+) -> bool {
+    is_terminal && no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb")
+}
+
+/// Renders the whole card, in plain text.
 pub fn card(r: &Grading) -> String {
+    card_styled(r, false)
+}
+
+/// Renders the whole card; with `colour`, the grade, the drivers and the
+/// warnings are coloured by severity (ANSI).
+pub fn card_styled(r: &Grading, colour: bool) -> String {
+    let grade_colour = GRADE_COLOURS[usize::from(r.grade.min(5))];
     let mut out = String::new();
     let mut ids = Vec::new();
     if let Some(id) = &r.id {
@@ -66,7 +109,7 @@ pub fn card(r: &Grading) -> String {
     if !ids.is_empty() {
         let _ = writeln!(out, "{}", ids.join(" | "));
     }
-    let _ = writeln!(out, "{}", headline(r));
+    let _ = writeln!(out, "{}", paint(&headline(r), grade_colour, colour));
     if !r.complete {
         let note = if r.grade < 5 {
             lower_bound_note(&r.unassessed)
@@ -82,7 +125,11 @@ pub fn card(r: &Grading) -> String {
 
     let _ = writeln!(out, "  {:<16}{:<52}Grade", "Domain", "Finding");
     for (d, res) in r.domains.iter() {
-        let marker = if r.drivers.contains(&d) { "*" } else { " " };
+        let marker = if r.drivers.contains(&d) {
+            paint("*", grade_colour, colour)
+        } else {
+            " ".to_string()
+        };
         let finding = res.finding.as_deref().unwrap_or("");
         let (finding, grade) = match res.status {
             Status::Graded => (
@@ -112,7 +159,8 @@ pub fn card(r: &Grading) -> String {
     if !r.warnings.is_empty() {
         out.push_str("\nWarnings\n");
         for w in &r.warnings {
-            wrapped(&mut out, w, "  ! ", "    ");
+            let bang = paint("!", "33", colour);
+            wrapped(&mut out, w, &format!("  {bang} "), "    ");
         }
     }
 

@@ -12,7 +12,7 @@ macro_rules! finding {
     (
         $(#[$meta:meta])*
         $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = ($wire:literal, $grade:expr, $label:literal, $desc:literal) ),+ $(,)?
+            $( $(#[$vmeta:meta])* $variant:ident = ($wire:literal, $grade:expr, $label:literal, $desc:literal, [$($alias:literal),*]) ),+ $(,)?
         }
     ) => {
         $(#[$meta])*
@@ -50,6 +50,23 @@ macro_rules! finding {
                 match s { $($wire => Some($name::$variant),)+ _ => None }
             }
 
+            /// Reads a finding as typed at the bedside: the wire name or a
+            /// short alias in the contract's words (`voice`, `prolonged`),
+            /// any case, with spaces or hyphens for underscores. Records
+            /// (JSON, CSV) take only the wire names.
+            pub fn from_bedside(s: &str) -> Option<Self> {
+                let s = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+                match s.as_str() {
+                    $($wire $(| $alias)* => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+
+            /// The short aliases of a value, for help texts.
+            pub const fn aliases(self) -> &'static [&'static str] {
+                match self { $($name::$variant => &[$($alias),*]),+ }
+            }
+
             /// The wire names, comma separated, for error messages.
             pub const ALLOWED: &'static str = concat_names!($($wire),+);
         }
@@ -71,25 +88,28 @@ finding! {
     /// A depressed level attributable to another cause, such as sedating
     /// medication, is excluded through `other_cause`.
     Consciousness {
-        Alert = ("alert", 0, "alert", "alert"),
+        Alert = ("alert", 0, "alert", "alert", ["awake"]),
         AwakensSpontaneously = ("awakens_spontaneously", 1, "awakens spontaneously",
-            "awakens spontaneously"),
-        AwakensToVoice = ("awakens_to_voice", 2, "awakens to voice", "awakens to voice"),
+            "awakens spontaneously", ["spontaneous", "spontaneously"]),
+        AwakensToVoice = ("awakens_to_voice", 2, "awakens to voice", "awakens to voice", ["voice"]),
         AwakensToTactile = ("awakens_to_tactile", 3, "awakens only to tactile stimulus",
-            "awakens only to tactile stimulus"),
+            "awakens only to tactile stimulus", ["tactile"]),
         Unarousable = ("unarousable", 4, "unarousable",
-            "unarousable, or needs vigorous or repetitive tactile stimuli to arouse; stupor or coma"),
+            "unarousable, or needs vigorous or repetitive tactile stimuli to arouse; stupor or coma",
+            ["stupor", "coma"]),
     }
 }
 
 finding! {
     /// Seizure (ASTCT 2019 seizure column).
     Seizure {
-        None = ("none", 0, "no seizure", "no seizure"),
+        None = ("none", 0, "no seizure", "no seizure", ["no"]),
         RapidlyResolving = ("rapidly_resolving", 3, "rapidly resolving seizure",
-            "any clinical seizure, focal or generalized, that resolves rapidly, or non-convulsive seizures on EEG that resolve with intervention"),
+            "any clinical seizure, focal or generalized, that resolves rapidly, or non-convulsive seizures on EEG that resolve with intervention",
+            ["brief", "rapid"]),
         ProlongedOrRepetitive = ("prolonged_or_repetitive", 4, "prolonged or repetitive seizures",
-            "life-threatening prolonged seizure (> 5 min), or repetitive clinical or electrical seizures without return to baseline in between"),
+            "life-threatening prolonged seizure (> 5 min), or repetitive clinical or electrical seizures without return to baseline in between",
+            ["prolonged", "repetitive"]),
     }
 }
 
@@ -97,11 +117,13 @@ finding! {
     /// Motor findings (ASTCT 2019 motor column). Tremor and myoclonus are
     /// recorded but never graded: ASTCT grades them under CTCAE.
     Motor {
-        None = ("none", 0, "no motor findings", "no motor findings"),
+        None = ("none", 0, "no motor findings", "no motor findings", ["no"]),
         TremorOrMyoclonus = ("tremor_or_myoclonus", 0, "tremor or myoclonus (not graded by ASTCT)",
-            "tremor or myoclonus: recorded, not graded by ASTCT (grade under CTCAE)"),
+            "tremor or myoclonus: recorded, not graded by ASTCT (grade under CTCAE)",
+            ["tremor", "myoclonus"]),
         DeepFocalWeakness = ("deep_focal_weakness", 4, "deep focal motor weakness",
-            "deep focal motor weakness (hemiparesis, paraparesis)"),
+            "deep focal motor weakness (hemiparesis, paraparesis)",
+            ["weakness", "hemiparesis", "paraparesis"]),
     }
 }
 
@@ -109,10 +131,11 @@ finding! {
     /// Raised intracranial pressure / cerebral edema (ASTCT 2019 column).
     /// Intracranial hemorrhage is not an ICANS feature and is never entered here.
     Edema {
-        None = ("none", 0, "no cerebral edema", "no raised ICP or cerebral edema"),
-        Focal = ("focal", 3, "focal edema on imaging", "focal/local edema on neuroimaging"),
+        None = ("none", 0, "no cerebral edema", "no raised ICP or cerebral edema", ["no"]),
+        Focal = ("focal", 3, "focal edema on imaging", "focal/local edema on neuroimaging", ["local"]),
         Diffuse = ("diffuse", 4, "diffuse cerebral edema",
-            "diffuse cerebral edema on neuroimaging, decerebrate or decorticate posturing, cranial nerve VI palsy, papilledema, or Cushing's triad"),
+            "diffuse cerebral edema on neuroimaging, decerebrate or decorticate posturing, cranial nerve VI palsy, papilledema, or Cushing's triad",
+            []),
     }
 }
 

@@ -1,0 +1,105 @@
+//! `icans assess`: the guided bedside assessment, ending with the same card
+//! as `icans grade`.
+
+use std::io::{IsTerminal as _, Write as _};
+
+use anyhow::Context as _;
+
+use icans::format::{json, text};
+use icans::grading;
+use icans::interview::{self, InterviewError, Settings};
+
+use super::exit;
+use super::grade::Format;
+
+/// Guided assessment: the ICE screen item by item (or CAPD for a child),
+/// then consciousness, seizures, motor findings, raised ICP / edema and
+/// concurrent CRS; ends with the result card.
+///
+/// Questions go to standard error, answers come from standard input, one
+/// per line (a terminal, or a pipe for scripts). Type `skip` to leave a
+/// question not assessed and `back` to return to the previous one.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  icans assess                              # at the bedside
+  icans assess --emit-record > record.json  # keep the record (card on stderr)
+  printf '54\\ny\\ny\\ny\\ny\\n3\\ny\\ny\\ny\\n1\\n1\\n1\\n1\\n0\\nnone\\n10\\n' | icans assess
+
+Exit status: 0 graded; 65 nothing assessed; 74 the answers ended before the
+last question (no grade is given from a partial assessment).")]
+pub struct Args {
+    /// Children's path: CAPD instead of ICE, without asking the age.
+    #[arg(long, conflicts_with = "age")]
+    pub child: bool,
+
+    /// The patient's age in years (not asked then; under 12 takes CAPD).
+    #[arg(long, value_name = "YEARS", value_parser = parse_age)]
+    pub age: Option<f64>,
+
+    /// Output format of the result.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Print the assessment record as JSON on standard output (to save or
+    /// feed to `icans batch`); the result then goes to standard error.
+    #[arg(long)]
+    pub emit_record: bool,
+}
+
+fn parse_age(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
+        _ => Err(format!("{s:?} is not an age (allowed: a number >= 0)")),
+    }
+}
+
+/// Runs `icans assess`.
+pub fn run(args: &Args) -> anyhow::Result<u8> {
+    let settings = Settings {
+        child: args.child,
+        age: args.age,
+    };
+    let stdin = std::io::stdin();
+    let record = match interview::run(stdin.lock(), std::io::stderr().lock(), settings) {
+        Ok(record) => record,
+        Err(InterviewError::Invalid(rejected)) => {
+            eprintln!("icans: invalid record: {}", rejected.error);
+            return Ok(exit::INVALID);
+        }
+        Err(e @ InterviewError::Ended(_)) => {
+            eprintln!("icans assess: {e}");
+            return Ok(exit::IO);
+        }
+        Err(InterviewError::Io(e)) => return Err(e).context("cannot run the assessment"),
+    };
+    let result = grading::grade(&record);
+    // A blank line between the last question and the result.
+    eprintln!();
+
+    let mut out = std::io::stdout().lock();
+    if args.emit_record {
+        json::write_line(&mut out, &record).context("cannot write output")?;
+    }
+    let to_stdout = !args.emit_record;
+    let rendered = match args.format {
+        Format::Json => serde_json::to_string_pretty(&result).context("cannot render the result")? + "\n",
+        Format::Text => {
+            let terminal = if to_stdout {
+                std::io::stdout().is_terminal()
+            } else {
+                std::io::stderr().is_terminal()
+            };
+            text::card_styled(&result, text::colour_for(terminal))
+        }
+    };
+    if to_stdout {
+        out.write_all(rendered.as_bytes())
+            .and_then(|()| out.flush())
+            .context("cannot write output")?;
+    } else {
+        out.flush().context("cannot write output")?;
+        eprint!("{rendered}");
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,241 @@
+//! The text card (shared by `grade` and `assess`): content for every grade,
+//! incomplete and excluded cases, width, and colour only where wanted.
+
+mod common;
+
+use std::ffi::OsStr;
+
+use icans::format::text::{self, card, card_styled, colour_allowed};
+
+const GRADES: [(&str, u8, &str); 7] = [
+    (
+        r#"{"ice_total": 10, "consciousness": "alert", "seizure": "none", "motor": "none", "edema": "none"}"#,
+        0,
+        "ICANS grade 0 (no ICANS)",
+    ),
+    (
+        r#"{"ice_total": 8, "consciousness": "alert", "seizure": "none", "motor": "none", "edema": "none"}"#,
+        1,
+        "ICANS grade 1",
+    ),
+    (
+        r#"{"ice_total": 5, "consciousness": "awakens_to_voice", "seizure": "none", "motor": "none", "edema": "none"}"#,
+        2,
+        "ICANS grade 2",
+    ),
+    (
+        r#"{"ice_total": 2, "consciousness": "alert", "seizure": "rapidly_resolving", "motor": "none", "edema": "focal", "crs_grade": 3}"#,
+        3,
+        "ICANS grade 3",
+    ),
+    (
+        r#"{"consciousness": "unarousable", "seizure": "none", "motor": "deep_focal_weakness", "edema": "diffuse"}"#,
+        4,
+        "ICANS grade 4",
+    ),
+    (
+        r#"{"died_of_icans": true, "ice_total": 0, "consciousness": "unarousable", "seizure": "none", "motor": "none", "edema": "diffuse"}"#,
+        5,
+        "ICANS grade 5 (death attributed to ICANS)",
+    ),
+    (
+        r#"{"died_of_icans": true}"#,
+        5,
+        "ICANS grade 5 (death attributed to ICANS)",
+    ),
+];
+
+/// The card with its wrapped lines joined, for phrases that may wrap.
+fn flat(c: &str) -> String {
+    c.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn every_grade_reads_correctly() {
+    for (json, grade, headline) in GRADES {
+        let r = common::graded(json);
+        assert_eq!(r.grade, grade);
+        let c = card(&r);
+        assert_eq!(c.lines().next(), Some(headline), "{c}");
+        assert!(flat(&c).contains(&flat(text::CRITERIA_LINE)), "{c}");
+        assert!(flat(&c).contains(text::DECISION_SUPPORT_NOTE), "{c}");
+        assert!(
+            !c.contains("or higher"),
+            "grade 5 and complete cards are not lower bounds: {c}"
+        );
+        for a in &r.management.actions {
+            assert!(
+                flat(&c).contains(&flat(&a.text)),
+                "{} missing from {c}",
+                a.id.as_str()
+            );
+        }
+        match r.management.reassess_hours {
+            Some(h) => assert!(c.contains(&format!("Reassess (ICE) in {h} h."))),
+            None => assert!(!c.contains("Reassess")),
+        }
+        for line in c.lines() {
+            assert!(line.chars().count() <= 80, "wider than 80 columns: {line:?}");
+        }
+        for d in &r.drivers {
+            assert!(
+                c.lines().any(|l| l.starts_with(&format!("* {:<16}", d.as_str()))),
+                "driver {d} unmarked: {c}"
+            );
+        }
+    }
+}
+
+#[test]
+fn specific_lines_of_the_cards() {
+    let c = card(&common::graded(GRADES[3].0));
+    assert!(c.contains("  Driven by: encephalopathy, seizure, edema\n"), "{c}");
+    assert!(c.contains("* encephalopathy  ICE 2/10"), "{c}");
+    assert!(c.contains("  consciousness   alert"), "{c}");
+    assert!(
+        flat(&c).contains("CRS/ICANS overlap (CRS grade 3, ICANS grade 3)"),
+        "{c}"
+    );
+    let c = card(&common::graded(GRADES[4].0));
+    assert!(
+        c.contains("* encephalopathy  unable to perform ICE/CAPD: unarousable"),
+        "{c}"
+    );
+    assert!(c.contains("  - ICP monitoring (cerebral edema)"), "{c}");
+    assert!(
+        flat(&c).contains("No concurrent CRS: tocilizumab is not indicated"),
+        "{c}"
+    );
+}
+
+#[test]
+fn incomplete_and_excluded_cases() {
+    let c = card(&common::graded(
+        r#"{"ice_total": 5, "seizure": "rapidly_resolving", "other_cause": ["seizure"]}"#,
+    ));
+    assert!(
+        c.starts_with("ICANS grade 2 or higher\n  Lower bound: consciousness, motor, edema not assessed.\n"),
+        "{c}"
+    );
+    assert!(
+        c.contains("  seizure         excluded: rapidly resolving seizure"),
+        "{c}"
+    );
+    assert!(c.contains("  motor           not assessed"), "{c}");
+    assert!(
+        c.contains("  Excluded as attributable to another cause: seizure.\n"),
+        "{c}"
+    );
+    let zero = card(&common::graded(r#"{"ice_total": 10}"#));
+    assert!(
+        zero.starts_with("ICANS grade 0 or higher (no ICANS in the domains assessed)\n"),
+        "{zero}"
+    );
+    let dead = card(&common::graded(r#"{"died_of_icans": true}"#));
+    assert!(
+        dead.contains("  Not assessed: encephalopathy, consciousness, seizure, motor, edema.\n"),
+        "{dead}"
+    );
+    let warned = card(&common::graded(
+        r#"{"ice_total": 6, "consciousness": "unarousable", "age_years": 9}"#,
+    ));
+    assert!(
+        warned.contains("Warnings\n  ! ICE total 6 recorded while consciousness is unarousable"),
+        "{warned}"
+    );
+    assert!(warned.contains("  ! ICE used at age 9 (under 12)"), "{warned}");
+    let labelled = card(&common::graded(
+        r#"{"id": 3, "patient_id": "P-1", "day": 4, "ice_total": 9}"#,
+    ));
+    assert!(
+        labelled.starts_with("record 3 | patient P-1 | day 4\nICANS grade 1 or higher\n"),
+        "{labelled}"
+    );
+}
+
+#[test]
+fn colour_by_severity_only_when_asked() {
+    let expected = [
+        "\x1b[32m",
+        "\x1b[33m",
+        "\x1b[1;33m",
+        "\x1b[31m",
+        "\x1b[1;31m",
+        "\x1b[1;35m",
+    ];
+    for ((json, grade, headline), code) in GRADES.iter().take(6).zip(expected) {
+        let r = common::graded(json);
+        let coloured = card_styled(&r, true);
+        assert!(
+            coloured.starts_with(&format!("{code}{headline}\x1b[0m\n")),
+            "grade {grade}: {coloured:?}"
+        );
+        let plain = card_styled(&r, false);
+        assert!(!plain.contains('\x1b'), "{plain:?}");
+        assert_eq!(plain, card(&r));
+    }
+}
+
+#[test]
+fn colour_respects_terminals_no_color_and_dumb() {
+    assert!(colour_allowed(true, None, Some(OsStr::new("xterm-256color"))));
+    assert!(colour_allowed(true, Some(OsStr::new("")), None));
+    assert!(!colour_allowed(false, None, None), "never in pipes");
+    assert!(!colour_allowed(true, Some(OsStr::new("1")), None), "NO_COLOR");
+    assert!(!colour_allowed(true, None, Some(OsStr::new("dumb"))));
+}
+
+/// On a real terminal (a pty from `script`, where available) the card is
+/// coloured, unless NO_COLOR is set.
+#[test]
+fn colour_on_a_real_terminal() {
+    if !std::path::Path::new("/usr/bin/script").exists() {
+        return;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("icans");
+    let run = |no_color: bool| {
+        let mut cmd = std::process::Command::new("/usr/bin/script");
+        cmd.args([
+            "-qec",
+            &format!("{} grade --ice-total 5", bin.display()),
+            "/dev/null",
+        ]);
+        cmd.env("TERM", "xterm");
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        } else {
+            cmd.env_remove("NO_COLOR");
+        }
+        String::from_utf8_lossy(&cmd.output().unwrap().stdout).into_owned()
+    };
+    let coloured = run(false);
+    if coloured.is_empty() {
+        return; // no pty available here
+    }
+    assert!(
+        coloured.contains("\x1b[1;33mICANS grade 2 or higher\x1b[0m"),
+        "{coloured:?}"
+    );
+    assert!(!run(true).contains('\x1b'));
+}
+
+/// `icans grade` with no record and a terminal on standard input prints a
+/// short usage hint instead of waiting silently.
+#[test]
+fn grade_on_a_terminal_without_input_prints_a_hint() {
+    if !std::path::Path::new("/usr/bin/script").exists() {
+        return;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("icans");
+    let out = std::process::Command::new("/usr/bin/script")
+        .args(["-qec", &format!("{} grade", bin.display()), "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    if shown.is_empty() {
+        return; // no pty available here
+    }
+    assert!(shown.contains("icans grade: no record given."), "{shown}");
+    assert_eq!(out.status.code(), Some(2));
+}
