@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::format::csv::{self as csv_format, Layout};
 use crate::format::json::{self, ArrayScanner, ErrorObject, ReadOptions, Rejected, Scanned};
-use crate::grading::{self, Assessment, Grading};
+use crate::grading::{self, Assessment, Grading, Protocol};
 
 /// Input formats of `batch` (contract §5 `--input-format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,8 +80,10 @@ impl Input {
 }
 
 /// How a batch runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
+    /// The management protocol (texts and intervals).
+    pub protocol: Arc<Protocol>,
     /// Output format.
     pub output: OutputFormat,
     /// Record reading options.
@@ -95,6 +97,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
+            protocol: Arc::new(Protocol::BUILTIN),
             output: OutputFormat::Ndjson,
             read: ReadOptions::default(),
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -202,16 +205,21 @@ struct Done {
 struct Sink<'a> {
     buf: &'a mut Vec<u8>,
     csv: Option<csv::Writer<Vec<u8>>>,
+    protocol: &'a Protocol,
 }
 
 impl<'a> Sink<'a> {
-    fn new(format: OutputFormat, buf: &'a mut Vec<u8>) -> Self {
-        let csv = (format == OutputFormat::Csv).then(|| {
+    fn new(options: &'a Options, buf: &'a mut Vec<u8>) -> Self {
+        let csv = (options.output == OutputFormat::Csv).then(|| {
             csv::WriterBuilder::new()
                 .has_headers(false)
                 .from_writer(Vec::new())
         });
-        Sink { buf, csv }
+        Sink {
+            buf,
+            csv,
+            protocol: &options.protocol,
+        }
     }
 
     fn record(
@@ -225,7 +233,7 @@ impl<'a> Sink<'a> {
         // would be a bug, reported rather than hidden.
         let written = match outcome {
             Ok(a) => {
-                let r = grading::grade(&a);
+                let r = grading::grade_with(&a, self.protocol);
                 stats.count(&r);
                 match &mut self.csv {
                     Some(w) => csv_format::write_result(w, line, file, &r).map_err(io::Error::other),
@@ -277,7 +285,7 @@ fn process(work: Work, options: &Options) -> Done {
     let mut stats = Stats::default();
     let mut failure = None;
     {
-        let mut sink = Sink::new(options.output, &mut out);
+        let mut sink = Sink::new(options, &mut out);
         match work {
             Work::Json { file, buf, items } => {
                 for (line, range) in items {

@@ -1,13 +1,51 @@
 //! `icans`: grade ICANS (immune effector cell-associated neurotoxicity
 //! syndrome) by the ASTCT 2019 consensus and propose the management step.
 //!
-//! - [`grading`]: the pure grader, where every clinical rule lives.
-//! - [`format`]: reading records and writing results (JSON, CSV, text card).
+//! - [`grading`]: the pure grader, where every clinical rule lives: an
+//!   [`Assessment`](grading::Assessment) in, a [`Grading`](grading::Grading)
+//!   out (grade, domains, drivers, completeness, warnings, management step).
+//! - [`format`](mod@format): reading records and writing results (JSON, CSV,
+//!   text card, protocol files, JSON Schemas).
 //! - [`batch`]: regrading many records in order, on every core.
 //! - [`interview`]: the guided bedside assessment.
 //!
 //! Decision support only: every result names its criteria (ASTCT 2019) and
 //! is to be confirmed by the treating team.
+//!
+//! # Example
+//!
+//! Read a record as `icans grade` does, grade it, and look at the result:
+//!
+//! ```
+//! use icans::format::json::{read_record, ReadOptions};
+//! use icans::grading::{grade, Domain, Status};
+//!
+//! let json = br#"{"id": "A-1", "ice_total": 5, "consciousness": "awakens_to_voice",
+//!                 "seizure": "none", "motor": "none", "edema": "none"}"#;
+//! let record = read_record(json, ReadOptions::default(), 1).expect("a valid record");
+//! let result = grade(&record);
+//!
+//! assert_eq!(result.grade, 2);
+//! assert!(result.complete);
+//! assert_eq!(result.drivers, [Domain::Encephalopathy, Domain::Consciousness]);
+//! assert_eq!(result.domains.get(Domain::Seizure).status, Status::Graded);
+//! let ids: Vec<&str> = result.management.actions.iter().map(|a| a.id.as_str()).collect();
+//! assert_eq!(ids, ["dexamethasone", "levetiracetam", "neurology_consult", "eeg"]);
+//! assert_eq!(result.management.reassess_hours, Some(4));
+//! assert_eq!(result.criteria, "ASTCT 2019");
+//! ```
+//!
+//! Invalid records are refused with every problem named:
+//!
+//! ```
+//! use icans::format::json::{read_record, ReadOptions};
+//!
+//! let rejected = read_record(br#"{"siezure": "none"}"#, ReadOptions::default(), 1).unwrap_err();
+//! assert_eq!(rejected.error.field(), Some("siezure"));
+//! assert!(rejected.error.to_string().contains("did you mean `seizure`?"));
+//! ```
+
+#![deny(missing_docs)]
 
 pub mod batch;
 pub mod format;

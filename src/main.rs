@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 mod cli;
 
@@ -22,6 +22,10 @@ enum Command {
     Grade(Box<cli::grade::Args>),
     Batch(cli::batch::Args),
     Assess(cli::assess::Args),
+    Schema(cli::schema::Args),
+    Protocol(cli::protocol::Args),
+    Completions(cli::completions::Args),
+    Man(cli::completions::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -30,6 +34,10 @@ fn main() -> ExitCode {
         Command::Grade(args) => cli::grade::run(&args),
         Command::Batch(args) => cli::batch::run(&args),
         Command::Assess(args) => cli::assess::run(&args),
+        Command::Schema(args) => cli::schema::run(&args),
+        Command::Protocol(args) => cli::protocol::run(&args),
+        Command::Completions(args) => cli::completions::run(&args, Cli::command()),
+        Command::Man(_) => cli::completions::man(Cli::command()),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

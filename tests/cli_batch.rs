@@ -297,7 +297,7 @@ fn csv_output_has_one_flat_row_per_record() {
         "line,file,id,patient_id,day,assessed_at,grade,complete,instrument,ice_total,capd,\
          encephalopathy_status,encephalopathy_grade,consciousness_status,consciousness_grade,\
          seizure_status,seizure_grade,motor_status,motor_grade,edema_status,edema_grade,\
-         drivers,unassessed,excluded,actions,reassess_hours,warnings,error\n"
+         drivers,unassessed,excluded,actions,reassess_hours,warnings,icans_version,protocol,error\n"
     ));
     let rows = csv_rows(&out.stdout);
     assert_eq!(rows.len(), 8);
@@ -309,6 +309,8 @@ fn csv_output_has_one_flat_row_per_record() {
     );
     assert_eq!(rows[2]["reassess_hours"], "4");
     assert_eq!(rows[2]["motor_grade"], "0");
+    assert_eq!(rows[2]["icans_version"], env!("CARGO_PKG_VERSION"));
+    assert!(rows[2]["protocol"].starts_with("built-in"));
     assert_eq!(rows[6]["line"], "7");
     assert_eq!(rows[6]["grade"], "");
     assert!(rows[6]["error"].starts_with("siezure: unknown field"));

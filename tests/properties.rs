@@ -248,6 +248,7 @@ fn run_batch(bytes: &[u8], format: InputFormat, threads: usize) -> (Vec<u8>, bat
         read: ReadOptions::default(),
         threads,
         chunk_bytes: 64,
+        ..Options::default()
     };
     let mut out = Vec::new();
     let report = batch::run(&inputs, &mut out, &options, &mut |_| {}).unwrap();

@@ -41,6 +41,10 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
+    /// Management protocol file (TOML): the centre's action texts and intervals.
+    #[arg(long, value_name = "FILE")]
+    pub protocol: Option<std::path::PathBuf>,
+
     /// Print the assessment record as JSON on standard output (to save or
     /// feed to `icans batch`); the result then goes to standard error.
     #[arg(long)]
@@ -56,6 +60,7 @@ fn parse_age(s: &str) -> Result<f64, String> {
 
 /// Runs `icans assess`.
 pub fn run(args: &Args) -> anyhow::Result<u8> {
+    let protocol = super::load_protocol(args.protocol.as_deref())?;
     let settings = Settings {
         child: args.child,
         age: args.age,
@@ -73,7 +78,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         }
         Err(InterviewError::Io(e)) => return Err(e).context("cannot run the assessment"),
     };
-    let result = grading::grade(&record);
+    let result = grading::grade_with(&record, &protocol);
     // A blank line between the last question and the result.
     eprintln!();
 

@@ -68,6 +68,10 @@ pub struct Args {
     #[arg(long)]
     pub allow_unknown_fields: bool,
 
+    /// Management protocol file (TOML): the centre's action texts and intervals.
+    #[arg(long, value_name = "FILE")]
+    pub protocol: Option<PathBuf>,
+
     /// Exit 3 when any graded record reaches grade N.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=5))]
     pub fail_at_grade: Option<u8>,
@@ -138,6 +142,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         read: ReadOptions {
             allow_unknown_fields: args.allow_unknown_fields,
         },
+        protocol: std::sync::Arc::new(super::load_protocol(args.protocol.as_deref())?),
         ..Options::default()
     };
     if let Some(n) = args.threads {

@@ -53,6 +53,11 @@ pub struct Args {
     #[arg(long)]
     pub allow_unknown_fields: bool,
 
+    /// Management protocol file (TOML) with the centre's action texts and
+    /// intervals; `icans protocol` writes one to start from.
+    #[arg(long, value_name = "FILE")]
+    pub protocol: Option<PathBuf>,
+
     /// Exit 3 when the grade is N or higher (for alerting from scripts).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=5))]
     pub fail_at_grade: Option<u8>,
@@ -275,9 +280,10 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         json::read_record(&bytes, options, 1)
     };
 
+    let protocol = super::load_protocol(args.protocol.as_deref())?;
     let mut out = std::io::stdout().lock();
     let result = match record {
-        Ok(a) => grading::grade(&a),
+        Ok(a) => grading::grade_with(&a, &protocol),
         Err(rejected) => {
             if args.format == Format::Json {
                 json::write_line(&mut out, &ErrorObject::new(None, None, &rejected))

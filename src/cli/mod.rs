@@ -3,7 +3,10 @@
 
 pub mod assess;
 pub mod batch;
+pub mod completions;
 pub mod grade;
+pub mod protocol;
+pub mod schema;
 
 use std::fmt;
 use std::path::Path;
@@ -51,6 +54,20 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// The protocol of `--protocol FILE`, or the built-in one. A file that
+/// cannot be read is an input failure (74); one that is not a valid
+/// protocol is a usage error (2), with the problem named.
+pub fn load_protocol(path: Option<&Path>) -> anyhow::Result<icans::grading::Protocol> {
+    use anyhow::Context as _;
+    let Some(path) = path else {
+        return Ok(icans::grading::Protocol::BUILTIN);
+    };
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read protocol {}", path.display()))?;
+    icans::format::protocol::parse(&text)
+        .map_err(|e| UsageError(format!("invalid protocol {}: {e}", path.display())).into())
 }
 
 /// Reads a whole input: a file, or standard input for `None` or `-`.

@@ -114,8 +114,8 @@ impl Layout {
     }
 }
 
-/// How many columns a result row has: 11 leading, 2 per domain, 7 trailing.
-pub const RESULT_COLUMNS: usize = 11 + 2 * 5 + 7;
+/// How many columns a result row has: 11 leading, 2 per domain, 9 trailing.
+pub const RESULT_COLUMNS: usize = 11 + 2 * 5 + 9;
 
 /// The header of the CSV result rows.
 pub fn result_header() -> Vec<String> {
@@ -146,6 +146,8 @@ pub fn result_header() -> Vec<String> {
         "actions",
         "reassess_hours",
         "warnings",
+        "icans_version",
+        "protocol",
         "error",
     ] {
         h.push(s.to_string());
@@ -199,6 +201,8 @@ pub fn write_result<W: io::Write>(
     );
     row.push(opt(r.management.reassess_hours));
     row.push(r.warnings.join(" | "));
+    row.push(r.icans_version.to_string());
+    row.push(r.protocol.to_string());
     row.push(String::new());
     w.write_record(&row)
 }

@@ -1,7 +1,7 @@
 //! JSON: one assessment record in (contract §1), one result out (§4).
 //!
 //! The record is read straight from the bytes into a
-//! [`RecordBuilder`](crate::grading::RecordBuilder) with a serde visitor:
+//! [`RecordBuilder`] with a serde visitor:
 //! no intermediate `serde_json::Value`, so batch work runs near the speed
 //! of the parser itself, and every field error keeps its field name.
 
@@ -672,5 +672,9 @@ pub fn write_result_line(out: &mut Vec<u8>, r: &Grading) {
     opt_u8(out, r.management.reassess_hours);
     out.extend_from_slice(b"},\"criteria\":");
     name(out, r.criteria);
+    out.extend_from_slice(b",\"icans_version\":");
+    name(out, r.icans_version);
+    out.extend_from_slice(b",\"protocol\":");
+    string(out, &r.protocol);
     out.extend_from_slice(b"}\n");
 }

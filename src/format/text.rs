@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::grading::{Domain, Grading, Status, lower_bound_note};
+use crate::grading::{BUILTIN_NAME, Domain, Grading, Status, lower_bound_note};
 
 /// Width the card wraps at.
 pub const WIDTH: usize = 78;
@@ -175,6 +175,17 @@ pub fn card_styled(r: &Grading, colour: bool) -> String {
 
     out.push('\n');
     wrapped(&mut out, CRITERIA_LINE, "", "  ");
+    let protocol = if r.protocol == BUILTIN_NAME {
+        "built-in management protocol".to_string()
+    } else {
+        format!("management protocol: {}", r.protocol)
+    };
+    wrapped(
+        &mut out,
+        &format!("icans {}, {protocol}.", r.icans_version),
+        "",
+        "  ",
+    );
     wrapped(&mut out, DECISION_SUPPORT_NOTE, "", "  ");
     out
 }

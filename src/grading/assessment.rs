@@ -34,6 +34,19 @@ impl Serialize for RecordId {
     }
 }
 
+impl schemars::JsonSchema for RecordId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RecordId".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "The record's id, echoed unchanged: a string or an integer.",
+            "type": ["string", "integer"]
+        })
+    }
+}
+
 impl std::fmt::Display for RecordId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -45,17 +58,23 @@ impl std::fmt::Display for RecordId {
 
 /// The five ICE items (contract §1 `ice`; knowledge page "ICE Score
 /// Assessment"). Each is within its maximum once validated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct IceItems {
     /// Orientation to year, month, city, hospital: 0-4.
+    #[schemars(range(min = 0, max = 4))]
     pub orientation: u8,
     /// Names three objects: 0-3.
+    #[schemars(range(min = 0, max = 3))]
     pub naming: u8,
     /// Writes a standard sentence: 0-1.
+    #[schemars(range(min = 0, max = 1))]
     pub writing: u8,
     /// Counts backwards from 100 by 10: 0-1.
+    #[schemars(range(min = 0, max = 1))]
     pub attention: u8,
     /// Follows simple commands: 0-1.
+    #[schemars(range(min = 0, max = 1))]
     pub commands: u8,
 }
 
@@ -87,7 +106,7 @@ impl IceItems {
 }
 
 /// The encephalopathy instrument (contract §4 `instrument`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Instrument {
     /// Immune Effector Cell-Associated Encephalopathy score (age 12 and over).

@@ -16,9 +16,9 @@ macro_rules! finding {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
         pub enum $name {
-            $( $(#[$vmeta])* #[serde(rename = $wire)] $variant ),+
+            $( $(#[$vmeta])* #[doc = $desc] #[serde(rename = $wire)] $variant ),+
         }
 
         impl $name {
@@ -73,7 +73,7 @@ macro_rules! finding {
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
+                f.pad(self.as_str())
             }
         }
     };
@@ -141,7 +141,9 @@ finding! {
 
 /// The five ICANS domains (contract §1 "Domain names"), in the order every
 /// output lists them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Domain {
     /// Encephalopathy, measured by the ICE score (or CAPD in children).
@@ -193,7 +195,7 @@ impl Domain {
 
 impl std::fmt::Display for Domain {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 

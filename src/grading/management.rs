@@ -6,10 +6,11 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
+use super::protocol::Protocol;
 use super::rules::{ACTIVE_CRS_MIN_GRADE, OVERLAP_MIN_GRADE, STEROIDS_AFTER_HOURS};
 
 /// Stable action ids (contract §3): scripts key on them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionId {
     /// ICE screening through the at-risk period.
@@ -51,6 +52,33 @@ pub enum ActionId {
 }
 
 impl ActionId {
+    /// Every action id.
+    pub const ALL: [ActionId; 18] = [
+        ActionId::IceScreening,
+        ActionId::IceMonitoring,
+        ActionId::SupportiveCare,
+        ActionId::Tocilizumab,
+        ActionId::ConsiderCorticosteroids,
+        ActionId::Dexamethasone,
+        ActionId::Levetiracetam,
+        ActionId::NeurologyConsult,
+        ActionId::Eeg,
+        ActionId::Methylprednisolone,
+        ActionId::AntiseizureTherapy,
+        ActionId::Icu,
+        ActionId::MriBrain,
+        ActionId::ConsiderAnakinra,
+        ActionId::MethylprednisolonePulse,
+        ActionId::AirwayProtection,
+        ActionId::ConsiderAdditionalImmunosuppression,
+        ActionId::IcpMonitoring,
+    ];
+
+    /// Parses a contract action id.
+    pub fn from_wire(s: &str) -> Option<ActionId> {
+        ActionId::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
     /// The contract's id string.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -201,14 +229,27 @@ pub const ACTION_TABLE: [&[ActionRule]; 5] = [
     ],
 ];
 
-/// Reassessment interval in hours when ICANS is grade 2 or more, CRS is
-/// active or ICE is declining (contract §3; page: "every 4 hours if ICE
-/// score declining or CRS active").
-pub const REASSESS_URGENT_HOURS: u8 = 4;
+/// Reassessment intervals in hours (contract §3 `reassess_hours`); a
+/// protocol may set its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Intervals {
+    /// At grade 2 or more, with active CRS, or with ICE declining.
+    pub urgent: u8,
+    /// Otherwise at grade 0.
+    pub grade_0: u8,
+    /// Otherwise at grade 1.
+    pub grade_1: u8,
+}
 
-/// Reassessment interval otherwise, by grade: 12 h at grade 0 (ICE every
-/// 8-12 h through day 10), 8 h at grade 1 (ICE q8h).
-pub const REASSESS_ROUTINE_HOURS: [u8; 2] = [12, 8];
+/// The contract's intervals: 4 h when ICANS is grade 2 or more, CRS is
+/// active or ICE is declining (page: "every 4 hours if ICE score declining
+/// or CRS active"); otherwise 12 h at grade 0 (ICE every 8-12 h through day
+/// 10) and 8 h at grade 1 (ICE q8h).
+pub const BUILTIN_INTERVALS: Intervals = Intervals {
+    urgent: 4,
+    grade_0: 12,
+    grade_1: 8,
+};
 
 /// The facts the conditions of the action table and the interval read.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -244,7 +285,7 @@ impl Context {
 }
 
 /// One management action of a result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Action {
     /// The stable id.
     pub id: ActionId,
@@ -253,7 +294,7 @@ pub struct Action {
 }
 
 /// The management step of a result (contract §4 `management`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Management {
     /// One or two sentences a clinician reads first.
     pub summary: String,
@@ -263,8 +304,10 @@ pub struct Management {
     pub reassess_hours: Option<u8>,
 }
 
-/// The management step for a grade in its context (contract §3).
-pub fn plan(ctx: &Context, lower_bound_note: Option<&str>) -> Management {
+/// The management step for a grade in its context (contract §3), with the
+/// action texts and intervals of `protocol`. Which actions apply, and when,
+/// is the table's alone: a protocol changes words and hours, never rules.
+pub fn plan(ctx: &Context, protocol: &Protocol, lower_bound_note: Option<&str>) -> Management {
     let actions = ACTION_TABLE
         .get(usize::from(ctx.grade))
         .copied()
@@ -273,23 +316,25 @@ pub fn plan(ctx: &Context, lower_bound_note: Option<&str>) -> Management {
         .filter(|r| ctx.holds(r.when))
         .map(|r| Action {
             id: r.id,
-            text: Cow::Borrowed(r.text),
+            text: protocol.text(ctx.grade, r),
         })
         .collect();
     Management {
         summary: summary(ctx, lower_bound_note),
         actions,
-        reassess_hours: reassess_hours(ctx),
+        reassess_hours: reassess_hours(ctx, &protocol.intervals),
     }
 }
 
-/// Contract §3 `reassess_hours`: null at grade 5; 4 with CRS, a declining
-/// ICE or grade >= 2; otherwise 8 at grade 1 and 12 at grade 0.
-pub fn reassess_hours(ctx: &Context) -> Option<u8> {
+/// Contract §3 `reassess_hours`: null at grade 5; the urgent interval (4 h)
+/// with CRS, a declining ICE or grade >= 2; otherwise the grade-1 (8 h) or
+/// grade-0 (12 h) interval.
+pub fn reassess_hours(ctx: &Context, intervals: &Intervals) -> Option<u8> {
     match ctx.grade {
         5.. => None,
-        g if g >= 2 || ctx.crs_active() || ctx.ice_declining => Some(REASSESS_URGENT_HOURS),
-        g => Some(REASSESS_ROUTINE_HOURS[usize::from(g)]),
+        g if g >= 2 || ctx.crs_active() || ctx.ice_declining => Some(intervals.urgent),
+        1 => Some(intervals.grade_1),
+        _ => Some(intervals.grade_0),
     }
 }
 

@@ -22,6 +22,7 @@ mod assessment;
 mod domain;
 mod fields;
 mod management;
+mod protocol;
 mod result;
 pub mod rules;
 
@@ -31,10 +32,11 @@ pub use assessment::{Assessment, EncephalopathyScore, IceItems, Instrument, Reco
 pub use domain::{Consciousness, Domain, DomainSet, Edema, Motor, Seizure};
 pub use fields::{Field, FieldError, RecordBuilder, RecordError, Shape, Value};
 pub use management::{
-    ACTION_TABLE, Action, ActionId, ActionRule, Context, Management, REASSESS_ROUTINE_HOURS,
-    REASSESS_URGENT_HOURS, When, plan, reassess_hours,
+    ACTION_TABLE, Action, ActionId, ActionRule, BUILTIN_INTERVALS, Context, Intervals, Management, When,
+    plan, reassess_hours,
 };
-pub use result::{CRITERIA, DomainResult, Domains, Grading, Status};
+pub use protocol::{BUILTIN_NAME, MAX_INTERVAL_HOURS, Protocol, ProtocolError, action_names, table_of};
+pub use result::{CRITERIA, DomainResult, Domains, Grading, ICANS_VERSION, Status};
 
 /// A domain's finding before exclusion: its grade and a short label.
 type Finding = Option<(u8, Cow<'static, str>)>;
@@ -86,8 +88,15 @@ fn finding<T: Copy>(v: Option<T>, grade: fn(T) -> u8, label: fn(T) -> &'static s
 }
 
 /// Grades one assessment (contract §2) and proposes the management step
-/// (contract §3).
+/// (contract §3) with the built-in protocol.
 pub fn grade(a: &Assessment) -> Grading {
+    grade_with(a, &Protocol::BUILTIN)
+}
+
+/// Grades one assessment, with the management texts and intervals of
+/// `protocol`. The grade, the domains and which actions apply do not
+/// depend on the protocol.
+pub fn grade_with(a: &Assessment, protocol: &Protocol) -> Grading {
     let findings: [Finding; 5] = [
         encephalopathy(a),
         finding(a.consciousness, Consciousness::grade, Consciousness::label),
@@ -154,7 +163,7 @@ pub fn grade(a: &Assessment) -> Grading {
         ice_declining: matches!((ice_total, a.previous_ice_total), (Some(now), Some(before)) if now < before),
     };
     let lower_bound = (!complete && grade < 5).then(|| lower_bound_note(&unassessed));
-    let management = plan(&ctx, lower_bound.as_deref());
+    let management = plan(&ctx, protocol, lower_bound.as_deref());
 
     Grading {
         id: a.id.clone(),
@@ -173,6 +182,11 @@ pub fn grade(a: &Assessment) -> Grading {
         warnings,
         management,
         criteria: CRITERIA,
+        icans_version: ICANS_VERSION,
+        protocol: match protocol.name() {
+            BUILTIN_NAME => Cow::Borrowed(BUILTIN_NAME),
+            name => Cow::Owned(name.to_string()),
+        },
     }
 }
 

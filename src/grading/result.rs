@@ -12,8 +12,11 @@ use super::management::Management;
 /// The criteria every result names (contract §4 `criteria`).
 pub const CRITERIA: &str = "ASTCT 2019";
 
+/// The version of `icans` that graded a result, for audit trails.
+pub const ICANS_VERSION: &str = env!("CARGO_PKG_VERSION");
+
 /// A domain's status (contract §4 `domains`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Assessed and counted in the grade.
@@ -38,7 +41,7 @@ impl Status {
 }
 
 /// One domain of a result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DomainResult {
     /// Graded, not assessed or excluded.
     pub status: Status,
@@ -74,6 +77,28 @@ impl Domains {
     }
 }
 
+impl schemars::JsonSchema for Domains {
+    fn schema_name() -> Cow<'static, str> {
+        "Domains".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let domain = generator.subschema_for::<DomainResult>().to_value();
+        let properties: serde_json::Map<String, serde_json::Value> = Domain::ALL
+            .iter()
+            .map(|d| (d.as_str().to_string(), domain.clone()))
+            .collect();
+        let required: Vec<&str> = Domain::ALL.iter().map(|d| d.as_str()).collect();
+        schemars::json_schema!({
+            "description": "All five domains, each graded, not assessed or excluded.",
+            "type": "object",
+            "properties": properties,
+            "required": required,
+            "additionalProperties": false
+        })
+    }
+}
+
 impl Serialize for Domains {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(5))?;
@@ -85,7 +110,8 @@ impl Serialize for Domains {
 }
 
 /// The graded result of one assessment (contract §4).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(title = "icans result", deny_unknown_fields)]
 pub struct Grading {
     /// Echoed `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -123,4 +149,8 @@ pub struct Grading {
     pub management: Management,
     /// Always "ASTCT 2019".
     pub criteria: &'static str,
+    /// The `icans` version that graded it.
+    pub icans_version: &'static str,
+    /// The management protocol used: the built-in one or a centre's.
+    pub protocol: Cow<'static, str>,
 }

@@ -1,0 +1,39 @@
+//! `icans schema record|result`: the JSON Schemas, generated from the types.
+
+use std::io::Write as _;
+
+use anyhow::Context as _;
+use clap::ValueEnum;
+
+use icans::format::schema;
+
+/// Which schema to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Which {
+    /// The assessment record (input).
+    Record,
+    /// The grading result (output).
+    Result,
+}
+
+/// Print the JSON Schema (2020-12) of the record or of the result.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// record or result.
+    #[arg(value_enum)]
+    pub which: Which,
+}
+
+/// Runs `icans schema`.
+pub fn run(args: &Args) -> anyhow::Result<u8> {
+    let schema = match args.which {
+        Which::Record => schema::record_schema(),
+        Which::Result => schema::result_schema(),
+    };
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, &schema)
+        .map_err(std::io::Error::from)
+        .context("cannot write output")?;
+    writeln!(out).context("cannot write output")?;
+    Ok(super::exit::OK)
+}

@@ -1,0 +1,208 @@
+//! Protocol files (TOML): a centre's action texts and reassessment
+//! intervals, read into a [`Protocol`], and the built-in protocol written
+//! out as a ready-to-edit file (`icans protocol`).
+//!
+//! ```toml
+//! name = "City Hospital CAR-T unit, v3"
+//!
+//! [reassess_hours]
+//! urgent = 4
+//! grade_0 = 12
+//! grade_1 = 8
+//!
+//! [grade_0]
+//! ice_screening = "ICE every 12 h to day 14"
+//! # ... [grade_1] to [grade_4], each present (ids inside may be left out)
+//! ```
+
+use std::fmt::Write as _;
+
+use crate::grading::{
+    ACTION_TABLE, ActionId, BUILTIN_INTERVALS, Intervals, Protocol, ProtocolError, When, action_names,
+};
+
+/// The grade tables a protocol file must have.
+const GRADE_TABLES: [&str; 5] = ["grade_0", "grade_1", "grade_2", "grade_3", "grade_4"];
+
+/// The top-level keys a protocol file may have.
+const TOP_KEYS: [&str; 7] = [
+    "name",
+    "reassess_hours",
+    "grade_0",
+    "grade_1",
+    "grade_2",
+    "grade_3",
+    "grade_4",
+];
+
+/// The interval keys of `[reassess_hours]`.
+const INTERVAL_KEYS: [&str; 3] = ["urgent", "grade_0", "grade_1"];
+
+fn did_you_mean(key: &str, known: &[&str]) -> String {
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(key, k), *k))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| format!(" (did you mean `{k}`?)"))
+        .unwrap_or_default()
+}
+
+fn err(msg: String) -> ProtocolError {
+    ProtocolError(msg)
+}
+
+/// Reads a protocol file. Every grade table `[grade_0]` to `[grade_4]` must
+/// be there (an action left out of one keeps its built-in text);
+/// `[reassess_hours]` may give any of `urgent`, `grade_0`, `grade_1`.
+/// Unknown tables, keys and action ids, wrong types and bad values are
+/// refused, each naming the table, the key and what is allowed.
+pub fn parse(text: &str) -> Result<Protocol, ProtocolError> {
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        err(format!(
+            "not valid TOML: {}",
+            e.to_string().trim_end().replace('\n', " ")
+        ))
+    })?;
+    for key in table.keys() {
+        if !TOP_KEYS.contains(&key.as_str()) {
+            let hint = if key == "grade_5" {
+                " (grade 5 has no management actions)".to_string()
+            } else {
+                did_you_mean(key, &TOP_KEYS)
+            };
+            return Err(err(format!(
+                "{key}: unknown table or key{hint} (allowed: {})",
+                TOP_KEYS.join(", ")
+            )));
+        }
+    }
+    let name = match table.get("name") {
+        Some(toml::Value::String(s)) => s.clone(),
+        Some(other) => {
+            return Err(err(format!(
+                "name: {} is not a string (allowed: a name shown in every result)",
+                other
+            )));
+        }
+        None => return Err(err("name: missing (allowed: a name shown in every result)".into())),
+    };
+
+    let mut intervals = BUILTIN_INTERVALS;
+    match table.get("reassess_hours") {
+        None => {}
+        Some(toml::Value::Table(t)) => {
+            for (key, value) in t {
+                let hours = match value {
+                    toml::Value::Integer(n) => u8::try_from(*n).ok(),
+                    _ => None,
+                }
+                .ok_or_else(|| {
+                    err(format!(
+                        "reassess_hours.{key}: {value} is not whole hours (allowed: an integer 1-168)"
+                    ))
+                })?;
+                match key.as_str() {
+                    "urgent" => intervals.urgent = hours,
+                    "grade_0" => intervals.grade_0 = hours,
+                    "grade_1" => intervals.grade_1 = hours,
+                    _ => {
+                        return Err(err(format!(
+                            "reassess_hours.{key}: unknown key{} (allowed: {})",
+                            did_you_mean(key, &INTERVAL_KEYS),
+                            INTERVAL_KEYS.join(", ")
+                        )));
+                    }
+                }
+            }
+        }
+        Some(other) => {
+            return Err(err(format!(
+                "reassess_hours: {other} is not a table (allowed: a [reassess_hours] table with urgent, grade_0, grade_1)"
+            )));
+        }
+    }
+
+    let mut texts = Vec::new();
+    for (grade, table_name) in (0u8..).zip(GRADE_TABLES) {
+        let actions = match table.get(table_name) {
+            Some(toml::Value::Table(t)) => t,
+            Some(other) => {
+                return Err(err(format!(
+                    "{table_name}: {other} is not a table (allowed: a [{table_name}] table)"
+                )));
+            }
+            None => {
+                return Err(err(format!(
+                    "{table_name}: missing (allowed: a [{table_name}] table for every grade 0-4; `icans protocol` writes a complete file)"
+                )));
+            }
+        };
+        for (key, value) in actions {
+            let allowed = action_names(grade);
+            let known: Vec<&str> = allowed.split(", ").collect();
+            let Some(id) = ActionId::from_wire(key).filter(|id| known.contains(&id.as_str())) else {
+                return Err(err(format!(
+                    "{table_name}.{key}: not an action of grade {grade}{} (allowed: {allowed})",
+                    did_you_mean(key, &known)
+                )));
+            };
+            let toml::Value::String(text) = value else {
+                return Err(err(format!(
+                    "{table_name}.{key}: {value} is not a string (allowed: the action's text, with dose)"
+                )));
+            };
+            texts.push((grade, id, text.clone()));
+        }
+    }
+    Protocol::new(name, texts, intervals)
+}
+
+fn quoted(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+fn condition(when: When) -> Option<&'static str> {
+    match when {
+        When::Always => None,
+        When::ConcurrentCrs => Some("only with concurrent CRS (crs_grade >= 1)"),
+        When::PersistingOver24Hours => Some("only when hours_since_onset > 24"),
+        When::SteroidRefractory => Some("only when steroid_refractory"),
+        When::CerebralEdema => Some("only when the edema domain is graded above 0"),
+    }
+}
+
+/// The built-in protocol as a protocol file, with comments, ready to edit.
+pub fn builtin_file() -> String {
+    let i: Intervals = BUILTIN_INTERVALS;
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "# icans management protocol: the built-in texts and intervals, ready to edit.\n\
+         # Load with `icans grade --protocol FILE` (also batch and assess).\n\
+         # You may change the name, every action's text (with its dose) and the\n\
+         # reassessment intervals. Action ids, and which actions apply at which grade\n\
+         # and when, are fixed (tocilizumab, for one, only with concurrent CRS).\n\
+         # Every [grade_N] table must stay; an action left out keeps its built-in text.\n\
+         \n\
+         name = \"Centre protocol (edit me)\"\n\
+         \n\
+         [reassess_hours]\n\
+         # grade >= 2, concurrent CRS (crs_grade >= 1), or ICE declining\n\
+         urgent = {}\n\
+         # otherwise, at grade 0 and at grade 1 (urgent <= grade_1 <= grade_0)\n\
+         grade_0 = {}\n\
+         grade_1 = {}\n",
+        i.urgent, i.grade_0, i.grade_1
+    );
+    for (grade, rules) in ACTION_TABLE.iter().enumerate() {
+        let _ = write!(out, "\n[grade_{grade}]\n");
+        for rule in rules.iter() {
+            if let Some(c) = condition(rule.when) {
+                let _ = writeln!(out, "# {c}");
+            }
+            let _ = writeln!(out, "{} = {}", rule.id.as_str(), quoted(rule.text));
+        }
+    }
+    out
+}
