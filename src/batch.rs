@@ -275,6 +275,44 @@ impl<'a> Sink<'a> {
 /// size of its record.
 const OUTPUT_PER_INPUT: usize = 6;
 
+/// Reads every record of a piece of work, in order, handing each to `f`
+/// with its line and file; an input failure is returned instead.
+fn each_record(work: Work, read: ReadOptions, f: &mut dyn FnMut(RecordRead<'_>)) -> Option<InputFailure> {
+    match work {
+        Work::Json { file, buf, items } => {
+            for (line, range) in items {
+                let outcome = json::read_record(&buf[range], read, line);
+                f(RecordRead {
+                    line,
+                    file: file.as_deref(),
+                    outcome,
+                });
+            }
+        }
+        Work::Csv { file, layout, rows } => {
+            for (line, row) in rows {
+                let outcome = layout.read_row(&row, read);
+                f(RecordRead {
+                    line,
+                    file: file.as_deref(),
+                    outcome,
+                });
+            }
+        }
+        Work::Problem { file, line, message } => {
+            let error =
+                grading::RecordError::Malformed(message.trim_start_matches("malformed input: ").into());
+            f(RecordRead {
+                line,
+                file: file.as_deref(),
+                outcome: Err(Rejected { id: None, error }),
+            });
+        }
+        Work::Failed(failure) => return Some(failure),
+    }
+    None
+}
+
 fn process(work: Work, options: &Options) -> Done {
     let input_bytes = match &work {
         Work::Json { buf, .. } => buf.len(),
@@ -283,36 +321,44 @@ fn process(work: Work, options: &Options) -> Done {
     };
     let mut out = Vec::with_capacity(input_bytes * OUTPUT_PER_INPUT);
     let mut stats = Stats::default();
-    let mut failure = None;
-    {
+    let failure = {
         let mut sink = Sink::new(options, &mut out);
-        match work {
-            Work::Json { file, buf, items } => {
-                for (line, range) in items {
-                    let outcome = json::read_record(&buf[range], options.read, line);
-                    sink.record(line, file.as_deref(), outcome, &mut stats);
-                }
-            }
-            Work::Csv { file, layout, rows } => {
-                for (line, row) in rows {
-                    let outcome = layout.read_row(&row, options.read);
-                    sink.record(line, file.as_deref(), outcome, &mut stats);
-                }
-            }
-            Work::Problem { file, line, message } => {
-                let rejected = Rejected {
-                    id: None,
-                    error: grading::RecordError::Malformed(
-                        message.trim_start_matches("malformed input: ").into(),
-                    ),
-                };
-                sink.record(line, file.as_deref(), Err(rejected), &mut stats);
-            }
-            Work::Failed(f) => failure = Some(f),
-        }
+        let failure = each_record(work, options.read, &mut |r| {
+            sink.record(r.line, r.file, r.outcome, &mut stats)
+        });
         sink.finish();
-    }
+        failure
+    };
     Done { out, stats, failure }
+}
+
+/// One record read from the inputs, in input order: where it was and what
+/// it holds (or why it could not be read).
+#[derive(Debug)]
+pub struct RecordRead<'a> {
+    /// The line it starts on.
+    pub line: usize,
+    /// The file, when it came from a named file.
+    pub file: Option<&'a str>,
+    /// The record, or why it was refused.
+    pub outcome: Result<Assessment, Rejected>,
+}
+
+/// Reads every record of the inputs in order, on this thread, handing each
+/// to `f` (for work that needs every record, such as `icans summary`).
+/// Inputs that cannot be read are returned, in input order.
+pub fn for_each_record(
+    inputs: &[Input],
+    read: ReadOptions,
+    f: &mut dyn FnMut(RecordRead<'_>),
+) -> Vec<InputFailure> {
+    let mut failures = Vec::new();
+    read_inputs(inputs, Options::default().chunk_bytes, &mut |work| {
+        let failure = each_record(work, read, f);
+        failures.extend(failure);
+        true
+    });
+    failures
 }
 
 /// Reads `want` more bytes into `buf`, or to the end; true at the end.

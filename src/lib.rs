@@ -8,6 +8,7 @@
 //!   text card, protocol files, JSON Schemas).
 //! - [`batch`]: regrading many records in order, on every core.
 //! - [`interview`]: the guided bedside assessment.
+//! - [`summary`]: patient courses and cohort incidence with exact intervals.
 //!
 //! Decision support only: every result names its criteria (ASTCT 2019) and
 //! is to be confirmed by the treating team.
@@ -51,3 +52,4 @@ pub mod batch;
 pub mod format;
 pub mod grading;
 pub mod interview;
+pub mod summary;

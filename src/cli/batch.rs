@@ -85,33 +85,40 @@ pub struct Args {
     pub threads: Option<u16>,
 }
 
-impl Args {
-    fn inputs(&self) -> Vec<Input> {
-        let given = self.input_format.map(|f| match f {
+impl InFormat {
+    /// The library's input format.
+    pub fn format(self) -> InputFormat {
+        match self {
             InFormat::Ndjson => InputFormat::Ndjson,
             InFormat::Json => InputFormat::Json,
             InFormat::Csv => InputFormat::Csv,
-        });
-        if self.files.is_empty() {
-            return vec![Input {
-                source: Source::Stdin,
-                format: given.unwrap_or(InputFormat::Ndjson),
-            }];
         }
-        self.files
-            .iter()
-            .map(|p| Input {
-                source: if p.as_os_str() == "-" {
-                    Source::Stdin
-                } else {
-                    Source::File(p.clone())
-                },
-                format: given
-                    .or_else(|| InputFormat::from_path(p))
-                    .unwrap_or(InputFormat::Ndjson),
-            })
-            .collect()
     }
+}
+
+/// The inputs of FILE... arguments: standard input when none (or `-`); the
+/// format from `--input-format`, else the extension, else NDJSON.
+pub fn inputs(files: &[PathBuf], given: Option<InFormat>) -> Vec<Input> {
+    let given = given.map(InFormat::format);
+    if files.is_empty() {
+        return vec![Input {
+            source: Source::Stdin,
+            format: given.unwrap_or(InputFormat::Ndjson),
+        }];
+    }
+    files
+        .iter()
+        .map(|p| Input {
+            source: if p.as_os_str() == "-" {
+                Source::Stdin
+            } else {
+                Source::File(p.clone())
+            },
+            format: given
+                .or_else(|| InputFormat::from_path(p))
+                .unwrap_or(InputFormat::Ndjson),
+        })
+        .collect()
 }
 
 /// The end-of-run counts, one line.
@@ -148,7 +155,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     if let Some(n) = args.threads {
         options.threads = usize::from(n);
     }
-    let inputs = args.inputs();
+    let inputs = inputs(&args.files, args.input_format);
     let terminal = std::io::stderr().is_terminal();
     let started = Instant::now();
     let mut last = started;

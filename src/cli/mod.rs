@@ -7,6 +7,7 @@ pub mod completions;
 pub mod grade;
 pub mod protocol;
 pub mod schema;
+pub mod summary;
 
 use std::fmt;
 use std::path::Path;

@@ -1,0 +1,369 @@
+//! `icans summary`: exact intervals, patient courses from records in any
+//! order, cohort figures, and records that cannot be counted.
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+
+use icans::summary::{Course, DayBasis, Incidence, Observation, clopper_pearson, summarize};
+
+fn icans() -> Command {
+    Command::cargo_bin("icans").expect("binary built")
+}
+
+/// Exact Clopper-Pearson 95% limits computed independently (mpmath, 50
+/// digits, bisection on the regularized incomplete beta function).
+const EXACT: [(u64, u64, f64, f64); 16] = [
+    (0, 47, 0.0, 0.0754857336911),
+    (1, 47, 0.000538531705342, 0.112937717146),
+    (47, 47, 0.924514266309, 1.0),
+    (46, 47, 0.887062282854, 0.999461468295),
+    (1, 10, 0.00252857854446, 0.445016117028),
+    (5, 10, 0.187086028447, 0.812913971553),
+    (0, 1, 0.0, 0.975),
+    (1, 1, 0.025, 1.0),
+    (1, 2, 0.0125791170934, 0.987420882907),
+    (3, 7, 0.0989882784425, 0.81594843236),
+    (12, 100, 0.0635689025612, 0.20023568362),
+    (2, 5, 0.0527449505263, 0.853367200365),
+    (0, 5, 0.0, 0.521823750105),
+    (5, 5, 0.478176249895, 1.0),
+    (28, 100, 0.194793627491, 0.378667004717),
+    (3, 1000, 0.00061909993165, 0.00874202323848),
+];
+
+#[test]
+fn intervals_are_exact_clopper_pearson() {
+    for (n, total, low, high) in EXACT {
+        let (l, h) = clopper_pearson(n, total).unwrap();
+        assert!((l - low).abs() < 1e-9, "{n}/{total}: low {l} vs {low}");
+        assert!((h - high).abs() < 1e-9, "{n}/{total}: high {h} vs {high}");
+        let i = Incidence::of(n, total);
+        assert!((i.ci95[0] - 100.0 * low).abs() < 1e-7 && (i.ci95[1] - 100.0 * high).abs() < 1e-7);
+        assert!((i.percent - 100.0 * n as f64 / total as f64).abs() < 1e-12);
+    }
+    // Closed forms at the edges: (alpha/2)^(1/n).
+    for total in [1u64, 2, 3, 10, 47, 250] {
+        let edge = 0.025f64.powf(1.0 / total as f64);
+        assert!((clopper_pearson(0, total).unwrap().1 - (1.0 - edge)).abs() < 1e-12);
+        assert!((clopper_pearson(total, total).unwrap().0 - edge).abs() < 1e-12);
+    }
+    assert_eq!(clopper_pearson(0, 0), None);
+    assert_eq!(clopper_pearson(3, 2), None);
+    assert_eq!(Incidence::of(0, 0).ci95, [0.0, 100.0]);
+}
+
+fn obs(patient: &str, day: Option<u32>, grade: u8, order: usize) -> Observation {
+    Observation {
+        patient_id: patient.into(),
+        day,
+        assessed_at: None,
+        grade,
+        complete: true,
+        order,
+    }
+}
+
+#[test]
+fn a_course_from_records_in_any_order() {
+    // Days 1..9 with a gap (no day 6): 0 0 1 3 2 _ 0 1 0 -> onset 3, worst 3 on
+    // day 4, resolution day 7, recurrence on day 8 (two episodes).
+    let grades = [(1, 0), (2, 0), (3, 1), (4, 3), (5, 2), (7, 0), (8, 1), (9, 0)];
+    let in_order: Vec<Observation> = grades
+        .iter()
+        .enumerate()
+        .map(|(i, &(d, g))| obs("P", Some(d), g, i))
+        .collect();
+    let mut shuffled = in_order.clone();
+    shuffled.reverse();
+    shuffled.swap(1, 5);
+    for records in [in_order, shuffled] {
+        let (cohort, courses, unplaced) = summarize(records);
+        assert!(unplaced.is_empty());
+        let c = &courses[0];
+        assert_eq!(c.assessments, 8);
+        assert_eq!((c.worst_grade, c.worst_grade_day), (3, 4));
+        assert_eq!(c.onset_day, Some(3));
+        assert_eq!(c.days_with_icans, 4);
+        assert_eq!(c.resolution_day, Some(7));
+        assert_eq!(c.course, Course::Resolved);
+        assert_eq!(c.episodes, 2);
+        assert_eq!(c.day_basis, DayBasis::Day);
+        assert_eq!(cohort.patients, 1);
+        assert_eq!(
+            cohort.duration_days.map(|s| (s.median, s.min, s.max)),
+            Some((4.0, 4, 4))
+        );
+    }
+}
+
+#[test]
+fn cohort_incidence_distribution_onset_and_duration() {
+    let mut records = Vec::new();
+    let mut add = |p: &str, course: &[(u32, u8)]| {
+        for &(d, g) in course {
+            let n = records.len();
+            records.push(obs(p, Some(d), g, n));
+        }
+    };
+    add("a", &[(1, 0), (2, 0)]);
+    add("b", &[(2, 1), (3, 0)]);
+    add("c", &[(4, 3), (5, 2), (9, 0)]);
+    add("d", &[(6, 4)]);
+    add("e", &[(1, 0), (3, 2), (4, 2)]);
+    let (cohort, courses, _) = summarize(records);
+    assert_eq!(
+        courses.iter().map(|c| c.patient_id.as_str()).collect::<Vec<_>>(),
+        ["a", "b", "c", "d", "e"]
+    );
+    assert_eq!(cohort.patients, 5);
+    assert_eq!((cohort.any_grade.n, cohort.grade3_plus.n), (4, 2));
+    assert!((cohort.any_grade.percent - 80.0).abs() < 1e-12);
+    let (low, high) = clopper_pearson(2, 5).unwrap();
+    assert_eq!(cohort.grade3_plus.ci95, [100.0 * low, 100.0 * high]);
+    let counts: Vec<u64> = cohort.worst_grade_counts.values().copied().collect();
+    assert_eq!(counts, [1, 1, 1, 1, 1, 0]);
+    // Onset days 2, 4, 6, 3: median 3.5 (even count), range 2-6.
+    let onset = cohort.onset_day.unwrap();
+    assert_eq!((onset.n, onset.median, onset.min, onset.max), (4, 3.5, 2, 6));
+    // Durations: b 1 day, c 5 days; d and e unresolved.
+    let duration = cohort.duration_days.unwrap();
+    assert_eq!(
+        (duration.n, duration.median, duration.min, duration.max),
+        (2, 3.0, 1, 5)
+    );
+    assert_eq!(cohort.unresolved, 2);
+    assert_eq!(courses[0].course, Course::NoIcans);
+    assert_eq!(courses[0].resolution_day, None);
+}
+
+#[test]
+fn same_day_assessments_are_ordered_by_time_then_input() {
+    let mut late = obs("P", Some(3), 0, 0);
+    late.assessed_at = Some(2_000);
+    let mut early = obs("P", Some(3), 2, 1);
+    early.assessed_at = Some(1_000);
+    let (_, courses, _) = summarize(vec![late, early]);
+    assert_eq!(courses[0].onset_day, Some(3));
+    assert_eq!(
+        courses[0].resolution_day,
+        Some(3),
+        "the grade-0 assessment came later that day"
+    );
+}
+
+#[test]
+fn without_day_the_first_assessment_counts_days() {
+    let day = 86_400;
+    let t0 = 1_780_000_000;
+    let at = |t: i64, grade: u8, order: usize| Observation {
+        patient_id: "Q".into(),
+        day: None,
+        assessed_at: Some(t),
+        grade,
+        complete: false,
+        order,
+    };
+    let (cohort, courses, unplaced) =
+        summarize(vec![at(t0 + 3 * day + 5, 0, 0), at(t0 + day, 2, 1), at(t0, 0, 2)]);
+    assert!(unplaced.is_empty());
+    let c = &courses[0];
+    assert_eq!(c.day_basis, DayBasis::FirstAssessment);
+    assert_eq!(c.onset_day, Some(1));
+    assert_eq!(c.resolution_day, Some(3));
+    assert!(c.any_incomplete);
+    assert_eq!(cohort.patients_with_incomplete_assessments, 1);
+
+    // A patient with `day` elsewhere: a record without it cannot be placed.
+    let (_, courses, unplaced) = summarize(vec![obs("R", Some(2), 1, 0), obs("R", None, 0, 1)]);
+    assert_eq!(courses[0].assessments, 1);
+    assert_eq!(unplaced.len(), 1);
+    assert_eq!(unplaced[0].order, 1);
+    assert!(
+        unplaced[0].error.starts_with("day: missing for patient R"),
+        "{}",
+        unplaced[0].error
+    );
+    // Neither day nor assessed_at.
+    let (cohort, courses, unplaced) = summarize(vec![obs("S", None, 1, 0)]);
+    assert!(courses.is_empty());
+    assert_eq!(cohort.patients, 0);
+    assert!(
+        unplaced[0]
+            .error
+            .starts_with("day: missing, and no assessed_at either"),
+        "{}",
+        unplaced[0].error
+    );
+}
+
+fn summary_json(args: &[&str], stdin: &str) -> (Option<i32>, Value, String) {
+    let out = icans()
+        .arg("summary")
+        .args(args)
+        .args(["--format", "json"])
+        .write_stdin(stdin)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        serde_json::from_slice(&out.stdout).unwrap(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn json_summary_of_the_shipped_records() {
+    let (code, v, err) = summary_json(&["examples/records.ndjson"], "");
+    assert_eq!(code, Some(65), "one record is invalid");
+    assert_eq!(v["patients"], 3);
+    assert_eq!(v["assessments"], 7);
+    assert_eq!(v["any_grade"]["n"], 3);
+    assert_eq!(v["any_grade"]["percent"], 100.0);
+    let ci = v["any_grade"]["ci95"].as_array().unwrap();
+    // 3 of 3: the lower limit is (alpha/2)^(1/3).
+    assert!((ci[0].as_f64().unwrap() - 100.0 * 0.025f64.powf(1.0 / 3.0)).abs() < 1e-9);
+    assert_eq!(ci[1], 100.0);
+    assert_eq!(v["grade3_plus"]["n"], 1);
+    assert_eq!(
+        v["worst_grade_counts"],
+        json!({"0": 0, "1": 1, "2": 1, "3": 0, "4": 1, "5": 0})
+    );
+    assert_eq!(v["per_patient"][0]["patient_id"], "A-017");
+    assert_eq!(v["per_patient"][0]["onset_day"], 4);
+    assert_eq!(v["per_patient"][0]["resolution_day"], 7);
+    assert_eq!(v["per_patient"][1]["course"], "unresolved");
+    assert_eq!(v["errors"][0]["line"], 7);
+    assert_eq!(v["errors"][0]["field"], "siezure");
+    assert_eq!(v["ci_method"], "exact Clopper-Pearson, two-sided 95%");
+    assert_eq!(v["criteria"], "ASTCT 2019");
+    assert!(
+        err.contains("examples/records.ndjson:7: siezure: unknown field"),
+        "{err}"
+    );
+}
+
+#[test]
+fn csv_and_ndjson_inputs_give_the_same_summary() {
+    let (_, from_csv, _) = summary_json(&["examples/records.csv"], "");
+    let ndjson = "{\"patient_id\":\"A-017\",\"day\":3,\"ice\":{\"orientation\":4,\"naming\":3,\"writing\":1,\"attention\":1,\"commands\":1},\"consciousness\":\"alert\",\"seizure\":\"none\",\"motor\":\"none\",\"edema\":\"none\",\"crs_grade\":1}\n\
+        {\"patient_id\":\"A-017\",\"day\":4,\"ice_total\":8,\"consciousness\":\"awakens_spontaneously\",\"seizure\":\"none\",\"motor\":\"none\",\"edema\":\"none\",\"crs_grade\":2,\"previous_ice_total\":10}\n\
+        {\"patient_id\":\"A-017\",\"day\":5,\"ice\":{\"orientation\":3,\"naming\":2,\"writing\":0,\"attention\":0,\"commands\":1},\"consciousness\":\"awakens_to_voice\",\"seizure\":\"none\",\"motor\":\"tremor_or_myoclonus\",\"edema\":\"none\",\"crs_grade\":1,\"previous_ice_total\":8}\n\
+        {\"patient_id\":\"P-003\",\"day\":3,\"capd\":12,\"age_years\":7,\"consciousness\":\"awakens_spontaneously\",\"seizure\":\"rapidly_resolving\",\"motor\":\"none\",\"edema\":\"none\"}\n\
+        {\"patient_id\":\"B-101\",\"day\":2,\"ice_total\":1,\"consciousness\":\"awakens_to_tactile\",\"seizure\":\"rapidly_resolving\",\"motor\":\"none\",\"edema\":\"focal\",\"other_cause\":[\"consciousness\"],\"crs_grade\":3,\"hours_since_onset\":30,\"steroid_refractory\":true}\n";
+    let (code, from_ndjson, _) = summary_json(&[], ndjson);
+    assert_eq!(code, Some(0));
+    for key in [
+        "patients",
+        "assessments",
+        "any_grade",
+        "grade3_plus",
+        "worst_grade_counts",
+        "onset_day",
+        "per_patient",
+    ] {
+        assert_eq!(from_csv[key], from_ndjson[key], "{key}");
+    }
+    assert_eq!(
+        from_csv["errors"].as_array().unwrap().len(),
+        1,
+        "the CSV's row 7 is invalid"
+    );
+}
+
+#[test]
+fn records_without_a_patient_are_reported_not_dropped_silently() {
+    let input = "{\"id\": 1, \"day\": 1, \"ice_total\": 9}\n{\"patient_id\": \"x\", \"day\": 1, \"ice_total\": 9}\n{\"patient_id\": \"x\", \"ice_total\": 4}\n";
+    let (code, v, _) = summary_json(&[], input);
+    assert_eq!(code, Some(65));
+    assert_eq!(v["patients"], 1);
+    assert_eq!(v["assessments"], 1);
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2);
+    assert_eq!(errors[0]["line"], 1);
+    assert_eq!(errors[0]["id"], 1);
+    assert_eq!(errors[0]["field"], "patient_id");
+    assert!(
+        errors[0]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("patient_id: missing")
+    );
+    assert_eq!(errors[1]["line"], 3);
+    assert_eq!(errors[1]["field"], "day");
+}
+
+#[test]
+fn compare_recomputes_the_pages_interval() {
+    let (_, v, _) = summary_json(&["examples/records.ndjson", "--compare"], "");
+    let comparators = v["comparators"].as_array().unwrap();
+    assert_eq!(comparators.len(), 7);
+    assert_eq!(comparators[0]["short"], "axi-cel");
+    assert_eq!(comparators[0]["any_grade"], "64%");
+    assert_eq!(comparators[0]["grade3_plus"], "28%");
+    let check = &v["autoimmune_grade3_plus"];
+    assert_eq!(check["stated_on_page"], "0.2% - 5.8%");
+    let zero = &check["exact"][0];
+    assert_eq!((zero["n"].as_u64(), zero["total"].as_u64()), (Some(0), Some(47)));
+    assert!((zero["ci95"][1].as_f64().unwrap() - 7.54857336911).abs() < 1e-6);
+    let one = &check["exact"][1];
+    assert!((one["ci95"][0].as_f64().unwrap() - 0.0538531705342).abs() < 1e-6);
+    assert!((one["ci95"][1].as_f64().unwrap() - 11.2937717146).abs() < 1e-6);
+
+    let text = icans()
+        .args(["summary", "examples/records.ndjson", "--compare"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("axi-cel                DLBCL                    64%   28%"),
+        "{text}"
+    );
+    assert!(text.contains("0/47: 0.00% - 7.55%"), "{text}");
+    assert!(text.contains("1/47: 0.05% - 11.29%"), "{text}");
+}
+
+#[test]
+fn text_and_csv_outputs() {
+    let out = icans()
+        .args(["summary", "examples/records.ndjson"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("ICANS cohort summary (ASTCT 2019): 3 patients, 7 assessments\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  Any-grade ICANS          3/3   100.0%   29.2% - 100.0%\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  Grade >= 3 ICANS         1/3    33.3%   0.8% - 90.6%\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  A-017             4       2 (5)     4     2        7  resolved   no\n"),
+        "{text}"
+    );
+    assert!(text.contains("Decision support only"));
+    for line in text.lines() {
+        assert!(line.chars().count() <= 80, "{line}");
+    }
+
+    let out = icans()
+        .args(["summary", "examples/records.ndjson", "--format", "csv"])
+        .output()
+        .unwrap();
+    let csv = String::from_utf8_lossy(&out.stdout);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "patient_id,assessments,worst_grade,worst_grade_day,onset_day,days_with_icans,resolution_day,course,episodes,any_incomplete,day_basis"
+        )
+    );
+    assert_eq!(lines.next(), Some("A-017,4,2,5,4,2,7,resolved,1,false,day"));
+    assert_eq!(lines.next(), Some("B-101,2,4,3,2,2,,unresolved,1,false,day"));
+    assert_eq!(lines.next(), Some("C-220,1,1,2,2,1,,unresolved,1,true,day"));
+}
