@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 use clap::ValueEnum;
 
 use icans::batch::{self, Input, InputFormat, Options, OutputFormat, Source, Stats};
-use icans::format::json::ReadOptions;
 
 use super::exit;
+use super::grade::GradingFlags;
 
 /// `--input-format` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -64,17 +64,8 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = OutFormat::Ndjson)]
     pub output_format: OutFormat,
 
-    /// Ignore fields (columns) the contract does not know.
-    #[arg(long)]
-    pub allow_unknown_fields: bool,
-
-    /// Management protocol file (TOML): the centre's action texts and intervals.
-    #[arg(long, value_name = "FILE")]
-    pub protocol: Option<PathBuf>,
-
-    /// Exit 3 when any graded record reaches grade N.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=5))]
-    pub fail_at_grade: Option<u8>,
+    #[command(flatten)]
+    pub grading: GradingFlags,
 
     /// Print the counts on standard error at the end (always on a terminal).
     #[arg(long)]
@@ -146,10 +137,8 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             OutFormat::Ndjson => OutputFormat::Ndjson,
             OutFormat::Csv => OutputFormat::Csv,
         },
-        read: ReadOptions {
-            allow_unknown_fields: args.allow_unknown_fields,
-        },
-        protocol: std::sync::Arc::new(super::load_protocol(args.protocol.as_deref())?),
+        read: args.grading.read_options(),
+        protocol: std::sync::Arc::new(super::load_protocol(args.grading.protocol.as_deref())?),
         ..Options::default()
     };
     if let Some(n) = args.threads {
@@ -195,9 +184,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     let stats = report.stats;
     // An alert outranks a failure: a patient at the alerting grade must
     // page someone even when another record or file of the batch is bad.
-    let alert = args
-        .fail_at_grade
-        .is_some_and(|n| stats.highest_grade().is_some_and(|g| g >= n));
+    let alert = args.grading.alerts(stats.highest_grade());
     Ok(if alert {
         exit::ALERT
     } else if !report.input_failures.is_empty() {

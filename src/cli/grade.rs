@@ -47,9 +47,20 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
-    /// Ignore record fields the contract does not know (for exports with
-    /// extra columns). Otherwise they are errors, since a misspelt finding
-    /// would read as "not assessed".
+    #[command(flatten)]
+    pub grading: GradingFlags,
+
+    #[command(flatten)]
+    pub record: RecordFlags,
+}
+
+/// Flags shared by `grade` and `batch`: how records are read, the protocol,
+/// and alerting.
+#[derive(Debug, Default, clap::Args)]
+pub struct GradingFlags {
+    /// Ignore record fields (CSV columns) the contract does not know, for
+    /// exports with extra columns. Otherwise they are errors, since a
+    /// misspelt finding would read as "not assessed".
     #[arg(long)]
     pub allow_unknown_fields: bool,
 
@@ -58,12 +69,24 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub protocol: Option<PathBuf>,
 
-    /// Exit 3 when the grade is N or higher (for alerting from scripts).
+    /// Exit 3 when a graded record reaches grade N or higher (for alerting
+    /// from scripts).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=5))]
     pub fail_at_grade: Option<u8>,
+}
 
-    #[command(flatten)]
-    pub record: RecordFlags,
+impl GradingFlags {
+    /// The record reading options these flags ask for.
+    pub fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            allow_unknown_fields: self.allow_unknown_fields,
+        }
+    }
+
+    /// Whether a grade reaches `--fail-at-grade`.
+    pub fn alerts(&self, grade: Option<u8>) -> bool {
+        matches!((self.fail_at_grade, grade), (Some(n), Some(g)) if g >= n)
+    }
 }
 
 /// The record as bedside flags (contract §1 fields and values).
@@ -274,13 +297,10 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             return Ok(exit::USAGE);
         }
         let bytes = super::read_input(args.file.as_deref())?;
-        let options = ReadOptions {
-            allow_unknown_fields: args.allow_unknown_fields,
-        };
-        json::read_record(&bytes, options, 1)
+        json::read_record(&bytes, args.grading.read_options(), 1)
     };
 
-    let protocol = super::load_protocol(args.protocol.as_deref())?;
+    let protocol = super::load_protocol(args.grading.protocol.as_deref())?;
     let mut out = std::io::stdout().lock();
     let result = match record {
         Ok(a) => grading::grade_with(&a, &protocol),
@@ -303,8 +323,9 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     .and_then(|()| out.flush())
     .context("cannot write output")?;
 
-    Ok(match args.fail_at_grade {
-        Some(n) if result.grade >= n => exit::ALERT,
-        _ => exit::OK,
+    Ok(if args.grading.alerts(Some(result.grade)) {
+        exit::ALERT
+    } else {
+        exit::OK
     })
 }
