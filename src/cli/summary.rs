@@ -69,19 +69,6 @@ pub struct Args {
     pub compare: bool,
 }
 
-/// A record that could not be used, in the batch error-object shape.
-#[derive(Debug, Serialize)]
-struct Problem {
-    line: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    file: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<serde_json::Value>,
-    error: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    field: Option<String>,
-}
-
 /// The grade >= 3 interval of the pooled autoimmune cohort, recomputed.
 #[derive(Debug, Serialize)]
 struct AutoimmuneCheck {
@@ -94,7 +81,7 @@ struct Report<'a> {
     #[serde(flatten)]
     cohort: &'a Cohort,
     per_patient: &'a [PatientCourse],
-    errors: &'a [Problem],
+    errors: &'a [ErrorObject],
     #[serde(skip_serializing_if = "Option::is_none")]
     comparators: Option<&'a [Comparator]>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -106,18 +93,7 @@ struct Report<'a> {
 
 const CI_METHOD: &str = "exact Clopper-Pearson, two-sided 95%";
 
-fn problem(read: &RecordRead<'_>, rejected: &Rejected) -> Problem {
-    let object = ErrorObject::new(Some(read.line), read.file, rejected);
-    Problem {
-        line: read.line,
-        file: read.file.map(String::from),
-        id: object.id.and_then(|id| serde_json::to_value(id).ok()),
-        error: object.error,
-        field: object.field.map(String::from),
-    }
-}
-
-fn missing_patient(read: &RecordRead<'_>, id: Option<&grading::RecordId>) -> Problem {
+fn missing_patient(read: &RecordRead<'_>, id: Option<&grading::RecordId>) -> ErrorObject {
     let rejected = Rejected {
         id: id.cloned(),
         error: RecordError::Invalid(vec![FieldError {
@@ -127,7 +103,7 @@ fn missing_patient(read: &RecordRead<'_>, id: Option<&grading::RecordId>) -> Pro
             allowed: "a string naming the patient (summary groups assessments by patient)".into(),
         }]),
     };
-    problem(read, &rejected)
+    ErrorObject::new(Some(read.line), read.file, &rejected)
 }
 
 /// Runs `icans summary`.
@@ -138,14 +114,14 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     };
     let mut observations = Vec::new();
     // Problems keyed by their place in the input, to report in input order.
-    let mut problems: Vec<(usize, Problem)> = Vec::new();
+    let mut problems: Vec<(usize, ErrorObject)> = Vec::new();
     // Where each valid record was read: (place in the input, line, file, id).
-    let mut places: Vec<(usize, usize, Option<String>, Option<serde_json::Value>)> = Vec::new();
+    let mut places: Vec<(usize, usize, Option<String>, Option<grading::RecordId>)> = Vec::new();
     let mut order = 0usize;
     let failures = batch::for_each_record(&inputs, read, &mut |r| {
         order += 1;
         match &r.outcome {
-            Err(rejected) => problems.push((order, problem(&r, rejected))),
+            Err(rejected) => problems.push((order, ErrorObject::new(Some(r.line), r.file, rejected))),
             Ok(a) => match &a.patient_id {
                 None => problems.push((order, missing_patient(&r, a.id.as_ref()))),
                 Some(patient) => {
@@ -155,8 +131,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
                         .as_deref()
                         .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
                         .map(|t| t.timestamp());
-                    let id = a.id.as_ref().and_then(|id| serde_json::to_value(id).ok());
-                    places.push((order, r.line, r.file.map(String::from), id));
+                    places.push((order, r.line, r.file.map(String::from), a.id.clone()));
                     observations.push(Observation {
                         patient_id: patient.clone(),
                         day: a.day,
@@ -175,8 +150,8 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         let field = u.error.split(':').next().map(String::from);
         problems.push((
             place,
-            Problem {
-                line,
+            ErrorObject {
+                line: Some(line),
                 file,
                 id,
                 error: u.error,
@@ -185,7 +160,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         ));
     }
     problems.sort_by_key(|(o, _)| *o);
-    let problems: Vec<Problem> = problems.into_iter().map(|(_, p)| p).collect();
+    let problems: Vec<ErrorObject> = problems.into_iter().map(|(_, p)| p).collect();
 
     let rendered = match args.format {
         SummaryFormat::Json => {
@@ -210,8 +185,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         .context("cannot write output")?;
     if args.format != SummaryFormat::Text {
         for p in &problems {
-            let at = p.file.as_deref().map_or(String::new(), |f| format!("{f}:"));
-            eprintln!("icans: {at}{}: {}", p.line, p.error);
+            eprintln!("icans: {p}");
         }
     }
     for f in &failures {
@@ -279,7 +253,12 @@ fn duration_line(s: Option<Spread>) -> String {
     }
 }
 
-fn render_text(cohort: &Cohort, courses: &[PatientCourse], problems: &[Problem], compare: bool) -> String {
+fn render_text(
+    cohort: &Cohort,
+    courses: &[PatientCourse],
+    problems: &[ErrorObject],
+    compare: bool,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -355,13 +334,7 @@ fn render_text(cohort: &Cohort, courses: &[PatientCourse], problems: &[Problem],
     if !problems.is_empty() {
         let _ = writeln!(out, "\nNot counted: {} record(s)", problems.len());
         for p in problems {
-            let at = p.file.as_deref().map_or(String::new(), |f| format!("{f} "));
-            text::wrapped(
-                &mut out,
-                &format!("{at}line {}: {}", p.line, p.error),
-                "  ! ",
-                "    ",
-            );
+            text::wrapped(&mut out, &p.to_string(), "  ! ", "    ");
         }
     }
 
