@@ -352,3 +352,39 @@ fn other_cause_for_a_domain_not_assessed_warns_and_leaves_it_not_assessed() {
     assert!(r.excluded.is_empty());
     assert_eq!(r.grade, 1);
 }
+
+/// An assessment built in Rust, bypassing validation, with a score no
+/// instrument has is not graded silently: the result warns.
+#[test]
+fn unvalidated_scores_are_not_graded_silently() {
+    use icans::grading::{Assessment, EncephalopathyScore, IceItems, grade};
+    let r = grade(&Assessment {
+        encephalopathy: Some(EncephalopathyScore::Ice {
+            items: None,
+            total: 11,
+        }),
+        ..Assessment::default()
+    });
+    assert_eq!(domain(&r, Domain::Encephalopathy), (Status::NotAssessed, None));
+    assert!(!r.complete);
+    assert_eq!(
+        r.warnings,
+        ["ICE total 11 is outside 0-10: encephalopathy not graded (build records with RecordBuilder)"]
+    );
+    let r = grade(&Assessment {
+        encephalopathy: Some(EncephalopathyScore::Capd(40)),
+        ..Assessment::default()
+    });
+    assert_eq!(r.warnings.len(), 1);
+    assert!(r.warnings[0].starts_with("CAPD 40 is outside 0-32"));
+    let items = IceItems::from_array([4, 3, 1, 1, 1]);
+    let r = grade(&Assessment {
+        encephalopathy: Some(EncephalopathyScore::Ice {
+            items: Some(items),
+            total: 6,
+        }),
+        ..Assessment::default()
+    });
+    assert_eq!(r.grade, 2, "the total is what is graded");
+    assert!(r.warnings[0].starts_with("ICE items add up to 10, not the ICE total 6"));
+}

@@ -106,6 +106,7 @@ pub fn grade_with(a: &Assessment, protocol: &Protocol) -> Grading {
     ];
 
     let mut warnings = Vec::new();
+    unvalidated_score_warnings(a, &mut warnings);
     let domains = Domains(std::array::from_fn(|i| {
         let d = Domain::ALL[i];
         let excluded = a.other_cause.contains(d);
@@ -195,6 +196,33 @@ pub fn grade_with(a: &Assessment, protocol: &Protocol) -> Grading {
 pub fn lower_bound_note(unassessed: &[Domain]) -> String {
     let names: Vec<&str> = unassessed.iter().map(|d| d.as_str()).collect();
     format!("Lower bound: {} not assessed.", names.join(", "))
+}
+
+/// An `Assessment` built in Rust rather than through [`RecordBuilder`] may
+/// hold a score no instrument has; it is then not graded, and the result
+/// says so rather than staying silent.
+fn unvalidated_score_warnings(a: &Assessment, warnings: &mut Vec<String>) {
+    match a.encephalopathy {
+        Some(EncephalopathyScore::Ice { items, total }) => {
+            if rules::ice_grade(total).is_none() {
+                warnings.push(format!(
+                    "ICE total {total} is outside 0-10: encephalopathy not graded (build records with RecordBuilder)"
+                ));
+            }
+            if let Some(items) = items.filter(|i| i.total() != total) {
+                warnings.push(format!(
+                    "ICE items add up to {}, not the ICE total {total} that was graded (build records with RecordBuilder)",
+                    items.total()
+                ));
+            }
+        }
+        Some(EncephalopathyScore::Capd(score)) if rules::capd_grade(score).is_none() => {
+            warnings.push(format!(
+                "CAPD {score} is outside 0-32: encephalopathy not graded (build records with RecordBuilder)"
+            ))
+        }
+        _ => {}
+    }
 }
 
 /// Contract §2 warnings about the encephalopathy instrument.
