@@ -426,7 +426,7 @@ pub fn run<R: BufRead, W: Write>(
     };
     writeln!(
         prompts,
-        "ICANS assessment (ASTCT 2019). Answer each question; `skip` = not assessed, `back` = previous question."
+        "ICANS assessment (ASTCT 2019). Answer each question.\n`skip`: not assessed; `back`: the previous question."
     )?;
     let mut at = 0usize;
     let mut line = String::new();

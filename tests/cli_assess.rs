@@ -61,6 +61,12 @@ fn an_adult_assessment_grades_like_grade() {
     );
     assert!(err.contains("(16/16) Previous ICE total"), "{err}");
     assert!(!err.contains("Hours since"), "no follow-up at grade 2");
+    for line in err.lines() {
+        assert!(
+            line.chars().count() <= 80,
+            "question wider than 80 columns: {line}"
+        );
+    }
 }
 
 #[test]
