@@ -210,7 +210,7 @@ impl Question {
             }
             Question::CrsGrade => "Concurrent CRS grade (ASTCT) [0-4; 0 = no active CRS]".into(),
             Question::OtherCause => format!(
-                "Findings due to another cause (e.g. sedating medication), excluded from the grade\n[none, or domain names: {}]",
+                "Findings due to another cause (e.g. sedation), excluded from the grade\n[none, or domain names: {}]",
                 Domain::ALLOWED
             ),
             Question::PreviousIceTotal => "Previous ICE total, for the trend [0-10]".into(),
