@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use super::management::{ACTION_TABLE, ActionId, ActionRule, BUILTIN_INTERVALS, Intervals};
 
 /// The name results carry when no protocol file is given.
-pub const BUILTIN_NAME: &str = "built-in (ASTCT 2019 consensus grading; management per the knowledge page)";
+pub const BUILTIN_NAME: &str = "built-in";
 
 /// Longest reassessment interval a protocol may set, in hours (a week).
 pub const MAX_INTERVAL_HOURS: u8 = 168;
