@@ -361,10 +361,24 @@ pub fn for_each_record(
     failures
 }
 
-/// Reads `want` more bytes into `buf`, or to the end; true at the end.
-fn fill(r: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> io::Result<bool> {
-    let got = r.take(want as u64).read_to_end(buf)?;
-    Ok(got < want)
+/// Reads what is there, up to `want` more bytes, into `buf` (one read:
+/// a file gives the whole amount, a pipe what has arrived, so records fed
+/// one at a time are graded as they come); true at the end of the input.
+fn read_some(r: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> io::Result<bool> {
+    let start = buf.len();
+    buf.resize(start + want, 0);
+    let got = loop {
+        match r.read(&mut buf[start..]) {
+            Ok(n) => break n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                buf.truncate(start);
+                return Err(e);
+            }
+        }
+    };
+    buf.truncate(start + got);
+    Ok(got == 0)
 }
 
 /// Cuts NDJSON into chunks of whole lines. Blank lines are skipped (they
@@ -382,16 +396,17 @@ fn read_ndjson(
     loop {
         let mut buf = std::mem::take(&mut carry);
         let mut want = chunk_bytes;
+        // The carry holds no newline (it is what followed the last one), so
+        // read until some line ends, or the input does.
         let eof = loop {
             let from = buf.len();
-            if fill(r, &mut buf, want)? {
+            if read_some(r, &mut buf, want)? {
                 break true;
             }
-            if memchr::memrchr(b'\n', &buf[from..]).is_some() || memchr::memchr(b'\n', &buf[..from]).is_some()
-            {
+            if memchr::memchr(b'\n', &buf[from..]).is_some() {
                 break false;
             }
-            // A line longer than the chunk: keep reading until it ends.
+            // A line longer than what was read: read more, in growing steps.
             want = buf.len().max(chunk_bytes);
         };
         let cut = if eof {

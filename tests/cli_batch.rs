@@ -538,3 +538,38 @@ fn usage_errors_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("ndjson"));
 }
+
+/// Records fed one at a time through a pipe are graded as they come: a
+/// script can write an assessment and read its result before sending more.
+#[test]
+fn piped_records_are_graded_as_they_arrive() {
+    use std::io::BufRead as _;
+    let mut child = Process::new(assert_cmd::cargo::cargo_bin("icans"))
+        .arg("batch")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    for (i, total) in [(1, 9), (2, 5)] {
+        writeln!(stdin, "{{\"id\": {i}, \"ice_total\": {total}}}").unwrap();
+        stdin.flush().unwrap();
+        let line = rx
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("a result before the input ends");
+        let v: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["id"], i);
+    }
+    drop(stdin);
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    reader.join().unwrap();
+}
