@@ -573,3 +573,37 @@ fn piped_records_are_graded_as_they_arrive() {
     assert_eq!(child.wait().unwrap().code(), Some(0));
     reader.join().unwrap();
 }
+
+/// On a terminal, a long run shows a progress line on standard error, then
+/// the counts; in pipes neither appears (see `summary_counts_on_stderr`).
+#[test]
+fn progress_and_counts_on_a_terminal() {
+    if !std::path::Path::new("/usr/bin/script").exists() {
+        return;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("icans");
+    let feed = "(echo '{\"ice_total\": 5}'; sleep 1.3; echo '{\"ice_total\": 9}')";
+    let out = Process::new("/usr/bin/script")
+        .args([
+            "-qec",
+            &format!(
+                "sh -c \"{} | {} batch > /dev/null\"",
+                feed.replace('"', "\\\""),
+                bin.display()
+            ),
+            "/dev/null",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    if shown.is_empty() {
+        return; // no pty available here
+    }
+    assert!(shown.contains("\r2 records (0 failed), "), "{shown:?}");
+    assert!(shown.contains("records/s"), "{shown:?}");
+    assert!(
+        shown.contains("\r\x1b[Kicans batch: 2 records read, 2 graded, 0 failed"),
+        "{shown:?}"
+    );
+}
