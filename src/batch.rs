@@ -300,8 +300,7 @@ fn each_record(work: Work, read: ReadOptions, f: &mut dyn FnMut(RecordRead<'_>))
             }
         }
         Work::Problem { file, line, message } => {
-            let error =
-                grading::RecordError::Malformed(message.trim_start_matches("malformed input: ").into());
+            let error = grading::RecordError::Malformed(message);
             f(RecordRead {
                 line,
                 file: file.as_deref(),

@@ -315,7 +315,7 @@ pub enum Scanned {
     Problem {
         /// Where.
         line: usize,
-        /// What.
+        /// What is wrong with the array (reported as malformed input).
         message: String,
     },
     /// The array ended.
@@ -401,8 +401,7 @@ impl<R: io::BufRead> ArrayScanner<R> {
                     self.done = true;
                     return Ok(Scanned::Problem {
                         line: self.line,
-                        message: "malformed input: expected a JSON array of records (or one record object)"
-                            .into(),
+                        message: "expected a JSON array of records (or one record object)".into(),
                     });
                 }
             }
@@ -413,7 +412,7 @@ impl<R: io::BufRead> ArrayScanner<R> {
                 self.done = true;
                 Ok(Scanned::Problem {
                     line: self.line,
-                    message: "malformed input: the JSON array is not closed (missing `]`)".into(),
+                    message: "the JSON array is not closed (missing `]`)".into(),
                 })
             }
             Some(b']') => {
@@ -423,7 +422,7 @@ impl<R: io::BufRead> ArrayScanner<R> {
                     None => Ok(Scanned::End),
                     Some(_) => Ok(Scanned::Problem {
                         line: self.line,
-                        message: "malformed input: unexpected data after the JSON array".into(),
+                        message: "unexpected data after the JSON array".into(),
                     }),
                 }
             }
