@@ -1,6 +1,8 @@
 //! `icans assess` as scripted sessions (answers piped, one per line), and
 //! the bedside shortcuts of `icans grade`.
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::{Value, json};
 
@@ -24,15 +26,6 @@ fn assess(args: &[&str], answers: &[&str]) -> (Option<i32>, String, String) {
     )
 }
 
-fn action_ids(v: &Value) -> Vec<String> {
-    v["management"]["actions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["id"].as_str().unwrap().to_string())
-        .collect()
-}
-
 /// An adult: year, month, city yes, hospital no (orientation 3); naming 2;
 /// writing no; attention, commands yes: ICE 7.
 const ADULT_ICE: [&str; 9] = ["54", "y", "y", "y", "n", "2", "n", "y", "y"];
@@ -51,7 +44,7 @@ fn an_adult_assessment_grades_like_grade() {
     assert_eq!(v["complete"], true);
     assert_eq!(v["drivers"], json!(["consciousness"]));
     assert_eq!(
-        action_ids(&v),
+        common::json_action_ids(&v),
         ["dexamethasone", "levetiracetam", "neurology_consult", "eeg"]
     );
     assert_eq!(v["management"]["reassess_hours"], 4);
@@ -138,7 +131,7 @@ fn a_child_takes_the_capd_path_and_emits_the_record() {
     let v: Value = serde_json::from_slice(&graded.stdout).unwrap();
     assert_eq!(v["grade"], 3);
     assert_eq!(
-        action_ids(&v),
+        common::json_action_ids(&v),
         [
             "dexamethasone",
             "methylprednisolone",
@@ -213,7 +206,7 @@ fn back_returns_to_the_previous_question() {
         2,
         "{err}"
     );
-    assert!(!action_ids(&v).contains(&"consider_corticosteroids".to_string()));
+    assert!(!common::json_action_ids(&v).contains(&"consider_corticosteroids".to_string()));
     // Grade 1 asks how long it has lasted: past 24 h, consider corticosteroids.
     let mut answers = answers.to_vec();
     answers.pop();
@@ -222,7 +215,7 @@ fn back_returns_to_the_previous_question() {
     assert!(err.contains("(17/17) Hours since ICANS symptoms began"), "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
-        action_ids(&v),
+        common::json_action_ids(&v),
         ["ice_monitoring", "supportive_care", "consider_corticosteroids"]
     );
 

@@ -80,12 +80,7 @@ fn json_from_a_file_is_the_contract_result() {
     assert_eq!(v["unassessed"], json!([]));
     assert_eq!(v["excluded"], json!([]));
     assert_eq!(v["warnings"], json!([]));
-    let ids: Vec<&str> = v["management"]["actions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["id"].as_str().unwrap())
-        .collect();
+    let ids = common::json_action_ids(&v);
     assert_eq!(
         ids,
         [
@@ -172,12 +167,7 @@ fn grades_from_bedside_flags() {
     ]);
     assert_eq!(v["grade"], 1);
     assert_eq!(v["complete"], false);
-    let ids: Vec<&str> = v["management"]["actions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["id"].as_str().unwrap())
-        .collect();
+    let ids = common::json_action_ids(&v);
     assert_eq!(
         ids,
         [

@@ -48,25 +48,13 @@ fn example_records() -> Vec<Value> {
 #[test]
 fn the_record_schema_names_every_field_and_only_those() {
     let s = schema("record");
-    let mut properties: Vec<&str> = s["properties"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    properties.sort();
+    let properties = common::sorted_keys(&s["properties"]);
     let mut fields: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
     fields.sort();
     assert_eq!(properties, fields);
     assert_eq!(s["additionalProperties"], false);
     let ice = &s["$defs"]["IceItems"];
-    let mut items: Vec<&str> = ice["properties"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    items.sort();
+    let items = common::sorted_keys(&ice["properties"]);
     let mut expected: Vec<&str> = IceItems::ITEMS.iter().map(|(k, _)| *k).collect();
     expected.sort();
     assert_eq!(items, expected);
@@ -252,12 +240,7 @@ fn a_centre_protocol_changes_texts_and_intervals_but_not_rules() {
         serde_json::json!({"id": "dexamethasone", "text": "Dexamethasone 10 mg IV q6h (unit SOP 4.2)"})
     );
     assert_eq!(v["management"]["reassess_hours"], 2);
-    let ids: Vec<&str> = v["management"]["actions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["id"].as_str().unwrap())
-        .collect();
+    let ids = common::json_action_ids(&v);
     assert_eq!(
         ids,
         ["dexamethasone", "levetiracetam", "neurology_consult", "eeg"],

@@ -40,3 +40,20 @@ pub fn action_ids(r: &Grading) -> Vec<&'static str> {
 pub fn names(ds: &[Domain]) -> Vec<&'static str> {
     ds.iter().map(|d| d.as_str()).collect()
 }
+
+/// The action ids of a result in JSON form.
+pub fn json_action_ids(v: &serde_json::Value) -> Vec<String> {
+    v["management"]["actions"]
+        .as_array()
+        .expect("management.actions is an array")
+        .iter()
+        .map(|a| a["id"].as_str().expect("action id is a string").to_string())
+        .collect()
+}
+
+/// The keys of a JSON object, sorted.
+pub fn sorted_keys(v: &serde_json::Value) -> Vec<String> {
+    let mut keys: Vec<String> = v.as_object().expect("an object").keys().cloned().collect();
+    keys.sort();
+    keys
+}
