@@ -57,3 +57,14 @@ pub fn sorted_keys(v: &serde_json::Value) -> Vec<String> {
     keys.sort();
     keys
 }
+
+/// The `icans` binary, ready to be given arguments.
+pub fn icans() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("icans").expect("the icans binary is built")
+}
+
+/// Standard output of `icans ARGS` (any exit status), as text.
+pub fn stdout_of(args: &[&str]) -> String {
+    let out = icans().args(args).output().expect("icans runs");
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
