@@ -14,60 +14,47 @@ use std::io::{self, BufRead, Write};
 
 use crate::format::json::Rejected;
 use crate::format::text;
-use crate::grading::{
-    self, Assessment, Consciousness, Domain, Edema, Field, IceItems, Motor, RecordBuilder, Seizure, Value,
-    rules,
-};
+use crate::grading::catalogue::{Choice, ICE_ITEMS, Kind, names};
+use crate::grading::{self, Assessment, Domain, Field, RecordBuilder, Value, rules};
+
+/// One step of the ICE screen, done as at the bedside (the instrument's
+/// own procedure: orientation asked as four questions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IceStep {
+    /// Orientation: year, month, city, hospital (0-3).
+    Orientation(u8),
+    /// Naming: three objects.
+    Naming,
+    /// Writing: a standard sentence.
+    Writing,
+    /// Attention: count backwards from 100 by 10.
+    Attention,
+    /// Commands: follow a simple command.
+    Commands,
+}
 
 /// One question of the interview.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Question {
-    /// Patient age, which picks ICE or CAPD.
-    Age,
-    /// ICE orientation: year, month, city, hospital (0-3).
-    Orientation(u8),
-    /// ICE naming: three objects.
-    Naming,
-    /// ICE writing: a standard sentence.
-    Writing,
-    /// ICE attention: count backwards from 100 by 10.
-    Attention,
-    /// ICE commands: follow a simple command.
-    Commands,
-    /// CAPD total, for children.
-    Capd,
-    /// Level of consciousness.
-    Consciousness,
-    /// Seizures.
-    Seizure,
-    /// Motor findings.
-    Motor,
-    /// Raised ICP / cerebral edema.
-    Edema,
-    /// Concurrent CRS grade.
-    CrsGrade,
-    /// Domains attributable to another cause.
-    OtherCause,
-    /// Previous ICE total, for the trend.
-    PreviousIceTotal,
-    /// Hours since onset (asked at grade 1: corticosteroids after 24 h).
-    HoursSinceOnset,
-    /// Steroid-refractory (asked at grade 3: anakinra).
-    SteroidRefractory,
+    /// A step of the ICE screen.
+    Ice(IceStep),
+    /// A record field, asked as the field catalogue defines it (its
+    /// question, its options, its range).
+    Field(Field),
 }
 
 const ORIENTATION: [&str; 4] = ["year", "month", "city", "hospital"];
 
 /// The ICE screen in bedside order.
 const ICE_SCREEN: [Question; 8] = [
-    Question::Orientation(0),
-    Question::Orientation(1),
-    Question::Orientation(2),
-    Question::Orientation(3),
-    Question::Naming,
-    Question::Writing,
-    Question::Attention,
-    Question::Commands,
+    Question::Ice(IceStep::Orientation(0)),
+    Question::Ice(IceStep::Orientation(1)),
+    Question::Ice(IceStep::Orientation(2)),
+    Question::Ice(IceStep::Orientation(3)),
+    Question::Ice(IceStep::Naming),
+    Question::Ice(IceStep::Writing),
+    Question::Ice(IceStep::Attention),
+    Question::Ice(IceStep::Commands),
 ];
 
 /// An accepted answer.
@@ -124,98 +111,95 @@ fn number_in(s: &str, lo: f64, hi: f64, integer: bool) -> Option<f64> {
 }
 
 /// A choice by option number or by name (wire name or bedside alias).
-fn choice<T: Copy>(
-    s: &str,
-    all: &[T],
-    parse: fn(&str) -> Option<T>,
-    name: fn(T) -> &'static str,
-) -> Option<&'static str> {
+fn choice(s: &str, choices: &'static [Choice]) -> Option<&'static str> {
     if let Ok(n) = s.parse::<usize>() {
-        return n.checked_sub(1).and_then(|i| all.get(i)).map(|t| name(*t));
+        return n.checked_sub(1).and_then(|i| choices.get(i)).map(|c| c.wire);
     }
-    parse(s).map(name)
+    choices.iter().find(|c| c.matches_bedside(s)).map(|c| c.wire)
 }
 
 /// The numbered options, wrapped to 80 columns.
-fn options<T: Copy>(all: &[T], desc: fn(T) -> &'static str) -> String {
+fn options(choices: &[Choice]) -> String {
     let mut out = String::new();
-    for (i, t) in all.iter().enumerate() {
-        text::wrapped(&mut out, desc(*t), &format!("  {} ", i + 1), "    ");
+    for (i, c) in choices.iter().enumerate() {
+        text::wrapped(&mut out, c.description, &format!("  {} ", i + 1), "    ");
     }
     out
+}
+
+impl IceStep {
+    fn title(self) -> &'static str {
+        match self {
+            IceStep::Orientation(0) => "ICE orientation: year",
+            IceStep::Orientation(1) => "ICE orientation: month",
+            IceStep::Orientation(2) => "ICE orientation: city",
+            IceStep::Orientation(_) => "ICE orientation: hospital",
+            IceStep::Naming => "ICE naming",
+            IceStep::Writing => "ICE writing",
+            IceStep::Attention => "ICE attention",
+            IceStep::Commands => "ICE commands",
+        }
+    }
+
+    fn prompt(self) -> String {
+        match self {
+            IceStep::Orientation(i) => format!(
+                "ICE orientation: does the patient name the current {}? [y/n]",
+                ORIENTATION[usize::from(i.min(3))]
+            ),
+            IceStep::Naming => format!(
+                "ICE naming: how many of 3 objects does the patient name? [0-{}]",
+                ICE_ITEMS[1].max
+            ),
+            IceStep::Writing => "ICE writing: does the patient write a standard sentence? [y/n]".into(),
+            IceStep::Attention => {
+                "ICE attention: does the patient count backwards from 100 by 10? [y/n]".into()
+            }
+            IceStep::Commands => "ICE commands: does the patient follow a simple command? [y/n]".into(),
+        }
+    }
 }
 
 impl Question {
     /// The question's short title (used in messages).
     pub fn title(self) -> &'static str {
         match self {
-            Question::Age => "age",
-            Question::Orientation(0) => "ICE orientation: year",
-            Question::Orientation(1) => "ICE orientation: month",
-            Question::Orientation(2) => "ICE orientation: city",
-            Question::Orientation(_) => "ICE orientation: hospital",
-            Question::Naming => "ICE naming",
-            Question::Writing => "ICE writing",
-            Question::Attention => "ICE attention",
-            Question::Commands => "ICE commands",
-            Question::Capd => "CAPD total",
-            Question::Consciousness => "level of consciousness",
-            Question::Seizure => "seizures",
-            Question::Motor => "motor findings",
-            Question::Edema => "raised ICP / cerebral edema",
-            Question::CrsGrade => "concurrent CRS grade",
-            Question::OtherCause => "other cause",
-            Question::PreviousIceTotal => "previous ICE total",
-            Question::HoursSinceOnset => "hours since onset",
-            Question::SteroidRefractory => "steroid-refractory",
+            Question::Ice(step) => step.title(),
+            Question::Field(f) => f.def().question,
         }
     }
 
-    /// The full question with its options and what may be typed.
+    /// The full question with its options and what may be typed, from the
+    /// field's kind.
     fn prompt(self) -> String {
-        match self {
-            Question::Age => "Patient age in years (under 12: CAPD instead of ICE) [number]".into(),
-            Question::Orientation(i) => format!(
-                "ICE orientation: does the patient name the current {}? [y/n]",
-                ORIENTATION[usize::from(i.min(3))]
-            ),
-            Question::Naming => "ICE naming: how many of 3 objects does the patient name? [0-3]".into(),
-            Question::Writing => "ICE writing: does the patient write a standard sentence? [y/n]".into(),
-            Question::Attention => {
-                "ICE attention: does the patient count backwards from 100 by 10? [y/n]".into()
+        let Question::Field(field) = self else {
+            return match self {
+                Question::Ice(step) => step.prompt(),
+                Question::Field(_) => String::new(),
+            };
+        };
+        let q = field.def().question;
+        match field.def().kind {
+            Kind::Integer { min, max: Some(max) } if field.def().note.is_empty() => {
+                format!("{q} [{min}-{max}]")
             }
-            Question::Commands => "ICE commands: does the patient follow a simple command? [y/n]".into(),
-            Question::Capd => "CAPD total (Cornell Assessment of Pediatric Delirium) [0-32]".into(),
-            Question::Consciousness => format!(
-                "Level of consciousness:\n{}[1-5 or a name, e.g. voice, tactile]",
-                options(Consciousness::ALL, Consciousness::description)
-            ),
-            Question::Seizure => {
+            Kind::Integer { min, max: Some(max) } => format!("{q} [{min}-{max}; {}]", field.def().note),
+            Kind::Integer { .. } | Kind::Number { .. } => format!("{q} [number]"),
+            Kind::Boolean => format!("{q} [y/n]"),
+            Kind::Choice(choices) => {
+                let examples: Vec<&str> = choices
+                    .iter()
+                    .map(|c| c.aliases.first().copied().unwrap_or(c.wire))
+                    .collect();
                 format!(
-                    "Seizures:\n{}[1-3 or a name, e.g. none, brief, prolonged]",
-                    options(Seizure::ALL, Seizure::description)
+                    "{q}:\n{}[1-{} or a name, e.g. {}]",
+                    options(choices),
+                    choices.len(),
+                    examples.join(", ")
                 )
             }
-            Question::Motor => {
-                format!(
-                    "Motor findings:\n{}[1-3 or a name, e.g. none, tremor, weakness]",
-                    options(Motor::ALL, Motor::description)
-                )
-            }
-            Question::Edema => {
-                format!(
-                    "Raised ICP / cerebral edema:\n{}[1-3 or a name: none, focal, diffuse]",
-                    options(Edema::ALL, Edema::description)
-                )
-            }
-            Question::CrsGrade => "Concurrent CRS grade (ASTCT) [0-4; 0 = no active CRS]".into(),
-            Question::OtherCause => format!(
-                "Findings due to another cause (e.g. sedation), excluded from the grade\n[none, or domain names: {}]",
-                Domain::ALLOWED
-            ),
-            Question::PreviousIceTotal => "Previous ICE total, for the trend [0-10]".into(),
-            Question::HoursSinceOnset => "Hours since ICANS symptoms began [number]".into(),
-            Question::SteroidRefractory => "Is ICANS not responding to corticosteroids? [y/n]".into(),
+            Kind::Domains(choices) => format!("{q}\n[none, or domain names: {}]", names(choices)),
+            Kind::Id | Kind::Text | Kind::Timestamp | Kind::Items(_) => format!("{q} [text]"),
         }
     }
 
@@ -227,38 +211,28 @@ impl Question {
             _ => {}
         }
         let answer = match self {
-            Question::Age => number_in(&s, 0.0, f64::MAX, false).map(Answer::Number),
-            Question::Orientation(_)
-            | Question::Writing
-            | Question::Attention
-            | Question::Commands
-            | Question::SteroidRefractory => yes_no(&s).map(Answer::Yes),
-            Question::Naming => number_in(&s, 0.0, 3.0, true).map(Answer::Number),
-            Question::Capd => number_in(&s, 0.0, 32.0, true).map(Answer::Number),
-            Question::CrsGrade => number_in(&s, 0.0, 4.0, true).map(Answer::Number),
-            Question::PreviousIceTotal => number_in(&s, 0.0, 10.0, true).map(Answer::Number),
-            Question::HoursSinceOnset => number_in(&s, 0.0, f64::MAX, false).map(Answer::Number),
-            Question::Consciousness => choice(
-                &s,
-                Consciousness::ALL,
-                Consciousness::from_bedside,
-                Consciousness::as_str,
-            )
-            .map(Answer::Choice),
-            Question::Seizure => {
-                choice(&s, Seizure::ALL, Seizure::from_bedside, Seizure::as_str).map(Answer::Choice)
+            Question::Ice(IceStep::Naming) => {
+                number_in(&s, 0.0, f64::from(ICE_ITEMS[1].max), true).map(Answer::Number)
             }
-            Question::Motor => choice(&s, Motor::ALL, Motor::from_bedside, Motor::as_str).map(Answer::Choice),
-            Question::Edema => choice(&s, Edema::ALL, Edema::from_bedside, Edema::as_str).map(Answer::Choice),
-            Question::OtherCause => match s.as_str() {
-                "none" | "no" | "n" | "0" => Some(Answer::Domains(Vec::new())),
-                _ => s
-                    .split([',', ';', ' '])
-                    .filter(|p| !p.is_empty())
-                    .map(Domain::from_wire)
-                    .collect::<Option<Vec<_>>>()
-                    .filter(|v| !v.is_empty())
-                    .map(Answer::Domains),
+            Question::Ice(_) => yes_no(&s).map(Answer::Yes),
+            Question::Field(field) => match field.def().kind {
+                Kind::Integer { min, max } => {
+                    number_in(&s, min as f64, max.map_or(f64::MAX, |m| m as f64), true).map(Answer::Number)
+                }
+                Kind::Number { min } => number_in(&s, min, f64::MAX, false).map(Answer::Number),
+                Kind::Boolean => yes_no(&s).map(Answer::Yes),
+                Kind::Choice(choices) => choice(&s, choices).map(Answer::Choice),
+                Kind::Domains(_) => match s.as_str() {
+                    "none" | "no" | "n" | "0" => Some(Answer::Domains(Vec::new())),
+                    _ => s
+                        .split([',', ';', ' '])
+                        .filter(|p| !p.is_empty())
+                        .map(Domain::from_wire)
+                        .collect::<Option<Vec<_>>>()
+                        .filter(|v| !v.is_empty())
+                        .map(Answer::Domains),
+                },
+                Kind::Id | Kind::Text | Kind::Timestamp | Kind::Items(_) => None,
             },
         };
         match answer {
@@ -269,19 +243,17 @@ impl Question {
 
     fn hint(self, typed: &str) -> String {
         let what = match self {
-            Question::Age | Question::HoursSinceOnset => "a number >= 0",
-            Question::Orientation(_)
-            | Question::Writing
-            | Question::Attention
-            | Question::Commands
-            | Question::SteroidRefractory => "y or n",
-            Question::Naming => "a whole number 0-3",
-            Question::Capd => "a whole number 0-32",
-            Question::CrsGrade => "a whole number 0-4",
-            Question::PreviousIceTotal => "a whole number 0-10",
-            Question::Consciousness => "an option number 1-5 or a name",
-            Question::Seizure | Question::Motor | Question::Edema => "an option number 1-3 or a name",
-            Question::OtherCause => "none, or domain names separated by commas",
+            Question::Ice(IceStep::Naming) => format!("a whole number 0-{}", ICE_ITEMS[1].max),
+            Question::Ice(_) => "y or n".into(),
+            Question::Field(field) => match field.def().kind {
+                Kind::Integer { min, max: Some(max) } => format!("a whole number {min}-{max}"),
+                Kind::Integer { min, .. } => format!("a whole number >= {min}"),
+                Kind::Number { min } => format!("a number >= {min}"),
+                Kind::Boolean => "y or n".into(),
+                Kind::Choice(choices) => format!("an option number 1-{} or a name", choices.len()),
+                Kind::Domains(_) => "none, or domain names separated by commas".into(),
+                Kind::Id | Kind::Text | Kind::Timestamp | Kind::Items(_) => "text".into(),
+            },
         };
         format!("\"{typed}\"? Type {what} (or skip, back).")
     }
@@ -301,10 +273,12 @@ impl Interview {
 
     /// The age given as a setting or as an answer.
     fn age(&self) -> Option<f64> {
-        self.settings.age.or(match self.answers.get(&Question::Age) {
-            Some(Answer::Number(age)) => Some(*age),
-            _ => None,
-        })
+        self.settings
+            .age
+            .or(match self.answers.get(&Question::Field(Field::AgeYears)) {
+                Some(Answer::Number(age)) => Some(*age),
+                _ => None,
+            })
     }
 
     /// The questions to ask, given the answers so far: the ICE screen stops
@@ -312,10 +286,10 @@ impl Interview {
     fn plan(&self) -> Vec<Question> {
         let mut plan = Vec::new();
         if self.settings.age.is_none() && !self.settings.child {
-            plan.push(Question::Age);
+            plan.push(Question::Field(Field::AgeYears));
         }
         if self.is_child() {
-            plan.push(Question::Capd);
+            plan.push(Question::Field(Field::Capd));
         } else {
             for q in ICE_SCREEN {
                 plan.push(q);
@@ -324,26 +298,29 @@ impl Interview {
                 }
             }
         }
-        plan.extend([
-            Question::Consciousness,
-            Question::Seizure,
-            Question::Motor,
-            Question::Edema,
-            Question::CrsGrade,
-            Question::OtherCause,
-        ]);
+        plan.extend(
+            [
+                Field::Consciousness,
+                Field::Seizure,
+                Field::Motor,
+                Field::Edema,
+                Field::CrsGrade,
+                Field::OtherCause,
+            ]
+            .map(Question::Field),
+        );
         // Counted from the start of the ICE screen, so that the question
         // count stays put; dropped when ICE is skipped.
         let ice_skipped = ICE_SCREEN
             .iter()
             .any(|q| self.answers.get(q) == Some(&Answer::Skip));
         if !self.is_child() && !ice_skipped {
-            plan.push(Question::PreviousIceTotal);
+            plan.push(Question::Field(Field::PreviousIceTotal));
         }
         if plan.iter().all(|q| self.answers.contains_key(q)) {
             match self.record(&plan).map(|a| grading::grade(&a).grade) {
-                Ok(1) => plan.push(Question::HoursSinceOnset),
-                Ok(3) => plan.push(Question::SteroidRefractory),
+                Ok(1) => plan.push(Question::Field(Field::HoursSinceOnset)),
+                Ok(3) => plan.push(Question::Field(Field::SteroidRefractory)),
                 _ => {}
             }
         }
@@ -362,37 +339,29 @@ impl Interview {
                 .iter()
                 .all(|q| answer(*q).is_some_and(|a| *a != Answer::Skip))
         {
-            let yes = |q| u8::from(matches!(answer(q), Some(Answer::Yes(true))));
-            let orientation: u8 = (0..4).map(|i| yes(Question::Orientation(i))).sum();
-            let naming = match answer(Question::Naming) {
+            let yes = |step| u8::from(matches!(answer(Question::Ice(step)), Some(Answer::Yes(true))));
+            let orientation: u8 = (0..4).map(|i| yes(IceStep::Orientation(i))).sum();
+            let naming = match answer(Question::Ice(IceStep::Naming)) {
                 Some(Answer::Number(n)) => *n as u8,
                 _ => 0,
             };
             let items = [
                 orientation,
                 naming,
-                yes(Question::Writing),
-                yes(Question::Attention),
-                yes(Question::Commands),
+                yes(IceStep::Writing),
+                yes(IceStep::Attention),
+                yes(IceStep::Commands),
             ];
             b.begin_ice();
-            for ((key, _), score) in IceItems::ITEMS.iter().zip(items) {
-                b.ice_item(key, Value::Int(score.into()));
+            for (item, score) in ICE_ITEMS.iter().zip(items) {
+                b.ice_item(item.key, Value::Int(score.into()));
             }
         }
-        let fields = [
-            (Question::Capd, Field::Capd),
-            (Question::Consciousness, Field::Consciousness),
-            (Question::Seizure, Field::Seizure),
-            (Question::Motor, Field::Motor),
-            (Question::Edema, Field::Edema),
-            (Question::CrsGrade, Field::CrsGrade),
-            (Question::PreviousIceTotal, Field::PreviousIceTotal),
-            (Question::HoursSinceOnset, Field::HoursSinceOnset),
-            (Question::SteroidRefractory, Field::SteroidRefractory),
-        ];
-        for (q, field) in fields {
-            match answer(q) {
+        for &field in Field::ALL {
+            if field == Field::AgeYears {
+                continue;
+            }
+            match answer(Question::Field(field)) {
                 Some(Answer::Number(n)) if n.fract() == 0.0 => b.set(field, Value::Int(*n as i128)),
                 Some(Answer::Number(n)) => b.set(field, Value::Float(*n)),
                 Some(Answer::Choice(name)) => b.set(field, Value::Text(name)),
@@ -400,7 +369,7 @@ impl Interview {
                 _ => {}
             }
         }
-        if let Some(Answer::Domains(ds)) = answer(Question::OtherCause) {
+        if let Some(Answer::Domains(ds)) = answer(Question::Field(Field::OtherCause)) {
             if !ds.is_empty() {
                 b.begin_other_cause();
                 for d in ds {

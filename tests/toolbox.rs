@@ -8,7 +8,8 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 use icans::format::protocol;
-use icans::grading::{self, Field, IceItems, Protocol};
+use icans::grading::catalogue::ICE_ITEMS;
+use icans::grading::{self, Field, Protocol};
 
 fn icans() -> Command {
     Command::cargo_bin("icans").expect("binary built")
@@ -53,13 +54,13 @@ fn the_record_schema_names_every_field_and_only_those() {
     fields.sort();
     assert_eq!(properties, fields);
     assert_eq!(s["additionalProperties"], false);
-    let ice = &s["$defs"]["IceItems"];
+    let ice = &s["properties"]["ice"];
     let items = common::sorted_keys(&ice["properties"]);
-    let mut expected: Vec<&str> = IceItems::ITEMS.iter().map(|(k, _)| *k).collect();
+    let mut expected: Vec<&str> = ICE_ITEMS.iter().map(|i| i.key).collect();
     expected.sort();
     assert_eq!(items, expected);
-    for (key, max) in IceItems::ITEMS {
-        assert_eq!(ice["properties"][key]["maximum"], max, "{key}");
+    for item in ICE_ITEMS {
+        assert_eq!(ice["properties"][item.key]["maximum"], item.max, "{}", item.key);
     }
 }
 

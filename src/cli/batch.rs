@@ -10,7 +10,7 @@ use clap::ValueEnum;
 use icans::batch::{self, Input, InputFormat, Options, OutputFormat, Source, Stats};
 
 use super::exit;
-use super::grade::GradingFlags;
+use super::flags::GradingFlags;
 
 /// `--input-format` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,6 +4,7 @@
 pub mod assess;
 pub mod batch;
 pub mod completions;
+pub mod flags;
 pub mod grade;
 pub mod protocol;
 pub mod schema;

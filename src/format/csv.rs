@@ -9,15 +9,15 @@
 
 use std::io;
 
-use crate::grading::{Assessment, Domain, Field, Grading, IceItems, RecordBuilder, RecordError, Value};
+use crate::grading::{Assessment, Domain, Grading, RecordBuilder, RecordError, Value, catalogue};
 
 use super::json::{ReadOptions, Rejected};
 
-/// What one input column holds.
+/// What one input column holds: a catalogue column, or a name the
+/// catalogue does not know.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Column {
-    Field(Field),
-    IceItem(&'static str),
+    Known(catalogue::Column),
     Unknown(String),
 }
 
@@ -25,7 +25,7 @@ enum Column {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layout {
     columns: Vec<Column>,
-    has_ice: bool,
+    has_items: bool,
 }
 
 impl Layout {
@@ -42,20 +42,16 @@ impl Layout {
                     raw
                 };
                 let name = String::from_utf8_lossy(raw).trim().to_string();
-                if let Some(f) = Field::from_name(&name).filter(|f| *f != Field::Ice) {
-                    Column::Field(f)
-                } else if let Some((key, _)) = IceItems::ITEMS
-                    .iter()
-                    .find(|(k, _)| name.strip_prefix("ice_") == Some(*k))
-                {
-                    Column::IceItem(key)
-                } else {
-                    Column::Unknown(name)
+                match catalogue::Column::from_csv(&name) {
+                    Some(c) => Column::Known(c),
+                    None => Column::Unknown(name),
                 }
             })
             .collect();
-        let has_ice = columns.iter().any(|c| matches!(c, Column::IceItem(_)));
-        Layout { columns, has_ice }
+        let has_items = columns
+            .iter()
+            .any(|c| matches!(c, Column::Known(catalogue::Column::Item(..))));
+        Layout { columns, has_items }
     }
 
     /// Reads one data row into a record.
@@ -76,8 +72,8 @@ impl Layout {
                 Ok(text) => cells.push(text),
                 Err(e) => {
                     let name = match column {
-                        Column::Field(f) => f.name().to_string(),
-                        Column::IceItem(k) => format!("ice_{k}"),
+                        Column::Known(catalogue::Column::Field(f)) => f.name().to_string(),
+                        Column::Known(catalogue::Column::Item(f, i)) => format!("{}_{}", f.name(), i.key),
                         Column::Unknown(n) => n.clone(),
                     };
                     return Err(Rejected {
@@ -91,20 +87,20 @@ impl Layout {
             }
         }
         let mut b = RecordBuilder::new();
-        let ice_given = self.has_ice
-            && self
-                .columns
-                .iter()
-                .zip(&cells)
-                .any(|(c, t)| matches!(c, Column::IceItem(_)) && !t.trim().is_empty());
-        if ice_given {
+        let items_given = self.has_items
+            && self.columns.iter().zip(&cells).any(|(c, t)| {
+                matches!(c, Column::Known(catalogue::Column::Item(..))) && !t.trim().is_empty()
+            });
+        if items_given {
             b.begin_ice();
         }
         for (column, text) in self.columns.iter().zip(&cells) {
             match column {
-                Column::Field(f) => b.set(*f, Value::Text(text)),
-                Column::IceItem(key) if ice_given => b.ice_item(key, Value::Text(text)),
-                Column::IceItem(_) => {}
+                Column::Known(catalogue::Column::Field(f)) => b.set(*f, Value::Text(text)),
+                Column::Known(catalogue::Column::Item(_, item)) if items_given => {
+                    b.ice_item(item.key, Value::Text(text))
+                }
+                Column::Known(catalogue::Column::Item(..)) => {}
                 Column::Unknown(name) if !options.allow_unknown_fields => b.unknown_field(name),
                 Column::Unknown(_) => {}
             }

@@ -1,76 +1,94 @@
-//! JSON Schema (2020-12) of the record (contract §1) and of the result
-//! (contract §4), generated from the Rust types with schemars: the enums,
-//! the ICE items and the whole result are the grader's own types, and tests
-//! hold the record's field list to the validator's.
+//! JSON Schema (2020-12) of the record (docs/spec.md §1) and of the result
+//! (§4). The record's schema is derived from the field catalogue, field by
+//! field from its kind; the result's is generated from the result type
+//! itself with schemars.
 
-use schemars::{JsonSchema, Schema, generate::SchemaSettings};
+use schemars::{Schema, generate::SchemaSettings};
+use serde_json::{Map, Value, json};
 
-use crate::grading::{Consciousness, Domain, Edema, Grading, IceItems, Motor, RecordId, Seizure};
+use crate::grading::Grading;
+use crate::grading::catalogue::{Choice, Field, FieldDef, Kind};
 
-/// The wire shape of an assessment record (contract §1), for its schema.
-/// Every field may be absent or `null` (not assessed); at least one domain
-/// must be assessed, which a schema cannot say and `icans` checks.
-#[derive(JsonSchema)]
-#[schemars(title = "icans assessment record", deny_unknown_fields)]
-#[allow(dead_code)]
-pub struct Record {
-    /// Echoed unchanged in the result.
-    id: Option<RecordId>,
-    /// Links assessments of one patient in batch work.
-    patient_id: Option<String>,
-    /// Days since cell infusion (day 0 = infusion).
-    day: Option<u32>,
-    /// Time of assessment, RFC 3339.
-    #[schemars(extend("format" = "date-time"))]
-    assessed_at: Option<String>,
-    /// Patient age in years; used for instrument warnings.
-    #[schemars(range(min = 0.0))]
-    age_years: Option<f64>,
-    /// The five ICE items (all required).
-    ice: Option<IceItems>,
-    /// ICE total when only the total was recorded; must agree with `ice`.
-    #[schemars(range(min = 0, max = 10))]
-    ice_total: Option<u8>,
-    /// CAPD total, for children under 12 or developmental delay; not with ICE.
-    #[schemars(range(min = 0, max = 32))]
-    capd: Option<u8>,
-    /// Level of consciousness.
-    consciousness: Option<Consciousness>,
-    /// Seizure.
-    seizure: Option<Seizure>,
-    /// Motor findings (tremor and myoclonus recorded, never graded).
-    motor: Option<Motor>,
-    /// Raised ICP / cerebral edema.
-    edema: Option<Edema>,
-    /// Domains whose finding is attributable to another cause.
-    other_cause: Option<Vec<Domain>>,
-    /// Concurrent CRS grade (ASTCT); 0 or absent = no active CRS.
-    #[schemars(range(min = 0, max = 4))]
-    crs_grade: Option<u8>,
-    /// The previous ICE total; a lower current total means ICE is declining.
-    #[schemars(range(min = 0, max = 10))]
-    previous_ice_total: Option<u8>,
-    /// Hours since ICANS symptoms began.
-    #[schemars(range(min = 0.0))]
-    hours_since_onset: Option<f64>,
-    /// ICANS not responding to corticosteroids.
-    steroid_refractory: Option<bool>,
-    /// Death attributed to ICANS (grade 5).
-    died_of_icans: Option<bool>,
+/// The schema of one field, from its kind. Every field may be `null`
+/// (absent: not assessed).
+fn field_schema(def: &FieldDef) -> Value {
+    let nullable = |t: &str| json!([t, "null"]);
+    let enumerated = |choices: &[Choice]| -> Value {
+        let one_of: Vec<Value> = choices
+            .iter()
+            .map(|c| json!({ "const": c.wire, "description": c.description }))
+            .collect();
+        json!({ "oneOf": one_of })
+    };
+    let mut s = match def.kind {
+        Kind::Id => json!({ "type": ["string", "integer", "null"] }),
+        Kind::Text => json!({ "type": nullable("string") }),
+        Kind::Timestamp => json!({ "type": nullable("string"), "format": "date-time" }),
+        Kind::Integer { min, max } => {
+            let mut s = json!({ "type": nullable("integer"), "minimum": min });
+            if let Some(max) = max {
+                s["maximum"] = json!(max);
+            }
+            s
+        }
+        Kind::Number { min } => json!({ "type": nullable("number"), "minimum": min }),
+        Kind::Choice(choices) => {
+            let mut any = enumerated(choices);
+            if let Some(list) = any["oneOf"].as_array_mut() {
+                list.push(json!({ "type": "null" }));
+            }
+            any
+        }
+        Kind::Boolean => json!({ "type": nullable("boolean") }),
+        Kind::Domains(choices) => json!({ "type": nullable("array"), "items": enumerated(choices) }),
+        Kind::Items(items) => {
+            let properties: Map<String, Value> = items
+                .iter()
+                .map(|i| {
+                    let item =
+                        json!({ "type": "integer", "minimum": 0, "maximum": i.max, "description": i.help });
+                    (i.key.to_string(), item)
+                })
+                .collect();
+            let required: Vec<&str> = items.iter().map(|i| i.key).collect();
+            json!({
+                "type": nullable("object"),
+                "properties": properties,
+                "required": required,
+                "additionalProperties": false
+            })
+        }
+    };
+    s["description"] = json!(def.help);
+    s
 }
 
-fn schema_for<T: JsonSchema>() -> Schema {
-    SchemaSettings::draft2020_12()
-        .into_generator()
-        .into_root_schema_for::<T>()
-}
-
-/// The JSON Schema of an assessment record.
+/// The JSON Schema of an assessment record, from the field catalogue.
+/// At least one domain must be assessed, which a schema cannot say and
+/// `icans` checks.
 pub fn record_schema() -> Schema {
-    schema_for::<Record>()
+    let properties: Map<String, Value> = Field::ALL
+        .iter()
+        .map(|f| (f.name().to_string(), field_schema(f.def())))
+        .collect();
+    let value = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "icans assessment record",
+        "description": "One ICANS assessment (docs/spec.md §1). Every field may be absent or null (not assessed); at least one domain must be assessed.",
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": false
+    });
+    match Schema::try_from(value) {
+        Ok(schema) => schema,
+        // An object always makes a schema.
+        Err(_) => Schema::default(),
+    }
 }
 
 /// The JSON Schema of a result.
 pub fn result_schema() -> Schema {
-    schema_for::<Grading>()
+    SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<Grading>()
 }

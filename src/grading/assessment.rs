@@ -58,42 +58,27 @@ impl std::fmt::Display for RecordId {
 
 /// The five ICE items (contract §1 `ice`; knowledge page "ICE Score
 /// Assessment"). Each is within its maximum once validated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct IceItems {
     /// Orientation to year, month, city, hospital: 0-4.
-    #[schemars(range(min = 0, max = 4))]
     pub orientation: u8,
     /// Names three objects: 0-3.
-    #[schemars(range(min = 0, max = 3))]
     pub naming: u8,
     /// Writes a standard sentence: 0-1.
-    #[schemars(range(min = 0, max = 1))]
     pub writing: u8,
     /// Counts backwards from 100 by 10: 0-1.
-    #[schemars(range(min = 0, max = 1))]
     pub attention: u8,
     /// Follows simple commands: 0-1.
-    #[schemars(range(min = 0, max = 1))]
     pub commands: u8,
 }
 
 impl IceItems {
-    /// The item keys with their maxima, in the ICE screen's order.
-    pub const ITEMS: [(&'static str, u8); 5] = [
-        ("orientation", 4),
-        ("naming", 3),
-        ("writing", 1),
-        ("attention", 1),
-        ("commands", 1),
-    ];
-
     /// The ICE total (0-10).
     pub const fn total(&self) -> u8 {
         self.orientation + self.naming + self.writing + self.attention + self.commands
     }
 
-    /// Builds the items from scores in [`IceItems::ITEMS`] order.
+    /// Builds the items from scores in the catalogue's `ICE_ITEMS` order.
     pub const fn from_array(v: [u8; 5]) -> IceItems {
         IceItems {
             orientation: v[0],

@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::catalogue::Choice;
+
 /// Declares a finding enum with, per variant, its contract wire name, its
 /// ASTCT 2019 domain grade and its description in the contract's words.
 macro_rules! finding {
@@ -55,20 +57,19 @@ macro_rules! finding {
             /// any case, with spaces or hyphens for underscores. Records
             /// (JSON, CSV) take only the wire names.
             pub fn from_bedside(s: &str) -> Option<Self> {
-                let s = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
-                match s.as_str() {
-                    $($wire $(| $alias)* => Some($name::$variant),)+
-                    _ => None,
-                }
-            }
-
-            /// The short aliases of a value, for help texts.
-            pub const fn aliases(self) -> &'static [&'static str] {
-                match self { $($name::$variant => &[$($alias),*]),+ }
+                Self::CHOICES
+                    .iter()
+                    .position(|c| c.matches_bedside(s))
+                    .and_then(|i| Self::ALL.get(i).copied())
             }
 
             /// The wire names, comma separated, for error messages.
             pub const ALLOWED: &'static str = concat_names!($($wire),+);
+
+            /// The values as the field catalogue lists them, in order.
+            pub const CHOICES: &'static [Choice] = &[
+                $(Choice { wire: $wire, description: $desc, aliases: &[$($alias),*] }),+
+            ];
         }
 
         impl std::fmt::Display for $name {
@@ -191,6 +192,35 @@ impl Domain {
 
     /// The domain names, comma separated, for error messages.
     pub const ALLOWED: &'static str = "encephalopathy, consciousness, seizure, motor, edema";
+
+    /// The domains as the field catalogue lists them (`other_cause`).
+    pub const CHOICES: &'static [Choice] = &[
+        Choice {
+            wire: "encephalopathy",
+            description: "encephalopathy (ICE or CAPD)",
+            aliases: &[],
+        },
+        Choice {
+            wire: "consciousness",
+            description: "depressed level of consciousness",
+            aliases: &[],
+        },
+        Choice {
+            wire: "seizure",
+            description: "seizure",
+            aliases: &[],
+        },
+        Choice {
+            wire: "motor",
+            description: "motor findings",
+            aliases: &[],
+        },
+        Choice {
+            wire: "edema",
+            description: "raised ICP / cerebral edema",
+            aliases: &[],
+        },
+    ];
 }
 
 impl std::fmt::Display for Domain {

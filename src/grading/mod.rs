@@ -19,23 +19,25 @@
 //! ```
 
 mod assessment;
+pub mod catalogue;
 mod domain;
-mod fields;
 mod management;
 mod protocol;
+mod record;
 mod result;
 pub mod rules;
 
 use std::borrow::Cow;
 
 pub use assessment::{Assessment, EncephalopathyScore, IceItems, Instrument, RecordId};
+pub use catalogue::{Field, Kind, Shape};
 pub use domain::{Consciousness, Domain, DomainSet, Edema, Motor, Seizure};
-pub use fields::{Field, FieldError, RecordBuilder, RecordError, Shape, Value};
 pub use management::{
     ACTION_TABLE, Action, ActionId, ActionRule, BUILTIN_INTERVALS, Context, Intervals, Management, When,
     plan, reassess_hours,
 };
 pub use protocol::{BUILTIN_NAME, MAX_INTERVAL_HOURS, Protocol, ProtocolError, action_names, table_of};
+pub use record::{FieldError, RecordBuilder, RecordError, Value};
 pub use result::{CRITERIA, DomainResult, Domains, Grading, ICANS_VERSION, Status};
 
 /// A domain's finding before exclusion: its grade and a short label.

@@ -1,12 +1,14 @@
-//! Record validation (contract §1 fields, §2 "Errors"). Every input format
-//! (JSON, CSV, command-line flags) feeds raw values through one
-//! [`RecordBuilder`], so the ranges, the allowed values and the wording of
-//! every error are stated once, here.
+//! Record validation (docs/spec.md §1 fields, §2 "Errors"). Every input
+//! format (JSON, CSV, command-line flags, `assess`) feeds raw values through
+//! one [`RecordBuilder`], which checks each against its kind in the field
+//! catalogue (`catalogue.rs`): ranges, allowed values and the wording of
+//! every error come from there.
 
 use std::borrow::Cow;
 use std::fmt;
 
 use super::assessment::{Assessment, EncephalopathyScore, IceItems, RecordId};
+use super::catalogue::{Field, ICE_ITEMS, Kind, closest, item_allowed};
 use super::domain::{Consciousness, Domain, Edema, Motor, Seizure};
 
 /// A raw value as an input format read it, before validation.
@@ -69,129 +71,6 @@ impl Value<'_> {
     }
 }
 
-/// How a field's value is laid out in JSON.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
-    /// A single value.
-    Scalar,
-    /// An object of named items (`ice`).
-    Object,
-    /// An array of items (`other_cause`).
-    List,
-}
-
-macro_rules! fields {
-    ($( $(#[$m:meta])* $variant:ident = ($name:literal, $shape:ident, $allowed:literal) ),+ $(,)?) => {
-        /// The record fields of contract §1.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Field { $( $(#[$m])* $variant ),+ }
-
-        impl Field {
-            /// Every field, in the contract's order.
-            pub const ALL: &'static [Field] = &[$(Field::$variant),+];
-
-            /// The contract's field name.
-            pub const fn name(self) -> &'static str {
-                match self { $(Field::$variant => $name),+ }
-            }
-
-            /// How the value is laid out in JSON.
-            pub const fn shape(self) -> Shape {
-                match self { $(Field::$variant => Shape::$shape),+ }
-            }
-
-            /// What the field allows, in the words of error messages.
-            pub const fn allowed(self) -> &'static str {
-                match self { $(Field::$variant => $allowed),+ }
-            }
-
-            /// Looks a field up by its contract name.
-            pub fn from_name(name: &str) -> Option<Field> {
-                match name { $($name => Some(Field::$variant),)+ _ => None }
-            }
-        }
-    };
-}
-
-fields! {
-    /// `id`: echoed unchanged.
-    Id = ("id", Scalar, "a string or an integer"),
-    /// `patient_id`: links assessments of one patient.
-    PatientId = ("patient_id", Scalar, "a string"),
-    /// `day`: days since infusion.
-    Day = ("day", Scalar, "an integer >= 0 (days since cell infusion)"),
-    /// `assessed_at`: time of assessment.
-    AssessedAt = ("assessed_at", Scalar, "an RFC 3339 date-time such as \"2026-03-04T08:30:00Z\""),
-    /// `age_years`: patient age.
-    AgeYears = ("age_years", Scalar, "a number >= 0"),
-    /// `ice`: the five ICE items.
-    Ice = ("ice", Object, "an object with orientation 0-4, naming 0-3, writing 0-1, attention 0-1, commands 0-1"),
-    /// `ice_total`: ICE total when only the total was recorded.
-    IceTotal = ("ice_total", Scalar, "an integer 0-10"),
-    /// `capd`: CAPD total for children.
-    Capd = ("capd", Scalar, "an integer 0-32"),
-    /// `consciousness`: level of consciousness.
-    Consciousness = ("consciousness", Scalar, "alert, awakens_spontaneously, awakens_to_voice, awakens_to_tactile, unarousable"),
-    /// `seizure`.
-    Seizure = ("seizure", Scalar, "none, rapidly_resolving, prolonged_or_repetitive"),
-    /// `motor`.
-    Motor = ("motor", Scalar, "none, tremor_or_myoclonus, deep_focal_weakness"),
-    /// `edema`.
-    Edema = ("edema", Scalar, "none, focal, diffuse"),
-    /// `other_cause`: domains attributable to another cause.
-    OtherCause = ("other_cause", List, "an array of domain names: encephalopathy, consciousness, seizure, motor, edema"),
-    /// `crs_grade`: concurrent CRS grade.
-    CrsGrade = ("crs_grade", Scalar, "an integer 0-4 (ASTCT CRS grade; 0 = no active CRS)"),
-    /// `previous_ice_total`.
-    PreviousIceTotal = ("previous_ice_total", Scalar, "an integer 0-10"),
-    /// `hours_since_onset`.
-    HoursSinceOnset = ("hours_since_onset", Scalar, "a number >= 0"),
-    /// `steroid_refractory`.
-    SteroidRefractory = ("steroid_refractory", Scalar, "true or false"),
-    /// `died_of_icans`.
-    DiedOfIcans = ("died_of_icans", Scalar, "true or false"),
-}
-
-impl Field {
-    /// The field name closest to a misspelt one, when one is close enough
-    /// to be what was meant (`siezure` -> `seizure`).
-    pub fn suggest(name: &str) -> Option<&'static str> {
-        let names = Field::ALL
-            .iter()
-            .map(|f| f.name())
-            .chain(IceItems::ITEMS.iter().map(|(k, _)| *k));
-        closest(name, names)
-    }
-}
-
-/// The candidate closest to `input`, when it is close enough to be a typo.
-fn closest<'n>(input: &str, candidates: impl Iterator<Item = &'n str>) -> Option<&'n str> {
-    let lower = input.to_ascii_lowercase();
-    candidates
-        .map(|c| (strsim::jaro_winkler(&lower, c), c))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
-}
-
-/// How errors name the ICE items, in [`IceItems::ITEMS`] order.
-const ICE_ITEM_FIELDS: [&str; 5] = [
-    "ice.orientation",
-    "ice.naming",
-    "ice.writing",
-    "ice.attention",
-    "ice.commands",
-];
-
-/// What each ICE item allows, in [`IceItems::ITEMS`] order.
-const ICE_ITEM_ALLOWED: [&str; 5] = [
-    "an integer 0-4",
-    "an integer 0-3",
-    "an integer 0-1",
-    "an integer 0-1",
-    "an integer 0-1",
-];
-
 /// One problem with one field of a record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
@@ -241,18 +120,42 @@ impl RecordError {
     }
 }
 
-/// Gathers raw field values, checks each against contract §1 as it comes,
-/// and on [`finish`](RecordBuilder::finish) checks the record as a whole.
-/// Every problem is kept, so one message lists all that is wrong.
+/// A value checked against its field's kind, before it lands in the record.
+enum Checked {
+    Id(RecordId),
+    Text(String),
+    Integer(i128),
+    Number(f64),
+    /// The position of the value in the field's choices.
+    Choice(usize),
+    Boolean(bool),
+}
+
+/// The fields that assess a domain: a record needs at least one of them
+/// (or `died_of_icans: true`).
+const ASSESSING: [Field; 7] = [
+    Field::Ice,
+    Field::IceTotal,
+    Field::Capd,
+    Field::Consciousness,
+    Field::Seizure,
+    Field::Motor,
+    Field::Edema,
+];
+
+/// Gathers raw field values, checks each against its kind in the field
+/// catalogue as it comes, and on [`finish`](RecordBuilder::finish) checks
+/// the record as a whole (docs/spec.md §1-2). Every problem is kept, so one
+/// message lists all that is wrong.
 #[derive(Debug, Default)]
 pub struct RecordBuilder {
     record: Assessment,
-    seen: u32,
+    seen: u64,
     ice_given: bool,
-    /// Valid ICE item scores, by [`IceItems::ITEMS`] position.
-    ice_items: [Option<u8>; 5],
+    /// Valid ICE item scores, by [`ICE_ITEMS`] position.
+    ice_items: [Option<u8>; ICE_ITEMS.len()],
     /// ICE items given at all (valid or not), for the "missing" check.
-    ice_seen: [bool; 5],
+    ice_seen: [bool; ICE_ITEMS.len()],
     ice_total: Option<u8>,
     capd: Option<u8>,
     errors: Vec<FieldError>,
@@ -302,7 +205,7 @@ impl RecordBuilder {
     /// Marks `field` as given; a second time is an error (a repeated key
     /// would otherwise silently override a finding).
     fn first_time(&mut self, field: Field) -> bool {
-        let bit = 1u32 << (field as u32);
+        let bit = 1u64 << (field as u32);
         if self.seen & bit != 0 {
             self.error(
                 field.name(),
@@ -317,7 +220,8 @@ impl RecordBuilder {
     }
 
     /// Sets a field from a raw value. For `ice` and `other_cause` this takes
-    /// only `null` (absent) or reports the wrong type; their contents go
+    /// only `null` (absent), untyped text for `other_cause` (`;`- or
+    /// `,`-separated names), or reports the wrong type; their contents go
     /// through [`begin_ice`](Self::begin_ice)/[`ice_item`](Self::ice_item)
     /// and [`begin_other_cause`](Self::begin_other_cause)/[`other_cause_item`](Self::other_cause_item).
     pub fn set(&mut self, field: Field, value: Value<'_>) {
@@ -329,59 +233,84 @@ impl RecordBuilder {
             Value::Text(t) if t.trim().is_empty() => return,
             v => v,
         };
-        let v = &value;
-        match field {
-            Field::Id => self.record.id = self.record_id(v),
-            Field::PatientId => self.record.patient_id = self.string(field, v),
-            Field::Day => {
-                self.record.day = self
-                    .integer(field.name(), v, 0, u32::MAX.into(), field.allowed().into())
-                    .map(|n| n as u32)
-            }
-            Field::AssessedAt => self.record.assessed_at = self.timestamp(field, v),
-            Field::AgeYears => self.record.age_years = self.non_negative(field, v),
-            Field::IceTotal => self.ice_total = self.small(field, v, 10),
-            Field::Capd => self.capd = self.small(field, v, 32),
-            Field::Consciousness => {
-                self.record.consciousness = self.choice(
-                    field,
-                    v,
-                    Consciousness::from_wire,
-                    Consciousness::ALL.iter().map(|c| c.as_str()),
-                )
-            }
-            Field::Seizure => {
-                self.record.seizure = self.choice(
-                    field,
-                    v,
-                    Seizure::from_wire,
-                    Seizure::ALL.iter().map(|c| c.as_str()),
-                )
-            }
-            Field::Motor => {
-                self.record.motor =
-                    self.choice(field, v, Motor::from_wire, Motor::ALL.iter().map(|c| c.as_str()))
-            }
-            Field::Edema => {
-                self.record.edema =
-                    self.choice(field, v, Edema::from_wire, Edema::ALL.iter().map(|c| c.as_str()))
-            }
-            Field::CrsGrade => self.record.crs_grade = self.small(field, v, 4),
-            Field::PreviousIceTotal => self.record.previous_ice_total = self.small(field, v, 10),
-            Field::HoursSinceOnset => self.record.hours_since_onset = self.non_negative(field, v),
-            Field::SteroidRefractory => self.record.steroid_refractory = self.boolean(field, v),
-            Field::DiedOfIcans => self.record.died_of_icans = self.boolean(field, v),
+        match field.def().kind {
             // Untyped text cannot carry an object: CSV has ice_* columns.
-            Field::Ice => self.wrong_type(field.name(), v, field.allowed()),
-            Field::OtherCause => match v {
-                // A CSV cell or flag: `;`- or `,`-separated domain names.
+            Kind::Items(_) => self.wrong_type(field.name(), &value, field.allowed()),
+            Kind::Domains(_) => match value {
                 Value::Text(t) => {
                     for name in t.split([';', ',']).map(str::trim).filter(|n| !n.is_empty()) {
                         self.other_cause_item(Value::Text(name));
                     }
                 }
-                _ => self.wrong_type(field.name(), v, field.allowed()),
+                v => self.wrong_type(field.name(), &v, field.allowed()),
             },
+            _ => {
+                if let Some(checked) = self.check(field, &value) {
+                    self.store(field, checked);
+                }
+            }
+        }
+    }
+
+    /// Checks a scalar value against its field's kind.
+    fn check(&mut self, field: Field, v: &Value<'_>) -> Option<Checked> {
+        match field.def().kind {
+            Kind::Id => self.record_id(v).map(Checked::Id),
+            Kind::Text => self.text(field, v).map(|t| Checked::Text(t.to_owned())),
+            Kind::Timestamp => self.timestamp(field, v).map(Checked::Text),
+            Kind::Integer { min, max } => {
+                let hi = max.map_or(i128::MAX, i128::from);
+                self.integer(field.name(), v, min.into(), hi, field.allowed().into())
+                    .map(Checked::Integer)
+            }
+            Kind::Number { min } => self.number(field, v, min).map(Checked::Number),
+            Kind::Choice(choices) => {
+                let s = self.text(field, v)?;
+                let s = if matches!(v, Value::Text(_)) { s.trim() } else { s };
+                match choices.iter().position(|c| c.wire == s) {
+                    Some(i) => Some(Checked::Choice(i)),
+                    None => {
+                        let problem = unknown_value(s, choices.iter().map(|c| c.wire));
+                        self.error(field.name(), Some(v), problem, field.allowed());
+                        None
+                    }
+                }
+            }
+            Kind::Boolean => self.boolean(field, v).map(Checked::Boolean),
+            Kind::Domains(_) | Kind::Items(_) => None,
+        }
+    }
+
+    /// Puts a checked value in its place in the record: the one place that
+    /// knows which field feeds which part of the [`Assessment`].
+    fn store(&mut self, field: Field, value: Checked) {
+        let r = &mut self.record;
+        let small = |n: i128| u8::try_from(n).ok();
+        match (field, value) {
+            (Field::Id, Checked::Id(id)) => r.id = Some(id),
+            (Field::PatientId, Checked::Text(t)) => r.patient_id = Some(t),
+            (Field::Day, Checked::Integer(n)) => r.day = u32::try_from(n).ok(),
+            (Field::AssessedAt, Checked::Text(t)) => r.assessed_at = Some(t),
+            (Field::AgeYears, Checked::Number(x)) => r.age_years = Some(x),
+            (Field::IceTotal, Checked::Integer(n)) => self.ice_total = small(n),
+            (Field::Capd, Checked::Integer(n)) => self.capd = small(n),
+            (Field::Consciousness, Checked::Choice(i)) => {
+                r.consciousness = Consciousness::ALL.get(i).copied()
+            }
+            (Field::Seizure, Checked::Choice(i)) => r.seizure = Seizure::ALL.get(i).copied(),
+            (Field::Motor, Checked::Choice(i)) => r.motor = Motor::ALL.get(i).copied(),
+            (Field::Edema, Checked::Choice(i)) => r.edema = Edema::ALL.get(i).copied(),
+            (Field::CrsGrade, Checked::Integer(n)) => r.crs_grade = small(n),
+            (Field::PreviousIceTotal, Checked::Integer(n)) => r.previous_ice_total = small(n),
+            (Field::HoursSinceOnset, Checked::Number(x)) => r.hours_since_onset = Some(x),
+            (Field::SteroidRefractory, Checked::Boolean(b)) => r.steroid_refractory = Some(b),
+            (Field::DiedOfIcans, Checked::Boolean(b)) => r.died_of_icans = Some(b),
+            (field, _) => self.error(
+                field.name(),
+                None,
+                "internal error: the catalogue kind and the record disagree",
+                field.allowed(),
+            ),
         }
     }
 
@@ -394,21 +323,17 @@ impl RecordBuilder {
 
     /// One ICE item of the `ice` object, by its key.
     pub fn ice_item(&mut self, key: &str, value: Value<'_>) {
-        let Some(index) = IceItems::ITEMS.iter().position(|(k, _)| *k == key) else {
-            let problem = match closest(key, IceItems::ITEMS.iter().map(|(k, _)| *k)) {
+        let Some(index) = ICE_ITEMS.iter().position(|i| i.key == key) else {
+            let problem = match closest(key, ICE_ITEMS.iter().map(|i| i.key)) {
                 Some(s) => format!("unknown ICE item (did you mean `{s}`?)"),
                 None => "unknown ICE item".to_string(),
             };
-            self.error(
-                format!("ice.{key}"),
-                None,
-                problem,
-                "orientation, naming, writing, attention, commands",
-            );
+            let keys: Vec<&str> = ICE_ITEMS.iter().map(|i| i.key).collect();
+            self.error(format!("ice.{key}"), None, problem, keys.join(", "));
             return;
         };
-        let max = IceItems::ITEMS[index].1;
-        let field = ICE_ITEM_FIELDS[index];
+        let item = &ICE_ITEMS[index];
+        let field = format!("{}.{}", Field::Ice.name(), item.key);
         if self.ice_seen[index] {
             self.error(field, None, "given more than once", "each ICE item once");
             return;
@@ -419,8 +344,8 @@ impl RecordBuilder {
         }
         self.ice_seen[index] = true;
         self.ice_items[index] = self
-            .integer(field, &value, 0, max.into(), ICE_ITEM_ALLOWED[index].into())
-            .map(|n| n as u8);
+            .integer(&field, &value, 0, item.max.into(), item_allowed(item).into())
+            .and_then(|n| u8::try_from(n).ok());
     }
 
     /// Starts the `other_cause` list.
@@ -435,7 +360,7 @@ impl RecordBuilder {
             Value::Text(t) => t.trim(),
             other => {
                 let other = other.clone();
-                self.wrong_type("other_cause", &other, Field::OtherCause.allowed());
+                self.wrong_type(Field::OtherCause.name(), &other, Field::OtherCause.allowed());
                 return;
             }
         };
@@ -443,7 +368,7 @@ impl RecordBuilder {
             Some(d) => self.record.other_cause.insert(d),
             None => {
                 let problem = unknown_value(name, Domain::ALL.iter().map(|d| d.as_str()));
-                self.error("other_cause", Some(&value), problem, Domain::ALLOWED);
+                self.error(Field::OtherCause.name(), Some(&value), problem, Domain::ALLOWED);
             }
         }
     }
@@ -451,18 +376,22 @@ impl RecordBuilder {
     /// Checks the record as a whole and returns it, or every problem found.
     pub fn finish(mut self) -> Result<Assessment, RecordError> {
         if self.ice_given {
-            let missing: Vec<&str> = IceItems::ITEMS
+            let missing: Vec<&str> = ICE_ITEMS
                 .iter()
                 .zip(self.ice_seen)
                 .filter(|(_, seen)| !seen)
-                .map(|((k, _), _)| *k)
+                .map(|(i, _)| i.key)
                 .collect();
             if !missing.is_empty() {
+                let all: Vec<String> = ICE_ITEMS
+                    .iter()
+                    .map(|i| format!("{} 0-{}", i.key, i.max))
+                    .collect();
                 self.error(
-                    "ice",
+                    Field::Ice.name(),
                     None,
                     format!("missing {}", missing.join(", ")),
-                    "all five keys: orientation 0-4, naming 0-3, writing 0-1, attention 0-1, commands 0-1 (or ice_total alone)",
+                    format!("all five keys: {} (or ice_total alone)", all.join(", ")),
                 );
             }
         }
@@ -475,7 +404,7 @@ impl RecordBuilder {
         if let (Some(items), Some(total)) = (items, self.ice_total) {
             if items.total() != total {
                 self.error(
-                    "ice_total",
+                    Field::IceTotal.name(),
                     Some(&Value::Int(total.into())),
                     format!(
                         "{total} disagrees with the ice items, which add up to {}",
@@ -488,7 +417,7 @@ impl RecordBuilder {
         let ice_used = self.ice_given || self.ice_total.is_some();
         if let (true, Some(capd)) = (ice_used, self.capd) {
             self.error(
-                "capd",
+                Field::Capd.name(),
                 Some(&Value::Int(capd.into())),
                 format!("{capd} given together with ICE"),
                 "ICE (ice or ice_total) or CAPD, not both: CAPD for children under 12 or developmental delay, ICE otherwise",
@@ -512,11 +441,16 @@ impl RecordBuilder {
             || r.edema.is_some()
             || r.died_of_icans == Some(true);
         if !anything_assessed && self.errors.is_empty() {
+            let names: Vec<&str> = ASSESSING.iter().map(|f| f.name()).collect();
             self.error(
                 "record",
                 None,
                 "nothing assessed",
-                "at least one of ice, ice_total, capd, consciousness, seizure, motor, edema (or died_of_icans: true)",
+                format!(
+                    "at least one of {} (or {}: true)",
+                    names.join(", "),
+                    Field::DiedOfIcans.name()
+                ),
             );
         }
         if self.errors.is_empty() {
@@ -575,12 +509,8 @@ impl RecordBuilder {
         }
     }
 
-    fn small(&mut self, field: Field, v: &Value<'_>, max: u8) -> Option<u8> {
-        self.integer(field.name(), v, 0, max.into(), field.allowed().into())
-            .map(|n| n as u8)
-    }
-
-    fn non_negative(&mut self, field: Field, v: &Value<'_>) -> Option<f64> {
+    /// A finite number of at least `min`; integers and decimals alike.
+    fn number(&mut self, field: Field, v: &Value<'_>, min: f64) -> Option<f64> {
         let x = match v {
             Value::Int(n) => *n as f64,
             Value::Float(f) => *f,
@@ -601,7 +531,7 @@ impl RecordBuilder {
                 return None;
             }
         };
-        if x.is_finite() && x >= 0.0 {
+        if x.is_finite() && x >= min {
             Some(x)
         } else {
             let shown = if matches!(v, Value::Text(_)) {
@@ -642,10 +572,6 @@ impl RecordBuilder {
         }
     }
 
-    fn string(&mut self, field: Field, v: &Value<'_>) -> Option<String> {
-        self.text(field, v).map(str::to_owned)
-    }
-
     fn timestamp(&mut self, field: Field, v: &Value<'_>) -> Option<String> {
         let t = self.text(field, v)?;
         match chrono::DateTime::parse_from_rfc3339(t.trim()) {
@@ -669,25 +595,6 @@ impl RecordBuilder {
             Value::Text(t) => Some(RecordId::Text(t.to_string())),
             _ => {
                 self.wrong_type(Field::Id.name(), v, Field::Id.allowed());
-                None
-            }
-        }
-    }
-
-    fn choice<'n, T>(
-        &mut self,
-        field: Field,
-        v: &Value<'_>,
-        parse: impl Fn(&str) -> Option<T>,
-        names: impl Iterator<Item = &'n str> + Clone,
-    ) -> Option<T> {
-        let s = self.text(field, v)?;
-        let s = if matches!(v, Value::Text(_)) { s.trim() } else { s };
-        match parse(s) {
-            Some(t) => Some(t),
-            None => {
-                let problem = unknown_value(s, names);
-                self.error(field.name(), Some(v), problem, field.allowed());
                 None
             }
         }

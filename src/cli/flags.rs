@@ -1,0 +1,249 @@
+//! Flags shared by several commands: how records are read and graded
+//! (`grade`, `batch`), and the record itself as flags (`grade`), derived
+//! from the field catalogue: one flag per field, with its value name,
+//! possible values (each with its ASTCT description) and help.
+
+use std::ffi::OsStr;
+use std::path::PathBuf;
+
+use clap::builder::{PossibleValue, TypedValueParser};
+use clap::{Arg, ArgAction, ArgMatches, Command, FromArgMatches};
+
+use icans::format::json::{ReadOptions, Rejected};
+use icans::grading::catalogue::{Choice, Field, Item, Kind};
+use icans::grading::{Assessment, RecordBuilder, Value};
+
+/// Flags shared by `grade` and `batch`: how records are read, the protocol,
+/// and alerting.
+#[derive(Debug, Default, clap::Args)]
+pub struct GradingFlags {
+    /// Ignore record fields (CSV columns) the contract does not know, for
+    /// exports with extra columns. Otherwise they are errors, since a
+    /// misspelt finding would read as "not assessed".
+    #[arg(long)]
+    pub allow_unknown_fields: bool,
+
+    /// Management protocol file (TOML) with the centre's action texts and
+    /// intervals; `icans protocol` writes one to start from.
+    #[arg(long, value_name = "FILE")]
+    pub protocol: Option<PathBuf>,
+
+    /// Exit 3 when a graded record reaches grade N or higher (for alerting
+    /// from scripts).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=5))]
+    pub fail_at_grade: Option<u8>,
+}
+
+impl GradingFlags {
+    /// The record reading options these flags ask for.
+    pub fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            allow_unknown_fields: self.allow_unknown_fields,
+        }
+    }
+
+    /// Whether a grade reaches `--fail-at-grade`.
+    pub fn alerts(&self, grade: Option<u8>) -> bool {
+        matches!((self.fail_at_grade, grade), (Some(n), Some(g)) if g >= n)
+    }
+}
+
+/// Takes any text (the record builder judges it, so that a bad value is a
+/// record error naming the field, exit 65), but tells help and completions
+/// the possible values, each with its description and bedside aliases.
+#[derive(Clone)]
+struct Findings(&'static [Choice]);
+
+impl TypedValueParser for Findings {
+    type Value = String;
+
+    fn parse_ref(&self, cmd: &Command, arg: Option<&Arg>, value: &OsStr) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(self.0.iter().map(|c| {
+            let help = if c.aliases.is_empty() {
+                c.description.to_string()
+            } else {
+                format!("{} (also: {})", c.description, c.aliases.join(", "))
+            };
+            PossibleValue::new(c.wire).help(help)
+        })))
+    }
+}
+
+/// What a record flag sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Field(Field),
+    Item(&'static Item),
+}
+
+/// The record flags of the catalogue, in catalogue order: `(id, target)`.
+fn record_flags() -> Vec<(&'static str, Target)> {
+    let mut flags = Vec::new();
+    for &field in Field::ALL {
+        let def = field.def();
+        match def.kind {
+            Kind::Items(items) => flags.extend(items.iter().map(|i| (i.flag, Target::Item(i)))),
+            _ if def.flag.is_empty() => {}
+            _ => flags.push((def.flag, Target::Field(field))),
+        }
+    }
+    flags
+}
+
+/// The flag of one record field, from its catalogue entry.
+fn flag_arg(id: &'static str, target: Target) -> Arg {
+    let arg = Arg::new(id).long(id);
+    let Target::Field(field) = target else {
+        let Target::Item(item) = target else { return arg };
+        return arg
+            .value_name(format!("0-{}", item.max))
+            .help(format!("{} (0-{})", item.help, item.max));
+    };
+    let def = field.def();
+    match def.kind {
+        Kind::Boolean => arg.action(ArgAction::SetTrue).help(def.help),
+        Kind::Choice(choices) => arg
+            .value_name(def.unit)
+            .value_parser(Findings(choices))
+            .help(def.help),
+        Kind::Domains(choices) => arg
+            .value_name(def.unit)
+            .action(ArgAction::Append)
+            .value_parser(Findings(choices))
+            .help(format!("{} (repeatable, or comma separated)", def.help)),
+        Kind::Integer { min, max: Some(max) } if max < i64::from(u32::MAX) => arg
+            .value_name(format!("{min}-{max}"))
+            .help(format!("{} ({min}-{max})", def.help)),
+        _ => arg.value_name(def.unit).help(def.help),
+    }
+}
+
+const NO_SEIZURE_MOTOR_EDEMA: &str = "no-seizure-motor-edema";
+
+/// The record as command-line flags: one per catalogue field (the ICE
+/// items one each), values kept as typed for the record builder.
+#[derive(Debug, Default)]
+pub struct RecordFlags {
+    given: Vec<(Target, Vec<String>)>,
+    no_seizure_motor_edema: bool,
+}
+
+impl clap::Args for RecordFlags {
+    fn augment_args(cmd: Command) -> Command {
+        let mut cmd = cmd.next_help_heading("Record flags (contract fields; absent = not assessed)");
+        for (id, target) in record_flags() {
+            cmd = cmd.arg(flag_arg(id, target));
+        }
+        let bulk = [Field::Seizure, Field::Motor, Field::Edema].map(|f| f.def().flag);
+        cmd.arg(
+            Arg::new(NO_SEIZURE_MOTOR_EDEMA)
+                .long(NO_SEIZURE_MOTOR_EDEMA)
+                .action(ArgAction::SetTrue)
+                .conflicts_with_all(bulk)
+                .help("Record seizure, motor and edema as none (a normal neurological exam beyond ICE and consciousness)"),
+        )
+    }
+
+    fn augment_args_for_update(cmd: Command) -> Command {
+        Self::augment_args(cmd)
+    }
+}
+
+impl FromArgMatches for RecordFlags {
+    fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
+        let mut given = Vec::new();
+        for (id, target) in record_flags() {
+            let values: Vec<String> = match target {
+                Target::Field(f) if f.def().kind == Kind::Boolean => {
+                    if m.get_flag(id) {
+                        vec!["true".into()]
+                    } else {
+                        Vec::new()
+                    }
+                }
+                _ => m
+                    .get_many::<String>(id)
+                    .map(|v| v.cloned().collect())
+                    .unwrap_or_default(),
+            };
+            if !values.is_empty() {
+                given.push((target, values));
+            }
+        }
+        Ok(RecordFlags {
+            given,
+            no_seizure_motor_edema: m.get_flag(NO_SEIZURE_MOTOR_EDEMA),
+        })
+    }
+
+    fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(m)?;
+        Ok(())
+    }
+}
+
+/// A finding typed at the bedside (`voice`, `prolonged`) given its wire
+/// name; anything unrecognised goes on as typed, for the record builder to
+/// reject with the allowed values.
+fn bedside(choices: &[Choice], typed: &str) -> String {
+    choices
+        .iter()
+        .find(|c| c.matches_bedside(typed))
+        .map_or_else(|| typed.to_string(), |c| c.wire.to_string())
+}
+
+impl RecordFlags {
+    /// Whether any record flag was given.
+    pub fn any(&self) -> bool {
+        !self.given.is_empty() || self.no_seizure_motor_edema
+    }
+
+    /// Validates the flags as a record, through the same builder as JSON.
+    pub fn to_record(&self) -> Result<Assessment, Rejected> {
+        let mut b = RecordBuilder::new();
+        let mut ice_begun = false;
+        let set = |b: &mut RecordBuilder, field: Field, values: &[String]| match field.def().kind {
+            Kind::Boolean => b.set(field, Value::Bool(true)),
+            Kind::Choice(choices) => {
+                let typed = values.first().map(String::as_str).unwrap_or_default();
+                b.set(field, Value::Text(&bedside(choices, typed)));
+            }
+            Kind::Domains(_) => {
+                b.begin_other_cause();
+                for name in values.iter().flat_map(|v| v.split([',', ';'])) {
+                    if !name.trim().is_empty() {
+                        b.other_cause_item(Value::Text(name));
+                    }
+                }
+            }
+            _ => b.set(
+                field,
+                Value::Text(values.first().map(String::as_str).unwrap_or_default()),
+            ),
+        };
+        for (target, values) in &self.given {
+            match target {
+                Target::Field(f) => set(&mut b, *f, values),
+                Target::Item(item) => {
+                    if !ice_begun {
+                        ice_begun = true;
+                        b.begin_ice();
+                    }
+                    let typed = values.first().map(String::as_str).unwrap_or_default();
+                    b.ice_item(item.key, Value::Text(typed));
+                }
+            }
+        }
+        if self.no_seizure_motor_edema {
+            for f in [Field::Seizure, Field::Motor, Field::Edema] {
+                set(&mut b, f, &["none".to_string()]);
+            }
+        }
+        let id = b.id().cloned();
+        b.finish().map_err(|error| Rejected { id, error })
+    }
+}

@@ -1,0 +1,422 @@
+//! The field catalogue: every record field (docs/spec.md §1) defined once,
+//! with its kind, from which everything else about it is derived: the
+//! validation and the `allowed` text of errors ([`RecordBuilder`]), the JSON
+//! Schema, the command-line flags (name, value name, possible values,
+//! help), the CSV column names and the `icans assess` questions.
+//!
+//! Adding a field is one entry in [`fields!`] below plus its use in
+//! grading (where the validated value lands in [`Assessment`]). ripgrep's
+//! `crates/core/flags/defs.rs` defines each flag once in the same way.
+//!
+//! [`RecordBuilder`]: super::RecordBuilder
+//! [`Assessment`]: super::Assessment
+
+use std::fmt::Write as _;
+
+/// One allowed value of a choice field: a finding, with its wire name,
+/// its description in the ASTCT words and its bedside aliases (flags and
+/// `assess` only; records take the wire name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Choice {
+    /// The wire name (JSON and CSV value).
+    pub wire: &'static str,
+    /// The finding in the consensus' words.
+    pub description: &'static str,
+    /// Short names typed at the bedside.
+    pub aliases: &'static [&'static str],
+}
+
+impl Choice {
+    /// Whether `typed` names this value at the bedside: the wire name or an
+    /// alias, any case, with spaces or hyphens for underscores.
+    pub fn matches_bedside(&self, typed: &str) -> bool {
+        let s = typed.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        s == self.wire || self.aliases.contains(&s.as_str())
+    }
+}
+
+/// One item of an object field (the five ICE items).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Item {
+    /// The key inside the object (`orientation`).
+    pub key: &'static str,
+    /// The highest score (the lowest is 0).
+    pub max: u8,
+    /// What the item tests, in the ICE screen's words.
+    pub help: &'static str,
+    /// The command-line flag (`--orientation`).
+    pub flag: &'static str,
+}
+
+/// What a field holds, and so how it is read, checked and shown.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind {
+    /// A string or an integer, echoed unchanged (`id`).
+    Id,
+    /// Free text, echoed.
+    Text,
+    /// An RFC 3339 date-time, echoed.
+    Timestamp,
+    /// A whole number in `min..=max`; `max: None` is unbounded above.
+    Integer {
+        /// Lowest allowed.
+        min: i64,
+        /// Highest allowed, if any.
+        max: Option<i64>,
+    },
+    /// A number (integer or decimal) of at least `min`.
+    Number {
+        /// Lowest allowed.
+        min: f64,
+    },
+    /// One of a list of values.
+    Choice(&'static [Choice]),
+    /// `true` or `false`.
+    Boolean,
+    /// A list of domain names.
+    Domains(&'static [Choice]),
+    /// An object of integer items, all required.
+    Items(&'static [Item]),
+}
+
+/// How a field's value is laid out in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// A single value.
+    Scalar,
+    /// An object of named items (`ice`).
+    Object,
+    /// An array of items (`other_cause`).
+    List,
+}
+
+/// One record field, as the catalogue defines it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FieldDef {
+    /// The record key (JSON key, CSV column).
+    pub name: &'static str,
+    /// What it holds.
+    pub kind: Kind,
+    /// Said after the kind in `allowed` texts (`days since cell infusion`).
+    pub note: &'static str,
+    /// One line: what the field means (flag help, schema description).
+    pub help: &'static str,
+    /// The command-line flag, without `--`; empty for none (`ice` is
+    /// given by its items' flags).
+    pub flag: &'static str,
+    /// The value name in flag help for unbounded numbers (`YEARS`).
+    pub unit: &'static str,
+    /// The `icans assess` question, when the field is asked; empty when not.
+    pub question: &'static str,
+}
+
+macro_rules! fields {
+    ($( $(#[$m:meta])* $variant:ident { $($key:ident : $value:expr),* $(,)? } ),+ $(,)?) => {
+        /// The record fields (docs/spec.md §1), in the order the record,
+        /// the schema and the flags list them.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Field { $( $(#[$m])* $variant ),+ }
+
+        impl Field {
+            /// Every field, in catalogue order.
+            pub const ALL: &'static [Field] = &[$(Field::$variant),+];
+
+            /// The field's catalogue entry.
+            pub const fn def(self) -> &'static FieldDef {
+                match self {
+                    $(Field::$variant => &FieldDef { $($key: $value),* }),+
+                }
+            }
+        }
+    };
+}
+
+/// Defaults for the optional parts of an entry.
+const NONE: &str = "";
+
+fields! {
+    /// `id`: echoed unchanged.
+    Id { name: "id", kind: Kind::Id, note: NONE, help: "Record id, echoed",
+         flag: "id", unit: "ID", question: NONE },
+    /// `patient_id`: links assessments of one patient.
+    PatientId { name: "patient_id", kind: Kind::Text, note: NONE, help: "Patient id, echoed; links assessments of one patient",
+         flag: "patient-id", unit: "ID", question: NONE },
+    /// `day`: days since infusion.
+    Day { name: "day", kind: Kind::Integer { min: 0, max: Some(u32::MAX as i64) }, note: "days since cell infusion",
+         help: "Days since cell infusion (day 0 = infusion)", flag: "day", unit: "DAYS", question: NONE },
+    /// `assessed_at`: time of assessment.
+    AssessedAt { name: "assessed_at", kind: Kind::Timestamp, note: NONE, help: "Time of assessment, RFC 3339",
+         flag: "assessed-at", unit: "TIME", question: NONE },
+    /// `age_years`: patient age.
+    AgeYears { name: "age_years", kind: Kind::Number { min: 0.0 }, note: NONE,
+         help: "Patient age in years (instrument warnings)", flag: "age", unit: "YEARS",
+         question: "Patient age in years (under 12: CAPD instead of ICE)" },
+    /// `ice`: the five ICE items.
+    Ice { name: "ice", kind: Kind::Items(&ICE_ITEMS), note: NONE,
+         help: "The five ICE items (all required)", flag: NONE, unit: NONE, question: NONE },
+    /// `ice_total`: ICE total when only the total was recorded.
+    IceTotal { name: "ice_total", kind: Kind::Integer { min: 0, max: Some(10) }, note: NONE,
+         help: "ICE total, when only the total was recorded", flag: "ice-total", unit: NONE, question: NONE },
+    /// `capd`: CAPD total for children.
+    Capd { name: "capd", kind: Kind::Integer { min: 0, max: Some(32) }, note: NONE,
+         help: "CAPD total, for children under 12 or developmental delay", flag: "capd", unit: NONE,
+         question: "CAPD total (Cornell Assessment of Pediatric Delirium)" },
+    /// `consciousness`: level of consciousness.
+    Consciousness { name: "consciousness", kind: Kind::Choice(super::Consciousness::CHOICES), note: NONE,
+         help: "Level of consciousness", flag: "consciousness", unit: "LEVEL", question: "Level of consciousness" },
+    /// `seizure`.
+    Seizure { name: "seizure", kind: Kind::Choice(super::Seizure::CHOICES), note: NONE,
+         help: "Seizures", flag: "seizure", unit: "SEIZURE", question: "Seizures" },
+    /// `motor`.
+    Motor { name: "motor", kind: Kind::Choice(super::Motor::CHOICES), note: NONE,
+         help: "Motor findings (tremor and myoclonus recorded, never graded)", flag: "motor", unit: "MOTOR",
+         question: "Motor findings" },
+    /// `edema`.
+    Edema { name: "edema", kind: Kind::Choice(super::Edema::CHOICES), note: NONE,
+         help: "Raised ICP / cerebral edema", flag: "edema", unit: "EDEMA", question: "Raised ICP / cerebral edema" },
+    /// `other_cause`: domains attributable to another cause.
+    OtherCause { name: "other_cause", kind: Kind::Domains(super::Domain::CHOICES), note: NONE,
+         help: "Domains whose finding is attributable to another cause (e.g. sedation), excluded from the grade",
+         flag: "other-cause", unit: "DOMAIN",
+         question: "Findings due to another cause (e.g. sedation), excluded from the grade" },
+    /// `crs_grade`: concurrent CRS grade.
+    CrsGrade { name: "crs_grade", kind: Kind::Integer { min: 0, max: Some(4) }, note: "ASTCT CRS grade; 0 = no active CRS",
+         help: "Concurrent CRS grade (ASTCT; 0 = no active CRS)", flag: "crs-grade", unit: NONE,
+         question: "Concurrent CRS grade" },
+    /// `previous_ice_total`.
+    PreviousIceTotal { name: "previous_ice_total", kind: Kind::Integer { min: 0, max: Some(10) }, note: NONE,
+         help: "Previous ICE total; a lower total now means ICE is declining", flag: "previous-ice-total", unit: NONE,
+         question: "Previous ICE total, for the trend" },
+    /// `hours_since_onset`.
+    HoursSinceOnset { name: "hours_since_onset", kind: Kind::Number { min: 0.0 }, note: NONE,
+         help: "Hours since ICANS symptoms began", flag: "hours-since-onset", unit: "HOURS",
+         question: "Hours since ICANS symptoms began" },
+    /// `steroid_refractory`.
+    SteroidRefractory { name: "steroid_refractory", kind: Kind::Boolean, note: NONE,
+         help: "ICANS is not responding to corticosteroids", flag: "steroid-refractory", unit: NONE,
+         question: "Is ICANS not responding to corticosteroids?" },
+    /// `died_of_icans`.
+    DiedOfIcans { name: "died_of_icans", kind: Kind::Boolean, note: NONE,
+         help: "Death attributed to ICANS (grade 5)", flag: "died-of-icans", unit: NONE, question: NONE },
+}
+
+/// The ICE items (knowledge page "ICE Score Assessment"), in the screen's
+/// order: orientation 4 points, naming 3, writing, attention and commands 1.
+pub const ICE_ITEMS: [Item; 5] = [
+    Item {
+        key: "orientation",
+        max: 4,
+        help: "ICE orientation: year, month, city, hospital",
+        flag: "orientation",
+    },
+    Item {
+        key: "naming",
+        max: 3,
+        help: "ICE naming: three objects",
+        flag: "naming",
+    },
+    Item {
+        key: "writing",
+        max: 1,
+        help: "ICE writing: a standard sentence",
+        flag: "writing",
+    },
+    Item {
+        key: "attention",
+        max: 1,
+        help: "ICE attention: count back from 100 by 10",
+        flag: "attention",
+    },
+    Item {
+        key: "commands",
+        max: 1,
+        help: "ICE commands: follows simple commands",
+        flag: "commands",
+    },
+];
+
+impl Kind {
+    /// What the kind allows, in the words of error messages.
+    pub fn allowed(&self) -> String {
+        match self {
+            Kind::Id => "a string or an integer".into(),
+            Kind::Text => "a string".into(),
+            Kind::Timestamp => "an RFC 3339 date-time such as \"2026-03-04T08:30:00Z\"".into(),
+            Kind::Integer { min, max: Some(max) } if *max < i64::from(u32::MAX) => {
+                format!("an integer {min}-{max}")
+            }
+            Kind::Integer { min, .. } => format!("an integer >= {min}"),
+            Kind::Number { min } => format!("a number >= {min}"),
+            Kind::Choice(choices) => names(choices),
+            Kind::Boolean => "true or false".into(),
+            Kind::Domains(choices) => format!("an array of domain names: {}", names(choices)),
+            Kind::Items(items) => {
+                let parts: Vec<String> = items.iter().map(|i| format!("{} 0-{}", i.key, i.max)).collect();
+                format!("an object with {}", parts.join(", "))
+            }
+        }
+    }
+
+    /// How the value is laid out in JSON.
+    pub const fn shape(&self) -> Shape {
+        match self {
+            Kind::Items(_) => Shape::Object,
+            Kind::Domains(_) => Shape::List,
+            _ => Shape::Scalar,
+        }
+    }
+}
+
+/// Wire names, comma separated.
+pub fn names(choices: &[Choice]) -> String {
+    let names: Vec<&str> = choices.iter().map(|c| c.wire).collect();
+    names.join(", ")
+}
+
+/// What an ICE item allows ("an integer 0-4").
+pub fn item_allowed(item: &Item) -> String {
+    format!("an integer 0-{}", item.max)
+}
+
+impl Field {
+    /// The record key.
+    pub const fn name(self) -> &'static str {
+        self.def().name
+    }
+
+    /// How the value is laid out in JSON.
+    pub const fn shape(self) -> Shape {
+        self.def().kind.shape()
+    }
+
+    /// What the field allows, in the words of error messages: the kind,
+    /// then the note.
+    pub fn allowed(self) -> String {
+        let def = self.def();
+        let mut s = def.kind.allowed();
+        if !def.note.is_empty() {
+            let _ = write!(s, " ({})", def.note);
+        }
+        s
+    }
+
+    /// Looks a field up by its record key.
+    pub fn from_name(name: &str) -> Option<Field> {
+        Field::ALL.iter().copied().find(|f| f.name() == name)
+    }
+
+    /// The field closest to a misspelt key, when one is close enough to be
+    /// what was meant (`siezure` -> `seizure`).
+    pub fn suggest(name: &str) -> Option<&'static str> {
+        let names = Field::ALL
+            .iter()
+            .map(|f| f.name())
+            .chain(ICE_ITEMS.iter().map(|i| i.key));
+        closest(name, names)
+    }
+}
+
+/// What one CSV column feeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// A whole field.
+    Field(Field),
+    /// One item of an object field (`ice_naming`).
+    Item(Field, &'static Item),
+}
+
+impl Column {
+    /// Every CSV column name a record may have, in catalogue order: the
+    /// field names, with object fields as one column per item
+    /// (`ice_orientation`, ...).
+    pub fn all() -> impl Iterator<Item = (String, Column)> {
+        Field::ALL.iter().flat_map(|&f| match f.def().kind {
+            Kind::Items(items) => items
+                .iter()
+                .map(|i| (format!("{}_{}", f.name(), i.key), Column::Item(f, i)))
+                .collect::<Vec<_>>(),
+            _ => vec![(f.name().to_string(), Column::Field(f))],
+        })
+    }
+
+    /// The column a CSV header name feeds, if any.
+    pub fn from_csv(name: &str) -> Option<Column> {
+        Column::all().find(|(n, _)| n == name).map(|(_, c)| c)
+    }
+}
+
+/// The candidate closest to `input`, when it is close enough to be a typo.
+pub fn closest<'n>(input: &str, candidates: impl Iterator<Item = &'n str>) -> Option<&'n str> {
+    let lower = input.to_ascii_lowercase();
+    candidates
+        .map(|c| (strsim::jaro_winkler(&lower, c), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allowed_texts_are_derived_from_the_kind_and_note() {
+        assert_eq!(Field::IceTotal.allowed(), "an integer 0-10");
+        assert_eq!(Field::Day.allowed(), "an integer >= 0 (days since cell infusion)");
+        assert_eq!(
+            Field::CrsGrade.allowed(),
+            "an integer 0-4 (ASTCT CRS grade; 0 = no active CRS)"
+        );
+        assert_eq!(Field::AgeYears.allowed(), "a number >= 0");
+        assert_eq!(
+            Field::Ice.allowed(),
+            "an object with orientation 0-4, naming 0-3, writing 0-1, attention 0-1, commands 0-1"
+        );
+        assert_eq!(
+            Field::Consciousness.allowed(),
+            "alert, awakens_spontaneously, awakens_to_voice, awakens_to_tactile, unarousable"
+        );
+        assert_eq!(
+            Field::OtherCause.allowed(),
+            "an array of domain names: encephalopathy, consciousness, seizure, motor, edema"
+        );
+    }
+
+    #[test]
+    fn every_field_has_a_unique_name_flag_and_csv_column() {
+        let mut names: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Field::ALL.len());
+        let mut flags: Vec<&str> = Field::ALL
+            .iter()
+            .map(|f| f.def().flag)
+            .filter(|f| !f.is_empty())
+            .chain(ICE_ITEMS.iter().map(|i| i.flag))
+            .collect();
+        let n = flags.len();
+        flags.sort_unstable();
+        flags.dedup();
+        assert_eq!(flags.len(), n);
+        let columns: Vec<String> = Column::all().map(|(n, _)| n).collect();
+        assert!(columns.contains(&"ice_orientation".to_string()));
+        assert!(!columns.contains(&"ice".to_string()));
+        assert_eq!(columns.len(), Field::ALL.len() - 1 + ICE_ITEMS.len());
+    }
+
+    #[test]
+    fn bedside_aliases_match_in_any_case_and_spacing() {
+        let voice = super::super::Consciousness::CHOICES[2];
+        assert!(voice.matches_bedside("Voice"));
+        assert!(voice.matches_bedside("awakens to voice"));
+        assert!(voice.matches_bedside("awakens-to-voice"));
+        assert!(!voice.matches_bedside("tactile"));
+    }
+
+    #[test]
+    fn misspelt_keys_are_matched_to_the_field_meant() {
+        assert_eq!(Field::suggest("siezure"), Some("seizure"));
+        assert_eq!(Field::suggest("orientaton"), Some("orientation"));
+        assert_eq!(Field::suggest("zzz"), None);
+    }
+}
