@@ -17,9 +17,8 @@
 
 use std::fmt::Write as _;
 
-use crate::grading::{
-    ACTION_TABLE, ActionId, BUILTIN_INTERVALS, Intervals, Protocol, ProtocolError, When, action_names,
-};
+use crate::grading::actions::{self, ActionId};
+use crate::grading::{BUILTIN_INTERVALS, Intervals, Protocol, ProtocolError};
 
 /// The grade tables a protocol file must have.
 const GRADE_TABLES: [&str; 5] = ["grade_0", "grade_1", "grade_2", "grade_3", "grade_4"];
@@ -125,7 +124,7 @@ pub fn parse(text: &str) -> Result<Protocol, ProtocolError> {
 
     let mut texts = Vec::new();
     for (grade, table_name) in (0u8..).zip(GRADE_TABLES) {
-        let actions = match table.get(table_name) {
+        let table_actions = match table.get(table_name) {
             Some(toml::Value::Table(t)) => t,
             Some(other) => {
                 return Err(err(format!(
@@ -138,13 +137,13 @@ pub fn parse(text: &str) -> Result<Protocol, ProtocolError> {
                 )));
             }
         };
-        for (key, value) in actions {
-            let allowed = action_names(grade);
-            let known: Vec<&str> = allowed.split(", ").collect();
-            let Some(id) = ActionId::from_wire(key).filter(|id| known.contains(&id.as_str())) else {
+        for (key, value) in table_actions {
+            let Some(id) = ActionId::from_wire(key).filter(|id| actions::find(grade, *id).is_some()) else {
+                let known: Vec<&str> = actions::of_grade(grade).map(|r| r.id.as_str()).collect();
                 return Err(err(format!(
-                    "{table_name}.{key}: not an action of grade {grade}{} (allowed: {allowed})",
-                    did_you_mean(key, &known)
+                    "{table_name}.{key}: not an action of grade {grade}{} (allowed: {})",
+                    did_you_mean(key, &known),
+                    actions::names(grade)
                 )));
             };
             let toml::Value::String(text) = value else {
@@ -160,16 +159,6 @@ pub fn parse(text: &str) -> Result<Protocol, ProtocolError> {
 
 fn quoted(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
-}
-
-fn condition(when: When) -> Option<&'static str> {
-    match when {
-        When::Always => None,
-        When::ConcurrentCrs => Some("only with concurrent CRS (crs_grade >= 1)"),
-        When::PersistingOver24Hours => Some("only when hours_since_onset > 24"),
-        When::SteroidRefractory => Some("only when steroid_refractory"),
-        When::CerebralEdema => Some("only when the edema domain is graded above 0"),
-    }
 }
 
 /// The built-in protocol as a protocol file, with comments, ready to edit.
@@ -195,13 +184,13 @@ pub fn builtin_file() -> String {
          grade_1 = {}\n",
         i.urgent, i.grade_0, i.grade_1
     );
-    for (grade, rules) in ACTION_TABLE.iter().enumerate() {
+    for grade in 0..=actions::MAX_ACTION_GRADE {
         let _ = write!(out, "\n[grade_{grade}]\n");
-        for rule in rules.iter() {
-            if let Some(c) = condition(rule.when) {
+        for row in actions::of_grade(grade) {
+            if let Some(c) = row.when.describe() {
                 let _ = writeln!(out, "# {c}");
             }
-            let _ = writeln!(out, "{} = {}", rule.id.as_str(), quoted(rule.text));
+            let _ = writeln!(out, "{} = {}", row.id.as_str(), quoted(row.text));
         }
     }
     out

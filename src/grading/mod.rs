@@ -18,10 +18,11 @@
 //! assert!(!result.complete); // seizure, motor and edema not assessed
 //! ```
 
+pub mod actions;
 mod assessment;
 pub mod catalogue;
 mod domain;
-mod management;
+pub mod plan;
 mod protocol;
 mod record;
 mod result;
@@ -29,16 +30,14 @@ pub mod rules;
 
 use std::borrow::Cow;
 
+pub use actions::{ActionId, ActionRow, When};
 pub use assessment::{Assessment, EncephalopathyScore, IceItems, Instrument, RecordId};
 pub use catalogue::{Field, Kind, Shape};
 pub use domain::{Consciousness, Domain, DomainSet, Edema, Motor, Seizure};
-pub use management::{
-    ACTION_TABLE, Action, ActionId, ActionRule, BUILTIN_INTERVALS, Context, Intervals, Management, When,
-    plan, reassess_hours,
-};
-pub use protocol::{BUILTIN_NAME, MAX_INTERVAL_HOURS, Protocol, ProtocolError, action_names, table_of};
+pub use plan::{Context, Plan};
+pub use protocol::{BUILTIN_INTERVALS, BUILTIN_NAME, Intervals, MAX_INTERVAL_HOURS, Protocol, ProtocolError};
 pub use record::{FieldError, RecordBuilder, RecordError, Value};
-pub use result::{CRITERIA, DomainResult, Domains, Grading, ICANS_VERSION, Status};
+pub use result::{Action, CRITERIA, DomainResult, Domains, Grading, ICANS_VERSION, Management, Status};
 
 /// A domain's finding before exclusion: its grade and a short label.
 type Finding = Option<(u8, Cow<'static, str>)>;
@@ -166,7 +165,7 @@ pub fn grade_with(a: &Assessment, protocol: &Protocol) -> Grading {
         ice_declining: matches!((ice_total, a.previous_ice_total), (Some(now), Some(before)) if now < before),
     };
     let lower_bound = (!complete && grade < 5).then(|| lower_bound_note(&unassessed));
-    let management = plan(&ctx, protocol, lower_bound.as_deref());
+    let management = protocol.render(&plan::plan(&ctx), lower_bound.as_deref());
 
     Grading {
         id: a.id.clone(),

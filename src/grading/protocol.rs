@@ -1,17 +1,53 @@
 //! Institutional protocols: a centre's own words and doses for the
-//! management actions, and its own reassessment intervals. The action ids,
-//! which actions apply at which grade and when (tocilizumab only with
-//! concurrent CRS among them) stay those of contract §3.
+//! management actions, and its own reassessment hours. A protocol supplies
+//! texts and hours only: which actions apply, and when, is the action
+//! table's and the plan's (docs/spec.md §3), tocilizumab only with
+//! concurrent CRS among them. [`Protocol::render`] turns a [`Plan`] into
+//! the result's [`Management`].
 
 use std::borrow::Cow;
 
-use super::management::{ACTION_TABLE, ActionId, ActionRule, BUILTIN_INTERVALS, Intervals};
+use super::actions::{self, ActionId, ActionRow};
+use super::plan::{Interval, Note, Plan};
+use super::result::{Action, Management};
 
 /// The name results carry when no protocol file is given.
 pub const BUILTIN_NAME: &str = "built-in";
 
 /// Longest reassessment interval a protocol may set, in hours (a week).
 pub const MAX_INTERVAL_HOURS: u8 = 168;
+
+/// Reassessment intervals in hours (docs/spec.md §3 `reassess_hours`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Intervals {
+    /// At grade 2 or more, with active CRS, or with ICE declining.
+    pub urgent: u8,
+    /// Otherwise at grade 0.
+    pub grade_0: u8,
+    /// Otherwise at grade 1.
+    pub grade_1: u8,
+}
+
+impl Intervals {
+    /// The hours of an interval.
+    pub const fn hours(&self, interval: Interval) -> u8 {
+        match interval {
+            Interval::Urgent => self.urgent,
+            Interval::Grade1 => self.grade_1,
+            Interval::Grade0 => self.grade_0,
+        }
+    }
+}
+
+/// The built-in intervals: 4 h when ICANS is grade 2 or more, CRS is active
+/// or ICE is declining (knowledge page: "every 4 hours if ICE score
+/// declining or CRS active"); otherwise 12 h at grade 0 (ICE every 8-12 h
+/// through day 10) and 8 h at grade 1 (ICE q8h).
+pub const BUILTIN_INTERVALS: Intervals = Intervals {
+    urgent: 4,
+    grade_0: 12,
+    grade_1: 8,
+};
 
 /// A management protocol: action texts and reassessment intervals.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,8 +64,8 @@ pub struct Protocol {
 pub struct ProtocolError(pub String);
 
 impl Protocol {
-    /// The built-in protocol: the texts of [`ACTION_TABLE`] and the
-    /// contract's intervals.
+    /// The built-in protocol: the texts of the action table and the
+    /// built-in intervals.
     pub const BUILTIN: Protocol = Protocol {
         name: Cow::Borrowed(BUILTIN_NAME),
         texts: Vec::new(),
@@ -52,16 +88,17 @@ impl Protocol {
             ));
         }
         for (grade, id, text) in &texts {
-            let table = table_of(*grade).ok_or_else(|| {
-                ProtocolError(format!(
-                    "grade_{grade}: no such grade (allowed: grade_0 to grade_4)"
-                ))
-            })?;
-            if !table.iter().any(|r| r.id == *id) {
+            if *grade > actions::MAX_ACTION_GRADE {
+                return Err(ProtocolError(format!(
+                    "grade_{grade}: no such grade (allowed: grade_0 to grade_{})",
+                    actions::MAX_ACTION_GRADE
+                )));
+            }
+            if actions::find(*grade, *id).is_none() {
                 return Err(ProtocolError(format!(
                     "grade_{grade}.{}: not an action of grade {grade} (allowed: {})",
                     id.as_str(),
-                    action_names(*grade)
+                    actions::names(*grade)
                 )));
             }
             if text.trim().is_empty() {
@@ -100,26 +137,140 @@ impl Protocol {
         &self.name
     }
 
-    /// The text of an action at a grade: the protocol's, or the built-in one.
-    pub fn text(&self, grade: u8, rule: &ActionRule) -> Cow<'static, str> {
-        match self.texts.iter().find(|(g, id, _)| *g == grade && *id == rule.id) {
+    /// The text of a row: the protocol's, or the built-in one.
+    pub fn text(&self, row: &ActionRow) -> Cow<'static, str> {
+        match self
+            .texts
+            .iter()
+            .find(|(g, id, _)| *g == row.grade && *id == row.id)
+        {
             Some((_, _, text)) => Cow::Owned(text.clone()),
-            None => Cow::Borrowed(rule.text),
+            None => Cow::Borrowed(row.text),
+        }
+    }
+
+    /// The result's management step: the plan's actions with this
+    /// protocol's texts, its hours, and the summary sentence built from
+    /// the chosen actions and the plan's notes. `lower_bound_note` ends the
+    /// summary of an incomplete result.
+    pub fn render(&self, plan: &Plan, lower_bound_note: Option<&str>) -> Management {
+        let actions = plan
+            .rows
+            .iter()
+            .map(|r| Action {
+                id: r.id,
+                text: self.text(r),
+            })
+            .collect();
+        Management {
+            summary: summary(plan, lower_bound_note),
+            actions,
+            reassess_hours: plan.interval.map(|i| self.intervals.hours(i)),
         }
     }
 }
 
-/// The action table of a grade 0-4.
-pub fn table_of(grade: u8) -> Option<&'static [ActionRule]> {
-    ACTION_TABLE.get(usize::from(grade)).copied()
+/// "a", "a and b", "a, b and c".
+fn listed(parts: &[&str]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
-/// The action ids of a grade, comma separated, for messages.
-pub fn action_names(grade: u8) -> String {
-    table_of(grade)
-        .unwrap_or(&[])
+/// The summary sentence: the grade, the chosen actions in brief, then the
+/// plan's notes and the lower-bound note. Built from the plan, so it can
+/// never name an action the result does not carry.
+fn summary(plan: &Plan, lower_bound_note: Option<&str>) -> String {
+    let briefs: Vec<&str> = plan
+        .rows
         .iter()
-        .map(|r| r.id.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+        .map(|r| r.brief)
+        .filter(|b| !b.is_empty())
+        .collect();
+    let mut s = match plan.grade {
+        0 => format!("No ICANS: {}.", listed(&briefs)),
+        5.. => "Grade 5: death attributed to ICANS.".to_string(),
+        g => format!("Grade {g} ICANS: {}.", listed(&briefs)),
+    };
+    for note in &plan.notes {
+        match note {
+            Note::NoTocilizumabWithoutCrs => s.push_str(
+                " No concurrent CRS: tocilizumab is not indicated (it does not treat ICANS and may raise free IL-6).",
+            ),
+            Note::Overlap { crs, icans } => s.push_str(&format!(
+                " CRS/ICANS overlap (CRS grade {crs}, ICANS grade {icans}): combined tocilizumab plus corticosteroid approach."
+            )),
+        }
+    }
+    if let Some(note) = lower_bound_note {
+        s.push(' ');
+        s.push_str(note);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grading::plan::{Context, plan};
+
+    fn ctx(grade: u8, crs_grade: u8) -> Context {
+        Context {
+            grade,
+            crs_grade,
+            hours_since_onset: None,
+            steroid_refractory: false,
+            cerebral_edema: false,
+            ice_declining: false,
+        }
+    }
+
+    #[test]
+    fn the_summary_lists_the_chosen_actions() {
+        let m = Protocol::BUILTIN.render(&plan(&ctx(1, 2)), None);
+        assert_eq!(
+            m.summary,
+            "Grade 1 ICANS: close monitoring, supportive care and tocilizumab for the concurrent CRS."
+        );
+        let m = Protocol::BUILTIN.render(&plan(&ctx(0, 0)), Some("Lower bound: motor not assessed."));
+        assert_eq!(
+            m.summary,
+            "No ICANS: continue ICE screening. Lower bound: motor not assessed."
+        );
+        assert_eq!(m.reassess_hours, Some(12));
+    }
+
+    #[test]
+    fn a_protocol_changes_texts_and_hours_only() {
+        let p = Protocol::new(
+            "Centre",
+            vec![(2, ActionId::Dexamethasone, "Dex per unit protocol".into())],
+            Intervals {
+                urgent: 2,
+                grade_0: 24,
+                grade_1: 6,
+            },
+        )
+        .expect("a valid protocol");
+        let m = p.render(&plan(&ctx(2, 0)), None);
+        assert_eq!(m.actions[0].text, "Dex per unit protocol");
+        assert_eq!(m.reassess_hours, Some(2));
+        assert_eq!(m.actions.len(), 4);
+    }
+
+    #[test]
+    fn a_protocol_cannot_add_an_action_to_a_grade() {
+        let e = Protocol::new(
+            "x",
+            vec![(0, ActionId::Tocilizumab, "t".into())],
+            BUILTIN_INTERVALS,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.0,
+            "grade_0.tocilizumab: not an action of grade 0 (allowed: ice_screening)"
+        );
+    }
 }

@@ -5,9 +5,9 @@ use std::borrow::Cow;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
+use super::actions::ActionId;
 use super::assessment::{Instrument, RecordId};
 use super::domain::Domain;
-use super::management::Management;
 
 /// The criteria every result names (contract §4 `criteria`).
 pub const CRITERIA: &str = "ASTCT 2019";
@@ -153,4 +153,24 @@ pub struct Grading {
     pub icans_version: &'static str,
     /// The management protocol used: the built-in one or a centre's.
     pub protocol: Cow<'static, str>,
+}
+
+/// One management action of a result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Action {
+    /// The stable id.
+    pub id: ActionId,
+    /// What to do, with dose.
+    pub text: Cow<'static, str>,
+}
+
+/// The management step of a result (docs/spec.md §4 `management`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Management {
+    /// One sentence a clinician reads first, built from the actions.
+    pub summary: String,
+    /// The actions, in table order.
+    pub actions: Vec<Action>,
+    /// Hours until the next assessment; `None` at grade 5.
+    pub reassess_hours: Option<u8>,
 }
