@@ -12,10 +12,10 @@
 use std::collections::HashMap;
 use std::io::{self, BufRead, Write};
 
-use crate::format::json::Rejected;
 use crate::format::text;
 use crate::grading::catalogue::{Choice, ICE_ITEMS, Kind, names};
 use crate::grading::{self, Assessment, Domain, Field, RecordBuilder, Value, rules};
+use crate::input::Rejected;
 
 /// One step of the ICE screen, done as at the bedside (the instrument's
 /// own procedure: orientation asked as four questions).

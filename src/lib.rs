@@ -18,7 +18,7 @@
 //! Read a record as `icans grade` does, grade it, and look at the result:
 //!
 //! ```
-//! use icans::format::json::{read_record, ReadOptions};
+//! use icans::input::{read_record, ReadOptions};
 //! use icans::grading::{grade, Domain, Status};
 //!
 //! let json = br#"{"id": "A-1", "ice_total": 5, "consciousness": "awakens_to_voice",
@@ -39,7 +39,7 @@
 //! Invalid records are refused with every problem named:
 //!
 //! ```
-//! use icans::format::json::{read_record, ReadOptions};
+//! use icans::input::{read_record, ReadOptions};
 //!
 //! let rejected = read_record(br#"{"siezure": "none"}"#, ReadOptions::default(), 1).unwrap_err();
 //! assert_eq!(rejected.error.field(), Some("siezure"));
@@ -51,5 +51,6 @@
 pub mod batch;
 pub mod format;
 pub mod grading;
+pub mod input;
 pub mod interview;
 pub mod summary;

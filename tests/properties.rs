@@ -8,12 +8,13 @@ use std::io::Write as _;
 
 use proptest::prelude::*;
 
-use icans::batch::{self, Input, InputFormat, Options, OutputFormat, Source};
-use icans::format::json::{self, ArrayScanner, ReadOptions, Scanned};
+use icans::batch::{self, Options};
+use icans::format::OutputFormat;
 use icans::grading::{
     Assessment, Consciousness, Domain, DomainSet, Edema, EncephalopathyScore, IceItems, Motor, RecordId,
     Seizure, Status, grade,
 };
+use icans::input::{self as json, ArrayScanner, Input, InputFormat, ReadOptions, Scanned, Source};
 
 fn ice_items() -> impl Strategy<Value = IceItems> {
     (0..=4u8, 0..=3u8, 0..=1u8, 0..=1u8, 0..=1u8)
@@ -212,7 +213,7 @@ proptest! {
         let value: serde_json::Value = serde_json::from_str(&serialized).unwrap();
         prop_assert_eq!(value, serde_json::to_value(&r).unwrap());
         let mut fast = Vec::new();
-        json::write_result_line(&mut fast, &r);
+        icans::format::json::write_result_line(&mut fast, &r);
         prop_assert_eq!(String::from_utf8(fast).unwrap(), serialized + "\n");
     }
 }
@@ -300,7 +301,7 @@ proptest! {
         }
         let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(&bytes[..]);
         if let Ok(header) = csv.byte_headers() {
-            let layout = icans::format::csv::Layout::from_header(header);
+            let layout = icans::input::Layout::from_header(header);
             for row in csv.byte_records().flatten() {
                 let _ = layout.read_row(&row, ReadOptions::default());
             }

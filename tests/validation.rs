@@ -291,10 +291,10 @@ fn unknown_fields_are_rejected_with_the_field_meant() {
     assert!(msg.starts_with("ward: unknown field (allowed:"), "{msg}");
     assert!(msg.contains("--allow-unknown-fields"), "{msg}");
 
-    let lenient = icans::format::json::ReadOptions {
+    let lenient = icans::input::ReadOptions {
         allow_unknown_fields: true,
     };
-    let r = icans::format::json::read_record(br#"{"ice_total": 5, "ward": {"x": [1]}}"#, lenient, 1);
+    let r = icans::input::read_record(br#"{"ice_total": 5, "ward": {"x": [1]}}"#, lenient, 1);
     assert_eq!(
         r.map(|a| a.encephalopathy.and_then(|e| e.ice_total())),
         Ok(Some(5))

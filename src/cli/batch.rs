@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use clap::ValueEnum;
 
-use icans::batch::{self, Input, InputFormat, Options, OutputFormat, Source, Stats};
+use icans::batch::{self, Options, Stats};
+use icans::format::OutputFormat;
+use icans::input::{Input, InputFormat, Source};
 
 use super::exit;
 use super::flags::GradingFlags;

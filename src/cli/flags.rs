@@ -9,9 +9,9 @@ use std::path::PathBuf;
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Arg, ArgAction, ArgMatches, Command, FromArgMatches};
 
-use icans::format::json::{ReadOptions, Rejected};
 use icans::grading::catalogue::{Choice, Field, Item, Kind};
 use icans::grading::{Assessment, RecordBuilder, Value};
+use icans::input::{ReadOptions, Rejected};
 
 /// Flags shared by `grade` and `batch`: how records are read, the protocol,
 /// and alerting.

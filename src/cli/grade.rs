@@ -10,6 +10,7 @@ use clap::ValueEnum;
 use icans::format::json::{self, ErrorObject};
 use icans::format::text;
 use icans::grading;
+use icans::input;
 
 use super::flags::{GradingFlags, RecordFlags};
 use super::{UsageError, exit};
@@ -75,7 +76,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             return Ok(exit::USAGE);
         }
         let bytes = super::read_input(args.file.as_deref())?;
-        json::read_record(&bytes, args.grading.read_options(), 1)
+        input::read_record(&bytes, args.grading.read_options(), 1)
     };
 
     let protocol = super::load_protocol(args.grading.protocol.as_deref())?;

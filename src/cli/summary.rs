@@ -9,10 +9,10 @@ use anyhow::Context as _;
 use clap::ValueEnum;
 use serde::Serialize;
 
-use icans::batch::{self, RecordRead};
-use icans::format::json::{ErrorObject, ReadOptions, Rejected};
+use icans::format::json::ErrorObject;
 use icans::format::text::{self, DECISION_SUPPORT_NOTE};
 use icans::grading::{self, CRITERIA, FieldError, ICANS_VERSION, RecordError};
+use icans::input::{self, ReadOptions, RecordRead, Rejected};
 use icans::summary::{
     self, AUTOIMMUNE_GRADE3_EVENTS, AUTOIMMUNE_PATIENTS, AUTOIMMUNE_STATED_CI95, COMPARATORS, Cohort,
     Comparator, Course, Incidence, Observation, PatientCourse, Spread,
@@ -118,7 +118,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     // Where each valid record was read: (place in the input, line, file, id).
     let mut places: Vec<(usize, usize, Option<String>, Option<grading::RecordId>)> = Vec::new();
     let mut order = 0usize;
-    let failures = batch::for_each_record(&inputs, read, &mut |r| {
+    let failures = input::for_each_record(&inputs, read, &mut |r| {
         order += 1;
         match &r.outcome {
             Err(rejected) => problems.push((order, ErrorObject::new(Some(r.line), r.file, rejected))),

@@ -4,7 +4,7 @@
 //! Schema, the command-line flags (name, value name, possible values,
 //! help), the CSV column names and the `icans assess` questions.
 //!
-//! Adding a field is one entry in [`fields!`] below plus its use in
+//! Adding a field is one entry in the `fields!` list below plus its use in
 //! grading (where the validated value lands in [`Assessment`]). ripgrep's
 //! `crates/core/flags/defs.rs` defines each flag once in the same way.
 //!

@@ -1,12 +1,12 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use icans::format::json::{self, ReadOptions, Rejected};
 use icans::grading::{self, Assessment, Domain, Grading, Status};
+use icans::input::{self, ReadOptions, Rejected};
 
 /// Reads a JSON record the way `icans grade` does.
 pub fn record(json: &str) -> Result<Assessment, Rejected> {
-    json::read_record(json.as_bytes(), ReadOptions::default(), 1)
+    input::read_record(json.as_bytes(), ReadOptions::default(), 1)
 }
 
 /// Grades a JSON record that must be valid.

@@ -1,0 +1,301 @@
+//! The result as a row: the one list of result columns (docs/spec.md §4)
+//! from which the CSV header and rows are written and the README's column
+//! table is generated (a test keeps the README to it). Each column says
+//! what it holds and how its cell is written from a result or an error.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use crate::grading::{Domain, Grading};
+
+use super::json::ErrorObject;
+
+/// One column of a result row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResultColumn {
+    /// Input line where the record starts.
+    Line,
+    /// Input file, when named.
+    File,
+    /// Echoed `id`.
+    Id,
+    /// Echoed `patient_id`.
+    PatientId,
+    /// Echoed `day`.
+    Day,
+    /// Echoed `assessed_at`.
+    AssessedAt,
+    /// ICANS grade 0-5.
+    Grade,
+    /// No domain left not assessed.
+    Complete,
+    /// `ice`, `capd` or empty.
+    Instrument,
+    /// ICE total used.
+    IceTotal,
+    /// CAPD total used.
+    Capd,
+    /// A domain's status.
+    DomainStatus(Domain),
+    /// A domain's grade.
+    DomainGrade(Domain),
+    /// Driving domains.
+    Drivers,
+    /// Domains not assessed.
+    Unassessed,
+    /// Domains excluded.
+    Excluded,
+    /// Management action ids.
+    Actions,
+    /// Hours to reassessment.
+    ReassessHours,
+    /// Warnings.
+    Warnings,
+    /// The grading version.
+    IcansVersion,
+    /// The management protocol.
+    Protocol,
+    /// Why the record could not be graded.
+    Error,
+}
+
+/// Separator of list cells (domains, action ids).
+pub const LIST_SEPARATOR: &str = ";";
+
+/// Separator of warnings in one cell.
+pub const WARNING_SEPARATOR: &str = " | ";
+
+/// One record's place in the input and its outcome, as the columns read it.
+#[derive(Debug, Clone, Copy)]
+pub enum Row<'a> {
+    /// A graded record.
+    Graded {
+        /// Line where it starts.
+        line: usize,
+        /// Input file, when named.
+        file: Option<&'a str>,
+        /// The result.
+        result: &'a Grading,
+    },
+    /// A record that could not be graded.
+    Failed(&'a ErrorObject),
+}
+
+fn domains(ds: &[Domain]) -> String {
+    ds.iter()
+        .map(|d| d.as_str())
+        .collect::<Vec<_>>()
+        .join(LIST_SEPARATOR)
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+impl ResultColumn {
+    /// Every column, in row order.
+    pub fn all() -> Vec<ResultColumn> {
+        use ResultColumn as C;
+        let mut v = vec![
+            C::Line,
+            C::File,
+            C::Id,
+            C::PatientId,
+            C::Day,
+            C::AssessedAt,
+            C::Grade,
+            C::Complete,
+            C::Instrument,
+            C::IceTotal,
+            C::Capd,
+        ];
+        for d in Domain::ALL {
+            v.push(C::DomainStatus(d));
+            v.push(C::DomainGrade(d));
+        }
+        v.extend([
+            C::Drivers,
+            C::Unassessed,
+            C::Excluded,
+            C::Actions,
+            C::ReassessHours,
+            C::Warnings,
+            C::IcansVersion,
+            C::Protocol,
+            C::Error,
+        ]);
+        v
+    }
+
+    /// The column's name (CSV header).
+    pub fn name(self) -> Cow<'static, str> {
+        use ResultColumn as C;
+        Cow::Borrowed(match self {
+            C::Line => "line",
+            C::File => "file",
+            C::Id => "id",
+            C::PatientId => "patient_id",
+            C::Day => "day",
+            C::AssessedAt => "assessed_at",
+            C::Grade => "grade",
+            C::Complete => "complete",
+            C::Instrument => "instrument",
+            C::IceTotal => "ice_total",
+            C::Capd => "capd",
+            C::DomainStatus(d) => return Cow::Owned(format!("{d}_status")),
+            C::DomainGrade(d) => return Cow::Owned(format!("{d}_grade")),
+            C::Drivers => "drivers",
+            C::Unassessed => "unassessed",
+            C::Excluded => "excluded",
+            C::Actions => "actions",
+            C::ReassessHours => "reassess_hours",
+            C::Warnings => "warnings",
+            C::IcansVersion => "icans_version",
+            C::Protocol => "protocol",
+            C::Error => "error",
+        })
+    }
+
+    /// What the column holds, for the README's table.
+    pub fn description(self) -> &'static str {
+        use ResultColumn as C;
+        match self {
+            C::Line => "input line where the record starts",
+            C::File => "input file, when named",
+            C::Id | C::PatientId | C::Day | C::AssessedAt => "echoed from the record",
+            C::Grade => "ICANS grade 0-5 (a lower bound when `complete` is false)",
+            C::Complete => "`true` when no domain is left not assessed",
+            C::Instrument => "`ice`, `capd` or empty",
+            C::IceTotal | C::Capd => "the score used, or empty",
+            C::DomainStatus(_) => "`graded`, `not_assessed` or `excluded`",
+            C::DomainGrade(_) => "the domain grade when graded, else empty",
+            C::Drivers | C::Unassessed | C::Excluded => "domain names, `;`-separated",
+            C::Actions => "management action ids, `;`-separated",
+            C::ReassessHours => "hours to the next assessment (empty at grade 5)",
+            C::Warnings => "warnings, separated by ` | `",
+            C::IcansVersion => "the icans version that graded it",
+            C::Protocol => "`built-in` or the protocol file's name",
+            C::Error => "why the record could not be graded (every other cell but line, file and id empty)",
+        }
+    }
+
+    /// The cell of this column for one row.
+    pub fn cell(self, row: &Row<'_>) -> String {
+        use ResultColumn as C;
+        let r = match row {
+            Row::Graded { result, .. } => result,
+            Row::Failed(e) => {
+                return match self {
+                    C::Line => opt(e.line),
+                    C::File => opt(e.file.as_ref()),
+                    C::Id => opt(e.id.as_ref()),
+                    C::Error => e.error.clone(),
+                    _ => String::new(),
+                };
+            }
+        };
+        match self {
+            C::Line => match row {
+                Row::Graded { line, .. } => line.to_string(),
+                Row::Failed(_) => String::new(),
+            },
+            C::File => match row {
+                Row::Graded { file, .. } => file.unwrap_or_default().to_string(),
+                Row::Failed(_) => String::new(),
+            },
+            C::Id => opt(r.id.as_ref()),
+            C::PatientId => opt(r.patient_id.as_ref()),
+            C::Day => opt(r.day),
+            C::AssessedAt => opt(r.assessed_at.as_ref()),
+            C::Grade => r.grade.to_string(),
+            C::Complete => r.complete.to_string(),
+            C::Instrument => opt(r.instrument.map(|i| i.as_str())),
+            C::IceTotal => opt(r.ice_total),
+            C::Capd => opt(r.capd),
+            C::DomainStatus(d) => r.domains.get(d).status.as_str().to_string(),
+            C::DomainGrade(d) => opt(r.domains.get(d).grade),
+            C::Drivers => domains(&r.drivers),
+            C::Unassessed => domains(&r.unassessed),
+            C::Excluded => domains(&r.excluded),
+            C::Actions => r
+                .management
+                .actions
+                .iter()
+                .map(|a| a.id.as_str())
+                .collect::<Vec<_>>()
+                .join(LIST_SEPARATOR),
+            C::ReassessHours => opt(r.management.reassess_hours),
+            C::Warnings => r.warnings.join(WARNING_SEPARATOR),
+            C::IcansVersion => r.icans_version.to_string(),
+            C::Protocol => r.protocol.to_string(),
+            C::Error => String::new(),
+        }
+    }
+}
+
+/// The README's table of result columns, generated from [`ResultColumn::all`].
+pub fn markdown_table() -> String {
+    let mut out = String::from("| column | holds |\n|---|---|\n");
+    let mut last_domain_row = false;
+    for c in ResultColumn::all() {
+        match c {
+            ResultColumn::DomainStatus(_) | ResultColumn::DomainGrade(_) => {
+                if !last_domain_row {
+                    last_domain_row = true;
+                    let names: Vec<&str> = Domain::ALL.iter().map(|d| d.as_str()).collect();
+                    let _ = writeln!(
+                        out,
+                        "| `<domain>_status`, `<domain>_grade` for each of {} | {}; {} |",
+                        names.join(", "),
+                        ResultColumn::DomainStatus(Domain::Encephalopathy).description(),
+                        ResultColumn::DomainGrade(Domain::Encephalopathy).description()
+                    );
+                }
+            }
+            _ => {
+                let _ = writeln!(out, "| `{}` | {} |", c.name(), c.description());
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_in_row_order() {
+        let names: Vec<String> = ResultColumn::all()
+            .iter()
+            .map(|c| c.name().into_owned())
+            .collect();
+        assert_eq!(names.first().map(String::as_str), Some("line"));
+        assert_eq!(names.last().map(String::as_str), Some("error"));
+        assert!(names.contains(&"seizure_grade".to_string()));
+        let mut sorted = names.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), names.len());
+        assert_eq!(names.len(), 11 + 2 * Domain::ALL.len() + 9);
+    }
+
+    #[test]
+    fn a_failed_row_has_only_its_place_and_the_error() {
+        let e = ErrorObject {
+            line: Some(4),
+            file: Some("f.csv".into()),
+            id: None,
+            error: "seizure: bad".into(),
+            field: Some("seizure".into()),
+        };
+        let cells: Vec<String> = ResultColumn::all()
+            .iter()
+            .map(|c| c.cell(&Row::Failed(&e)))
+            .collect();
+        assert_eq!(cells[0], "4");
+        assert_eq!(cells[1], "f.csv");
+        assert_eq!(cells.last().map(String::as_str), Some("seizure: bad"));
+        assert!(cells[2..cells.len() - 1].iter().all(String::is_empty));
+    }
+}

@@ -1,0 +1,226 @@
+//! JSON records in (docs/spec.md §1): one record read straight from the
+//! bytes into a [`RecordBuilder`] with a serde visitor, with no
+//! intermediate `serde_json::Value`, so batch work runs near the speed of
+//! the parser itself and every field error keeps its field name.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use crate::grading::{Assessment, Field, RecordBuilder, RecordError, Shape, Value};
+
+use super::{ReadOptions, Rejected};
+
+/// Reads one record from JSON text. Positions in malformed-input messages
+/// count from `first_line` (1 for a whole document, the file line for NDJSON).
+pub fn read_record(bytes: &[u8], options: ReadOptions, first_line: usize) -> Result<Assessment, Rejected> {
+    // A byte-order mark, as some Windows tools write, is not part of the JSON.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let builder = RecordSeed { options }
+        .deserialize(&mut de)
+        .and_then(|b| de.end().map(|()| b))
+        .map_err(|e| Rejected {
+            id: None,
+            error: json_error(&e, first_line),
+        })?;
+    let id = builder.id().cloned();
+    builder.finish().map_err(|error| Rejected { id, error })
+}
+
+/// Turns a serde_json error into a record error that says where.
+fn json_error(e: &serde_json::Error, first_line: usize) -> RecordError {
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let message = full.strip_suffix(&suffix).unwrap_or(&full);
+    let line = first_line + e.line().saturating_sub(1);
+    let at = if e.line() == 0 {
+        String::new()
+    } else {
+        format!(" (line {line}, column {})", e.column())
+    };
+    match e.classify() {
+        // A well-formed value of the wrong kind: where it is adds nothing.
+        serde_json::error::Category::Data => RecordError::NotARecord(message.to_string()),
+        _ => RecordError::Malformed(format!(
+            "invalid JSON: {message}{at} (allowed: one JSON object per record, in UTF-8)"
+        )),
+    }
+}
+
+struct RecordSeed {
+    options: ReadOptions,
+}
+
+impl<'de> DeserializeSeed<'de> for RecordSeed {
+    type Value = RecordBuilder;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<RecordBuilder, D::Error> {
+        d.deserialize_map(RecordVisitor {
+            options: self.options,
+        })
+    }
+}
+
+struct RecordVisitor {
+    options: ReadOptions,
+}
+
+impl<'de> Visitor<'de> for RecordVisitor {
+    type Value = RecordBuilder;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object (one assessment record)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RecordBuilder, A::Error> {
+        let mut b = RecordBuilder::new();
+        while let Some(Key(key)) = map.next_key()? {
+            let Some(field) = Field::from_name(&key) else {
+                if !self.options.allow_unknown_fields {
+                    b.unknown_field(&key);
+                }
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            match (field.shape(), map.next_value::<Node<'de>>()?) {
+                (_, Node::Scalar(v)) => b.set(field, v),
+                (Shape::Object, Node::Map(entries)) => {
+                    b.begin_ice();
+                    for (k, v) in entries {
+                        b.ice_item(&k, v);
+                    }
+                }
+                (Shape::List, Node::List(items)) => {
+                    b.begin_other_cause();
+                    for v in items {
+                        b.other_cause_item(v);
+                    }
+                }
+                (_, Node::Map(_)) => b.set(field, Value::Object),
+                (_, Node::List(_)) => b.set(field, Value::Array),
+            }
+        }
+        Ok(b)
+    }
+}
+
+/// An object key, borrowed from the input when it has no escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> de::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(s.to_owned())))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(s)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// A field's value: a scalar, or one level of object or array (for `ice`
+/// and `other_cause`); anything nested deeper is only noted as
+/// [`Value::Object`] or [`Value::Array`].
+enum Node<'de> {
+    Scalar(Value<'de>),
+    Map(Vec<(Cow<'de, str>, Value<'de>)>),
+    List(Vec<Value<'de>>),
+}
+
+impl<'de> de::Deserialize<'de> for Node<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(NodeVisitor { top: true })
+    }
+}
+
+/// An item inside `ice` or `other_cause`: a scalar, or a nested container
+/// noted by kind and skipped.
+struct Item<'de>(Value<'de>);
+
+impl<'de> de::Deserialize<'de> for Item<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(NodeVisitor { top: false }).map(|n| match n {
+            Node::Scalar(v) => Item(v),
+            Node::Map(_) => Item(Value::Object),
+            Node::List(_) => Item(Value::Array),
+        })
+    }
+}
+
+struct NodeVisitor {
+    top: bool,
+}
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<Node<'de>, E> {
+        Ok(Node::Scalar(Value::Null))
+    }
+    fn visit_none<E>(self) -> Result<Node<'de>, E> {
+        Ok(Node::Scalar(Value::Null))
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Node<'de>, E> {
+        Ok(Node::Scalar(Value::Bool(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Node<'de>, E> {
+        Ok(Node::Scalar(Value::Int(v.into())))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Node<'de>, E> {
+        Ok(Node::Scalar(Value::Int(v.into())))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Node<'de>, E> {
+        Ok(Node::Scalar(Value::Int(v)))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Node<'de>, E> {
+        Ok(Node::Scalar(Value::Float(v)))
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Node<'de>, E> {
+        Ok(Node::Scalar(Value::Str(Cow::Borrowed(v))))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Node<'de>, E> {
+        Ok(Node::Scalar(Value::Str(Cow::Owned(v.to_owned()))))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Node<'de>, E> {
+        Ok(Node::Scalar(Value::Str(Cow::Owned(v))))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node<'de>, A::Error> {
+        let mut entries = Vec::new();
+        if self.top {
+            while let Some(Key(k)) = map.next_key()? {
+                let Item(v) = map.next_value()?;
+                entries.push((k, v));
+            }
+        } else {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        }
+        Ok(Node::Map(entries))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node<'de>, A::Error> {
+        let mut items = Vec::new();
+        if self.top {
+            while let Some(Item(v)) = seq.next_element()? {
+                items.push(v);
+            }
+        } else {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+        }
+        Ok(Node::List(items))
+    }
+}

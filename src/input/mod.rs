@@ -1,0 +1,227 @@
+//! Input readers (docs/spec.md §5): NDJSON, JSON arrays and CSV, each in
+//! its own module, cut into chunks of whole records with their line
+//! numbers. `batch` grades the chunks in parallel; `summary` reads every
+//! record in order through [`for_each_record`].
+
+mod csv;
+mod json;
+mod json_array;
+mod ndjson;
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::grading::{self, Assessment, RecordError, RecordId};
+
+pub use self::csv::Layout;
+pub use self::json::read_record;
+pub use self::json_array::{ArrayScanner, Scanned};
+
+/// How strictly records are read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Ignore fields the contract does not know (`--allow-unknown-fields`),
+    /// for exports that carry extra columns. Off by default: a misspelt
+    /// finding would otherwise read as "not assessed".
+    pub allow_unknown_fields: bool,
+}
+
+/// A record that could not be graded, with its `id` when that was readable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    /// The record's `id`, when it could be read.
+    pub id: Option<RecordId>,
+    /// What is wrong.
+    pub error: RecordError,
+}
+
+/// Input formats of `batch` (docs/spec.md §5 `--input-format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// One JSON record per line (the default).
+    Ndjson,
+    /// A JSON array of records (or one record object).
+    Json,
+    /// CSV with a header row.
+    Csv,
+}
+
+impl InputFormat {
+    /// The format a file's extension names: `.csv`, `.json`, or `.ndjson`
+    /// / `.jsonl`; `None` for anything else.
+    pub fn from_path(path: &Path) -> Option<InputFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "ndjson" | "jsonl" => Some(InputFormat::Ndjson),
+            "json" => Some(InputFormat::Json),
+            "csv" => Some(InputFormat::Csv),
+            _ => None,
+        }
+    }
+}
+
+/// Where records come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Standard input.
+    Stdin,
+    /// A file, opened when its turn comes.
+    File(PathBuf),
+}
+
+/// One input and its format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    /// Where it is.
+    pub source: Source,
+    /// How to read it.
+    pub format: InputFormat,
+}
+
+impl Input {
+    fn name(&self) -> Option<Arc<str>> {
+        match &self.source {
+            Source::Stdin => None,
+            Source::File(p) => Some(Arc::from(p.display().to_string())),
+        }
+    }
+}
+
+/// An input that could not be read (exit 74); the other inputs still run.
+#[derive(Debug)]
+pub struct InputFailure {
+    /// The input's name (`standard input` for stdin).
+    pub name: String,
+    /// The error.
+    pub error: io::Error,
+}
+
+/// A chunk of one input: whole records, or why the input stopped.
+pub enum Chunk {
+    /// JSON records (NDJSON lines or array elements) in one buffer.
+    Json {
+        /// The input file, when named.
+        file: Option<Arc<str>>,
+        /// The records' bytes.
+        buf: Vec<u8>,
+        /// Each record: its line and where its bytes are.
+        items: Vec<(usize, std::ops::Range<usize>)>,
+    },
+    /// CSV rows with their layout.
+    Csv {
+        /// The input file, when named.
+        file: Option<Arc<str>>,
+        /// The columns, from the header row.
+        layout: Arc<Layout>,
+        /// Each row with its line.
+        rows: Vec<(usize, ::csv::ByteRecord)>,
+    },
+    /// A structural problem of the input, reported as one error object.
+    Problem {
+        /// The input file, when named.
+        file: Option<Arc<str>>,
+        /// Where.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// An input that failed to open or read.
+    Failed(InputFailure),
+}
+
+/// Default bytes of input per chunk.
+pub const CHUNK_BYTES: usize = 128 * 1024;
+
+/// One record read from the inputs, in input order: where it was and what
+/// it holds (or why it could not be read).
+#[derive(Debug)]
+pub struct RecordRead<'a> {
+    /// The line it starts on.
+    pub line: usize,
+    /// The file, when it came from a named file.
+    pub file: Option<&'a str>,
+    /// The record, or why it was refused.
+    pub outcome: Result<Assessment, Rejected>,
+}
+
+/// Reads every record of a chunk, in order, handing each to `f` with its
+/// line and file; an input failure is returned instead.
+pub fn each_record(
+    chunk: Chunk,
+    read: ReadOptions,
+    f: &mut dyn FnMut(RecordRead<'_>),
+) -> Option<InputFailure> {
+    match chunk {
+        Chunk::Json { file, buf, items } => {
+            for (line, range) in items {
+                let outcome = json::read_record(&buf[range], read, line);
+                f(RecordRead {
+                    line,
+                    file: file.as_deref(),
+                    outcome,
+                });
+            }
+        }
+        Chunk::Csv { file, layout, rows } => {
+            for (line, row) in rows {
+                let outcome = layout.read_row(&row, read);
+                f(RecordRead {
+                    line,
+                    file: file.as_deref(),
+                    outcome,
+                });
+            }
+        }
+        Chunk::Problem { file, line, message } => {
+            let error = grading::RecordError::Malformed(message);
+            f(RecordRead {
+                line,
+                file: file.as_deref(),
+                outcome: Err(Rejected { id: None, error }),
+            });
+        }
+        Chunk::Failed(failure) => return Some(failure),
+    }
+    None
+}
+
+/// Reads every record of the inputs in order, on this thread, handing each
+/// to `f` (for work that needs every record, such as `icans summary`).
+/// Inputs that cannot be read are returned, in input order.
+pub fn for_each_record(
+    inputs: &[Input],
+    read: ReadOptions,
+    f: &mut dyn FnMut(RecordRead<'_>),
+) -> Vec<InputFailure> {
+    let mut failures = Vec::new();
+    read_inputs(inputs, CHUNK_BYTES, &mut |chunk| {
+        let failure = each_record(chunk, read, f);
+        failures.extend(failure);
+        true
+    });
+    failures
+}
+
+/// Reads every input in turn, handing chunks to `emit` until it says stop.
+pub fn read_inputs(inputs: &[Input], chunk_bytes: usize, emit: &mut dyn FnMut(Chunk) -> bool) {
+    for input in inputs {
+        let name = input.name();
+        let opened: io::Result<Box<dyn Read>> = match &input.source {
+            Source::Stdin => Ok(Box::new(io::stdin().lock())),
+            Source::File(p) => File::open(p).map(|f| Box::new(f) as Box<dyn Read>),
+        };
+        let result = opened.and_then(|mut r| match input.format {
+            InputFormat::Ndjson => ndjson::read(&mut *r, &name, chunk_bytes, emit),
+            InputFormat::Json => json_array::read(&mut *r, &name, chunk_bytes, emit),
+            InputFormat::Csv => csv::read(&mut *r, &name, chunk_bytes, emit),
+        });
+        if let Err(error) = result {
+            let name = name.map_or_else(|| "standard input".to_string(), |n| n.to_string());
+            if !emit(Chunk::Failed(InputFailure { name, error })) {
+                return;
+            }
+        }
+    }
+}
