@@ -9,6 +9,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use statrs::distribution::{Beta, ContinuousCDF};
 
+use crate::format::json::ErrorObject;
+use crate::grading::{self, FieldError, RecordError};
+use crate::input::{self, Input, InputFailure, ReadOptions, RecordRead, Rejected};
+
 /// One graded assessment of a patient, as the summary needs it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Observation {
@@ -399,3 +403,93 @@ pub const AUTOIMMUNE_PATIENTS: u64 = 47;
 pub const AUTOIMMUNE_GRADE3_EVENTS: [u64; 2] = [0, 1];
 /// See [`AUTOIMMUNE_PATIENTS`].
 pub const AUTOIMMUNE_STATED_CI95: &str = "0.2% - 5.8%";
+
+/// What a summary run read: the cohort and courses, the records not
+/// counted (invalid, or without `patient_id` or `day`) in input order, and
+/// the inputs that could not be read.
+#[derive(Debug)]
+pub struct Summary {
+    /// Cohort figures.
+    pub cohort: Cohort,
+    /// One course per patient.
+    pub courses: Vec<PatientCourse>,
+    /// Records not counted, in input order.
+    pub problems: Vec<ErrorObject>,
+    /// Inputs that could not be read.
+    pub failures: Vec<InputFailure>,
+}
+
+/// The error object of a record without `patient_id`.
+fn missing_patient(read: &RecordRead<'_>, id: Option<&grading::RecordId>) -> ErrorObject {
+    let rejected = Rejected {
+        id: id.cloned(),
+        error: RecordError::Invalid(vec![FieldError {
+            field: "patient_id".into(),
+            value: None,
+            problem: "missing".into(),
+            allowed: "a string naming the patient (summary groups assessments by patient)".into(),
+        }]),
+    };
+    ErrorObject::new(Some(read.line), read.file, &rejected)
+}
+
+/// Regrades every record of the inputs and summarises the cohort
+/// (docs/spec.md §5 `icans summary`).
+pub fn from_inputs(inputs: &[Input], read: ReadOptions) -> Summary {
+    let mut observations = Vec::new();
+    // Problems keyed by their place in the input, to report in input order.
+    let mut problems: Vec<(usize, ErrorObject)> = Vec::new();
+    // Where each valid record was read: (place in the input, line, file, id).
+    let mut places: Vec<(usize, usize, Option<String>, Option<grading::RecordId>)> = Vec::new();
+    let mut order = 0usize;
+    let failures = input::for_each_record(inputs, read, &mut |r| {
+        order += 1;
+        match &r.outcome {
+            Err(rejected) => problems.push((order, ErrorObject::new(Some(r.line), r.file, rejected))),
+            Ok(a) => match &a.patient_id {
+                None => problems.push((order, missing_patient(&r, a.id.as_ref()))),
+                Some(patient) => {
+                    let result = grading::grade(a);
+                    let assessed_at = a
+                        .assessed_at
+                        .as_deref()
+                        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                        .map(|t| t.timestamp());
+                    places.push((order, r.line, r.file.map(String::from), a.id.clone()));
+                    observations.push(Observation {
+                        patient_id: patient.clone(),
+                        day: a.day,
+                        assessed_at,
+                        grade: result.grade,
+                        complete: result.complete,
+                        order: places.len() - 1,
+                    });
+                }
+            },
+        }
+    });
+    let (cohort, courses, unplaced) = summarize(observations);
+    for u in unplaced {
+        let (place, line, file, id) = places[u.order].clone();
+        let field = u.error.split(':').next().map(String::from);
+        problems.push((
+            place,
+            ErrorObject {
+                line: Some(line),
+                file,
+                id,
+                error: u.error,
+                field,
+            },
+        ));
+    }
+    problems.sort_by_key(|(o, _)| *o);
+    let problems: Vec<ErrorObject> = problems.into_iter().map(|(_, p)| p).collect();
+
+    Summary {
+        cohort,
+        courses,
+        problems,
+        failures,
+    }
+}

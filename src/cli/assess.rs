@@ -1,7 +1,7 @@
 //! `icans assess`: the guided bedside assessment, ending with the same card
 //! as `icans grade`.
 
-use std::io::{IsTerminal as _, Write as _};
+use std::io::Write as _;
 
 use anyhow::Context as _;
 
@@ -90,12 +90,12 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     let rendered = match args.format {
         Format::Json => serde_json::to_string_pretty(&result).context("cannot render the result")? + "\n",
         Format::Text => {
-            let terminal = if to_stdout {
-                std::io::stdout().is_terminal()
+            let colour = if to_stdout {
+                text::colour_for(&std::io::stdout())
             } else {
-                std::io::stderr().is_terminal()
+                text::colour_for(&std::io::stderr())
             };
-            text::card_styled(&result, text::colour_for(terminal))
+            text::card_styled(&result, colour)
         }
     };
     if to_stdout {

@@ -3,27 +3,14 @@
 
 use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
 use clap::ValueEnum;
 
 use icans::batch::{self, Options, Stats};
 use icans::format::OutputFormat;
-use icans::input::{Input, InputFormat, Source};
 
 use super::exit;
-use super::flags::GradingFlags;
-
-/// `--input-format` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InFormat {
-    /// One JSON record per line.
-    Ndjson,
-    /// A JSON array of records.
-    Json,
-    /// CSV with a header row of field names.
-    Csv,
-}
+use super::flags::{GradingFlags, InFormat, inputs};
 
 /// `--output-format` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -78,42 +65,6 @@ pub struct Args {
     pub threads: Option<u16>,
 }
 
-impl InFormat {
-    /// The library's input format.
-    pub fn format(self) -> InputFormat {
-        match self {
-            InFormat::Ndjson => InputFormat::Ndjson,
-            InFormat::Json => InputFormat::Json,
-            InFormat::Csv => InputFormat::Csv,
-        }
-    }
-}
-
-/// The inputs of FILE... arguments: standard input when none (or `-`); the
-/// format from `--input-format`, else the extension, else NDJSON.
-pub fn inputs(files: &[PathBuf], given: Option<InFormat>) -> Vec<Input> {
-    let given = given.map(InFormat::format);
-    if files.is_empty() {
-        return vec![Input {
-            source: Source::Stdin,
-            format: given.unwrap_or(InputFormat::Ndjson),
-        }];
-    }
-    files
-        .iter()
-        .map(|p| Input {
-            source: if p.as_os_str() == "-" {
-                Source::Stdin
-            } else {
-                Source::File(p.clone())
-            },
-            format: given
-                .or_else(|| InputFormat::from_path(p))
-                .unwrap_or(InputFormat::Ndjson),
-        })
-        .collect()
-}
-
 /// The end-of-run counts, one line.
 pub fn summary_line(s: &Stats) -> String {
     let grades: Vec<String> = s
@@ -148,26 +99,27 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     }
     let inputs = inputs(&args.files, args.input_format);
     let terminal = std::io::stderr().is_terminal();
-    let started = Instant::now();
-    let mut last = started;
-    let mut shown = false;
+    // indicatif draws only on a terminal (never into a pipe or a file).
+    let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    let style = indicatif::ProgressStyle::with_template("{msg}, {rate}")
+        .map(|s| {
+            s.with_key(
+                "rate",
+                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0} records/s", state.per_sec());
+                },
+            )
+        })
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+    bar.set_style(style);
     let mut progress = |s: &Stats| {
-        if terminal && last.elapsed() >= Duration::from_secs(1) {
-            last = Instant::now();
-            shown = true;
-            let rate = s.read as f64 / started.elapsed().as_secs_f64();
-            eprint!(
-                "\r{} records ({} failed), {:.0} records/s ",
-                s.read, s.failed, rate
-            );
-        }
+        bar.set_position(s.read);
+        bar.set_message(format!("{} records ({} failed)", s.read, s.failed));
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let outcome = batch::run(&inputs, &mut out, &options, &mut progress);
-    if shown {
-        eprint!("\r\x1b[K");
-    }
+    bar.finish_and_clear();
     let report = match outcome {
         Ok(report) => report,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(exit::OK),

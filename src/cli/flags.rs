@@ -7,11 +7,58 @@ use std::ffi::OsStr;
 use std::path::PathBuf;
 
 use clap::builder::{PossibleValue, TypedValueParser};
-use clap::{Arg, ArgAction, ArgMatches, Command, FromArgMatches};
+use clap::{Arg, ArgAction, ArgMatches, Command, FromArgMatches, ValueEnum};
 
 use icans::grading::catalogue::{Choice, Field, Item, Kind};
 use icans::grading::{Assessment, RecordBuilder, Value};
-use icans::input::{ReadOptions, Rejected};
+use icans::input::{Input, InputFormat, ReadOptions, Rejected, Source};
+
+/// `--input-format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InFormat {
+    /// One JSON record per line.
+    Ndjson,
+    /// A JSON array of records.
+    Json,
+    /// CSV with a header row of field names.
+    Csv,
+}
+
+impl InFormat {
+    /// The library's input format.
+    pub fn format(self) -> InputFormat {
+        match self {
+            InFormat::Ndjson => InputFormat::Ndjson,
+            InFormat::Json => InputFormat::Json,
+            InFormat::Csv => InputFormat::Csv,
+        }
+    }
+}
+
+/// The inputs of FILE... arguments: standard input when none (or `-`); the
+/// format from `--input-format`, else the extension, else NDJSON.
+pub fn inputs(files: &[PathBuf], given: Option<InFormat>) -> Vec<Input> {
+    let given = given.map(InFormat::format);
+    if files.is_empty() {
+        return vec![Input {
+            source: Source::Stdin,
+            format: given.unwrap_or(InputFormat::Ndjson),
+        }];
+    }
+    files
+        .iter()
+        .map(|p| Input {
+            source: if p.as_os_str() == "-" {
+                Source::Stdin
+            } else {
+                Source::File(p.clone())
+            },
+            format: given
+                .or_else(|| InputFormat::from_path(p))
+                .unwrap_or(InputFormat::Ndjson),
+        })
+        .collect()
+}
 
 /// Flags shared by `grade` and `batch`: how records are read, the protocol,
 /// and alerting.

@@ -95,7 +95,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     match args.format {
         Format::Json => json::write_pretty(&mut out, &result),
         Format::Text => {
-            let colour = text::colour_for(std::io::stdout().is_terminal());
+            let colour = text::colour_for(&std::io::stdout());
             out.write_all(text::card_styled(&result, colour).as_bytes())
         }
     }

@@ -11,6 +11,7 @@ pub mod csv;
 pub mod json;
 pub mod protocol;
 pub mod schema;
+pub mod summary;
 pub mod text;
 
 use std::io;

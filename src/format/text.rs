@@ -50,37 +50,36 @@ pub fn wrapped(out: &mut String, text: &str, first: &str, rest: &str) {
     }
 }
 
-/// ANSI colour of each grade, 0-5: green, yellow, bold yellow, red, bold
-/// red, bold magenta.
-const GRADE_COLOURS: [&str; 6] = ["32", "33", "1;33", "31", "1;31", "1;35"];
+use anstyle::{AnsiColor, Style};
 
-/// Wraps text in an ANSI colour when colour is on.
-fn paint(text: &str, code: &str, colour: bool) -> String {
+/// Colour of each grade, 0-5: green, yellow, bold yellow, red, bold red,
+/// bold magenta.
+const GRADE_STYLES: [Style; 6] = [
+    AnsiColor::Green.on_default(),
+    AnsiColor::Yellow.on_default(),
+    AnsiColor::Yellow.on_default().bold(),
+    AnsiColor::Red.on_default(),
+    AnsiColor::Red.on_default().bold(),
+    AnsiColor::Magenta.on_default().bold(),
+];
+
+/// The style of warnings.
+const WARNING_STYLE: Style = AnsiColor::Yellow.on_default();
+
+/// Wraps text in a style when colour is on.
+fn paint(text: &str, style: Style, colour: bool) -> String {
     if colour {
-        format!("\x1b[{code}m{text}\x1b[0m")
+        format!("{style}{text}{style:#}")
     } else {
         text.to_string()
     }
 }
 
-/// Whether a stream should get colour: it is a terminal, `NO_COLOR` is
-/// unset or empty (no-color.org), and `TERM` is not `dumb`.
-pub fn colour_for(is_terminal: bool) -> bool {
-    colour_allowed(
-        is_terminal,
-        std::env::var_os("NO_COLOR").as_deref(),
-        std::env::var_os("TERM").as_deref(),
-    )
-}
-
-/// [`colour_for`] with the environment given: colour only on a terminal,
-/// never with a non-empty `NO_COLOR`, never on a `dumb` terminal.
-pub fn colour_allowed(
-    is_terminal: bool,
-    no_color: Option<&std::ffi::OsStr>,
-    term: Option<&std::ffi::OsStr>,
-) -> bool {
-    is_terminal && no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb")
+/// Whether output to `stream` should be coloured: anstream's choice, which
+/// is colour only on a terminal, never with `NO_COLOR` set (no-color.org),
+/// never on a `dumb` terminal, and always with `CLICOLOR_FORCE`.
+pub fn colour_for<S: anstream::stream::RawStream>(stream: &S) -> bool {
+    anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never
 }
 
 /// Renders the whole card, in plain text.
@@ -91,7 +90,7 @@ pub fn card(r: &Grading) -> String {
 /// Renders the whole card; with `colour`, the grade, the drivers and the
 /// warnings are coloured by severity (ANSI).
 pub fn card_styled(r: &Grading, colour: bool) -> String {
-    let grade_colour = GRADE_COLOURS[usize::from(r.grade.min(5))];
+    let grade_colour = GRADE_STYLES[usize::from(r.grade.min(5))];
     let mut out = String::new();
     let mut ids = Vec::new();
     if let Some(id) = &r.id {
@@ -159,7 +158,7 @@ pub fn card_styled(r: &Grading, colour: bool) -> String {
     if !r.warnings.is_empty() {
         out.push_str("\nWarnings\n");
         for w in &r.warnings {
-            let bang = paint("!", "33", colour);
+            let bang = paint("!", WARNING_STYLE, colour);
             wrapped(&mut out, w, &format!("  {bang} "), "    ");
         }
     }

@@ -1,0 +1,285 @@
+//! The summary rendered (docs/spec.md §5 `icans summary`): text tables for
+//! people, one JSON object, or the per-patient courses as CSV.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::format::json::ErrorObject;
+use crate::format::text::{self, DECISION_SUPPORT_NOTE};
+use crate::grading::{CRITERIA, ICANS_VERSION};
+use crate::summary::{
+    self, AUTOIMMUNE_GRADE3_EVENTS, AUTOIMMUNE_PATIENTS, AUTOIMMUNE_STATED_CI95, COMPARATORS, Cohort,
+    Comparator, Course, Incidence, PatientCourse, Spread, Summary,
+};
+
+/// The grade >= 3 interval of the pooled autoimmune cohort, recomputed.
+#[derive(Debug, Serialize)]
+struct AutoimmuneCheck {
+    stated_on_page: &'static str,
+    exact: Vec<Incidence>,
+}
+
+#[derive(Debug, Serialize)]
+struct Report<'a> {
+    #[serde(flatten)]
+    cohort: &'a Cohort,
+    per_patient: &'a [PatientCourse],
+    errors: &'a [ErrorObject],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comparators: Option<&'a [Comparator]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    autoimmune_grade3_plus: Option<AutoimmuneCheck>,
+    ci_method: &'static str,
+    criteria: &'static str,
+    icans_version: &'static str,
+}
+
+/// How the intervals are computed, as every output says.
+pub const CI_METHOD: &str = "exact Clopper-Pearson, two-sided 95%";
+
+/// The summary as one JSON object (pretty), with the comparators when
+/// `compare`.
+pub fn json(s: &Summary, compare: bool) -> serde_json::Result<String> {
+    let report = Report {
+        cohort: &s.cohort,
+        per_patient: &s.courses,
+        errors: &s.problems,
+        comparators: compare.then_some(&COMPARATORS[..]),
+        autoimmune_grade3_plus: compare.then(autoimmune_check),
+        ci_method: CI_METHOD,
+        criteria: CRITERIA,
+        icans_version: ICANS_VERSION,
+    };
+    serde_json::to_string_pretty(&report).map(|j| j + "\n")
+}
+
+fn autoimmune_check() -> AutoimmuneCheck {
+    AutoimmuneCheck {
+        stated_on_page: AUTOIMMUNE_STATED_CI95,
+        exact: AUTOIMMUNE_GRADE3_EVENTS
+            .iter()
+            .map(|&n| Incidence::of(n, AUTOIMMUNE_PATIENTS))
+            .collect(),
+    }
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map_or_else(|| "-".to_string(), |v| v.to_string())
+}
+
+fn course_name(c: Course) -> &'static str {
+    match c {
+        Course::NoIcans => "no ICANS",
+        Course::Resolved => "resolved",
+        Course::Unresolved => "unresolved",
+    }
+}
+
+fn incidence_row(out: &mut String, label: &str, i: &Incidence) {
+    let _ = writeln!(
+        out,
+        "  {label:<18} {:>9} {:>7.1}%   {:.1}% - {:.1}%",
+        format!("{}/{}", i.n, i.total),
+        i.percent,
+        i.ci95[0],
+        i.ci95[1]
+    );
+}
+
+fn onset_line(s: Option<Spread>) -> String {
+    match s {
+        None => "-".to_string(),
+        Some(s) => format!(
+            "median day {} (range {}-{}), {} patient(s)",
+            s.median, s.min, s.max, s.n
+        ),
+    }
+}
+
+fn duration_line(s: Option<Spread>) -> String {
+    match s {
+        None => "- (no resolved patient)".to_string(),
+        Some(s) => format!(
+            "median {} days (range {}-{}), {} resolved patient(s)",
+            s.median, s.min, s.max, s.n
+        ),
+    }
+}
+
+/// The summary as text tables, with the comparators when `compare`.
+pub fn text(s: &Summary, compare: bool) -> String {
+    let (cohort, courses, problems) = (&s.cohort, &s.courses[..], &s.problems[..]);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "ICANS cohort summary ({CRITERIA}): {} patients, {} assessments",
+        cohort.patients, cohort.assessments
+    );
+    out.push('\n');
+    let _ = writeln!(out, "  {:<18} {:>9} {:>8}   95% CI (exact)", "", "n/N", "%");
+    incidence_row(&mut out, "Any-grade ICANS", &cohort.any_grade);
+    incidence_row(&mut out, "Grade >= 3 ICANS", &cohort.grade3_plus);
+    out.push('\n');
+    let counts: Vec<String> = cohort
+        .worst_grade_counts
+        .iter()
+        .map(|(g, n)| format!("{g}: {n}"))
+        .collect();
+    let _ = writeln!(out, "  Worst grade        {}", counts.join("   "));
+    let _ = writeln!(out, "  Onset              {}", onset_line(cohort.onset_day));
+    let _ = writeln!(
+        out,
+        "  Duration           {}",
+        duration_line(cohort.duration_days)
+    );
+    let _ = writeln!(
+        out,
+        "  Unresolved         {} patient(s) with ICANS at the last assessment",
+        cohort.unresolved
+    );
+    if cohort.patients_with_incomplete_assessments > 0 {
+        let _ = writeln!(
+            out,
+            "  Incomplete         {} patient(s): some grades are lower bounds",
+            cohort.patients_with_incomplete_assessments
+        );
+    }
+    let _ = writeln!(out, "  Intervals: {CI_METHOD}.");
+
+    out.push_str("\nPer patient\n");
+    let _ = writeln!(
+        out,
+        "  {:<12} {:>6} {:>11} {:>5} {:>5} {:>8}  {:<10} incomplete",
+        "patient", "assmts", "worst (day)", "onset", "days", "resolved", "course"
+    );
+    for c in courses {
+        let basis = if c.day_basis == summary::DayBasis::FirstAssessment {
+            " *"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "  {:<12} {:>6} {:>11} {:>5} {:>5} {:>8}  {:<10} {}{basis}",
+            c.patient_id,
+            c.assessments,
+            format!("{} ({})", c.worst_grade, c.worst_grade_day),
+            opt(c.onset_day),
+            c.days_with_icans,
+            opt(c.resolution_day),
+            course_name(c.course),
+            if c.any_incomplete { "yes" } else { "no" },
+        );
+    }
+    out.push_str("  (days: days with ICANS; onset and resolved: the day of the first grade >= 1\n  and of the first return to grade 0)\n");
+    if courses
+        .iter()
+        .any(|c| c.day_basis == summary::DayBasis::FirstAssessment)
+    {
+        out.push_str(
+            "  * no `day` recorded: days counted from the patient's first assessment (assessed_at)\n",
+        );
+    }
+
+    if !problems.is_empty() {
+        let _ = writeln!(out, "\nNot counted: {} record(s)", problems.len());
+        for p in problems {
+            text::wrapped(&mut out, &p.to_string(), "  ! ", "    ");
+        }
+    }
+
+    if compare {
+        out.push_str("\nBeside the comparators of the clinical page\n");
+        let _ = writeln!(
+            out,
+            "  {:<22} {:<18} {:>9}   grade >= 3",
+            "product", "indication", "any grade"
+        );
+        let _ = writeln!(
+            out,
+            "  {:<22} {:<18} {:>8.1}%   {:.1}%",
+            "this cohort",
+            format!("n = {}", cohort.patients),
+            cohort.any_grade.percent,
+            cohort.grade3_plus.percent
+        );
+        for c in COMPARATORS {
+            let _ = writeln!(
+                out,
+                "  {:<22} {:<18} {:>9}   {}",
+                c.short, c.indication, c.any_grade, c.grade3_plus
+            );
+        }
+        let sources: Vec<String> = COMPARATORS
+            .iter()
+            .map(|c| format!("{} {}: {}", c.short, c.indication, c.source))
+            .collect();
+        text::wrapped(&mut out, &format!("Sources: {}.", sources.join("; ")), "  ", "  ");
+        let check = autoimmune_check();
+        let exact: Vec<String> = check
+            .exact
+            .iter()
+            .map(|i| format!("{}/{}: {:.2}% - {:.2}%", i.n, i.total, i.ci95[0], i.ci95[1]))
+            .collect();
+        text::wrapped(
+            &mut out,
+            &format!(
+                "Pooled autoimmune grade >= 3: the page states a 95% CI of {} for 0-1 events in {} patients; exact Clopper-Pearson gives {}.",
+                check.stated_on_page,
+                AUTOIMMUNE_PATIENTS,
+                exact.join(" and ")
+            ),
+            "  ",
+            "  ",
+        );
+        text::wrapped(
+            &mut out,
+            "Published rates come from different products, doses, diseases and grading eras: a guide, not a test.",
+            "  ",
+            "  ",
+        );
+    }
+
+    out.push('\n');
+    text::wrapped(&mut out, text::CRITERIA_LINE, "", "  ");
+    text::wrapped(&mut out, DECISION_SUPPORT_NOTE, "", "  ");
+    out
+}
+
+/// The per-patient courses as CSV.
+pub fn courses_csv(courses: &[PatientCourse]) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "patient_id",
+        "assessments",
+        "worst_grade",
+        "worst_grade_day",
+        "onset_day",
+        "days_with_icans",
+        "resolution_day",
+        "course",
+        "episodes",
+        "any_incomplete",
+        "day_basis",
+    ])?;
+    for c in courses {
+        let course = serde_json::to_value(c.course).unwrap_or_default();
+        let basis = serde_json::to_value(c.day_basis).unwrap_or_default();
+        w.write_record([
+            c.patient_id.clone(),
+            c.assessments.to_string(),
+            c.worst_grade.to_string(),
+            c.worst_grade_day.to_string(),
+            c.onset_day.map(|d| d.to_string()).unwrap_or_default(),
+            c.days_with_icans.to_string(),
+            c.resolution_day.map(|d| d.to_string()).unwrap_or_default(),
+            course.as_str().unwrap_or_default().to_string(),
+            c.episodes.to_string(),
+            c.any_incomplete.to_string(),
+            basis.as_str().unwrap_or_default().to_string(),
+        ])?;
+    }
+    let bytes = w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
