@@ -1,6 +1,6 @@
 //! `icans batch` end to end: every input and output format, order, error
 //! objects in place, exit codes, CSV round trip, and equivalence with
-//! `icans grade` (contract §4-5).
+//! `icans grade` (docs/spec.md §4-5).
 
 mod common;
 

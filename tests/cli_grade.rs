@@ -1,5 +1,5 @@
 //! `icans grade` end to end: flags, file, stdin, both formats, exit codes
-//! and error messages (contract §5).
+//! and error messages (docs/spec.md §5).
 
 mod common;
 

@@ -1,4 +1,4 @@
-//! Every cell of the ASTCT 2019 grading table (contract §2), checked against
+//! Every cell of the ASTCT 2019 grading table (docs/spec.md §2), checked against
 //! an oracle written here from the contract's table, independent of the
 //! crate's own tables.
 

@@ -1,5 +1,5 @@
 //! The fast NDJSON writer of batch writes exactly what serde_json writes for
-//! the result type, for every shape of result (so the contract §4 object has
+//! the result type, for every shape of result (so the docs/spec.md §4 object has
 //! one definition: the `Serialize` derive).
 
 mod common;

@@ -1,4 +1,4 @@
-//! Every management rule of contract §3: the action list per grade and
+//! Every management rule of docs/spec.md §3: the action list per grade and
 //! condition, the reassessment interval and the summary, against an oracle
 //! written here from the contract's table.
 

@@ -1,4 +1,4 @@
-//! `icans batch` (contract §5): regrade many records, one result per record,
+//! `icans batch` (docs/spec.md §5): regrade many records, one result per record,
 //! in input order.
 
 use std::io::{IsTerminal as _, Write as _};

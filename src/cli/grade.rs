@@ -1,4 +1,4 @@
-//! `icans grade` (contract §5): one record from flags, a JSON file or
+//! `icans grade` (docs/spec.md §5): one record from flags, a JSON file or
 //! standard input; the text card or the JSON result.
 
 use std::io::{IsTerminal as _, Write as _};
@@ -20,7 +20,7 @@ use super::{UsageError, exit};
 pub enum Format {
     /// The result card for people.
     Text,
-    /// The contract §4 result object.
+    /// The docs/spec.md §4 result object.
     Json,
 }
 

@@ -13,7 +13,7 @@ pub mod summary;
 use std::fmt;
 use std::path::Path;
 
-/// Exit statuses (contract §5).
+/// Exit statuses (docs/spec.md §5).
 pub mod exit {
     /// All records graded.
     pub const OK: u8 = 0;

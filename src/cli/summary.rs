@@ -1,4 +1,4 @@
-//! `icans summary` (contract §5): per-patient course and cohort incidence
+//! `icans summary` (docs/spec.md §5): per-patient course and cohort incidence
 //! from regraded records.
 
 use std::io::Write as _;

@@ -172,7 +172,7 @@ impl ResultColumn {
             C::Drivers | C::Unassessed | C::Excluded => "domain names, `;`-separated",
             C::Actions => "management action ids, `;`-separated",
             C::ReassessHours => "hours to the next assessment (empty at grade 5)",
-            C::Warnings => "warnings, separated by ` | `",
+            C::Warnings => "warnings, separated by a space, a vertical bar and a space",
             C::IcansVersion => "the icans version that graded it",
             C::Protocol => "`built-in` or the protocol file's name",
             C::Error => "why the record could not be graded (every other cell but line, file and id empty)",

@@ -11,7 +11,7 @@ use crate::grading::{Grading, RecordId};
 use crate::input::Rejected;
 
 /// The object written in place of a result for a record that could not be
-/// graded (contract §4): `{"line", "id", "error"}`, plus `file` for a named
+/// graded (docs/spec.md §4): `{"line", "id", "error"}`, plus `file` for a named
 /// input file and `field`, the first field the message names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ErrorObject {

@@ -339,6 +339,22 @@ pub fn names(grade: u8) -> String {
         .join(", ")
 }
 
+/// The action table as Markdown (docs/spec.md §3 is kept to it by a
+/// test): grade, id, condition, built-in text.
+pub fn markdown_table() -> String {
+    let mut out = String::from("| grade | id | when | built-in text |\n|---|---|---|---|\n");
+    for r in ACTIONS {
+        let when = r.when.describe().unwrap_or_else(|| "always".into());
+        out.push_str(&format!(
+            "| {} | `{}` | {when} | {} |\n",
+            r.grade,
+            r.id.as_str(),
+            r.text
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

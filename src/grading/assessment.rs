@@ -1,4 +1,4 @@
-//! A validated assessment record (contract §1). Values here are already in
+//! A validated assessment record (docs/spec.md §1). Values here are already in
 //! range; build one with [`RecordBuilder`](super::RecordBuilder) from raw
 //! input, or directly in Rust.
 
@@ -56,7 +56,7 @@ impl std::fmt::Display for RecordId {
     }
 }
 
-/// The five ICE items (contract §1 `ice`; knowledge page "ICE Score
+/// The five ICE items (docs/spec.md §1 `ice`; knowledge page "ICE Score
 /// Assessment"). Each is within its maximum once validated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct IceItems {
@@ -90,7 +90,7 @@ impl IceItems {
     }
 }
 
-/// The encephalopathy instrument (contract §4 `instrument`).
+/// The encephalopathy instrument (docs/spec.md §4 `instrument`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Instrument {
@@ -150,7 +150,7 @@ impl EncephalopathyScore {
     }
 }
 
-/// One validated assessment (contract §1). `None` means not recorded: an
+/// One validated assessment (docs/spec.md §1). `None` means not recorded: an
 /// absent domain is *not assessed*, never normal.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Assessment {
@@ -189,7 +189,7 @@ pub struct Assessment {
 }
 
 impl Serialize for Assessment {
-    /// Writes the record back in the contract §1 format (absent fields left
+    /// Writes the record back in the docs/spec.md §1 format (absent fields left
     /// out), so a record built at the bedside can be saved and re-graded.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -316,6 +316,32 @@ impl Field {
     }
 }
 
+/// The record's fields as a Markdown table (docs/spec.md §1 is kept to it
+/// by a test): key, what it allows, meaning, flag.
+pub fn markdown_table() -> String {
+    let mut out = String::from("| field | allowed | meaning | flag |\n|---|---|---|---|\n");
+    for &f in Field::ALL {
+        let def = f.def();
+        let flag = match def.kind {
+            Kind::Items(items) => items
+                .iter()
+                .map(|i| format!("`--{}`", i.flag))
+                .collect::<Vec<_>>()
+                .join(" "),
+            _ if def.flag.is_empty() => String::new(),
+            _ => format!("`--{}`", def.flag),
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {flag} |",
+            def.name,
+            f.allowed(),
+            def.help
+        );
+    }
+    out
+}
+
 /// What one CSV column feeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Column {

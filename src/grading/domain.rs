@@ -1,5 +1,5 @@
 //! The five ICANS domains and the findings recorded in four of them, each
-//! with its ASTCT 2019 domain grade (contract §1 enums, §2 table).
+//! with its ASTCT 2019 domain grade (docs/spec.md §1 enums, §2 table).
 //!
 //! The grade of every finding is stated once, as data, in the `finding!`
 //! invocations below; nothing else in the crate maps a finding to a grade.
@@ -32,7 +32,7 @@ macro_rules! finding {
                 match self { $($name::$variant => $wire),+ }
             }
 
-            /// The ASTCT 2019 domain grade of this finding (contract §2).
+            /// The ASTCT 2019 domain grade of this finding (docs/spec.md §2).
             pub const fn grade(self) -> u8 {
                 match self { $($name::$variant => $grade),+ }
             }
@@ -140,7 +140,7 @@ finding! {
     }
 }
 
-/// The five ICANS domains (contract §1 "Domain names"), in the order every
+/// The five ICANS domains (docs/spec.md §1 "Domain names"), in the order every
 /// output lists them.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,

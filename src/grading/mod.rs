@@ -1,4 +1,4 @@
-//! Pure ICANS grading by the ASTCT 2019 consensus (contract §2-4).
+//! Pure ICANS grading by the ASTCT 2019 consensus (docs/spec.md §2-4).
 //!
 //! A validated [`Assessment`] in, a [`Grading`] out: the grade, each
 //! domain, the drivers, completeness, warnings and the management step.
@@ -57,7 +57,7 @@ const ICE_LABELS: [&str; 11] = [
     "ICE 10/10",
 ];
 
-/// The encephalopathy finding (contract §2): the ICE or CAPD band, or grade
+/// The encephalopathy finding (docs/spec.md §2): the ICE or CAPD band, or grade
 /// 4 "unable to perform ICE" when neither was recorded and the patient is
 /// unarousable (and that is not attributed to another cause).
 fn encephalopathy(a: &Assessment) -> Finding {
@@ -88,8 +88,8 @@ fn finding<T: Copy>(v: Option<T>, grade: fn(T) -> u8, label: fn(T) -> &'static s
     v.map(|f| (grade(f), Cow::Borrowed(label(f))))
 }
 
-/// Grades one assessment (contract §2) and proposes the management step
-/// (contract §3) with the built-in protocol.
+/// Grades one assessment (docs/spec.md §2) and proposes the management step
+/// (docs/spec.md §3) with the built-in protocol.
 pub fn grade(a: &Assessment) -> Grading {
     grade_with(a, &Protocol::BUILTIN)
 }
@@ -192,7 +192,7 @@ pub fn grade_with(a: &Assessment, protocol: &Protocol) -> Grading {
     }
 }
 
-/// "Lower bound: seizure, motor not assessed." (contract §2: an incomplete
+/// "Lower bound: seizure, motor not assessed." (docs/spec.md §2: an incomplete
 /// result is a lower bound and must say so).
 pub fn lower_bound_note(unassessed: &[Domain]) -> String {
     let names: Vec<&str> = unassessed.iter().map(|d| d.as_str()).collect();

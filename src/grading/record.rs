@@ -91,7 +91,7 @@ impl fmt::Display for FieldError {
     }
 }
 
-/// Why a record could not be graded (contract §2 "Errors").
+/// Why a record could not be graded (docs/spec.md §2 "Errors").
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RecordError {
     /// The input is not well-formed (broken JSON, a truncated line, bad bytes).

@@ -1,4 +1,4 @@
-//! The grading result (contract §4).
+//! The grading result (docs/spec.md §4).
 
 use std::borrow::Cow;
 
@@ -9,13 +9,13 @@ use super::actions::ActionId;
 use super::assessment::{Instrument, RecordId};
 use super::domain::Domain;
 
-/// The criteria every result names (contract §4 `criteria`).
+/// The criteria every result names (docs/spec.md §4 `criteria`).
 pub const CRITERIA: &str = "ASTCT 2019";
 
 /// The version of `icans` that graded a result, for audit trails.
 pub const ICANS_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// A domain's status (contract §4 `domains`).
+/// A domain's status (docs/spec.md §4 `domains`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -109,7 +109,7 @@ impl Serialize for Domains {
     }
 }
 
-/// The graded result of one assessment (contract §4).
+/// The graded result of one assessment (docs/spec.md §4).
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[schemars(title = "icans result", deny_unknown_fields)]
 pub struct Grading {

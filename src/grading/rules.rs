@@ -1,14 +1,14 @@
-//! The encephalopathy rows of the ASTCT 2019 table (contract §2), as data.
+//! The encephalopathy rows of the ASTCT 2019 table (docs/spec.md §2), as data.
 //! The other domains' grades live with their findings in `domain.rs`.
 
 use std::ops::RangeInclusive;
 
-/// ICE total to encephalopathy grade (contract §2 "encephalopathy, ICE
+/// ICE total to encephalopathy grade (docs/spec.md §2 "encephalopathy, ICE
 /// total"). ICE 0 in an awake patient (global aphasia) is grade 3; grade 4
 /// is reached only when the patient is unarousable and cannot do ICE.
 pub const ICE_GRADES: [(RangeInclusive<u8>, u8); 4] = [(10..=10, 0), (7..=9, 1), (3..=6, 2), (0..=2, 3)];
 
-/// CAPD total to encephalopathy grade (contract §2 "encephalopathy, CAPD").
+/// CAPD total to encephalopathy grade (docs/spec.md §2 "encephalopathy, CAPD").
 /// The contract gives CAPD no grade-2 band: 1-8 is grade 1, >= 9 grade 3.
 pub const CAPD_GRADES: [(RangeInclusive<u8>, u8); 3] = [(0..=0, 0), (1..=8, 1), (9..=32, 3)];
 
@@ -32,16 +32,16 @@ pub fn capd_grade(score: u8) -> Option<u8> {
     band(&CAPD_GRADES, score)
 }
 
-/// Age from which ICE, not CAPD, is the instrument (contract §2 warnings).
+/// Age from which ICE, not CAPD, is the instrument (docs/spec.md §2 warnings).
 pub const ICE_MIN_AGE_YEARS: f64 = 12.0;
 
-/// `crs_grade` from which concurrent CRS counts as active (contract §1).
+/// `crs_grade` from which concurrent CRS counts as active (docs/spec.md §1).
 pub const ACTIVE_CRS_MIN_GRADE: u8 = 1;
 
 /// `crs_grade` and ICANS grade from which the CRS/ICANS overlap is named
-/// (contract §3).
+/// (docs/spec.md §3).
 pub const OVERLAP_MIN_GRADE: u8 = 3;
 
 /// Hours of persisting grade-1 ICANS after which corticosteroids are
-/// considered (contract §3, knowledge page "persistent > 24h").
+/// considered (docs/spec.md §3, knowledge page "persistent > 24h").
 pub const STEROIDS_AFTER_HOURS: f64 = 24.0;

@@ -1,0 +1,53 @@
+//! The repository's own docs state the tables the code holds: the record
+//! fields (docs/spec.md §1), the action table (§3) and the CSV result
+//! columns (§4 and the README) are generated from the code, and kept so.
+
+use icans::format::columns;
+use icans::grading::{actions, catalogue};
+
+/// The text between `<!-- NAME: ... -->` and `<!-- /NAME -->`.
+fn between(doc: &str, name: &str) -> String {
+    let open = format!("<!-- {name}:");
+    let start = doc.find(&open).unwrap_or_else(|| panic!("no {open} marker"));
+    let body = &doc[start..];
+    let body = &body[body.find("-->").map_or(0, |i| i + 4)..];
+    let end = body
+        .find(&format!("<!-- /{name} -->"))
+        .unwrap_or_else(|| panic!("no end of {name}"));
+    body[..end].to_string()
+}
+
+#[test]
+fn the_spec_states_the_catalogue_the_action_table_and_the_columns() {
+    let spec = std::fs::read_to_string("docs/spec.md").expect("docs/spec.md");
+    assert_eq!(between(&spec, "fields"), catalogue::markdown_table());
+    assert_eq!(between(&spec, "actions"), actions::markdown_table());
+    assert_eq!(between(&spec, "columns"), columns::markdown_table());
+}
+
+#[test]
+fn the_readme_lists_the_csv_columns_of_the_current_build() {
+    let readme = std::fs::read_to_string("README.md").expect("README.md");
+    assert_eq!(between(&readme, "columns"), columns::markdown_table());
+}
+
+#[test]
+fn source_comments_cite_the_repository_spec_not_an_outside_contract() {
+    let mut stack = vec![std::path::PathBuf::from("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("src readable") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("source readable");
+                let outside = ["contract", " §"].concat();
+                assert!(
+                    !text.contains(&outside),
+                    "{} cites the outside contract",
+                    path.display()
+                );
+            }
+        }
+    }
+}
