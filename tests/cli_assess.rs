@@ -3,12 +3,9 @@
 
 mod common;
 
-use assert_cmd::Command;
-use serde_json::{Value, json};
+use common::icans;
 
-fn icans() -> Command {
-    Command::cargo_bin("icans").expect("binary built")
-}
+use serde_json::{Value, json};
 
 /// Runs an assessment with the answers; returns (exit code, stdout, stderr).
 fn assess(args: &[&str], answers: &[&str]) -> (Option<i32>, String, String) {

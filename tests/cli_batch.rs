@@ -4,16 +4,13 @@
 
 mod common;
 
+use common::icans;
+
 use std::io::{Read, Write};
 use std::process::{Command as Process, Stdio};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::{Value, json};
-
-fn icans() -> Command {
-    Command::cargo_bin("icans").expect("binary built")
-}
 
 fn lines(out: &[u8]) -> Vec<Value> {
     String::from_utf8_lossy(out)

@@ -3,13 +3,10 @@
 
 mod common;
 
-use assert_cmd::Command;
+use common::icans;
+
 use predicates::prelude::*;
 use serde_json::{Value, json};
-
-fn icans() -> Command {
-    Command::cargo_bin("icans").expect("binary built")
-}
 
 fn json_of(out: &[u8]) -> Value {
     serde_json::from_slice(out).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(out)))

@@ -26,9 +26,11 @@ fn the_spec_states_the_catalogue_the_action_table_and_the_columns() {
 }
 
 #[test]
-fn the_readme_lists_the_csv_columns_of_the_current_build() {
+fn the_readme_lists_the_fields_actions_and_csv_columns_of_the_current_build() {
     let readme = std::fs::read_to_string("README.md").expect("README.md");
     assert_eq!(between(&readme, "columns"), columns::markdown_table());
+    assert_eq!(between(&readme, "fields"), catalogue::markdown_table());
+    assert_eq!(between(&readme, "actions"), actions::markdown_table());
 }
 
 #[test]

@@ -7,43 +7,32 @@ mod common;
 use common::{domain, graded, names, rejected};
 use icans::grading::{Domain, Status};
 
-/// Contract §2, "encephalopathy, ICE total": grade by ICE total 0..=10.
-const ICE_ORACLE: [u8; 11] = [3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 0];
-
-/// Contract §2, "encephalopathy, CAPD": 0 -> 0, 1-8 -> 1, >= 9 -> 3.
-fn capd_oracle(score: u8) -> u8 {
-    match score {
-        0 => 0,
-        1..=8 => 1,
-        _ => 3,
-    }
+/// The oracle's grade of each ICE total 0..=10.
+fn ice_oracle() -> Vec<u8> {
+    common::oracle()["ice_total_grade"]
+        .as_array()
+        .expect("ICE grades")
+        .iter()
+        .map(|g| g.as_u64().expect("a grade") as u8)
+        .collect()
 }
 
-/// (wire value, domain grade) rows of one column of the table.
-type Column = [(&'static str, u8)];
-
-const CONSCIOUSNESS: [(&str, u8); 5] = [
-    ("alert", 0),
-    ("awakens_spontaneously", 1),
-    ("awakens_to_voice", 2),
-    ("awakens_to_tactile", 3),
-    ("unarousable", 4),
-];
-const SEIZURE: [(&str, u8); 3] = [
-    ("none", 0),
-    ("rapidly_resolving", 3),
-    ("prolonged_or_repetitive", 4),
-];
-const MOTOR: [(&str, u8); 3] = [
-    ("none", 0),
-    ("tremor_or_myoclonus", 0),
-    ("deep_focal_weakness", 4),
-];
-const EDEMA: [(&str, u8); 3] = [("none", 0), ("focal", 3), ("diffuse", 4)];
+/// The oracle's CAPD band of a score.
+fn capd_oracle(score: u8) -> u8 {
+    common::oracle()["capd_bands"]
+        .as_array()
+        .expect("CAPD bands")
+        .iter()
+        .find(|b| {
+            (b["from"].as_u64().unwrap_or(99)..=b["to"].as_u64().unwrap_or(0)).contains(&u64::from(score))
+        })
+        .and_then(|b| b["grade"].as_u64())
+        .unwrap_or_else(|| panic!("no CAPD band for {score}")) as u8
+}
 
 #[test]
 fn every_ice_total_gets_its_band() {
-    for (total, &expected) in ICE_ORACLE.iter().enumerate() {
+    for (total, expected) in ice_oracle().into_iter().enumerate() {
         let r = graded(&format!(r#"{{"ice_total": {total}}}"#));
         assert_eq!(
             domain(&r, Domain::Encephalopathy),
@@ -77,14 +66,17 @@ fn every_capd_total_gets_its_band() {
 
 #[test]
 fn every_finding_gets_its_domain_grade() {
-    let tables: [(&str, Domain, &Column); 4] = [
-        ("consciousness", Domain::Consciousness, &CONSCIOUSNESS),
-        ("seizure", Domain::Seizure, &SEIZURE),
-        ("motor", Domain::Motor, &MOTOR),
-        ("edema", Domain::Edema, &EDEMA),
+    let tables = [
+        ("consciousness", Domain::Consciousness),
+        ("seizure", Domain::Seizure),
+        ("motor", Domain::Motor),
+        ("edema", Domain::Edema),
     ];
-    for (field, d, table) in tables {
-        for &(value, expected) in table {
+    for (field, d) in tables {
+        let table = common::oracle_findings(field);
+        assert!(!table.is_empty(), "{field}");
+        for (value, expected) in table {
+            let value = value.as_str();
             let r = graded(&format!(r#"{{"{field}": "{value}"}}"#));
             assert_eq!(domain(&r, d), (Status::Graded, Some(expected)), "{field}={value}");
             assert_eq!(r.grade, expected, "{field}={value}");
@@ -105,13 +97,14 @@ fn every_finding_gets_its_domain_grade() {
 
 /// Oracle for one record of the grid: per-domain (status, grade).
 fn oracle(
+    ice_grades: &[u8],
     ice: Option<u8>,
     cons: Option<(&str, u8)>,
     others: [Option<(&str, u8)>; 3],
     excluded: [bool; 5],
 ) -> [(Status, Option<u8>); 5] {
     let enc = match ice {
-        Some(t) => Some(ICE_ORACLE[t as usize]),
+        Some(t) => Some(ice_grades[t as usize]),
         None if cons.map(|c| c.0) == Some("unarousable") && !excluded[1] => Some(4),
         None => None,
     };
@@ -133,9 +126,9 @@ fn oracle(
     out
 }
 
-fn options<'a>(table: &'a [(&'a str, u8)]) -> Vec<Option<(&'a str, u8)>> {
+fn options(table: &[(String, u8)]) -> Vec<Option<(&str, u8)>> {
     std::iter::once(None)
-        .chain(table.iter().copied().map(Some))
+        .chain(table.iter().map(|(v, g)| Some((v.as_str(), *g))))
         .collect()
 }
 
@@ -145,11 +138,14 @@ fn options<'a>(table: &'a [(&'a str, u8)]) -> Vec<Option<(&'a str, u8)>> {
 /// and the unassessed/excluded lists follow the statuses.
 fn check_grid(ice_values: &[Option<u8>], exclusion_sets: &[[bool; 5]]) -> usize {
     let mut checked = 0;
+    let ice_grades = ice_oracle();
+    let [cons_t, seizure_t, motor_t, edema_t] =
+        ["consciousness", "seizure", "motor", "edema"].map(common::oracle_findings);
     for &ice in ice_values {
-        for cons in options(&CONSCIOUSNESS) {
-            for seizure in options(&SEIZURE) {
-                for motor in options(&MOTOR) {
-                    for edema in options(&EDEMA) {
+        for cons in options(&cons_t) {
+            for seizure in options(&seizure_t) {
+                for motor in options(&motor_t) {
+                    for edema in options(&edema_t) {
                         for excluded in exclusion_sets {
                             let mut fields = Vec::new();
                             if let Some(t) = ice {
@@ -184,7 +180,7 @@ fn check_grid(ice_values: &[Option<u8>], exclusion_sets: &[[bool; 5]]) -> usize 
                                 assert!(rejected(&json).contains("nothing assessed"), "{json}");
                                 continue;
                             }
-                            let expected = oracle(ice, cons, [seizure, motor, edema], *excluded);
+                            let expected = oracle(&ice_grades, ice, cons, [seizure, motor, edema], *excluded);
                             let r = graded(&json);
                             let got: Vec<_> = Domain::ALL.iter().map(|d| domain(&r, *d)).collect();
                             assert_eq!(got, expected.to_vec(), "{json}");

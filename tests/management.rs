@@ -21,51 +21,16 @@ fn base(grade: u8, edema: bool) -> String {
 }
 
 /// Contract §3 table, written out.
-fn oracle(
-    grade: u8,
-    crs: Option<u8>,
-    hours: Option<f64>,
-    refractory: bool,
-    edema: bool,
-) -> Vec<&'static str> {
+fn oracle(grade: u8, crs: Option<u8>, hours: Option<f64>, refractory: bool, edema: bool) -> Vec<String> {
     let crs = crs.unwrap_or(0) >= 1;
-    let when = |c: bool, id: &'static str| c.then_some(id);
-    let always = Some;
-    let row = match grade {
-        0 => vec![always("ice_screening")],
-        1 => vec![
-            always("ice_monitoring"),
-            always("supportive_care"),
-            when(crs, "tocilizumab"),
-            when(hours.is_some_and(|h| h > 24.0), "consider_corticosteroids"),
-        ],
-        2 => vec![
-            always("dexamethasone"),
-            always("levetiracetam"),
-            always("neurology_consult"),
-            always("eeg"),
-            when(crs, "tocilizumab"),
-        ],
-        3 => vec![
-            always("dexamethasone"),
-            always("methylprednisolone"),
-            always("antiseizure_therapy"),
-            always("icu"),
-            always("mri_brain"),
-            when(refractory, "consider_anakinra"),
-            when(crs, "tocilizumab"),
-        ],
-        4 => vec![
-            always("methylprednisolone_pulse"),
-            always("icu"),
-            always("airway_protection"),
-            always("consider_additional_immunosuppression"),
-            when(edema, "icp_monitoring"),
-            when(crs, "tocilizumab"),
-        ],
-        _ => vec![],
-    };
-    row.into_iter().flatten().collect()
+    common::oracle_actions(grade, |when| match when {
+        "always" => true,
+        "crs" => crs,
+        "hours_over_24" => hours.is_some_and(|h| h > 24.0),
+        "steroid_refractory" => refractory,
+        "edema_graded" => edema,
+        other => panic!("unknown oracle condition {other}"),
+    })
 }
 
 #[test]
@@ -155,14 +120,16 @@ fn doses_are_the_knowledge_pages() {
 
 /// Contract §3 `reassess_hours`, written out.
 fn interval(grade: u8, crs: Option<u8>, declining: bool) -> Option<u8> {
+    let hours = &common::oracle()["reassess_hours"];
+    let h = |key: &str| hours[key].as_u64().map(|h| h as u8);
     if grade == 5 {
         None
     } else if grade >= 2 || crs.unwrap_or(0) >= 1 || declining {
-        Some(4)
+        h("urgent")
     } else if grade == 1 {
-        Some(8)
+        h("grade_1")
     } else {
-        Some(12)
+        h("grade_0")
     }
 }
 

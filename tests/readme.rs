@@ -1,5 +1,7 @@
 //! The README's examples are real output: each shown run is run again here.
 
+mod common;
+
 use assert_cmd::Command;
 
 fn output(args: &[&str]) -> String {
@@ -49,4 +51,55 @@ fn the_readme_first_screen_has_the_set_up_commands() {
     assert!(first_screen.contains("cargo run --release -- grade examples/grade2-adult.json"));
     assert!(first_screen.contains("cargo test"));
     assert!(std::path::Path::new("examples/grade2-adult.json").exists());
+}
+
+/// The ASTCT table as a document shows it: for each finding row, the values
+/// named in each grade's cell.
+fn table_row(doc: &str, domain: &str) -> Vec<Vec<String>> {
+    let line = doc
+        .lines()
+        .find(|l| l.starts_with(&format!("| {domain} |")))
+        .unwrap_or_else(|| panic!("no `{domain}` row"));
+    line.trim_matches('|')
+        .split('|')
+        .skip(1)
+        .map(|cell| {
+            cell.split(',')
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .collect()
+        })
+        .collect()
+}
+
+/// The grading table the README and docs/spec.md show is the oracle's
+/// (tests/data/oracle.json), cell by cell.
+#[test]
+fn the_readme_and_spec_grading_tables_match_the_oracle() {
+    let oracle = common::oracle();
+    for path in ["README.md", "docs/spec.md"] {
+        let doc = std::fs::read_to_string(path).unwrap();
+        for domain in ["consciousness", "seizure", "motor", "edema"] {
+            let row = table_row(&doc, domain);
+            for (value, grade) in common::oracle_findings(domain) {
+                assert!(
+                    row[usize::from(grade)].contains(&value),
+                    "{path}: {domain} {value} at grade {grade}"
+                );
+            }
+            let shown: usize = row.iter().map(Vec::len).sum();
+            assert_eq!(shown, common::oracle_findings(domain).len(), "{path}: {domain}");
+        }
+        let ice = table_row(&doc, "encephalopathy, ICE total");
+        let grades = oracle["ice_total_grade"].as_array().unwrap();
+        for (grade, cell) in ice.iter().enumerate().take(4) {
+            let (lo, hi) = match cell[0].split_once('-') {
+                Some((a, b)) => (a.parse::<usize>().unwrap(), b.parse::<usize>().unwrap()),
+                None => (cell[0].parse().unwrap(), cell[0].parse().unwrap()),
+            };
+            for total in lo..=hi {
+                assert_eq!(grades[total], grade as u64, "{path}: ICE {total}");
+            }
+        }
+    }
 }

@@ -1,14 +1,13 @@
 //! `icans summary`: exact intervals, patient courses from records in any
 //! order, cohort figures, and records that cannot be counted.
 
-use assert_cmd::Command;
+mod common;
+
+use common::icans;
+
 use serde_json::{Value, json};
 
 use icans::summary::{Course, DayBasis, Incidence, Observation, clopper_pearson, summarize};
-
-fn icans() -> Command {
-    Command::cargo_bin("icans").expect("binary built")
-}
 
 /// Exact Clopper-Pearson 95% limits computed independently (mpmath, 50
 /// digits, bisection on the regularized incomplete beta function).

@@ -3,17 +3,14 @@
 
 mod common;
 
-use assert_cmd::Command;
+use common::icans;
+
 use predicates::prelude::*;
 use serde_json::Value;
 
 use icans::format::protocol;
 use icans::grading::catalogue::ICE_ITEMS;
 use icans::grading::{self, Field, Protocol};
-
-fn icans() -> Command {
-    Command::cargo_bin("icans").expect("binary built")
-}
 
 fn schema(which: &str) -> Value {
     let out = icans().args(["schema", which]).output().unwrap();

@@ -609,3 +609,41 @@ fn unknown_value<'n>(s: &str, names: impl Iterator<Item = &'n str>) -> String {
         None => format!("unknown value {shown}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_shown_short_and_quoted() {
+        assert_eq!(Value::Text("voice").show(), "\"voice\"");
+        assert_eq!(Value::Int(-3).show(), "-3");
+        assert_eq!(Value::Float(7.0).show(), "7.0");
+        assert_eq!(Value::Null.show(), "null");
+        assert_eq!(Value::Object.show(), "an object");
+        let long = "y".repeat(100);
+        assert_eq!(
+            Value::Str(Cow::Borrowed(&long)).show(),
+            format!("\"{}\"...", "y".repeat(40))
+        );
+        assert_eq!(Value::Text("a\nb").show(), "\"a\\nb\"");
+    }
+
+    #[test]
+    fn every_problem_of_a_record_is_listed() {
+        let mut b = RecordBuilder::new();
+        b.set(Field::IceTotal, Value::Int(11));
+        b.set(Field::Seizure, Value::Str(Cow::Borrowed("brief")));
+        b.set(Field::Seizure, Value::Str(Cow::Borrowed("none")));
+        let Err(RecordError::Invalid(errors)) = b.finish() else {
+            panic!("the record is invalid");
+        };
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["ice_total", "seizure", "seizure"]);
+        assert_eq!(
+            errors[0].to_string(),
+            "ice_total: 11 is out of range (allowed: an integer 0-10)"
+        );
+        assert_eq!(errors[2].problem, "given more than once");
+    }
+}

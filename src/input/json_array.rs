@@ -259,3 +259,67 @@ pub(super) fn read(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan(input: &str) -> Vec<Result<(usize, String), (usize, String)>> {
+        let mut s = ArrayScanner::new(input.as_bytes());
+        let mut buf = Vec::new();
+        let mut out = Vec::new();
+        loop {
+            match s.next_into(&mut buf).expect("reading from memory") {
+                Scanned::Element { line, range } => out.push(Ok((
+                    line,
+                    String::from_utf8_lossy(&buf[range]).trim().to_string(),
+                ))),
+                Scanned::Problem { line, message } => {
+                    out.push(Err((line, message)));
+                    return out;
+                }
+                Scanned::End => return out,
+            }
+        }
+    }
+
+    #[test]
+    fn elements_come_with_the_line_they_start_on() {
+        let got = scan("[\n {\"a\": [1, {\"b\": \"],\"}]},\n\n {\"c\": 2}\n]\n");
+        assert_eq!(
+            got,
+            [
+                Ok((2, "{\"a\": [1, {\"b\": \"],\"}]}".to_string())),
+                Ok((4, "{\"c\": 2}".to_string()))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_single_object_is_one_element() {
+        assert_eq!(scan("\u{feff}{\"x\": 1}"), [Ok((1, "{\"x\": 1}".to_string()))]);
+    }
+
+    #[test]
+    fn broken_arrays_are_problems_with_their_line() {
+        assert_eq!(
+            scan("[{\"x\": 1},\n"),
+            [
+                Ok((1, "{\"x\": 1}".to_string())),
+                Err((2, "the JSON array is not closed (missing `]`)".to_string()))
+            ]
+        );
+        assert_eq!(
+            scan("[]\nx"),
+            [Err((2, "unexpected data after the JSON array".to_string()))]
+        );
+        assert_eq!(
+            scan("7"),
+            [Err((
+                1,
+                "expected a JSON array of records (or one record object)".to_string()
+            ))]
+        );
+        assert_eq!(scan("  \n "), []);
+    }
+}

@@ -68,3 +68,31 @@ pub fn stdout_of(args: &[&str]) -> String {
     let out = icans().args(args).output().expect("icans runs");
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
+
+/// The clinical oracle tables (`tests/data/oracle.json`), written by hand
+/// from the contract, independent of the crate's tables.
+pub fn oracle() -> serde_json::Value {
+    let text = std::fs::read_to_string("tests/data/oracle.json").expect("tests/data/oracle.json");
+    serde_json::from_str(&text).expect("the oracle is valid JSON")
+}
+
+/// The oracle's (value, grade) pairs of one domain's findings, in file order.
+pub fn oracle_findings(domain: &str) -> Vec<(String, u8)> {
+    oracle()["findings"][domain]
+        .as_object()
+        .expect("findings of the domain")
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_u64().expect("a grade") as u8))
+        .collect()
+}
+
+/// The oracle's action ids at a grade, given which conditions hold.
+pub fn oracle_actions(grade: u8, holds: impl Fn(&str) -> bool) -> Vec<String> {
+    oracle()["actions"][grade.to_string()]
+        .as_array()
+        .expect("actions of the grade")
+        .iter()
+        .filter(|row| holds(row[1].as_str().expect("a condition")))
+        .map(|row| row[0].as_str().expect("an id").to_string())
+        .collect()
+}
