@@ -97,8 +97,8 @@ fn the_readme_and_spec_grading_tables_match_the_oracle() {
                 Some((a, b)) => (a.parse::<usize>().unwrap(), b.parse::<usize>().unwrap()),
                 None => (cell[0].parse().unwrap(), cell[0].parse().unwrap()),
             };
-            for total in lo..=hi {
-                assert_eq!(grades[total], grade as u64, "{path}: ICE {total}");
+            for (total, g) in grades.iter().enumerate().take(hi + 1).skip(lo) {
+                assert_eq!(g.as_u64(), Some(grade as u64), "{path}: ICE {total}");
             }
         }
     }
