@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use crate::grading::{Domain, Grading};
 
-use super::json::ErrorObject;
+use super::error::ErrorObject;
 
 /// One column of a result row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,9 +4,9 @@ use std::io;
 
 use crate::grading::Grading;
 
-use super::ResultWriter;
 use super::columns::{ResultColumn, Row};
-use super::json::ErrorObject;
+use super::error::ErrorObject;
+use super::writer::ResultWriter;
 
 /// Writes results as CSV rows, one per record, with the columns of
 /// [`ResultColumn::all`].

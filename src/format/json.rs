@@ -2,59 +2,13 @@
 //! byte for byte what serde writes) or indented, and the error object
 //! written in place of a record that could not be graded.
 
-use std::fmt;
 use std::io::{self, Write};
 
 use serde::Serialize;
 
 use crate::grading::{Grading, RecordId};
-use crate::input::Rejected;
 
-/// The object written in place of a result for a record that could not be
-/// graded (docs/spec.md §4): `{"line", "id", "error"}`, plus `file` for a named
-/// input file and `field`, the first field the message names.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ErrorObject {
-    /// The input line where the record starts (batch work).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-    /// The input file, when the record came from a named file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
-    /// The record's id, when readable.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<RecordId>,
-    /// The message: field, value, what is allowed.
-    pub error: String,
-    /// The first field the message names, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-}
-
-impl ErrorObject {
-    /// The error object of a rejected record.
-    pub fn new(line: Option<usize>, file: Option<&str>, rejected: &Rejected) -> Self {
-        ErrorObject {
-            line,
-            file: file.map(String::from),
-            id: rejected.id.clone(),
-            error: rejected.error.to_string(),
-            field: rejected.error.field().map(String::from),
-        }
-    }
-}
-
-impl fmt::Display for ErrorObject {
-    /// `file:line: message`, as compilers write it (`line N: message` for
-    /// standard input).
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.file, self.line) {
-            (Some(file), Some(line)) => write!(f, "{file}:{line}: {}", self.error),
-            (None, Some(line)) => write!(f, "line {line}: {}", self.error),
-            (_, None) => f.write_str(&self.error),
-        }
-    }
-}
+pub use super::error::ErrorObject;
 
 /// Writes NDJSON: each result with [`write_result_line`], each error
 /// object with serde.
@@ -63,7 +17,7 @@ pub struct NdjsonWriter {
     buf: Vec<u8>,
 }
 
-impl super::ResultWriter for NdjsonWriter {
+impl super::writer::ResultWriter for NdjsonWriter {
     fn header(&self) -> Vec<u8> {
         Vec::new()
     }

@@ -8,46 +8,15 @@
 
 pub mod columns;
 pub mod csv;
+pub mod error;
 pub mod json;
 pub mod protocol;
 pub mod schema;
 pub mod summary;
 pub mod text;
 
-use std::io;
+pub mod output;
+pub mod writer;
 
-use crate::grading::Grading;
-
-use json::ErrorObject;
-
-/// Output formats of `batch` (docs/spec.md §5 `--output-format`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutputFormat {
-    /// One JSON result (or error object) per line.
-    Ndjson,
-    /// One flat CSV row per record, after a header row.
-    Csv,
-}
-
-impl OutputFormat {
-    /// A fresh writer of this format.
-    pub fn writer(self) -> Box<dyn ResultWriter + Send> {
-        match self {
-            OutputFormat::Ndjson => Box::new(json::NdjsonWriter::default()),
-            OutputFormat::Csv => Box::new(csv::CsvWriter::default()),
-        }
-    }
-}
-
-/// Writes results and error objects, in order, into its own buffer.
-pub trait ResultWriter {
-    /// What goes before the first record (the CSV header row); empty for
-    /// NDJSON.
-    fn header(&self) -> Vec<u8>;
-    /// One graded record.
-    fn result(&mut self, line: usize, file: Option<&str>, result: &Grading) -> io::Result<()>;
-    /// One record that could not be graded, in its place.
-    fn error(&mut self, error: &ErrorObject) -> io::Result<()>;
-    /// Takes out what was written so far.
-    fn take(&mut self) -> io::Result<Vec<u8>>;
-}
+pub use output::OutputFormat;
+pub use writer::ResultWriter;

@@ -13,27 +13,8 @@
 
 use std::fmt::Write as _;
 
-/// One allowed value of a choice field: a finding, with its wire name,
-/// its description in the ASTCT words and its bedside aliases (flags and
-/// `assess` only; records take the wire name).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Choice {
-    /// The wire name (JSON and CSV value).
-    pub wire: &'static str,
-    /// The finding in the consensus' words.
-    pub description: &'static str,
-    /// Short names typed at the bedside.
-    pub aliases: &'static [&'static str],
-}
-
-impl Choice {
-    /// Whether `typed` names this value at the bedside: the wire name or an
-    /// alias, any case, with spaces or hyphens for underscores.
-    pub fn matches_bedside(&self, typed: &str) -> bool {
-        let s = typed.trim().to_ascii_lowercase().replace([' ', '-'], "_");
-        s == self.wire || self.aliases.contains(&s.as_str())
-    }
-}
+pub use super::domain::Choice;
+use super::domain::{Consciousness, Domain, Edema, Motor, Seizure};
 
 /// One item of an object field (the five ICE items).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,20 +143,20 @@ fields! {
          help: "CAPD total, for children under 12 or developmental delay", flag: "capd", unit: NONE,
          question: "CAPD total (Cornell Assessment of Pediatric Delirium)" },
     /// `consciousness`: level of consciousness.
-    Consciousness { name: "consciousness", kind: Kind::Choice(super::Consciousness::CHOICES), note: NONE,
+    Consciousness { name: "consciousness", kind: Kind::Choice(Consciousness::CHOICES), note: NONE,
          help: "Level of consciousness", flag: "consciousness", unit: "LEVEL", question: "Level of consciousness" },
     /// `seizure`.
-    Seizure { name: "seizure", kind: Kind::Choice(super::Seizure::CHOICES), note: NONE,
+    Seizure { name: "seizure", kind: Kind::Choice(Seizure::CHOICES), note: NONE,
          help: "Seizures", flag: "seizure", unit: "SEIZURE", question: "Seizures" },
     /// `motor`.
-    Motor { name: "motor", kind: Kind::Choice(super::Motor::CHOICES), note: NONE,
+    Motor { name: "motor", kind: Kind::Choice(Motor::CHOICES), note: NONE,
          help: "Motor findings (tremor and myoclonus recorded, never graded)", flag: "motor", unit: "MOTOR",
          question: "Motor findings" },
     /// `edema`.
-    Edema { name: "edema", kind: Kind::Choice(super::Edema::CHOICES), note: NONE,
+    Edema { name: "edema", kind: Kind::Choice(Edema::CHOICES), note: NONE,
          help: "Raised ICP / cerebral edema", flag: "edema", unit: "EDEMA", question: "Raised ICP / cerebral edema" },
     /// `other_cause`: domains attributable to another cause.
-    OtherCause { name: "other_cause", kind: Kind::Domains(super::Domain::CHOICES), note: NONE,
+    OtherCause { name: "other_cause", kind: Kind::Domains(Domain::CHOICES), note: NONE,
          help: "Domains whose finding is attributable to another cause (e.g. sedation), excluded from the grade",
          flag: "other-cause", unit: "DOMAIN",
          question: "Findings due to another cause (e.g. sedation), excluded from the grade" },
@@ -432,7 +413,7 @@ mod tests {
 
     #[test]
     fn bedside_aliases_match_in_any_case_and_spacing() {
-        let voice = super::super::Consciousness::CHOICES[2];
+        let voice = super::Consciousness::CHOICES[2];
         assert!(voice.matches_bedside("Voice"));
         assert!(voice.matches_bedside("awakens to voice"));
         assert!(voice.matches_bedside("awakens-to-voice"));

@@ -6,7 +6,27 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::catalogue::Choice;
+/// One allowed value of a choice field: a finding, with its wire name,
+/// its description in the ASTCT words and its bedside aliases (flags and
+/// `assess` only; records take the wire name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Choice {
+    /// The wire name (JSON and CSV value).
+    pub wire: &'static str,
+    /// The finding in the consensus' words.
+    pub description: &'static str,
+    /// Short names typed at the bedside.
+    pub aliases: &'static [&'static str],
+}
+
+impl Choice {
+    /// Whether `typed` names this value at the bedside: the wire name or an
+    /// alias, any case, with spaces or hyphens for underscores.
+    pub fn matches_bedside(&self, typed: &str) -> bool {
+        let s = typed.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        s == self.wire || self.aliases.contains(&s.as_str())
+    }
+}
 
 /// Declares a finding enum with, per variant, its contract wire name, its
 /// ASTCT 2019 domain grade and its description in the contract's words.

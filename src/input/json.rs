@@ -10,7 +10,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 
 use crate::grading::{Assessment, Field, RecordBuilder, RecordError, Shape, Value};
 
-use super::{ReadOptions, Rejected};
+use super::options::{ReadOptions, Rejected};
 
 /// Reads one record from JSON text. Positions in malformed-input messages
 /// count from `first_line` (1 for a whole document, the file line for NDJSON).

@@ -4,7 +4,7 @@
 use std::io::{self, BufReader, Read};
 use std::sync::Arc;
 
-use super::Chunk;
+use super::chunk::Chunk;
 
 /// Splits a JSON array of records into its elements as it streams, so that
 /// each element is read (and fails) on its own, with the line it starts on.

@@ -3,39 +3,26 @@
 //! numbers. `batch` grades the chunks in parallel; `summary` reads every
 //! record in order through [`for_each_record`].
 
+mod chunk;
 mod csv;
 mod json;
 mod json_array;
+mod layout;
 mod ndjson;
+mod options;
 
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::grading::{self, Assessment, RecordError, RecordId};
+use crate::grading::{self, Assessment};
 
-pub use self::csv::Layout;
+pub use self::chunk::{Chunk, InputFailure};
 pub use self::json::read_record;
 pub use self::json_array::{ArrayScanner, Scanned};
-
-/// How strictly records are read.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ReadOptions {
-    /// Ignore fields the contract does not know (`--allow-unknown-fields`),
-    /// for exports that carry extra columns. Off by default: a misspelt
-    /// finding would otherwise read as "not assessed".
-    pub allow_unknown_fields: bool,
-}
-
-/// A record that could not be graded, with its `id` when that was readable.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejected {
-    /// The record's `id`, when it could be read.
-    pub id: Option<RecordId>,
-    /// What is wrong.
-    pub error: RecordError,
-}
+pub use self::layout::Layout;
+pub use self::options::{ReadOptions, Rejected};
 
 /// Input formats of `batch` (docs/spec.md §5 `--input-format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,48 +74,6 @@ impl Input {
             Source::File(p) => Some(Arc::from(p.display().to_string())),
         }
     }
-}
-
-/// An input that could not be read (exit 74); the other inputs still run.
-#[derive(Debug)]
-pub struct InputFailure {
-    /// The input's name (`standard input` for stdin).
-    pub name: String,
-    /// The error.
-    pub error: io::Error,
-}
-
-/// A chunk of one input: whole records, or why the input stopped.
-pub enum Chunk {
-    /// JSON records (NDJSON lines or array elements) in one buffer.
-    Json {
-        /// The input file, when named.
-        file: Option<Arc<str>>,
-        /// The records' bytes.
-        buf: Vec<u8>,
-        /// Each record: its line and where its bytes are.
-        items: Vec<(usize, std::ops::Range<usize>)>,
-    },
-    /// CSV rows with their layout.
-    Csv {
-        /// The input file, when named.
-        file: Option<Arc<str>>,
-        /// The columns, from the header row.
-        layout: Arc<Layout>,
-        /// Each row with its line.
-        rows: Vec<(usize, ::csv::ByteRecord)>,
-    },
-    /// A structural problem of the input, reported as one error object.
-    Problem {
-        /// The input file, when named.
-        file: Option<Arc<str>>,
-        /// Where.
-        line: usize,
-        /// What is wrong.
-        message: String,
-    },
-    /// An input that failed to open or read.
-    Failed(InputFailure),
 }
 
 /// Default bytes of input per chunk.

@@ -3,7 +3,7 @@
 use std::io::{self, Read};
 use std::sync::Arc;
 
-use super::Chunk;
+use super::chunk::Chunk;
 
 /// Reads what is there, up to `want` more bytes, into `buf` (one read:
 /// a file gives the whole amount, a pipe what has arrived, so records fed

@@ -1,0 +1,21 @@
+//! The result writer trait: one implementation per output format (as
+//! hyperfine's `export` module has one exporter per format).
+
+use std::io;
+
+use crate::grading::Grading;
+
+use super::error::ErrorObject;
+
+/// Writes results and error objects, in order, into its own buffer.
+pub trait ResultWriter {
+    /// What goes before the first record (the CSV header row); empty for
+    /// NDJSON.
+    fn header(&self) -> Vec<u8>;
+    /// One graded record.
+    fn result(&mut self, line: usize, file: Option<&str>, result: &Grading) -> io::Result<()>;
+    /// One record that could not be graded, in its place.
+    fn error(&mut self, error: &ErrorObject) -> io::Result<()>;
+    /// Takes out what was written so far.
+    fn take(&mut self) -> io::Result<Vec<u8>>;
+}

@@ -1,0 +1,178 @@
+//! The module graph of `src/` has no import circle: every source file's
+//! `use` and path references (`super::x`, `crate::x`, a parent naming its
+//! child `x::`) point one way along the flow (docs/architecture.md).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Every `.rs` file under `dir`.
+fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("src is readable") {
+        let path = entry.expect("an entry").path();
+        if path.is_dir() {
+            sources(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The module path of a file: `src/grading/plan.rs` -> `grading::plan`.
+fn module_of(path: &Path) -> Vec<String> {
+    let rel = path.strip_prefix("src").expect("under src").with_extension("");
+    let mut parts: Vec<String> = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    if matches!(parts.last().map(String::as_str), Some("mod" | "lib")) {
+        parts.pop();
+    }
+    parts
+}
+
+/// The code of a file without comments and without its tests.
+fn code(text: &str) -> String {
+    let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Paths starting with `crate::`, `super::` or `self::` (braces expanded
+/// one level), as lists of segments.
+fn paths(code: &str) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let bytes: Vec<char> = code.chars().collect();
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest: String = bytes[i..bytes.len().min(i + 7)].iter().collect();
+        let boundary =
+            i == 0 || !(bytes[i - 1].is_alphanumeric() || bytes[i - 1] == '_' || bytes[i - 1] == ':');
+        if boundary
+            && (rest.starts_with("crate::") || rest.starts_with("super::") || rest.starts_with("self::"))
+        {
+            let mut j = i;
+            let mut path = String::new();
+            while j < bytes.len() && (bytes[j].is_alphanumeric() || bytes[j] == '_' || bytes[j] == ':') {
+                path.push(bytes[j]);
+                j += 1;
+            }
+            let stem: Vec<String> = path.trim_end_matches(':').split("::").map(String::from).collect();
+            if path.ends_with("::") && j < bytes.len() && bytes[j] == '{' {
+                let close = bytes[j..]
+                    .iter()
+                    .position(|c| *c == '}')
+                    .map_or(bytes.len(), |k| j + k);
+                let inner: String = bytes[j + 1..close].iter().collect();
+                for item in inner.split(',') {
+                    let first = item
+                        .trim()
+                        .split("::")
+                        .next()
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string();
+                    if !first.is_empty() && first != "self" {
+                        let mut p = stem.clone();
+                        p.push(first);
+                        out.push(p);
+                    }
+                }
+                out.push(stem);
+                i = close;
+            } else {
+                out.push(stem);
+                i = j;
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+#[test]
+fn source_files_import_each_other_without_a_circle() {
+    let mut files = Vec::new();
+    sources(Path::new("src"), &mut files);
+    files.retain(|f| f != Path::new("src/main.rs"));
+    let modules: BTreeMap<Vec<String>, PathBuf> = files.iter().map(|f| (module_of(f), f.clone())).collect();
+    let mut edges: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
+    for file in &files {
+        let here = module_of(file);
+        let text = code(&std::fs::read_to_string(file).expect("readable"));
+        let mut to = BTreeSet::new();
+        for p in paths(&text) {
+            let mut base = here.clone();
+            let mut rest = p.as_slice();
+            match rest.first().map(String::as_str) {
+                Some("crate") => {
+                    base.clear();
+                    rest = &rest[1..];
+                }
+                Some("self") => rest = &rest[1..],
+                _ => {
+                    while rest.first().map(String::as_str) == Some("super") {
+                        base.pop();
+                        rest = &rest[1..];
+                    }
+                }
+            }
+            let target = (0..=rest.len())
+                .filter_map(|n| {
+                    let mut m = base.clone();
+                    m.extend(rest[..n].iter().cloned());
+                    modules.get(&m)
+                })
+                .next_back();
+            if let Some(t) = target.filter(|t| *t != file) {
+                to.insert(t.clone());
+            }
+        }
+        // A parent naming a child module in code (`csv::CsvWriter`).
+        for (m, child) in &modules {
+            if m.len() == here.len() + 1 && m[..here.len()] == here[..] {
+                let name = format!("{}::", m[here.len()]);
+                let named = text.match_indices(&name).any(|(k, _)| {
+                    let before = text[..k].chars().next_back();
+                    !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':')
+                });
+                if named && child != file {
+                    to.insert(child.clone());
+                }
+            }
+        }
+        edges.insert(file.clone(), to);
+    }
+    // Depth-first search for a back edge.
+    fn visit(
+        n: &PathBuf,
+        edges: &BTreeMap<PathBuf, BTreeSet<PathBuf>>,
+        stack: &mut Vec<PathBuf>,
+        done: &mut BTreeSet<PathBuf>,
+        circles: &mut Vec<String>,
+    ) {
+        if done.contains(n) {
+            return;
+        }
+        if let Some(at) = stack.iter().position(|s| s == n) {
+            let circle: Vec<String> = stack[at..]
+                .iter()
+                .chain([n])
+                .map(|p| p.display().to_string())
+                .collect();
+            circles.push(circle.join(" -> "));
+            return;
+        }
+        stack.push(n.clone());
+        for m in edges.get(n).into_iter().flatten() {
+            visit(m, edges, stack, done, circles);
+        }
+        stack.pop();
+        done.insert(n.clone());
+    }
+    let mut circles = Vec::new();
+    let mut done = BTreeSet::new();
+    for n in edges.keys() {
+        visit(n, &edges, &mut Vec::new(), &mut done, &mut circles);
+    }
+    assert!(circles.is_empty(), "import circles:\n{}", circles.join("\n"));
+    assert!(edges[&PathBuf::from("src/grading/plan.rs")].contains(&PathBuf::from("src/grading/actions.rs")));
+}
