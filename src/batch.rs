@@ -106,8 +106,23 @@ struct Done {
     failure: Option<InputFailure>,
 }
 
+/// Output bytes reserved per input byte (a result is about five times the
+/// size of its record), and at most this much per chunk.
+const OUTPUT_PER_INPUT: usize = 6;
+const MAX_OUTPUT_RESERVE: usize = 8 << 20;
+
 fn process(chunk: Chunk, options: &Options) -> Done {
     let mut writer = options.output.writer();
+    let input_bytes = match &chunk {
+        Chunk::Json { buf, .. } => buf.len(),
+        Chunk::Csv { rows, .. } => rows.iter().map(|(_, r)| r.as_slice().len()).sum(),
+        Chunk::Problem { .. } | Chunk::Failed(_) => 0,
+    };
+    writer.reserve(
+        input_bytes
+            .saturating_mul(OUTPUT_PER_INPUT)
+            .min(MAX_OUTPUT_RESERVE),
+    );
     let mut stats = Stats::default();
     let mut written = Ok(());
     let failure = input::each_record(chunk, options.read, &mut |r| {

@@ -31,6 +31,10 @@ impl super::writer::ResultWriter for NdjsonWriter {
         write_line(&mut self.buf, error)
     }
 
+    fn reserve(&mut self, bytes: usize) {
+        self.buf.reserve(bytes);
+    }
+
     fn take(&mut self) -> io::Result<Vec<u8>> {
         Ok(std::mem::take(&mut self.buf))
     }

@@ -16,6 +16,11 @@ pub trait ResultWriter {
     fn result(&mut self, line: usize, file: Option<&str>, result: &Grading) -> io::Result<()>;
     /// One record that could not be graded, in its place.
     fn error(&mut self, error: &ErrorObject) -> io::Result<()>;
+    /// Room for about `bytes` of output, to spare growing the buffer;
+    /// a hint only.
+    fn reserve(&mut self, bytes: usize) {
+        let _ = bytes;
+    }
     /// Takes out what was written so far.
     fn take(&mut self) -> io::Result<Vec<u8>>;
 }

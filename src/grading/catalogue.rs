@@ -92,7 +92,7 @@ pub struct FieldDef {
 }
 
 macro_rules! fields {
-    ($( $(#[$m:meta])* $variant:ident { $($key:ident : $value:expr),* $(,)? } ),+ $(,)?) => {
+    ($( $(#[$m:meta])* $variant:ident = $name:literal { $($key:ident : $value:expr),* $(,)? } ),+ $(,)?) => {
         /// The record fields (docs/spec.md §1), in the order the record,
         /// the schema and the flags list them.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -105,7 +105,15 @@ macro_rules! fields {
             /// The field's catalogue entry.
             pub const fn def(self) -> &'static FieldDef {
                 match self {
-                    $(Field::$variant => &FieldDef { $($key: $value),* }),+
+                    $(Field::$variant => &FieldDef { name: $name, $($key: $value),* }),+
+                }
+            }
+
+            /// Looks a field up by its record key.
+            pub fn from_name(name: &str) -> Option<Field> {
+                match name {
+                    $($name => Some(Field::$variant),)+
+                    _ => None,
                 }
             }
         }
@@ -117,67 +125,67 @@ const NONE: &str = "";
 
 fields! {
     /// `id`: echoed unchanged.
-    Id { name: "id", kind: Kind::Id, note: NONE, help: "Record id, echoed",
+    Id = "id" { kind: Kind::Id, note: NONE, help: "Record id, echoed",
          flag: "id", unit: "ID", question: NONE },
     /// `patient_id`: links assessments of one patient.
-    PatientId { name: "patient_id", kind: Kind::Text, note: NONE, help: "Patient id, echoed; links assessments of one patient",
+    PatientId = "patient_id" { kind: Kind::Text, note: NONE, help: "Patient id, echoed; links assessments of one patient",
          flag: "patient-id", unit: "ID", question: NONE },
     /// `day`: days since infusion.
-    Day { name: "day", kind: Kind::Integer { min: 0, max: Some(u32::MAX as i64) }, note: "days since cell infusion",
+    Day = "day" { kind: Kind::Integer { min: 0, max: Some(u32::MAX as i64) }, note: "days since cell infusion",
          help: "Days since cell infusion (day 0 = infusion)", flag: "day", unit: "DAYS", question: NONE },
     /// `assessed_at`: time of assessment.
-    AssessedAt { name: "assessed_at", kind: Kind::Timestamp, note: NONE, help: "Time of assessment, RFC 3339",
+    AssessedAt = "assessed_at" { kind: Kind::Timestamp, note: NONE, help: "Time of assessment, RFC 3339",
          flag: "assessed-at", unit: "TIME", question: NONE },
     /// `age_years`: patient age.
-    AgeYears { name: "age_years", kind: Kind::Number { min: 0.0 }, note: NONE,
+    AgeYears = "age_years" { kind: Kind::Number { min: 0.0 }, note: NONE,
          help: "Patient age in years (instrument warnings)", flag: "age", unit: "YEARS",
          question: "Patient age in years (under 12: CAPD instead of ICE)" },
     /// `ice`: the five ICE items.
-    Ice { name: "ice", kind: Kind::Items(&ICE_ITEMS), note: NONE,
+    Ice = "ice" { kind: Kind::Items(&ICE_ITEMS), note: NONE,
          help: "The five ICE items (all required)", flag: NONE, unit: NONE, question: NONE },
     /// `ice_total`: ICE total when only the total was recorded.
-    IceTotal { name: "ice_total", kind: Kind::Integer { min: 0, max: Some(10) }, note: NONE,
+    IceTotal = "ice_total" { kind: Kind::Integer { min: 0, max: Some(10) }, note: NONE,
          help: "ICE total, when only the total was recorded", flag: "ice-total", unit: NONE, question: NONE },
     /// `capd`: CAPD total for children.
-    Capd { name: "capd", kind: Kind::Integer { min: 0, max: Some(32) }, note: NONE,
+    Capd = "capd" { kind: Kind::Integer { min: 0, max: Some(32) }, note: NONE,
          help: "CAPD total, for children under 12 or developmental delay", flag: "capd", unit: NONE,
          question: "CAPD total (Cornell Assessment of Pediatric Delirium)" },
     /// `consciousness`: level of consciousness.
-    Consciousness { name: "consciousness", kind: Kind::Choice(Consciousness::CHOICES), note: NONE,
+    Consciousness = "consciousness" { kind: Kind::Choice(Consciousness::CHOICES), note: NONE,
          help: "Level of consciousness", flag: "consciousness", unit: "LEVEL", question: "Level of consciousness" },
     /// `seizure`.
-    Seizure { name: "seizure", kind: Kind::Choice(Seizure::CHOICES), note: NONE,
+    Seizure = "seizure" { kind: Kind::Choice(Seizure::CHOICES), note: NONE,
          help: "Seizures", flag: "seizure", unit: "SEIZURE", question: "Seizures" },
     /// `motor`.
-    Motor { name: "motor", kind: Kind::Choice(Motor::CHOICES), note: NONE,
+    Motor = "motor" { kind: Kind::Choice(Motor::CHOICES), note: NONE,
          help: "Motor findings (tremor and myoclonus recorded, never graded)", flag: "motor", unit: "MOTOR",
          question: "Motor findings" },
     /// `edema`.
-    Edema { name: "edema", kind: Kind::Choice(Edema::CHOICES), note: NONE,
+    Edema = "edema" { kind: Kind::Choice(Edema::CHOICES), note: NONE,
          help: "Raised ICP / cerebral edema", flag: "edema", unit: "EDEMA", question: "Raised ICP / cerebral edema" },
     /// `other_cause`: domains attributable to another cause.
-    OtherCause { name: "other_cause", kind: Kind::Domains(Domain::CHOICES), note: NONE,
+    OtherCause = "other_cause" { kind: Kind::Domains(Domain::CHOICES), note: NONE,
          help: "Domains whose finding is attributable to another cause (e.g. sedation), excluded from the grade",
          flag: "other-cause", unit: "DOMAIN",
          question: "Findings due to another cause (e.g. sedation), excluded from the grade" },
     /// `crs_grade`: concurrent CRS grade.
-    CrsGrade { name: "crs_grade", kind: Kind::Integer { min: 0, max: Some(4) }, note: "ASTCT CRS grade; 0 = no active CRS",
+    CrsGrade = "crs_grade" { kind: Kind::Integer { min: 0, max: Some(4) }, note: "ASTCT CRS grade; 0 = no active CRS",
          help: "Concurrent CRS grade (ASTCT; 0 = no active CRS)", flag: "crs-grade", unit: NONE,
          question: "Concurrent CRS grade" },
     /// `previous_ice_total`.
-    PreviousIceTotal { name: "previous_ice_total", kind: Kind::Integer { min: 0, max: Some(10) }, note: NONE,
+    PreviousIceTotal = "previous_ice_total" { kind: Kind::Integer { min: 0, max: Some(10) }, note: NONE,
          help: "Previous ICE total; a lower total now means ICE is declining", flag: "previous-ice-total", unit: NONE,
          question: "Previous ICE total, for the trend" },
     /// `hours_since_onset`.
-    HoursSinceOnset { name: "hours_since_onset", kind: Kind::Number { min: 0.0 }, note: NONE,
+    HoursSinceOnset = "hours_since_onset" { kind: Kind::Number { min: 0.0 }, note: NONE,
          help: "Hours since ICANS symptoms began", flag: "hours-since-onset", unit: "HOURS",
          question: "Hours since ICANS symptoms began" },
     /// `steroid_refractory`.
-    SteroidRefractory { name: "steroid_refractory", kind: Kind::Boolean, note: NONE,
+    SteroidRefractory = "steroid_refractory" { kind: Kind::Boolean, note: NONE,
          help: "ICANS is not responding to corticosteroids", flag: "steroid-refractory", unit: NONE,
          question: "Is ICANS not responding to corticosteroids?" },
     /// `died_of_icans`.
-    DiedOfIcans { name: "died_of_icans", kind: Kind::Boolean, note: NONE,
+    DiedOfIcans = "died_of_icans" { kind: Kind::Boolean, note: NONE,
          help: "Death attributed to ICANS (grade 5)", flag: "died-of-icans", unit: NONE, question: NONE },
 }
 
@@ -279,11 +287,6 @@ impl Field {
             let _ = write!(s, " ({})", def.note);
         }
         s
-    }
-
-    /// Looks a field up by its record key.
-    pub fn from_name(name: &str) -> Option<Field> {
-        Field::ALL.iter().copied().find(|f| f.name() == name)
     }
 
     /// The field closest to a misspelt key, when one is close enough to be

@@ -170,12 +170,14 @@ impl Protocol {
     }
 }
 
-/// "a", "a and b", "a, b and c".
-fn listed(parts: &[&str]) -> String {
-    match parts {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+/// Appends "a", "a and b", "a, b and c".
+fn listed<'a>(out: &mut String, parts: impl Iterator<Item = &'a str> + Clone) {
+    let n = parts.clone().count();
+    for (i, part) in parts.enumerate() {
+        if i > 0 {
+            out.push_str(if i + 1 == n { " and " } else { ", " });
+        }
+        out.push_str(part);
     }
 }
 
@@ -183,17 +185,23 @@ fn listed(parts: &[&str]) -> String {
 /// plan's notes and the lower-bound note. Built from the plan, so it can
 /// never name an action the result does not carry.
 fn summary(plan: &Plan, lower_bound_note: Option<&str>) -> String {
-    let briefs: Vec<&str> = plan
-        .rows
-        .iter()
-        .map(|r| r.brief)
-        .filter(|b| !b.is_empty())
-        .collect();
-    let mut s = match plan.grade {
-        0 => format!("No ICANS: {}.", listed(&briefs)),
-        5.. => "Grade 5: death attributed to ICANS.".to_string(),
-        g => format!("Grade {g} ICANS: {}.", listed(&briefs)),
-    };
+    let mut s = String::with_capacity(160);
+    match plan.grade {
+        0 => s.push_str("No ICANS: "),
+        5.. => s.push_str("Grade 5: death attributed to ICANS."),
+        g => {
+            s.push_str("Grade ");
+            s.push(char::from(b'0' + g));
+            s.push_str(" ICANS: ");
+        }
+    }
+    if plan.grade < 5 {
+        listed(
+            &mut s,
+            plan.rows.iter().map(|r| r.brief).filter(|b| !b.is_empty()),
+        );
+        s.push('.');
+    }
     for note in &plan.notes {
         match note {
             Note::NoTocilizumabWithoutCrs => s.push_str(

@@ -260,7 +260,7 @@ impl RecordBuilder {
             Kind::Timestamp => self.timestamp(field, v).map(Checked::Text),
             Kind::Integer { min, max } => {
                 let hi = max.map_or(i128::MAX, i128::from);
-                self.integer(field.name(), v, min.into(), hi, field.allowed().into())
+                self.integer(|| field.name().into(), v, min.into(), hi, || field.allowed())
                     .map(Checked::Integer)
             }
             Kind::Number { min } => self.number(field, v, min).map(Checked::Number),
@@ -333,9 +333,9 @@ impl RecordBuilder {
             return;
         };
         let item = &ICE_ITEMS[index];
-        let field = format!("{}.{}", Field::Ice.name(), item.key);
+        let field = || format!("{}.{}", Field::Ice.name(), item.key);
         if self.ice_seen[index] {
-            self.error(field, None, "given more than once", "each ICE item once");
+            self.error(field(), None, "given more than once", "each ICE item once");
             return;
         }
         if matches!(value, Value::Null) || matches!(value, Value::Text(t) if t.trim().is_empty()) {
@@ -344,7 +344,7 @@ impl RecordBuilder {
         }
         self.ice_seen[index] = true;
         self.ice_items[index] = self
-            .integer(&field, &value, 0, item.max.into(), item_allowed(item).into())
+            .integer(field, &value, 0, item.max.into(), || item_allowed(item))
             .and_then(|n| u8::try_from(n).ok());
     }
 
@@ -461,51 +461,26 @@ impl RecordBuilder {
     }
 
     fn wrong_type(&mut self, field: &str, v: &Value<'_>, allowed: impl Into<Cow<'static, str>>) {
-        let problem = match v {
-            Value::Object | Value::Array => format!("got {}", v.kind()),
-            _ => format!("{} is {}", v.show(), v.kind()),
-        };
-        self.error(field, Some(v), problem, allowed);
+        self.error(field, Some(v), wrong_type(v), allowed);
     }
 
-    /// An integer within `lo..=hi`. JSON strings and decimals are the wrong
-    /// type; untyped text is read as an integer.
+    /// An integer within `lo..=hi`, or the problem reported against
+    /// `field` with what `allowed` says (both made only on error, so valid
+    /// records allocate nothing here).
     fn integer(
         &mut self,
-        field: &str,
+        field: impl FnOnce() -> String,
         v: &Value<'_>,
         lo: i128,
         hi: i128,
-        allowed: Cow<'static, str>,
+        allowed: impl FnOnce() -> String,
     ) -> Option<i128> {
-        let n = match v {
-            Value::Int(n) => *n,
-            Value::Text(t) => match t.trim().parse::<i128>() {
-                Ok(n) => n,
-                Err(_) => {
-                    let problem = if t.trim().parse::<f64>().is_ok() {
-                        format!("{} is not an integer", v.show())
-                    } else {
-                        format!("{} is not a number", v.show())
-                    };
-                    self.error(field, Some(v), problem, allowed);
-                    return None;
-                }
-            },
-            Value::Float(_) => {
-                self.error(field, Some(v), format!("{} is not an integer", v.show()), allowed);
-                return None;
+        match integer_in(v, lo, hi) {
+            Ok(n) => Some(n),
+            Err(problem) => {
+                self.error(field(), Some(v), problem, allowed());
+                None
             }
-            _ => {
-                self.wrong_type(field, v, allowed);
-                return None;
-            }
-        };
-        if (lo..=hi).contains(&n) {
-            Some(n)
-        } else {
-            self.error(field, Some(v), format!("{n} is out of range"), allowed);
-            None
         }
     }
 
@@ -598,6 +573,37 @@ impl RecordBuilder {
                 None
             }
         }
+    }
+}
+
+/// An integer within `lo..=hi`, or what is wrong with the value. JSON
+/// strings and decimals are the wrong type; untyped text is read as an
+/// integer.
+fn integer_in(v: &Value<'_>, lo: i128, hi: i128) -> Result<i128, String> {
+    let n = match v {
+        Value::Int(n) => *n,
+        Value::Text(t) => match t.trim().parse::<i128>() {
+            Ok(n) => n,
+            Err(_) if t.trim().parse::<f64>().is_ok() => {
+                return Err(format!("{} is not an integer", v.show()));
+            }
+            Err(_) => return Err(format!("{} is not a number", v.show())),
+        },
+        Value::Float(_) => return Err(format!("{} is not an integer", v.show())),
+        _ => return Err(wrong_type(v)),
+    };
+    if (lo..=hi).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!("{n} is out of range"))
+    }
+}
+
+/// "X is a string", "got an object": a value of the wrong type.
+fn wrong_type(v: &Value<'_>) -> String {
+    match v {
+        Value::Object | Value::Array => format!("got {}", v.kind()),
+        _ => format!("{} is {}", v.show(), v.kind()),
     }
 }
 
