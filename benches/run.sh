@@ -29,6 +29,10 @@ hyperfine --runs "${JQ_RUNS:-1}" -N --export-json "$dir/jq.json" \
   -n jq "jq -c -f benches/grade.jq $dir/records.ndjson"
 
 echo
+echo "result writers (fast NDJSON writer against serde_json):"
+"$bin/examples/writers" "$dir/records.ndjson" 200000
+
+echo
 echo "peak RSS of icans batch (KB):"
 (/usr/bin/time -f "%M" "$bin/icans" batch "$dir/records.ndjson" 2>&1 >/dev/null || true) | tail -1
 
