@@ -75,11 +75,14 @@ fn paint(text: &str, style: Style, colour: bool) -> String {
     }
 }
 
-/// Whether output to `stream` should be coloured: anstream's choice, which
-/// is colour only on a terminal, never with `NO_COLOR` set (no-color.org),
-/// never on a `dumb` terminal, and always with `CLICOLOR_FORCE`.
+/// Whether output to `stream` should be coloured: anstream's choice (only
+/// on a terminal, never with `NO_COLOR` set, always with `CLICOLOR_FORCE`),
+/// and never on a `dumb` terminal unless forced (anstream would colour one
+/// when `CI` is set).
 pub fn colour_for<S: anstream::stream::RawStream>(stream: &S) -> bool {
-    anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    let forced = anstyle_query::clicolor_force();
+    anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never && (!dumb || forced)
 }
 
 /// Renders the whole card, in plain text.
