@@ -219,7 +219,13 @@ impl Question {
                 Kind::Integer { min, max } => {
                     number_in(&s, min as f64, max.map_or(f64::MAX, |m| m as f64), true).map(Answer::Number)
                 }
-                Kind::Number { min } => number_in(&s, min, f64::MAX, false).map(Answer::Number),
+                Kind::Number {
+                    min,
+                    min_exclusive,
+                    max,
+                } => number_in(&s, min, max.unwrap_or(f64::MAX), false)
+                    .filter(|x| !min_exclusive || *x > min)
+                    .map(Answer::Number),
                 Kind::Boolean => yes_no(&s).map(Answer::Yes),
                 Kind::Choice(choices) => choice(&s, choices).map(Answer::Choice),
                 Kind::Domains(_) => match s.as_str() {
@@ -248,7 +254,7 @@ impl Question {
             Question::Field(field) => match field.def().kind {
                 Kind::Integer { min, max: Some(max) } => format!("a whole number {min}-{max}"),
                 Kind::Integer { min, .. } => format!("a whole number >= {min}"),
-                Kind::Number { min } => format!("a number >= {min}"),
+                Kind::Number { .. } => field.def().kind.allowed(),
                 Kind::Boolean => "y or n".into(),
                 Kind::Choice(choices) => format!("an option number 1-{} or a name", choices.len()),
                 Kind::Domains(_) => "none, or domain names separated by commas".into(),

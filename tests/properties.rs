@@ -106,6 +106,7 @@ fn assessment() -> impl Strategy<Value = Assessment> {
             hours_since_onset,
             steroid_refractory,
             died_of_icans,
+            ..Assessment::default()
         },
     )
 }

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Arg, ArgAction, ArgMatches, Command, FromArgMatches, ValueEnum};
 
-use icans::grading::catalogue::{Choice, Field, Item, Kind};
+use icans::grading::catalogue::{Choice, FREQUENCIES, Field, Item, Kind, Scoring};
 use icans::grading::{Assessment, RecordBuilder, Value};
 use icans::input::{Input, InputFormat, ReadOptions, Rejected, Source};
 
@@ -124,7 +124,7 @@ impl TypedValueParser for Findings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Target {
     Field(Field),
-    Item(&'static Item),
+    Item(Field, &'static Item),
 }
 
 /// The record flags of the catalogue, in catalogue order: `(id, target)`.
@@ -133,7 +133,7 @@ fn record_flags() -> Vec<(&'static str, Target)> {
     for &field in Field::ALL {
         let def = field.def();
         match def.kind {
-            Kind::Items(items) => flags.extend(items.iter().map(|i| (i.flag, Target::Item(i)))),
+            Kind::Items(items) => flags.extend(items.iter().map(|i| (i.flag, Target::Item(field, i)))),
             _ if def.flag.is_empty() => {}
             _ => flags.push((def.flag, Target::Field(field))),
         }
@@ -145,10 +145,16 @@ fn record_flags() -> Vec<(&'static str, Target)> {
 fn flag_arg(id: &'static str, target: Target) -> Arg {
     let arg = Arg::new(id).long(id);
     let Target::Field(field) = target else {
-        let Target::Item(item) = target else { return arg };
-        return arg
-            .value_name(format!("0-{}", item.max))
-            .help(format!("{} (0-{})", item.help, item.max));
+        let Target::Item(_, item) = target else { return arg };
+        return match item.scoring {
+            Scoring::Points => arg
+                .value_name(format!("0-{}", item.max))
+                .help(format!("{} (0-{})", item.help, item.max)),
+            Scoring::Frequency { .. } => arg
+                .value_name("ANSWER")
+                .value_parser(Findings(FREQUENCIES))
+                .help(format!("CAPD: {}", item.help)),
+        };
     };
     let def = field.def();
     match def.kind {
@@ -252,7 +258,7 @@ impl RecordFlags {
     /// Validates the flags as a record, through the same builder as JSON.
     pub fn to_record(&self) -> Result<Assessment, Rejected> {
         let mut b = RecordBuilder::new();
-        let mut ice_begun = false;
+        let mut begun: Vec<Field> = Vec::new();
         let set = |b: &mut RecordBuilder, field: Field, values: &[String]| match field.def().kind {
             Kind::Boolean => b.set(field, Value::Bool(true)),
             Kind::Choice(choices) => {
@@ -275,13 +281,17 @@ impl RecordFlags {
         for (target, values) in &self.given {
             match target {
                 Target::Field(f) => set(&mut b, *f, values),
-                Target::Item(item) => {
-                    if !ice_begun {
-                        ice_begun = true;
-                        b.begin_ice();
+                Target::Item(field, item) => {
+                    if !begun.contains(field) {
+                        begun.push(*field);
+                        b.begin_object(*field);
                     }
                     let typed = values.first().map(String::as_str).unwrap_or_default();
-                    b.ice_item(item.key, Value::Text(typed));
+                    let typed = match item.scoring {
+                        Scoring::Points => typed.to_string(),
+                        Scoring::Frequency { .. } => typed.trim().to_ascii_lowercase(),
+                    };
+                    b.object_item(*field, item.key, Value::Text(&typed));
                 }
             }
         }

@@ -31,6 +31,8 @@ pub enum ResultColumn {
     Complete,
     /// `ice`, `capd` or empty.
     Instrument,
+    /// `adult` or `child`.
+    PatientGroup,
     /// ICE total used.
     IceTotal,
     /// CAPD total used.
@@ -45,6 +47,8 @@ pub enum ResultColumn {
     Unassessed,
     /// Domains excluded.
     Excluded,
+    /// Excluded domains that would grade higher.
+    Masked,
     /// Management action ids.
     Actions,
     /// Hours to reassessment.
@@ -106,6 +110,7 @@ impl ResultColumn {
             C::Grade,
             C::Complete,
             C::Instrument,
+            C::PatientGroup,
             C::IceTotal,
             C::Capd,
         ];
@@ -117,6 +122,7 @@ impl ResultColumn {
             C::Drivers,
             C::Unassessed,
             C::Excluded,
+            C::Masked,
             C::Actions,
             C::ReassessHours,
             C::Warnings,
@@ -140,6 +146,7 @@ impl ResultColumn {
             C::Grade => "grade",
             C::Complete => "complete",
             C::Instrument => "instrument",
+            C::PatientGroup => "patient_group",
             C::IceTotal => "ice_total",
             C::Capd => "capd",
             C::DomainStatus(d) => return Cow::Owned(format!("{d}_status")),
@@ -147,6 +154,7 @@ impl ResultColumn {
             C::Drivers => "drivers",
             C::Unassessed => "unassessed",
             C::Excluded => "excluded",
+            C::Masked => "masked",
             C::Actions => "actions",
             C::ReassessHours => "reassess_hours",
             C::Warnings => "warnings",
@@ -166,10 +174,12 @@ impl ResultColumn {
             C::Grade => "ICANS grade 0-5 (a lower bound when `complete` is false)",
             C::Complete => "`true` when no domain is left not assessed",
             C::Instrument => "`ice`, `capd` or empty",
+            C::PatientGroup => "`adult` or `child` (a child: under 18, or assessed with CAPD)",
             C::IceTotal | C::Capd => "the score used, or empty",
             C::DomainStatus(_) => "`graded`, `not_assessed` or `excluded`",
             C::DomainGrade(_) => "the domain grade when graded, else empty",
             C::Drivers | C::Unassessed | C::Excluded => "domain names, `;`-separated",
+            C::Masked => "excluded domains whose finding would grade higher: ICANS cannot be ruled out",
             C::Actions => "management action ids, `;`-separated",
             C::ReassessHours => "hours to the next assessment (empty at grade 5)",
             C::Warnings => "warnings, separated by a space, a vertical bar and a space",
@@ -210,6 +220,7 @@ impl ResultColumn {
             C::Grade => r.grade.to_string(),
             C::Complete => r.complete.to_string(),
             C::Instrument => opt(r.instrument.map(|i| i.as_str())),
+            C::PatientGroup => r.patient_group.as_str().to_string(),
             C::IceTotal => opt(r.ice_total),
             C::Capd => opt(r.capd),
             C::DomainStatus(d) => r.domains.get(d).status.as_str().to_string(),
@@ -217,6 +228,7 @@ impl ResultColumn {
             C::Drivers => domains(&r.drivers),
             C::Unassessed => domains(&r.unassessed),
             C::Excluded => domains(&r.excluded),
+            C::Masked => domains(&r.masked),
             C::Actions => r
                 .management
                 .actions
@@ -277,7 +289,7 @@ mod tests {
         sorted.sort();
         sorted.dedup();
         assert_eq!(sorted.len(), names.len());
-        assert_eq!(names.len(), 11 + 2 * Domain::ALL.len() + 9);
+        assert_eq!(names.len(), 12 + 2 * Domain::ALL.len() + 10);
     }
 
     #[test]

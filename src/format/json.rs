@@ -196,6 +196,8 @@ pub fn write_result_line(out: &mut Vec<u8>, r: &Grading) {
     domains(out, &r.unassessed);
     out.extend_from_slice(b",\"excluded\":");
     domains(out, &r.excluded);
+    out.extend_from_slice(b",\"masked\":");
+    domains(out, &r.masked);
     out.extend_from_slice(b",\"warnings\":[");
     for (i, w) in r.warnings.iter().enumerate() {
         if i > 0 {
@@ -214,12 +216,18 @@ pub fn write_result_line(out: &mut Vec<u8>, r: &Grading) {
         name(out, a.id.as_str());
         out.extend_from_slice(b",\"text\":");
         string(out, &a.text);
+        if let Some(mg) = a.dose_mg {
+            out.extend_from_slice(b",\"dose_mg\":");
+            integer(out, mg);
+        }
         out.push(b'}');
     }
     out.extend_from_slice(b"],\"reassess_hours\":");
     opt_u8(out, r.management.reassess_hours);
     out.extend_from_slice(b"},\"criteria\":");
     name(out, r.criteria);
+    out.extend_from_slice(b",\"patient_group\":");
+    name(out, r.patient_group.as_str());
     out.extend_from_slice(b",\"icans_version\":");
     name(out, r.icans_version);
     out.extend_from_slice(b",\"protocol\":");

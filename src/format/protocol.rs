@@ -17,16 +17,17 @@
 
 use std::fmt::Write as _;
 
-use crate::grading::actions::{self, ActionId};
+use crate::grading::actions;
 use crate::grading::{BUILTIN_INTERVALS, Intervals, Protocol, ProtocolError};
 
 /// The grade tables a protocol file must have.
 const GRADE_TABLES: [&str; 5] = ["grade_0", "grade_1", "grade_2", "grade_3", "grade_4"];
 
 /// The top-level keys a protocol file may have.
-const TOP_KEYS: [&str; 7] = [
+const TOP_KEYS: [&str; 8] = [
     "name",
     "reassess_hours",
+    "child",
     "grade_0",
     "grade_1",
     "grade_2",
@@ -137,24 +138,68 @@ pub fn parse(text: &str) -> Result<Protocol, ProtocolError> {
                 )));
             }
         };
-        for (key, value) in table_actions {
-            let Some(id) = ActionId::from_wire(key).filter(|id| actions::find(grade, *id).is_some()) else {
-                let known: Vec<&str> = actions::of_grade(grade).map(|r| r.id.as_str()).collect();
-                return Err(err(format!(
-                    "{table_name}.{key}: not an action of grade {grade}{} (allowed: {})",
-                    did_you_mean(key, &known),
-                    actions::names(grade)
-                )));
-            };
-            let toml::Value::String(text) = value else {
-                return Err(err(format!(
-                    "{table_name}.{key}: {value} is not a string (allowed: the action's text, with dose)"
-                )));
-            };
-            texts.push((grade, id, text.clone()));
+        for (key, text) in action_texts(table_name, grade, table_actions)? {
+            texts.push((grade, key, text));
         }
     }
-    Protocol::new(name, texts, intervals)
+    let mut child_texts = Vec::new();
+    match table.get("child") {
+        None => {}
+        Some(toml::Value::Table(child)) => {
+            for (key, value) in child {
+                if let Some(grade) = GRADE_TABLES.iter().position(|t| t == key) {
+                    let grade = grade as u8;
+                    let toml::Value::Table(t) = value else {
+                        return Err(err(format!(
+                            "child.{key}: {value} is not a table (allowed: a [child.{key}] table of action texts)"
+                        )));
+                    };
+                    for (k, text) in action_texts(&format!("child.{key}"), grade, t)? {
+                        child_texts.push((Some(grade), k, text));
+                    }
+                } else {
+                    let toml::Value::String(text) = value else {
+                        return Err(err(format!(
+                            "child.{key}: {value} is not a string (allowed: the action's text for children)"
+                        )));
+                    };
+                    child_texts.push((None, key.clone(), text.clone()));
+                }
+            }
+        }
+        Some(other) => {
+            return Err(err(format!(
+                "child: {other} is not a table (allowed: a [child] table of action texts for children)"
+            )));
+        }
+    }
+    Protocol::new(name, texts, child_texts, intervals)
+}
+
+/// The texts of one grade table: each key an action of that grade.
+fn action_texts(
+    table_name: &str,
+    grade: u8,
+    table: &toml::Table,
+) -> Result<Vec<(String, String)>, ProtocolError> {
+    let mut out = Vec::new();
+    for (key, value) in table {
+        if actions::find_key(grade, key).is_none() {
+            let known: Vec<&str> = actions::of_grade(grade).map(|r| r.key).collect();
+            return Err(err(format!(
+                "{table_name}.{key}: not an action of grade {grade}{} (allowed: {})",
+                did_you_mean(key, &known),
+                actions::names(grade)
+            )));
+        }
+        let toml::Value::String(text) = value else {
+            return Err(err(format!(
+                "{table_name}.{key}: {value} is not a string (allowed: the action's text, with dose)"
+            )));
+        };
+        out.push((key.clone(), text.clone()));
+    }
+    Ok(out)
 }
 
 fn quoted(s: &str) -> String {
@@ -173,11 +218,18 @@ pub fn builtin_file() -> String {
          # reassessment intervals. Action ids, and which actions apply at which grade\n\
          # and when, are fixed (tocilizumab, for one, only with concurrent CRS).\n\
          # Every [grade_N] table must stay; an action left out keeps its built-in text.\n\
+         # In a text, {{dose}} is the weight-based dose (per kg, or computed with\n\
+         # weight_kg), {{instrument}} is ICE or CAPD, {{trend}} is \"ICE declining\" or\n\
+         # \"CAPD worsening\".\n\
+         # Children (under 18, or assessed with CAPD) never see the [grade_N] texts:\n\
+         # they get the [child.grade_N] texts, or a [child] text set for every grade,\n\
+         # else the built-in text, which holds no adult absolute dose.\n\
          \n\
          name = \"Centre protocol (edit me)\"\n\
          \n\
          [reassess_hours]\n\
-         # grade >= 2, concurrent CRS (crs_grade >= 1), or ICE declining\n\
+         # grade >= 2, concurrent CRS, ICE declining or CAPD worsening, or findings\n\
+         # attributed to another cause that would grade higher\n\
          urgent = {}\n\
          # otherwise, at grade 0 and at grade 1 (urgent <= grade_1 <= grade_0)\n\
          grade_0 = {}\n\
@@ -190,7 +242,20 @@ pub fn builtin_file() -> String {
             if let Some(c) = row.when.describe() {
                 let _ = writeln!(out, "# {c}");
             }
-            let _ = writeln!(out, "{} = {}", row.id.as_str(), quoted(row.text));
+            let _ = writeln!(out, "{} = {}", row.key, quoted(row.text));
+        }
+    }
+    out.push_str(
+        "\n# Children's texts where they differ from the adults' (no adult absolute dose).\n",
+    );
+    for grade in 0..=actions::MAX_ACTION_GRADE {
+        let rows: Vec<_> = actions::of_grade(grade).filter(|r| !r.child_text.is_empty()).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let _ = write!(out, "\n[child.grade_{grade}]\n");
+        for row in rows {
+            let _ = writeln!(out, "{} = {}", row.key, quoted(row.child_text));
         }
     }
     out

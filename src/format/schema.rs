@@ -7,7 +7,7 @@ use schemars::{Schema, generate::SchemaSettings};
 use serde_json::{Map, Value, json};
 
 use crate::grading::Grading;
-use crate::grading::catalogue::{Choice, Field, FieldDef, Kind};
+use crate::grading::catalogue::{Choice, FREQUENCIES, Field, FieldDef, Kind, Scoring};
 
 /// The schema of one field, from its kind. Every field may be `null`
 /// (absent: not assessed).
@@ -31,7 +31,18 @@ fn field_schema(def: &FieldDef) -> Value {
             }
             s
         }
-        Kind::Number { min } => json!({ "type": nullable("number"), "minimum": min }),
+        Kind::Number {
+            min,
+            min_exclusive,
+            max,
+        } => {
+            let mut s = json!({ "type": nullable("number") });
+            s[if min_exclusive { "exclusiveMinimum" } else { "minimum" }] = json!(min);
+            if let Some(max) = max {
+                s["maximum"] = json!(max);
+            }
+            s
+        }
         Kind::Choice(choices) => {
             let mut any = enumerated(choices);
             if let Some(list) = any["oneOf"].as_array_mut() {
@@ -45,8 +56,15 @@ fn field_schema(def: &FieldDef) -> Value {
             let properties: Map<String, Value> = items
                 .iter()
                 .map(|i| {
-                    let item =
-                        json!({ "type": "integer", "minimum": 0, "maximum": i.max, "description": i.help });
+                    let item = match i.scoring {
+                        Scoring::Points => {
+                            json!({ "type": "integer", "minimum": 0, "maximum": i.max, "description": i.help })
+                        }
+                        Scoring::Frequency { .. } => {
+                            let words: Vec<&str> = FREQUENCIES.iter().map(|c| c.wire).collect();
+                            json!({ "enum": words, "description": i.help })
+                        }
+                    };
                     (i.key.to_string(), item)
                 })
                 .collect();

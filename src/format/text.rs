@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::grading::{BUILTIN_NAME, Domain, Grading, Status, lower_bound_note};
+use crate::grading::{BUILTIN_NAME, Domain, Grading, Instrument, PatientGroup, Status, lower_bound_note};
 
 /// Width the card wraps at.
 pub const WIDTH: usize = 78;
@@ -18,11 +18,16 @@ pub const CRITERIA_LINE: &str =
 pub const DECISION_SUPPORT_NOTE: &str =
     "Decision support only: confirm with the treating team and local protocol.";
 
-/// The headline: "ICANS grade 2", "ICANS grade 2 or higher", "ICANS grade 0 (no ICANS)".
+/// The headline: "ICANS grade 2", "ICANS grade 2 or higher", "ICANS grade 0
+/// (no ICANS)", "ICANS grade 0 - ICANS cannot be ruled out".
 pub fn headline(r: &Grading) -> String {
     let mut s = format!("ICANS grade {}", r.grade);
     if !r.complete && r.grade < 5 {
         s.push_str(" or higher");
+    }
+    if !r.masked.is_empty() {
+        s.push_str(" - ICANS cannot be ruled out");
+        return s;
     }
     match r.grade {
         0 if r.complete => s.push_str(" (no ICANS)"),
@@ -108,6 +113,9 @@ pub fn card_styled(r: &Grading, colour: bool) -> String {
     if let Some(t) = &r.assessed_at {
         ids.push(t.clone());
     }
+    if r.patient_group == PatientGroup::Child {
+        ids.push("child".to_string());
+    }
     if !ids.is_empty() {
         let _ = writeln!(out, "{}", ids.join(" | "));
     }
@@ -171,8 +179,9 @@ pub fn card_styled(r: &Grading, colour: bool) -> String {
     for a in &r.management.actions {
         wrapped(&mut out, &a.text, "  - ", "    ");
     }
+    let instrument = screening_instrument(r);
     if let Some(h) = r.management.reassess_hours {
-        let _ = writeln!(out, "  Reassess (ICE) in {h} h.");
+        let _ = writeln!(out, "  Reassess ({instrument}) in {h} h.");
     }
 
     out.push('\n');
@@ -189,5 +198,19 @@ pub fn card_styled(r: &Grading, colour: bool) -> String {
         "  ",
     );
     wrapped(&mut out, DECISION_SUPPORT_NOTE, "", "  ");
+    // The grade again on the last line, so it stays on an 80x24 screen.
+    let last = match r.management.reassess_hours {
+        Some(h) => format!("{} - reassess ({instrument}) in {h} h", headline(r)),
+        None => headline(r),
+    };
+    let _ = writeln!(out, "{}", paint(&last, grade_colour, colour));
     out
+}
+
+/// The instrument the card's reassessment names.
+fn screening_instrument(r: &Grading) -> &'static str {
+    match r.screening {
+        Instrument::Capd => "CAPD",
+        Instrument::Ice => "ICE",
+    }
 }

@@ -7,7 +7,11 @@
 
 use serde::Serialize;
 
-use super::rules::{ACTIVE_CRS_MIN_GRADE, STEROIDS_AFTER_HOURS};
+use super::rules::{
+    ACTIVE_CRS_MIN_GRADE, ANTISEIZURE_MIN_SEIZURE_GRADE, CHILD_PULSE_MAX_MG, CHILD_PULSE_MG_PER_KG,
+    LIFE_THREATENING_DOMAIN_GRADE, METHYLPREDNISOLONE_MG_PER_KG, STATUS_EPILEPTICUS_GRADE, STEROIDS_AFTER_HOURS,
+    TOCILIZUMAB_MAX_MG, TOCILIZUMAB_MG_PER_KG, TOCILIZUMAB_SMALL_MG_PER_KG, TOCILIZUMAB_SMALL_UNDER_KG,
+};
 
 /// Stable action ids (docs/spec.md §3): scripts key on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
@@ -47,13 +51,15 @@ pub enum ActionId {
     AirwayProtection,
     /// Consider additional immunosuppression.
     ConsiderAdditionalImmunosuppression,
-    /// ICP monitoring when there is cerebral edema.
+    /// ICP monitoring when the edema domain is graded 4.
     IcpMonitoring,
+    /// Cerebral edema therapy when the edema domain is graded 4.
+    CerebralEdemaTherapy,
 }
 
 impl ActionId {
     /// Every action id.
-    pub const ALL: [ActionId; 18] = [
+    pub const ALL: [ActionId; 19] = [
         ActionId::IceScreening,
         ActionId::IceMonitoring,
         ActionId::SupportiveCare,
@@ -72,6 +78,7 @@ impl ActionId {
         ActionId::AirwayProtection,
         ActionId::ConsiderAdditionalImmunosuppression,
         ActionId::IcpMonitoring,
+        ActionId::CerebralEdemaTherapy,
     ];
 
     /// Parses a contract action id.
@@ -80,7 +87,7 @@ impl ActionId {
     }
 
     /// The contract's id string.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             ActionId::IceScreening => "ice_screening",
             ActionId::IceMonitoring => "ice_monitoring",
@@ -100,6 +107,7 @@ impl ActionId {
             ActionId::AirwayProtection => "airway_protection",
             ActionId::ConsiderAdditionalImmunosuppression => "consider_additional_immunosuppression",
             ActionId::IcpMonitoring => "icp_monitoring",
+            ActionId::CerebralEdemaTherapy => "cerebral_edema_therapy",
         }
     }
 }
@@ -109,36 +117,122 @@ impl ActionId {
 pub enum When {
     /// Always at this grade.
     Always,
-    /// Only with concurrent CRS (`crs_grade` >= [`ACTIVE_CRS_MIN_GRADE`]).
+    /// Only with concurrent CRS (CRS grade >= [`ACTIVE_CRS_MIN_GRADE`]).
     ConcurrentCrs,
     /// Only when `hours_since_onset` > [`STEROIDS_AFTER_HOURS`].
     PersistingOver24Hours,
     /// Only when `steroid_refractory` is true.
     SteroidRefractory,
-    /// Only when the edema domain is graded above 0.
-    CerebralEdema,
+    /// Only when the seizure domain is graded exactly this (3: a seizure that
+    /// resolved; 4: status epilepticus).
+    SeizureGraded(u8),
+    /// Only when the seizure domain is not graded >= 3 (prophylaxis).
+    NoSeizureGraded3,
+    /// Only when the encephalopathy, consciousness, seizure or edema domain
+    /// is graded 4 (the airway is at risk).
+    AirwayAtRisk,
+    /// Only when the edema domain is graded 4.
+    EdemaGraded4,
 }
 
 impl When {
     /// The condition in words, with the thresholds of `rules.rs`; `None`
     /// for [`When::Always`].
     pub fn describe(self) -> Option<String> {
+        let g = LIFE_THREATENING_DOMAIN_GRADE;
         match self {
             When::Always => None,
             When::ConcurrentCrs => Some(format!(
-                "only with concurrent CRS (crs_grade >= {ACTIVE_CRS_MIN_GRADE})"
+                "only with concurrent CRS (CRS grade >= {ACTIVE_CRS_MIN_GRADE})"
             )),
-            When::PersistingOver24Hours => {
-                Some(format!("only when hours_since_onset > {STEROIDS_AFTER_HOURS}"))
-            }
+            When::PersistingOver24Hours => Some(format!(
+                "only when hours_since_onset > {STEROIDS_AFTER_HOURS}"
+            )),
             When::SteroidRefractory => Some("only when steroid_refractory".into()),
-            When::CerebralEdema => Some("only when the edema domain is graded above 0".into()),
+            When::SeizureGraded(n) if n == STATUS_EPILEPTICUS_GRADE => Some(format!(
+                "only when the seizure domain is graded {n} (status epilepticus)"
+            )),
+            When::SeizureGraded(n) => Some(format!("only when the seizure domain is graded {n}")),
+            When::NoSeizureGraded3 => Some(format!(
+                "only when the seizure domain is not graded >= {ANTISEIZURE_MIN_SEIZURE_GRADE}"
+            )),
+            When::AirwayAtRisk => Some(format!(
+                "only when the encephalopathy, consciousness, seizure or edema domain is graded {g}"
+            )),
+            When::EdemaGraded4 => Some(format!("only when the edema domain is graded {g}")),
+        }
+    }
+}
+
+/// A weight-based dose (docs/spec.md §6): so many mg/kg, capped, with a
+/// higher rate for small patients where the source gives one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Dose {
+    /// mg per kg.
+    pub mg_per_kg: f64,
+    /// The cap, in mg, and how it is said ("max 800 mg").
+    pub max: Option<(f64, &'static str)>,
+    /// Under this weight (kg), this rate instead (mg/kg).
+    pub small: Option<(f64, f64)>,
+}
+
+impl Dose {
+    /// The rate (mg/kg) for a weight.
+    pub fn rate(&self, weight_kg: f64) -> f64 {
+        match self.small {
+            Some((under, rate)) if weight_kg < under => rate,
+            _ => self.mg_per_kg,
+        }
+    }
+
+    /// The dose in mg for a weight: rate times weight, capped, rounded to
+    /// 1 mg.
+    pub fn mg(&self, weight_kg: f64) -> u32 {
+        let mut mg = self.rate(weight_kg) * weight_kg;
+        if let Some((cap, _)) = self.max {
+            mg = mg.min(cap);
+        }
+        // Weights are validated (0-300 kg), so this fits.
+        mg.round() as u32
+    }
+
+    /// The dose as the text says it: per kg without a weight
+    /// ("8 mg/kg (max 800 mg per dose; 12 mg/kg under 30 kg)"), in mg with
+    /// one ("560 mg (8 mg/kg, max 800 mg)").
+    pub fn describe(&self, weight_kg: Option<f64>) -> String {
+        let num = |x: f64| format!("{x}");
+        match weight_kg {
+            None => {
+                let mut parts = Vec::new();
+                if let Some((_, said)) = self.max {
+                    parts.push(said.to_string());
+                }
+                if let Some((under, rate)) = self.small {
+                    parts.push(format!("{} mg/kg under {} kg", num(rate), num(under)));
+                }
+                if parts.is_empty() {
+                    format!("{} mg/kg", num(self.mg_per_kg))
+                } else {
+                    format!("{} mg/kg ({})", num(self.mg_per_kg), parts.join("; "))
+                }
+            }
+            Some(w) => {
+                let rate = self.rate(w);
+                let mut why = format!("{} mg/kg", num(rate));
+                if self.small.is_some_and(|(under, _)| w < under) {
+                    why.push_str(&format!(" under {} kg", num(self.small.map_or(0.0, |s| s.0))));
+                } else if let Some((_, said)) = self.max {
+                    why.push_str(", ");
+                    why.push_str(said.trim_end_matches(" per dose"));
+                }
+                format!("{} mg ({why})", self.mg(w))
+            }
         }
     }
 }
 
 /// One row of the action table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ActionRow {
     /// The ICANS grade the row belongs to (0-4).
     pub grade: u8,
@@ -146,8 +240,21 @@ pub struct ActionRow {
     pub id: ActionId,
     /// When it applies.
     pub when: When,
-    /// The built-in text, with dose, from the knowledge page.
+    /// The key of its text in protocol files: the id, or a variant's own
+    /// key (`antiseizure_therapy_status_epilepticus`).
+    pub key: &'static str,
+    /// The built-in text for adults. `{dose}` is the weight-based dose,
+    /// `{instrument}` ICE or CAPD, `{trend}` "ICE declining" or "CAPD
+    /// worsening".
     pub text: &'static str,
+    /// The weight-based dose of the adult text, if any.
+    pub dose: Option<Dose>,
+    /// The built-in text for children where it differs (no adult absolute
+    /// dose, docs/spec.md §6); empty when the adult text holds no absolute
+    /// dose.
+    pub child_text: &'static str,
+    /// The weight-based dose of the child text, if any.
+    pub child_dose: Option<Dose>,
     /// The action in a few words for the summary sentence; empty when the
     /// summary leaves it out (an alternative to another row).
     pub brief: &'static str,
@@ -158,164 +265,140 @@ const fn row(grade: u8, id: ActionId, when: When, text: &'static str, brief: &'s
         grade,
         id,
         when,
+        key: id.as_str(),
         text,
+        dose: None,
+        child_text: "",
+        child_dose: None,
         brief,
     }
 }
 
+impl ActionRow {
+    /// The same row with its text for children.
+    const fn for_children(self, child_text: &'static str, child_dose: Option<Dose>) -> ActionRow {
+        ActionRow {
+            child_text,
+            child_dose,
+            ..self
+        }
+    }
+
+    /// The same row with a weight-based dose in its text.
+    const fn dosed(self, dose: Dose) -> ActionRow {
+        ActionRow {
+            dose: Some(dose),
+            ..self
+        }
+    }
+
+    /// The same row under its own protocol key.
+    const fn keyed(self, key: &'static str) -> ActionRow {
+        ActionRow { key, ..self }
+    }
+}
+
+/// Tocilizumab for the CRS (prescribing information): per kg for adults
+/// and children alike.
+const TOCILIZUMAB_DOSE: Dose = Dose {
+    mg_per_kg: TOCILIZUMAB_MG_PER_KG,
+    max: Some((TOCILIZUMAB_MAX_MG, "max 800 mg per dose")),
+    small: Some((TOCILIZUMAB_SMALL_UNDER_KG, TOCILIZUMAB_SMALL_MG_PER_KG)),
+};
+const METHYLPREDNISOLONE_DOSE: Dose = Dose {
+    mg_per_kg: METHYLPREDNISOLONE_MG_PER_KG,
+    max: None,
+    small: None,
+};
+const CHILD_PULSE_DOSE: Dose = Dose {
+    mg_per_kg: CHILD_PULSE_MG_PER_KG,
+    max: Some((CHILD_PULSE_MAX_MG, "max 1 g a day")),
+    small: None,
+};
+
 /// Tocilizumab treats the concurrent CRS, never ICANS itself.
-const TOCILIZUMAB_TEXT: &str = "Tocilizumab for the concurrent CRS (treats CRS; does not treat ICANS)";
-const TOCILIZUMAB_BRIEF: &str = "tocilizumab for the concurrent CRS";
+const fn tocilizumab(grade: u8) -> ActionRow {
+    row(
+        grade,
+        ActionId::Tocilizumab,
+        When::ConcurrentCrs,
+        "Tocilizumab {dose} IV over 1 h for the concurrent CRS (treats CRS; does not treat ICANS)",
+        "tocilizumab for the concurrent CRS",
+    )
+    .dosed(TOCILIZUMAB_DOSE)
+}
+
+const DEXAMETHASONE_CHILD: &str =
+    "Corticosteroids: dexamethasone, weight-based paediatric dose per local protocol (the adult dose does not apply)";
+const LEVETIRACETAM_CHILD: &str =
+    "Seizure prophylaxis: levetiracetam, weight-based paediatric dose per local protocol (the adult dose does not apply)";
+const LEVETIRACETAM_ADULT: &str = "Seizure prophylaxis: levetiracetam 500-750 mg BID";
 
 use ActionId as A;
 use When as W;
 
 /// The action table (docs/spec.md §3; knowledge page "Management
-/// Algorithm"): rows labelled by grade, in the order results list them.
+/// Algorithm"; ASCO guideline for what carries over between grades, status
+/// epilepticus and cerebral edema): rows labelled by grade, in the order
+/// results list them.
 pub const ACTIONS: &[ActionRow] = &[
-    row(
-        0,
-        A::IceScreening,
-        W::Always,
-        "ICE screening every 8-12 h during the at-risk period (day 0-10); every 4 h if ICE declining or CRS active",
-        "continue ICE screening",
-    ),
-    row(
-        1,
-        A::IceMonitoring,
-        W::Always,
-        "Close monitoring: ICE q8h (q4h if ICE declining or CRS active)",
-        "close monitoring",
-    ),
-    row(
-        1,
-        A::SupportiveCare,
-        W::Always,
-        "Supportive care",
-        "supportive care",
-    ),
-    row(
-        1,
-        A::Tocilizumab,
-        W::ConcurrentCrs,
-        TOCILIZUMAB_TEXT,
-        TOCILIZUMAB_BRIEF,
-    ),
-    row(
-        1,
-        A::ConsiderCorticosteroids,
-        W::PersistingOver24Hours,
-        "Consider corticosteroids: ICANS persisting > 24 h",
-        "consider corticosteroids",
-    ),
-    row(
-        2,
-        A::Dexamethasone,
-        W::Always,
-        "Corticosteroids: dexamethasone 10 mg IV q6-12h",
-        "corticosteroids (dexamethasone)",
-    ),
-    row(
-        2,
-        A::Levetiracetam,
-        W::Always,
-        "Seizure prophylaxis: levetiracetam 500-750 mg BID",
-        "seizure prophylaxis",
-    ),
-    row(
-        2,
-        A::NeurologyConsult,
-        W::Always,
-        "Neurology consult",
-        "neurology consult",
-    ),
+    row(0, A::IceScreening, W::Always,
+        "{instrument} screening every 8-12 h during the at-risk period (day 0-10); every 4 h if {trend} or CRS active",
+        "continue {instrument} screening"),
+    row(1, A::IceMonitoring, W::Always, "Close monitoring: {instrument} q8h (q4h if {trend} or CRS active)",
+        "close monitoring"),
+    row(1, A::SupportiveCare, W::Always, "Supportive care", "supportive care"),
+    row(1, A::ConsiderCorticosteroids, W::PersistingOver24Hours, "Consider corticosteroids: ICANS persisting > 24 h",
+        "consider corticosteroids"),
+    tocilizumab(1),
+    row(2, A::Dexamethasone, W::Always, "Corticosteroids: dexamethasone 10 mg IV q6-12h",
+        "corticosteroids (dexamethasone)")
+        .for_children(DEXAMETHASONE_CHILD, None),
+    row(2, A::Levetiracetam, W::Always, LEVETIRACETAM_ADULT, "seizure prophylaxis")
+        .for_children(LEVETIRACETAM_CHILD, None),
+    row(2, A::NeurologyConsult, W::Always, "Neurology consult", "neurology consult"),
     row(2, A::Eeg, W::Always, "EEG monitoring", "EEG"),
-    row(
-        2,
-        A::Tocilizumab,
-        W::ConcurrentCrs,
-        TOCILIZUMAB_TEXT,
-        TOCILIZUMAB_BRIEF,
-    ),
-    row(
-        3,
-        A::Dexamethasone,
-        W::Always,
-        "High-dose corticosteroids: dexamethasone 10 mg IV q6h",
-        "high-dose corticosteroids",
-    ),
-    row(
-        3,
-        A::Methylprednisolone,
-        W::Always,
-        "Or, instead of dexamethasone: methylprednisolone 1 mg/kg IV q12h",
-        "",
-    ),
-    row(
-        3,
-        A::AntiseizureTherapy,
-        W::Always,
-        "Anti-seizure management",
-        "anti-seizure management",
-    ),
+    tocilizumab(2),
+    row(3, A::Dexamethasone, W::Always, "High-dose corticosteroids: dexamethasone 10 mg IV q6h",
+        "high-dose corticosteroids")
+        .for_children(
+            "High-dose corticosteroids: dexamethasone, weight-based paediatric dose per local protocol (the adult dose does not apply)",
+            None,
+        ),
+    row(3, A::Methylprednisolone, W::Always, "Or, instead of dexamethasone: methylprednisolone {dose} IV q12h", "")
+        .dosed(METHYLPREDNISOLONE_DOSE),
+    row(3, A::AntiseizureTherapy, W::Always, "Anti-seizure management", "anti-seizure management"),
     row(3, A::Icu, W::Always, "ICU admission", "ICU admission"),
     row(3, A::MriBrain, W::Always, "Neuro-imaging: MRI brain", "MRI brain"),
-    row(
-        3,
-        A::ConsiderAnakinra,
-        W::SteroidRefractory,
-        "Consider anakinra: refractory to corticosteroids",
-        "consider anakinra",
-    ),
-    row(
-        3,
-        A::Tocilizumab,
-        W::ConcurrentCrs,
-        TOCILIZUMAB_TEXT,
-        TOCILIZUMAB_BRIEF,
-    ),
-    row(
-        4,
-        A::MethylprednisolonePulse,
-        W::Always,
-        "Pulse methylprednisolone 1-2 g IV",
-        "pulse methylprednisolone",
-    ),
-    row(
-        4,
-        A::Icu,
-        W::Always,
-        "ICU with neuro-critical care",
-        "ICU with neuro-critical care",
-    ),
-    row(
-        4,
-        A::AirwayProtection,
-        W::Always,
-        "Intubation for airway protection",
-        "airway protection",
-    ),
-    row(
-        4,
-        A::ConsiderAdditionalImmunosuppression,
-        W::Always,
-        "Consider additional immunosuppression",
-        "consider additional immunosuppression",
-    ),
-    row(
-        4,
-        A::IcpMonitoring,
-        W::CerebralEdema,
-        "ICP monitoring (cerebral edema)",
-        "ICP monitoring",
-    ),
-    row(
-        4,
-        A::Tocilizumab,
-        W::ConcurrentCrs,
-        TOCILIZUMAB_TEXT,
-        TOCILIZUMAB_BRIEF,
-    ),
+    row(3, A::NeurologyConsult, W::Always, "Neurology consult", "neurology consult"),
+    row(3, A::Eeg, W::Always, "EEG monitoring", "EEG"),
+    row(3, A::ConsiderAnakinra, W::SteroidRefractory, "Consider anakinra: refractory to corticosteroids",
+        "consider anakinra"),
+    tocilizumab(3),
+    row(4, A::MethylprednisolonePulse, W::Always, "Pulse methylprednisolone 1-2 g IV daily for 3 days, then taper",
+        "pulse methylprednisolone")
+        .for_children("Pulse methylprednisolone {dose} IV daily for 3 days", Some(CHILD_PULSE_DOSE)),
+    row(4, A::Icu, W::Always, "ICU with neuro-critical care", "ICU with neuro-critical care"),
+    row(4, A::NeurologyConsult, W::Always, "Neurology consult", "neurology consult"),
+    row(4, A::Eeg, W::Always, "EEG monitoring", "EEG"),
+    row(4, A::MriBrain, W::Always, "Neuro-imaging: MRI brain", "MRI brain"),
+    row(4, A::AntiseizureTherapy, W::SeizureGraded(ANTISEIZURE_MIN_SEIZURE_GRADE), "Anti-seizure management",
+        "anti-seizure management"),
+    row(4, A::AntiseizureTherapy, W::SeizureGraded(STATUS_EPILEPTICUS_GRADE),
+        "Status epilepticus: a benzodiazepine first, then levetiracetam loading, per the status epilepticus protocol (doses per local protocol)",
+        "status epilepticus treatment")
+        .keyed("antiseizure_therapy_status_epilepticus"),
+    row(4, A::Levetiracetam, W::NoSeizureGraded3, LEVETIRACETAM_ADULT, "seizure prophylaxis")
+        .for_children(LEVETIRACETAM_CHILD, None),
+    row(4, A::AirwayProtection, W::AirwayAtRisk, "Airway protection: intubate if the airway cannot be protected",
+        "airway protection"),
+    row(4, A::IcpMonitoring, W::EdemaGraded4, "ICP monitoring (cerebral edema)", "ICP monitoring"),
+    row(4, A::CerebralEdemaTherapy, W::EdemaGraded4,
+        "Cerebral edema therapy: head of bed 30 degrees, hyperosmolar therapy with mannitol or hypertonic saline, hyperventilation, neurosurgery consult (doses per local protocol)",
+        "cerebral edema therapy"),
+    row(4, A::ConsiderAdditionalImmunosuppression, W::Always, "Consider additional immunosuppression",
+        "consider additional immunosuppression"),
+    tocilizumab(4),
 ];
 
 /// Highest grade with management actions (grade 5 has none).
@@ -326,30 +409,52 @@ pub fn of_grade(grade: u8) -> impl Iterator<Item = &'static ActionRow> {
     ACTIONS.iter().filter(move |r| r.grade == grade)
 }
 
-/// The row of an action at a grade, when the action belongs to that grade.
-pub fn find(grade: u8, id: ActionId) -> Option<&'static ActionRow> {
-    of_grade(grade).find(|r| r.id == id)
+/// The rows of a grade with a protocol key, when the key belongs to that
+/// grade.
+pub fn find_key(grade: u8, key: &str) -> Option<&'static ActionRow> {
+    of_grade(grade).find(|r| r.key == key)
 }
 
-/// The action ids of a grade, comma separated, for messages.
+/// Whether any row, at any grade, has this protocol key.
+pub fn is_key(key: &str) -> bool {
+    ACTIONS.iter().any(|r| r.key == key)
+}
+
+/// The protocol keys of a grade, comma separated, for messages.
 pub fn names(grade: u8) -> String {
-    of_grade(grade)
-        .map(|r| r.id.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut keys: Vec<&str> = of_grade(grade).map(|r| r.key).collect();
+    keys.dedup();
+    keys.join(", ")
+}
+
+/// Every protocol key, once, in table order.
+pub fn all_keys() -> Vec<&'static str> {
+    let mut keys: Vec<&str> = Vec::new();
+    for r in ACTIONS {
+        if !keys.contains(&r.key) {
+            keys.push(r.key);
+        }
+    }
+    keys
 }
 
 /// The action table as Markdown (docs/spec.md §3 is kept to it by a
-/// test): grade, id, condition, built-in text.
+/// test): grade, id, condition, built-in text, child text.
 pub fn markdown_table() -> String {
-    let mut out = String::from("| grade | id | when | built-in text |\n|---|---|---|---|\n");
+    let mut out = String::from("| grade | id | when | built-in text | child's text |\n|---|---|---|---|---|\n");
     for r in ACTIONS {
         let when = r.when.describe().unwrap_or_else(|| "always".into());
+        let fill = |t: &str, d: Option<Dose>| t.replace("{dose}", &d.map(|d| d.describe(None)).unwrap_or_default());
+        let child = if r.child_text.is_empty() {
+            "same".to_string()
+        } else {
+            fill(r.child_text, r.child_dose)
+        };
         out.push_str(&format!(
-            "| {} | `{}` | {when} | {} |\n",
+            "| {} | `{}` | {when} | {} | {child} |\n",
             r.grade,
             r.id.as_str(),
-            r.text
+            fill(r.text, r.dose)
         ));
     }
     out
@@ -360,18 +465,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn each_grade_has_its_rows_in_order_and_no_action_twice() {
-        let ids = |g| of_grade(g).map(|r| r.id.as_str()).collect::<Vec<_>>();
+    fn each_grade_has_its_rows_in_order() {
+        let ids = |g| of_grade(g).map(|r| r.key).collect::<Vec<_>>();
         assert_eq!(ids(0), ["ice_screening"]);
         assert_eq!(
             ids(2),
-            [
-                "dexamethasone",
-                "levetiracetam",
-                "neurology_consult",
-                "eeg",
-                "tocilizumab"
-            ]
+            ["dexamethasone", "levetiracetam", "neurology_consult", "eeg", "tocilizumab"]
         );
         assert!(ids(5).is_empty());
         for g in 0..=MAX_ACTION_GRADE {
@@ -379,7 +478,7 @@ mod tests {
             let n = v.len();
             v.sort_unstable();
             v.dedup();
-            assert_eq!(v.len(), n, "grade {g}");
+            assert_eq!(v.len(), n, "grade {g}: a protocol key twice");
         }
     }
 
@@ -388,14 +487,47 @@ mod tests {
         for r in ACTIONS.iter().filter(|r| r.id == ActionId::Tocilizumab) {
             assert_eq!(r.when, When::ConcurrentCrs);
         }
-        assert!(find(0, ActionId::Tocilizumab).is_none());
+        assert!(find_key(0, "tocilizumab").is_none());
+    }
+
+    #[test]
+    fn no_child_text_holds_an_adult_absolute_dose() {
+        for r in ACTIONS {
+            let child = if r.child_text.is_empty() { r.text } else { r.child_text };
+            for adult in [" mg IV", " g IV", " mg BID"] {
+                assert!(
+                    !child.contains(adult),
+                    "grade {} {}: {child}",
+                    r.grade,
+                    r.key
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn doses_are_computed_capped_and_rounded() {
+        assert_eq!(TOCILIZUMAB_DOSE.describe(Some(70.0)), "560 mg (8 mg/kg, max 800 mg)");
+        assert_eq!(TOCILIZUMAB_DOSE.describe(Some(120.0)), "800 mg (8 mg/kg, max 800 mg)");
+        assert_eq!(TOCILIZUMAB_DOSE.describe(Some(20.0)), "240 mg (12 mg/kg under 30 kg)");
+        assert_eq!(TOCILIZUMAB_DOSE.mg(30.0), 240);
+        assert_eq!(TOCILIZUMAB_DOSE.mg(29.96), 360);
+        assert_eq!(
+            TOCILIZUMAB_DOSE.describe(None),
+            "8 mg/kg (max 800 mg per dose; 12 mg/kg under 30 kg)"
+        );
+        assert_eq!(CHILD_PULSE_DOSE.describe(Some(20.0)), "600 mg (30 mg/kg, max 1 g a day)");
+        assert_eq!(CHILD_PULSE_DOSE.describe(Some(40.0)), "1000 mg (30 mg/kg, max 1 g a day)");
+        assert_eq!(CHILD_PULSE_DOSE.describe(None), "30 mg/kg (max 1 g a day)");
+        assert_eq!(METHYLPREDNISOLONE_DOSE.describe(Some(72.4)), "72 mg (1 mg/kg)");
+        assert_eq!(METHYLPREDNISOLONE_DOSE.mg(72.5), 73);
     }
 
     #[test]
     fn conditions_name_the_thresholds_of_the_rules() {
         assert_eq!(
             When::ConcurrentCrs.describe().as_deref(),
-            Some("only with concurrent CRS (crs_grade >= 1)")
+            Some("only with concurrent CRS (CRS grade >= 1)")
         );
         assert_eq!(
             When::PersistingOver24Hours.describe().as_deref(),

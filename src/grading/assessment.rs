@@ -4,6 +4,7 @@
 
 use serde::{Serialize, Serializer};
 
+use super::catalogue::{CAPD_ITEMS, FREQUENCIES, Scoring};
 use super::domain::{Consciousness, DomainSet, Edema, Motor, Seizure};
 
 /// The record's `id`: a string or an integer, echoed unchanged.
@@ -90,6 +91,40 @@ impl IceItems {
     }
 }
 
+/// The eight CAPD answers as given (each the position of its word in
+/// `never, rarely, sometimes, often, always`), in the catalogue's
+/// `CAPD_ITEMS` order. Scored by [`CapdAnswers::total`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CapdAnswers(pub [u8; 8]);
+
+impl CapdAnswers {
+    /// The CAPD total (0-32): each answer scored by its item, the first
+    /// four reversed.
+    pub fn total(&self) -> u8 {
+        CAPD_ITEMS
+            .iter()
+            .zip(self.0)
+            .map(|(item, answer)| match item.scoring {
+                Scoring::Frequency { reversed: true } => item.max.saturating_sub(answer),
+                _ => answer,
+            })
+            .sum()
+    }
+}
+
+impl Serialize for CapdAnswers {
+    /// Writes the answers back as the record's `capd_items` object.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(CAPD_ITEMS.len()))?;
+        for (item, answer) in CAPD_ITEMS.iter().zip(self.0) {
+            let word = FREQUENCIES.get(usize::from(answer)).map_or("", |c| c.wire);
+            m.serialize_entry(item.key, word)?;
+        }
+        m.end()
+    }
+}
+
 /// The encephalopathy instrument (docs/spec.md §4 `instrument`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -162,10 +197,15 @@ pub struct Assessment {
     pub day: Option<u32>,
     /// Time of assessment, RFC 3339, echoed as given.
     pub assessed_at: Option<String>,
-    /// Patient age, for instrument warnings.
+    /// Patient age, for instrument warnings and the patient group.
     pub age_years: Option<f64>,
+    /// Body weight in kg, for weight-based doses.
+    pub weight_kg: Option<f64>,
     /// ICE or CAPD.
     pub encephalopathy: Option<EncephalopathyScore>,
+    /// The eight CAPD answers, when they were recorded (their total is the
+    /// CAPD score in `encephalopathy`).
+    pub capd_answers: Option<CapdAnswers>,
     /// Level of consciousness.
     pub consciousness: Option<Consciousness>,
     /// Seizure finding.
@@ -180,6 +220,8 @@ pub struct Assessment {
     pub crs_grade: Option<u8>,
     /// The previous ICE total, to tell whether ICE is declining.
     pub previous_ice_total: Option<u8>,
+    /// The previous CAPD total, to tell whether CAPD is worsening.
+    pub previous_capd: Option<u8>,
     /// Hours since ICANS symptoms began.
     pub hours_since_onset: Option<f64>,
     /// ICANS not responding to corticosteroids.
@@ -206,6 +248,7 @@ impl Serialize for Assessment {
         opt!("day", self.day);
         opt!("assessed_at", self.assessed_at);
         opt!("age_years", self.age_years);
+        opt!("weight_kg", self.weight_kg);
         match self.encephalopathy {
             Some(EncephalopathyScore::Ice {
                 items: Some(items), ..
@@ -213,7 +256,10 @@ impl Serialize for Assessment {
             Some(EncephalopathyScore::Ice { items: None, total }) => {
                 m.serialize_entry("ice_total", &total)?
             }
-            Some(EncephalopathyScore::Capd(score)) => m.serialize_entry("capd", &score)?,
+            Some(EncephalopathyScore::Capd(score)) => match &self.capd_answers {
+                Some(answers) => m.serialize_entry("capd_items", answers)?,
+                None => m.serialize_entry("capd", &score)?,
+            },
             None => {}
         }
         opt!("consciousness", self.consciousness);
@@ -225,6 +271,7 @@ impl Serialize for Assessment {
         }
         opt!("crs_grade", self.crs_grade);
         opt!("previous_ice_total", self.previous_ice_total);
+        opt!("previous_capd", self.previous_capd);
         opt!("hours_since_onset", self.hours_since_onset);
         opt!("steroid_refractory", self.steroid_refractory);
         opt!("died_of_icans", self.died_of_icans);

@@ -16,18 +16,62 @@ use std::fmt::Write as _;
 pub use super::domain::Choice;
 use super::domain::{Consciousness, Domain, Edema, Motor, Seizure};
 
-/// One item of an object field (the five ICE items).
+/// How an item of an object field is answered and scored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scoring {
+    /// Points 0 to `max` (the ICE items).
+    Points,
+    /// A frequency word (`never` ... `always`) scored 0-4, or 4-0 when
+    /// `reversed` (the CAPD items).
+    Frequency {
+        /// `never` scores 4 and `always` 0.
+        reversed: bool,
+    },
+}
+
+/// One item of an object field (the five ICE items, the eight CAPD items).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Item {
     /// The key inside the object (`orientation`).
     pub key: &'static str,
     /// The highest score (the lowest is 0).
     pub max: u8,
-    /// What the item tests, in the ICE screen's words.
+    /// What the item asks, in the instrument's words.
     pub help: &'static str,
     /// The command-line flag (`--orientation`).
     pub flag: &'static str,
+    /// The CSV column (`ice_orientation`).
+    pub column: &'static str,
+    /// How it is answered and scored.
+    pub scoring: Scoring,
 }
+
+impl Item {
+    /// The score of an answer: points as given, or a frequency word's score.
+    pub fn score_of_word(&self, word: &str) -> Option<u8> {
+        let Scoring::Frequency { reversed } = self.scoring else { return None };
+        let i = FREQUENCIES.iter().position(|c| c.wire == word)?;
+        let i = u8::try_from(i).ok()?;
+        Some(if reversed { self.max - i } else { i })
+    }
+
+    /// What the item allows, in the words of error messages.
+    pub fn allowed(&self) -> String {
+        match self.scoring {
+            Scoring::Points => format!("an integer 0-{}", self.max),
+            Scoring::Frequency { .. } => names(FREQUENCIES),
+        }
+    }
+}
+
+/// The CAPD answers, in order of score for the items that are not reversed.
+pub const FREQUENCIES: &[Choice] = &[
+    Choice { wire: "never", description: "never", aliases: &[] },
+    Choice { wire: "rarely", description: "rarely", aliases: &[] },
+    Choice { wire: "sometimes", description: "sometimes", aliases: &[] },
+    Choice { wire: "often", description: "often", aliases: &[] },
+    Choice { wire: "always", description: "always", aliases: &[] },
+];
 
 /// What a field holds, and so how it is read, checked and shown.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -45,10 +89,15 @@ pub enum Kind {
         /// Highest allowed, if any.
         max: Option<i64>,
     },
-    /// A number (integer or decimal) of at least `min`.
+    /// A number (integer or decimal) of at least `min` (above it, when
+    /// `min_exclusive`), and at most `max`.
     Number {
         /// Lowest allowed.
         min: f64,
+        /// `min` itself is not allowed.
+        min_exclusive: bool,
+        /// Highest allowed, if any.
+        max: Option<f64>,
     },
     /// One of a list of values.
     Choice(&'static [Choice]),
@@ -137,9 +186,13 @@ fields! {
     AssessedAt = "assessed_at" { kind: Kind::Timestamp, note: NONE, help: "Time of assessment, RFC 3339",
          flag: "assessed-at", unit: "TIME", question: NONE },
     /// `age_years`: patient age.
-    AgeYears = "age_years" { kind: Kind::Number { min: 0.0 }, note: NONE,
+    AgeYears = "age_years" { kind: Kind::Number { min: 0.0, min_exclusive: false, max: None }, note: NONE,
          help: "Patient age in years (instrument warnings)", flag: "age", unit: "YEARS",
          question: "Patient age in years (under 12: CAPD instead of ICE)" },
+    /// `weight_kg`: for weight-based doses.
+    WeightKg = "weight_kg" { kind: Kind::Number { min: 0.0, min_exclusive: true, max: Some(300.0) }, note: NONE,
+         help: "Body weight in kg, for weight-based doses", flag: "weight", unit: "KG",
+         question: "Body weight in kg, for weight-based doses" },
     /// `ice`: the five ICE items.
     Ice = "ice" { kind: Kind::Items(&ICE_ITEMS), note: NONE,
          help: "The five ICE items (all required)", flag: NONE, unit: NONE, question: NONE },
@@ -150,6 +203,9 @@ fields! {
     Capd = "capd" { kind: Kind::Integer { min: 0, max: Some(32) }, note: NONE,
          help: "CAPD total, for children under 12 or developmental delay", flag: "capd", unit: NONE,
          question: "CAPD total (Cornell Assessment of Pediatric Delirium)" },
+    /// `capd_items`: the eight CAPD answers.
+    CapdItems = "capd_items" { kind: Kind::Items(&CAPD_ITEMS), note: NONE,
+         help: "The eight CAPD answers (all required), scored by icans", flag: NONE, unit: NONE, question: NONE },
     /// `consciousness`: level of consciousness.
     Consciousness = "consciousness" { kind: Kind::Choice(Consciousness::CHOICES), note: NONE,
          help: "Level of consciousness", flag: "consciousness", unit: "LEVEL", question: "Level of consciousness" },
@@ -176,8 +232,12 @@ fields! {
     PreviousIceTotal = "previous_ice_total" { kind: Kind::Integer { min: 0, max: Some(10) }, note: NONE,
          help: "Previous ICE total; a lower total now means ICE is declining", flag: "previous-ice-total", unit: NONE,
          question: "Previous ICE total, for the trend" },
+    /// `previous_capd`.
+    PreviousCapd = "previous_capd" { kind: Kind::Integer { min: 0, max: Some(32) }, note: NONE,
+         help: "Previous CAPD total; a higher total now means CAPD is worsening", flag: "previous-capd", unit: NONE,
+         question: "Previous CAPD total, for the trend" },
     /// `hours_since_onset`.
-    HoursSinceOnset = "hours_since_onset" { kind: Kind::Number { min: 0.0 }, note: NONE,
+    HoursSinceOnset = "hours_since_onset" { kind: Kind::Number { min: 0.0, min_exclusive: false, max: None }, note: NONE,
          help: "Hours since ICANS symptoms began", flag: "hours-since-onset", unit: "HOURS",
          question: "Hours since ICANS symptoms began" },
     /// `steroid_refractory`.
@@ -197,32 +257,114 @@ pub const ICE_ITEMS: [Item; 5] = [
         max: 4,
         help: "ICE orientation: year, month, city, hospital",
         flag: "orientation",
+        column: "ice_orientation",
+        scoring: Scoring::Points,
     },
     Item {
         key: "naming",
         max: 3,
         help: "ICE naming: three objects",
         flag: "naming",
+        column: "ice_naming",
+        scoring: Scoring::Points,
     },
     Item {
         key: "writing",
         max: 1,
         help: "ICE writing: a standard sentence",
         flag: "writing",
+        column: "ice_writing",
+        scoring: Scoring::Points,
     },
     Item {
         key: "attention",
         max: 1,
         help: "ICE attention: count back from 100 by 10",
         flag: "attention",
+        column: "ice_attention",
+        scoring: Scoring::Points,
     },
     Item {
         key: "commands",
         max: 1,
         help: "ICE commands: follows simple commands",
         flag: "commands",
+        column: "ice_commands",
+        scoring: Scoring::Points,
     },
 ];
+
+/// The eight CAPD items (Cornell Assessment of Pediatric Delirium), each
+/// answered never, rarely, sometimes, often or always. The first four are
+/// reversed (never 4 ... always 0), the last four not (never 0 ... always 4):
+/// a higher total is more delirium.
+pub const CAPD_ITEMS: [Item; 8] = [
+    Item {
+        key: "eye_contact",
+        max: 4,
+        help: "Does the child make eye contact with the caregiver?",
+        flag: "capd-eye-contact",
+        column: "capd_eye_contact",
+        scoring: Scoring::Frequency { reversed: true },
+    },
+    Item {
+        key: "purposeful_actions",
+        max: 4,
+        help: "Are the child's actions purposeful?",
+        flag: "capd-purposeful-actions",
+        column: "capd_purposeful_actions",
+        scoring: Scoring::Frequency { reversed: true },
+    },
+    Item {
+        key: "aware_of_surroundings",
+        max: 4,
+        help: "Is the child aware of their surroundings?",
+        flag: "capd-aware-of-surroundings",
+        column: "capd_aware_of_surroundings",
+        scoring: Scoring::Frequency { reversed: true },
+    },
+    Item {
+        key: "communicates_needs",
+        max: 4,
+        help: "Does the child communicate needs and wants?",
+        flag: "capd-communicates-needs",
+        column: "capd_communicates_needs",
+        scoring: Scoring::Frequency { reversed: true },
+    },
+    Item {
+        key: "restless",
+        max: 4,
+        help: "Is the child restless?",
+        flag: "capd-restless",
+        column: "capd_restless",
+        scoring: Scoring::Frequency { reversed: false },
+    },
+    Item {
+        key: "inconsolable",
+        max: 4,
+        help: "Is the child inconsolable?",
+        flag: "capd-inconsolable",
+        column: "capd_inconsolable",
+        scoring: Scoring::Frequency { reversed: false },
+    },
+    Item {
+        key: "underactive",
+        max: 4,
+        help: "Is the child underactive: very little movement while awake?",
+        flag: "capd-underactive",
+        column: "capd_underactive",
+        scoring: Scoring::Frequency { reversed: false },
+    },
+    Item {
+        key: "slow_response",
+        max: 4,
+        help: "Does it take the child a long time to respond to interactions?",
+        flag: "capd-slow-response",
+        column: "capd_slow_response",
+        scoring: Scoring::Frequency { reversed: false },
+    },
+];
+
 
 impl Kind {
     /// What the kind allows, in the words of error messages.
@@ -235,13 +377,27 @@ impl Kind {
                 format!("an integer {min}-{max}")
             }
             Kind::Integer { min, .. } => format!("an integer >= {min}"),
-            Kind::Number { min } => format!("a number >= {min}"),
+            Kind::Number {
+                min,
+                min_exclusive,
+                max,
+            } => {
+                let lower = if *min_exclusive { ">" } else { ">=" };
+                match max {
+                    Some(max) => format!("a number {lower} {min}, at most {max}"),
+                    None => format!("a number {lower} {min}"),
+                }
+            }
             Kind::Choice(choices) => names(choices),
             Kind::Boolean => "true or false".into(),
             Kind::Domains(choices) => format!("an array of domain names: {}", names(choices)),
-            Kind::Items(items) => {
+            Kind::Items(items) if items.iter().all(|i| i.scoring == Scoring::Points) => {
                 let parts: Vec<String> = items.iter().map(|i| format!("{} 0-{}", i.key, i.max)).collect();
                 format!("an object with {}", parts.join(", "))
+            }
+            Kind::Items(items) => {
+                let keys: Vec<&str> = items.iter().map(|i| i.key).collect();
+                format!("an object with {}, each {}", keys.join(", "), names(FREQUENCIES))
             }
         }
     }
@@ -262,10 +418,6 @@ pub fn names(choices: &[Choice]) -> String {
     names.join(", ")
 }
 
-/// What an ICE item allows ("an integer 0-4").
-pub fn item_allowed(item: &Item) -> String {
-    format!("an integer 0-{}", item.max)
-}
 
 impl Field {
     /// The record key.
@@ -295,7 +447,8 @@ impl Field {
         let names = Field::ALL
             .iter()
             .map(|f| f.name())
-            .chain(ICE_ITEMS.iter().map(|i| i.key));
+            .chain(ICE_ITEMS.iter().map(|i| i.key))
+            .chain(CAPD_ITEMS.iter().map(|i| i.key));
         closest(name, names)
     }
 }
@@ -343,7 +496,7 @@ impl Column {
         Field::ALL.iter().flat_map(|&f| match f.def().kind {
             Kind::Items(items) => items
                 .iter()
-                .map(|i| (format!("{}_{}", f.name(), i.key), Column::Item(f, i)))
+                .map(|i| (i.column.to_string(), Column::Item(f, i)))
                 .collect::<Vec<_>>(),
             _ => vec![(f.name().to_string(), Column::Field(f))],
         })
@@ -411,7 +564,8 @@ mod tests {
         let columns: Vec<String> = Column::all().map(|(n, _)| n).collect();
         assert!(columns.contains(&"ice_orientation".to_string()));
         assert!(!columns.contains(&"ice".to_string()));
-        assert_eq!(columns.len(), Field::ALL.len() - 1 + ICE_ITEMS.len());
+        assert!(columns.contains(&"capd_eye_contact".to_string()));
+        assert_eq!(columns.len(), Field::ALL.len() - 2 + ICE_ITEMS.len() + CAPD_ITEMS.len());
     }
 
     #[test]
@@ -421,6 +575,18 @@ mod tests {
         assert!(voice.matches_bedside("awakens to voice"));
         assert!(voice.matches_bedside("awakens-to-voice"));
         assert!(!voice.matches_bedside("tactile"));
+    }
+
+    #[test]
+    fn capd_answers_are_scored_with_the_first_four_reversed() {
+        assert_eq!(CAPD_ITEMS[0].score_of_word("never"), Some(4));
+        assert_eq!(CAPD_ITEMS[0].score_of_word("always"), Some(0));
+        assert_eq!(CAPD_ITEMS[3].score_of_word("rarely"), Some(3));
+        assert_eq!(CAPD_ITEMS[4].score_of_word("never"), Some(0));
+        assert_eq!(CAPD_ITEMS[7].score_of_word("often"), Some(3));
+        assert_eq!(CAPD_ITEMS[7].score_of_word("sometimes"), Some(2));
+        assert_eq!(CAPD_ITEMS[7].score_of_word("maybe"), None);
+        assert_eq!(ICE_ITEMS[0].score_of_word("never"), None);
     }
 
     #[test]

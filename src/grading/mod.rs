@@ -31,13 +31,15 @@ pub mod rules;
 use std::borrow::Cow;
 
 pub use actions::{ActionId, ActionRow, When};
-pub use assessment::{Assessment, EncephalopathyScore, IceItems, Instrument, RecordId};
+pub use assessment::{Assessment, CapdAnswers, EncephalopathyScore, IceItems, Instrument, RecordId};
 pub use catalogue::{Field, Kind, Shape};
 pub use domain::{Consciousness, Domain, DomainSet, Edema, Motor, Seizure};
 pub use plan::{Context, Plan};
-pub use protocol::{BUILTIN_INTERVALS, BUILTIN_NAME, Intervals, MAX_INTERVAL_HOURS, Protocol, ProtocolError};
+pub use protocol::{BUILTIN_INTERVALS, BUILTIN_NAME, Intervals, MAX_INTERVAL_HOURS, Patient, Protocol, ProtocolError};
 pub use record::{FieldError, RecordBuilder, RecordError, Value};
-pub use result::{Action, CRITERIA, DomainResult, Domains, Grading, ICANS_VERSION, Management, Status};
+pub use result::{
+    Action, CRITERIA, DomainResult, Domains, Grading, ICANS_VERSION, Management, PatientGroup, Status,
+};
 
 /// A domain's finding before exclusion: its grade and a short label.
 type Finding = Option<(u8, Cow<'static, str>)>;
@@ -153,19 +155,72 @@ pub fn grade_with(a: &Assessment, protocol: &Protocol) -> Grading {
     let excluded = with_status(Status::Excluded);
     let complete = unassessed.is_empty();
 
-    instrument_warnings(a, &mut warnings);
+    // Excluded findings above the grade: ICANS cannot be ruled out
+    // (docs/spec.md §2 "Masked findings").
+    let masked: Vec<Domain> = if grade < 5 {
+        Domain::ALL
+            .iter()
+            .zip(&findings)
+            .filter(|(d, f)| a.other_cause.contains(**d) && f.as_ref().is_some_and(|(g, _)| *g > grade))
+            .map(|(d, _)| *d)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    for (d, f) in Domain::ALL.iter().zip(&findings) {
+        if let (true, Some((g, label))) = (masked.contains(d), f) {
+            warnings.push(format!(
+                "ICANS cannot be ruled out: {d} ({label}, grade {g}) is attributed to another cause and would grade above {grade}; reassess urgently"
+            ));
+        }
+    }
+
+    instrument_warnings(a, &domains, &mut warnings);
 
     let ice_total = a.encephalopathy.and_then(EncephalopathyScore::ice_total);
+    let capd = a.encephalopathy.and_then(EncephalopathyScore::capd);
+    let ice_declining = match (ice_total, a.previous_ice_total) {
+        (Some(now), Some(before)) if now < before => {
+            warnings.push(format!("ICE declining: {before} -> {now}"));
+            true
+        }
+        _ => false,
+    };
+    let capd_worsening = match (capd, a.previous_capd) {
+        (Some(now), Some(before)) if now > before => {
+            warnings.push(format!("CAPD worsening: {before} -> {now}"));
+            true
+        }
+        _ => false,
+    };
+    let instrument = a.encephalopathy.map(EncephalopathyScore::instrument);
+    let patient_group = patient_group(a.age_years, instrument);
+    if patient_group == PatientGroup::Child && a.weight_kg.is_none() && grade < 5 {
+        warnings.push(
+            "Child without weight_kg: weight-based doses are shown per kg; give weight_kg to compute them".to_string(),
+        );
+    }
+    // The instrument the texts name: the one used, else CAPD under 12.
+    let screening = instrument.unwrap_or(match a.age_years {
+        Some(age) if age < rules::ICE_MIN_AGE_YEARS => Instrument::Capd,
+        _ => Instrument::Ice,
+    });
     let ctx = Context {
         grade,
+        domain_grades: std::array::from_fn(|i| domains.0[i].grade),
         crs_grade: a.crs_grade.unwrap_or(0),
         hours_since_onset: a.hours_since_onset,
         steroid_refractory: a.steroid_refractory == Some(true),
-        cerebral_edema: domains.get(Domain::Edema).grade.is_some_and(|g| g > 0),
-        ice_declining: matches!((ice_total, a.previous_ice_total), (Some(now), Some(before)) if now < before),
+        worsening: ice_declining || capd_worsening,
+        masked: masked.iter().copied().collect(),
+    };
+    let patient = Patient {
+        group: patient_group,
+        weight_kg: a.weight_kg,
+        instrument: screening,
     };
     let lower_bound = (!complete && grade < 5).then(|| lower_bound_note(&unassessed));
-    let management = protocol.render(&plan::plan(&ctx), lower_bound.as_deref());
+    let management = protocol.render(&plan::plan(&ctx), &patient, lower_bound.as_deref());
 
     Grading {
         id: a.id.clone(),
@@ -174,21 +229,34 @@ pub fn grade_with(a: &Assessment, protocol: &Protocol) -> Grading {
         assessed_at: a.assessed_at.clone(),
         grade,
         complete,
-        instrument: a.encephalopathy.map(EncephalopathyScore::instrument),
+        instrument,
         ice_total,
-        capd: a.encephalopathy.and_then(EncephalopathyScore::capd),
+        capd,
         domains,
         drivers,
         unassessed,
         excluded,
+        masked,
         warnings,
         management,
         criteria: CRITERIA,
+        patient_group,
+        screening,
         icans_version: ICANS_VERSION,
         protocol: match protocol.name() {
             BUILTIN_NAME => Cow::Borrowed(BUILTIN_NAME),
             name => Cow::Owned(name.to_string()),
         },
+    }
+}
+
+/// docs/spec.md §6: a child's when under 18 or assessed with CAPD.
+pub fn patient_group(age_years: Option<f64>, instrument: Option<Instrument>) -> PatientGroup {
+    let young = age_years.is_some_and(|age| age < rules::CHILD_UNDER_AGE_YEARS);
+    if young || instrument == Some(Instrument::Capd) {
+        PatientGroup::Child
+    } else {
+        PatientGroup::Adult
     }
 }
 
@@ -226,15 +294,29 @@ fn unvalidated_score_warnings(a: &Assessment, warnings: &mut Vec<String>) {
     }
 }
 
-/// Contract §2 warnings about the encephalopathy instrument.
-fn instrument_warnings(a: &Assessment, warnings: &mut Vec<String>) {
+/// docs/spec.md §2 warnings about the encephalopathy instrument.
+fn instrument_warnings(a: &Assessment, domains: &Domains, warnings: &mut Vec<String>) {
     let Some(score) = a.encephalopathy else { return };
-    if let Some(total) = score.ice_total() {
-        if total > 0 && a.consciousness == Some(Consciousness::Unarousable) {
-            warnings.push(format!(
-                "ICE total {total} recorded while consciousness is unarousable: an unarousable patient cannot perform ICE; check both findings"
-            ));
-        }
+    let unarousable = a.consciousness == Some(Consciousness::Unarousable);
+    match score {
+        EncephalopathyScore::Ice { total, .. } if total > 0 && unarousable => warnings.push(format!(
+            "ICE total {total} recorded while consciousness is unarousable: an unarousable patient cannot perform ICE; check both findings"
+        )),
+        EncephalopathyScore::Capd(total) if unarousable => warnings.push(format!(
+            "CAPD {total} recorded while consciousness is unarousable: an unarousable child cannot be assessed with CAPD; check both findings"
+        )),
+        _ => {}
+    }
+    let name = match score.instrument() {
+        Instrument::Ice => "ICE",
+        Instrument::Capd => "CAPD",
+    };
+    if domains.get(Domain::Encephalopathy).status == Status::Graded
+        && domains.get(Domain::Consciousness).status == Status::Excluded
+    {
+        warnings.push(format!(
+            "{name} graded while consciousness is excluded: the cause that depresses consciousness (sedation, say) likely confounds {name} too; consider excluding encephalopathy"
+        ));
     }
     match (score.instrument(), a.age_years) {
         (Instrument::Ice, Some(age)) if age < rules::ICE_MIN_AGE_YEARS => warnings.push(format!(

@@ -7,9 +7,10 @@
 
 use std::borrow::Cow;
 
-use super::actions::{self, ActionId, ActionRow};
+use super::actions::{self, ActionRow};
+use super::assessment::Instrument;
 use super::plan::{Interval, Note, Plan};
-use super::result::{Action, Management};
+use super::result::{Action, Management, PatientGroup};
 
 /// The name results carry when no protocol file is given.
 pub const BUILTIN_NAME: &str = "built-in";
@@ -49,13 +50,27 @@ pub const BUILTIN_INTERVALS: Intervals = Intervals {
     grade_1: 8,
 };
 
-/// A management protocol: action texts and reassessment intervals.
+/// A management protocol: action texts (adults' by grade, children's by
+/// action) and reassessment intervals.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Protocol {
     name: Cow<'static, str>,
-    texts: Vec<(u8, ActionId, String)>,
+    texts: Vec<(u8, &'static str, String)>,
+    /// Children's texts: for one grade, or (`None`) for every grade.
+    child_texts: Vec<(Option<u8>, &'static str, String)>,
     /// The reassessment intervals.
     pub intervals: Intervals,
+}
+
+/// Who a management step is for, as its texts need it (docs/spec.md §6).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Patient {
+    /// Adult or child: a child never sees an adult absolute dose.
+    pub group: PatientGroup,
+    /// Body weight, for computed doses.
+    pub weight_kg: Option<f64>,
+    /// The instrument the texts name (ICE or CAPD).
+    pub instrument: Instrument,
 }
 
 /// Why a protocol was refused; names the table, the key and what is allowed.
@@ -69,16 +84,20 @@ impl Protocol {
     pub const BUILTIN: Protocol = Protocol {
         name: Cow::Borrowed(BUILTIN_NAME),
         texts: Vec::new(),
+        child_texts: Vec::new(),
         intervals: BUILTIN_INTERVALS,
     };
 
-    /// A protocol named `name` with texts replacing the built-in ones
-    /// (grade, action id, text) and its own intervals. Refuses an action that
-    /// is not in that grade's table, an empty text or name, and intervals
+    /// A protocol named `name` with adults' texts replacing the built-in
+    /// ones (grade, action key, text), children's texts (grade or every
+    /// grade, action key, text),
+    /// and its own intervals. Refuses the reserved name, an action that is
+    /// not in that grade's table, an empty text or name, and intervals
     /// outside 1-168 h or out of order (urgent <= grade 1 <= grade 0).
     pub fn new(
         name: impl Into<String>,
-        texts: Vec<(u8, ActionId, String)>,
+        texts: Vec<(u8, String, String)>,
+        child_texts: Vec<(Option<u8>, String, String)>,
         intervals: Intervals,
     ) -> Result<Protocol, ProtocolError> {
         let name = name.into();
@@ -87,26 +106,54 @@ impl Protocol {
                 "name: empty (allowed: a name shown in every result)".into(),
             ));
         }
-        for (grade, id, text) in &texts {
-            if *grade > actions::MAX_ACTION_GRADE {
+        if name.trim().eq_ignore_ascii_case(BUILTIN_NAME) {
+            return Err(ProtocolError(format!(
+                "name: {name:?} is reserved for the built-in protocol (allowed: any other name)"
+            )));
+        }
+        let mut adult = Vec::new();
+        for (grade, key, text) in texts {
+            if grade > actions::MAX_ACTION_GRADE {
                 return Err(ProtocolError(format!(
                     "grade_{grade}: no such grade (allowed: grade_0 to grade_{})",
                     actions::MAX_ACTION_GRADE
                 )));
             }
-            if actions::find(*grade, *id).is_none() {
+            let Some(row) = actions::find_key(grade, &key) else {
                 return Err(ProtocolError(format!(
-                    "grade_{grade}.{}: not an action of grade {grade} (allowed: {})",
-                    id.as_str(),
-                    actions::names(*grade)
+                    "grade_{grade}.{key}: not an action of grade {grade} (allowed: {})",
+                    actions::names(grade)
                 )));
-            }
+            };
             if text.trim().is_empty() {
                 return Err(ProtocolError(format!(
-                    "grade_{grade}.{}: empty text (allowed: the action's text, with dose)",
-                    id.as_str()
+                    "grade_{grade}.{key}: empty text (allowed: the action's text, with dose)"
                 )));
             }
+            adult.push((grade, row.key, text));
+        }
+        let mut child = Vec::new();
+        for (grade, key, text) in child_texts {
+            let row = match grade {
+                Some(g) => actions::find_key(g, &key).ok_or_else(|| {
+                    ProtocolError(format!(
+                        "child.grade_{g}.{key}: not an action of grade {g} (allowed: {})",
+                        actions::names(g)
+                    ))
+                })?,
+                None => actions::ACTIONS.iter().find(|r| r.key == key).ok_or_else(|| {
+                    ProtocolError(format!(
+                        "child.{key}: not an action (allowed: {}, or a [child.grade_N] table)",
+                        actions::all_keys().join(", ")
+                    ))
+                })?,
+            };
+            if text.trim().is_empty() {
+                return Err(ProtocolError(format!(
+                    "child.{key}: empty text (allowed: the action's text for children, with a per-kg dose or none)"
+                )));
+            }
+            child.push((grade, row.key, text));
         }
         for (key, hours) in [
             ("urgent", intervals.urgent),
@@ -127,7 +174,8 @@ impl Protocol {
         }
         Ok(Protocol {
             name: Cow::Owned(name),
-            texts,
+            texts: adult,
+            child_texts: child,
             intervals,
         })
     }
@@ -137,37 +185,89 @@ impl Protocol {
         &self.name
     }
 
-    /// The text of a row: the protocol's, or the built-in one.
-    pub fn text(&self, row: &ActionRow) -> Cow<'static, str> {
-        match self
-            .texts
-            .iter()
-            .find(|(g, id, _)| *g == row.grade && *id == row.id)
-        {
-            Some((_, _, text)) => Cow::Owned(text.clone()),
-            None => Cow::Borrowed(row.text),
+    /// The text of a row for a patient, and whether the protocol set it:
+    /// for a child, the protocol's `[child]` text, else the built-in child
+    /// text (never a centre's adult text, which may hold an adult dose);
+    /// for an adult, the protocol's text for that grade, else the built-in.
+    fn text(&self, row: &ActionRow, group: PatientGroup) -> (Cow<'_, str>, bool) {
+        let own = match group {
+            PatientGroup::Child => self
+                .child_texts
+                .iter()
+                .find(|(g, k, _)| *g == Some(row.grade) && *k == row.key)
+                .or_else(|| self.child_texts.iter().find(|(g, k, _)| g.is_none() && *k == row.key))
+                .map(|(_, _, t)| t),
+            PatientGroup::Adult => self
+                .texts
+                .iter()
+                .find(|(g, k, _)| *g == row.grade && *k == row.key)
+                .map(|(_, _, t)| t),
+        };
+        match own {
+            Some(t) => (Cow::Borrowed(t.as_str()), true),
+            None if group == PatientGroup::Child && !row.child_text.is_empty() => (Cow::Borrowed(row.child_text), false),
+            None => (Cow::Borrowed(row.text), false),
         }
     }
 
     /// The result's management step: the plan's actions with this
-    /// protocol's texts, its hours, and the summary sentence built from
-    /// the chosen actions and the plan's notes. `lower_bound_note` ends the
-    /// summary of an incomplete result.
-    pub fn render(&self, plan: &Plan, lower_bound_note: Option<&str>) -> Management {
+    /// protocol's texts for this patient (doses per kg, or computed with
+    /// the weight; the instrument named), its hours, and the summary sentence
+    /// built from the chosen actions and the plan's notes. `lower_bound_note`
+    /// ends the summary of an incomplete result.
+    pub fn render(&self, plan: &Plan, patient: &Patient, lower_bound_note: Option<&str>) -> Management {
+        let instrument = match patient.instrument {
+            Instrument::Ice => "ICE",
+            Instrument::Capd => "CAPD",
+        };
+        let trend = match patient.instrument {
+            Instrument::Ice => "ICE declining",
+            Instrument::Capd => "CAPD worsening",
+        };
+        let mut briefs = Vec::with_capacity(plan.rows.len());
         let actions = plan
             .rows
             .iter()
-            .map(|r| Action {
-                id: r.id,
-                text: self.text(r),
+            .map(|r| {
+                let (text, own) = self.text(r, patient.group);
+                let dose = match patient.group {
+                    PatientGroup::Child if !r.child_text.is_empty() => r.child_dose,
+                    _ => r.dose,
+                };
+                let text = fill(&text, instrument, trend, dose, patient.weight_kg);
+                let brief = if own {
+                    text.trim_end_matches('.').to_string()
+                } else {
+                    fill(r.brief, instrument, trend, None, None)
+                };
+                if !brief.is_empty() {
+                    briefs.push(brief);
+                }
+                Action {
+                    id: r.id,
+                    text: Cow::Owned(text),
+                    dose_mg: dose.zip(patient.weight_kg).map(|(d, w)| d.mg(w)),
+                }
             })
             .collect();
         Management {
-            summary: summary(plan, lower_bound_note),
+            summary: summary(plan, &briefs, lower_bound_note),
             actions,
             reassess_hours: plan.interval.map(|i| self.intervals.hours(i)),
         }
     }
+}
+
+/// A text with its placeholders filled: `{instrument}`, `{trend}`, `{dose}`.
+fn fill(text: &str, instrument: &str, trend: &str, dose: Option<actions::Dose>, weight_kg: Option<f64>) -> String {
+    if !text.contains('{') {
+        return text.to_string();
+    }
+    let mut t = text.replace("{instrument}", instrument).replace("{trend}", trend);
+    if let Some(d) = dose {
+        t = t.replace("{dose}", &d.describe(weight_kg));
+    }
+    t
 }
 
 /// Appends "a", "a and b", "a, b and c".
@@ -184,9 +284,20 @@ fn listed<'a>(out: &mut String, parts: impl Iterator<Item = &'a str> + Clone) {
 /// The summary sentence: the grade, the chosen actions in brief, then the
 /// plan's notes and the lower-bound note. Built from the plan, so it can
 /// never name an action the result does not carry.
-fn summary(plan: &Plan, lower_bound_note: Option<&str>) -> String {
+fn summary(plan: &Plan, briefs: &[String], lower_bound_note: Option<&str>) -> String {
     let mut s = String::with_capacity(160);
+    let masked = plan.notes.iter().find_map(|n| match n {
+        Note::CannotBeRuledOut(ds) => Some(*ds),
+        _ => None,
+    });
+    if let Some(ds) = masked {
+        let names: Vec<&str> = ds.iter().map(|d| d.as_str()).collect();
+        s.push_str("ICANS cannot be ruled out: ");
+        s.push_str(&names.join(", "));
+        s.push_str(" attributed to another cause would grade higher; reassess urgently. ");
+    }
     match plan.grade {
+        0 if masked.is_some() => s.push_str("Grade 0 in the domains counted: "),
         0 => s.push_str("No ICANS: "),
         5.. => s.push_str("Grade 5: death attributed to ICANS."),
         g => {
@@ -196,14 +307,12 @@ fn summary(plan: &Plan, lower_bound_note: Option<&str>) -> String {
         }
     }
     if plan.grade < 5 {
-        listed(
-            &mut s,
-            plan.rows.iter().map(|r| r.brief).filter(|b| !b.is_empty()),
-        );
+        listed(&mut s, briefs.iter().map(String::as_str));
         s.push('.');
     }
     for note in &plan.notes {
         match note {
+            Note::CannotBeRuledOut(_) => {}
             Note::NoTocilizumabWithoutCrs => s.push_str(
                 " No concurrent CRS: tocilizumab is not indicated (it does not treat ICANS and may raise free IL-6).",
             ),
@@ -222,39 +331,45 @@ fn summary(plan: &Plan, lower_bound_note: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::grading::domain::DomainSet;
     use crate::grading::plan::{Context, plan};
 
     fn ctx(grade: u8, crs_grade: u8) -> Context {
         Context {
             grade,
+            domain_grades: [None; 5],
             crs_grade,
             hours_since_onset: None,
             steroid_refractory: false,
-            cerebral_edema: false,
-            ice_declining: false,
+            worsening: false,
+            masked: DomainSet::EMPTY,
         }
     }
 
+    const ADULT: Patient = Patient {
+        group: PatientGroup::Adult,
+        weight_kg: None,
+        instrument: Instrument::Ice,
+    };
+
     #[test]
     fn the_summary_lists_the_chosen_actions() {
-        let m = Protocol::BUILTIN.render(&plan(&ctx(1, 2)), None);
+        let m = Protocol::BUILTIN.render(&plan(&ctx(1, 2)), &ADULT, None);
         assert_eq!(
             m.summary,
             "Grade 1 ICANS: close monitoring, supportive care and tocilizumab for the concurrent CRS."
         );
-        let m = Protocol::BUILTIN.render(&plan(&ctx(0, 0)), Some("Lower bound: motor not assessed."));
-        assert_eq!(
-            m.summary,
-            "No ICANS: continue ICE screening. Lower bound: motor not assessed."
-        );
+        let m = Protocol::BUILTIN.render(&plan(&ctx(0, 0)), &ADULT, Some("Lower bound: motor not assessed."));
+        assert_eq!(m.summary, "No ICANS: continue ICE screening. Lower bound: motor not assessed.");
         assert_eq!(m.reassess_hours, Some(12));
     }
 
     #[test]
-    fn a_protocol_changes_texts_and_hours_only() {
+    fn a_protocol_changes_texts_and_hours_only_and_its_texts_reach_the_summary() {
         let p = Protocol::new(
             "Centre",
-            vec![(2, ActionId::Dexamethasone, "Dex per unit protocol".into())],
+            vec![(2, "dexamethasone".into(), "Dexamethasone per unit protocol".into())],
+            vec![],
             Intervals {
                 urgent: 2,
                 grade_0: 24,
@@ -262,23 +377,45 @@ mod tests {
             },
         )
         .expect("a valid protocol");
-        let m = p.render(&plan(&ctx(2, 0)), None);
-        assert_eq!(m.actions[0].text, "Dex per unit protocol");
+        let m = p.render(&plan(&ctx(2, 0)), &ADULT, None);
+        assert_eq!(m.actions[0].text, "Dexamethasone per unit protocol");
+        assert!(m.summary.starts_with("Grade 2 ICANS: Dexamethasone per unit protocol, seizure prophylaxis"), "{}", m.summary);
         assert_eq!(m.reassess_hours, Some(2));
         assert_eq!(m.actions.len(), 4);
+        let child = Patient {
+            group: PatientGroup::Child,
+            ..ADULT
+        };
+        let m = p.render(&plan(&ctx(2, 0)), &child, None);
+        assert!(m.actions[0].text.contains("weight-based paediatric dose"), "a centre's adult text never reaches a child");
     }
 
     #[test]
-    fn a_protocol_cannot_add_an_action_to_a_grade() {
-        let e = Protocol::new(
-            "x",
-            vec![(0, ActionId::Tocilizumab, "t".into())],
-            BUILTIN_INTERVALS,
-        )
-        .unwrap_err();
-        assert_eq!(
-            e.0,
-            "grade_0.tocilizumab: not an action of grade 0 (allowed: ice_screening)"
-        );
+    fn a_protocol_cannot_add_an_action_to_a_grade_or_take_the_builtin_name() {
+        let e = Protocol::new("x", vec![(0, "tocilizumab".into(), "t".into())], vec![], BUILTIN_INTERVALS).unwrap_err();
+        assert_eq!(e.0, "grade_0.tocilizumab: not an action of grade 0 (allowed: ice_screening)");
+        let e = Protocol::new("Built-In", vec![], vec![], BUILTIN_INTERVALS).unwrap_err();
+        assert!(e.0.starts_with("name: \"Built-In\" is reserved"), "{}", e.0);
+    }
+
+    #[test]
+    fn children_see_per_kg_doses_and_capd() {
+        let child = Patient {
+            group: PatientGroup::Child,
+            weight_kg: Some(20.0),
+            instrument: Instrument::Capd,
+        };
+        let mut c = ctx(4, 1);
+        c.domain_grades[4] = Some(4);
+        let m = Protocol::BUILTIN.render(&plan(&c), &child, None);
+        let pulse = &m.actions[0];
+        assert_eq!(pulse.text, "Pulse methylprednisolone 600 mg (30 mg/kg, max 1 g a day) IV daily for 3 days");
+        assert_eq!(pulse.dose_mg, Some(600));
+        let toci = m.actions.last().expect("tocilizumab");
+        assert_eq!(toci.dose_mg, Some(240));
+        let m0 = Protocol::BUILTIN.render(&plan(&ctx(0, 0)), &child, None);
+        assert!(m0.actions[0].text.starts_with("CAPD screening"), "{}", m0.actions[0].text);
+        assert!(m0.actions[0].text.contains("CAPD worsening"));
+        assert_eq!(m0.summary, "No ICANS: continue CAPD screening.");
     }
 }

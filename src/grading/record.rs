@@ -7,8 +7,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use super::assessment::{Assessment, EncephalopathyScore, IceItems, RecordId};
-use super::catalogue::{Field, ICE_ITEMS, Kind, closest, item_allowed};
+use super::assessment::{Assessment, CapdAnswers, EncephalopathyScore, IceItems, RecordId};
+use super::catalogue::{FREQUENCIES, Field, Item, Kind, Scoring, closest};
 use super::domain::{Consciousness, Domain, Edema, Motor, Seizure};
 
 /// A raw value as an input format read it, before validation.
@@ -131,12 +131,47 @@ enum Checked {
     Boolean(bool),
 }
 
+/// An object field (`ice`, `capd_items`) as its items arrive.
+#[derive(Debug, Default, Clone, Copy)]
+struct ObjectState {
+    /// The object was given.
+    given: bool,
+    /// Valid answers by item position: points, or a frequency word's
+    /// position in `FREQUENCIES`.
+    answers: [Option<u8>; 8],
+    /// Items given at all (valid or not), for the "missing" check.
+    seen: [bool; 8],
+}
+
+impl ObjectState {
+    /// All answers, when every item was answered validly.
+    fn complete<const N: usize>(&self) -> Option<[u8; N]> {
+        if !self.given {
+            return None;
+        }
+        let mut out = [0u8; N];
+        for (o, a) in out.iter_mut().zip(self.answers) {
+            *o = a?;
+        }
+        Some(out)
+    }
+}
+
+/// The items of an object field.
+fn items_of(field: Field) -> &'static [Item] {
+    match field.def().kind {
+        Kind::Items(items) => items,
+        _ => &[],
+    }
+}
+
 /// The fields that assess a domain: a record needs at least one of them
 /// (or `died_of_icans: true`).
-const ASSESSING: [Field; 7] = [
+const ASSESSING: [Field; 8] = [
     Field::Ice,
     Field::IceTotal,
     Field::Capd,
+    Field::CapdItems,
     Field::Consciousness,
     Field::Seizure,
     Field::Motor,
@@ -151,11 +186,10 @@ const ASSESSING: [Field; 7] = [
 pub struct RecordBuilder {
     record: Assessment,
     seen: u64,
-    ice_given: bool,
-    /// Valid ICE item scores, by [`ICE_ITEMS`] position.
-    ice_items: [Option<u8>; ICE_ITEMS.len()],
-    /// ICE items given at all (valid or not), for the "missing" check.
-    ice_seen: [bool; ICE_ITEMS.len()],
+    /// The `ice` object so far.
+    ice: ObjectState,
+    /// The `capd_items` object so far.
+    capd_items: ObjectState,
     ice_total: Option<u8>,
     capd: Option<u8>,
     errors: Vec<FieldError>,
@@ -263,7 +297,11 @@ impl RecordBuilder {
                 self.integer(|| field.name().into(), v, min.into(), hi, || field.allowed())
                     .map(Checked::Integer)
             }
-            Kind::Number { min } => self.number(field, v, min).map(Checked::Number),
+            Kind::Number {
+                min,
+                min_exclusive,
+                max,
+            } => self.number(field, v, min, min_exclusive, max).map(Checked::Number),
             Kind::Choice(choices) => {
                 let s = self.text(field, v)?;
                 let s = if matches!(v, Value::Text(_)) { s.trim() } else { s };
@@ -292,6 +330,7 @@ impl RecordBuilder {
             (Field::Day, Checked::Integer(n)) => r.day = u32::try_from(n).ok(),
             (Field::AssessedAt, Checked::Text(t)) => r.assessed_at = Some(t),
             (Field::AgeYears, Checked::Number(x)) => r.age_years = Some(x),
+            (Field::WeightKg, Checked::Number(x)) => r.weight_kg = Some(x),
             (Field::IceTotal, Checked::Integer(n)) => self.ice_total = small(n),
             (Field::Capd, Checked::Integer(n)) => self.capd = small(n),
             (Field::Consciousness, Checked::Choice(i)) => {
@@ -302,6 +341,7 @@ impl RecordBuilder {
             (Field::Edema, Checked::Choice(i)) => r.edema = Edema::ALL.get(i).copied(),
             (Field::CrsGrade, Checked::Integer(n)) => r.crs_grade = small(n),
             (Field::PreviousIceTotal, Checked::Integer(n)) => r.previous_ice_total = small(n),
+            (Field::PreviousCapd, Checked::Integer(n)) => r.previous_capd = small(n),
             (Field::HoursSinceOnset, Checked::Number(x)) => r.hours_since_onset = Some(x),
             (Field::SteroidRefractory, Checked::Boolean(b)) => r.steroid_refractory = Some(b),
             (Field::DiedOfIcans, Checked::Boolean(b)) => r.died_of_icans = Some(b),
@@ -314,38 +354,115 @@ impl RecordBuilder {
         }
     }
 
-    /// Starts the `ice` object: all five items must follow.
-    pub fn begin_ice(&mut self) {
-        if self.first_time(Field::Ice) {
-            self.ice_given = true;
+    fn object(&mut self, field: Field) -> Option<&mut ObjectState> {
+        match field {
+            Field::Ice => Some(&mut self.ice),
+            Field::CapdItems => Some(&mut self.capd_items),
+            _ => None,
         }
+    }
+
+    /// Starts an object field (`ice`, `capd_items`): all its items must follow.
+    pub fn begin_object(&mut self, field: Field) {
+        if self.first_time(field) {
+            if let Some(o) = self.object(field) {
+                o.given = true;
+            }
+        }
+    }
+
+    /// Starts the `ice` object.
+    pub fn begin_ice(&mut self) {
+        self.begin_object(Field::Ice);
     }
 
     /// One ICE item of the `ice` object, by its key.
     pub fn ice_item(&mut self, key: &str, value: Value<'_>) {
-        let Some(index) = ICE_ITEMS.iter().position(|i| i.key == key) else {
-            let problem = match closest(key, ICE_ITEMS.iter().map(|i| i.key)) {
-                Some(s) => format!("unknown ICE item (did you mean `{s}`?)"),
-                None => "unknown ICE item".to_string(),
+        self.object_item(Field::Ice, key, value);
+    }
+
+    /// One item of an object field, by its key: points for the ICE items,
+    /// a frequency word for the CAPD items.
+    pub fn object_item(&mut self, field: Field, key: &str, value: Value<'_>) {
+        let items = items_of(field);
+        let Some(index) = items.iter().position(|i| i.key == key) else {
+            let problem = match closest(key, items.iter().map(|i| i.key)) {
+                Some(s) => format!("unknown item (did you mean `{s}`?)"),
+                None => "unknown item".to_string(),
             };
-            let keys: Vec<&str> = ICE_ITEMS.iter().map(|i| i.key).collect();
-            self.error(format!("ice.{key}"), None, problem, keys.join(", "));
+            let keys: Vec<&str> = items.iter().map(|i| i.key).collect();
+            self.error(format!("{}.{key}", field.name()), None, problem, keys.join(", "));
             return;
         };
-        let item = &ICE_ITEMS[index];
-        let field = || format!("{}.{}", Field::Ice.name(), item.key);
-        if self.ice_seen[index] {
-            self.error(field(), None, "given more than once", "each ICE item once");
+        let item = &items[index];
+        let name = || format!("{}.{}", field.name(), item.key);
+        let Some(seen) = self.object(field).map(|o| o.seen[index]) else { return };
+        if seen {
+            self.error(name(), None, "given more than once", "each item once");
             return;
         }
         if matches!(value, Value::Null) || matches!(value, Value::Text(t) if t.trim().is_empty()) {
             // Left to the completeness check in `finish`.
             return;
         }
-        self.ice_seen[index] = true;
-        self.ice_items[index] = self
-            .integer(field, &value, 0, item.max.into(), || item_allowed(item))
-            .and_then(|n| u8::try_from(n).ok());
+        let answer = match item.scoring {
+            Scoring::Points => self
+                .integer(name, &value, 0, item.max.into(), || item.allowed())
+                .and_then(|n| u8::try_from(n).ok()),
+            Scoring::Frequency { .. } => {
+                let word = match &value {
+                    Value::Str(s) => Some(s.as_ref()),
+                    Value::Text(t) => Some(t.trim()),
+                    _ => None,
+                };
+                match word.and_then(|w| FREQUENCIES.iter().position(|c| c.wire == w)) {
+                    Some(i) => u8::try_from(i).ok(),
+                    None => {
+                        let problem = match word {
+                            Some(w) => unknown_value(w, FREQUENCIES.iter().map(|c| c.wire)),
+                            None => wrong_type(&value),
+                        };
+                        self.error(name(), Some(&value), problem, item.allowed());
+                        None
+                    }
+                }
+            }
+        };
+        if let Some(o) = self.object(field) {
+            o.seen[index] = true;
+            o.answers[index] = answer;
+        }
+    }
+
+    /// Reports the items missing from a given object field.
+    fn missing_items(&mut self, field: Field) {
+        let items = items_of(field);
+        let Some(state) = self.object(field).map(|o| *o) else { return };
+        if !state.given {
+            return;
+        }
+        let missing: Vec<&str> = items
+            .iter()
+            .zip(state.seen)
+            .filter(|(_, seen)| !seen)
+            .map(|(i, _)| i.key)
+            .collect();
+        if !missing.is_empty() {
+            let alternative = match field {
+                Field::Ice => " (or ice_total alone)",
+                _ => " (or capd alone)",
+            };
+            self.error(
+                field.name(),
+                None,
+                format!("missing {}", missing.join(", ")),
+                format!(
+                    "all {} keys: {}{alternative}",
+                    items.len(),
+                    field.def().kind.allowed().trim_start_matches("an object with ")
+                ),
+            );
+        }
     }
 
     /// Starts the `other_cause` list.
@@ -375,32 +492,25 @@ impl RecordBuilder {
 
     /// Checks the record as a whole and returns it, or every problem found.
     pub fn finish(mut self) -> Result<Assessment, RecordError> {
-        if self.ice_given {
-            let missing: Vec<&str> = ICE_ITEMS
-                .iter()
-                .zip(self.ice_seen)
-                .filter(|(_, seen)| !seen)
-                .map(|(i, _)| i.key)
-                .collect();
-            if !missing.is_empty() {
-                let all: Vec<String> = ICE_ITEMS
-                    .iter()
-                    .map(|i| format!("{} 0-{}", i.key, i.max))
-                    .collect();
+        self.missing_items(Field::Ice);
+        self.missing_items(Field::CapdItems);
+        let items = self.ice.complete::<5>().map(IceItems::from_array);
+        let answers = self.capd_items.complete::<8>().map(CapdAnswers);
+        if let (Some(answers), Some(capd)) = (answers, self.capd) {
+            if answers.total() != capd {
                 self.error(
-                    Field::Ice.name(),
-                    None,
-                    format!("missing {}", missing.join(", ")),
-                    format!("all five keys: {} (or ice_total alone)", all.join(", ")),
+                    Field::Capd.name(),
+                    Some(&Value::Int(capd.into())),
+                    format!(
+                        "{capd} disagrees with the capd_items, which score {}",
+                        answers.total()
+                    ),
+                    "the score of the capd_items, or capd left out",
                 );
             }
         }
-        let items = match self.ice_items {
-            [Some(o), Some(n), Some(w), Some(a), Some(c)] if self.ice_given => {
-                Some(IceItems::from_array([o, n, w, a, c]))
-            }
-            _ => None,
-        };
+        let capd = answers.map(|a| a.total()).or(self.capd);
+        let capd_used = self.capd.is_some() || self.capd_items.given;
         if let (Some(items), Some(total)) = (items, self.ice_total) {
             if items.total() != total {
                 self.error(
@@ -414,16 +524,18 @@ impl RecordBuilder {
                 );
             }
         }
-        let ice_used = self.ice_given || self.ice_total.is_some();
-        if let (true, Some(capd)) = (ice_used, self.capd) {
+        let ice_used = self.ice.given || self.ice_total.is_some();
+        if ice_used && capd_used {
+            let shown = capd.map_or_else(|| "capd_items".to_string(), |c| c.to_string());
             self.error(
                 Field::Capd.name(),
-                Some(&Value::Int(capd.into())),
-                format!("{capd} given together with ICE"),
+                capd.map(|c| Value::Int(c.into())).as_ref(),
+                format!("{shown} given together with ICE"),
                 "ICE (ice or ice_total) or CAPD, not both: CAPD for children under 12 or developmental delay, ICE otherwise",
             );
         }
-        self.record.encephalopathy = match (items, self.ice_total, self.capd) {
+        self.record.capd_answers = answers;
+        self.record.encephalopathy = match (items, self.ice_total, capd) {
             (Some(items), _, _) => Some(EncephalopathyScore::Ice {
                 items: Some(items),
                 total: items.total(),
@@ -434,7 +546,7 @@ impl RecordBuilder {
         };
         let r = &self.record;
         let anything_assessed = ice_used
-            || self.capd.is_some()
+            || capd_used
             || r.consciousness.is_some()
             || r.seizure.is_some()
             || r.motor.is_some()
@@ -485,7 +597,14 @@ impl RecordBuilder {
     }
 
     /// A finite number of at least `min`; integers and decimals alike.
-    fn number(&mut self, field: Field, v: &Value<'_>, min: f64) -> Option<f64> {
+    fn number(
+        &mut self,
+        field: Field,
+        v: &Value<'_>,
+        min: f64,
+        min_exclusive: bool,
+        max: Option<f64>,
+    ) -> Option<f64> {
         let x = match v {
             Value::Int(n) => *n as f64,
             Value::Float(f) => *f,
@@ -506,7 +625,8 @@ impl RecordBuilder {
                 return None;
             }
         };
-        if x.is_finite() && x >= min {
+        let above_min = if min_exclusive { x > min } else { x >= min };
+        if x.is_finite() && above_min && max.is_none_or(|m| x <= m) {
             Some(x)
         } else {
             let shown = if matches!(v, Value::Text(_)) {

@@ -143,12 +143,22 @@ pub struct Grading {
     pub unassessed: Vec<Domain>,
     /// Domains excluded as attributable to another cause.
     pub excluded: Vec<Domain>,
+    /// Excluded domains whose finding would grade above the ICANS grade:
+    /// ICANS cannot be ruled out.
+    pub masked: Vec<Domain>,
     /// Problems worth a second look; the result is still graded.
     pub warnings: Vec<String>,
     /// The management step.
     pub management: Management,
     /// Always "ASTCT 2019".
     pub criteria: &'static str,
+    /// `adult` or `child`.
+    pub patient_group: PatientGroup,
+    /// The instrument the management texts name (ICE or CAPD): the one
+    /// used, else CAPD under 12. Not part of the wire format.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub screening: Instrument,
     /// The `icans` version that graded it.
     pub icans_version: &'static str,
     /// The management protocol used: the built-in one or a centre's.
@@ -162,6 +172,31 @@ pub struct Action {
     pub id: ActionId,
     /// What to do, with dose.
     pub text: Cow<'static, str>,
+    /// The computed dose in mg, for a weight-based dose with `weight_kg`
+    /// given (capped and rounded to 1 mg).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dose_mg: Option<u32>,
+}
+
+/// Whose result it is (docs/spec.md §6): a child's when `age_years` < 18
+/// or the instrument is CAPD; otherwise an adult's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PatientGroup {
+    /// Adult doses apply.
+    Adult,
+    /// Never an adult absolute dose.
+    Child,
+}
+
+impl PatientGroup {
+    /// `adult` or `child`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PatientGroup::Adult => "adult",
+            PatientGroup::Child => "child",
+        }
+    }
 }
 
 /// The management step of a result (docs/spec.md §4 `management`).

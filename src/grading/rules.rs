@@ -45,3 +45,39 @@ pub const OVERLAP_MIN_GRADE: u8 = 3;
 /// Hours of persisting grade-1 ICANS after which corticosteroids are
 /// considered (docs/spec.md §3, knowledge page "persistent > 24h").
 pub const STEROIDS_AFTER_HOURS: f64 = 24.0;
+
+/// Age under which a record is a child's (docs/spec.md §6); a CAPD record is
+/// a child's whatever the age.
+pub const CHILD_UNDER_AGE_YEARS: f64 = 18.0;
+
+/// The domain grade from which a seizure calls for anti-seizure therapy
+/// rather than prophylaxis at grade 4, and the grade that is status
+/// epilepticus (docs/spec.md §3).
+pub const ANTISEIZURE_MIN_SEIZURE_GRADE: u8 = 3;
+
+/// Status epilepticus: the seizure domain at this grade.
+pub const STATUS_EPILEPTICUS_GRADE: u8 = 4;
+
+/// The domain grade of encephalopathy, consciousness, seizure or edema at
+/// which the airway is at risk (docs/spec.md §3 `airway_protection`), and of
+/// edema at which ICP monitoring and edema therapy apply.
+pub const LIFE_THREATENING_DOMAIN_GRADE: u8 = 4;
+
+/// Tocilizumab (prescribing information, CRS dosing): 8 mg/kg IV over 1 h,
+/// at most 800 mg per dose; 12 mg/kg under 30 kg.
+pub const TOCILIZUMAB_MG_PER_KG: f64 = 8.0;
+/// Tocilizumab's largest single dose.
+pub const TOCILIZUMAB_MAX_MG: f64 = 800.0;
+/// Below this weight tocilizumab is dosed at [`TOCILIZUMAB_SMALL_MG_PER_KG`].
+pub const TOCILIZUMAB_SMALL_UNDER_KG: f64 = 30.0;
+/// Tocilizumab under 30 kg.
+pub const TOCILIZUMAB_SMALL_MG_PER_KG: f64 = 12.0;
+
+/// Methylprednisolone at grade 3 (knowledge page): 1 mg/kg IV q12h.
+pub const METHYLPREDNISOLONE_MG_PER_KG: f64 = 1.0;
+
+/// Pulse methylprednisolone for a child (docs/spec.md §6): 30 mg/kg IV
+/// daily, at most 1 g a day, for 3 days.
+pub const CHILD_PULSE_MG_PER_KG: f64 = 30.0;
+/// The child's pulse dose cap, per day.
+pub const CHILD_PULSE_MAX_MG: f64 = 1000.0;

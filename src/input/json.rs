@@ -87,9 +87,9 @@ impl<'de> Visitor<'de> for RecordVisitor {
             match (field.shape(), map.next_value::<Node<'de>>()?) {
                 (_, Node::Scalar(v)) => b.set(field, v),
                 (Shape::Object, Node::Map(entries)) => {
-                    b.begin_ice();
+                    b.begin_object(field);
                     for (k, v) in entries {
-                        b.ice_item(&k, v);
+                        b.object_item(field, &k, v);
                     }
                 }
                 (Shape::List, Node::List(items)) => {

@@ -79,18 +79,27 @@ impl Layout {
             }
         }
         let mut b = RecordBuilder::new();
-        let items_given = self.has_items
-            && self.columns.iter().zip(&cells).any(|(c, t)| {
-                matches!(c, Column::Known(catalogue::Column::Item(..))) && !t.trim().is_empty()
-            });
-        if items_given {
-            b.begin_ice();
+        // An object field (`ice`, `capd_items`) is given when any of its
+        // item cells is not empty.
+        let given = |field: catalogue::Field| {
+            self.has_items
+                && self.columns.iter().zip(&cells).any(|(c, t)| {
+                    matches!(c, Column::Known(catalogue::Column::Item(f, _)) if *f == field) && !t.trim().is_empty()
+                })
+        };
+        let objects: Vec<catalogue::Field> = catalogue::Field::ALL
+            .iter()
+            .copied()
+            .filter(|f| given(*f))
+            .collect();
+        for f in &objects {
+            b.begin_object(*f);
         }
         for (column, text) in self.columns.iter().zip(&cells) {
             match column {
                 Column::Known(catalogue::Column::Field(f)) => b.set(*f, Value::Text(text)),
-                Column::Known(catalogue::Column::Item(_, item)) if items_given => {
-                    b.ice_item(item.key, Value::Text(text))
+                Column::Known(catalogue::Column::Item(f, item)) if objects.contains(f) => {
+                    b.object_item(*f, item.key, Value::Text(text))
                 }
                 Column::Known(catalogue::Column::Item(..)) => {}
                 Column::Unknown(name) if !options.allow_unknown_fields => b.unknown_field(name),
