@@ -1,19 +1,26 @@
-//! The guided bedside assessment behind `icans assess`: the ICE screen item
-//! by item as it is done at the bedside (or the CAPD total for a child),
-//! then consciousness, seizures, motor findings, raised ICP / edema and
-//! concurrent CRS, each option in the contract's words.
+//! The guided bedside assessment behind `icans assess`: age and weight, the
+//! ICE screen item by item as it is done at the bedside (or the eight CAPD
+//! questions for a child, in the CAPD's words), then consciousness,
+//! seizures, motor findings, raised ICP / edema, concurrent CRS, other
+//! causes and the previous score, each option in the ASTCT words; then the
+//! follow-ups the grade calls for (hours since onset at grade 1,
+//! steroid-refractory at grade 3).
 //!
-//! Answers are read one per line, from a terminal or a pipe alike. `skip`
-//! leaves a question not assessed, `back` returns to the previous question,
-//! and an answer that does not fit is asked again with a hint. The answers
-//! become a record through the same [`RecordBuilder`] as every other input,
-//! so the interview cannot produce a record that `icans grade` would refuse.
+//! The questions come in one fixed order whatever the answers: a skipped
+//! item leaves the instrument not assessed but every other question is
+//! still asked, so piped answers always land on the question meant. Answers
+//! are read one per line, from a terminal or a pipe alike. `skip` leaves a
+//! question not assessed, `back` returns to the previous question, and an
+//! answer that does not fit is asked again with a hint. Answers left over
+//! after the last question are an error. The answers become a record
+//! through the same [`RecordBuilder`] as every other input, so the
+//! interview cannot produce a record that `icans grade` would refuse.
 
 use std::collections::HashMap;
 use std::io::{self, BufRead, Write};
 
 use crate::format::text;
-use crate::grading::catalogue::{Choice, ICE_ITEMS, Kind, names};
+use crate::grading::catalogue::{CAPD_ITEMS, Choice, FREQUENCIES, ICE_ITEMS, Kind, names};
 use crate::grading::{self, Assessment, Domain, Field, RecordBuilder, Value, rules};
 use crate::input::Rejected;
 
@@ -38,6 +45,8 @@ pub enum IceStep {
 pub enum Question {
     /// A step of the ICE screen.
     Ice(IceStep),
+    /// One of the eight CAPD items, by its position in `CAPD_ITEMS`.
+    Capd(usize),
     /// A record field, asked as the field catalogue defines it (its
     /// question, its options, its range).
     Field(Field),
@@ -75,12 +84,22 @@ enum Reply {
 }
 
 /// How the interview starts.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Settings {
     /// Take the children's path (CAPD) without asking the age.
     pub child: bool,
     /// The age, when known already (not asked then).
     pub age: Option<f64>,
+    /// The weight in kg, when known already (not asked then).
+    pub weight_kg: Option<f64>,
+    /// Other fields set from the start (`patient_id`, `day`,
+    /// `assessed_at`), as typed; the record builder checks them.
+    pub given: Vec<(Field, String)>,
+    /// Answers come from a pipe, not a person: an answer that does not fit
+    /// its question, or answers left over after the last question, are
+    /// errors rather than asked again (a terminal is never read past the
+    /// last question).
+    pub strict_end: bool,
 }
 
 /// Why an interview ended without a record.
@@ -95,6 +114,16 @@ pub enum InterviewError {
     /// The answers do not make a gradable record (everything skipped).
     #[error("{}", .0.error)]
     Invalid(Rejected),
+    /// A piped answer did not fit its question: re-asking would shift every
+    /// later answer onto the wrong question, so the interview stops.
+    #[error("answer {1:?} does not fit \"{0}\": {2} No grade given.")]
+    BadAnswer(&'static str, String, String),
+    /// Answers were left over after the last question: they were meant for
+    /// other questions, so none is trusted.
+    #[error(
+        "{0} answer(s) left over after the last question (first: {1:?}); no grade given, check the answers"
+    )]
+    LeftOver(usize, String),
 }
 
 fn yes_no(s: &str) -> Option<bool> {
@@ -165,6 +194,7 @@ impl Question {
     pub fn title(self) -> &'static str {
         match self {
             Question::Ice(step) => step.title(),
+            Question::Capd(i) => CAPD_ITEMS.get(i).map_or("CAPD", |item| item.help),
             Question::Field(f) => f.def().question,
         }
     }
@@ -175,6 +205,15 @@ impl Question {
         let Question::Field(field) = self else {
             return match self {
                 Question::Ice(step) => step.prompt(),
+                Question::Capd(i) => {
+                    let item = CAPD_ITEMS.get(i).map_or("", |item| item.help);
+                    let options: Vec<String> = FREQUENCIES
+                        .iter()
+                        .enumerate()
+                        .map(|(n, c)| format!("{} {}", n + 1, c.wire))
+                        .collect();
+                    format!("CAPD: {item}\n  {}\n[1-5 or a word]", options.join("  "))
+                }
                 Question::Field(_) => String::new(),
             };
         };
@@ -215,6 +254,7 @@ impl Question {
                 number_in(&s, 0.0, f64::from(ICE_ITEMS[1].max), true).map(Answer::Number)
             }
             Question::Ice(_) => yes_no(&s).map(Answer::Yes),
+            Question::Capd(_) => choice(&s, FREQUENCIES).map(Answer::Choice),
             Question::Field(field) => match field.def().kind {
                 Kind::Integer { min, max } => {
                     number_in(&s, min as f64, max.map_or(f64::MAX, |m| m as f64), true).map(Answer::Number)
@@ -251,6 +291,7 @@ impl Question {
         let what = match self {
             Question::Ice(IceStep::Naming) => format!("a whole number 0-{}", ICE_ITEMS[1].max),
             Question::Ice(_) => "y or n".into(),
+            Question::Capd(_) => "an option number 1-5 or never, rarely, sometimes, often, always".into(),
             Question::Field(field) => match field.def().kind {
                 Kind::Integer { min, max: Some(max) } => format!("a whole number {min}-{max}"),
                 Kind::Integer { min, .. } => format!("a whole number >= {min}"),
@@ -281,28 +322,30 @@ impl Interview {
     fn age(&self) -> Option<f64> {
         self.settings
             .age
-            .or(match self.answers.get(&Question::Field(Field::AgeYears)) {
-                Some(Answer::Number(age)) => Some(*age),
-                _ => None,
-            })
+            .or(self.number(Question::Field(Field::AgeYears)))
     }
 
-    /// The questions to ask, given the answers so far: the ICE screen stops
-    /// at a skip, and the follow-ups depend on the grade so far.
-    fn plan(&self) -> Vec<Question> {
+    fn number(&self, q: Question) -> Option<f64> {
+        match self.answers.get(&q) {
+            Some(Answer::Number(x)) => Some(*x),
+            _ => None,
+        }
+    }
+
+    /// The main questions, in their fixed order: the path (ICE or CAPD, 8
+    /// questions either way) follows the age, nothing else changes them.
+    fn questions(&self) -> Vec<Question> {
         let mut plan = Vec::new();
         if self.settings.age.is_none() && !self.settings.child {
             plan.push(Question::Field(Field::AgeYears));
         }
+        if self.settings.weight_kg.is_none() {
+            plan.push(Question::Field(Field::WeightKg));
+        }
         if self.is_child() {
-            plan.push(Question::Field(Field::Capd));
+            plan.extend((0..CAPD_ITEMS.len()).map(Question::Capd));
         } else {
-            for q in ICE_SCREEN {
-                plan.push(q);
-                if self.answers.get(&q) == Some(&Answer::Skip) {
-                    break;
-                }
-            }
+            plan.extend(ICE_SCREEN);
         }
         plan.extend(
             [
@@ -312,39 +355,43 @@ impl Interview {
                 Field::Edema,
                 Field::CrsGrade,
                 Field::OtherCause,
+                if self.is_child() {
+                    Field::PreviousCapd
+                } else {
+                    Field::PreviousIceTotal
+                },
             ]
             .map(Question::Field),
         );
-        // Counted from the start of the ICE screen, so that the question
-        // count stays put; dropped when ICE is skipped.
-        let ice_skipped = ICE_SCREEN
-            .iter()
-            .any(|q| self.answers.get(q) == Some(&Answer::Skip));
-        if !self.is_child() && !ice_skipped {
-            plan.push(Question::Field(Field::PreviousIceTotal));
-        }
-        if plan.iter().all(|q| self.answers.contains_key(q)) {
-            match self.record(&plan).map(|a| grading::grade(&a).grade) {
-                Ok(1) => plan.push(Question::Field(Field::HoursSinceOnset)),
-                Ok(3) => plan.push(Question::Field(Field::SteroidRefractory)),
-                _ => {}
-            }
-        }
         plan
+    }
+
+    /// The follow-ups the grade so far calls for, asked after the main
+    /// questions: hours since onset at grade 1 (corticosteroids after
+    /// 24 h), steroid-refractory at grade 3 (anakinra).
+    fn follow_ups(&self, main: &[Question]) -> Vec<Question> {
+        match self.record(main).map(|a| grading::grade(&a).grade) {
+            Ok(1) => vec![Question::Field(Field::HoursSinceOnset)],
+            Ok(3) => vec![Question::Field(Field::SteroidRefractory)],
+            _ => Vec::new(),
+        }
     }
 
     /// The record the answers to `asked` make, through the record builder.
     fn record(&self, asked: &[Question]) -> Result<Assessment, Rejected> {
         let mut b = RecordBuilder::new();
+        for (field, typed) in &self.settings.given {
+            b.set(*field, Value::Text(typed));
+        }
         let answer = |q: Question| asked.contains(&q).then(|| self.answers.get(&q)).flatten();
         if let Some(age) = self.age() {
             b.set(Field::AgeYears, Value::Float(age));
         }
-        if !self.is_child()
-            && ICE_SCREEN
-                .iter()
-                .all(|q| answer(*q).is_some_and(|a| *a != Answer::Skip))
-        {
+        if let Some(w) = self.settings.weight_kg {
+            b.set(Field::WeightKg, Value::Float(w));
+        }
+        let answered = |q: &Question| answer(*q).is_some_and(|a| *a != Answer::Skip);
+        if !self.is_child() && ICE_SCREEN.iter().all(answered) {
             let yes = |step| u8::from(matches!(answer(Question::Ice(step)), Some(Answer::Yes(true))));
             let orientation: u8 = (0..4).map(|i| yes(IceStep::Orientation(i))).sum();
             let naming = match answer(Question::Ice(IceStep::Naming)) {
@@ -358,9 +405,18 @@ impl Interview {
                 yes(IceStep::Attention),
                 yes(IceStep::Commands),
             ];
-            b.begin_ice();
+            b.begin_object(Field::Ice);
             for (item, score) in ICE_ITEMS.iter().zip(items) {
-                b.ice_item(item.key, Value::Int(score.into()));
+                b.object_item(Field::Ice, item.key, Value::Int(score.into()));
+            }
+        }
+        let capd: Vec<Question> = (0..CAPD_ITEMS.len()).map(Question::Capd).collect();
+        if self.is_child() && capd.iter().all(answered) {
+            b.begin_object(Field::CapdItems);
+            for (i, item) in CAPD_ITEMS.iter().enumerate() {
+                if let Some(Answer::Choice(word)) = answer(Question::Capd(i)) {
+                    b.object_item(Field::CapdItems, item.key, Value::Text(word));
+                }
             }
         }
         for &field in Field::ALL {
@@ -395,6 +451,7 @@ pub fn run<R: BufRead, W: Write>(
     mut prompts: W,
     settings: Settings,
 ) -> Result<Assessment, InterviewError> {
+    let strict_end = settings.strict_end;
     let mut interview = Interview {
         settings,
         answers: HashMap::new(),
@@ -405,12 +462,21 @@ pub fn run<R: BufRead, W: Write>(
     )?;
     let mut at = 0usize;
     let mut line = String::new();
-    loop {
-        let plan = interview.plan();
-        let Some(&question) = plan.get(at) else {
-            return interview.record(&plan).map_err(InterviewError::Invalid);
+    let asked = loop {
+        let main = interview.questions();
+        let (question, counter) = if at < main.len() {
+            (main[at], format!("question {} of {}", at + 1, main.len()))
+        } else {
+            let follow = interview.follow_ups(&main);
+            match follow.get(at - main.len()) {
+                Some(q) => (
+                    *q,
+                    format!("follow-up {} of {}", at - main.len() + 1, follow.len()),
+                ),
+                None => break [main, follow].concat(),
+            }
         };
-        write!(prompts, "\n({}/{}) {}\n> ", at + 1, plan.len(), question.prompt())?;
+        write!(prompts, "\n({counter})\n{}\n> ", question.prompt())?;
         prompts.flush()?;
         loop {
             line.clear();
@@ -428,11 +494,37 @@ pub fn run<R: BufRead, W: Write>(
                     at += 1;
                     break;
                 }
+                Reply::Retry(hint) if strict_end => {
+                    writeln!(prompts)?;
+                    return Err(InterviewError::BadAnswer(
+                        question.title(),
+                        line.trim().to_string(),
+                        hint,
+                    ));
+                }
                 Reply::Retry(hint) => {
                     write!(prompts, "  {hint}\n> ")?;
                     prompts.flush()?;
                 }
             }
         }
+    };
+    if strict_end {
+        let mut left = 0usize;
+        let mut first = None;
+        loop {
+            line.clear();
+            if answers.read_line(&mut line)? == 0 {
+                break;
+            }
+            if !line.trim().is_empty() {
+                left += 1;
+                first.get_or_insert_with(|| line.trim().to_string());
+            }
+        }
+        if let Some(first) = first {
+            return Err(InterviewError::LeftOver(left, first));
+        }
     }
+    interview.record(&asked).map_err(InterviewError::Invalid)
 }

@@ -111,8 +111,12 @@ fn incomplete_and_excluded_cases() {
     let c = card(&common::graded(
         r#"{"ice_total": 5, "seizure": "rapidly_resolving", "other_cause": ["seizure"]}"#,
     ));
+    // The excluded seizure (grade 3) is above the grade: ICANS cannot be
+    // ruled out.
     assert!(
-        c.starts_with("ICANS grade 2 or higher\n  Lower bound: consciousness, motor, edema not assessed.\n"),
+        c.starts_with(
+            "ICANS grade 2 or higher - ICANS cannot be ruled out\n  Lower bound: consciousness, motor, edema not assessed.\n"
+        ),
         "{c}"
     );
     assert!(

@@ -23,9 +23,21 @@ fn assess(args: &[&str], answers: &[&str]) -> (Option<i32>, String, String) {
     )
 }
 
-/// An adult: year, month, city yes, hospital no (orientation 3); naming 2;
-/// writing no; attention, commands yes: ICE 7.
-const ADULT_ICE: [&str; 9] = ["54", "y", "y", "y", "n", "2", "n", "y", "y"];
+/// An adult aged 54, 70 kg: year, month, city yes, hospital no
+/// (orientation 3); naming 2; writing no; attention, commands yes: ICE 7.
+const ADULT_ICE: [&str; 10] = ["54", "70", "y", "y", "y", "n", "2", "n", "y", "y"];
+
+/// A child's eight CAPD answers scoring 12: the first four reversed.
+const CAPD_12: [&str; 8] = [
+    "sometimes",
+    "sometimes",
+    "often",
+    "often",
+    "sometimes",
+    "rarely",
+    "sometimes",
+    "rarely",
+];
 
 #[test]
 fn an_adult_assessment_grades_like_grade() {
@@ -39,6 +51,7 @@ fn an_adult_assessment_grades_like_grade() {
     assert_eq!(v["domains"]["consciousness"]["grade"], 2);
     assert_eq!(v["grade"], 2);
     assert_eq!(v["complete"], true);
+    assert_eq!(v["patient_group"], "adult");
     assert_eq!(v["drivers"], json!(["consciousness"]));
     assert_eq!(
         common::json_action_ids(&v),
@@ -46,11 +59,11 @@ fn an_adult_assessment_grades_like_grade() {
     );
     assert_eq!(v["management"]["reassess_hours"], 4);
     assert!(
-        err.contains("(2/16) ICE orientation: does the patient name the current year? [y/n]"),
+        err.contains("(question 3 of 17)\nICE orientation: does the patient name the current year? [y/n]"),
         "{err}"
     );
-    assert!(err.contains("(16/16) Previous ICE total"), "{err}");
-    assert!(!err.contains("Hours since"), "no follow-up at grade 2");
+    assert!(err.contains("(question 17 of 17)\nPrevious ICE total"), "{err}");
+    assert!(!err.contains("follow-up"), "no follow-up at grade 2");
     for line in err.lines() {
         assert!(
             line.chars().count() <= 80,
@@ -66,10 +79,8 @@ fn the_card_is_the_same_as_grade_gives() {
     let (code, out, _) = assess(&[], &answers);
     assert_eq!(code, Some(0));
     let graded = icans()
+        .args(["grade", "--age", "54", "--weight", "70"])
         .args([
-            "grade",
-            "--age",
-            "54",
             "--orientation",
             "3",
             "--naming",
@@ -85,32 +96,49 @@ fn the_card_is_the_same_as_grade_gives() {
             "--consciousness",
             "voice",
             "--no-seizure-motor-edema",
-            "--crs-grade",
-            "0",
         ])
-        .args(["--previous-ice-total", "7"])
+        .args(["--crs-grade", "0", "--previous-ice-total", "7"])
         .output()
         .unwrap();
     assert_eq!(out, String::from_utf8_lossy(&graded.stdout));
     assert!(out.contains("ICANS grade 2\n"));
     assert!(out.contains("Criteria: ASTCT 2019"));
     assert!(out.contains("Decision support only"));
+    assert!(out.ends_with("ICANS grade 2 - reassess (ICE) in 4 h\n"), "{out}");
 }
 
 #[test]
-fn a_child_takes_the_capd_path_and_emits_the_record() {
-    let answers = ["12", "spontaneous", "brief", "none", "none", "2", "none", "y"];
-    let (code, out, err) = assess(&["--child", "--emit-record"], &answers);
+fn a_child_takes_the_capd_path_in_the_capds_words_and_emits_the_record() {
+    let mut answers = vec!["22"];
+    answers.extend(CAPD_12);
+    answers.extend(["spontaneous", "brief", "none", "none", "2", "none", "skip", "y"]);
+    let (code, out, err) = assess(
+        &["--child", "--emit-record", "--patient-id", "P-3", "--day", "4"],
+        &answers,
+    );
     assert_eq!(code, Some(0), "{err}");
     let record: Value = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(
         record,
-        json!({"capd": 12, "consciousness": "awakens_spontaneously", "seizure": "rapidly_resolving",
+        json!({"patient_id": "P-3", "day": 4, "weight_kg": 22.0,
+               "capd_items": {"eye_contact": "sometimes", "purposeful_actions": "sometimes",
+                   "aware_of_surroundings": "often", "communicates_needs": "often",
+                   "restless": "sometimes", "inconsolable": "rarely", "underactive": "sometimes",
+                   "slow_response": "rarely"},
+               "consciousness": "awakens_spontaneously", "seizure": "rapidly_resolving",
                "motor": "none", "edema": "none", "crs_grade": 2, "steroid_refractory": true})
     );
-    assert!(err.contains("(1/7) CAPD total"), "{err}");
     assert!(
-        err.contains("(8/8) Is ICANS not responding to corticosteroids?"),
+        err.contains("(question 2 of 16)\nCAPD: Does the child make eye contact with the caregiver?"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 never  2 rarely  3 sometimes  4 often  5 always"),
+        "{err}"
+    );
+    assert!(err.contains("(question 16 of 16)\nPrevious CAPD total"), "{err}");
+    assert!(
+        err.contains("(follow-up 1 of 1)\nIs the ICANS refractory to corticosteroids (no improvement despite them)? [y/n]"),
         "grade 3 asks: {err}"
     );
     assert!(
@@ -118,8 +146,10 @@ fn a_child_takes_the_capd_path_and_emits_the_record() {
         "the card goes to stderr with --emit-record: {err}"
     );
     assert!(err.contains("Consider anakinra"));
+    assert!(err.contains("Reassess (CAPD) in 4 h."), "{err}");
 
-    // The emitted record grades the same through grade and batch.
+    // The emitted record grades the same through grade and batch, and feeds
+    // summary (patient_id and day).
     let graded = icans()
         .args(["grade", "--format", "json"])
         .write_stdin(out.clone())
@@ -127,56 +157,61 @@ fn a_child_takes_the_capd_path_and_emits_the_record() {
         .unwrap();
     let v: Value = serde_json::from_slice(&graded.stdout).unwrap();
     assert_eq!(v["grade"], 3);
-    assert_eq!(
-        common::json_action_ids(&v),
-        [
-            "dexamethasone",
-            "methylprednisolone",
-            "antiseizure_therapy",
-            "icu",
-            "mri_brain",
-            "consider_anakinra",
-            "tocilizumab"
-        ]
-    );
-    let batch = icans().arg("batch").write_stdin(out).output().unwrap();
+    assert_eq!(v["capd"], 12);
+    assert_eq!(v["patient_group"], "child");
+    let tocilizumab = &v["management"]["actions"].as_array().unwrap().last().unwrap();
+    assert_eq!(tocilizumab["id"], "tocilizumab");
+    assert_eq!(tocilizumab["dose_mg"], 264, "12 mg/kg under 30 kg");
+    let batch = icans().arg("batch").write_stdin(out.clone()).output().unwrap();
     assert_eq!(serde_json::from_slice::<Value>(&batch.stdout).unwrap(), v);
+    let summary = icans()
+        .args(["summary", "--format", "json"])
+        .write_stdin(out)
+        .output()
+        .unwrap();
+    assert_eq!(summary.status.code(), Some(0));
 }
 
 #[test]
 fn an_age_under_12_switches_to_capd() {
-    let (code, out, err) = assess(
-        &["--format", "json"],
-        &["8", "0", "alert", "none", "none", "none", "0", "none"],
-    );
-    assert_eq!(code, Some(0), "{err}");
-    let v: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["instrument"], "capd");
-    assert_eq!(v["grade"], 0);
-    assert_eq!(v["complete"], true);
-    assert!(v["warnings"].as_array().unwrap().is_empty());
-}
-
-#[test]
-fn skips_leave_domains_not_assessed() {
-    let answers = ["skip", "skip", "skip", "none", "skip", "skip", "skip", "none"];
+    let mut answers = vec!["8", "25"];
+    answers.extend([
+        "always", "always", "always", "always", "never", "never", "never", "never",
+    ]);
+    answers.extend(["alert", "none", "none", "none", "0", "none", "0"]);
     let (code, out, err) = assess(&["--format", "json"], &answers);
     assert_eq!(code, Some(0), "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["instrument"], "capd");
+    assert_eq!(v["capd"], 0);
     assert_eq!(v["grade"], 0);
-    assert_eq!(v["complete"], false);
-    assert_eq!(
-        v["unassessed"],
-        json!(["encephalopathy", "consciousness", "motor", "edema"])
-    );
-    assert_eq!(v["instrument"], Value::Null);
-    assert!(err.contains("(2/16) ICE orientation"), "{err}");
-    assert!(
-        err.contains("(3/8) Level of consciousness"),
-        "a skip stops the ICE screen: {err}"
-    );
+    assert_eq!(v["complete"], true);
+    assert!(v["warnings"].as_array().unwrap().is_empty());
+    assert!(err.contains("(question 17 of 17)\nPrevious CAPD total"), "{err}");
+}
 
-    let (code, _, err) = assess(&[], &["s", "s", "s", "s", "s", "s", "s", "none"]);
+#[test]
+fn a_skipped_ice_item_leaves_ice_not_assessed_and_every_other_question_asked() {
+    // The script, with weight: a skipped month no longer moves the
+    // later answers onto other questions.
+    let answers = [
+        "54", "70", "y", "skip", "y", "y", "3", "y", "y", "y", "1", "1", "1", "1", "0", "none", "10",
+    ];
+    let (code, out, err) = assess(&["--emit-record"], &answers);
+    assert_eq!(code, Some(0), "{err}");
+    let record: Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(
+        record,
+        json!({"age_years": 54.0, "weight_kg": 70.0, "consciousness": "alert", "seizure": "none",
+               "motor": "none", "edema": "none", "crs_grade": 0, "previous_ice_total": 10})
+    );
+    assert!(
+        err.contains("(question 11 of 17)\nLevel of consciousness"),
+        "{err}"
+    );
+    assert!(err.contains("Lower bound: encephalopathy not assessed."), "{err}");
+
+    let (code, _, err) = assess(&["--age", "40", "--weight", "80"], &["s"; 15]);
     assert_eq!(code, Some(65));
     assert!(
         err.contains("icans: invalid record: record: nothing assessed"),
@@ -185,12 +220,38 @@ fn skips_leave_domains_not_assessed() {
 }
 
 #[test]
+fn answers_left_over_or_not_fitting_give_no_grade() {
+    let mut answers = ADULT_ICE.to_vec();
+    answers.extend(["voice", "1", "1", "1", "0", "none", "10", "extra"]);
+    let (code, out, err) = assess(&["--emit-record"], &answers);
+    assert_eq!(code, Some(65));
+    assert_eq!(out, "", "no record, no grade");
+    assert!(
+        err.contains("1 answer(s) left over after the last question (first: \"extra\")"),
+        "{err}"
+    );
+    // The original script: "y" does not fit the weight question.
+    let (code, out, err) = assess(
+        &["--emit-record"],
+        &[
+            "54", "y", "skip", "y", "y", "3", "y", "y", "y", "1", "1", "1", "1", "0", "none", "10",
+        ],
+    );
+    assert_eq!(code, Some(65));
+    assert_eq!(out, "");
+    assert!(
+        err.contains("answer \"y\" does not fit \"Body weight in kg, for weight-based doses\""),
+        "{err}"
+    );
+}
+
+#[test]
 fn back_returns_to_the_previous_question() {
-    // Year answered yes, then back, then no: orientation 3 -> 2 when the
-    // other three are yes.
+    // Year answered yes, then back, then no: orientation 3 when the other
+    // three are yes.
     let answers = [
-        "54", "y", "back", "n", "y", "y", "y", "3", "y", "y", "y", "alert", "none", "none", "none", "0",
-        "none", "10", "skip",
+        "54", "70", "y", "back", "n", "y", "y", "y", "3", "y", "y", "y", "alert", "none", "none", "none",
+        "0", "none", "10", "skip",
     ];
     let (code, out, err) = assess(&["--format", "json"], &answers);
     assert_eq!(code, Some(0), "{err}");
@@ -198,7 +259,7 @@ fn back_returns_to_the_previous_question() {
     assert_eq!(v["ice_total"], 9);
     assert_eq!(v["grade"], 1);
     assert_eq!(
-        err.matches("(2/16) ICE orientation: does the patient name the current year?")
+        err.matches("(question 3 of 17)\nICE orientation: does the patient name the current year?")
             .count(),
         2,
         "{err}"
@@ -209,7 +270,10 @@ fn back_returns_to_the_previous_question() {
     answers.pop();
     answers.push("30");
     let (_, out, err) = assess(&["--format", "json"], &answers);
-    assert!(err.contains("(17/17) Hours since ICANS symptoms began"), "{err}");
+    assert!(
+        err.contains("(follow-up 1 of 1)\nHours since ICANS symptoms began"),
+        "{err}"
+    );
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
         common::json_action_ids(&v),
@@ -218,30 +282,38 @@ fn back_returns_to_the_previous_question() {
 
     // Back from the first question stays on it; back across the age
     // question switches path when the age changes.
-    let (code, out, _) = assess(
-        &["--format", "json"],
-        &[
-            "back", "30", "back", "6", "10", "alert", "none", "none", "none", "0", "none", "n",
-        ],
-    );
-    assert_eq!(code, Some(0));
+    let mut answers = vec!["back", "30", "back", "6", "20"];
+    answers.extend(CAPD_12);
+    answers.extend(["alert", "none", "none", "none", "0", "none", "10", "skip"]);
+    let (code, out, err) = assess(&["--format", "json"], &answers);
+    assert_eq!(code, Some(0), "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["instrument"], "capd");
-    assert_eq!(v["capd"], 10);
+    assert_eq!(v["capd"], 12);
+    assert!(
+        v["warnings"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("CAPD worsening: 10 -> 12"))
+    );
 }
 
 #[test]
-fn invalid_answers_are_asked_again_with_a_hint() {
-    let mut answers = vec![
-        "fifty", "54", "maybe", "y", "y", "y", "y", "4", "3", "y", "y", "y",
+fn on_a_terminal_an_answer_that_does_not_fit_is_asked_again_with_a_hint() {
+    use icans::interview::{Settings, run};
+    let mut answers: Vec<&str> = vec![
+        "fifty", "54", "0", "70", "maybe", "y", "y", "y", "y", "4", "3", "y", "y", "y",
     ];
     answers.extend([
         "7", "sleepy", "alert", "none", "none", "none", "5", "0", "sedation", "none", "11", "10",
     ]);
-    let (code, out, err) = assess(&["--format", "json"], &answers);
-    assert_eq!(code, Some(0), "{err}");
+    let input: String = answers.iter().map(|a| format!("{a}\n")).collect();
+    let mut prompts = Vec::new();
+    let record = run(input.as_bytes(), &mut prompts, Settings::default()).expect("a record");
+    let err = String::from_utf8_lossy(&prompts);
     for hint in [
         "\"fifty\"? Type a number >= 0 (or skip, back).",
+        "\"0\"? Type a number > 0, at most 300 (or skip, back).",
         "\"maybe\"? Type y or n (or skip, back).",
         "\"4\"? Type a whole number 0-3 (or skip, back).",
         "\"7\"? Type an option number 1-5 or a name (or skip, back).",
@@ -252,10 +324,10 @@ fn invalid_answers_are_asked_again_with_a_hint() {
     ] {
         assert!(err.contains(hint), "missing hint {hint:?} in {err}");
     }
-    let v: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["ice_total"], 10);
-    assert_eq!(v["grade"], 0);
-    assert_eq!(v["complete"], true);
+    let r = icans::grading::grade(&record);
+    assert_eq!(r.ice_total, Some(10));
+    assert_eq!(r.grade, 0);
+    assert!(r.complete);
 }
 
 #[test]
@@ -271,11 +343,16 @@ fn other_cause_excludes_named_domains() {
         "7",
         "skip",
     ]);
-    let (code, out, _) = assess(&["--format", "json"], &answers);
-    assert_eq!(code, Some(0));
+    let (code, out, err) = assess(&["--format", "json"], &answers);
+    assert_eq!(code, Some(0), "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["excluded"], json!(["consciousness"]));
     assert_eq!(v["grade"], 1);
+    assert_eq!(
+        v["masked"],
+        json!(["consciousness"]),
+        "tactile (3) excluded, above grade 1"
+    );
 }
 
 #[test]
@@ -283,7 +360,7 @@ fn input_ending_midway_gives_no_grade() {
     for answers in [
         &ADULT_ICE[..4],
         &[][..],
-        &["54", "y", "y", "y", "y", "3", "y", "y", "y", "alert"][..],
+        &["54", "70", "y", "y", "y", "y", "3", "y", "y", "y", "alert"][..],
     ] {
         let (code, out, err) = assess(&[], answers);
         assert_eq!(code, Some(74), "{answers:?}");
@@ -293,7 +370,7 @@ fn input_ending_midway_gives_no_grade() {
             "{err}"
         );
     }
-    let (_, _, err) = assess(&["--age", "40"], &["y", "y"]);
+    let (_, _, err) = assess(&["--age", "40", "--weight", "70"], &["y", "y"]);
     assert!(
         err.contains("icans assess: input ended at \"ICE orientation: city\""),
         "{err}"
@@ -308,7 +385,7 @@ fn grade_accepts_bedside_aliases() {
         ("--consciousness", "spontaneous", "consciousness", 1),
         ("--consciousness", "coma", "consciousness", 4),
         ("--seizure", "brief", "seizure", 3),
-        ("--seizure", "prolonged", "seizure", 4),
+        ("--seizure", "prolonged_or_repetitive", "seizure", 4),
         ("--motor", "tremor", "motor", 0),
         ("--motor", "hemiparesis", "motor", 4),
         ("--edema", "focal", "edema", 3),
@@ -322,6 +399,16 @@ fn grade_accepts_bedside_aliases() {
         assert_eq!(out.status.code(), Some(0), "{flag} {value}");
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(v["domains"][domain]["grade"], grade, "{flag} {value}");
+    }
+    // Aliases that would loosen the ASTCT wording are not taken.
+    for (flag, value) in [
+        ("--motor", "weakness"),
+        ("--seizure", "prolonged"),
+        ("--seizure", "repetitive"),
+        ("--consciousness", "awake"),
+    ] {
+        let out = icans().args(["grade", flag, value]).output().unwrap();
+        assert_eq!(out.status.code(), Some(65), "{flag} {value}");
     }
     // JSON records stay strict: aliases are for people typing.
     let out = icans()

@@ -224,6 +224,8 @@ fn csv_input_reads_columns_by_name() {
             "antiseizure_therapy",
             "icu",
             "mri_brain",
+            "neurology_consult",
+            "eeg",
             "consider_anakinra",
             "tocilizumab"
         ]
@@ -296,10 +298,10 @@ fn csv_output_has_one_flat_row_per_record() {
     assert_eq!(out.status.code(), Some(65));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with(
-        "line,file,id,patient_id,day,assessed_at,grade,complete,instrument,ice_total,capd,\
+        "line,file,id,patient_id,day,assessed_at,grade,complete,instrument,patient_group,ice_total,capd,\
          encephalopathy_status,encephalopathy_grade,consciousness_status,consciousness_grade,\
          seizure_status,seizure_grade,motor_status,motor_grade,edema_status,edema_grade,\
-         drivers,unassessed,excluded,actions,reassess_hours,warnings,icans_version,protocol,error\n"
+         drivers,unassessed,excluded,masked,actions,reassess_hours,warnings,icans_version,protocol,error\n"
     ));
     let rows = csv_rows(&out.stdout);
     assert_eq!(rows.len(), 8);

@@ -48,7 +48,9 @@ fn grades_the_shipped_example_as_a_card() {
         .stdout(predicate::str::contains(
             "- Seizure prophylaxis: levetiracetam 500-750 mg BID",
         ))
-        .stdout(predicate::str::contains("- Tocilizumab for the concurrent CRS"))
+        .stdout(predicate::str::contains(
+            "- Tocilizumab 8 mg/kg (max 800 mg per dose; 12 mg/kg under 30 kg)",
+        ))
         .stdout(predicate::str::contains("Reassess (ICE) in 4 h."))
         .stdout(predicate::str::contains("Criteria: ASTCT 2019"))
         .stdout(predicate::str::contains("Decision support only"))
@@ -76,7 +78,8 @@ fn json_from_a_file_is_the_contract_result() {
     assert_eq!(v["drivers"], json!(["encephalopathy", "consciousness"]));
     assert_eq!(v["unassessed"], json!([]));
     assert_eq!(v["excluded"], json!([]));
-    assert_eq!(v["warnings"], json!([]));
+    assert_eq!(v["warnings"], json!(["ICE declining: 9 -> 6"]));
+    assert_eq!(v["patient_group"], "adult");
     let ids = common::json_action_ids(&v);
     assert_eq!(
         ids,
@@ -170,8 +173,8 @@ fn grades_from_bedside_flags() {
         [
             "ice_monitoring",
             "supportive_care",
-            "tocilizumab",
-            "consider_corticosteroids"
+            "consider_corticosteroids",
+            "tocilizumab"
         ]
     );
     assert_eq!(v["management"]["reassess_hours"], 4);

@@ -49,7 +49,9 @@ fn every_ice_total_gets_its_band() {
 #[test]
 fn every_capd_total_gets_its_band() {
     for score in 0..=32u8 {
-        let r = graded(&format!(r#"{{"capd": {score}, "age_years": 6}}"#));
+        let r = graded(&format!(
+            r#"{{"capd": {score}, "age_years": 6, "weight_kg": 20}}"#
+        ));
         let expected = capd_oracle(score);
         assert_eq!(
             domain(&r, Domain::Encephalopathy),
@@ -369,6 +371,7 @@ fn unvalidated_scores_are_not_graded_silently() {
     );
     let r = grade(&Assessment {
         encephalopathy: Some(EncephalopathyScore::Capd(40)),
+        weight_kg: Some(20.0),
         ..Assessment::default()
     });
     assert_eq!(r.warnings.len(), 1);

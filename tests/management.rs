@@ -6,29 +6,113 @@ mod common;
 
 use common::{action_ids, graded};
 
-/// A record of each grade 0-4; `edema` true puts a graded edema finding
-/// above 0 in it (only possible from grade 3).
-fn base(grade: u8, edema: bool) -> String {
-    let edema = if edema { "focal" } else { "none" };
+/// A record of each grade 0-4 (used by the summary and interval tests).
+fn base(grade: u8, _edema: bool) -> String {
     match grade {
         0 => r#""ice_total": 10, "consciousness": "alert", "edema": "none""#.to_string(),
         1 => r#""ice_total": 8, "edema": "none""#.to_string(),
         2 => r#""ice_total": 5, "edema": "none""#.to_string(),
-        3 => format!(r#""ice_total": 1, "edema": "{edema}""#),
-        4 => format!(r#""consciousness": "unarousable", "edema": "{edema}""#),
+        3 => r#""ice_total": 1, "edema": "none""#.to_string(),
+        4 => r#""consciousness": "unarousable", "edema": "none""#.to_string(),
         _ => unreachable!(),
     }
 }
 
-/// Contract §3 table, written out.
-fn oracle(grade: u8, crs: Option<u8>, hours: Option<f64>, refractory: bool, edema: bool) -> Vec<String> {
-    let crs = crs.unwrap_or(0) >= 1;
+/// The findings of one grid record and their domain grades, computed from
+/// the oracle's tables (not the crate's).
+struct Case {
+    json: String,
+    grades: [Option<u8>; 5],
+    crs: bool,
+    hours: Option<f64>,
+    refractory: bool,
+}
+
+/// Every combination of ICE, consciousness, seizure, motor and edema
+/// findings, seizure excluded or not, CRS, hours and refractoriness.
+fn grid() -> Vec<Case> {
+    let o = common::oracle();
+    let ice_grade = |t: u8| o["ice_total_grade"][usize::from(t)].as_u64().map(|g| g as u8);
+    let finding = |d: &str, v: &str| o["findings"][d][v].as_u64().map(|g| g as u8);
+    let mut cases = Vec::new();
+    for ice in [None, Some(10u8), Some(8), Some(5), Some(1)] {
+        for cons in [None, Some("alert"), Some("unarousable")] {
+            for seizure in [
+                None,
+                Some("none"),
+                Some("rapidly_resolving"),
+                Some("prolonged_or_repetitive"),
+            ] {
+                for motor in [Some("none"), Some("deep_focal_weakness")] {
+                    for edema in [None, Some("none"), Some("focal"), Some("diffuse")] {
+                        for seizure_excluded in [false, true] {
+                            for (crs, hours, refractory) in [
+                                (None, None, false),
+                                (Some(0u8), Some(30.0), true),
+                                (Some(1), Some(24.0), false),
+                                (Some(3), Some(24.5), true),
+                            ] {
+                                let mut fields = Vec::new();
+                                let mut g = [None; 5];
+                                if let Some(t) = ice {
+                                    fields.push(format!(r#""ice_total": {t}"#));
+                                    g[0] = ice_grade(t);
+                                } else if cons == Some("unarousable") {
+                                    g[0] = Some(4);
+                                }
+                                for (i, name, v) in [
+                                    (1, "consciousness", cons),
+                                    (2, "seizure", seizure),
+                                    (3, "motor", motor),
+                                    (4, "edema", edema),
+                                ] {
+                                    if let Some(v) = v {
+                                        fields.push(format!(r#""{name}": "{v}""#));
+                                        g[i] = finding(name, v);
+                                    }
+                                }
+                                if seizure_excluded {
+                                    fields.push(r#""other_cause": ["seizure"]"#.to_string());
+                                    g[2] = None;
+                                }
+                                if let Some(c) = crs {
+                                    fields.push(format!(r#""crs_grade": {c}"#));
+                                }
+                                if let Some(h) = hours {
+                                    fields.push(format!(r#""hours_since_onset": {h:?}"#));
+                                }
+                                fields.push(format!(r#""steroid_refractory": {refractory}"#));
+                                cases.push(Case {
+                                    json: format!("{{{}}}", fields.join(", ")),
+                                    grades: g,
+                                    crs: crs.unwrap_or(0) >= 1,
+                                    hours,
+                                    refractory,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    cases
+}
+
+/// docs/spec.md §3 table v2, from the oracle file, for one case.
+fn oracle(grade: u8, c: &Case) -> Vec<String> {
+    let [enc, cons, seizure, _, edema] = c.grades;
     common::oracle_actions(grade, |when| match when {
         "always" => true,
-        "crs" => crs,
-        "hours_over_24" => hours.is_some_and(|h| h > 24.0),
-        "steroid_refractory" => refractory,
-        "edema_graded" => edema,
+        "crs" => c.crs,
+        "hours_over_24" => c.hours.is_some_and(|h| h > 24.0),
+        "steroid_refractory" => c.refractory,
+        "seizure_graded_3_or_more" => seizure.is_some_and(|g| g >= 3),
+        "seizure_not_graded_3_or_more" => seizure.is_none_or(|g| g < 3),
+        "encephalopathy_consciousness_seizure_or_edema_graded_4" => {
+            [enc, cons, seizure, edema].contains(&Some(4))
+        }
+        "edema_graded_4" => edema == Some(4),
         other => panic!("unknown oracle condition {other}"),
     })
 }
@@ -36,56 +120,83 @@ fn oracle(grade: u8, crs: Option<u8>, hours: Option<f64>, refractory: bool, edem
 #[test]
 fn actions_follow_the_table_for_every_grade_and_condition() {
     let mut checked = 0;
-    for grade in 0..=4u8 {
-        for edema in [false, true] {
-            if edema && grade < 3 {
-                continue;
-            }
-            for crs in [None, Some(0), Some(1), Some(2), Some(3), Some(4)] {
-                for hours in [None, Some(0.0), Some(24.0), Some(24.5), Some(72.0)] {
-                    for refractory in [None, Some(false), Some(true)] {
-                        let mut json = format!("{{{}", base(grade, edema));
-                        if let Some(c) = crs {
-                            json.push_str(&format!(r#", "crs_grade": {c}"#));
-                        }
-                        if let Some(h) = hours {
-                            json.push_str(&format!(r#", "hours_since_onset": {h:?}"#));
-                        }
-                        if let Some(s) = refractory {
-                            json.push_str(&format!(r#", "steroid_refractory": {s}"#));
-                        }
-                        json.push('}');
-                        let r = graded(&json);
-                        assert_eq!(r.grade, grade, "{json}");
-                        let expected = oracle(grade, crs, hours, refractory == Some(true), edema);
-                        assert_eq!(action_ids(&r), expected, "{json}");
-                        // Tocilizumab never appears without concurrent CRS.
-                        assert_eq!(
-                            action_ids(&r).contains(&"tocilizumab"),
-                            crs.unwrap_or(0) >= 1 && grade >= 1,
-                            "{json}"
-                        );
-                        checked += 1;
-                    }
-                }
-            }
+    let mut per_grade = [0usize; 5];
+    for c in grid() {
+        let r = graded(&c.json);
+        let grade = c.grades.iter().flatten().max().copied().unwrap_or(0);
+        assert_eq!(r.grade, grade, "{}", c.json);
+        assert_eq!(action_ids(&r), oracle(grade, &c), "{}", c.json);
+        // Tocilizumab never appears without concurrent CRS.
+        assert_eq!(
+            action_ids(&r).contains(&"tocilizumab"),
+            c.crs && grade >= 1,
+            "{}",
+            c.json
+        );
+        // Status epilepticus: a benzodiazepine, then levetiracetam loading.
+        let antiseizure = r
+            .management
+            .actions
+            .iter()
+            .find(|a| a.id.as_str() == "antiseizure_therapy");
+        if let Some(a) = antiseizure {
+            let status = c.grades[2] == Some(4);
+            assert_eq!(a.text.contains("benzodiazepine"), status, "{}", c.json);
+            assert_eq!(a.text.contains("levetiracetam loading"), status, "{}", c.json);
         }
+        per_grade[usize::from(grade)] += 1;
+        checked += 1;
     }
-    assert_eq!(checked, 7 * 6 * 5 * 3);
+    assert_eq!(checked, 5 * 3 * 4 * 2 * 4 * 2 * 4);
+    assert!(per_grade.iter().all(|n| *n > 0), "{per_grade:?}");
 }
 
 #[test]
-fn icp_monitoring_needs_the_edema_domain_graded_above_zero() {
-    let diffuse = graded(r#"{"edema": "diffuse"}"#);
-    assert!(action_ids(&diffuse).contains(&"icp_monitoring"));
-    let excluded =
-        graded(r#"{"edema": "diffuse", "consciousness": "unarousable", "other_cause": ["edema"]}"#);
-    assert_eq!(excluded.grade, 4);
-    assert!(!action_ids(&excluded).contains(&"icp_monitoring"));
-    let unassessed = graded(r#"{"seizure": "prolonged_or_repetitive"}"#);
-    assert!(!action_ids(&unassessed).contains(&"icp_monitoring"));
-    let no_edema = graded(r#"{"seizure": "prolonged_or_repetitive", "edema": "none"}"#);
-    assert!(!action_ids(&no_edema).contains(&"icp_monitoring"));
+fn icp_monitoring_and_edema_therapy_need_the_edema_domain_graded_4() {
+    for json in [
+        r#"{"edema": "diffuse"}"#,
+        r#"{"edema": "diffuse", "seizure": "none"}"#,
+    ] {
+        let ids = action_ids(&graded(json));
+        assert!(
+            ids.contains(&"icp_monitoring") && ids.contains(&"cerebral_edema_therapy"),
+            "{json}"
+        );
+    }
+    for json in [
+        r#"{"edema": "diffuse", "consciousness": "unarousable", "other_cause": ["edema"]}"#,
+        r#"{"seizure": "prolonged_or_repetitive"}"#,
+        r#"{"seizure": "prolonged_or_repetitive", "edema": "none"}"#,
+        r#"{"seizure": "prolonged_or_repetitive", "edema": "focal"}"#,
+    ] {
+        let r = graded(json);
+        assert_eq!(r.grade, 4);
+        let ids = action_ids(&r);
+        assert!(
+            !ids.contains(&"icp_monitoring") && !ids.contains(&"cerebral_edema_therapy"),
+            "{json}"
+        );
+    }
+}
+
+#[test]
+fn an_awake_adult_graded_4_by_motor_is_not_told_to_intubate() {
+    let r = graded(
+        r#"{"ice_total": 10, "consciousness": "alert", "seizure": "none", "motor": "deep_focal_weakness", "edema": "none"}"#,
+    );
+    assert_eq!(r.grade, 4);
+    assert_eq!(
+        action_ids(&r),
+        [
+            "methylprednisolone_pulse",
+            "icu",
+            "neurology_consult",
+            "eeg",
+            "mri_brain",
+            "levetiracetam",
+            "consider_additional_immunosuppression"
+        ]
+    );
 }
 
 #[test]
@@ -112,8 +223,14 @@ fn doses_are_the_knowledge_pages() {
     assert!(text(r#"{"ice_total": 5}"#, "levetiracetam").contains("levetiracetam 500-750 mg BID"));
     assert!(text(r#"{"ice_total": 1}"#, "dexamethasone").contains("dexamethasone 10 mg IV q6h"));
     assert!(text(r#"{"ice_total": 1}"#, "methylprednisolone").contains("methylprednisolone 1 mg/kg IV q12h"));
-    assert!(
-        text(r#"{"edema": "diffuse"}"#, "methylprednisolone_pulse").contains("methylprednisolone 1-2 g IV")
+    assert_eq!(
+        text(r#"{"edema": "diffuse"}"#, "methylprednisolone_pulse"),
+        "Pulse methylprednisolone 1-2 g IV daily for 3 days, then taper"
+    );
+    assert!(text(r#"{"ice_total": 1}"#, "methylprednisolone").contains("methylprednisolone 1 mg/kg IV q12h"));
+    assert_eq!(
+        text(r#"{"ice_total": 1, "crs_grade": 1}"#, "tocilizumab"),
+        "Tocilizumab 8 mg/kg (max 800 mg per dose; 12 mg/kg under 30 kg) IV over 1 h for the concurrent CRS (treats CRS; does not treat ICANS)"
     );
     assert!(text(r#"{"edema": "diffuse"}"#, "icu").contains("neuro-critical care"));
 }
@@ -159,10 +276,33 @@ fn reassessment_interval_follows_grade_crs_and_ice_trend() {
     // CAPD has no ICE trend: previous_ice_total does not make it "declining".
     let child = graded(r#"{"capd": 0, "previous_ice_total": 10, "age_years": 4}"#);
     assert_eq!(child.management.reassess_hours, Some(12));
-    // Grade 0 by exclusion still follows grade 0's interval.
+    // CAPD worsening is urgent; a lower CAPD is not.
+    for (capd, previous, hours) in [
+        (9, 4, Some(4)),
+        (4, 9, Some(8)),
+        (4, 4, Some(8)),
+        (0, 0, Some(12)),
+    ] {
+        let r = graded(&format!(
+            r#"{{"capd": {capd}, "previous_capd": {previous}, "age_years": 4}}"#
+        ));
+        assert_eq!(r.management.reassess_hours, hours, "CAPD {previous} -> {capd}");
+        assert_eq!(
+            r.warnings
+                .contains(&format!("CAPD worsening: {previous} -> {capd}")),
+            capd > previous
+        );
+    }
+    // Grade 0 because a worse finding is excluded: ICANS cannot be ruled
+    // out, so the urgent interval.
     let sedated = graded(r#"{"consciousness": "awakens_to_voice", "other_cause": ["consciousness"]}"#);
     assert_eq!(sedated.grade, 0);
-    assert_eq!(sedated.management.reassess_hours, Some(12));
+    assert_eq!(sedated.management.reassess_hours, Some(4));
+    // Excluded but not above the grade: not masked.
+    let mild = graded(
+        r#"{"ice_total": 5, "consciousness": "awakens_spontaneously", "other_cause": ["consciousness"]}"#,
+    );
+    assert!(mild.masked.is_empty());
 }
 
 #[test]

@@ -37,6 +37,16 @@ fn the_readme_shows_real_output() {
         readme.contains(&format!("```\n{card}```")),
         "README card is stale:\n{card}"
     );
+    for example in [
+        "examples/child-status-epilepticus.json",
+        "examples/sedated-masked.json",
+    ] {
+        let card = output(&["grade", example]);
+        assert!(
+            readme.contains(&format!("```\n{card}```")),
+            "README card of {example} is stale:\n{card}"
+        );
+    }
     let summary = output(&["summary", "examples/cohort.ndjson"]);
     assert!(
         readme.contains(&format!("```\n{summary}```")),

@@ -208,7 +208,7 @@ fn a_centre_protocol_changes_texts_and_intervals_but_not_rules() {
         )
         .replace("urgent = 4", "urgent = 2")
         .replace(
-            "tocilizumab = \"Tocilizumab for the concurrent CRS (treats CRS; does not treat ICANS)\"",
+            "tocilizumab = \"Tocilizumab {dose} IV over 1 h for the concurrent CRS (treats CRS; does not treat ICANS)\"",
             "tocilizumab = \"Tocilizumab 8 mg/kg IV for CRS\"",
         );
     let f = write_protocol(&file);

@@ -346,7 +346,7 @@ fn nothing_assessed_is_rejected() {
             json,
             "record",
             "nothing assessed",
-            "at least one of ice, ice_total, capd, consciousness, seizure, motor, edema",
+            "at least one of ice, ice_total, capd, capd_items, consciousness, seizure, motor, edema",
         );
     }
 }
@@ -424,25 +424,42 @@ fn unarousable_with_a_nonzero_ice_total_warns() {
 
 #[test]
 fn instrument_and_age_warnings() {
-    let ice_child = graded(r#"{"ice_total": 9, "age_years": 11.9}"#);
+    let ice_child = graded(r#"{"ice_total": 9, "age_years": 11.9, "weight_kg": 40}"#);
     assert_eq!(
         ice_child.warnings,
         ["ICE used at age 11.9 (under 12): CAPD is the instrument for children under 12"]
     );
-    assert!(graded(r#"{"ice_total": 9, "age_years": 12}"#).warnings.is_empty());
-    assert!(graded(r#"{"ice_total": 9}"#).warnings.is_empty());
-
-    let capd_adult = graded(r#"{"capd": 3, "age_years": 12}"#);
-    assert_eq!(capd_adult.warnings.len(), 1);
-    assert!(capd_adult.warnings[0].starts_with("CAPD used at age 12 (12 or over)"));
-    assert!(graded(r#"{"capd": 3, "age_years": 11.99}"#).warnings.is_empty());
-    assert!(graded(r#"{"capd": 3}"#).warnings.is_empty());
-    // Age without an instrument warns about nothing.
     assert!(
-        graded(r#"{"seizure": "none", "age_years": 3}"#)
+        graded(r#"{"ice_total": 9, "age_years": 12, "weight_kg": 40}"#)
             .warnings
             .is_empty()
     );
+    assert!(graded(r#"{"ice_total": 9}"#).warnings.is_empty());
+
+    let capd_adult = graded(r#"{"capd": 3, "age_years": 12, "weight_kg": 40}"#);
+    assert_eq!(capd_adult.warnings.len(), 1);
+    assert!(capd_adult.warnings[0].starts_with("CAPD used at age 12 (12 or over)"));
+    assert!(
+        graded(r#"{"capd": 3, "age_years": 11.99, "weight_kg": 30}"#)
+            .warnings
+            .is_empty()
+    );
+    assert!(graded(r#"{"capd": 3, "weight_kg": 30}"#).warnings.is_empty());
+    // Age without an instrument warns about nothing but a missing weight.
+    assert!(
+        graded(r#"{"seizure": "none", "age_years": 3, "weight_kg": 14}"#)
+            .warnings
+            .is_empty()
+    );
+    // A child (under 18, or assessed with CAPD) without a weight is told that
+    // doses are per kg.
+    for json in [r#"{"capd": 3}"#, r#"{"seizure": "none", "age_years": 17.9}"#] {
+        assert_eq!(
+            graded(json).warnings,
+            ["Child without weight_kg: weight-based doses are shown per kg; give weight_kg to compute them"],
+            "{json}"
+        );
+    }
 }
 
 #[test]
@@ -450,7 +467,7 @@ fn warnings_combine() {
     let r = graded(
         r#"{"ice_total": 4, "consciousness": "unarousable", "age_years": 8, "other_cause": ["motor", "edema"]}"#,
     );
-    assert_eq!(r.warnings.len(), 4, "{:?}", r.warnings);
+    assert_eq!(r.warnings.len(), 5, "{:?}", r.warnings);
     assert_eq!(r.warnings[0], "other_cause names motor, which was not assessed");
     assert_eq!(r.warnings[1], "other_cause names edema, which was not assessed");
 }

@@ -1,7 +1,7 @@
 //! `icans assess`: the guided bedside assessment, ending with the same card
 //! as `icans grade`.
 
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 
 use anyhow::Context as _;
 
@@ -24,10 +24,21 @@ use super::grade::Format;
 Examples:
   icans assess                              # at the bedside
   icans assess --emit-record > record.json  # keep the record (card on stderr)
-  printf '54\\ny\\ny\\ny\\ny\\n3\\ny\\ny\\ny\\n1\\n1\\n1\\n1\\n0\\nnone\\n10\\n' | icans assess
+  printf '54\\n70\\ny\\ny\\ny\\ny\\n3\\ny\\ny\\ny\\n1\\n1\\n1\\n1\\n0\\nnone\\n10\\n' | icans assess
+  icans assess --age 7 --weight 22 --patient-id P-3 --day 4 --emit-record >> course.ndjson
 
-Exit status: 0 graded; 65 nothing assessed; 74 the answers ended before the
-last question (no grade is given from a partial assessment).")]
+The questions come in one fixed order (the counter shows \"question k of N\"):
+age, weight, the eight ICE items (or the eight CAPD questions under 12),
+consciousness, seizures, motor, edema, CRS grade, other causes, the previous
+score; then the follow-ups the grade calls for. A skipped ICE or CAPD item
+leaves encephalopathy not assessed; the other questions are still asked.
+
+From a pipe, an answer that does not fit its question is an error (asking
+again would shift every later answer onto the wrong question).
+
+Exit status: 0 graded; 2 usage error; 65 nothing assessed, an answer that does
+not fit (from a pipe), or answers left over after the last question (no grade); 74 the answers ended before the last
+question (no grade is given from a partial assessment).")]
 pub struct Args {
     /// Children's path: CAPD instead of ICE, without asking the age.
     #[arg(long, conflicts_with = "age")]
@@ -36,6 +47,22 @@ pub struct Args {
     /// The patient's age in years (not asked then; under 12 takes CAPD).
     #[arg(long, value_name = "YEARS", value_parser = parse_age)]
     pub age: Option<f64>,
+
+    /// The patient's weight in kg (not asked then), for weight-based doses.
+    #[arg(long, value_name = "KG", value_parser = parse_weight)]
+    pub weight: Option<f64>,
+
+    /// Patient id, put in the record (so that `--emit-record` feeds `icans summary`).
+    #[arg(long, value_name = "ID")]
+    pub patient_id: Option<String>,
+
+    /// Days since cell infusion, put in the record.
+    #[arg(long, value_name = "DAYS")]
+    pub day: Option<String>,
+
+    /// Time of assessment (RFC 3339), put in the record.
+    #[arg(long, value_name = "TIME")]
+    pub assessed_at: Option<String>,
 
     /// Output format of the result.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -51,6 +78,16 @@ pub struct Args {
     pub emit_record: bool,
 }
 
+fn parse_weight(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 && x <= 300.0 => Ok(x),
+        _ => Err(format!(
+            "{s:?} is not a weight (allowed: {})",
+            icans::grading::Field::WeightKg.allowed()
+        )),
+    }
+}
+
 fn parse_age(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
@@ -61,9 +98,21 @@ fn parse_age(s: &str) -> Result<f64, String> {
 /// Runs `icans assess`.
 pub fn run(args: &Args) -> anyhow::Result<u8> {
     let protocol = super::load_protocol(args.protocol.as_deref())?;
+    use icans::grading::Field;
+    let given: Vec<(Field, String)> = [
+        (Field::PatientId, &args.patient_id),
+        (Field::Day, &args.day),
+        (Field::AssessedAt, &args.assessed_at),
+    ]
+    .into_iter()
+    .filter_map(|(f, v)| v.clone().map(|v| (f, v)))
+    .collect();
     let settings = Settings {
         child: args.child,
         age: args.age,
+        weight_kg: args.weight,
+        given,
+        strict_end: !std::io::stdin().is_terminal(),
     };
     let stdin = std::io::stdin();
     let record = match interview::run(stdin.lock(), std::io::stderr().lock(), settings) {
@@ -75,6 +124,10 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         Err(e @ InterviewError::Ended(_)) => {
             eprintln!("icans assess: {e}");
             return Ok(exit::IO);
+        }
+        Err(e @ (InterviewError::LeftOver(..) | InterviewError::BadAnswer(..))) => {
+            eprintln!("icans assess: {e}");
+            return Ok(exit::INVALID);
         }
         Err(InterviewError::Io(e)) => return Err(e).context("cannot run the assessment"),
     };

@@ -245,11 +245,11 @@ pub fn builtin_file() -> String {
             let _ = writeln!(out, "{} = {}", row.key, quoted(row.text));
         }
     }
-    out.push_str(
-        "\n# Children's texts where they differ from the adults' (no adult absolute dose).\n",
-    );
+    out.push_str("\n# Children's texts where they differ from the adults' (no adult absolute dose).\n");
     for grade in 0..=actions::MAX_ACTION_GRADE {
-        let rows: Vec<_> = actions::of_grade(grade).filter(|r| !r.child_text.is_empty()).collect();
+        let rows: Vec<_> = actions::of_grade(grade)
+            .filter(|r| !r.child_text.is_empty())
+            .collect();
         if rows.is_empty() {
             continue;
         }

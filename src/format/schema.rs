@@ -37,7 +37,11 @@ fn field_schema(def: &FieldDef) -> Value {
             max,
         } => {
             let mut s = json!({ "type": nullable("number") });
-            s[if min_exclusive { "exclusiveMinimum" } else { "minimum" }] = json!(min);
+            s[if min_exclusive {
+                "exclusiveMinimum"
+            } else {
+                "minimum"
+            }] = json!(min);
             if let Some(max) = max {
                 s["maximum"] = json!(max);
             }

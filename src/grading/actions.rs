@@ -9,8 +9,9 @@ use serde::Serialize;
 
 use super::rules::{
     ACTIVE_CRS_MIN_GRADE, ANTISEIZURE_MIN_SEIZURE_GRADE, CHILD_PULSE_MAX_MG, CHILD_PULSE_MG_PER_KG,
-    LIFE_THREATENING_DOMAIN_GRADE, METHYLPREDNISOLONE_MG_PER_KG, STATUS_EPILEPTICUS_GRADE, STEROIDS_AFTER_HOURS,
-    TOCILIZUMAB_MAX_MG, TOCILIZUMAB_MG_PER_KG, TOCILIZUMAB_SMALL_MG_PER_KG, TOCILIZUMAB_SMALL_UNDER_KG,
+    LIFE_THREATENING_DOMAIN_GRADE, METHYLPREDNISOLONE_MG_PER_KG, STATUS_EPILEPTICUS_GRADE,
+    STEROIDS_AFTER_HOURS, TOCILIZUMAB_MAX_MG, TOCILIZUMAB_MG_PER_KG, TOCILIZUMAB_SMALL_MG_PER_KG,
+    TOCILIZUMAB_SMALL_UNDER_KG,
 };
 
 /// Stable action ids (docs/spec.md §3): scripts key on them.
@@ -145,9 +146,9 @@ impl When {
             When::ConcurrentCrs => Some(format!(
                 "only with concurrent CRS (CRS grade >= {ACTIVE_CRS_MIN_GRADE})"
             )),
-            When::PersistingOver24Hours => Some(format!(
-                "only when hours_since_onset > {STEROIDS_AFTER_HOURS}"
-            )),
+            When::PersistingOver24Hours => {
+                Some(format!("only when hours_since_onset > {STEROIDS_AFTER_HOURS}"))
+            }
             When::SteroidRefractory => Some("only when steroid_refractory".into()),
             When::SeizureGraded(n) if n == STATUS_EPILEPTICUS_GRADE => Some(format!(
                 "only when the seizure domain is graded {n} (status epilepticus)"
@@ -328,10 +329,8 @@ const fn tocilizumab(grade: u8) -> ActionRow {
     .dosed(TOCILIZUMAB_DOSE)
 }
 
-const DEXAMETHASONE_CHILD: &str =
-    "Corticosteroids: dexamethasone, weight-based paediatric dose per local protocol (the adult dose does not apply)";
-const LEVETIRACETAM_CHILD: &str =
-    "Seizure prophylaxis: levetiracetam, weight-based paediatric dose per local protocol (the adult dose does not apply)";
+const DEXAMETHASONE_CHILD: &str = "Corticosteroids: dexamethasone, weight-based paediatric dose per local protocol (the adult dose does not apply)";
+const LEVETIRACETAM_CHILD: &str = "Seizure prophylaxis: levetiracetam, weight-based paediatric dose per local protocol (the adult dose does not apply)";
 const LEVETIRACETAM_ADULT: &str = "Seizure prophylaxis: levetiracetam 500-750 mg BID";
 
 use ActionId as A;
@@ -441,10 +440,12 @@ pub fn all_keys() -> Vec<&'static str> {
 /// The action table as Markdown (docs/spec.md §3 is kept to it by a
 /// test): grade, id, condition, built-in text, child text.
 pub fn markdown_table() -> String {
-    let mut out = String::from("| grade | id | when | built-in text | child's text |\n|---|---|---|---|---|\n");
+    let mut out =
+        String::from("| grade | id | when | built-in text | child's text |\n|---|---|---|---|---|\n");
     for r in ACTIONS {
         let when = r.when.describe().unwrap_or_else(|| "always".into());
-        let fill = |t: &str, d: Option<Dose>| t.replace("{dose}", &d.map(|d| d.describe(None)).unwrap_or_default());
+        let fill =
+            |t: &str, d: Option<Dose>| t.replace("{dose}", &d.map(|d| d.describe(None)).unwrap_or_default());
         let child = if r.child_text.is_empty() {
             "same".to_string()
         } else {
@@ -470,7 +471,13 @@ mod tests {
         assert_eq!(ids(0), ["ice_screening"]);
         assert_eq!(
             ids(2),
-            ["dexamethasone", "levetiracetam", "neurology_consult", "eeg", "tocilizumab"]
+            [
+                "dexamethasone",
+                "levetiracetam",
+                "neurology_consult",
+                "eeg",
+                "tocilizumab"
+            ]
         );
         assert!(ids(5).is_empty());
         for g in 0..=MAX_ACTION_GRADE {
@@ -493,31 +500,45 @@ mod tests {
     #[test]
     fn no_child_text_holds_an_adult_absolute_dose() {
         for r in ACTIONS {
-            let child = if r.child_text.is_empty() { r.text } else { r.child_text };
+            let child = if r.child_text.is_empty() {
+                r.text
+            } else {
+                r.child_text
+            };
             for adult in [" mg IV", " g IV", " mg BID"] {
-                assert!(
-                    !child.contains(adult),
-                    "grade {} {}: {child}",
-                    r.grade,
-                    r.key
-                );
+                assert!(!child.contains(adult), "grade {} {}: {child}", r.grade, r.key);
             }
         }
     }
 
     #[test]
     fn doses_are_computed_capped_and_rounded() {
-        assert_eq!(TOCILIZUMAB_DOSE.describe(Some(70.0)), "560 mg (8 mg/kg, max 800 mg)");
-        assert_eq!(TOCILIZUMAB_DOSE.describe(Some(120.0)), "800 mg (8 mg/kg, max 800 mg)");
-        assert_eq!(TOCILIZUMAB_DOSE.describe(Some(20.0)), "240 mg (12 mg/kg under 30 kg)");
+        assert_eq!(
+            TOCILIZUMAB_DOSE.describe(Some(70.0)),
+            "560 mg (8 mg/kg, max 800 mg)"
+        );
+        assert_eq!(
+            TOCILIZUMAB_DOSE.describe(Some(120.0)),
+            "800 mg (8 mg/kg, max 800 mg)"
+        );
+        assert_eq!(
+            TOCILIZUMAB_DOSE.describe(Some(20.0)),
+            "240 mg (12 mg/kg under 30 kg)"
+        );
         assert_eq!(TOCILIZUMAB_DOSE.mg(30.0), 240);
         assert_eq!(TOCILIZUMAB_DOSE.mg(29.96), 360);
         assert_eq!(
             TOCILIZUMAB_DOSE.describe(None),
             "8 mg/kg (max 800 mg per dose; 12 mg/kg under 30 kg)"
         );
-        assert_eq!(CHILD_PULSE_DOSE.describe(Some(20.0)), "600 mg (30 mg/kg, max 1 g a day)");
-        assert_eq!(CHILD_PULSE_DOSE.describe(Some(40.0)), "1000 mg (30 mg/kg, max 1 g a day)");
+        assert_eq!(
+            CHILD_PULSE_DOSE.describe(Some(20.0)),
+            "600 mg (30 mg/kg, max 1 g a day)"
+        );
+        assert_eq!(
+            CHILD_PULSE_DOSE.describe(Some(40.0)),
+            "1000 mg (30 mg/kg, max 1 g a day)"
+        );
         assert_eq!(CHILD_PULSE_DOSE.describe(None), "30 mg/kg (max 1 g a day)");
         assert_eq!(METHYLPREDNISOLONE_DOSE.describe(Some(72.4)), "72 mg (1 mg/kg)");
         assert_eq!(METHYLPREDNISOLONE_DOSE.mg(72.5), 73);

@@ -49,7 +49,9 @@ pub struct Item {
 impl Item {
     /// The score of an answer: points as given, or a frequency word's score.
     pub fn score_of_word(&self, word: &str) -> Option<u8> {
-        let Scoring::Frequency { reversed } = self.scoring else { return None };
+        let Scoring::Frequency { reversed } = self.scoring else {
+            return None;
+        };
         let i = FREQUENCIES.iter().position(|c| c.wire == word)?;
         let i = u8::try_from(i).ok()?;
         Some(if reversed { self.max - i } else { i })
@@ -66,11 +68,31 @@ impl Item {
 
 /// The CAPD answers, in order of score for the items that are not reversed.
 pub const FREQUENCIES: &[Choice] = &[
-    Choice { wire: "never", description: "never", aliases: &[] },
-    Choice { wire: "rarely", description: "rarely", aliases: &[] },
-    Choice { wire: "sometimes", description: "sometimes", aliases: &[] },
-    Choice { wire: "often", description: "often", aliases: &[] },
-    Choice { wire: "always", description: "always", aliases: &[] },
+    Choice {
+        wire: "never",
+        description: "never",
+        aliases: &[],
+    },
+    Choice {
+        wire: "rarely",
+        description: "rarely",
+        aliases: &[],
+    },
+    Choice {
+        wire: "sometimes",
+        description: "sometimes",
+        aliases: &[],
+    },
+    Choice {
+        wire: "often",
+        description: "often",
+        aliases: &[],
+    },
+    Choice {
+        wire: "always",
+        description: "always",
+        aliases: &[],
+    },
 ];
 
 /// What a field holds, and so how it is read, checked and shown.
@@ -208,7 +230,7 @@ fields! {
          help: "The eight CAPD answers (all required), scored by icans", flag: NONE, unit: NONE, question: NONE },
     /// `consciousness`: level of consciousness.
     Consciousness = "consciousness" { kind: Kind::Choice(Consciousness::CHOICES), note: NONE,
-         help: "Level of consciousness", flag: "consciousness", unit: "LEVEL", question: "Level of consciousness" },
+         help: "Level of consciousness (needing vigorous or repetitive tactile stimuli to arouse is unarousable)", flag: "consciousness", unit: "LEVEL", question: "Level of consciousness" },
     /// `seizure`.
     Seizure = "seizure" { kind: Kind::Choice(Seizure::CHOICES), note: NONE,
          help: "Seizures", flag: "seizure", unit: "SEIZURE", question: "Seizures" },
@@ -242,8 +264,8 @@ fields! {
          question: "Hours since ICANS symptoms began" },
     /// `steroid_refractory`.
     SteroidRefractory = "steroid_refractory" { kind: Kind::Boolean, note: NONE,
-         help: "ICANS is not responding to corticosteroids", flag: "steroid-refractory", unit: NONE,
-         question: "Is ICANS not responding to corticosteroids?" },
+         help: "ICANS refractory to corticosteroids (no improvement despite them)", flag: "steroid-refractory", unit: NONE,
+         question: "Is the ICANS refractory to corticosteroids (no improvement despite them)?" },
     /// `died_of_icans`.
     DiedOfIcans = "died_of_icans" { kind: Kind::Boolean, note: NONE,
          help: "Death attributed to ICANS (grade 5)", flag: "died-of-icans", unit: NONE, question: NONE },
@@ -365,7 +387,6 @@ pub const CAPD_ITEMS: [Item; 8] = [
     },
 ];
 
-
 impl Kind {
     /// What the kind allows, in the words of error messages.
     pub fn allowed(&self) -> String {
@@ -417,7 +438,6 @@ pub fn names(choices: &[Choice]) -> String {
     let names: Vec<&str> = choices.iter().map(|c| c.wire).collect();
     names.join(", ")
 }
-
 
 impl Field {
     /// The record key.
@@ -565,7 +585,10 @@ mod tests {
         assert!(columns.contains(&"ice_orientation".to_string()));
         assert!(!columns.contains(&"ice".to_string()));
         assert!(columns.contains(&"capd_eye_contact".to_string()));
-        assert_eq!(columns.len(), Field::ALL.len() - 2 + ICE_ITEMS.len() + CAPD_ITEMS.len());
+        assert_eq!(
+            columns.len(),
+            Field::ALL.len() - 2 + ICE_ITEMS.len() + CAPD_ITEMS.len()
+        );
     }
 
     #[test]

@@ -109,7 +109,7 @@ finding! {
     /// A depressed level attributable to another cause, such as sedating
     /// medication, is excluded through `other_cause`.
     Consciousness {
-        Alert = ("alert", 0, "alert", "alert", ["awake"]),
+        Alert = ("alert", 0, "alert", "alert", []),
         AwakensSpontaneously = ("awakens_spontaneously", 1, "awakens spontaneously",
             "awakens spontaneously", ["spontaneous", "spontaneously"]),
         AwakensToVoice = ("awakens_to_voice", 2, "awakens to voice", "awakens to voice", ["voice"]),
@@ -130,7 +130,7 @@ finding! {
             ["brief", "rapid"]),
         ProlongedOrRepetitive = ("prolonged_or_repetitive", 4, "prolonged or repetitive seizures",
             "life-threatening prolonged seizure (> 5 min), or repetitive clinical or electrical seizures without return to baseline in between",
-            ["prolonged", "repetitive"]),
+            []),
     }
 }
 
@@ -144,7 +144,7 @@ finding! {
             ["tremor", "myoclonus"]),
         DeepFocalWeakness = ("deep_focal_weakness", 4, "deep focal motor weakness",
             "deep focal motor weakness (hemiparesis, paraparesis)",
-            ["weakness", "hemiparesis", "paraparesis"]),
+            ["hemiparesis", "paraparesis"]),
     }
 }
 

@@ -35,7 +35,9 @@ pub use assessment::{Assessment, CapdAnswers, EncephalopathyScore, IceItems, Ins
 pub use catalogue::{Field, Kind, Shape};
 pub use domain::{Consciousness, Domain, DomainSet, Edema, Motor, Seizure};
 pub use plan::{Context, Plan};
-pub use protocol::{BUILTIN_INTERVALS, BUILTIN_NAME, Intervals, MAX_INTERVAL_HOURS, Patient, Protocol, ProtocolError};
+pub use protocol::{
+    BUILTIN_INTERVALS, BUILTIN_NAME, Intervals, MAX_INTERVAL_HOURS, Patient, Protocol, ProtocolError,
+};
 pub use record::{FieldError, RecordBuilder, RecordError, Value};
 pub use result::{
     Action, CRITERIA, DomainResult, Domains, Grading, ICANS_VERSION, Management, PatientGroup, Status,
@@ -197,7 +199,8 @@ pub fn grade_with(a: &Assessment, protocol: &Protocol) -> Grading {
     let patient_group = patient_group(a.age_years, instrument);
     if patient_group == PatientGroup::Child && a.weight_kg.is_none() && grade < 5 {
         warnings.push(
-            "Child without weight_kg: weight-based doses are shown per kg; give weight_kg to compute them".to_string(),
+            "Child without weight_kg: weight-based doses are shown per kg; give weight_kg to compute them"
+                .to_string(),
         );
     }
     // The instrument the texts name: the one used, else CAPD under 12.

@@ -51,7 +51,7 @@ impl Context {
             When::PersistingOver24Hours => self.hours_since_onset.is_some_and(|h| h > STEROIDS_AFTER_HOURS),
             When::SteroidRefractory => self.steroid_refractory,
             When::SeizureGraded(n) => seizure == Some(n),
-            When::NoSeizureGraded3 => !seizure.is_some_and(|g| g >= ANTISEIZURE_MIN_SEIZURE_GRADE),
+            When::NoSeizureGraded3 => seizure.is_none_or(|g| g < ANTISEIZURE_MIN_SEIZURE_GRADE),
             When::AirwayAtRisk => [
                 Domain::Encephalopathy,
                 Domain::Consciousness,
@@ -110,7 +110,9 @@ pub struct Plan {
 /// Decides the management step for a grade in its context: the table's
 /// rows whose condition holds, the interval and the notes.
 pub fn plan(ctx: &Context) -> Plan {
-    let rows = actions::of_grade(ctx.grade).filter(|r| ctx.holds(r.when)).collect();
+    let rows = actions::of_grade(ctx.grade)
+        .filter(|r| ctx.holds(r.when))
+        .collect();
     let mut notes = Vec::new();
     if !ctx.masked.is_empty() && ctx.grade < 5 {
         notes.push(Note::CannotBeRuledOut(ctx.masked));
@@ -118,7 +120,9 @@ pub fn plan(ctx: &Context) -> Plan {
     if (2..=actions::MAX_ACTION_GRADE).contains(&ctx.grade) && !ctx.crs_active() {
         notes.push(Note::NoTocilizumabWithoutCrs);
     }
-    if (OVERLAP_MIN_GRADE..=actions::MAX_ACTION_GRADE).contains(&ctx.grade) && ctx.crs_grade >= OVERLAP_MIN_GRADE {
+    if (OVERLAP_MIN_GRADE..=actions::MAX_ACTION_GRADE).contains(&ctx.grade)
+        && ctx.crs_grade >= OVERLAP_MIN_GRADE
+    {
         notes.push(Note::Overlap {
             crs: ctx.crs_grade,
             icans: ctx.grade,
@@ -180,7 +184,12 @@ mod tests {
         };
         assert_eq!(
             ids(&plan(&c)),
-            ["ice_monitoring", "supportive_care", "consider_corticosteroids", "tocilizumab"]
+            [
+                "ice_monitoring",
+                "supportive_care",
+                "consider_corticosteroids",
+                "tocilizumab"
+            ]
         );
         let at_24 = Context {
             hours_since_onset: Some(24.0),
@@ -213,7 +222,10 @@ mod tests {
         let mut seizure3 = with(4, Domain::Motor, 4);
         seizure3.domain_grades[Domain::Seizure.index()] = Some(3);
         let p = ids(&plan(&seizure3));
-        assert!(p.contains(&"antiseizure_therapy") && !p.contains(&"levetiracetam"), "{p:?}");
+        assert!(
+            p.contains(&"antiseizure_therapy") && !p.contains(&"levetiracetam"),
+            "{p:?}"
+        );
         assert!(!p.contains(&"airway_protection"));
         let edema = with(4, Domain::Edema, 4);
         let p = ids(&plan(&edema));
@@ -235,7 +247,10 @@ mod tests {
             ..ctx(0)
         };
         assert_eq!(interval(&worse), Some(Interval::Urgent));
-        let crs = Context { crs_grade: 1, ..ctx(1) };
+        let crs = Context {
+            crs_grade: 1,
+            ..ctx(1)
+        };
         assert_eq!(interval(&crs), Some(Interval::Urgent));
         let masked = Context {
             masked: [Domain::Consciousness].into_iter().collect(),
@@ -249,9 +264,15 @@ mod tests {
         assert_eq!(plan(&ctx(1)).notes, []);
         assert_eq!(plan(&ctx(2)).notes, [Note::NoTocilizumabWithoutCrs]);
         assert_eq!(plan(&ctx(5)).notes, []);
-        let overlap = Context { crs_grade: 3, ..ctx(3) };
+        let overlap = Context {
+            crs_grade: 3,
+            ..ctx(3)
+        };
         assert_eq!(plan(&overlap).notes, [Note::Overlap { crs: 3, icans: 3 }]);
-        let crs2 = Context { crs_grade: 2, ..ctx(4) };
+        let crs2 = Context {
+            crs_grade: 2,
+            ..ctx(4)
+        };
         assert_eq!(plan(&crs2).notes, []);
     }
 }

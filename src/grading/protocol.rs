@@ -195,7 +195,11 @@ impl Protocol {
                 .child_texts
                 .iter()
                 .find(|(g, k, _)| *g == Some(row.grade) && *k == row.key)
-                .or_else(|| self.child_texts.iter().find(|(g, k, _)| g.is_none() && *k == row.key))
+                .or_else(|| {
+                    self.child_texts
+                        .iter()
+                        .find(|(g, k, _)| g.is_none() && *k == row.key)
+                })
                 .map(|(_, _, t)| t),
             PatientGroup::Adult => self
                 .texts
@@ -203,9 +207,18 @@ impl Protocol {
                 .find(|(g, k, _)| *g == row.grade && *k == row.key)
                 .map(|(_, _, t)| t),
         };
+        let builtin = match group {
+            PatientGroup::Child if !row.child_text.is_empty() => row.child_text,
+            _ => row.text,
+        };
         match own {
+            // A protocol text equal to the built-in one (a file written by
+            // `icans protocol` and loaded back) is the built-in text.
+            Some(t) if t.as_str() == builtin => (Cow::Borrowed(builtin), false),
             Some(t) => (Cow::Borrowed(t.as_str()), true),
-            None if group == PatientGroup::Child && !row.child_text.is_empty() => (Cow::Borrowed(row.child_text), false),
+            None if group == PatientGroup::Child && !row.child_text.is_empty() => {
+                (Cow::Borrowed(row.child_text), false)
+            }
             None => (Cow::Borrowed(row.text), false),
         }
     }
@@ -259,7 +272,13 @@ impl Protocol {
 }
 
 /// A text with its placeholders filled: `{instrument}`, `{trend}`, `{dose}`.
-fn fill(text: &str, instrument: &str, trend: &str, dose: Option<actions::Dose>, weight_kg: Option<f64>) -> String {
+fn fill(
+    text: &str,
+    instrument: &str,
+    trend: &str,
+    dose: Option<actions::Dose>,
+    weight_kg: Option<f64>,
+) -> String {
     if !text.contains('{') {
         return text.to_string();
     }
@@ -291,10 +310,10 @@ fn summary(plan: &Plan, briefs: &[String], lower_bound_note: Option<&str>) -> St
         _ => None,
     });
     if let Some(ds) = masked {
-        let names: Vec<&str> = ds.iter().map(|d| d.as_str()).collect();
         s.push_str("ICANS cannot be ruled out: ");
-        s.push_str(&names.join(", "));
-        s.push_str(" attributed to another cause would grade higher; reassess urgently. ");
+        let names: Vec<&str> = ds.iter().map(|d| d.as_str()).collect();
+        listed(&mut s, names.iter().copied());
+        s.push_str(", attributed to another cause, would grade higher; reassess urgently. ");
     }
     match plan.grade {
         0 if masked.is_some() => s.push_str("Grade 0 in the domains counted: "),
@@ -359,8 +378,15 @@ mod tests {
             m.summary,
             "Grade 1 ICANS: close monitoring, supportive care and tocilizumab for the concurrent CRS."
         );
-        let m = Protocol::BUILTIN.render(&plan(&ctx(0, 0)), &ADULT, Some("Lower bound: motor not assessed."));
-        assert_eq!(m.summary, "No ICANS: continue ICE screening. Lower bound: motor not assessed.");
+        let m = Protocol::BUILTIN.render(
+            &plan(&ctx(0, 0)),
+            &ADULT,
+            Some("Lower bound: motor not assessed."),
+        );
+        assert_eq!(
+            m.summary,
+            "No ICANS: continue ICE screening. Lower bound: motor not assessed."
+        );
         assert_eq!(m.reassess_hours, Some(12));
     }
 
@@ -368,7 +394,11 @@ mod tests {
     fn a_protocol_changes_texts_and_hours_only_and_its_texts_reach_the_summary() {
         let p = Protocol::new(
             "Centre",
-            vec![(2, "dexamethasone".into(), "Dexamethasone per unit protocol".into())],
+            vec![(
+                2,
+                "dexamethasone".into(),
+                "Dexamethasone per unit protocol".into(),
+            )],
             vec![],
             Intervals {
                 urgent: 2,
@@ -379,7 +409,12 @@ mod tests {
         .expect("a valid protocol");
         let m = p.render(&plan(&ctx(2, 0)), &ADULT, None);
         assert_eq!(m.actions[0].text, "Dexamethasone per unit protocol");
-        assert!(m.summary.starts_with("Grade 2 ICANS: Dexamethasone per unit protocol, seizure prophylaxis"), "{}", m.summary);
+        assert!(
+            m.summary
+                .starts_with("Grade 2 ICANS: Dexamethasone per unit protocol, seizure prophylaxis"),
+            "{}",
+            m.summary
+        );
         assert_eq!(m.reassess_hours, Some(2));
         assert_eq!(m.actions.len(), 4);
         let child = Patient {
@@ -387,13 +422,25 @@ mod tests {
             ..ADULT
         };
         let m = p.render(&plan(&ctx(2, 0)), &child, None);
-        assert!(m.actions[0].text.contains("weight-based paediatric dose"), "a centre's adult text never reaches a child");
+        assert!(
+            m.actions[0].text.contains("weight-based paediatric dose"),
+            "a centre's adult text never reaches a child"
+        );
     }
 
     #[test]
     fn a_protocol_cannot_add_an_action_to_a_grade_or_take_the_builtin_name() {
-        let e = Protocol::new("x", vec![(0, "tocilizumab".into(), "t".into())], vec![], BUILTIN_INTERVALS).unwrap_err();
-        assert_eq!(e.0, "grade_0.tocilizumab: not an action of grade 0 (allowed: ice_screening)");
+        let e = Protocol::new(
+            "x",
+            vec![(0, "tocilizumab".into(), "t".into())],
+            vec![],
+            BUILTIN_INTERVALS,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.0,
+            "grade_0.tocilizumab: not an action of grade 0 (allowed: ice_screening)"
+        );
         let e = Protocol::new("Built-In", vec![], vec![], BUILTIN_INTERVALS).unwrap_err();
         assert!(e.0.starts_with("name: \"Built-In\" is reserved"), "{}", e.0);
     }
@@ -409,12 +456,19 @@ mod tests {
         c.domain_grades[4] = Some(4);
         let m = Protocol::BUILTIN.render(&plan(&c), &child, None);
         let pulse = &m.actions[0];
-        assert_eq!(pulse.text, "Pulse methylprednisolone 600 mg (30 mg/kg, max 1 g a day) IV daily for 3 days");
+        assert_eq!(
+            pulse.text,
+            "Pulse methylprednisolone 600 mg (30 mg/kg, max 1 g a day) IV daily for 3 days"
+        );
         assert_eq!(pulse.dose_mg, Some(600));
         let toci = m.actions.last().expect("tocilizumab");
         assert_eq!(toci.dose_mg, Some(240));
         let m0 = Protocol::BUILTIN.render(&plan(&ctx(0, 0)), &child, None);
-        assert!(m0.actions[0].text.starts_with("CAPD screening"), "{}", m0.actions[0].text);
+        assert!(
+            m0.actions[0].text.starts_with("CAPD screening"),
+            "{}",
+            m0.actions[0].text
+        );
         assert!(m0.actions[0].text.contains("CAPD worsening"));
         assert_eq!(m0.summary, "No ICANS: continue CAPD screening.");
     }

@@ -301,7 +301,9 @@ impl RecordBuilder {
                 min,
                 min_exclusive,
                 max,
-            } => self.number(field, v, min, min_exclusive, max).map(Checked::Number),
+            } => self
+                .number(field, v, min, min_exclusive, max)
+                .map(Checked::Number),
             Kind::Choice(choices) => {
                 let s = self.text(field, v)?;
                 let s = if matches!(v, Value::Text(_)) { s.trim() } else { s };
@@ -386,9 +388,13 @@ impl RecordBuilder {
     pub fn object_item(&mut self, field: Field, key: &str, value: Value<'_>) {
         let items = items_of(field);
         let Some(index) = items.iter().position(|i| i.key == key) else {
+            let what = match field {
+                Field::Ice => "ICE item",
+                _ => "CAPD item",
+            };
             let problem = match closest(key, items.iter().map(|i| i.key)) {
-                Some(s) => format!("unknown item (did you mean `{s}`?)"),
-                None => "unknown item".to_string(),
+                Some(s) => format!("unknown {what} (did you mean `{s}`?)"),
+                None => format!("unknown {what}"),
             };
             let keys: Vec<&str> = items.iter().map(|i| i.key).collect();
             self.error(format!("{}.{key}", field.name()), None, problem, keys.join(", "));
@@ -396,7 +402,9 @@ impl RecordBuilder {
         };
         let item = &items[index];
         let name = || format!("{}.{}", field.name(), item.key);
-        let Some(seen) = self.object(field).map(|o| o.seen[index]) else { return };
+        let Some(seen) = self.object(field).map(|o| o.seen[index]) else {
+            return;
+        };
         if seen {
             self.error(name(), None, "given more than once", "each item once");
             return;
@@ -437,7 +445,9 @@ impl RecordBuilder {
     /// Reports the items missing from a given object field.
     fn missing_items(&mut self, field: Field) {
         let items = items_of(field);
-        let Some(state) = self.object(field).map(|o| *o) else { return };
+        let Some(state) = self.object(field).map(|o| *o) else {
+            return;
+        };
         if !state.given {
             return;
         }
@@ -458,7 +468,11 @@ impl RecordBuilder {
                 format!("missing {}", missing.join(", ")),
                 format!(
                     "all {} keys: {}{alternative}",
-                    items.len(),
+                    match items.len() {
+                        5 => "five".to_string(),
+                        8 => "eight".to_string(),
+                        n => n.to_string(),
+                    },
                     field.def().kind.allowed().trim_start_matches("an object with ")
                 ),
             );

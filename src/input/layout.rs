@@ -84,7 +84,8 @@ impl Layout {
         let given = |field: catalogue::Field| {
             self.has_items
                 && self.columns.iter().zip(&cells).any(|(c, t)| {
-                    matches!(c, Column::Known(catalogue::Column::Item(f, _)) if *f == field) && !t.trim().is_empty()
+                    matches!(c, Column::Known(catalogue::Column::Item(f, _)) if *f == field)
+                        && !t.trim().is_empty()
                 })
         };
         let objects: Vec<catalogue::Field> = catalogue::Field::ALL

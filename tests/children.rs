@@ -1,0 +1,372 @@
+//! Children and weight-based doses (docs/spec.md §6), the CAPD path, and the
+//! masked-finding rule (§2), against the oracle file (tests/data/oracle.json).
+
+mod common;
+
+use common::{action_ids, graded, rejected};
+use icans::grading::{Grading, PatientGroup};
+
+/// A record at each grade 1-4 with concurrent CRS, so that every dosed
+/// action appears somewhere.
+const GRADES: [&str; 4] = [
+    r#""consciousness": "awakens_spontaneously""#,
+    r#""consciousness": "awakens_to_voice""#,
+    r#""consciousness": "awakens_to_tactile""#,
+    r#""consciousness": "unarousable", "seizure": "prolonged_or_repetitive", "edema": "diffuse""#,
+];
+
+fn text<'a>(r: &'a Grading, id: &str) -> Option<&'a str> {
+    r.management
+        .actions
+        .iter()
+        .find(|a| a.id.as_str() == id)
+        .map(|a| a.text.as_ref())
+}
+
+fn dose(r: &Grading, id: &str) -> Option<u32> {
+    r.management
+        .actions
+        .iter()
+        .find(|a| a.id.as_str() == id)
+        .and_then(|a| a.dose_mg)
+}
+
+/// The oracle's tocilizumab dose for a weight: 8 mg/kg, at most 800 mg;
+/// 12 mg/kg under 30 kg; rounded to 1 mg.
+fn tocilizumab_mg(w: f64) -> u32 {
+    let t = &common::oracle()["tocilizumab"];
+    let f = |k: &str| t[k].as_f64().expect("a number");
+    let rate = if w < f("small_under_kg") {
+        f("small_mg_per_kg")
+    } else {
+        f("mg_per_kg")
+    };
+    (rate * w).min(f("max_mg")).round() as u32
+}
+
+#[test]
+fn every_grade_for_adults_and_children_with_and_without_weight() {
+    let oracle = common::oracle();
+    let adult_doses: Vec<&str> = oracle["child"]["adult_absolute_doses"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|v| v.as_str().expect("text"))
+        .collect();
+    let paediatric = oracle["child"]["paediatric_text"].as_str().expect("text");
+    let mut checked = 0;
+    for (g, finding) in GRADES.iter().enumerate() {
+        let grade = g as u8 + 1;
+        for (who, extra, group) in [
+            ("adult", r#""age_years": 40"#, PatientGroup::Adult),
+            ("adult, age unknown", r#""ice_total": 10"#, PatientGroup::Adult),
+            ("child by age", r#""age_years": 15"#, PatientGroup::Child),
+            ("child by CAPD", r#""capd": 0"#, PatientGroup::Child),
+        ] {
+            for weight in [None, Some(12.5), Some(29.9), Some(30.0), Some(70.0), Some(120.0)] {
+                let w = weight
+                    .map(|w| format!(r#", "weight_kg": {w:?}"#))
+                    .unwrap_or_default();
+                let json = format!(r#"{{{finding}, {extra}, "crs_grade": 2{w}}}"#);
+                let r = graded(&json);
+                assert_eq!(r.grade, grade, "{json}");
+                assert_eq!(r.patient_group, group, "{who}: {json}");
+                let warned = r
+                    .warnings
+                    .iter()
+                    .any(|w| w.contains("weight-based doses are shown per kg"));
+                assert_eq!(warned, group == PatientGroup::Child && weight.is_none(), "{json}");
+                // Tocilizumab: per kg, computed with the weight.
+                assert_eq!(dose(&r, "tocilizumab"), weight.map(tocilizumab_mg), "{json}");
+                let toci = text(&r, "tocilizumab").expect("tocilizumab with CRS");
+                match weight {
+                    None => assert!(
+                        toci.contains("8 mg/kg (max 800 mg per dose; 12 mg/kg under 30 kg)"),
+                        "{toci}"
+                    ),
+                    Some(w) => assert!(toci.contains(&format!("{} mg (", tocilizumab_mg(w))), "{toci}"),
+                }
+                if group == PatientGroup::Child {
+                    for a in &r.management.actions {
+                        for adult in &adult_doses {
+                            assert!(!a.text.contains(adult), "{who}: {} in {json}", a.text);
+                        }
+                    }
+                    for id in ["dexamethasone", "levetiracetam"] {
+                        if let Some(t) = text(&r, id) {
+                            assert!(
+                                t.contains(paediatric) && t.contains("the adult dose does not apply"),
+                                "{t}"
+                            );
+                        }
+                    }
+                }
+                if grade == 3 {
+                    let expected = weight.map(|w| w.round() as u32);
+                    assert_eq!(dose(&r, "methylprednisolone"), expected, "{json}");
+                }
+                if grade == 4 {
+                    let pulse = text(&r, "methylprednisolone_pulse").expect("pulse at grade 4");
+                    match group {
+                        PatientGroup::Adult => {
+                            assert_eq!(
+                                pulse,
+                                "Pulse methylprednisolone 1-2 g IV daily for 3 days, then taper"
+                            );
+                            assert_eq!(dose(&r, "methylprednisolone_pulse"), None);
+                        }
+                        PatientGroup::Child => {
+                            let expected = weight.map(|w| (30.0 * w).min(1000.0).round() as u32);
+                            assert_eq!(dose(&r, "methylprednisolone_pulse"), expected, "{json}");
+                            assert!(pulse.contains("IV daily for 3 days"), "{pulse}");
+                            if weight.is_none() {
+                                assert!(pulse.contains("30 mg/kg (max 1 g a day)"), "{pulse}");
+                            }
+                        }
+                    }
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 4 * 4 * 6);
+}
+
+#[test]
+fn the_safety_examples_of_issue_11_give_the_safe_answer() {
+    // A 3-year-old on the CAPD path, unarousable with status epilepticus.
+    let r = graded(
+        r#"{"age_years": 3, "capd": 20, "consciousness": "unarousable", "seizure": "prolonged_or_repetitive"}"#,
+    );
+    assert_eq!(r.grade, 4);
+    assert_eq!(r.patient_group, PatientGroup::Child);
+    let ids = action_ids(&r);
+    assert!(ids.contains(&"antiseizure_therapy"), "{ids:?}");
+    assert!(text(&r, "antiseizure_therapy").is_some_and(|t| t.contains("benzodiazepine")));
+    assert!(
+        text(&r, "methylprednisolone_pulse").is_some_and(|t| t.contains("30 mg/kg") && !t.contains("1-2 g"))
+    );
+    assert!(r.management.actions.iter().all(|a| !a.text.contains("ICE")));
+    assert!(icans::format::text::card(&r).contains("Reassess (CAPD) in 4 h."));
+    // A 5-year-old with CAPD 9.
+    let r = graded(r#"{"age_years": 5, "capd": 9}"#);
+    assert_eq!(r.grade, 3);
+    assert!(text(&r, "dexamethasone").is_some_and(|t| !t.contains("10 mg")));
+    // An awake adult with ICE 10 and hemiparesis.
+    let r = graded(r#"{"ice_total": 10, "consciousness": "alert", "motor": "deep_focal_weakness"}"#);
+    assert!(!action_ids(&r).contains(&"airway_protection"));
+    // A sedated patient with ICE 0 and unarousable, both attributed to sedation.
+    let r = graded(
+        r#"{"ice_total": 0, "consciousness": "unarousable", "other_cause": ["consciousness", "encephalopathy"], "seizure": "none", "motor": "none", "edema": "none"}"#,
+    );
+    assert_eq!(r.grade, 0);
+    assert_eq!(common::names(&r.masked), ["encephalopathy", "consciousness"]);
+    assert_eq!(r.management.reassess_hours, Some(4));
+    assert!(
+        r.management.summary.starts_with("ICANS cannot be ruled out"),
+        "{}",
+        r.management.summary
+    );
+    assert!(!icans::format::text::card(&r).contains("no ICANS"));
+}
+
+#[test]
+fn masked_findings_follow_the_rule_for_every_exclusion() {
+    let o = common::oracle();
+    let findings = [
+        ("consciousness", "unarousable"),
+        ("consciousness", "awakens_to_voice"),
+        ("seizure", "rapidly_resolving"),
+        ("motor", "deep_focal_weakness"),
+        ("edema", "focal"),
+    ];
+    for rest in [
+        r#""ice_total": 10"#,
+        r#""ice_total": 8"#,
+        r#""ice_total": 5"#,
+        r#""ice_total": 1"#,
+    ] {
+        for (domain, value) in findings {
+            for excluded in [false, true] {
+                let oc = if excluded {
+                    format!(r#", "other_cause": ["{domain}"]"#)
+                } else {
+                    String::new()
+                };
+                let json = format!(r#"{{{rest}, "{domain}": "{value}"{oc}}}"#);
+                let r = graded(&json);
+                let finding = o["findings"][domain][value].as_u64().expect("grade") as u8;
+                let masked = excluded && finding > r.grade;
+                assert_eq!(r.masked.is_empty(), !masked, "{json}");
+                assert_eq!(
+                    r.management.summary.contains("ICANS cannot be ruled out"),
+                    masked,
+                    "{json}"
+                );
+                assert_eq!(
+                    r.warnings
+                        .iter()
+                        .any(|w| w.starts_with(&format!("ICANS cannot be ruled out: {domain}"))),
+                    masked,
+                    "{json}"
+                );
+                if masked {
+                    assert_eq!(r.management.reassess_hours, Some(4), "{json}");
+                    assert!(icans::format::text::headline(&r).ends_with("ICANS cannot be ruled out"));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn capd_items_are_scored_by_the_tool_with_the_first_four_reversed() {
+    let keys = [
+        "eye_contact",
+        "purposeful_actions",
+        "aware_of_surroundings",
+        "communicates_needs",
+        "restless",
+        "inconsolable",
+        "underactive",
+        "slow_response",
+    ];
+    let words = ["never", "rarely", "sometimes", "often", "always"];
+    // Each item with each answer, the others at their lowest score.
+    for i in 0..keys.len() {
+        for (w, word) in words.iter().enumerate() {
+            let items: Vec<String> = keys
+                .iter()
+                .enumerate()
+                .map(|(j, k)| {
+                    let answer = if j == i {
+                        *word
+                    } else if j < 4 {
+                        "always"
+                    } else {
+                        "never"
+                    };
+                    format!(r#""{k}": "{answer}""#)
+                })
+                .collect();
+            let json = format!(r#"{{"capd_items": {{{}}}, "age_years": 6}}"#, items.join(", "));
+            let r = graded(&json);
+            let expected = if i < 4 { 4 - w as u8 } else { w as u8 };
+            assert_eq!(r.capd, Some(expected), "{json}");
+        }
+    }
+    let all = |a: &str, b: &str| {
+        let items: Vec<String> = keys
+            .iter()
+            .enumerate()
+            .map(|(j, k)| format!(r#""{k}": "{}""#, if j < 4 { a } else { b }))
+            .collect();
+        format!("{{{}}}", items.join(", "))
+    };
+    assert_eq!(
+        graded(&format!(r#"{{"capd_items": {}}}"#, all("never", "always"))).capd,
+        Some(32)
+    );
+    assert_eq!(
+        graded(&format!(r#"{{"capd_items": {}}}"#, all("always", "never"))).capd,
+        Some(0)
+    );
+    assert_eq!(
+        graded(&format!(
+            r#"{{"capd_items": {}, "capd": 32}}"#,
+            all("never", "always")
+        ))
+        .capd,
+        Some(32)
+    );
+    let e = rejected(&format!(
+        r#"{{"capd_items": {}, "capd": 31}}"#,
+        all("never", "always")
+    ));
+    assert!(
+        e.contains("capd: 31 disagrees with the capd_items, which score 32"),
+        "{e}"
+    );
+    let e = rejected(r#"{"capd_items": {"eye_contact": "seldom"}}"#);
+    assert!(
+        e.contains("capd_items.eye_contact: unknown value \"seldom\""),
+        "{e}"
+    );
+    assert!(e.contains("capd_items: missing purposeful_actions"), "{e}");
+    let e = rejected(&format!(
+        r#"{{"capd_items": {}, "ice_total": 9}}"#,
+        all("never", "never")
+    ));
+    assert!(e.contains("given together with ICE"), "{e}");
+}
+
+#[test]
+fn every_text_of_a_capd_result_says_capd() {
+    for json in [
+        r#"{"capd": 0, "previous_capd": 3}"#,
+        r#"{"capd": 4}"#,
+        r#"{"capd": 4, "previous_capd": 2}"#,
+        r#"{"capd": 12, "crs_grade": 1}"#,
+        r#"{"age_years": 7, "consciousness": "alert"}"#,
+    ] {
+        let r = graded(json);
+        let card = icans::format::text::card(&r);
+        for line in card.lines().filter(|l| !l.contains("ICANS")) {
+            assert!(!line.contains("ICE"), "{json}: {line}");
+        }
+        assert!(card.contains("CAPD"), "{json}");
+    }
+}
+
+#[test]
+fn ice_and_capd_trends_are_named() {
+    let r = graded(r#"{"ice_total": 6, "previous_ice_total": 8}"#);
+    assert!(r.warnings.contains(&"ICE declining: 8 -> 6".to_string()));
+    assert!(icans::format::text::card(&r).contains("ICE declining: 8 -> 6"));
+    let r = graded(r#"{"capd": 9, "previous_capd": 4}"#);
+    assert!(r.warnings.contains(&"CAPD worsening: 4 -> 9".to_string()));
+}
+
+#[test]
+fn scores_graded_while_consciousness_is_excluded_are_flagged() {
+    for (json, warned) in [
+        (
+            r#"{"ice_total": 5, "consciousness": "awakens_to_voice", "other_cause": ["consciousness"]}"#,
+            true,
+        ),
+        (
+            r#"{"capd": 12, "consciousness": "awakens_to_voice", "other_cause": ["consciousness"]}"#,
+            true,
+        ),
+        (
+            r#"{"ice_total": 5, "consciousness": "awakens_to_voice", "other_cause": ["consciousness", "encephalopathy"]}"#,
+            false,
+        ),
+        (r#"{"ice_total": 5, "consciousness": "awakens_to_voice"}"#, false),
+    ] {
+        let r = graded(json);
+        assert_eq!(
+            r.warnings
+                .iter()
+                .any(|w| w.contains("graded while consciousness is excluded")),
+            warned,
+            "{json}"
+        );
+    }
+    let r = graded(r#"{"capd": 0, "consciousness": "unarousable"}"#);
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.starts_with("CAPD 0 recorded while consciousness is unarousable"))
+    );
+}
+
+#[test]
+fn weight_is_checked() {
+    for bad in ["0", "-3", "301", "\"70\""] {
+        let e = rejected(&format!(r#"{{"ice_total": 5, "weight_kg": {bad}}}"#));
+        assert!(e.starts_with("weight_kg: "), "{e}");
+        assert!(e.contains("(allowed: a number > 0, at most 300)"), "{e}");
+    }
+    assert_eq!(graded(r#"{"ice_total": 5, "weight_kg": 300}"#).grade, 2);
+}
