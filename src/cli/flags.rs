@@ -239,7 +239,7 @@ impl FromArgMatches for RecordFlags {
     }
 }
 
-/// A finding typed at the bedside (`voice`, `prolonged`) given its wire
+/// A finding typed at the bedside (`voice`, `tactile`) given its wire
 /// name; anything unrecognised goes on as typed, for the record builder to
 /// reject with the allowed values.
 fn bedside(choices: &[Choice], typed: &str) -> String {
