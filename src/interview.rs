@@ -151,7 +151,12 @@ fn choice(s: &str, choices: &'static [Choice]) -> Option<&'static str> {
 fn options(choices: &[Choice]) -> String {
     let mut out = String::new();
     for (i, c) in choices.iter().enumerate() {
-        text::wrapped(&mut out, c.description, &format!("  {} ", i + 1), "    ");
+        let line = if c.aliases.is_empty() {
+            format!("{} ({})", c.description, c.wire)
+        } else {
+            format!("{} ({}; also {})", c.description, c.wire, c.aliases.join(", "))
+        };
+        text::wrapped(&mut out, &line, &format!("  {} ", i + 1), "    ");
     }
     out
 }
@@ -225,18 +230,7 @@ impl Question {
             Kind::Integer { min, max: Some(max) } => format!("{q} [{min}-{max}; {}]", field.def().note),
             Kind::Integer { .. } | Kind::Number { .. } => format!("{q} [number]"),
             Kind::Boolean => format!("{q} [y/n]"),
-            Kind::Choice(choices) => {
-                let examples: Vec<&str> = choices
-                    .iter()
-                    .map(|c| c.aliases.first().copied().unwrap_or(c.wire))
-                    .collect();
-                format!(
-                    "{q}:\n{}[1-{} or a name, e.g. {}]",
-                    options(choices),
-                    choices.len(),
-                    examples.join(", ")
-                )
-            }
+            Kind::Choice(choices) => format!("{q}:\n{}[1-{} or a name]", options(choices), choices.len()),
             Kind::Domains(choices) => format!("{q}\n[none, or domain names: {}]", names(choices)),
             Kind::Id | Kind::Text | Kind::Timestamp | Kind::Items(_) => format!("{q} [text]"),
         }
