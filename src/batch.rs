@@ -97,6 +97,8 @@ pub struct Report {
     pub stats: Stats,
     /// Inputs that could not be read, in input order.
     pub input_failures: Vec<InputFailure>,
+    /// The output failed (closed, full): the run stopped there.
+    pub output_error: Option<io::Error>,
 }
 
 /// A rendered piece of work.
@@ -109,13 +111,24 @@ struct Done {
 /// Output bytes reserved per input byte (a result is about five times the
 /// size of its record), and at most this much per chunk.
 const OUTPUT_PER_INPUT: usize = 6;
-const MAX_OUTPUT_RESERVE: usize = 8 << 20;
+const MAX_OUTPUT_RESERVE: usize = 1 << 20;
+
+/// Most worker threads a run may ask for.
+pub const MAX_THREADS: usize = 64;
+
+/// Most chunks in flight at once (read, being graded, or waiting for an
+/// earlier chunk to be written): this bounds memory when the output is slow
+/// or a chunk takes long, whatever the input.
+pub const MAX_CHUNKS_IN_FLIGHT: usize = 8;
 
 fn process(chunk: Chunk, options: &Options) -> Done {
     let mut writer = options.output.writer();
     let input_bytes = match &chunk {
         Chunk::Json { buf, .. } => buf.len(),
-        Chunk::Csv { rows, .. } => rows.iter().map(|(_, r)| r.as_slice().len()).sum(),
+        Chunk::Csv { rows, .. } => rows
+            .iter()
+            .map(|(_, r)| r.as_ref().map_or(0, |r| r.as_slice().len()))
+            .sum(),
         Chunk::Problem { .. } | Chunk::Failed(_) => 0,
     };
     writer.reserve(
@@ -164,20 +177,33 @@ fn worker(jobs: &Mutex<Receiver<(u64, Chunk)>>, done: SyncSender<(u64, Done)>, o
 }
 
 /// Regrades every input into `out`. `progress` is called after each chunk
-/// is written. An output failure (including a closed pipe) stops the run and
-/// is returned as the error; input failures are reported in the [`Report`].
+/// is written. An output failure (a closed pipe, a full disk) stops the
+/// reading; the chunks already graded are still counted (so an alert is
+/// never lost) and the failure is in the [`Report`], as are the inputs that
+/// could not be read.
 pub fn run(
     inputs: &[Input],
     out: &mut dyn Write,
     options: &Options,
     progress: &mut dyn FnMut(&Stats),
-) -> io::Result<Report> {
-    let threads = options.threads.max(1);
+) -> Report {
+    let threads = options.threads.clamp(1, MAX_THREADS);
+    let window = (threads + 2).clamp(2, MAX_CHUNKS_IN_FLIGHT);
     let mut report = Report::default();
-    out.write_all(&options.output.writer().header())?;
-    std::thread::scope(|s| -> io::Result<()> {
+    if let Err(e) = out.write_all(&options.output.writer().header()) {
+        report.output_error = Some(e);
+        return report;
+    }
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
         let (work_tx, work_rx) = sync_channel::<(u64, Chunk)>(threads);
-        let (done_tx, done_rx) = sync_channel::<(u64, Done)>(threads);
+        let (done_tx, done_rx) = sync_channel::<(u64, Done)>(window);
+        // One token per chunk in flight: the reader takes one before
+        // reading a chunk, the writer gives it back once the chunk is out.
+        let (token_tx, token_rx) = sync_channel::<()>(window);
+        for _ in 0..window {
+            let _ = token_tx.send(());
+        }
         let jobs = Arc::new(Mutex::new(work_rx));
         for _ in 0..threads {
             let jobs = Arc::clone(&jobs);
@@ -186,9 +212,13 @@ pub fn run(
         }
         drop(done_tx);
         drop(jobs);
+        let stop = &stop;
         s.spawn(move || {
             let mut seq = 0u64;
-            input::read_inputs(inputs, options.chunk_bytes, &mut |chunk| {
+            input::read_inputs(inputs, options.chunk_bytes, options.read, &mut |chunk| {
+                if token_rx.recv().is_err() || stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    return false;
+                }
                 let sent = work_tx.send((seq, chunk)).is_ok();
                 seq += 1;
                 sent
@@ -201,15 +231,28 @@ pub fn run(
             pending.insert(seq, done);
             while let Some(done) = pending.remove(&next) {
                 next += 1;
-                out.write_all(&done.out)?;
+                if report.output_error.is_none() {
+                    if let Err(e) = out.write_all(&done.out) {
+                        report.output_error = Some(e);
+                        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                    }
+                }
                 report.stats.add(&done.stats);
                 if let Some(f) = done.failure {
                     report.input_failures.push(f);
                 }
-                progress(&report.stats);
+                let _ = token_tx.send(());
+                if report.output_error.is_none() {
+                    progress(&report.stats);
+                }
             }
         }
-        out.flush()
-    })?;
-    Ok(report)
+        drop(token_tx);
+        if report.output_error.is_none() {
+            if let Err(e) = out.flush() {
+                report.output_error = Some(e);
+            }
+        }
+    });
+    report
 }

@@ -433,7 +433,7 @@ impl Interview {
                 }
             }
         }
-        b.finish().map_err(|error| Rejected { id: None, error })
+        crate::input::finish(b)
     }
 }
 

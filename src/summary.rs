@@ -423,6 +423,7 @@ pub struct Summary {
 fn missing_patient(read: &RecordRead<'_>, id: Option<&grading::RecordId>) -> ErrorObject {
     let rejected = Rejected {
         id: id.cloned(),
+        patient_id: None,
         error: RecordError::Invalid(vec![FieldError {
             field: "patient_id".into(),
             value: None,

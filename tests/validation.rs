@@ -293,6 +293,7 @@ fn unknown_fields_are_rejected_with_the_field_meant() {
 
     let lenient = icans::input::ReadOptions {
         allow_unknown_fields: true,
+        ..Default::default()
     };
     let r = icans::input::read_record(br#"{"ice_total": 5, "ward": {"x": [1]}}"#, lenient, 1);
     assert_eq!(

@@ -1,7 +1,7 @@
 //! `icans batch` (docs/spec.md §5): regrade many records, one result per record,
 //! in input order.
 
-use std::io::{IsTerminal as _, Write as _};
+use std::io::IsTerminal as _;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
@@ -49,8 +49,8 @@ pub struct Args {
     #[arg(long, value_enum)]
     pub input_format: Option<InFormat>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutFormat::Ndjson)]
+    /// Output format (`--format` is the same flag).
+    #[arg(long, visible_alias = "format", value_enum, default_value_t = OutFormat::Ndjson)]
     pub output_format: OutFormat,
 
     #[command(flatten)]
@@ -60,9 +60,15 @@ pub struct Args {
     #[arg(long)]
     pub summary: bool,
 
-    /// Worker threads (default: one per core).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Worker threads (default: one per core; at most 64).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub threads: Option<u16>,
+
+    /// Longest record (NDJSON line, JSON array element, CSV line) in bytes;
+    /// a longer one is an error in its place, never held in memory.
+    #[arg(long, value_name = "BYTES", default_value_t = icans::input::DEFAULT_MAX_RECORD_BYTES,
+          value_parser = clap::value_parser!(usize))]
+    pub max_record_bytes: usize,
 }
 
 /// The end-of-run counts, one line.
@@ -90,7 +96,10 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             OutFormat::Ndjson => OutputFormat::Ndjson,
             OutFormat::Csv => OutputFormat::Csv,
         },
-        read: args.grading.read_options(),
+        read: icans::input::ReadOptions {
+            max_record_bytes: args.max_record_bytes,
+            ..args.grading.read_options()
+        },
         protocol: std::sync::Arc::new(super::load_protocol(args.grading.protocol.as_deref())?),
         ..Options::default()
     };
@@ -116,19 +125,16 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         bar.set_position(s.read);
         bar.set_message(format!("{} records ({} failed)", s.read, s.failed));
     };
+    if let Err(e) = super::stdout_open() {
+        return Ok(super::report_write_error(&e));
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let outcome = batch::run(&inputs, &mut out, &options, &mut progress);
+    let report = batch::run(&inputs, &mut out, &options, &mut progress);
     bar.finish_and_clear();
-    let report = match outcome {
-        Ok(report) => report,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(exit::OK),
-        Err(e) => {
-            eprintln!("icans: cannot write output: {e}");
-            return Ok(exit::IO);
-        }
-    };
-    let _ = out.flush();
+    if let Some(e) = &report.output_error {
+        super::report_write_error(e);
+    }
     for f in &report.input_failures {
         eprintln!("icans: cannot read {}: {}", f.name, f.error);
     }
@@ -137,11 +143,12 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     }
     let stats = report.stats;
     // An alert outranks a failure: a patient at the alerting grade must
-    // page someone even when another record or file of the batch is bad.
+    // page someone even when another record or file of the batch is bad, or
+    // the output failed after the record was graded.
     let alert = args.grading.alerts(stats.highest_grade());
     Ok(if alert {
         exit::ALERT
-    } else if !report.input_failures.is_empty() {
+    } else if report.output_error.is_some() || !report.input_failures.is_empty() {
         exit::IO
     } else if stats.failed > 0 {
         exit::INVALID

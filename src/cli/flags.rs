@@ -86,6 +86,7 @@ impl GradingFlags {
     pub fn read_options(&self) -> ReadOptions {
         ReadOptions {
             allow_unknown_fields: self.allow_unknown_fields,
+            ..ReadOptions::default()
         }
     }
 
@@ -300,7 +301,6 @@ impl RecordFlags {
                 set(&mut b, f, &["none".to_string()]);
             }
         }
-        let id = b.id().cloned();
-        b.finish().map_err(|error| Rejected { id, error })
+        icans::input::finish(b)
     }
 }

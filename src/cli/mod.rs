@@ -50,7 +50,7 @@ pub fn exit_code_for(e: &anyhow::Error) -> u8 {
 }
 
 /// Whether an error is a closed pipe on our output (`icans ... | head`),
-/// which ends the run quietly.
+/// which ends the run quietly with exit 74 (the output is incomplete).
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
@@ -89,4 +89,46 @@ pub fn read_input(path: Option<&Path>) -> anyhow::Result<Vec<u8>> {
             Ok(buf)
         }
     }
+}
+
+/// Fails when standard output was closed (`icans ... >&-`). The Rust
+/// runtime reopens a closed standard output on /dev/null (read-write), so
+/// every write would succeed silently and the run would exit 0 with its
+/// results lost; a shell's `> /dev/null` opens it write-only. Linux only
+/// (through /proc); elsewhere the check passes.
+pub fn stdout_open() -> std::io::Result<()> {
+    let target = std::fs::read_link("/proc/self/fd/1");
+    let reopened = target.is_ok_and(|t| t == std::path::Path::new("/dev/null"))
+        && std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
+            info.lines()
+                .find_map(|l| l.strip_prefix("flags:"))
+                .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+                .is_some_and(|flags| flags & 0o3 == 0o2)
+        });
+    if reopened {
+        Err(std::io::Error::other("standard output is closed"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Reports a failed write of the output: quietly for a closed pipe, with
+/// a message otherwise. Returns the exit status (74).
+pub fn report_write_error(e: &std::io::Error) -> u8 {
+    if e.kind() != std::io::ErrorKind::BrokenPipe {
+        eprintln!("icans: cannot write output: {e}");
+    }
+    exit::IO
+}
+
+/// Writes all of `bytes` to standard output, checking that it is open and
+/// that the write (and flush) went through.
+pub fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    use std::io::Write as _;
+    stdout_open().context("cannot write output")?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .context("cannot write output")
 }

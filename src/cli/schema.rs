@@ -1,7 +1,5 @@
 //! `icans schema record|result`: the JSON Schemas, generated from the types.
 
-use std::io::Write as _;
-
 use anyhow::Context as _;
 use clap::ValueEnum;
 
@@ -30,10 +28,8 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         Which::Record => schema::record_schema(),
         Which::Result => schema::result_schema(),
     };
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, &schema)
-        .map_err(std::io::Error::from)
-        .context("cannot write output")?;
-    writeln!(out).context("cannot write output")?;
+    let mut text = serde_json::to_string_pretty(&schema).context("cannot render the schema")?;
+    text.push('\n');
+    super::write_stdout(text.as_bytes())?;
     Ok(super::exit::OK)
 }

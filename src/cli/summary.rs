@@ -57,6 +57,11 @@ pub struct Args {
     #[arg(long)]
     pub allow_unknown_fields: bool,
 
+    /// Longest record (NDJSON line, JSON array element, CSV line) in bytes;
+    /// a longer one is reported, never held in memory.
+    #[arg(long, value_name = "BYTES", default_value_t = icans::input::DEFAULT_MAX_RECORD_BYTES)]
+    pub max_record_bytes: usize,
+
     /// Show the cohort beside the comparators of the clinical page.
     #[arg(long)]
     pub compare: bool,
@@ -67,6 +72,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     let inputs = inputs(&args.files, args.input_format);
     let read = ReadOptions {
         allow_unknown_fields: args.allow_unknown_fields,
+        max_record_bytes: args.max_record_bytes,
     };
     let s = summary::from_inputs(&inputs, read);
     let rendered = match args.format {

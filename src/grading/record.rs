@@ -206,6 +206,12 @@ impl RecordBuilder {
         self.record.id.as_ref()
     }
 
+    /// The record's `patient_id` so far, for error reports of records that
+    /// fail.
+    pub fn patient_id(&self) -> Option<&str> {
+        self.record.patient_id.as_deref()
+    }
+
     fn error(
         &mut self,
         field: impl Into<String>,

@@ -23,8 +23,9 @@ pub enum Chunk {
         file: Option<Arc<str>>,
         /// The records' bytes.
         buf: Vec<u8>,
-        /// Each record: its line and where its bytes are.
-        items: Vec<(usize, std::ops::Range<usize>)>,
+        /// Each record: its line and where its bytes are, or its length
+        /// when it was over the limit (and not kept).
+        items: Vec<(usize, Result<std::ops::Range<usize>, u64>)>,
     },
     /// CSV rows with their layout.
     Csv {
@@ -32,8 +33,9 @@ pub enum Chunk {
         file: Option<Arc<str>>,
         /// The columns, from the header row.
         layout: Arc<Layout>,
-        /// Each row with its line.
-        rows: Vec<(usize, ::csv::ByteRecord)>,
+        /// Each row with its line, or its length when a line of it was over
+        /// the limit (and not kept).
+        rows: Vec<(usize, Result<::csv::ByteRecord, u64>)>,
     },
     /// A structural problem of the input, reported as one error object.
     Problem {

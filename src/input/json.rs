@@ -21,12 +21,8 @@ pub fn read_record(bytes: &[u8], options: ReadOptions, first_line: usize) -> Res
     let builder = RecordSeed { options }
         .deserialize(&mut de)
         .and_then(|b| de.end().map(|()| b))
-        .map_err(|e| Rejected {
-            id: None,
-            error: json_error(&e, first_line),
-        })?;
-    let id = builder.id().cloned();
-    builder.finish().map_err(|error| Rejected { id, error })
+        .map_err(|e| Rejected::bare(json_error(&e, first_line)))?;
+    super::options::finish(builder)
 }
 
 /// Turns a serde_json error into a record error that says where.

@@ -14,6 +14,7 @@ pub struct ArrayScanner<R> {
     line: usize,
     started: bool,
     done: bool,
+    max: usize,
 }
 
 /// What [`ArrayScanner::next_into`] found.
@@ -33,18 +34,33 @@ pub enum Scanned {
         /// What is wrong with the array (reported as malformed input).
         message: String,
     },
+    /// An element longer than the limit, starting on `line`: counted, not
+    /// kept.
+    TooLong {
+        /// The line the element starts on.
+        line: usize,
+        /// Its length in bytes.
+        bytes: u64,
+    },
     /// The array ended.
     End,
 }
 
 impl<R: io::BufRead> ArrayScanner<R> {
-    /// A scanner over a whole input.
+    /// A scanner over a whole input, with no limit on an element's length.
     pub fn new(reader: R) -> Self {
+        Self::with_limit(reader, usize::MAX)
+    }
+
+    /// A scanner whose elements longer than `max` bytes are counted, not
+    /// kept ([`Scanned::TooLong`]).
+    pub fn with_limit(reader: R, max: usize) -> Self {
         ArrayScanner {
             reader,
             line: 1,
             started: false,
             done: false,
+            max,
         }
     }
 
@@ -106,7 +122,17 @@ impl<R: io::BufRead> ArrayScanner<R> {
                     self.done = true;
                     let line = self.line;
                     let start = buf.len();
-                    self.reader.read_to_end(buf)?;
+                    let limit = u64::try_from(self.max).unwrap_or(u64::MAX).saturating_add(1);
+                    (&mut self.reader).take(limit).read_to_end(buf)?;
+                    let kept = (buf.len() - start) as u64;
+                    if kept > self.max as u64 {
+                        buf.truncate(start);
+                        let rest = io::copy(&mut self.reader, &mut io::sink())?;
+                        return Ok(Scanned::TooLong {
+                            line,
+                            bytes: kept + rest,
+                        });
+                    }
                     return Ok(Scanned::Element {
                         line,
                         range: start..buf.len(),
@@ -149,6 +175,8 @@ impl<R: io::BufRead> ArrayScanner<R> {
     fn element(&mut self, buf: &mut Vec<u8>) -> io::Result<Scanned> {
         let line = self.line;
         let start = buf.len();
+        let mut len = 0u64;
+        let mut over = false;
         let mut depth = 0usize;
         let mut in_string = false;
         let mut escaped = false;
@@ -156,6 +184,9 @@ impl<R: io::BufRead> ArrayScanner<R> {
             let chunk = self.reader.fill_buf()?;
             if chunk.is_empty() {
                 // The next call reports the missing `]`.
+                if over {
+                    return Ok(Scanned::TooLong { line, bytes: len });
+                }
                 return Ok(Scanned::Element {
                     line,
                     range: start..buf.len(),
@@ -194,25 +225,28 @@ impl<R: io::BufRead> ArrayScanner<R> {
                 }
                 used += 1;
             }
-            buf.extend_from_slice(&chunk[..used]);
+            len += used as u64;
+            if !over {
+                buf.extend_from_slice(&chunk[..used]);
+                if len > self.max as u64 {
+                    over = true;
+                    buf.truncate(start);
+                }
+            }
             self.reader.consume(used);
             self.line += lines;
-            match end {
+            if end == Some(true) {
                 // The `,` is consumed; a `]` is left for the next call.
-                Some(true) => {
-                    self.reader.consume(1);
-                    return Ok(Scanned::Element {
-                        line,
-                        range: start..buf.len(),
-                    });
+                self.reader.consume(1);
+            }
+            if end.is_some() {
+                if over {
+                    return Ok(Scanned::TooLong { line, bytes: len });
                 }
-                Some(false) => {
-                    return Ok(Scanned::Element {
-                        line,
-                        range: start..buf.len(),
-                    });
-                }
-                None => {}
+                return Ok(Scanned::Element {
+                    line,
+                    range: start..buf.len(),
+                });
             }
         }
     }
@@ -223,15 +257,20 @@ pub(super) fn read(
     r: &mut dyn Read,
     file: &Option<Arc<str>>,
     chunk_bytes: usize,
+    max_record: usize,
     emit: &mut dyn FnMut(Chunk) -> bool,
 ) -> io::Result<()> {
-    let mut scanner = ArrayScanner::new(BufReader::with_capacity(64 * 1024, r));
+    let mut scanner = ArrayScanner::with_limit(BufReader::with_capacity(64 * 1024, r), max_record);
     let mut buf = Vec::new();
     let mut items = Vec::new();
     loop {
         let (problem, end) = match scanner.next_into(&mut buf)? {
             Scanned::Element { line, range } => {
-                items.push((line, range));
+                items.push((line, Ok(range)));
+                (None, false)
+            }
+            Scanned::TooLong { line, bytes } => {
+                items.push((line, Err(bytes)));
                 (None, false)
             }
             Scanned::Problem { line, message } => (Some((line, message)), true),
@@ -278,6 +317,7 @@ mod tests {
                     out.push(Err((line, message)));
                     return out;
                 }
+                Scanned::TooLong { line, bytes } => out.push(Err((line, format!("{bytes} bytes")))),
                 Scanned::End => return out,
             }
         }
@@ -292,6 +332,26 @@ mod tests {
                 Ok((2, "{\"a\": [1, {\"b\": \"],\"}]}".to_string())),
                 Ok((4, "{\"c\": 2}".to_string()))
             ]
+        );
+    }
+
+    #[test]
+    fn elements_over_the_limit_are_counted_not_kept() {
+        let mut s = ArrayScanner::with_limit(&b"[{\"a\": \"xxxxxxxxxxxx\"}, {\"b\": 1}]"[..], 10);
+        let mut buf = Vec::new();
+        assert_eq!(
+            s.next_into(&mut buf).unwrap(),
+            Scanned::TooLong { line: 1, bytes: 21 }
+        );
+        assert!(buf.is_empty(), "not kept");
+        assert!(matches!(
+            s.next_into(&mut buf).unwrap(),
+            Scanned::Element { line: 1, .. }
+        ));
+        let mut one = ArrayScanner::with_limit(&b"{\"a\": \"xxxxxxxxxxxx\"}"[..], 10);
+        assert_eq!(
+            one.next_into(&mut Vec::new()).unwrap(),
+            Scanned::TooLong { line: 1, bytes: 21 }
         );
     }
 

@@ -22,7 +22,7 @@ pub use self::chunk::{Chunk, InputFailure};
 pub use self::json::read_record;
 pub use self::json_array::{ArrayScanner, Scanned};
 pub use self::layout::Layout;
-pub use self::options::{ReadOptions, Rejected};
+pub use self::options::{DEFAULT_MAX_RECORD_BYTES, ReadOptions, Rejected, finish, too_long};
 
 /// Input formats of `batch` (docs/spec.md §5 `--input-format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,8 +100,14 @@ pub fn each_record(
 ) -> Option<InputFailure> {
     match chunk {
         Chunk::Json { file, buf, items } => {
-            for (line, range) in items {
-                let outcome = json::read_record(&buf[range], read, line);
+            for (line, item) in items {
+                let outcome = match item {
+                    Ok(range) => json::read_record(&buf[range], read, line),
+                    Err(bytes) => Err(Rejected::bare(grading::RecordError::Malformed(too_long(
+                        bytes,
+                        read.max_record_bytes,
+                    )))),
+                };
                 f(RecordRead {
                     line,
                     file: file.as_deref(),
@@ -111,7 +117,13 @@ pub fn each_record(
         }
         Chunk::Csv { file, layout, rows } => {
             for (line, row) in rows {
-                let outcome = layout.read_row(&row, read);
+                let outcome = match row {
+                    Ok(row) => layout.read_row(&row, read),
+                    Err(bytes) => Err(Rejected::bare(grading::RecordError::Malformed(too_long(
+                        bytes,
+                        read.max_record_bytes,
+                    )))),
+                };
                 f(RecordRead {
                     line,
                     file: file.as_deref(),
@@ -124,7 +136,7 @@ pub fn each_record(
             f(RecordRead {
                 line,
                 file: file.as_deref(),
-                outcome: Err(Rejected { id: None, error }),
+                outcome: Err(Rejected::bare(error)),
             });
         }
         Chunk::Failed(failure) => return Some(failure),
@@ -141,7 +153,7 @@ pub fn for_each_record(
     f: &mut dyn FnMut(RecordRead<'_>),
 ) -> Vec<InputFailure> {
     let mut failures = Vec::new();
-    read_inputs(inputs, CHUNK_BYTES, &mut |chunk| {
+    read_inputs(inputs, CHUNK_BYTES, read, &mut |chunk| {
         let failure = each_record(chunk, read, f);
         failures.extend(failure);
         true
@@ -150,7 +162,13 @@ pub fn for_each_record(
 }
 
 /// Reads every input in turn, handing chunks to `emit` until it says stop.
-pub fn read_inputs(inputs: &[Input], chunk_bytes: usize, emit: &mut dyn FnMut(Chunk) -> bool) {
+pub fn read_inputs(
+    inputs: &[Input],
+    chunk_bytes: usize,
+    read: ReadOptions,
+    emit: &mut dyn FnMut(Chunk) -> bool,
+) {
+    let max = read.max_record_bytes;
     for input in inputs {
         let name = input.name();
         let opened: io::Result<Box<dyn Read>> = match &input.source {
@@ -158,9 +176,9 @@ pub fn read_inputs(inputs: &[Input], chunk_bytes: usize, emit: &mut dyn FnMut(Ch
             Source::File(p) => File::open(p).map(|f| Box::new(f) as Box<dyn Read>),
         };
         let result = opened.and_then(|mut r| match input.format {
-            InputFormat::Ndjson => ndjson::read(&mut *r, &name, chunk_bytes, emit),
-            InputFormat::Json => json_array::read(&mut *r, &name, chunk_bytes, emit),
-            InputFormat::Csv => csv::read(&mut *r, &name, chunk_bytes, emit),
+            InputFormat::Ndjson => ndjson::read(&mut *r, &name, chunk_bytes, max, emit),
+            InputFormat::Json => json_array::read(&mut *r, &name, chunk_bytes, max, emit),
+            InputFormat::Csv => csv::read(&mut *r, &name, chunk_bytes, max, read.allow_unknown_fields, emit),
         });
         if let Err(error) = result {
             let name = name.map_or_else(|| "standard input".to_string(), |n| n.to_string());

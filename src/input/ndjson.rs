@@ -1,98 +1,193 @@
 //! NDJSON input: one record per line, cut into chunks of whole lines.
+//!
+//! Memory stays bounded whatever the input: a line longer than the record
+//! limit is counted, not kept, and becomes an error in its place; a chunk
+//! holds at most `chunk_bytes` of whole lines plus one partial line.
 
 use std::io::{self, Read};
 use std::sync::Arc;
 
 use super::chunk::Chunk;
 
-/// Reads what is there, up to `want` more bytes, into `buf` (one read:
-/// a file gives the whole amount, a pipe what has arrived, so records fed
-/// one at a time are graded as they come); true at the end of the input.
-fn read_some(r: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> io::Result<bool> {
-    let start = buf.len();
-    buf.resize(start + want, 0);
-    let got = loop {
-        match r.read(&mut buf[start..]) {
-            Ok(n) => break n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                buf.truncate(start);
-                return Err(e);
-            }
-        }
-    };
-    buf.truncate(start + got);
-    Ok(got == 0)
-}
+/// Bytes asked of the input per read.
+const READ_BYTES: usize = 64 * 1024;
 
 /// Cuts NDJSON into chunks of whole lines. Blank lines are skipped (they
 /// hold no record) but counted, so line numbers stay those of the file; a
-/// trailing `\r` (CRLF) and a byte-order mark at the start are dropped.
+/// trailing `\r` (CRLF) and a byte-order mark at the start are dropped. A
+/// chunk is handed on when it is full, or when a read brought less than
+/// asked (a pipe fed one record at a time: graded as it arrives).
 pub(super) fn read(
     r: &mut dyn Read,
     file: &Option<Arc<str>>,
     chunk_bytes: usize,
+    max_record: usize,
     emit: &mut dyn FnMut(Chunk) -> bool,
 ) -> io::Result<()> {
-    let mut line = 1usize;
-    let mut carry: Vec<u8> = Vec::new();
-    let mut at_start = true;
+    let mut lines = Lines {
+        buf: Vec::new(),
+        items: Vec::new(),
+        line_start: 0,
+        line: 1,
+        skipping: None,
+        at_start: true,
+        max_record,
+    };
+    let mut block = vec![0u8; READ_BYTES];
     loop {
-        let mut buf = std::mem::take(&mut carry);
-        let mut want = chunk_bytes;
-        // The carry holds no newline (it is what followed the last one), so
-        // read until some line ends, or the input does.
-        let eof = loop {
-            let from = buf.len();
-            if read_some(r, &mut buf, want)? {
-                break true;
+        let n = loop {
+            match r.read(&mut block) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
             }
-            if memchr::memchr(b'\n', &buf[from..]).is_some() {
-                break false;
-            }
-            // A line longer than what was read: read more, in growing steps.
-            want = buf.len().max(chunk_bytes);
         };
-        let cut = if eof {
-            buf.len()
-        } else {
-            memchr::memrchr(b'\n', &buf).map_or(buf.len(), |i| i + 1)
-        };
-        carry.extend_from_slice(&buf[cut..]);
-        buf.truncate(cut);
-
-        let mut items = Vec::new();
-        let mut start = 0;
-        while start < buf.len() {
-            let end = memchr::memchr(b'\n', &buf[start..]).map_or(buf.len(), |i| start + i);
-            let mut s = start;
-            if at_start {
-                at_start = false;
-                if buf[s..end].starts_with(b"\xEF\xBB\xBF") {
-                    s += 3;
-                }
+        if n == 0 {
+            lines.end_line();
+            if !lines.items.is_empty() {
+                emit(lines.take_chunk(file));
             }
-            let mut e = end;
-            if e > s && buf[e - 1] == b'\r' {
-                e -= 1;
-            }
-            if !buf[s..e].iter().all(u8::is_ascii_whitespace) {
-                items.push((line, s..e));
-            }
-            line += 1;
-            start = end + 1;
+            return Ok(());
         }
-        if !items.is_empty()
-            && !emit(Chunk::Json {
-                file: file.clone(),
-                buf,
-                items,
-            })
+        lines.feed(&block[..n]);
+        let short = n < block.len();
+        if !lines.items.is_empty()
+            && (lines.line_start >= chunk_bytes || short)
+            && !emit(lines.take_chunk(file))
         {
             return Ok(());
         }
-        if eof {
-            return Ok(());
+    }
+}
+
+/// The lines read so far and not yet handed on.
+struct Lines {
+    /// Complete lines (without their `\n`), then the current partial line.
+    buf: Vec<u8>,
+    items: Vec<(usize, Result<std::ops::Range<usize>, u64>)>,
+    /// Where the current partial line starts in `buf`.
+    line_start: usize,
+    /// The current line's number.
+    line: usize,
+    /// The length so far of a line over the limit, being skipped.
+    skipping: Option<u64>,
+    at_start: bool,
+    max_record: usize,
+}
+
+impl Lines {
+    fn feed(&mut self, mut data: &[u8]) {
+        while !data.is_empty() {
+            let (part, newline) = match memchr::memchr(b'\n', data) {
+                Some(i) => (&data[..i], true),
+                None => (data, false),
+            };
+            match &mut self.skipping {
+                Some(count) => *count += part.len() as u64,
+                None => {
+                    self.buf.extend_from_slice(part);
+                    let len = self.buf.len() - self.line_start;
+                    if len > self.max_record {
+                        self.skipping = Some(len as u64);
+                        self.buf.truncate(self.line_start);
+                    }
+                }
+            }
+            if newline {
+                self.end_line();
+                self.line += 1;
+                data = &data[part.len() + 1..];
+            } else {
+                data = &[];
+            }
         }
+    }
+
+    /// Closes the current line: a record, an over-long record, or blank.
+    fn end_line(&mut self) {
+        if let Some(count) = self.skipping.take() {
+            self.items.push((self.line, Err(count)));
+            self.at_start = false;
+            return;
+        }
+        let mut s = self.line_start;
+        let mut e = self.buf.len();
+        if self.at_start && e > s {
+            self.at_start = false;
+            if self.buf[s..e].starts_with(b"\xEF\xBB\xBF") {
+                s += 3;
+            }
+        }
+        if e > s && self.buf[e - 1] == b'\r' {
+            e -= 1;
+        }
+        if !self.buf[s..e].iter().all(u8::is_ascii_whitespace) {
+            self.items.push((self.line, Ok(s..e)));
+        }
+        self.line_start = self.buf.len();
+    }
+
+    /// The complete lines as a chunk; the partial line stays.
+    fn take_chunk(&mut self, file: &Option<Arc<str>>) -> Chunk {
+        let partial = self.buf.split_off(self.line_start);
+        let buf = std::mem::replace(&mut self.buf, partial);
+        self.line_start = 0;
+        Chunk::Json {
+            file: file.clone(),
+            buf,
+            items: std::mem::take(&mut self.items),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(input: &[u8], max: usize) -> Vec<(usize, Result<String, u64>)> {
+        let mut out = Vec::new();
+        let mut r = input;
+        read(&mut r, &None, 16, max, &mut |chunk| {
+            if let Chunk::Json { buf, items, .. } = chunk {
+                for (line, item) in items {
+                    out.push((
+                        line,
+                        item.map(|range| String::from_utf8_lossy(&buf[range]).into_owned()),
+                    ));
+                }
+            }
+            true
+        })
+        .expect("reading from memory");
+        out
+    }
+
+    #[test]
+    fn lines_are_numbered_from_the_bytes_with_blank_lines_and_crlf() {
+        let got = lines_of(b"\xEF\xBB\xBF{\"a\":1}\r\n\n  \n{\"b\":2}\n{\"c\":3}", 1000);
+        assert_eq!(
+            got,
+            [
+                (1, Ok("{\"a\":1}".to_string())),
+                (4, Ok("{\"b\":2}".to_string())),
+                (5, Ok("{\"c\":3}".to_string()))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_line_over_the_limit_is_counted_not_kept() {
+        let long = format!("{{\"x\":\"{}\"}}", "y".repeat(100));
+        let input = format!("{{\"a\":1}}\n{long}\n{{\"b\":2}}\n{long}");
+        let got = lines_of(input.as_bytes(), 50);
+        assert_eq!(
+            got,
+            [
+                (1, Ok("{\"a\":1}".to_string())),
+                (2, Err(long.len() as u64)),
+                (3, Ok("{\"b\":2}".to_string())),
+                (4, Err(long.len() as u64))
+            ]
+        );
     }
 }

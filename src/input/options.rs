@@ -1,21 +1,77 @@
 //! How records are read, and what a refused record carries.
 
-use crate::grading::{RecordError, RecordId};
+use crate::grading::{Assessment, RecordBuilder, RecordError, RecordId};
+
+/// The default longest record (docs/spec.md §10): 1 MiB.
+pub const DEFAULT_MAX_RECORD_BYTES: usize = 1 << 20;
 
 /// How strictly records are read.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadOptions {
     /// Ignore fields the contract does not know (`--allow-unknown-fields`),
     /// for exports that carry extra columns. Off by default: a misspelt
     /// finding would otherwise read as "not assessed".
     pub allow_unknown_fields: bool,
+    /// A longer record (an NDJSON line, a JSON array element, a CSV line)
+    /// is an error in its place, never held in memory
+    /// (`--max-record-bytes`).
+    pub max_record_bytes: usize,
 }
 
-/// A record that could not be graded, with its `id` when that was readable.
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            allow_unknown_fields: false,
+            max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+        }
+    }
+}
+
+/// "record is 2000000 bytes, over the 1 MiB limit".
+pub fn too_long(bytes: u64, limit: usize) -> String {
+    let limit = if limit % (1 << 20) == 0 {
+        format!("{} MiB", limit >> 20)
+    } else if limit % 1024 == 0 {
+        format!("{} KiB", limit >> 10)
+    } else {
+        format!("{limit} bytes")
+    };
+    format!(
+        "record is {bytes} bytes, over the {limit} limit (allowed: records up to --max-record-bytes; the rest is still graded)"
+    )
+}
+
+/// A record that could not be graded, with its `id` and `patient_id` when
+/// they were readable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejected {
     /// The record's `id`, when it could be read.
     pub id: Option<RecordId>,
+    /// The record's `patient_id`, when it could be read.
+    pub patient_id: Option<String>,
     /// What is wrong.
     pub error: RecordError,
+}
+
+impl Rejected {
+    /// A rejection with nothing readable but the problem.
+    pub fn bare(error: RecordError) -> Rejected {
+        Rejected {
+            id: None,
+            patient_id: None,
+            error,
+        }
+    }
+}
+
+/// Checks a built record as a whole: the record, or the rejection with the
+/// `id` and `patient_id` that were readable.
+pub fn finish(b: RecordBuilder) -> Result<Assessment, Rejected> {
+    let id = b.id().cloned();
+    let patient_id = b.patient_id().map(String::from);
+    b.finish().map_err(|error| Rejected {
+        id,
+        patient_id,
+        error,
+    })
 }
