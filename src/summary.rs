@@ -441,7 +441,7 @@ pub fn from_inputs(inputs: &[Input], read: ReadOptions) -> Summary {
     // Problems keyed by their place in the input, to report in input order.
     let mut problems: Vec<(usize, ErrorObject)> = Vec::new();
     // Where each valid record was read: (place in the input, line, file, id).
-    let mut places: Vec<(usize, usize, Option<String>, Option<grading::RecordId>)> = Vec::new();
+    let mut places: Vec<(usize, usize, Option<String>, Option<grading::RecordId>, String)> = Vec::new();
     let mut order = 0usize;
     let failures = input::for_each_record(inputs, read, &mut |r| {
         order += 1;
@@ -456,7 +456,13 @@ pub fn from_inputs(inputs: &[Input], read: ReadOptions) -> Summary {
                         .as_deref()
                         .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
                         .map(|t| t.timestamp());
-                    places.push((order, r.line, r.file.map(String::from), a.id.clone()));
+                    places.push((
+                        order,
+                        r.line,
+                        r.file.map(String::from),
+                        a.id.clone(),
+                        patient.clone(),
+                    ));
                     observations.push(Observation {
                         patient_id: patient.clone(),
                         day: a.day,
@@ -471,7 +477,7 @@ pub fn from_inputs(inputs: &[Input], read: ReadOptions) -> Summary {
     });
     let (cohort, courses, unplaced) = summarize(observations);
     for u in unplaced {
-        let (place, line, file, id) = places[u.order].clone();
+        let (place, line, file, id, patient) = places[u.order].clone();
         let field = u.error.split(':').next().map(String::from);
         problems.push((
             place,
@@ -479,6 +485,7 @@ pub fn from_inputs(inputs: &[Input], read: ReadOptions) -> Summary {
                 line: Some(line),
                 file,
                 id,
+                patient_id: Some(patient),
                 error: u.error,
                 field,
             },

@@ -257,14 +257,14 @@ fn invalid_records_exit_65_naming_the_field() {
         .code(65)
         .stdout("")
         .stderr(predicate::str::contains(
-            "ice.orientation: 5 is out of range (allowed: an integer 0-4)",
+            "--orientation: 5 is out of range (allowed: an integer 0-4)",
         ));
     icans()
         .args(["grade", "--orientation", "3"])
         .assert()
         .code(65)
         .stderr(predicate::str::contains(
-            "ice: missing naming, writing, attention, commands",
+            "ICE flags: missing --naming, --writing, --attention, --commands",
         ));
     icans()
         .args(["grade", "--seizure", "sometimes"])

@@ -65,7 +65,7 @@ pub struct Args {
     pub assessed_at: Option<String>,
 
     /// Output format of the result.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
     /// Management protocol file (TOML): the centre's action texts and intervals.

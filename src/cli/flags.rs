@@ -150,6 +150,7 @@ fn flag_arg(id: &'static str, target: Target) -> Arg {
         return match item.scoring {
             Scoring::Points => arg
                 .value_name(format!("0-{}", item.max))
+                .allow_negative_numbers(true)
                 .help(format!("{} (0-{})", item.help, item.max)),
             Scoring::Frequency { .. } => arg
                 .value_name("ANSWER")
@@ -171,7 +172,12 @@ fn flag_arg(id: &'static str, target: Target) -> Arg {
             .help(format!("{} (repeatable, or comma separated)", def.help)),
         Kind::Integer { min, max: Some(max) } if max < i64::from(u32::MAX) => arg
             .value_name(format!("{min}-{max}"))
+            .allow_negative_numbers(true)
             .help(format!("{} ({min}-{max})", def.help)),
+        Kind::Integer { .. } | Kind::Number { .. } => arg
+            .value_name(def.unit)
+            .allow_negative_numbers(true)
+            .help(def.help),
         _ => arg.value_name(def.unit).help(def.help),
     }
 }
@@ -301,6 +307,64 @@ impl RecordFlags {
                 set(&mut b, f, &["none".to_string()]);
             }
         }
-        icans::input::finish(b)
+        icans::input::finish(b).map_err(|mut rejected| {
+            if let icans::grading::RecordError::Invalid(errors) = &mut rejected.error {
+                for e in errors.iter_mut() {
+                    name_flags(e);
+                }
+            }
+            rejected
+        })
+    }
+}
+
+/// The flag that sets a record key (`ice.writing` -> `--writing`).
+fn flag_of(key: &str) -> Option<String> {
+    let (field, item) = match key.split_once('.') {
+        Some((f, i)) => (f, Some(i)),
+        None => (key, None),
+    };
+    let field = Field::from_name(field)?;
+    match (field.def().kind, item) {
+        (Kind::Items(items), Some(item)) => items
+            .iter()
+            .find(|i| i.key == item)
+            .map(|i| format!("--{}", i.flag)),
+        (_, None) if !field.def().flag.is_empty() => Some(format!("--{}", field.def().flag)),
+        _ => None,
+    }
+}
+
+/// A record error told in the flags' words: the flag for the field, and
+/// the flags of missing items (`ice: missing writing` -> `ICE flags:
+/// missing --writing`).
+fn name_flags(e: &mut icans::grading::FieldError) {
+    if let Some(flag) = flag_of(&e.field) {
+        e.field = flag;
+        return;
+    }
+    let Some(field) = Field::from_name(&e.field) else {
+        return;
+    };
+    let Kind::Items(items) = field.def().kind else {
+        return;
+    };
+    if let Some(missing) = e.problem.strip_prefix("missing ") {
+        let flags: Vec<String> = missing
+            .split(", ")
+            .map(|k| {
+                items
+                    .iter()
+                    .find(|i| i.key == k)
+                    .map_or(k.to_string(), |i| format!("--{}", i.flag))
+            })
+            .collect();
+        e.problem = format!("missing {}", flags.join(", "));
+        let all: Vec<String> = items.iter().map(|i| format!("--{}", i.flag)).collect();
+        e.allowed = format!("all of {}", all.join(", ")).into();
+        e.field = match field {
+            Field::Ice => "ICE flags".to_string(),
+            _ => "CAPD flags".to_string(),
+        };
     }
 }

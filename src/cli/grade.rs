@@ -46,7 +46,7 @@ pub struct Args {
     pub file: Option<PathBuf>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
     #[command(flatten)]
@@ -54,6 +54,18 @@ pub struct Args {
 
     #[command(flatten)]
     pub record: RecordFlags,
+}
+
+/// A file that is CSV (by its name, or a first line of comma-separated
+/// names), given to `grade` by mistake.
+fn looks_like_csv(file: Option<&std::path::Path>, bytes: &[u8]) -> bool {
+    let by_name = file
+        .and_then(|f| f.extension())
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("tsv"));
+    let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    let by_content = !first.contains(&b'{') && first.contains(&b',');
+    let many_lines = bytes.iter().filter(|b| **b == b'\n').count() > 1 && bytes.first() == Some(&b'{');
+    by_name || by_content || many_lines
 }
 
 const STDIN_HINT: &str = "\
@@ -76,8 +88,19 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             return Ok(exit::USAGE);
         }
         let bytes = super::read_input(args.file.as_deref())?;
-        input::read_record(&bytes, args.grading.read_options(), 1)
+        let mut record = input::read_record(&bytes, args.grading.read_options(), 1);
+        if let Err(rejected) = &mut record {
+            if let icans::grading::RecordError::Malformed(message) = &mut rejected.error {
+                if looks_like_csv(args.file.as_deref(), &bytes) {
+                    message.push_str(
+                        "; icans grade reads one JSON record: give CSV (or NDJSON) to `icans batch FILE`",
+                    );
+                }
+            }
+        }
+        record
     };
+    super::stdout_open().context("cannot write output")?;
 
     let protocol = super::load_protocol(args.grading.protocol.as_deref())?;
     let mut out = std::io::stdout().lock();
@@ -88,7 +111,10 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
                 json::write_line(&mut out, &ErrorObject::new(None, None, &rejected))
                     .context("cannot write output")?;
             }
-            eprintln!("icans: invalid record: {}", rejected.error);
+            match args.file.as_deref().filter(|f| *f != std::path::Path::new("-")) {
+                Some(file) => eprintln!("icans: invalid record in {}: {}", file.display(), rejected.error),
+                None => eprintln!("icans: invalid record: {}", rejected.error),
+            }
             return Ok(exit::INVALID);
         }
     };

@@ -66,8 +66,14 @@ pub fn load_protocol(path: Option<&Path>) -> anyhow::Result<icans::grading::Prot
     let Some(path) = path else {
         return Ok(icans::grading::Protocol::BUILTIN);
     };
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read protocol {}", path.display()))?;
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read protocol {}", path.display()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        UsageError(format!(
+            "invalid protocol {}: not UTF-8 at byte {} (allowed: a UTF-8 TOML file)",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
     icans::format::protocol::parse(&text)
         .map_err(|e| UsageError(format!("invalid protocol {}: {e}", path.display())).into())
 }

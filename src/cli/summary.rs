@@ -1,7 +1,6 @@
 //! `icans summary` (docs/spec.md §5): per-patient course and cohort incidence
 //! from regraded records.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
@@ -50,7 +49,7 @@ pub struct Args {
     pub input_format: Option<InFormat>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
+    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = SummaryFormat::Text)]
     pub format: SummaryFormat,
 
     /// Ignore fields (columns) the contract does not know.
@@ -75,15 +74,19 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         max_record_bytes: args.max_record_bytes,
     };
     let s = summary::from_inputs(&inputs, read);
+    if !s.failures.is_empty() && s.failures.len() == inputs.len() {
+        // Nothing could be read: no report of an empty cohort.
+        for f in &s.failures {
+            eprintln!("icans: cannot read {}: {}", f.name, f.error);
+        }
+        return Ok(exit::IO);
+    }
     let rendered = match args.format {
         SummaryFormat::Json => format_summary::json(&s, args.compare).context("cannot render the summary")?,
         SummaryFormat::Csv => format_summary::courses_csv(&s.courses).context("cannot render the summary")?,
         SummaryFormat::Text => format_summary::text(&s, args.compare),
     };
-    let mut out = std::io::stdout().lock();
-    out.write_all(rendered.as_bytes())
-        .and_then(|()| out.flush())
-        .context("cannot write output")?;
+    super::write_stdout(rendered.as_bytes())?;
     if args.format != SummaryFormat::Text {
         for p in &s.problems {
             eprintln!("icans: {p}");

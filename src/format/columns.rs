@@ -298,6 +298,7 @@ mod tests {
             line: Some(4),
             file: Some("f.csv".into()),
             id: None,
+            patient_id: None,
             error: "seizure: bad".into(),
             field: Some("seizure".into()),
         };

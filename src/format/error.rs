@@ -9,8 +9,9 @@ use crate::grading::RecordId;
 use crate::input::Rejected;
 
 /// The object written in place of a result for a record that could not be
-/// graded (docs/spec.md §4): `{"line", "id", "error"}`, plus `file` for a named
-/// input file and `field`, the first field the message names.
+/// graded (docs/spec.md §4): `{"line", "id", "patient_id", "error"}` (each
+/// when readable), plus `file` for a named input file and `field`, the first
+/// field the message names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ErrorObject {
     /// The input line where the record starts (batch work).
@@ -22,6 +23,9 @@ pub struct ErrorObject {
     /// The record's id, when readable.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<RecordId>,
+    /// The record's patient_id, when readable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub patient_id: Option<String>,
     /// The message: field, value, what is allowed.
     pub error: String,
     /// The first field the message names, when there is one.
@@ -36,6 +40,7 @@ impl ErrorObject {
             line,
             file: file.map(String::from),
             id: rejected.id.clone(),
+            patient_id: rejected.patient_id.clone(),
             error: rejected.error.to_string(),
             field: rejected.error.field().map(String::from),
         }

@@ -58,12 +58,9 @@ fn err(msg: String) -> ProtocolError {
 /// Unknown tables, keys and action ids, wrong types and bad values are
 /// refused, each naming the table, the key and what is allowed.
 pub fn parse(text: &str) -> Result<Protocol, ProtocolError> {
-    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        err(format!(
-            "not valid TOML: {}",
-            e.to_string().trim_end().replace('\n', " ")
-        ))
-    })?;
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| err(format!("not valid TOML:\n{}", e.to_string().trim_end())))?;
     for key in table.keys() {
         if !TOP_KEYS.contains(&key.as_str()) {
             let hint = if key == "grade_5" {

@@ -76,7 +76,20 @@ fn course_name(c: Course) -> &'static str {
     }
 }
 
+/// "1 patient", "2 patients".
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 fn incidence_row(out: &mut String, label: &str, i: &Incidence) {
+    if i.total == 0 {
+        let _ = writeln!(out, "  {label:<18} {:>9} {:>8}   - (no patients)", "0/0", "-");
+        return;
+    }
     let _ = writeln!(
         out,
         "  {label:<18} {:>9} {:>7.1}%   {:.1}% - {:.1}%",
@@ -113,8 +126,9 @@ pub fn text(s: &Summary, compare: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "ICANS cohort summary ({CRITERIA}): {} patients, {} assessments",
-        cohort.patients, cohort.assessments
+        "ICANS cohort summary ({CRITERIA}): {}, {}",
+        plural(cohort.patients as usize, "patient"),
+        plural(cohort.assessments as usize, "assessment")
     );
     out.push('\n');
     let _ = writeln!(out, "  {:<18} {:>9} {:>8}   95% CI (exact)", "", "n/N", "%");
@@ -162,7 +176,7 @@ pub fn text(s: &Summary, compare: bool) -> String {
         let _ = writeln!(
             out,
             "  {:<12} {:>6} {:>11} {:>5} {:>5} {:>8}  {:<10} {}{basis}",
-            c.patient_id,
+            text::clean(&c.patient_id),
             c.assessments,
             format!("{} ({})", c.worst_grade, c.worst_grade_day),
             opt(c.onset_day),
@@ -185,7 +199,7 @@ pub fn text(s: &Summary, compare: bool) -> String {
     if !problems.is_empty() {
         let _ = writeln!(out, "\nNot counted: {} record(s)", problems.len());
         for p in problems {
-            text::wrapped(&mut out, &p.to_string(), "  ! ", "    ");
+            text::wrapped(&mut out, &text::clean(&p.to_string()), "  ! ", "    ");
         }
     }
 

@@ -7,6 +7,27 @@ use std::fmt::Write as _;
 
 use crate::grading::{BUILTIN_NAME, Domain, Grading, Instrument, PatientGroup, Status, lower_bound_note};
 
+/// Text from a record or a protocol file made safe for a terminal: control
+/// characters (a newline that would fake a card line, an escape sequence)
+/// are shown escaped.
+pub fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(char::is_control) {
+        std::borrow::Cow::Owned(
+            s.chars()
+                .map(|c| {
+                    if c.is_control() {
+                        c.escape_default().to_string()
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect(),
+        )
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// Width the card wraps at.
 pub const WIDTH: usize = 78;
 
@@ -102,16 +123,16 @@ pub fn card_styled(r: &Grading, colour: bool) -> String {
     let mut out = String::new();
     let mut ids = Vec::new();
     if let Some(id) = &r.id {
-        ids.push(format!("record {id}"));
+        ids.push(format!("record {}", clean(&id.to_string())));
     }
     if let Some(p) = &r.patient_id {
-        ids.push(format!("patient {p}"));
+        ids.push(format!("patient {}", clean(p)));
     }
     if let Some(d) = r.day {
         ids.push(format!("day {d}"));
     }
     if let Some(t) = &r.assessed_at {
-        ids.push(t.clone());
+        ids.push(clean(t).into_owned());
     }
     if r.patient_group == PatientGroup::Child {
         ids.push("child".to_string());
@@ -170,14 +191,14 @@ pub fn card_styled(r: &Grading, colour: bool) -> String {
         out.push_str("\nWarnings\n");
         for w in &r.warnings {
             let bang = paint("!", WARNING_STYLE, colour);
-            wrapped(&mut out, w, &format!("  {bang} "), "    ");
+            wrapped(&mut out, &clean(w), &format!("  {bang} "), "    ");
         }
     }
 
     out.push_str("\nManagement\n");
-    wrapped(&mut out, &r.management.summary, "  ", "  ");
+    wrapped(&mut out, &clean(&r.management.summary), "  ", "  ");
     for a in &r.management.actions {
-        wrapped(&mut out, &a.text, "  - ", "    ");
+        wrapped(&mut out, &clean(&a.text), "  - ", "    ");
     }
     let instrument = screening_instrument(r);
     if let Some(h) = r.management.reassess_hours {
@@ -189,7 +210,7 @@ pub fn card_styled(r: &Grading, colour: bool) -> String {
     let protocol = if r.protocol == BUILTIN_NAME {
         "built-in management protocol".to_string()
     } else {
-        format!("management protocol: {}", r.protocol)
+        format!("management protocol: {}", clean(&r.protocol))
     };
     wrapped(
         &mut out,

@@ -26,6 +26,13 @@ impl Choice {
         let s = typed.trim().to_ascii_lowercase().replace([' ', '-'], "_");
         s == self.wire || self.aliases.contains(&s.as_str())
     }
+
+    /// Whether `typed` is one of the bedside aliases (not the wire name in
+    /// another case).
+    pub fn is_alias(&self, typed: &str) -> bool {
+        let s = typed.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        s != self.wire && self.aliases.contains(&s.as_str())
+    }
 }
 
 /// Declares a finding enum with, per variant, its contract wire name, its

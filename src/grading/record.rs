@@ -87,7 +87,10 @@ pub struct FieldError {
 
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} (allowed: {})", self.field, self.problem, self.allowed)
+        // A field name comes from the input: control characters are shown
+        // escaped, never sent raw to a terminal.
+        let field: String = self.field.chars().flat_map(char::escape_debug).collect();
+        write!(f, "{field}: {} (allowed: {})", self.problem, self.allowed)
     }
 }
 
@@ -316,7 +319,15 @@ impl RecordBuilder {
                 match choices.iter().position(|c| c.wire == s) {
                     Some(i) => Some(Checked::Choice(i)),
                     None => {
-                        let problem = unknown_value(s, choices.iter().map(|c| c.wire));
+                        // A bedside alias in a record: name the value meant.
+                        let problem = match choices.iter().find(|c| c.is_alias(s)) {
+                            Some(c) => format!(
+                                "unknown value {} (did you mean `{}`? records take the full names)",
+                                Value::Text(s).show(),
+                                c.wire
+                            ),
+                            None => unknown_value(s, choices.iter().map(|c| c.wire)),
+                        };
                         self.error(field.name(), Some(v), problem, field.allowed());
                         None
                     }
@@ -690,7 +701,8 @@ impl RecordBuilder {
     fn timestamp(&mut self, field: Field, v: &Value<'_>) -> Option<String> {
         let t = self.text(field, v)?;
         match chrono::DateTime::parse_from_rfc3339(t.trim()) {
-            Ok(_) => Some(t.trim().to_owned()),
+            // Echoed unchanged, as given.
+            Ok(_) => Some(t.to_owned()),
             Err(e) => {
                 self.error(
                     field.name(),
@@ -729,6 +741,8 @@ fn integer_in(v: &Value<'_>, lo: i128, hi: i128) -> Result<i128, String> {
             }
             Err(_) => return Err(format!("{} is not a number", v.show())),
         },
+        // JSON `-0` reads as a negative zero; CSV and flags read it as 0.
+        Value::Float(f) if *f == 0.0 && f.is_sign_negative() => 0,
         Value::Float(_) => return Err(format!("{} is not an integer", v.show())),
         _ => return Err(wrong_type(v)),
     };
