@@ -434,6 +434,10 @@ fn missing_patient(read: &RecordRead<'_>, id: Option<&grading::RecordId>) -> Err
     ErrorObject::new(Some(read.line), read.file, &rejected)
 }
 
+/// Where a valid record was read: its place in the input, line, file, id
+/// and patient.
+type Place = (usize, usize, Option<String>, Option<grading::RecordId>, String);
+
 /// Regrades every record of the inputs and summarises the cohort
 /// (docs/spec.md §5 `icans summary`).
 pub fn from_inputs(inputs: &[Input], read: ReadOptions) -> Summary {
@@ -441,7 +445,7 @@ pub fn from_inputs(inputs: &[Input], read: ReadOptions) -> Summary {
     // Problems keyed by their place in the input, to report in input order.
     let mut problems: Vec<(usize, ErrorObject)> = Vec::new();
     // Where each valid record was read: (place in the input, line, file, id).
-    let mut places: Vec<(usize, usize, Option<String>, Option<grading::RecordId>, String)> = Vec::new();
+    let mut places: Vec<Place> = Vec::new();
     let mut order = 0usize;
     let failures = input::for_each_record(inputs, read, &mut |r| {
         order += 1;
