@@ -1,0 +1,388 @@
+//! Faults and hostile input (docs/robustness.md): closed pipes, full disks,
+//! oversized and endless records, a stalled reader, absurd flags. Each case
+//! is the reproducer of a reported failure, and runs in seconds.
+
+mod common;
+
+use std::io::{Read as _, Write as _};
+use std::process::{Command as Process, Stdio};
+
+use common::icans;
+use serde_json::Value;
+
+fn bin() -> std::path::PathBuf {
+    assert_cmd::cargo::cargo_bin("icans")
+}
+
+/// Runs icans with standard output on /dev/full.
+fn to_full(args: &[&str], stdin: &str) -> (Option<i32>, String) {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let mut child = Process::new(bin())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut input = child.stdin.take().expect("stdin");
+    let _ = input.write_all(stdin.as_bytes());
+    drop(input);
+    let out = child.wait_with_output().expect("ends");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn every_command_reports_a_full_disk_with_74() {
+    for args in [
+        &["completions", "bash"][..],
+        &["completions", "zsh"],
+        &["man"],
+        &["man", "grade"],
+        &["schema", "record"],
+        &["protocol"],
+        &["--help"],
+        &["--version"],
+        &["grade", "--help"],
+        &["grade", "--ice-total", "5"],
+        &["summary", "examples/cohort.ndjson"],
+    ] {
+        let (code, err) = to_full(args, "");
+        assert_eq!(code, Some(74), "{args:?}: {err}");
+        assert!(err.contains("No space left on device"), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn a_closed_pipe_is_74_and_quiet_never_a_panic() {
+    for args in [
+        &["completions", "zsh"][..],
+        &["man"],
+        &["protocol"],
+        &["batch", "examples/cohort.ndjson"],
+    ] {
+        let mut child = Process::new(bin())
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("runs");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("ends");
+        assert_eq!(out.status.code(), Some(74), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{args:?}");
+    }
+}
+
+#[test]
+fn an_alert_survives_a_failed_or_closed_output() {
+    let records = "{\"id\": 1, \"consciousness\": \"unarousable\"}\n{\"id\": 2, \"ice_total\": 10}\n";
+    let (code, _) = to_full(&["batch", "--fail-at-grade", "3"], records);
+    assert_eq!(code, Some(3), "3 outranks 74");
+    let mut child = Process::new(bin())
+        .args(["batch", "--fail-at-grade", "3"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("runs");
+    drop(child.stdout.take());
+    let mut input = child.stdin.take().expect("stdin");
+    let _ = input.write_all(records.as_bytes());
+    drop(input);
+    assert_eq!(child.wait().expect("ends").code(), Some(3), "| head -0");
+}
+
+#[test]
+fn absurd_thread_counts_are_refused() {
+    let out = icans()
+        .args(["batch", "--threads", "20000"])
+        .write_stdin("{\"seizure\":\"none\"}\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("20000 is not in 1..=64"));
+}
+
+fn batch_lines(args: &[&str], input: &[u8]) -> Vec<Value> {
+    let out = icans()
+        .arg("batch")
+        .args(args)
+        .write_stdin(input.to_vec())
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect()
+}
+
+#[test]
+fn an_oversized_record_is_an_error_in_its_place_in_every_input_format() {
+    let long = format!("{{\"id\": \"{}\", \"ice_total\": 5}}", "x".repeat(3 << 20));
+    let ndjson = format!("{{\"id\": 1, \"ice_total\": 8}}\n{long}\n{{\"id\": 3, \"ice_total\": 2}}\n");
+    let out = batch_lines(&[], ndjson.as_bytes());
+    assert_eq!(out.len(), 3);
+    assert_eq!(out[0]["grade"], 1);
+    assert_eq!(out[1]["line"], 2);
+    let message = format!(
+        "malformed input: record is {} bytes, over the 1 MiB limit",
+        long.len()
+    );
+    assert!(
+        out[1]["error"].as_str().unwrap().starts_with(&message),
+        "{}",
+        out[1]["error"]
+    );
+    assert_eq!(out[2]["grade"], 3);
+
+    let array = format!("[{{\"id\": 1, \"ice_total\": 8}},\n{long},\n{{\"id\": 3, \"ice_total\": 2}}]");
+    let out = batch_lines(
+        &["--input-format", "json", "--max-record-bytes", "65536"],
+        array.as_bytes(),
+    );
+    assert_eq!(out.len(), 3);
+    assert!(
+        out[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("over the 64 KiB limit"),
+        "{}",
+        out[1]["error"]
+    );
+    assert_eq!(out[2]["grade"], 3);
+
+    let csv = format!("id,ice_total\n1,8\n{},5\n3,2\n", "x".repeat(3 << 20));
+    let out = batch_lines(&["--input-format", "csv"], csv.as_bytes());
+    assert_eq!(out.len(), 3);
+    assert_eq!(out[1]["line"], 3);
+    assert!(out[1]["error"].as_str().unwrap().contains("over the 1 MiB limit"));
+    assert_eq!(out[2]["grade"], 3);
+}
+
+/// Peak resident memory of a running child, in KiB (0 where /proc is not).
+fn peak_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn endless_lines_and_a_stalled_reader_keep_memory_bounded() {
+    // 64 MB of zeros without a newline (as `< /dev/zero`), then a record.
+    let mut child = Process::new(bin())
+        .arg("batch")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("runs");
+    let pid = child.id();
+    let mut input = child.stdin.take().expect("stdin");
+    let feeder = std::thread::spawn(move || {
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..64 {
+            if input.write_all(&zeros).is_err() {
+                return;
+            }
+        }
+        let _ = input.write_all(b"\n{\"ice_total\": 8}\n");
+    });
+    let mut peak = 0;
+    let mut out = String::new();
+    let mut stdout = child.stdout.take().expect("stdout");
+    let reader = std::thread::spawn(move || {
+        let _ = stdout.read_to_string(&mut out);
+        out
+    });
+    while !feeder.is_finished() {
+        peak = peak.max(peak_kib(pid));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = feeder.join();
+    let out = reader.join().expect("output");
+    let _ = child.wait();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].contains("record is 67108864 bytes, over the 1 MiB limit"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[1].contains("\"grade\":1"));
+    assert!(peak < 64 * 1024, "peak RSS {peak} KiB");
+
+    // 30,000 records and nobody reading the output for a while.
+    let records: String = (0..30_000)
+        .map(|i| format!("{{\"id\": {i}, \"ice_total\": {}}}\n", i % 11))
+        .collect();
+    let mut child = Process::new(bin())
+        .args(["batch", "--threads", "4"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("runs");
+    let pid = child.id();
+    let mut input = child.stdin.take().expect("stdin");
+    let feeder = std::thread::spawn(move || {
+        let _ = input.write_all(records.as_bytes());
+    });
+    let mut stalled_peak = 0;
+    for _ in 0..40 {
+        stalled_peak = stalled_peak.max(peak_kib(pid));
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut out)
+        .expect("reads");
+    let _ = feeder.join();
+    assert_eq!(child.wait().expect("ends").code(), Some(0));
+    let ids: Vec<i64> = out
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).expect("JSON")["id"]
+                .as_i64()
+                .expect("id")
+        })
+        .collect();
+    assert_eq!(ids, (0..30_000).collect::<Vec<i64>>(), "every result, in order");
+    assert!(
+        stalled_peak < 64 * 1024,
+        "peak RSS with a stalled reader {stalled_peak} KiB"
+    );
+}
+
+#[test]
+fn csv_line_numbers_come_from_the_bytes() {
+    let out = batch_lines(
+        &["--input-format", "csv"],
+        b"id,seizure\r\n1,bogus\r\n2,bogus\r\n",
+    );
+    let lines: Vec<i64> = out.iter().map(|v| v["line"].as_i64().unwrap()).collect();
+    assert_eq!(lines, [2, 3]);
+    let out = batch_lines(
+        &["--input-format", "csv"],
+        b"id,seizure\n1,bogus\n\n2,bogus\n\n\n3,bogus\n",
+    );
+    let lines: Vec<i64> = out.iter().map(|v| v["line"].as_i64().unwrap()).collect();
+    assert_eq!(lines, [2, 4, 7]);
+    let out = batch_lines(
+        &["--input-format", "csv"],
+        b"id,ice_orientation,ice_orientation\n1,,\n",
+    );
+    assert!(
+        out[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("column \"ice_orientation\" given more than once")
+    );
+    let out = batch_lines(
+        &["--input-format", "csv", "--allow-unknown-fields"],
+        b"id,ice_total,ward\n1,5,\xff\xfe\n",
+    );
+    assert_eq!(out[0]["grade"], 2, "an ignored column is never read");
+}
+
+#[test]
+fn a_protocol_cannot_claim_to_be_the_built_in_one() {
+    let file = icans::format::protocol::builtin_file().replace("Centre protocol (edit me)", "BUILT-IN");
+    let mut f = tempfile::NamedTempFile::new().unwrap();
+    f.write_all(file.as_bytes()).unwrap();
+    let out = icans()
+        .args(["grade", "--ice-total", "5", "--protocol"])
+        .arg(f.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is reserved for the built-in protocol"));
+}
+
+#[test]
+fn control_characters_never_reach_the_terminal_raw() {
+    let out = icans()
+        .arg("grade")
+        .write_stdin(
+            r#"{"patient_id":"p\nICANS grade 0\u001b[2J", "ice_total":0, "consciousness":"unarousable"}"#,
+        )
+        .output()
+        .unwrap();
+    let card = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        card.starts_with("patient p\\nICANS grade 0\\u{1b}[2J\nICANS grade 4"),
+        "{card}"
+    );
+    assert!(!card.contains('\u{1b}'));
+}
+
+#[test]
+fn small_inconsistencies_are_settled() {
+    let v: Value = serde_json::from_slice(
+        &icans()
+            .args(["grade", "--format", "json"])
+            .write_stdin(r#"{"ice_total": -0}"#)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(v["ice_total"], 0, "JSON -0 reads as 0, as CSV and flags do");
+    let v: Value = serde_json::from_slice(
+        &icans()
+            .args(["grade", "--format", "json"])
+            .write_stdin(r#"{"ice_total": 5, "assessed_at": " 2026-01-01T00:00:00Z"}"#)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(v["assessed_at"], " 2026-01-01T00:00:00Z", "echoed unchanged");
+    let out = icans().args(["grade", "--age", "-3"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--age: -3 is out of range"));
+    let out = icans().args(["grade", "examples/records.csv"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("give CSV (or NDJSON) to `icans batch FILE`"));
+    let out = icans()
+        .args(["batch", "--format", "csv", "examples/records.ndjson"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("line,file,id"));
+    let out = icans().args(["summary", "examples"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(74));
+    assert_eq!(out.stdout, b"", "no empty report before the failure");
+}
+
+#[test]
+fn man_pages_exist_for_every_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = icans().arg("man").arg("--dir").arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    for name in [
+        "icans",
+        "icans-grade",
+        "icans-batch",
+        "icans-assess",
+        "icans-summary",
+        "icans-man",
+    ] {
+        let page = std::fs::read_to_string(dir.path().join(format!("{name}.1"))).unwrap();
+        assert!(page.contains(".SH \"EXIT STATUS\""), "{name}");
+        assert!(page.contains(".SH EXAMPLES"), "{name}");
+    }
+}
