@@ -16,8 +16,8 @@ use crate::input::{self, Input, InputFailure, ReadOptions, RecordRead, Rejected}
 /// One graded assessment of a patient, as the summary needs it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Observation {
-    /// The patient.
-    pub patient_id: String,
+    /// The patient (shared by all of that patient's observations).
+    pub patient_id: std::sync::Arc<str>,
     /// Days since infusion, when recorded.
     pub day: Option<u32>,
     /// Seconds since the Unix epoch of `assessed_at`, when recorded.
@@ -283,14 +283,21 @@ fn course(
 /// observations that could not be placed on a patient's timeline are
 /// returned too, in input order.
 pub fn summarize(observations: Vec<Observation>) -> (Cohort, Vec<PatientCourse>, Vec<Unplaced>) {
-    let mut by_patient: BTreeMap<String, Vec<Observation>> = BTreeMap::new();
+    let mut by_patient: BTreeMap<std::sync::Arc<str>, Vec<Observation>> = BTreeMap::new();
     for o in observations {
         by_patient.entry(o.patient_id.clone()).or_default().push(o);
     }
+    summarize_grouped(by_patient)
+}
+
+/// [`summarize`], with the observations already grouped by patient.
+fn summarize_grouped(
+    by_patient: BTreeMap<std::sync::Arc<str>, Vec<Observation>>,
+) -> (Cohort, Vec<PatientCourse>, Vec<Unplaced>) {
     let mut unplaced = Vec::new();
     let courses: Vec<PatientCourse> = by_patient
         .into_iter()
-        .filter_map(|(id, obs)| course(id, obs, &mut unplaced))
+        .filter_map(|(id, obs)| course(id.to_string(), obs, &mut unplaced))
         .collect();
     unplaced.sort_by_key(|u| u.order);
 
@@ -434,18 +441,22 @@ fn missing_patient(read: &RecordRead<'_>, id: Option<&grading::RecordId>) -> Err
     ErrorObject::new(Some(read.line), read.file, &rejected)
 }
 
-/// Where a valid record was read: its place in the input, line, file, id
-/// and patient.
-type Place = (usize, usize, Option<String>, Option<grading::RecordId>, String);
+/// Where a record was read: its place in the input, line, file and id.
+type Place = (usize, usize, Option<String>, Option<grading::RecordId>);
 
 /// Regrades every record of the inputs and summarises the cohort
 /// (docs/spec.md §5 `icans summary`).
 pub fn from_inputs(inputs: &[Input], read: ReadOptions) -> Summary {
-    let mut observations = Vec::new();
+    // The observations, grouped by patient as they are read (no second copy).
+    let mut by_patient: BTreeMap<std::sync::Arc<str>, Vec<Observation>> = BTreeMap::new();
+    let mut count = 0usize;
     // Problems keyed by their place in the input, to report in input order.
     let mut problems: Vec<(usize, ErrorObject)> = Vec::new();
-    // Where each valid record was read: (place in the input, line, file, id).
-    let mut places: Vec<Place> = Vec::new();
+    // Where each record without `day` was read (the only ones that may not
+    // be placed in a course), by observation: (place, line, file, id).
+    let mut places: std::collections::HashMap<usize, Place> = std::collections::HashMap::new();
+    // Each patient id once, shared by that patient's observations.
+    let mut patients: std::collections::HashSet<std::sync::Arc<str>> = std::collections::HashSet::new();
     let mut order = 0usize;
     let failures = input::for_each_record(inputs, read, &mut |r| {
         order += 1;
@@ -460,28 +471,49 @@ pub fn from_inputs(inputs: &[Input], read: ReadOptions) -> Summary {
                         .as_deref()
                         .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
                         .map(|t| t.timestamp());
-                    places.push((
-                        order,
-                        r.line,
-                        r.file.map(String::from),
-                        a.id.clone(),
-                        patient.clone(),
-                    ));
-                    observations.push(Observation {
-                        patient_id: patient.clone(),
-                        day: a.day,
-                        assessed_at,
-                        grade: result.grade,
-                        complete: result.complete,
-                        order: places.len() - 1,
-                    });
+                    let patient_id = match patients.get(patient.as_str()) {
+                        Some(p) => p.clone(),
+                        None => {
+                            let p: std::sync::Arc<str> = patient.as_str().into();
+                            patients.insert(p.clone());
+                            p
+                        }
+                    };
+                    let index = count;
+                    count += 1;
+                    if a.day.is_none() {
+                        places.insert(index, (order, r.line, r.file.map(String::from), a.id.clone()));
+                    }
+                    by_patient
+                        .entry(patient_id.clone())
+                        .or_default()
+                        .push(Observation {
+                            patient_id,
+                            day: a.day,
+                            assessed_at,
+                            grade: result.grade,
+                            complete: result.complete,
+                            order: index,
+                        });
                 }
             },
         }
     });
-    let (cohort, courses, unplaced) = summarize(observations);
+    let patient_of: std::collections::HashMap<usize, std::sync::Arc<str>> = by_patient
+        .values()
+        .flatten()
+        .filter(|o| places.contains_key(&o.order))
+        .map(|o| (o.order, o.patient_id.clone()))
+        .collect();
+    let (cohort, courses, unplaced) = summarize_grouped(by_patient);
     for u in unplaced {
-        let (place, line, file, id, patient) = places[u.order].clone();
+        let Some((place, line, file, id)) = places.remove(&u.order) else {
+            continue;
+        };
+        let patient = patient_of
+            .get(&u.order)
+            .map(|p| p.to_string())
+            .unwrap_or_default();
         let field = u.error.split(':').next().map(String::from);
         problems.push((
             place,

@@ -340,7 +340,7 @@ use When as W;
 /// Algorithm"; ASCO guideline for what carries over between grades, status
 /// epilepticus and cerebral edema): rows labelled by grade, in the order
 /// results list them.
-pub const ACTIONS: &[ActionRow] = &[
+pub static ACTIONS: &[ActionRow] = &[
     row(0, A::IceScreening, W::Always,
         "{instrument} screening every 8-12 h during the at-risk period (day 0-10); every 4 h if {trend} or CRS active",
         "continue {instrument} screening"),

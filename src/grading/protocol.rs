@@ -185,11 +185,11 @@ impl Protocol {
         &self.name
     }
 
-    /// The text of a row for a patient, and whether the protocol set it:
-    /// for a child, the protocol's `[child]` text, else the built-in child
+    /// The protocol's own text of a row for a patient, when it set one
+    /// that differs from the built-in text: for a child, the `[child]`
     /// text (never a centre's adult text, which may hold an adult dose);
-    /// for an adult, the protocol's text for that grade, else the built-in.
-    fn text(&self, row: &ActionRow, group: PatientGroup) -> (Cow<'_, str>, bool) {
+    /// for an adult, the text for that grade.
+    fn own_text(&self, row: &ActionRow, group: PatientGroup) -> Option<&str> {
         let own = match group {
             PatientGroup::Child => self
                 .child_texts
@@ -200,27 +200,16 @@ impl Protocol {
                         .iter()
                         .find(|(g, k, _)| g.is_none() && *k == row.key)
                 })
-                .map(|(_, _, t)| t),
+                .map(|(_, _, t)| t.as_str()),
             PatientGroup::Adult => self
                 .texts
                 .iter()
                 .find(|(g, k, _)| *g == row.grade && *k == row.key)
-                .map(|(_, _, t)| t),
+                .map(|(_, _, t)| t.as_str()),
         };
-        let builtin = match group {
-            PatientGroup::Child if !row.child_text.is_empty() => row.child_text,
-            _ => row.text,
-        };
-        match own {
-            // A protocol text equal to the built-in one (a file written by
-            // `icans protocol` and loaded back) is the built-in text.
-            Some(t) if t.as_str() == builtin => (Cow::Borrowed(builtin), false),
-            Some(t) => (Cow::Borrowed(t.as_str()), true),
-            None if group == PatientGroup::Child && !row.child_text.is_empty() => {
-                (Cow::Borrowed(row.child_text), false)
-            }
-            None => (Cow::Borrowed(row.text), false),
-        }
+        // A protocol text equal to the built-in one (a file written by
+        // `icans protocol` and loaded back) is the built-in text.
+        own.filter(|t| *t != builtin_text(row, group))
     }
 
     /// The result's management step: the plan's actions with this
@@ -229,36 +218,40 @@ impl Protocol {
     /// built from the chosen actions and the plan's notes. `lower_bound_note`
     /// ends the summary of an incomplete result.
     pub fn render(&self, plan: &Plan, patient: &Patient, lower_bound_note: Option<&str>) -> Management {
-        let instrument = match patient.instrument {
-            Instrument::Ice => "ICE",
-            Instrument::Capd => "CAPD",
-        };
-        let trend = match patient.instrument {
-            Instrument::Ice => "ICE declining",
-            Instrument::Capd => "CAPD worsening",
-        };
-        let mut briefs = Vec::with_capacity(plan.rows.len());
+        let mut briefs: Vec<Cow<'static, str>> = Vec::with_capacity(plan.rows.len());
         let actions = plan
             .rows
             .iter()
-            .map(|r| {
-                let (text, own) = self.text(r, patient.group);
+            .map(|&r| {
                 let dose = match patient.group {
                     PatientGroup::Child if !r.child_text.is_empty() => r.child_dose,
                     _ => r.dose,
                 };
-                let text = fill(&text, instrument, trend, dose, patient.weight_kg);
-                let brief = if own {
-                    text.trim_end_matches('.').to_string()
-                } else {
-                    fill(r.brief, instrument, trend, None, None)
+                let builtin = filled(r, patient.instrument, patient.group);
+                let text: Cow<'static, str> = match self.own_text(r, patient.group) {
+                    Some(own) => {
+                        let t = fill(own, patient.instrument, dose, patient.weight_kg);
+                        briefs.push(Cow::Owned(t.trim_end_matches('.').to_string()));
+                        Cow::Owned(t)
+                    }
+                    None => {
+                        if !builtin.brief.is_empty() {
+                            briefs.push(Cow::Borrowed(builtin.brief.as_str()));
+                        }
+                        match (dose, patient.weight_kg) {
+                            (Some(_), Some(w)) => Cow::Owned(fill(
+                                builtin_text(r, patient.group),
+                                patient.instrument,
+                                dose,
+                                Some(w),
+                            )),
+                            _ => Cow::Borrowed(builtin.text.as_str()),
+                        }
+                    }
                 };
-                if !brief.is_empty() {
-                    briefs.push(brief);
-                }
                 Action {
                     id: r.id,
-                    text: Cow::Owned(text),
+                    text,
                     dose_mg: dose.zip(patient.weight_kg).map(|(d, w)| d.mg(w)),
                 }
             })
@@ -271,18 +264,72 @@ impl Protocol {
     }
 }
 
-/// A text with its placeholders filled: `{instrument}`, `{trend}`, `{dose}`.
-fn fill(
-    text: &str,
-    instrument: &str,
-    trend: &str,
-    dose: Option<actions::Dose>,
-    weight_kg: Option<f64>,
-) -> String {
+/// The built-in text of a row for a patient group, placeholders unfilled.
+fn builtin_text(row: &ActionRow, group: PatientGroup) -> &'static str {
+    match group {
+        PatientGroup::Child if !row.child_text.is_empty() => row.child_text,
+        _ => row.text,
+    }
+}
+
+/// A built-in text and brief with the placeholders filled (doses per kg).
+#[derive(Debug)]
+struct Filled {
+    text: String,
+    brief: String,
+}
+
+/// Every row's built-in text and brief, filled once for each instrument
+/// and patient group, so that grading a record allocates none of them.
+fn filled(row: &'static ActionRow, instrument: Instrument, group: PatientGroup) -> &'static Filled {
+    static FILLED: std::sync::OnceLock<Vec<[Filled; 4]>> = std::sync::OnceLock::new();
+    let all = FILLED.get_or_init(|| {
+        actions::ACTIONS
+            .iter()
+            .map(|r| {
+                let make = |i: Instrument, g: PatientGroup| {
+                    let dose = match g {
+                        PatientGroup::Child if !r.child_text.is_empty() => r.child_dose,
+                        _ => r.dose,
+                    };
+                    Filled {
+                        text: fill(builtin_text(r, g), i, dose, None),
+                        brief: fill(r.brief, i, None, None),
+                    }
+                };
+                [
+                    make(Instrument::Ice, PatientGroup::Adult),
+                    make(Instrument::Ice, PatientGroup::Child),
+                    make(Instrument::Capd, PatientGroup::Adult),
+                    make(Instrument::Capd, PatientGroup::Child),
+                ]
+            })
+            .collect()
+    });
+    let index = actions::ACTIONS
+        .iter()
+        .position(|r| r.grade == row.grade && r.key == row.key)
+        .unwrap_or_default();
+    let variant = match (instrument, group) {
+        (Instrument::Ice, PatientGroup::Adult) => 0,
+        (Instrument::Ice, PatientGroup::Child) => 1,
+        (Instrument::Capd, PatientGroup::Adult) => 2,
+        (Instrument::Capd, PatientGroup::Child) => 3,
+    };
+    &all[index][variant]
+}
+
+/// A text with its placeholders filled: `{instrument}` (ICE or CAPD),
+/// `{trend}` ("ICE declining" or "CAPD worsening"), `{dose}`.
+fn fill(text: &str, instrument: Instrument, dose: Option<actions::Dose>, weight_kg: Option<f64>) -> String {
     if !text.contains('{') {
         return text.to_string();
     }
-    let mut t = text.replace("{instrument}", instrument).replace("{trend}", trend);
+    let (name, trend) = match instrument {
+        Instrument::Ice => ("ICE", "ICE declining"),
+        Instrument::Capd => ("CAPD", "CAPD worsening"),
+    };
+    let mut t = text.replace("{instrument}", name).replace("{trend}", trend);
     if let Some(d) = dose {
         t = t.replace("{dose}", &d.describe(weight_kg));
     }
@@ -303,7 +350,7 @@ fn listed<'a>(out: &mut String, parts: impl Iterator<Item = &'a str> + Clone) {
 /// The summary sentence: the grade, the chosen actions in brief, then the
 /// plan's notes and the lower-bound note. Built from the plan, so it can
 /// never name an action the result does not carry.
-fn summary(plan: &Plan, briefs: &[String], lower_bound_note: Option<&str>) -> String {
+fn summary(plan: &Plan, briefs: &[Cow<'static, str>], lower_bound_note: Option<&str>) -> String {
     let mut s = String::with_capacity(160);
     let masked = plan.notes.iter().find_map(|n| match n {
         Note::CannotBeRuledOut(ds) => Some(*ds),
@@ -326,7 +373,7 @@ fn summary(plan: &Plan, briefs: &[String], lower_bound_note: Option<&str>) -> St
         }
     }
     if plan.grade < 5 {
-        listed(&mut s, briefs.iter().map(String::as_str));
+        listed(&mut s, briefs.iter().map(|b| b.as_ref()));
         s.push('.');
     }
     for note in &plan.notes {
