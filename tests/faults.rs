@@ -61,23 +61,26 @@ fn every_command_reports_a_full_disk_with_74() {
 
 #[test]
 fn a_closed_pipe_is_74_and_quiet_never_a_panic() {
+    // The reader is gone before icans writes: `(sleep .3; icans ...) | true`.
     for args in [
-        &["completions", "zsh"][..],
-        &["man"],
-        &["protocol"],
-        &["batch", "examples/cohort.ndjson"],
+        "completions zsh",
+        "completions bash",
+        "man",
+        "protocol",
+        "schema result",
+        "--help",
+        "batch examples/cohort.ndjson",
     ] {
-        let mut child = Process::new(bin())
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("runs");
-        drop(child.stdout.take());
-        let out = child.wait_with_output().expect("ends");
-        assert_eq!(out.status.code(), Some(74), "{args:?}");
-        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{args:?}");
+        let out = Process::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "(sleep 0.3; {} {args}; echo \"exit $?\" >&2) | true",
+                bin().display()
+            ))
+            .output()
+            .expect("sh runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim(), "exit 74", "{args}: quiet, 74");
     }
 }
 
@@ -384,5 +387,34 @@ fn man_pages_exist_for_every_subcommand() {
         let page = std::fs::read_to_string(dir.path().join(format!("{name}.1"))).unwrap();
         assert!(page.contains(".SH \"EXIT STATUS\""), "{name}");
         assert!(page.contains(".SH EXAMPLES"), "{name}");
+    }
+}
+
+#[test]
+fn a_closed_stdout_is_an_output_failure_but_dev_null_is_not() {
+    let run = |redirect: &str, args: &str| {
+        let out = Process::new("sh")
+            .arg("-c")
+            .arg(format!("{} {args} {redirect}", bin().display()))
+            .output()
+            .expect("sh runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    for args in [
+        "batch examples/records.csv",
+        "grade examples/grade2-adult.json",
+        "--version",
+        "schema record",
+    ] {
+        let (code, err) = run(">&-", args);
+        assert_eq!(code, Some(74), "{args}: {err}");
+        assert!(err.contains("standard output is closed"), "{args}: {err}");
+        let (code, _) = run(">/dev/null", args);
+        assert_ne!(code, Some(74), "{args} into /dev/null");
+        let (code, _) = run("1<>/dev/null", args);
+        assert_ne!(code, Some(74), "{args} into /dev/null opened read-write");
     }
 }

@@ -97,6 +97,9 @@ fn parse_age(s: &str) -> Result<f64, String> {
 
 /// Runs `icans assess`.
 pub fn run(args: &Args) -> anyhow::Result<u8> {
+    if let Err(e) = super::stdout_open() {
+        return Ok(super::report_write_error(&e));
+    }
     let protocol = super::load_protocol(args.protocol.as_deref())?;
     use icans::grading::Field;
     let given: Vec<(Field, String)> = [

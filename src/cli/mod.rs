@@ -97,18 +97,23 @@ pub fn read_input(path: Option<&Path>) -> anyhow::Result<Vec<u8>> {
     }
 }
 
-/// Fails when standard output is not an open file. (On Linux the Rust
-/// runtime reopens a standard output closed with `>&-` on /dev/null before
-/// `main`, where it cannot be told apart from a `/dev/null` the caller chose,
-/// such as Python's `subprocess.DEVNULL`; icans then writes into /dev/null,
-/// as asked. See docs/robustness.md.)
+/// Whether standard output was closed when the process started (seen by
+/// `main` before anything could reopen it).
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Records, once at start-up, whether standard output was closed.
+pub fn set_stdout_closed(closed: bool) {
+    STDOUT_CLOSED.store(closed, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Fails when standard output was closed by the caller (`icans ... >&-`):
+/// every result would be lost, so the run is an output failure (exit 74).
 pub fn stdout_open() -> std::io::Result<()> {
-    use std::os::fd::AsFd as _;
-    std::io::stdout()
-        .as_fd()
-        .try_clone_to_owned()
-        .map(drop)
-        .map_err(|_| std::io::Error::other("standard output is closed"))
+    if STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed) {
+        Err(std::io::Error::other("standard output is closed"))
+    } else {
+        Ok(())
+    }
 }
 
 /// Reports a failed write of the output: quietly for a closed pipe, with
