@@ -1,8 +1,10 @@
 //! The guided bedside assessment behind `icans assess`: age and weight, the
 //! ICE screen item by item as it is done at the bedside (or the eight CAPD
 //! questions for a child, in the CAPD's words), then consciousness,
-//! seizures, motor findings, raised ICP / edema, concurrent CRS, other
-//! causes and the previous score, each option in the ASTCT words; then the
+//! seizures, motor findings, raised ICP / edema, the concurrent CRS
+//! findings (temperature, blood-pressure and oxygen support, and whether
+//! fever is masked by tocilizumab or corticosteroids), other causes and the
+//! previous score, each option in the ASTCT words; then the
 //! follow-ups the grade calls for (hours since onset at grade 1,
 //! steroid-refractory at grade 3).
 //!
@@ -231,7 +233,16 @@ impl Question {
             Kind::Integer { .. } | Kind::Number { .. } => format!("{q} [number]"),
             Kind::Boolean => format!("{q} [y/n]"),
             Kind::Choice(choices) => format!("{q}:\n{}[1-{} or a name]", options(choices), choices.len()),
-            Kind::Domains(choices) => format!("{q}\n[none, or domain names: {}]", names(choices)),
+            Kind::Domains(choices) => {
+                let mut out = String::new();
+                text::wrapped(
+                    &mut out,
+                    &format!("[none, or domain names: {}]", names(choices)),
+                    "",
+                    " ",
+                );
+                format!("{q}\n{}", out.trim_end())
+            }
             Kind::Id | Kind::Text | Kind::Timestamp | Kind::Items(_) => format!("{q} [text]"),
         }
     }
@@ -347,7 +358,10 @@ impl Interview {
                 Field::Seizure,
                 Field::Motor,
                 Field::Edema,
-                Field::CrsGrade,
+                Field::TemperatureC,
+                Field::Hypotension,
+                Field::Hypoxia,
+                Field::FeverMasked,
                 Field::OtherCause,
                 if self.is_child() {
                     Field::PreviousCapd

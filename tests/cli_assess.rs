@@ -42,7 +42,7 @@ const CAPD_12: [&str; 8] = [
 #[test]
 fn an_adult_assessment_grades_like_grade() {
     let mut answers = ADULT_ICE.to_vec();
-    answers.extend(["voice", "1", "none", "1", "0", "none", "9"]);
+    answers.extend(["voice", "1", "none", "1", "37.2", "1", "1", "n", "none", "9"]);
     let (code, out, err) = assess(&["--format", "json"], &answers);
     assert_eq!(code, Some(0), "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
@@ -59,10 +59,10 @@ fn an_adult_assessment_grades_like_grade() {
     );
     assert_eq!(v["management"]["reassess_hours"], 4);
     assert!(
-        err.contains("(question 3 of 17)\nICE orientation: does the patient name the current year? [y/n]"),
+        err.contains("(question 3 of 20)\nICE orientation: does the patient name the current year? [y/n]"),
         "{err}"
     );
-    assert!(err.contains("(question 17 of 17)\nPrevious ICE total"), "{err}");
+    assert!(err.contains("(question 20 of 20)\nPrevious ICE total"), "{err}");
     assert!(!err.contains("follow-up"), "no follow-up at grade 2");
     for line in err.lines() {
         assert!(
@@ -75,7 +75,7 @@ fn an_adult_assessment_grades_like_grade() {
 #[test]
 fn the_card_is_the_same_as_grade_gives() {
     let mut answers = ADULT_ICE.to_vec();
-    answers.extend(["3", "1", "1", "1", "0", "none", "7"]);
+    answers.extend(["3", "1", "1", "1", "37.2", "1", "1", "n", "none", "7"]);
     let (code, out, _) = assess(&[], &answers);
     assert_eq!(code, Some(0));
     let graded = icans()
@@ -97,7 +97,15 @@ fn the_card_is_the_same_as_grade_gives() {
             "voice",
             "--no-seizure-motor-edema",
         ])
-        .args(["--crs-grade", "0", "--previous-ice-total", "7"])
+        .args([
+            "--temperature",
+            "37.2",
+            "--hypotension",
+            "none",
+            "--hypoxia",
+            "none",
+        ])
+        .args(["--previous-ice-total", "7"])
         .output()
         .unwrap();
     assert_eq!(out, String::from_utf8_lossy(&graded.stdout));
@@ -111,7 +119,19 @@ fn the_card_is_the_same_as_grade_gives() {
 fn a_child_takes_the_capd_path_in_the_capds_words_and_emits_the_record() {
     let mut answers = vec!["22"];
     answers.extend(CAPD_12);
-    answers.extend(["spontaneous", "brief", "none", "none", "2", "none", "skip", "y"]);
+    answers.extend([
+        "spontaneous",
+        "brief",
+        "none",
+        "none",
+        "38.5",
+        "2",
+        "1",
+        "n",
+        "none",
+        "skip",
+        "y",
+    ]);
     let (code, out, err) = assess(
         &["--child", "--emit-record", "--patient-id", "P-3", "--day", "4"],
         &answers,
@@ -126,17 +146,18 @@ fn a_child_takes_the_capd_path_in_the_capds_words_and_emits_the_record() {
                    "restless": "sometimes", "inconsolable": "rarely", "underactive": "sometimes",
                    "slow_response": "rarely"},
                "consciousness": "awakens_spontaneously", "seizure": "rapidly_resolving",
-               "motor": "none", "edema": "none", "crs_grade": 2, "steroid_refractory": true})
+               "motor": "none", "edema": "none", "temperature_c": 38.5, "fever_masked": false,
+               "hypotension": "fluids_only", "hypoxia": "none", "steroid_refractory": true})
     );
     assert!(
-        err.contains("(question 2 of 16)\nCAPD: Does the child make eye contact with the caregiver?"),
+        err.contains("(question 2 of 19)\nCAPD: Does the child make eye contact with the caregiver?"),
         "{err}"
     );
     assert!(
         err.contains("1 never  2 rarely  3 sometimes  4 often  5 always"),
         "{err}"
     );
-    assert!(err.contains("(question 16 of 16)\nPrevious CAPD total"), "{err}");
+    assert!(err.contains("(question 19 of 19)\nPrevious CAPD total"), "{err}");
     assert!(
         err.contains("(follow-up 1 of 1)\nIs the ICANS refractory to corticosteroids (no improvement despite them)? [y/n]"),
         "grade 3 asks: {err}"
@@ -178,7 +199,9 @@ fn an_age_under_12_switches_to_capd() {
     answers.extend([
         "always", "always", "always", "always", "never", "never", "never", "never",
     ]);
-    answers.extend(["alert", "none", "none", "none", "0", "none", "0"]);
+    answers.extend([
+        "alert", "none", "none", "none", "skip", "skip", "skip", "skip", "none", "0",
+    ]);
     let (code, out, err) = assess(&["--format", "json"], &answers);
     assert_eq!(code, Some(0), "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
@@ -187,7 +210,7 @@ fn an_age_under_12_switches_to_capd() {
     assert_eq!(v["grade"], 0);
     assert_eq!(v["complete"], true);
     assert!(v["warnings"].as_array().unwrap().is_empty());
-    assert!(err.contains("(question 17 of 17)\nPrevious CAPD total"), "{err}");
+    assert!(err.contains("(question 20 of 20)\nPrevious CAPD total"), "{err}");
 }
 
 #[test]
@@ -195,7 +218,8 @@ fn a_skipped_ice_item_leaves_ice_not_assessed_and_every_other_question_asked() {
     // The script, with weight: a skipped month no longer moves the
     // later answers onto other questions.
     let answers = [
-        "54", "70", "y", "skip", "y", "y", "3", "y", "y", "y", "1", "1", "1", "1", "0", "none", "10",
+        "54", "70", "y", "skip", "y", "y", "3", "y", "y", "y", "1", "1", "1", "1", "37", "1", "1", "n",
+        "none", "10",
     ];
     let (code, out, err) = assess(&["--emit-record"], &answers);
     assert_eq!(code, Some(0), "{err}");
@@ -203,15 +227,16 @@ fn a_skipped_ice_item_leaves_ice_not_assessed_and_every_other_question_asked() {
     assert_eq!(
         record,
         json!({"age_years": 54.0, "weight_kg": 70.0, "consciousness": "alert", "seizure": "none",
-               "motor": "none", "edema": "none", "crs_grade": 0, "previous_ice_total": 10})
+               "motor": "none", "edema": "none", "temperature_c": 37.0, "fever_masked": false,
+               "hypotension": "none", "hypoxia": "none", "previous_ice_total": 10})
     );
     assert!(
-        err.contains("(question 11 of 17)\nLevel of consciousness"),
+        err.contains("(question 11 of 20)\nLevel of consciousness"),
         "{err}"
     );
     assert!(err.contains("Lower bound: encephalopathy not assessed."), "{err}");
 
-    let (code, _, err) = assess(&["--age", "40", "--weight", "80"], &["s"; 15]);
+    let (code, _, err) = assess(&["--age", "40", "--weight", "80"], &["s"; 18]);
     assert_eq!(code, Some(65));
     assert!(
         err.contains("icans: invalid record: record: nothing assessed"),
@@ -222,7 +247,7 @@ fn a_skipped_ice_item_leaves_ice_not_assessed_and_every_other_question_asked() {
 #[test]
 fn answers_left_over_or_not_fitting_give_no_grade() {
     let mut answers = ADULT_ICE.to_vec();
-    answers.extend(["voice", "1", "1", "1", "0", "none", "10", "extra"]);
+    answers.extend(["voice", "1", "1", "1", "37", "1", "1", "n", "none", "10", "extra"]);
     let (code, out, err) = assess(&["--emit-record"], &answers);
     assert_eq!(code, Some(65));
     assert_eq!(out, "", "no record, no grade");
@@ -251,7 +276,7 @@ fn back_returns_to_the_previous_question() {
     // three are yes.
     let answers = [
         "54", "70", "y", "back", "n", "y", "y", "y", "3", "y", "y", "y", "alert", "none", "none", "none",
-        "0", "none", "10", "skip",
+        "37", "1", "1", "n", "none", "10", "skip",
     ];
     let (code, out, err) = assess(&["--format", "json"], &answers);
     assert_eq!(code, Some(0), "{err}");
@@ -259,7 +284,7 @@ fn back_returns_to_the_previous_question() {
     assert_eq!(v["ice_total"], 9);
     assert_eq!(v["grade"], 1);
     assert_eq!(
-        err.matches("(question 3 of 17)\nICE orientation: does the patient name the current year?")
+        err.matches("(question 3 of 20)\nICE orientation: does the patient name the current year?")
             .count(),
         2,
         "{err}"
@@ -284,7 +309,9 @@ fn back_returns_to_the_previous_question() {
     // question switches path when the age changes.
     let mut answers = vec!["back", "30", "back", "6", "20"];
     answers.extend(CAPD_12);
-    answers.extend(["alert", "none", "none", "none", "0", "none", "10", "skip"]);
+    answers.extend([
+        "alert", "none", "none", "none", "37", "1", "1", "n", "none", "10", "skip",
+    ]);
     let (code, out, err) = assess(&["--format", "json"], &answers);
     assert_eq!(code, Some(0), "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
@@ -305,7 +332,8 @@ fn on_a_terminal_an_answer_that_does_not_fit_is_asked_again_with_a_hint() {
         "fifty", "54", "0", "70", "maybe", "y", "y", "y", "y", "4", "3", "y", "y", "y",
     ];
     answers.extend([
-        "7", "sleepy", "alert", "none", "none", "none", "5", "0", "sedation", "none", "11", "10",
+        "7", "sleepy", "alert", "none", "none", "none", "5", "37", "1", "1", "n", "sedation", "none", "11",
+        "10",
     ]);
     let input: String = answers.iter().map(|a| format!("{a}\n")).collect();
     let mut prompts = Vec::new();
@@ -318,7 +346,7 @@ fn on_a_terminal_an_answer_that_does_not_fit_is_asked_again_with_a_hint() {
         "\"4\"? Type a whole number 0-3 (or skip, back).",
         "\"7\"? Type an option number 1-5 or a name (or skip, back).",
         "\"sleepy\"? Type an option number 1-5 or a name (or skip, back).",
-        "\"5\"? Type a whole number 0-4 (or skip, back).",
+        "\"5\"? Type a number >= 25, at most 45 (or skip, back).",
         "\"sedation\"? Type none, or domain names separated by commas (or skip, back).",
         "\"11\"? Type a whole number 0-10 (or skip, back).",
     ] {
@@ -338,7 +366,10 @@ fn other_cause_excludes_named_domains() {
         "none",
         "none",
         "none",
-        "0",
+        "37",
+        "1",
+        "1",
+        "n",
         "consciousness",
         "7",
         "skip",

@@ -238,19 +238,19 @@ fn assess_piped() {
     for (args, input) in [
         (
             vec!["assess"],
-            "54\n70\ny\ny\ny\ny\n3\ny\ny\ny\n1\n1\n1\n1\n0\nnone\n10\n",
+            "54\n70\ny\ny\ny\ny\n3\ny\ny\ny\n1\n1\n1\n1\n37.5\n1\n1\nn\nnone\n10\n",
         ),
         (
             vec!["assess", "--child"],
-            "18\nsometimes\n3\nrarely\n2\nalways\n1\nnever\n5\n2\n1\n1\n1\n0\nnone\nskip\nn\n",
+            "18\nsometimes\n3\nrarely\n2\nalways\n1\nnever\n5\n2\n1\n1\n1\n38.2\n2\n1\nn\nnone\nskip\nn\n",
         ),
         (
             vec!["assess", "--emit-record", "--age", "60", "--weight", "82"],
-            "n\nn\ny\ny\n1\nn\nn\ny\n3\n1\n1\n1\n2\nnone\n8\n",
+            "n\nn\ny\ny\n1\nn\nn\ny\n3\n1\n1\n1\n39\n3\n2\nn\nnone\n8\n",
         ),
         (
             vec!["assess", "--age", "40", "--weight", "80"],
-            "y\nskip\ny\ny\n3\ny\ny\ny\n1\n1\n1\n1\n0\nnone\n10\nleft over\n",
+            "y\nskip\ny\ny\n3\ny\ny\ny\n1\n1\n1\n1\nskip\nskip\nskip\nskip\nnone\n10\nleft over\n",
         ),
     ] {
         let run = icans().args(&args).write_stdin(input).output().expect("runs");

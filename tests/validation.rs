@@ -275,7 +275,7 @@ fn unknown_enum_values_are_rejected_with_the_value_meant() {
         r#"{"ice_total": 5, "other_cause": ["sedation"]}"#,
         "other_cause",
         r#"unknown value "sedation""#,
-        "encephalopathy, consciousness, seizure, motor, edema",
+        "an array of domain names: encephalopathy, consciousness, seizure, motor, edema, fever, hypotension, hypoxia",
     );
 }
 

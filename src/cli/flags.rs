@@ -183,6 +183,7 @@ fn flag_arg(id: &'static str, target: Target) -> Arg {
 }
 
 const NO_SEIZURE_MOTOR_EDEMA: &str = "no-seizure-motor-edema";
+const NO_FEVER: &str = "no-fever";
 
 /// The record as command-line flags: one per catalogue field (the ICE
 /// items one each), values kept as typed for the record builder.
@@ -190,6 +191,7 @@ const NO_SEIZURE_MOTOR_EDEMA: &str = "no-seizure-motor-edema";
 pub struct RecordFlags {
     given: Vec<(Target, Vec<String>)>,
     no_seizure_motor_edema: bool,
+    no_fever: bool,
 }
 
 impl clap::Args for RecordFlags {
@@ -199,6 +201,13 @@ impl clap::Args for RecordFlags {
             cmd = cmd.arg(flag_arg(id, target));
         }
         let bulk = [Field::Seizure, Field::Motor, Field::Edema].map(|f| f.def().flag);
+        cmd = cmd.arg(
+            Arg::new(NO_FEVER)
+                .long(NO_FEVER)
+                .action(ArgAction::SetTrue)
+                .conflicts_with(Field::Fever.def().flag)
+                .help("No fever (below 38.0 C)"),
+        );
         cmd.arg(
             Arg::new(NO_SEIZURE_MOTOR_EDEMA)
                 .long(NO_SEIZURE_MOTOR_EDEMA)
@@ -237,6 +246,7 @@ impl FromArgMatches for RecordFlags {
         Ok(RecordFlags {
             given,
             no_seizure_motor_edema: m.get_flag(NO_SEIZURE_MOTOR_EDEMA),
+            no_fever: m.get_flag(NO_FEVER),
         })
     }
 
@@ -259,7 +269,7 @@ fn bedside(choices: &[Choice], typed: &str) -> String {
 impl RecordFlags {
     /// Whether any record flag was given.
     pub fn any(&self) -> bool {
-        !self.given.is_empty() || self.no_seizure_motor_edema
+        !self.given.is_empty() || self.no_seizure_motor_edema || self.no_fever
     }
 
     /// Validates the flags as a record, through the same builder as JSON.
@@ -301,6 +311,9 @@ impl RecordFlags {
                     b.object_item(*field, item.key, Value::Text(&typed));
                 }
             }
+        }
+        if self.no_fever {
+            b.set(Field::Fever, Value::Bool(false));
         }
         if self.no_seizure_motor_edema {
             for f in [Field::Seizure, Field::Motor, Field::Edema] {

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use crate::grading::{Domain, Grading};
+use crate::grading::{CrsDomain, CrsSource, Domain, Grading};
 
 use super::error::ErrorObject;
 
@@ -47,6 +47,18 @@ pub enum ResultColumn {
     Unassessed,
     /// Domains excluded.
     Excluded,
+    /// Concurrent CRS grade.
+    CrsGrade,
+    /// Whether the CRS grade is complete.
+    CrsComplete,
+    /// `given` or `findings`.
+    CrsSource,
+    /// A CRS domain's status.
+    CrsStatus(CrsDomain),
+    /// A CRS domain's grade.
+    CrsDomainGrade(CrsDomain),
+    /// CRS driving domains.
+    CrsDrivers,
     /// Excluded domains that would grade higher.
     Masked,
     /// Management action ids.
@@ -123,6 +135,16 @@ impl ResultColumn {
             C::Unassessed,
             C::Excluded,
             C::Masked,
+            C::CrsGrade,
+            C::CrsComplete,
+            C::CrsSource,
+        ]);
+        for d in CrsDomain::ALL {
+            v.push(C::CrsStatus(d));
+            v.push(C::CrsDomainGrade(d));
+        }
+        v.extend([
+            C::CrsDrivers,
             C::Actions,
             C::ReassessHours,
             C::Warnings,
@@ -155,6 +177,12 @@ impl ResultColumn {
             C::Unassessed => "unassessed",
             C::Excluded => "excluded",
             C::Masked => "masked",
+            C::CrsGrade => "crs_grade",
+            C::CrsComplete => "crs_complete",
+            C::CrsSource => "crs_source",
+            C::CrsStatus(d) => return Cow::Owned(format!("{d}_status")),
+            C::CrsDomainGrade(d) => return Cow::Owned(format!("{d}_grade")),
+            C::CrsDrivers => "crs_drivers",
             C::Actions => "actions",
             C::ReassessHours => "reassess_hours",
             C::Warnings => "warnings",
@@ -180,6 +208,14 @@ impl ResultColumn {
             C::DomainGrade(_) => "the domain grade when graded, else empty",
             C::Drivers | C::Unassessed | C::Excluded => "domain names, `;`-separated",
             C::Masked => "excluded domains whose finding would grade higher: ICANS cannot be ruled out",
+            C::CrsGrade => {
+                "concurrent CRS grade 0-5, given or graded from findings; empty without CRS information"
+            }
+            C::CrsComplete => "`true` when the CRS grade is not a lower bound",
+            C::CrsSource => "`given` or `findings`",
+            C::CrsStatus(_) => "`graded`, `not_assessed` or `excluded` (CRS graded from findings)",
+            C::CrsDomainGrade(_) => "the CRS domain grade when graded, else empty",
+            C::CrsDrivers => "CRS domains at the CRS grade, `;`-separated",
             C::Actions => "management action ids, `;`-separated",
             C::ReassessHours => "hours to the next assessment (empty at grade 5)",
             C::Warnings => "warnings, separated by a space, a vertical bar and a space",
@@ -229,6 +265,29 @@ impl ResultColumn {
             C::Unassessed => domains(&r.unassessed),
             C::Excluded => domains(&r.excluded),
             C::Masked => domains(&r.masked),
+            C::CrsGrade => opt(r.crs.as_ref().map(|c| c.grade)),
+            C::CrsComplete => opt(r.crs.as_ref().map(|c| c.complete)),
+            C::CrsSource => opt(r.crs.as_ref().map(|c| match c.source {
+                CrsSource::Given => "given",
+                CrsSource::Findings => "findings",
+            })),
+            C::CrsStatus(d) => opt(r
+                .crs
+                .as_ref()
+                .and_then(|c| c.domains.as_ref())
+                .map(|ds| ds.get(d).status.as_str())),
+            C::CrsDomainGrade(d) => opt(r
+                .crs
+                .as_ref()
+                .and_then(|c| c.domains.as_ref())
+                .and_then(|ds| ds.get(d).grade)),
+            C::CrsDrivers => r.crs.as_ref().map_or(String::new(), |c| {
+                c.drivers
+                    .iter()
+                    .map(|d| d.as_str())
+                    .collect::<Vec<_>>()
+                    .join(LIST_SEPARATOR)
+            }),
             C::Actions => r
                 .management
                 .actions
@@ -251,6 +310,16 @@ pub fn markdown_table() -> String {
     let mut last_domain_row = false;
     for c in ResultColumn::all() {
         match c {
+            ResultColumn::CrsStatus(_) | ResultColumn::CrsDomainGrade(_) => {
+                if c == ResultColumn::CrsStatus(CrsDomain::Fever) {
+                    let _ = writeln!(
+                        out,
+                        "| `<domain>_status`, `<domain>_grade` for each of fever, hypotension, hypoxia | {}; {} |",
+                        c.description(),
+                        ResultColumn::CrsDomainGrade(CrsDomain::Fever).description()
+                    );
+                }
+            }
             ResultColumn::DomainStatus(_) | ResultColumn::DomainGrade(_) => {
                 if !last_domain_row {
                     last_domain_row = true;
@@ -289,7 +358,10 @@ mod tests {
         sorted.sort();
         sorted.dedup();
         assert_eq!(sorted.len(), names.len());
-        assert_eq!(names.len(), 12 + 2 * Domain::ALL.len() + 10);
+        assert_eq!(
+            names.len(),
+            12 + 2 * Domain::ALL.len() + 10 + 4 + 2 * CrsDomain::ALL.len()
+        );
     }
 
     #[test]

@@ -228,6 +228,15 @@ pub fn write_result_line(out: &mut Vec<u8>, r: &Grading) {
     name(out, r.criteria);
     out.extend_from_slice(b",\"patient_group\":");
     name(out, r.patient_group.as_str());
+    out.extend_from_slice(b",\"crs\":");
+    match &r.crs {
+        None => out.extend_from_slice(b"null"),
+        // Writing into memory cannot fail; the CRS object is small and
+        // rare enough for serde.
+        Some(crs) => {
+            let _ = serde_json::to_writer(&mut *out, crs);
+        }
+    }
     out.extend_from_slice(b",\"icans_version\":");
     name(out, r.icans_version);
     out.extend_from_slice(b",\"protocol\":");

@@ -152,6 +152,12 @@ pub fn card_styled(r: &Grading, colour: bool) -> String {
     if !r.drivers.is_empty() {
         let _ = writeln!(out, "  Driven by: {}", names(&r.drivers));
     }
+    if let Some(crs) = &r.crs {
+        wrapped(&mut out, &crs_line(crs), "", "  ");
+        if crs.grade >= 1 && crs.grade < 5 {
+            wrapped(&mut out, CRS_PROTOCOL_LINE, "  ", "  ");
+        }
+    }
     out.push('\n');
 
     let _ = writeln!(out, "  {:<16}{:<52}Grade", "Domain", "Finding");
@@ -172,8 +178,34 @@ pub fn card_styled(r: &Grading, colour: bool) -> String {
         };
         let _ = writeln!(out, "{marker} {:<16}{:<52}{}", d.as_str(), finding, grade);
     }
+    if let Some(domains) = r.crs.as_ref().and_then(|c| c.domains.as_ref()) {
+        let crs_drivers = r.crs.as_ref().map_or(&[][..], |c| &c.drivers[..]);
+        for d in crate::grading::CrsDomain::ALL {
+            let res = domains.get(d);
+            let marker = if crs_drivers.contains(&d) { "+" } else { " " };
+            let finding = res.finding.as_deref().unwrap_or("");
+            let (finding, grade) = match res.status {
+                Status::Graded => (
+                    finding.to_string(),
+                    res.grade.map_or("-".into(), |g| g.to_string()),
+                ),
+                Status::NotAssessed => ("not assessed".to_string(), "-".to_string()),
+                Status::Excluded => (format!("excluded: {finding}"), "-".to_string()),
+            };
+            let _ = writeln!(
+                out,
+                "{marker} {:<16}{:<52}{}",
+                format!("CRS {}", d.as_str()),
+                clean(&finding),
+                grade
+            );
+        }
+    }
     if !r.drivers.is_empty() {
         out.push_str("  (* drove the grade)\n");
+    }
+    if r.crs.as_ref().is_some_and(|c| !c.drivers.is_empty()) {
+        out.push_str("  (+ drove the CRS grade)\n");
     }
     if !r.excluded.is_empty() {
         wrapped(
@@ -227,6 +259,38 @@ pub fn card_styled(r: &Grading, colour: bool) -> String {
     let _ = writeln!(out, "{}", paint(&last, grade_colour, colour));
     out
 }
+
+/// "Concurrent CRS grade 3 (driven by hypotension)", with "or higher" and
+/// what was not assessed when it is a lower bound.
+fn crs_line(crs: &crate::grading::Crs) -> String {
+    let mut s = format!("Concurrent CRS grade {}", crs.grade);
+    if !crs.complete && crs.grade < 5 {
+        s.push_str(" or higher");
+    }
+    let drivers: Vec<&str> = crs.drivers.iter().map(|d| d.as_str()).collect();
+    match (crs.grade, crs.source) {
+        (5, _) => s.push_str(" (death attributed to CRS)"),
+        (0, _) => s.push_str(" (no active CRS)"),
+        (_, crate::grading::CrsSource::Given) => s.push_str(" (as given)"),
+        _ if !drivers.is_empty() => s.push_str(&format!(" (driven by {})", drivers.join(", "))),
+        _ => {}
+    }
+    if let Some(domains) = &crs.domains {
+        let missing: Vec<&str> = crate::grading::CrsDomain::ALL
+            .iter()
+            .filter(|d| domains.get(**d).status == Status::NotAssessed)
+            .map(|d| d.as_str())
+            .collect();
+        if !crs.complete && !missing.is_empty() {
+            s.push_str(&format!("; lower bound: {} not assessed", missing.join(", ")));
+        }
+    }
+    s.push('.');
+    s
+}
+
+/// The card's reminder under the CRS line.
+pub const CRS_PROTOCOL_LINE: &str = "CRS is managed by the CRS protocol (icans proposes only tocilizumab).";
 
 /// The instrument the card's reassessment names.
 fn screening_instrument(r: &Grading) -> &'static str {

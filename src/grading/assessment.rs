@@ -5,7 +5,7 @@
 use serde::{Serialize, Serializer};
 
 use super::catalogue::{CAPD_ITEMS, FREQUENCIES, Scoring};
-use super::domain::{Consciousness, DomainSet, Edema, Motor, Seizure};
+use super::domain::{Consciousness, CrsDomain, DomainSet, Edema, Hypotension, Hypoxia, Motor, Seizure};
 
 /// The record's `id`: a string or an integer, echoed unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -216,8 +216,24 @@ pub struct Assessment {
     pub edema: Option<Edema>,
     /// Domains whose finding is attributable to another cause.
     pub other_cause: DomainSet,
-    /// Concurrent CRS grade (ASTCT), 0-4; `None` or 0 means no active CRS.
+    /// CRS domains attributable to another cause (`other_cause`), in
+    /// [`CrsDomain::ALL`] order.
+    pub crs_other_cause: [bool; 3],
+    /// Concurrent CRS grade (ASTCT), 0-4, when given; `None` or 0 means no
+    /// active CRS. Not together with the CRS findings below.
     pub crs_grade: Option<u8>,
+    /// Highest temperature, degrees Celsius.
+    pub temperature_c: Option<f64>,
+    /// Fever >= 38.0 C (agrees with `temperature_c` when both are given).
+    pub fever: Option<bool>,
+    /// Antipyretic or anti-cytokine therapy already given for CRS.
+    pub fever_masked: Option<bool>,
+    /// Blood-pressure support.
+    pub hypotension: Option<Hypotension>,
+    /// Oxygen support.
+    pub hypoxia: Option<Hypoxia>,
+    /// Death attributed to CRS.
+    pub died_of_crs: Option<bool>,
     /// The previous ICE total, to tell whether ICE is declining.
     pub previous_ice_total: Option<u8>,
     /// The previous CAPD total, to tell whether CAPD is worsening.
@@ -266,10 +282,27 @@ impl Serialize for Assessment {
         opt!("seizure", self.seizure);
         opt!("motor", self.motor);
         opt!("edema", self.edema);
-        if !self.other_cause.is_empty() {
-            m.serialize_entry("other_cause", &self.other_cause)?;
+        let causes: Vec<&str> = self
+            .other_cause
+            .iter()
+            .map(|d| d.as_str())
+            .chain(
+                CrsDomain::ALL
+                    .iter()
+                    .filter(|d| self.crs_other_cause[d.index()])
+                    .map(|d| d.as_str()),
+            )
+            .collect();
+        if !causes.is_empty() {
+            m.serialize_entry("other_cause", &causes)?;
         }
         opt!("crs_grade", self.crs_grade);
+        opt!("temperature_c", self.temperature_c);
+        opt!("fever", self.fever);
+        opt!("fever_masked", self.fever_masked);
+        opt!("hypotension", self.hypotension);
+        opt!("hypoxia", self.hypoxia);
+        opt!("died_of_crs", self.died_of_crs);
         opt!("previous_ice_total", self.previous_ice_total);
         opt!("previous_capd", self.previous_capd);
         opt!("hours_since_onset", self.hours_since_onset);

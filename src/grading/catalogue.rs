@@ -14,7 +14,7 @@
 use std::fmt::Write as _;
 
 pub use super::domain::Choice;
-use super::domain::{Consciousness, Domain, Edema, Motor, Seizure};
+use super::domain::{Consciousness, Edema, Hypotension, Hypoxia, Motor, OTHER_CAUSE_CHOICES, Seizure};
 
 /// How an item of an object field is answered and scored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -242,7 +242,7 @@ fields! {
     Edema = "edema" { kind: Kind::Choice(Edema::CHOICES), note: NONE,
          help: "Raised ICP / cerebral edema", flag: "edema", unit: "EDEMA", question: "Raised ICP / cerebral edema" },
     /// `other_cause`: domains attributable to another cause.
-    OtherCause = "other_cause" { kind: Kind::Domains(Domain::CHOICES), note: NONE,
+    OtherCause = "other_cause" { kind: Kind::Domains(OTHER_CAUSE_CHOICES), note: NONE,
          help: "Domains whose finding is attributable to another cause (e.g. sedation), excluded from the grade",
          flag: "other-cause", unit: "DOMAIN",
          question: "Findings due to another cause (e.g. sedation), excluded from the grade" },
@@ -250,6 +250,29 @@ fields! {
     CrsGrade = "crs_grade" { kind: Kind::Integer { min: 0, max: Some(4) }, note: "ASTCT CRS grade; 0 = no active CRS",
          help: "Concurrent CRS grade (ASTCT; 0 = no active CRS)", flag: "crs-grade", unit: NONE,
          question: "Concurrent CRS grade" },
+    /// `temperature_c`: highest temperature.
+    TemperatureC = "temperature_c" { kind: Kind::Number { min: 25.0, min_exclusive: false, max: Some(45.0) },
+         note: "degrees Celsius; >= 38.0 is fever", help: "Highest temperature in degrees Celsius (>= 38.0 is fever)",
+         flag: "temperature", unit: "CELSIUS", question: "Highest temperature in degrees Celsius (>= 38.0 is fever)" },
+    /// `fever`: fever >= 38.0 C.
+    Fever = "fever" { kind: Kind::Boolean, note: NONE, help: "Fever >= 38.0 C (must agree with temperature_c)",
+         flag: "fever", unit: NONE, question: NONE },
+    /// `fever_masked`: antipyretic or anti-cytokine therapy already given.
+    FeverMasked = "fever_masked" { kind: Kind::Boolean, note: NONE,
+         help: "Antipyretic or anti-cytokine therapy (tocilizumab, corticosteroids) already given for CRS: fever no longer required",
+         flag: "fever-masked", unit: NONE,
+         question: "Tocilizumab or corticosteroids (or antipyretics) already given for CRS?" },
+    /// `hypotension`: blood-pressure support.
+    Hypotension = "hypotension" { kind: Kind::Choice(Hypotension::CHOICES), note: NONE,
+         help: "Hypotension (CRS): blood-pressure support", flag: "hypotension", unit: "SUPPORT",
+         question: "Hypotension (CRS): blood-pressure support" },
+    /// `hypoxia`: oxygen support.
+    Hypoxia = "hypoxia" { kind: Kind::Choice(Hypoxia::CHOICES), note: NONE,
+         help: "Hypoxia (CRS): oxygen support", flag: "hypoxia", unit: "SUPPORT",
+         question: "Hypoxia (CRS): oxygen support" },
+    /// `died_of_crs`.
+    DiedOfCrs = "died_of_crs" { kind: Kind::Boolean, note: NONE, help: "Death attributed to CRS (CRS grade 5)",
+         flag: "died-of-crs", unit: NONE, question: NONE },
     /// `previous_ice_total`.
     PreviousIceTotal = "previous_ice_total" { kind: Kind::Integer { min: 0, max: Some(10) }, note: NONE,
          help: "Previous ICE total; a lower total now means ICE is declining", flag: "previous-ice-total", unit: NONE,
@@ -561,7 +584,7 @@ mod tests {
         );
         assert_eq!(
             Field::OtherCause.allowed(),
-            "an array of domain names: encephalopathy, consciousness, seizure, motor, edema"
+            "an array of domain names: encephalopathy, consciousness, seizure, motor, edema, fever, hypotension, hypoxia"
         );
     }
 

@@ -167,6 +167,121 @@ finding! {
     }
 }
 
+finding! {
+    /// Blood-pressure support (ASTCT 2019 CRS hypotension column).
+    Hypotension {
+        None = ("none", 0, "no hypotension", "no hypotension", ["no"]),
+        FluidsOnly = ("fluids_only", 2, "hypotension not requiring vasopressors",
+            "hypotension not requiring vasopressors", ["fluids"]),
+        OneVasopressor = ("one_vasopressor", 3, "one vasopressor",
+            "hypotension requiring a vasopressor, with or without vasopressin", []),
+        MultipleVasopressors = ("multiple_vasopressors", 4, "multiple vasopressors",
+            "hypotension requiring multiple vasopressors (excluding vasopressin)", []),
+    }
+}
+
+finding! {
+    /// Oxygen support (ASTCT 2019 CRS hypoxia column).
+    Hypoxia {
+        None = ("none", 0, "no oxygen needed", "no hypoxia (no oxygen needed)", ["no"]),
+        LowFlow = ("low_flow", 2, "low-flow oxygen",
+            "low-flow nasal cannula <= 6 L/min, or blow-by", []),
+        HighFlow = ("high_flow", 3, "high-flow oxygen",
+            "high-flow nasal cannula > 6 L/min, facemask, nonrebreather mask or Venturi mask", []),
+        PositivePressure = ("positive_pressure", 4, "positive pressure",
+            "positive pressure: CPAP, BiPAP, intubation and mechanical ventilation", []),
+    }
+}
+
+/// The three CRS domains (docs/spec.md §7), in the order outputs list them.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum CrsDomain {
+    /// Fever >= 38.0 C.
+    Fever,
+    /// Hypotension and its support.
+    Hypotension,
+    /// Hypoxia and its oxygen support.
+    Hypoxia,
+}
+
+impl CrsDomain {
+    /// All three, in output order.
+    pub const ALL: [CrsDomain; 3] = [CrsDomain::Fever, CrsDomain::Hypotension, CrsDomain::Hypoxia];
+
+    /// The domain name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CrsDomain::Fever => "fever",
+            CrsDomain::Hypotension => "hypotension",
+            CrsDomain::Hypoxia => "hypoxia",
+        }
+    }
+
+    /// Parses a domain name.
+    pub fn from_wire(s: &str) -> Option<CrsDomain> {
+        CrsDomain::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+
+    /// Position in [`CrsDomain::ALL`].
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl std::fmt::Display for CrsDomain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// The names `other_cause` takes: the five ICANS domains and the three CRS
+/// domains.
+pub const OTHER_CAUSE_CHOICES: &[Choice] = &[
+    Choice {
+        wire: "encephalopathy",
+        description: "encephalopathy (ICE or CAPD)",
+        aliases: &[],
+    },
+    Choice {
+        wire: "consciousness",
+        description: "depressed level of consciousness",
+        aliases: &[],
+    },
+    Choice {
+        wire: "seizure",
+        description: "seizure",
+        aliases: &[],
+    },
+    Choice {
+        wire: "motor",
+        description: "motor findings",
+        aliases: &[],
+    },
+    Choice {
+        wire: "edema",
+        description: "raised ICP / cerebral edema",
+        aliases: &[],
+    },
+    Choice {
+        wire: "fever",
+        description: "fever (CRS)",
+        aliases: &[],
+    },
+    Choice {
+        wire: "hypotension",
+        description: "hypotension (CRS)",
+        aliases: &[],
+    },
+    Choice {
+        wire: "hypoxia",
+        description: "hypoxia (CRS)",
+        aliases: &[],
+    },
+];
+
 /// The five ICANS domains (docs/spec.md §1 "Domain names"), in the order every
 /// output lists them.
 #[derive(

@@ -21,6 +21,7 @@
 pub mod actions;
 mod assessment;
 pub mod catalogue;
+pub mod crs;
 mod domain;
 pub mod plan;
 mod protocol;
@@ -33,14 +34,15 @@ use std::borrow::Cow;
 pub use actions::{ActionId, ActionRow, When};
 pub use assessment::{Assessment, CapdAnswers, EncephalopathyScore, IceItems, Instrument, RecordId};
 pub use catalogue::{Field, Kind, Shape};
-pub use domain::{Consciousness, Domain, DomainSet, Edema, Motor, Seizure};
+pub use domain::{Consciousness, CrsDomain, Domain, DomainSet, Edema, Hypotension, Hypoxia, Motor, Seizure};
 pub use plan::{Context, Plan};
 pub use protocol::{
     BUILTIN_INTERVALS, BUILTIN_NAME, Intervals, MAX_INTERVAL_HOURS, Patient, Protocol, ProtocolError,
 };
 pub use record::{FieldError, RecordBuilder, RecordError, Value};
 pub use result::{
-    Action, CRITERIA, DomainResult, Domains, Grading, ICANS_VERSION, Management, PatientGroup, Status,
+    Action, CRITERIA, Crs, CrsDomains, CrsSource, DomainResult, Domains, Grading, ICANS_VERSION, Management,
+    PatientGroup, Status,
 };
 
 /// A domain's finding before exclusion: its grade and a short label.
@@ -208,10 +210,15 @@ pub fn grade_with(a: &Assessment, protocol: &Protocol) -> Grading {
         Some(age) if age < rules::ICE_MIN_AGE_YEARS => Instrument::Capd,
         _ => Instrument::Ice,
     });
+    // The concurrent CRS, given or graded from its findings (docs/spec.md §7).
+    let crs = crs::grade_crs(a, &mut warnings);
+    if crs.as_ref().is_some_and(|c| c.grade == 5) {
+        warnings.push("Death attributed to CRS (CRS grade 5)".to_string());
+    }
     let ctx = Context {
         grade,
         domain_grades: std::array::from_fn(|i| domains.0[i].grade),
-        crs_grade: a.crs_grade.unwrap_or(0),
+        crs_grade: crs.as_ref().map_or(0, |c| c.grade),
         hours_since_onset: a.hours_since_onset,
         steroid_refractory: a.steroid_refractory == Some(true),
         worsening: ice_declining || capd_worsening,
@@ -244,6 +251,7 @@ pub fn grade_with(a: &Assessment, protocol: &Protocol) -> Grading {
         management,
         criteria: CRITERIA,
         patient_group,
+        crs,
         screening,
         icans_version: ICANS_VERSION,
         protocol: match protocol.name() {

@@ -9,7 +9,9 @@ use std::fmt;
 
 use super::assessment::{Assessment, CapdAnswers, EncephalopathyScore, IceItems, RecordId};
 use super::catalogue::{FREQUENCIES, Field, Item, Kind, Scoring, closest};
-use super::domain::{Consciousness, Domain, Edema, Motor, Seizure};
+use super::domain::{
+    Consciousness, CrsDomain, Domain, Edema, Hypotension, Hypoxia, Motor, OTHER_CAUSE_CHOICES, Seizure,
+};
 
 /// A raw value as an input format read it, before validation.
 #[derive(Debug, Clone, PartialEq)]
@@ -132,6 +134,19 @@ enum Checked {
     /// The position of the value in the field's choices.
     Choice(usize),
     Boolean(bool),
+}
+
+use super::rules::FEVER_MIN_CELSIUS;
+
+/// Whether a record holds any CRS finding (docs/spec.md §7): then the CRS
+/// grade is graded from them.
+pub fn has_crs_findings(r: &Assessment) -> bool {
+    r.temperature_c.is_some()
+        || r.fever.is_some()
+        || r.fever_masked.is_some()
+        || r.hypotension.is_some()
+        || r.hypoxia.is_some()
+        || r.died_of_crs.is_some()
 }
 
 /// An object field (`ice`, `capd_items`) as its items arrive.
@@ -359,6 +374,12 @@ impl RecordBuilder {
             (Field::Motor, Checked::Choice(i)) => r.motor = Motor::ALL.get(i).copied(),
             (Field::Edema, Checked::Choice(i)) => r.edema = Edema::ALL.get(i).copied(),
             (Field::CrsGrade, Checked::Integer(n)) => r.crs_grade = small(n),
+            (Field::TemperatureC, Checked::Number(x)) => r.temperature_c = Some(x),
+            (Field::Fever, Checked::Boolean(b)) => r.fever = Some(b),
+            (Field::FeverMasked, Checked::Boolean(b)) => r.fever_masked = Some(b),
+            (Field::Hypotension, Checked::Choice(i)) => r.hypotension = Hypotension::ALL.get(i).copied(),
+            (Field::Hypoxia, Checked::Choice(i)) => r.hypoxia = Hypoxia::ALL.get(i).copied(),
+            (Field::DiedOfCrs, Checked::Boolean(b)) => r.died_of_crs = Some(b),
             (Field::PreviousIceTotal, Checked::Integer(n)) => r.previous_ice_total = small(n),
             (Field::PreviousCapd, Checked::Integer(n)) => r.previous_capd = small(n),
             (Field::HoursSinceOnset, Checked::Number(x)) => r.hours_since_onset = Some(x),
@@ -512,11 +533,17 @@ impl RecordBuilder {
                 return;
             }
         };
-        match Domain::from_wire(name) {
-            Some(d) => self.record.other_cause.insert(d),
-            None => {
-                let problem = unknown_value(name, Domain::ALL.iter().map(|d| d.as_str()));
-                self.error(Field::OtherCause.name(), Some(&value), problem, Domain::ALLOWED);
+        match (Domain::from_wire(name), CrsDomain::from_wire(name)) {
+            (Some(d), _) => self.record.other_cause.insert(d),
+            (None, Some(d)) => self.record.crs_other_cause[d.index()] = true,
+            (None, None) => {
+                let problem = unknown_value(name, OTHER_CAUSE_CHOICES.iter().map(|c| c.wire));
+                self.error(
+                    Field::OtherCause.name(),
+                    Some(&value),
+                    problem,
+                    Field::OtherCause.allowed(),
+                );
             }
         }
     }
@@ -575,6 +602,7 @@ impl RecordBuilder {
             (None, None, Some(score)) => Some(EncephalopathyScore::Capd(score)),
             (None, None, None) => None,
         };
+        self.check_crs();
         let r = &self.record;
         let anything_assessed = ice_used
             || capd_used
@@ -582,7 +610,8 @@ impl RecordBuilder {
             || r.seizure.is_some()
             || r.motor.is_some()
             || r.edema.is_some()
-            || r.died_of_icans == Some(true);
+            || r.died_of_icans == Some(true)
+            || has_crs_findings(r);
         if !anything_assessed && self.errors.is_empty() {
             let names: Vec<&str> = ASSESSING.iter().map(|f| f.name()).collect();
             self.error(
@@ -600,6 +629,31 @@ impl RecordBuilder {
             Ok(self.record)
         } else {
             Err(RecordError::Invalid(self.errors))
+        }
+    }
+
+    /// docs/spec.md §7: `crs_grade` or the CRS findings, not both; `fever`
+    /// agreeing with `temperature_c`.
+    fn check_crs(&mut self) {
+        let (crs_grade, findings) = (self.record.crs_grade, has_crs_findings(&self.record));
+        let (temperature, fever) = (self.record.temperature_c, self.record.fever);
+        if let (Some(grade), true) = (crs_grade, findings) {
+            self.error(
+                Field::CrsGrade.name(),
+                Some(&Value::Int(grade.into())),
+                format!("{grade} given together with CRS findings"),
+                "crs_grade, or the findings it is graded from (temperature_c, fever, fever_masked, hypotension, hypoxia, died_of_crs), not both",
+            );
+        }
+        if let (Some(t), Some(fever)) = (temperature, fever) {
+            if (t >= FEVER_MIN_CELSIUS) != fever {
+                self.error(
+                    Field::Fever.name(),
+                    Some(&Value::Bool(fever)),
+                    format!("{fever} disagrees with temperature_c {t} (fever is >= {FEVER_MIN_CELSIUS} C)"),
+                    "the fever that temperature_c says, or fever left out",
+                );
+            }
         }
     }
 

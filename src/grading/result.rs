@@ -7,7 +7,7 @@ use serde::{Serialize, Serializer};
 
 use super::actions::ActionId;
 use super::assessment::{Instrument, RecordId};
-use super::domain::Domain;
+use super::domain::{CrsDomain, Domain};
 
 /// The criteria every result names (docs/spec.md §4 `criteria`).
 pub const CRITERIA: &str = "ASTCT 2019";
@@ -154,6 +154,9 @@ pub struct Grading {
     pub criteria: &'static str,
     /// `adult` or `child`.
     pub patient_group: PatientGroup,
+    /// The concurrent CRS: given, or graded from its findings; null when
+    /// the record holds no CRS information.
+    pub crs: Option<Crs>,
     /// The instrument the management texts name (ICE or CAPD): the one
     /// used, else CAPD under 12. Not part of the wire format.
     #[serde(skip)]
@@ -208,4 +211,53 @@ pub struct Management {
     pub actions: Vec<Action>,
     /// Hours until the next assessment; `None` at grade 5.
     pub reassess_hours: Option<u8>,
+}
+
+/// Where the CRS grade came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CrsSource {
+    /// `crs_grade` as given.
+    Given,
+    /// Graded from the findings.
+    Findings,
+}
+
+/// The three CRS domains of a result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct CrsDomains {
+    /// Fever.
+    pub fever: DomainResult,
+    /// Hypotension.
+    pub hypotension: DomainResult,
+    /// Hypoxia.
+    pub hypoxia: DomainResult,
+}
+
+impl CrsDomains {
+    /// One domain's result.
+    pub fn get(&self, d: CrsDomain) -> &DomainResult {
+        match d {
+            CrsDomain::Fever => &self.fever,
+            CrsDomain::Hypotension => &self.hypotension,
+            CrsDomain::Hypoxia => &self.hypoxia,
+        }
+    }
+}
+
+/// The concurrent CRS of a result (docs/spec.md §4 `crs`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Crs {
+    /// CRS grade 0-5; a lower bound when `complete` is false.
+    pub grade: u8,
+    /// Hypotension and hypoxia assessed, and fever too unless masked.
+    pub complete: bool,
+    /// `given` or `findings`.
+    pub source: CrsSource,
+    /// The three domains, when graded from findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domains: Option<CrsDomains>,
+    /// The graded domains at the CRS grade (fever drives grade 1); empty at
+    /// 0 and 5.
+    pub drivers: Vec<CrsDomain>,
 }

@@ -81,3 +81,9 @@ pub const METHYLPREDNISOLONE_MG_PER_KG: f64 = 1.0;
 pub const CHILD_PULSE_MG_PER_KG: f64 = 30.0;
 /// The child's pulse dose cap, per day.
 pub const CHILD_PULSE_MAX_MG: f64 = 1000.0;
+
+/// Fever (docs/spec.md §7): a temperature of at least 38.0 C.
+pub const FEVER_MIN_CELSIUS: f64 = 38.0;
+
+/// The CRS grade that fever alone gives (docs/spec.md §7).
+pub const FEVER_CRS_GRADE: u8 = 1;

@@ -1,0 +1,115 @@
+//! The concurrent CRS grade (docs/spec.md §7, ASTCT 2019): graded from
+//! fever, hypotension and hypoxia, or taken as given (`crs_grade`). It feeds
+//! the ICANS management step exactly as a given `crs_grade` does; icans
+//! grades CRS but proposes no CRS management beyond that step.
+
+use std::borrow::Cow;
+
+use super::assessment::Assessment;
+use super::domain::CrsDomain;
+use super::record::has_crs_findings;
+use super::result::{Crs, CrsDomains, CrsSource, DomainResult, Status};
+use super::rules::{FEVER_CRS_GRADE, FEVER_MIN_CELSIUS};
+
+/// A domain's result from its finding (grade and words), unless excluded.
+fn domain(finding: Option<(u8, Cow<'static, str>)>, excluded: bool) -> DomainResult {
+    match finding {
+        None => DomainResult::NOT_ASSESSED,
+        Some((g, label)) => DomainResult {
+            status: if excluded {
+                Status::Excluded
+            } else {
+                Status::Graded
+            },
+            grade: (!excluded).then_some(g),
+            finding: Some(label),
+        },
+    }
+}
+
+/// The CRS of an assessment, with the warnings it calls for; `None` when
+/// the record holds no CRS information.
+pub fn grade_crs(a: &Assessment, warnings: &mut Vec<String>) -> Option<Crs> {
+    if !has_crs_findings(a) {
+        return a.crs_grade.map(|grade| Crs {
+            grade,
+            complete: true,
+            source: CrsSource::Given,
+            domains: None,
+            drivers: Vec::new(),
+        });
+    }
+    let excluded = |d: CrsDomain| a.crs_other_cause[d.index()];
+    // Fever: recorded directly or by temperature (they agree when both are).
+    let fever = a.fever.or(a.temperature_c.map(|t| t >= FEVER_MIN_CELSIUS));
+    let fever_label = |present: bool| -> Cow<'static, str> {
+        match (a.temperature_c, present) {
+            (Some(t), true) => Cow::Owned(format!("fever {t} C")),
+            (Some(t), false) => Cow::Owned(format!("no fever ({t} C)")),
+            (None, true) => Cow::Borrowed("fever >= 38.0 C"),
+            (None, false) => Cow::Borrowed("no fever"),
+        }
+    };
+    let fever_result = domain(
+        fever.map(|f| (if f { FEVER_CRS_GRADE } else { 0 }, fever_label(f))),
+        excluded(CrsDomain::Fever),
+    );
+    let hypotension = domain(
+        a.hypotension.map(|h| (h.grade(), Cow::Borrowed(h.label()))),
+        excluded(CrsDomain::Hypotension),
+    );
+    let hypoxia = domain(
+        a.hypoxia.map(|h| (h.grade(), Cow::Borrowed(h.label()))),
+        excluded(CrsDomain::Hypoxia),
+    );
+    let masked = a.fever_masked == Some(true);
+    let organ = [&hypotension, &hypoxia]
+        .iter()
+        .filter_map(|r| r.grade)
+        .max()
+        .unwrap_or(0);
+    let fever_present = fever_result.grade == Some(FEVER_CRS_GRADE);
+    let grade = if a.died_of_crs == Some(true) {
+        5
+    } else if fever_present {
+        organ.max(FEVER_CRS_GRADE)
+    } else if masked {
+        organ
+    } else {
+        0
+    };
+    // Fever is required (unless masked): say what the organ findings would
+    // grade with fever, when that is 2 or more.
+    if !fever_present && !masked && grade < 5 && organ >= 2 {
+        let what = match fever_result.status {
+            Status::NotAssessed => "fever not recorded (CRS grade 0 is a lower bound)",
+            Status::Excluded => "fever attributed to another cause",
+            Status::Graded => "no fever, and fever_masked not given",
+        };
+        warnings.push(format!(
+            "CRS: {what}; with fever, hypotension or hypoxia would make it CRS grade {organ} (record fever_masked if tocilizumab or corticosteroids were given)"
+        ));
+    }
+    let assessed = |r: &DomainResult| r.status != Status::NotAssessed;
+    let complete = assessed(&hypotension) && assessed(&hypoxia) && (masked || assessed(&fever_result));
+    let domains = CrsDomains {
+        fever: fever_result,
+        hypotension,
+        hypoxia,
+    };
+    let drivers = if (1..=4).contains(&grade) {
+        CrsDomain::ALL
+            .into_iter()
+            .filter(|d| domains.get(*d).grade == Some(grade))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Some(Crs {
+        grade,
+        complete,
+        source: CrsSource::Findings,
+        domains: Some(domains),
+        drivers,
+    })
+}

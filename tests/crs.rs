@@ -1,0 +1,382 @@
+//! CRS grading (docs/spec.md §7) against an oracle written here from the
+//! contract's table and rules: every fever state, masking, hypotension,
+//! hypoxia, exclusion and death; the interaction with ICANS management; and
+//! flags, CSV and JSON giving the same CRS.
+
+mod common;
+
+use common::{action_ids, graded, icans, rejected};
+use serde_json::Value;
+
+/// The contract's CRS table: hypotension and hypoxia grades.
+fn organ_grade(value: &str) -> u8 {
+    match value {
+        "none" => 0,
+        "fluids_only" | "low_flow" => 2,
+        "one_vasopressor" | "high_flow" => 3,
+        "multiple_vasopressors" | "positive_pressure" => 4,
+        other => panic!("not a CRS finding: {other}"),
+    }
+}
+
+/// Fever as recorded: absent, by the boolean, or by temperature.
+#[derive(Clone, Copy, Debug)]
+enum FeverInput {
+    Absent,
+    Flag(bool),
+    Temperature(f64),
+}
+
+struct Expected {
+    grade: u8,
+    complete: bool,
+    drivers: Vec<&'static str>,
+    warned: bool,
+}
+
+/// The oracle, written from the contract §7 bullets.
+fn oracle(
+    fever: FeverInput,
+    masked: Option<bool>,
+    hypotension: Option<&str>,
+    hypoxia: Option<&str>,
+    excluded: Option<&str>,
+    died: bool,
+) -> Expected {
+    let fever_value = match fever {
+        FeverInput::Absent => None,
+        FeverInput::Flag(f) => Some(f),
+        FeverInput::Temperature(t) => Some(t >= 38.0),
+    };
+    let fever_excluded = excluded == Some("fever");
+    let fever_present = fever_value == Some(true) && !fever_excluded;
+    let hypo = |v: Option<&str>, name: &str| v.filter(|_| excluded != Some(name)).map(organ_grade);
+    let (ht, hx) = (hypo(hypotension, "hypotension"), hypo(hypoxia, "hypoxia"));
+    let organ = ht.unwrap_or(0).max(hx.unwrap_or(0));
+    let masked = masked == Some(true);
+    let grade = if died {
+        5
+    } else if fever_present {
+        organ.max(1)
+    } else if masked {
+        organ
+    } else {
+        0
+    };
+    let complete = hypotension.is_some() && hypoxia.is_some() && (masked || fever_value.is_some());
+    let mut drivers = Vec::new();
+    if (1..=4).contains(&grade) {
+        if fever_present && grade == 1 {
+            drivers.push("fever");
+        }
+        if ht == Some(grade) {
+            drivers.push("hypotension");
+        }
+        if hx == Some(grade) {
+            drivers.push("hypoxia");
+        }
+    }
+    Expected {
+        grade,
+        complete,
+        drivers,
+        warned: !died && !fever_present && !masked && organ >= 2,
+    }
+}
+
+#[test]
+fn every_combination_follows_the_rules() {
+    let fevers = [
+        FeverInput::Absent,
+        FeverInput::Flag(false),
+        FeverInput::Flag(true),
+        FeverInput::Temperature(37.9),
+        FeverInput::Temperature(38.0),
+    ];
+    let hypotensions = [
+        None,
+        Some("none"),
+        Some("fluids_only"),
+        Some("one_vasopressor"),
+        Some("multiple_vasopressors"),
+    ];
+    let hypoxias = [
+        None,
+        Some("none"),
+        Some("low_flow"),
+        Some("high_flow"),
+        Some("positive_pressure"),
+    ];
+    let mut checked = 0;
+    for fever in fevers {
+        for masked in [None, Some(false), Some(true)] {
+            for hypotension in hypotensions {
+                for hypoxia in hypoxias {
+                    for excluded in [None, Some("fever"), Some("hypotension"), Some("hypoxia")] {
+                        for died in [false, true] {
+                            let mut fields = vec![r#""ice_total": 10"#.to_string()];
+                            match fever {
+                                FeverInput::Absent => {}
+                                FeverInput::Flag(f) => fields.push(format!(r#""fever": {f}"#)),
+                                FeverInput::Temperature(t) => {
+                                    fields.push(format!(r#""temperature_c": {t:?}"#))
+                                }
+                            }
+                            if let Some(m) = masked {
+                                fields.push(format!(r#""fever_masked": {m}"#));
+                            }
+                            if let Some(h) = hypotension {
+                                fields.push(format!(r#""hypotension": "{h}""#));
+                            }
+                            if let Some(h) = hypoxia {
+                                fields.push(format!(r#""hypoxia": "{h}""#));
+                            }
+                            if let Some(e) = excluded {
+                                fields.push(format!(r#""other_cause": ["{e}"]"#));
+                            }
+                            if died {
+                                fields.push(r#""died_of_crs": true"#.to_string());
+                            }
+                            let json = format!("{{{}}}", fields.join(", "));
+                            let has_findings = !matches!(fever, FeverInput::Absent)
+                                || masked.is_some()
+                                || hypotension.is_some()
+                                || hypoxia.is_some()
+                                || died;
+                            let r = graded(&json);
+                            let Some(crs) = &r.crs else {
+                                assert!(!has_findings, "{json}");
+                                continue;
+                            };
+                            let e = oracle(fever, masked, hypotension, hypoxia, excluded, died);
+                            assert_eq!(crs.grade, e.grade, "{json}");
+                            assert_eq!(crs.complete, e.complete, "{json}");
+                            let drivers: Vec<&str> = crs.drivers.iter().map(|d| d.as_str()).collect();
+                            assert_eq!(drivers, e.drivers, "{json}");
+                            assert_eq!(
+                                r.warnings.iter().any(|w| w.starts_with("CRS:")),
+                                e.warned,
+                                "{json}: {:?}",
+                                r.warnings
+                            );
+                            // The CRS grade feeds the ICANS management step.
+                            assert_eq!(r.grade, 0);
+                            assert_eq!(
+                                r.management.reassess_hours,
+                                Some(if e.grade >= 1 { 4 } else { 12 }),
+                                "{json}"
+                            );
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 2500, "{checked}");
+}
+
+#[test]
+fn the_issue_example_grades_crs_3_by_hypotension_with_tocilizumab() {
+    let out = icans()
+        .args([
+            "grade",
+            "--ice-total",
+            "5",
+            "--consciousness",
+            "voice",
+            "--temperature",
+            "39.1",
+        ])
+        .args([
+            "--hypotension",
+            "one_vasopressor",
+            "--hypoxia",
+            "low_flow",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["grade"], 2);
+    assert_eq!(v["crs"]["grade"], 3);
+    assert_eq!(v["crs"]["source"], "findings");
+    assert_eq!(v["crs"]["drivers"], serde_json::json!(["hypotension"]));
+    assert_eq!(v["crs"]["domains"]["fever"]["grade"], 1);
+    assert_eq!(v["crs"]["domains"]["hypoxia"]["grade"], 2);
+    assert!(common::json_action_ids(&v).contains(&"tocilizumab".to_string()));
+    let card = icans()
+        .args([
+            "grade",
+            "--ice-total",
+            "5",
+            "--consciousness",
+            "voice",
+            "--temperature",
+            "39.1",
+        ])
+        .args(["--hypotension", "one_vasopressor", "--hypoxia", "low_flow"])
+        .output()
+        .unwrap();
+    let card = String::from_utf8_lossy(&card.stdout);
+    assert!(
+        card.contains("Concurrent CRS grade 3 (driven by hypotension)."),
+        "{card}"
+    );
+    assert!(card.contains("CRS is managed by the CRS protocol"), "{card}");
+    assert!(
+        card.contains("- Tocilizumab 8 mg/kg (max 800 mg per dose; 12 mg/kg under 30 kg)"),
+        "{card}"
+    );
+}
+
+#[test]
+fn crs_from_findings_drives_tocilizumab_the_overlap_and_the_interval() {
+    // No fever, not masked: CRS 0 whatever the organ support, so no
+    // tocilizumab; masked: the organ grade counts.
+    let unmasked = graded(
+        r#"{"ice_total": 1, "fever": false, "hypotension": "multiple_vasopressors", "hypoxia": "none"}"#,
+    );
+    assert_eq!(unmasked.crs.as_ref().map(|c| c.grade), Some(0));
+    assert!(!action_ids(&unmasked).contains(&"tocilizumab"));
+    let masked = graded(
+        r#"{"ice_total": 1, "fever": false, "fever_masked": true, "hypotension": "multiple_vasopressors", "hypoxia": "none"}"#,
+    );
+    assert_eq!(masked.crs.as_ref().map(|c| c.grade), Some(4));
+    assert!(action_ids(&masked).contains(&"tocilizumab"));
+    assert!(
+        masked
+            .management
+            .summary
+            .contains("CRS/ICANS overlap (CRS grade 4, ICANS grade 3)")
+    );
+    let grade1 = graded(
+        r#"{"ice_total": 10, "consciousness": "alert", "temperature_c": 38.4, "hypotension": "none", "hypoxia": "none"}"#,
+    );
+    assert_eq!(grade1.crs.as_ref().map(|c| c.grade), Some(1));
+    assert_eq!(grade1.management.reassess_hours, Some(4), "active CRS: urgent");
+    let given = graded(r#"{"ice_total": 8, "crs_grade": 2}"#);
+    let crs = given.crs.as_ref().expect("given");
+    assert_eq!((crs.grade, crs.complete), (2, true));
+    assert!(
+        serde_json::to_value(&given).unwrap()["crs"]
+            .get("domains")
+            .is_none()
+    );
+    assert!(graded(r#"{"ice_total": 8}"#).crs.is_none());
+}
+
+#[test]
+fn crs_errors_name_the_field_value_and_what_is_allowed() {
+    for (json, expected) in [
+        (
+            r#"{"ice_total": 8, "crs_grade": 2, "hypoxia": "none"}"#,
+            "crs_grade: 2 given together with CRS findings",
+        ),
+        (
+            r#"{"ice_total": 8, "temperature_c": 37.5, "fever": true}"#,
+            "fever: true disagrees with temperature_c 37.5",
+        ),
+        (
+            r#"{"ice_total": 8, "temperature_c": 46}"#,
+            "temperature_c: 46 is out of range (allowed: a number >= 25, at most 45",
+        ),
+        (
+            r#"{"ice_total": 8, "hypotension": "pressors"}"#,
+            "hypotension: unknown value \"pressors\"",
+        ),
+        (
+            r#"{"ice_total": 8, "hypoxia": "low flow"}"#,
+            "hypoxia: unknown value \"low flow\" (did you mean `low_flow`?)",
+        ),
+        (
+            r#"{"ice_total": 8, "other_cause": ["fevers"]}"#,
+            "other_cause: unknown value \"fevers\" (did you mean `fever`?)",
+        ),
+    ] {
+        let e = rejected(json);
+        assert!(e.contains(expected), "{json}: {e}");
+    }
+    // CRS findings alone are an assessment.
+    assert_eq!(
+        graded(r#"{"hypoxia": "high_flow", "fever": true}"#)
+            .crs
+            .as_ref()
+            .map(|c| c.grade),
+        Some(3)
+    );
+}
+
+#[test]
+fn flags_csv_and_json_give_the_same_crs() {
+    let json = r#"{"id": "x", "ice_total": 6, "temperature_c": 38.6, "fever_masked": true, "hypotension": "fluids_only", "hypoxia": "high_flow", "other_cause": ["hypoxia"]}"#;
+    let from_json: Value = serde_json::from_slice(
+        &icans()
+            .args(["grade", "--format", "json"])
+            .write_stdin(json)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let from_flags: Value = serde_json::from_slice(
+        &icans()
+            .args([
+                "grade",
+                "--format",
+                "json",
+                "--id",
+                "x",
+                "--ice-total",
+                "6",
+                "--temperature",
+                "38.6",
+            ])
+            .args([
+                "--fever-masked",
+                "--hypotension",
+                "fluids_only",
+                "--hypoxia",
+                "high_flow",
+                "--other-cause",
+                "hypoxia",
+            ])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let csv = "id,ice_total,temperature_c,fever_masked,hypotension,hypoxia,other_cause\nx,6,38.6,true,fluids_only,high_flow,hypoxia\n";
+    let from_csv: Value = serde_json::from_slice(
+        &icans()
+            .args(["batch", "--input-format", "csv"])
+            .write_stdin(csv)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(from_json["crs"], from_flags["crs"]);
+    assert_eq!(from_json["crs"], from_csv["crs"]);
+    assert_eq!(from_json["crs"]["grade"], 2);
+    assert_eq!(from_json["crs"]["domains"]["hypoxia"]["status"], "excluded");
+    let no_fever: Value = serde_json::from_slice(
+        &icans()
+            .args([
+                "grade",
+                "--format",
+                "json",
+                "--ice-total",
+                "6",
+                "--no-fever",
+                "--hypotension",
+                "none",
+            ])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(no_fever["crs"]["domains"]["fever"]["grade"], 0);
+}
