@@ -28,6 +28,8 @@ pub struct Observation {
     pub complete: bool,
     /// Its place in the input (0, 1, 2, ...), to report in input order.
     pub order: usize,
+    /// The concurrent CRS grade, when the record held CRS information.
+    pub crs_grade: Option<u8>,
 }
 
 /// How a patient's days are counted.
@@ -79,6 +81,16 @@ pub struct PatientCourse {
     pub any_incomplete: bool,
     /// How days are counted for this patient.
     pub day_basis: DayBasis,
+    /// Worst concurrent CRS grade, when any assessment held CRS information.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crs_worst_grade: Option<u8>,
+    /// First day at CRS grade >= 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crs_onset_day: Option<u32>,
+    /// Days from CRS onset to ICANS onset (negative when ICANS came first),
+    /// for a patient with both.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crs_to_icans_days: Option<i64>,
 }
 
 /// n of N with percent and exact 95% interval (percent, 0-100).
@@ -128,6 +140,49 @@ pub struct Cohort {
     pub unresolved: u64,
     /// Patients with any incomplete assessment.
     pub patients_with_incomplete_assessments: u64,
+    /// Patients with CRS of any grade (when records carry CRS information).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crs_any_grade: Option<Incidence>,
+    /// Patients with CRS grade 3 or more.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crs_grade3_plus: Option<Incidence>,
+    /// Days from CRS onset to ICANS onset, over the patients with both
+    /// (the clinical page: ICANS typically follows CRS by 1-5 days).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crs_to_icans_days: Option<SignedSpread>,
+}
+
+/// Median and range of day differences that may be negative.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SignedSpread {
+    /// How many values.
+    pub n: usize,
+    /// Median.
+    pub median: f64,
+    /// Smallest.
+    pub min: i64,
+    /// Largest.
+    pub max: i64,
+}
+
+/// The median and range of signed values, when there are any.
+fn signed_spread(mut v: Vec<i64>) -> Option<SignedSpread> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_unstable();
+    let n = v.len();
+    let median = if n % 2 == 1 {
+        v[n / 2] as f64
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) as f64 / 2.0
+    };
+    Some(SignedSpread {
+        n,
+        median,
+        min: v[0],
+        max: v[n - 1],
+    })
 }
 
 /// An observation that cannot be placed in a course.
@@ -259,6 +314,16 @@ fn course(
         .zip(std::iter::once(0).chain(timeline.iter().map(|t| t.3.grade)))
         .filter(|(t, previous)| t.3.grade >= 1 && *previous == 0)
         .count();
+    let with_crs = timeline.iter().any(|t| t.3.crs_grade.is_some());
+    let crs_worst_grade = with_crs.then(|| timeline.iter().filter_map(|t| t.3.crs_grade).max().unwrap_or(0));
+    let crs_onset_day = timeline
+        .iter()
+        .find(|t| t.3.crs_grade.is_some_and(|g| g >= 1))
+        .map(|t| t.0);
+    let crs_to_icans_days = match (crs_onset_day, onset_day) {
+        (Some(c), Some(i)) => Some(i64::from(i) - i64::from(c)),
+        _ => None,
+    };
     let course = match (onset_day, resolution_day) {
         (None, _) => Course::NoIcans,
         (Some(_), Some(_)) => Course::Resolved,
@@ -276,6 +341,9 @@ fn course(
         episodes,
         any_incomplete: timeline.iter().any(|t| !t.3.complete),
         day_basis: basis,
+        crs_worst_grade,
+        crs_onset_day,
+        crs_to_icans_days,
     })
 }
 
@@ -320,6 +388,21 @@ fn summarize_grouped(
         duration_days: spread(durations),
         unresolved: count(&|c| c.course == Course::Unresolved),
         patients_with_incomplete_assessments: count(&|c| c.any_incomplete),
+        crs_any_grade: None,
+        crs_grade3_plus: None,
+        crs_to_icans_days: None,
+    };
+    // CRS incidence over all patients, when any record carries CRS.
+    let cohort = if courses.iter().any(|c| c.crs_worst_grade.is_some()) {
+        let crs = |min: u8| Incidence::of(count(&|c| c.crs_worst_grade.is_some_and(|g| g >= min)), total);
+        Cohort {
+            crs_any_grade: Some(crs(1)),
+            crs_grade3_plus: Some(crs(3)),
+            crs_to_icans_days: signed_spread(courses.iter().filter_map(|c| c.crs_to_icans_days).collect()),
+            ..cohort
+        }
+    } else {
+        cohort
     };
     (cohort, courses, unplaced)
 }
@@ -494,6 +577,7 @@ pub fn from_inputs(inputs: &[Input], read: ReadOptions) -> Summary {
                             grade: result.grade,
                             complete: result.complete,
                             order: index,
+                            crs_grade: result.crs.as_ref().map(|c| c.grade),
                         });
                 }
             },

@@ -380,3 +380,53 @@ fn flags_csv_and_json_give_the_same_crs() {
     .unwrap();
     assert_eq!(no_fever["crs"]["domains"]["fever"]["grade"], 0);
 }
+
+#[test]
+fn summary_reports_crs_incidence_onset_and_the_days_to_icans() {
+    let records = [
+        r#"{"patient_id": "a", "day": 1, "ice_total": 10, "fever": true, "hypotension": "none", "hypoxia": "none"}"#,
+        r#"{"patient_id": "a", "day": 3, "ice_total": 5, "fever": true, "hypotension": "one_vasopressor", "hypoxia": "none"}"#,
+        r#"{"patient_id": "b", "day": 2, "ice_total": 10, "fever": false}"#,
+        r#"{"patient_id": "c", "day": 2, "ice_total": 8, "crs_grade": 1}"#,
+        r#"{"patient_id": "c", "day": 4, "ice_total": 6}"#,
+    ]
+    .join("\n");
+    let out = icans()
+        .args(["summary", "--format", "json"])
+        .write_stdin(records)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["crs_any_grade"]["n"], 2);
+    assert_eq!(v["crs_any_grade"]["total"], 3);
+    assert_eq!(v["crs_grade3_plus"]["n"], 1);
+    // Exact Clopper-Pearson for 2/3 and 1/3 (computed independently:
+    // Beta quantiles, as scipy.stats.beta.ppf gives them).
+    let ci = |k: &str| -> Vec<f64> {
+        v[k]["ci95"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    };
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-3;
+    let any = ci("crs_any_grade");
+    assert!(close(any[0], 9.4299) && close(any[1], 99.1596), "{any:?}");
+    let severe = ci("crs_grade3_plus");
+    assert!(
+        close(severe[0], 0.8403) && close(severe[1], 90.5700),
+        "{severe:?}"
+    );
+    let courses = v["per_patient"].as_array().unwrap();
+    let a = courses.iter().find(|c| c["patient_id"] == "a").unwrap();
+    assert_eq!(a["crs_onset_day"], 1);
+    assert_eq!(a["crs_worst_grade"], 3);
+    assert_eq!(a["crs_to_icans_days"], 2);
+    let c = courses.iter().find(|c| c["patient_id"] == "c").unwrap();
+    assert_eq!(c["crs_to_icans_days"], 0, "CRS and ICANS on the same day");
+    assert_eq!(v["crs_to_icans_days"]["median"], 1.0);
+    assert_eq!(v["crs_to_icans_days"]["min"], 0);
+    assert_eq!(v["crs_to_icans_days"]["max"], 2);
+}

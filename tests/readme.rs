@@ -47,6 +47,23 @@ fn the_readme_shows_real_output() {
             "README card of {example} is stale:\n{card}"
         );
     }
+    let crs = output(&[
+        "grade",
+        "--ice-total",
+        "5",
+        "--consciousness",
+        "voice",
+        "--temperature",
+        "39.1",
+        "--hypotension",
+        "one_vasopressor",
+        "--hypoxia",
+        "low_flow",
+    ]);
+    assert!(
+        readme.contains(&format!("```\n{crs}```")),
+        "README CRS card is stale:\n{crs}"
+    );
     let summary = output(&["summary", "examples/cohort.ndjson"]);
     assert!(
         readme.contains(&format!("```\n{summary}```")),

@@ -59,6 +59,7 @@ fn obs(patient: &str, day: Option<u32>, grade: u8, order: usize) -> Observation 
         grade,
         complete: true,
         order,
+        crs_grade: None,
     }
 }
 
@@ -161,6 +162,7 @@ fn without_day_the_first_assessment_counts_days() {
         grade,
         complete: false,
         order,
+        crs_grade: None,
     };
     let (cohort, courses, unplaced) =
         summarize(vec![at(t0 + 3 * day + 5, 0, 0), at(t0 + day, 2, 1), at(t0, 0, 2)]);

@@ -134,6 +134,10 @@ pub fn text(s: &Summary, compare: bool) -> String {
     let _ = writeln!(out, "  {:<18} {:>9} {:>8}   95% CI (exact)", "", "n/N", "%");
     incidence_row(&mut out, "Any-grade ICANS", &cohort.any_grade);
     incidence_row(&mut out, "Grade >= 3 ICANS", &cohort.grade3_plus);
+    if let (Some(any), Some(severe)) = (&cohort.crs_any_grade, &cohort.crs_grade3_plus) {
+        incidence_row(&mut out, "Any-grade CRS", any);
+        incidence_row(&mut out, "Grade >= 3 CRS", severe);
+    }
     out.push('\n');
     let counts: Vec<String> = cohort
         .worst_grade_counts
@@ -147,6 +151,16 @@ pub fn text(s: &Summary, compare: bool) -> String {
         "  Duration           {}",
         duration_line(cohort.duration_days)
     );
+    if cohort.crs_any_grade.is_some() {
+        let line = match cohort.crs_to_icans_days {
+            None => "- (no patient with both)".to_string(),
+            Some(s) => format!(
+                "median {} days (range {} to {}), {} patient(s)",
+                s.median, s.min, s.max, s.n
+            ),
+        };
+        let _ = writeln!(out, "  CRS to ICANS       {line}");
+    }
     let _ = writeln!(
         out,
         "  Unresolved         {} patient(s) with ICANS at the last assessment",
