@@ -430,3 +430,138 @@ fn summary_reports_crs_incidence_onset_and_the_days_to_icans() {
     assert_eq!(v["crs_to_icans_days"]["min"], 0);
     assert_eq!(v["crs_to_icans_days"]["max"], 2);
 }
+
+/// JSON, CSV, flags and the bedside interview give the same CRS for every
+/// combination of temperature, masking, hypotension and hypoxia.
+#[test]
+fn json_csv_flags_and_assess_agree_on_every_combination() {
+    let temperatures = [None, Some("37.5"), Some("38.5")];
+    let maskings = [None, Some(true)];
+    let hypotensions = [
+        None,
+        Some("none"),
+        Some("fluids_only"),
+        Some("one_vasopressor"),
+        Some("multiple_vasopressors"),
+    ];
+    let hypoxias = [
+        None,
+        Some("none"),
+        Some("low_flow"),
+        Some("high_flow"),
+        Some("positive_pressure"),
+    ];
+    let mut combos = Vec::new();
+    for t in temperatures {
+        for m in maskings {
+            for ht in hypotensions {
+                for hx in hypoxias {
+                    combos.push((t, m, ht, hx));
+                }
+            }
+        }
+    }
+    let ndjson: String = combos
+        .iter()
+        .map(|(t, m, ht, hx)| {
+            let mut f = vec![r#""ice_total": 10, "consciousness": "alert", "seizure": "none", "motor": "none", "edema": "none""#.to_string()];
+            if let Some(t) = t {
+                f.push(format!(r#""temperature_c": {t}"#));
+            }
+            if let Some(m) = m {
+                f.push(format!(r#""fever_masked": {m}"#));
+            }
+            if let Some(h) = ht {
+                f.push(format!(r#""hypotension": "{h}""#));
+            }
+            if let Some(h) = hx {
+                f.push(format!(r#""hypoxia": "{h}""#));
+            }
+            format!("{{{}}}\n", f.join(", "))
+        })
+        .collect();
+    let csv: String = std::iter::once(
+        "ice_total,consciousness,seizure,motor,edema,temperature_c,fever_masked,hypotension,hypoxia\n"
+            .to_string(),
+    )
+    .chain(combos.iter().map(|(t, m, ht, hx)| {
+        format!(
+            "10,alert,none,none,none,{},{},{},{}\n",
+            t.unwrap_or(""),
+            m.map_or(String::new(), |m| m.to_string()),
+            ht.unwrap_or(""),
+            hx.unwrap_or("")
+        )
+    }))
+    .collect();
+    let results = |args: &[&str], input: String| -> Vec<Value> {
+        let out = icans()
+            .arg("batch")
+            .args(args)
+            .write_stdin(input)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let from_json = results(&[], ndjson);
+    let from_csv = results(&["--input-format", "csv"], csv);
+    assert_eq!(from_json.len(), combos.len());
+    for (i, (t, m, ht, hx)) in combos.iter().enumerate() {
+        let json_crs = &from_json[i]["crs"];
+        assert_eq!(json_crs, &from_csv[i]["crs"], "CSV, combination {i}");
+        let mut flags: Vec<String> = [
+            "grade",
+            "--format",
+            "json",
+            "--ice-total",
+            "10",
+            "--consciousness",
+            "alert",
+            "--no-seizure-motor-edema",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        if let Some(t) = t {
+            flags.extend(["--temperature".into(), t.to_string()]);
+        }
+        if m.is_some() {
+            flags.push("--fever-masked".into());
+        }
+        if let Some(h) = ht {
+            flags.extend(["--hypotension".into(), h.to_string()]);
+        }
+        if let Some(h) = hx {
+            flags.extend(["--hypoxia".into(), h.to_string()]);
+        }
+        let from_flags: Value =
+            serde_json::from_slice(&icans().args(&flags).output().unwrap().stdout).unwrap();
+        assert_eq!(json_crs, &from_flags["crs"], "flags {flags:?}");
+        // The interview: age, weight, the ICE screen all yes, then the
+        // findings; a CRS question left unanswered is skipped.
+        let mut answers: Vec<String> = [
+            "40", "70", "y", "y", "y", "y", "3", "y", "y", "y", "alert", "none", "none", "none",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        answers.push(t.map_or("skip".into(), String::from));
+        answers.push(ht.map_or("skip".into(), String::from));
+        answers.push(hx.map_or("skip".into(), String::from));
+        answers.push(if m.is_some() { "y".into() } else { "skip".into() });
+        answers.extend(["none".to_string(), "10".to_string()]);
+        let input: String = answers.iter().map(|a| format!("{a}\n")).collect();
+        let out = icans()
+            .args(["assess", "--format", "json"])
+            .write_stdin(input)
+            .output()
+            .unwrap();
+        let from_assess: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+        assert_eq!(json_crs, &from_assess["crs"], "assess, combination {i}");
+        assert_eq!(from_json[i]["grade"], from_assess["grade"]);
+    }
+}
