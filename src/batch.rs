@@ -30,6 +30,8 @@ pub struct Options {
     pub threads: usize,
     /// Bytes of input per chunk handed to a worker.
     pub chunk_bytes: usize,
+    /// Only these result fields, in this order (`--fields`).
+    pub fields: Option<Vec<crate::format::columns::ResultColumn>>,
 }
 
 impl Default for Options {
@@ -40,6 +42,7 @@ impl Default for Options {
             read: ReadOptions::default(),
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             chunk_bytes: input::CHUNK_BYTES,
+            fields: None,
         }
     }
 }
@@ -122,7 +125,7 @@ pub const MAX_THREADS: usize = 64;
 pub const MAX_CHUNKS_IN_FLIGHT: usize = 8;
 
 fn process(chunk: Chunk, options: &Options) -> Done {
-    let mut writer = options.output.writer();
+    let mut writer = options.output.writer(options.fields.as_deref());
     let input_bytes = match &chunk {
         Chunk::Json { buf, .. } => buf.len(),
         Chunk::Csv { rows, .. } => rows
@@ -190,7 +193,7 @@ pub fn run(
     let threads = options.threads.clamp(1, MAX_THREADS);
     let window = (threads + 2).clamp(2, MAX_CHUNKS_IN_FLIGHT);
     let mut report = Report::default();
-    if let Err(e) = out.write_all(&options.output.writer().header()) {
+    if let Err(e) = out.write_all(&options.output.writer(options.fields.as_deref()).header()) {
         report.output_error = Some(e);
         return report;
     }

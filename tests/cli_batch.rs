@@ -304,7 +304,7 @@ fn csv_output_has_one_flat_row_per_record() {
          seizure_status,seizure_grade,motor_status,motor_grade,edema_status,edema_grade,\
          drivers,unassessed,excluded,masked,crs_grade,crs_complete,crs_source,fever_status,fever_grade,\
          hypotension_status,hypotension_grade,hypoxia_status,hypoxia_grade,crs_drivers,\
-         actions,reassess_hours,warnings,icans_version,protocol,error\n"
+         actions,reassess_hours,warnings,icans_version,protocol,recorded_grade,recorded_scale,error\n"
     ));
     let rows = csv_rows(&out.stdout);
     assert_eq!(rows.len(), 8);

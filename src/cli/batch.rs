@@ -64,6 +64,11 @@ pub struct Args {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub threads: Option<u16>,
 
+    /// Only these result fields, in this order (the CSV output's column
+    /// names: id,grade,seizure_grade,actions,...), in NDJSON or CSV.
+    #[arg(long, value_name = "A,B,...")]
+    pub fields: Option<String>,
+
     /// Longest record (NDJSON line, JSON array element, CSV line) in bytes;
     /// a longer one is an error in its place, never held in memory.
     #[arg(long, value_name = "BYTES", default_value_t = icans::input::DEFAULT_MAX_RECORD_BYTES,
@@ -103,6 +108,10 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         protocol: std::sync::Arc::new(super::load_protocol(args.grading.protocol.as_deref())?),
         ..Options::default()
     };
+    if let Some(list) = &args.fields {
+        options.fields =
+            Some(icans::format::columns::ResultColumn::parse_list(list).map_err(super::UsageError)?);
+    }
     if let Some(n) = args.threads {
         options.threads = usize::from(n);
     }

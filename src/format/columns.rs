@@ -71,6 +71,10 @@ pub enum ResultColumn {
     IcansVersion,
     /// The management protocol.
     Protocol,
+    /// Echoed `recorded_grade`.
+    RecordedGrade,
+    /// Echoed `recorded_scale`.
+    RecordedScale,
     /// Why the record could not be graded.
     Error,
 }
@@ -150,9 +154,117 @@ impl ResultColumn {
             C::Warnings,
             C::IcansVersion,
             C::Protocol,
+            C::RecordedGrade,
+            C::RecordedScale,
             C::Error,
         ]);
         v
+    }
+
+    /// The column of a name (`grade`, `seizure_grade`, ...), if any.
+    pub fn from_name(name: &str) -> Option<ResultColumn> {
+        ResultColumn::all().into_iter().find(|c| c.name() == name)
+    }
+
+    /// Columns from a `--fields a,b,...` list, in that order; an unknown
+    /// name is refused with the one probably meant and the names allowed.
+    pub fn parse_list(list: &str) -> Result<Vec<ResultColumn>, String> {
+        let mut out = Vec::new();
+        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            match ResultColumn::from_name(name) {
+                Some(c) => out.push(c),
+                None => {
+                    let names: Vec<String> = ResultColumn::all()
+                        .iter()
+                        .map(|c| c.name().into_owned())
+                        .collect();
+                    let hint = crate::grading::catalogue::closest(name, names.iter().map(String::as_str))
+                        .map(|n| format!(" (did you mean `{n}`?)"))
+                        .unwrap_or_default();
+                    return Err(format!(
+                        "--fields: unknown field {name:?}{hint} (allowed: {})",
+                        names.join(", ")
+                    ));
+                }
+            }
+        }
+        if out.is_empty() {
+            return Err(
+                "--fields: no field named (allowed: a comma-separated list of result columns)".into(),
+            );
+        }
+        Ok(out)
+    }
+
+    /// The value of this column for one row, typed for JSON (numbers,
+    /// booleans, arrays; null when empty).
+    pub fn json(self, row: &Row<'_>) -> serde_json::Value {
+        use ResultColumn as C;
+        use serde_json::Value as J;
+        let list = |ds: Vec<&str>| J::Array(ds.into_iter().map(|d| J::String(d.to_string())).collect());
+        let r = match row {
+            Row::Graded { result, .. } => *result,
+            Row::Failed(e) => {
+                return match self {
+                    C::Line => e.line.map_or(J::Null, |l| J::from(l as u64)),
+                    C::Error => J::String(e.error.clone()),
+                    C::Id => {
+                        e.id.as_ref()
+                            .map_or(J::Null, |id| serde_json::to_value(id).unwrap_or(J::Null))
+                    }
+                    C::PatientId => e.patient_id.clone().map_or(J::Null, J::String),
+                    C::File => e.file.clone().map_or(J::Null, J::String),
+                    _ => J::Null,
+                };
+            }
+        };
+        let num = |v: Option<u8>| v.map_or(J::Null, J::from);
+        match self {
+            C::Line => match row {
+                Row::Graded { line, .. } => J::from(*line as u64),
+                Row::Failed(_) => J::Null,
+            },
+            C::File => match row {
+                Row::Graded { file: Some(f), .. } => J::String(f.to_string()),
+                _ => J::Null,
+            },
+            C::Id => {
+                r.id.as_ref()
+                    .map_or(J::Null, |id| serde_json::to_value(id).unwrap_or(J::Null))
+            }
+            C::PatientId => r.patient_id.clone().map_or(J::Null, J::String),
+            C::Day => r.day.map_or(J::Null, J::from),
+            C::AssessedAt => r.assessed_at.clone().map_or(J::Null, J::String),
+            C::Grade => J::from(r.grade),
+            C::Complete => J::Bool(r.complete),
+            C::IceTotal => num(r.ice_total),
+            C::Capd => num(r.capd),
+            C::DomainGrade(d) => num(r.domains.get(d).grade),
+            C::Drivers => list(r.drivers.iter().map(|d| d.as_str()).collect()),
+            C::Unassessed => list(r.unassessed.iter().map(|d| d.as_str()).collect()),
+            C::Excluded => list(r.excluded.iter().map(|d| d.as_str()).collect()),
+            C::Masked => list(r.masked.iter().map(|d| d.as_str()).collect()),
+            C::CrsGrade => num(r.crs.as_ref().map(|c| c.grade)),
+            C::CrsComplete => r.crs.as_ref().map_or(J::Null, |c| J::Bool(c.complete)),
+            C::CrsDomainGrade(d) => num(r
+                .crs
+                .as_ref()
+                .and_then(|c| c.domains.as_ref())
+                .and_then(|ds| ds.get(d).grade)),
+            C::CrsDrivers => r
+                .crs
+                .as_ref()
+                .map_or(J::Null, |c| list(c.drivers.iter().map(|d| d.as_str()).collect())),
+            C::Actions => list(r.management.actions.iter().map(|a| a.id.as_str()).collect()),
+            C::ReassessHours => num(r.management.reassess_hours),
+            C::Warnings => J::Array(r.warnings.iter().cloned().map(J::String).collect()),
+            C::RecordedGrade => num(r.recorded_grade),
+            C::Error => J::Null,
+            other => {
+                let cell = other.cell(row);
+                if cell.is_empty() { J::Null } else { J::String(cell) }
+            }
+        }
     }
 
     /// The column's name (CSV header).
@@ -188,6 +300,8 @@ impl ResultColumn {
             C::Warnings => "warnings",
             C::IcansVersion => "icans_version",
             C::Protocol => "protocol",
+            C::RecordedGrade => "recorded_grade",
+            C::RecordedScale => "recorded_scale",
             C::Error => "error",
         })
     }
@@ -221,6 +335,8 @@ impl ResultColumn {
             C::Warnings => "warnings, separated by a space, a vertical bar and a space",
             C::IcansVersion => "the icans version that graded it",
             C::Protocol => "`built-in` or the protocol file's name",
+            C::RecordedGrade => "echoed: the grade recorded at the source (audit)",
+            C::RecordedScale => "echoed: its scale",
             C::Error => "why the record could not be graded (every other cell but line, file and id empty)",
         }
     }
@@ -299,6 +415,8 @@ impl ResultColumn {
             C::Warnings => r.warnings.join(WARNING_SEPARATOR),
             C::IcansVersion => r.icans_version.to_string(),
             C::Protocol => r.protocol.to_string(),
+            C::RecordedGrade => opt(r.recorded_grade),
+            C::RecordedScale => opt(r.recorded_scale.as_ref()),
             C::Error => String::new(),
         }
     }
@@ -360,7 +478,7 @@ mod tests {
         assert_eq!(sorted.len(), names.len());
         assert_eq!(
             names.len(),
-            12 + 2 * Domain::ALL.len() + 10 + 4 + 2 * CrsDomain::ALL.len()
+            12 + 2 * Domain::ALL.len() + 12 + 4 + 2 * CrsDomain::ALL.len()
         );
     }
 

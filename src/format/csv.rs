@@ -31,6 +31,14 @@ impl Default for CsvWriter {
 }
 
 impl CsvWriter {
+    /// A writer of only these columns, in this order (`--fields`).
+    pub fn with_columns(columns: Vec<ResultColumn>) -> Self {
+        CsvWriter {
+            columns,
+            writer: new_writer(),
+        }
+    }
+
     fn row(&mut self, row: &Row<'_>) -> io::Result<()> {
         let cells: Vec<String> = self.columns.iter().map(|c| c.cell(row)).collect();
         self.writer.write_record(&cells).map_err(io::Error::other)

@@ -40,6 +40,66 @@ impl super::writer::ResultWriter for NdjsonWriter {
     }
 }
 
+/// Writes NDJSON with only the chosen columns of each result (`--fields`),
+/// typed, in the order given; a record that could not be graded still gets
+/// its whole error object.
+#[derive(Debug)]
+pub struct FieldsWriter {
+    columns: Vec<super::columns::ResultColumn>,
+    buf: Vec<u8>,
+}
+
+impl FieldsWriter {
+    /// A writer of these columns.
+    pub fn new(columns: Vec<super::columns::ResultColumn>) -> Self {
+        FieldsWriter {
+            columns,
+            buf: Vec::new(),
+        }
+    }
+}
+
+impl super::writer::ResultWriter for FieldsWriter {
+    fn header(&self) -> Vec<u8> {
+        Vec::new()
+    }
+
+    fn result(&mut self, line: usize, file: Option<&str>, result: &Grading) -> io::Result<()> {
+        let row = super::columns::Row::Graded { line, file, result };
+        self.buf.push(b'{');
+        for (i, c) in self.columns.iter().enumerate() {
+            if i > 0 {
+                self.buf.push(b',');
+            }
+            string(&mut self.buf, &c.name());
+            self.buf.push(b':');
+            match c {
+                super::columns::ResultColumn::Grade => integer(&mut self.buf, result.grade),
+                super::columns::ResultColumn::Id => match &result.id {
+                    Some(RecordId::Int(n)) => integer(&mut self.buf, *n),
+                    Some(RecordId::Text(t)) => string(&mut self.buf, t),
+                    None => self.buf.extend_from_slice(b"null"),
+                },
+                other => serde_json::to_writer(&mut self.buf, &other.json(&row)).map_err(io::Error::from)?,
+            }
+        }
+        self.buf.extend_from_slice(b"}\n");
+        Ok(())
+    }
+
+    fn error(&mut self, error: &ErrorObject) -> io::Result<()> {
+        write_line(&mut self.buf, error)
+    }
+
+    fn reserve(&mut self, bytes: usize) {
+        self.buf.reserve(bytes / 4);
+    }
+
+    fn take(&mut self) -> io::Result<Vec<u8>> {
+        Ok(std::mem::take(&mut self.buf))
+    }
+}
+
 /// Writes one value as compact JSON followed by a newline (NDJSON).
 pub fn write_line<W: Write, T: Serialize>(out: &mut W, value: &T) -> io::Result<()> {
     serde_json::to_writer(&mut *out, value).map_err(io::Error::from)?;
@@ -236,6 +296,14 @@ pub fn write_result_line(out: &mut Vec<u8>, r: &Grading) {
         Some(crs) => {
             let _ = serde_json::to_writer(&mut *out, crs);
         }
+    }
+    if let Some(g) = r.recorded_grade {
+        out.extend_from_slice(b",\"recorded_grade\":");
+        integer(out, g);
+    }
+    if let Some(s) = &r.recorded_scale {
+        out.extend_from_slice(b",\"recorded_scale\":");
+        string(out, s);
     }
     out.extend_from_slice(b",\"icans_version\":");
     name(out, r.icans_version);

@@ -1,7 +1,8 @@
 //! The output formats of `batch` and the writer of each.
 
+use super::columns::ResultColumn;
 use super::csv::CsvWriter;
-use super::json::NdjsonWriter;
+use super::json::{FieldsWriter, NdjsonWriter};
 use super::writer::ResultWriter;
 
 /// Output formats of `batch` (docs/spec.md §5 `--output-format`).
@@ -14,11 +15,14 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
-    /// A fresh writer of this format.
-    pub fn writer(self) -> Box<dyn ResultWriter + Send> {
-        match self {
-            OutputFormat::Ndjson => Box::new(NdjsonWriter::default()),
-            OutputFormat::Csv => Box::new(CsvWriter::default()),
+    /// A fresh writer of this format: every result field, or only `fields`
+    /// in their order.
+    pub fn writer(self, fields: Option<&[ResultColumn]>) -> Box<dyn ResultWriter + Send> {
+        match (self, fields) {
+            (OutputFormat::Ndjson, None) => Box::new(NdjsonWriter::default()),
+            (OutputFormat::Ndjson, Some(f)) => Box::new(FieldsWriter::new(f.to_vec())),
+            (OutputFormat::Csv, None) => Box::new(CsvWriter::default()),
+            (OutputFormat::Csv, Some(f)) => Box::new(CsvWriter::with_columns(f.to_vec())),
         }
     }
 }

@@ -244,6 +244,10 @@ pub struct Assessment {
     pub steroid_refractory: Option<bool>,
     /// Death attributed to ICANS.
     pub died_of_icans: Option<bool>,
+    /// The grade recorded at the source (echoed; audit only).
+    pub recorded_grade: Option<u8>,
+    /// The scale of `recorded_grade` (echoed).
+    pub recorded_scale: Option<String>,
 }
 
 impl Serialize for Assessment {
@@ -308,6 +312,8 @@ impl Serialize for Assessment {
         opt!("hours_since_onset", self.hours_since_onset);
         opt!("steroid_refractory", self.steroid_refractory);
         opt!("died_of_icans", self.died_of_icans);
+        opt!("recorded_grade", self.recorded_grade);
+        opt!("recorded_scale", self.recorded_scale);
         m.end()
     }
 }

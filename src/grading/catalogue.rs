@@ -289,6 +289,14 @@ fields! {
     SteroidRefractory = "steroid_refractory" { kind: Kind::Boolean, note: NONE,
          help: "ICANS refractory to corticosteroids (no improvement despite them)", flag: "steroid-refractory", unit: NONE,
          question: "Is the ICANS refractory to corticosteroids (no improvement despite them)?" },
+    /// `recorded_grade`: the grade recorded at the source, for `icans audit`.
+    RecordedGrade = "recorded_grade" { kind: Kind::Integer { min: 0, max: Some(5) }, note: "echoed, never used in grading",
+         help: "The neurotoxicity grade recorded at the source, on any scale (audit)", flag: "recorded-grade", unit: NONE,
+         question: NONE },
+    /// `recorded_scale`: the scale of `recorded_grade`.
+    RecordedScale = "recorded_scale" { kind: Kind::Text, note: NONE,
+         help: "The scale of recorded_grade (ASTCT 2019, CTCAE v5, CARTOX-10, ...)", flag: "recorded-scale", unit: "SCALE",
+         question: NONE },
     /// `died_of_icans`.
     DiedOfIcans = "died_of_icans" { kind: Kind::Boolean, note: NONE,
          help: "Death attributed to ICANS (grade 5)", flag: "died-of-icans", unit: NONE, question: NONE },

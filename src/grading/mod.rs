@@ -252,6 +252,8 @@ pub fn grade_with(a: &Assessment, protocol: &Protocol) -> Grading {
         criteria: CRITERIA,
         patient_group,
         crs,
+        recorded_grade: a.recorded_grade,
+        recorded_scale: a.recorded_scale.clone(),
         screening,
         icans_version: ICANS_VERSION,
         protocol: match protocol.name() {

@@ -380,6 +380,8 @@ impl RecordBuilder {
             (Field::Hypotension, Checked::Choice(i)) => r.hypotension = Hypotension::ALL.get(i).copied(),
             (Field::Hypoxia, Checked::Choice(i)) => r.hypoxia = Hypoxia::ALL.get(i).copied(),
             (Field::DiedOfCrs, Checked::Boolean(b)) => r.died_of_crs = Some(b),
+            (Field::RecordedGrade, Checked::Integer(n)) => r.recorded_grade = small(n),
+            (Field::RecordedScale, Checked::Text(t)) => r.recorded_scale = Some(t),
             (Field::PreviousIceTotal, Checked::Integer(n)) => r.previous_ice_total = small(n),
             (Field::PreviousCapd, Checked::Integer(n)) => r.previous_capd = small(n),
             (Field::HoursSinceOnset, Checked::Number(x)) => r.hours_since_onset = Some(x),

@@ -157,6 +157,12 @@ pub struct Grading {
     /// The concurrent CRS: given, or graded from its findings; null when
     /// the record holds no CRS information.
     pub crs: Option<Crs>,
+    /// Echoed `recorded_grade` (audit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded_grade: Option<u8>,
+    /// Echoed `recorded_scale`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded_scale: Option<String>,
     /// The instrument the management texts name (ICE or CAPD): the one
     /// used, else CAPD under 12. Not part of the wire format.
     #[serde(skip)]
