@@ -48,6 +48,7 @@
 
 #![deny(missing_docs)]
 
+pub mod audit;
 pub mod batch;
 pub mod format;
 pub mod grading;

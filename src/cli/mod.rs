@@ -2,6 +2,7 @@
 //! arguments, calls the library, renders and picks the exit code.
 
 pub mod assess;
+pub mod audit;
 pub mod batch;
 pub mod completions;
 pub mod flags;

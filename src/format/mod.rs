@@ -6,6 +6,7 @@
 //! (as hyperfine's `export` module does): [`json::NdjsonWriter`] and
 //! [`csv::CsvWriter`].
 
+pub mod audit;
 pub mod columns;
 pub mod csv;
 pub mod error;

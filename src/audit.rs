@@ -1,0 +1,365 @@
+//! Audit (docs/spec.md §9): recorded grades (`recorded_grade`, on any scale)
+//! against the ASTCT 2019 regrade. Exact agreement with its Clopper-Pearson
+//! interval, quadratic-weighted Cohen's kappa with its asymptotic 95%
+//! interval (Fleiss, Cohen and Everitt 1969), the cross-table, up- and
+//! downgrades, grade-3 crossings, every discordant record; the same per
+//! patient and per recorded scale. An incomplete regrade (a lower bound)
+//! below the recorded grade is indeterminate, counted apart.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::format::json::ErrorObject;
+use crate::grading::{self, Domain, Protocol, RecordId};
+use crate::input::{self, Input, InputFailure, ReadOptions};
+use crate::summary::Incidence;
+
+/// The grades compared, 0-5.
+const GRADES: usize = 6;
+
+/// The grade from which a reclassification is clinically decisive.
+pub const DECISIVE_GRADE: u8 = 3;
+
+/// One record with a recorded grade, regraded.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Compared {
+    /// Input line.
+    pub line: usize,
+    /// Input file, when named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// Echoed id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<RecordId>,
+    /// Echoed patient_id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub patient_id: Option<String>,
+    /// The scale of the recorded grade.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded_scale: Option<String>,
+    /// The grade recorded at the source.
+    pub recorded: u8,
+    /// The ASTCT 2019 regrade.
+    pub regraded: u8,
+    /// The regrade is complete (not a lower bound).
+    #[serde(skip)]
+    pub complete: bool,
+    /// The domains that drove the regrade.
+    pub drivers: Vec<Domain>,
+}
+
+impl Compared {
+    /// A lower-bound regrade below the recorded grade: neither agreement
+    /// nor disagreement can be told.
+    pub fn indeterminate(&self) -> bool {
+        !self.complete && self.regraded < self.recorded
+    }
+}
+
+/// Quadratic-weighted Cohen's kappa with its asymptotic 95% interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Kappa {
+    /// Always "quadratic".
+    pub weights: &'static str,
+    /// Kappa; null when it is undefined (no records, or one grade only).
+    pub value: Option<f64>,
+    /// `value` +- 1.96 asymptotic standard errors.
+    pub ci95: Option<[f64; 2]>,
+    /// The asymptotic standard error.
+    pub se: Option<f64>,
+}
+
+/// Counts reclassified across grade 3, both ways.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Crossed {
+    /// Recorded below 3, regraded 3 or more.
+    pub up: u64,
+    /// Recorded 3 or more, regraded below 3.
+    pub down: u64,
+}
+
+/// The figures of one set of compared records.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figures {
+    /// Records (or patients) compared, indeterminate included.
+    pub compared: u64,
+    /// Incomplete regrades below the recorded grade, counted apart.
+    pub indeterminate: u64,
+    /// Exact agreement over the determinate ones.
+    pub agreement: Incidence,
+    /// Quadratic-weighted kappa over the determinate ones.
+    pub kappa: Kappa,
+    /// Recorded grade (rows 0-5) by regraded grade (columns 0-5).
+    pub table: [[u64; GRADES]; GRADES],
+    /// Regraded above the recorded grade.
+    pub upgraded: u64,
+    /// Regraded below the recorded grade.
+    pub downgraded: u64,
+    /// Reclassified across grade 3.
+    pub crossed_grade3: Crossed,
+}
+
+/// The whole audit (docs/spec.md §9).
+#[derive(Debug, Serialize)]
+pub struct Audit {
+    /// The figures over records.
+    #[serde(flatten)]
+    pub figures: Figures,
+    /// Valid records without a recorded grade.
+    pub without_recorded_grade: u64,
+    /// Records that could not be graded.
+    pub invalid: Vec<ErrorObject>,
+    /// Every discordant (determinate) record.
+    pub discordant: Vec<Compared>,
+    /// Every indeterminate record.
+    pub indeterminate_records: Vec<Compared>,
+    /// The same per patient (worst recorded against worst regraded), when
+    /// records carry patient_id.
+    pub patients: Option<Figures>,
+    /// The same per recorded scale, when records carry one.
+    pub by_scale: BTreeMap<String, Figures>,
+    /// Inputs that could not be read.
+    #[serde(skip)]
+    pub failures: Vec<InputFailure>,
+    /// Every compared record, in input order (for the CSV output).
+    #[serde(skip)]
+    pub records: Vec<Compared>,
+}
+
+/// Quadratic weight of a pair of grades: 1 - (i - j)^2 / (k - 1)^2.
+fn weight(i: usize, j: usize) -> f64 {
+    let d = i as f64 - j as f64;
+    1.0 - d * d / ((GRADES - 1) as f64).powi(2)
+}
+
+/// Quadratic-weighted kappa of a table of counts, with the asymptotic
+/// standard error of Fleiss, Cohen and Everitt (1969).
+#[allow(clippy::needless_range_loop)] // i and j are grades: the formula reads best indexed
+pub fn weighted_kappa(table: &[[u64; GRADES]; GRADES]) -> Kappa {
+    let n: u64 = table.iter().flatten().sum();
+    let undefined = Kappa {
+        weights: "quadratic",
+        value: None,
+        ci95: None,
+        se: None,
+    };
+    if n == 0 {
+        return undefined;
+    }
+    let nf = n as f64;
+    let p = |i: usize, j: usize| table[i][j] as f64 / nf;
+    let row: Vec<f64> = (0..GRADES).map(|i| (0..GRADES).map(|j| p(i, j)).sum()).collect();
+    let col: Vec<f64> = (0..GRADES).map(|j| (0..GRADES).map(|i| p(i, j)).sum()).collect();
+    let mut po = 0.0;
+    let mut pe = 0.0;
+    for i in 0..GRADES {
+        for j in 0..GRADES {
+            po += weight(i, j) * p(i, j);
+            pe += weight(i, j) * row[i] * col[j];
+        }
+    }
+    if (1.0 - pe).abs() < 1e-12 {
+        return undefined;
+    }
+    let kappa = (po - pe) / (1.0 - pe);
+    // w-bar_i. = sum_j p_.j w_ij ; w-bar_.j = sum_i p_i. w_ij
+    let wi: Vec<f64> = (0..GRADES)
+        .map(|i| (0..GRADES).map(|j| col[j] * weight(i, j)).sum())
+        .collect();
+    let wj: Vec<f64> = (0..GRADES)
+        .map(|j| (0..GRADES).map(|i| row[i] * weight(i, j)).sum())
+        .collect();
+    let mut sum = 0.0;
+    for i in 0..GRADES {
+        for j in 0..GRADES {
+            let t = weight(i, j) - (wi[i] + wj[j]) * (1.0 - kappa);
+            sum += p(i, j) * t * t;
+        }
+    }
+    let variance = (sum - (kappa - pe * (1.0 - kappa)).powi(2)) / (nf * (1.0 - pe).powi(2));
+    let se = variance.max(0.0).sqrt();
+    Kappa {
+        weights: "quadratic",
+        value: Some(kappa),
+        ci95: Some([kappa - 1.96 * se, kappa + 1.96 * se]),
+        se: Some(se),
+    }
+}
+
+/// The figures of a set of compared records.
+pub fn figures<'a>(items: impl Iterator<Item = &'a Compared>) -> Figures {
+    let mut table = [[0u64; GRADES]; GRADES];
+    let (mut compared, mut indeterminate, mut up, mut down) = (0, 0, 0, 0);
+    let mut crossed = Crossed::default();
+    for c in items {
+        compared += 1;
+        if c.indeterminate() {
+            indeterminate += 1;
+            continue;
+        }
+        let (r, g) = (usize::from(c.recorded.min(5)), usize::from(c.regraded.min(5)));
+        table[r][g] += 1;
+        if c.regraded > c.recorded {
+            up += 1;
+        }
+        if c.regraded < c.recorded {
+            down += 1;
+        }
+        if c.recorded < DECISIVE_GRADE && c.regraded >= DECISIVE_GRADE {
+            crossed.up += 1;
+        }
+        if c.recorded >= DECISIVE_GRADE && c.regraded < DECISIVE_GRADE {
+            crossed.down += 1;
+        }
+    }
+    let determinate = compared - indeterminate;
+    let agree: u64 = (0..GRADES).map(|i| table[i][i]).sum();
+    Figures {
+        compared,
+        indeterminate,
+        agreement: Incidence::of(agree, determinate),
+        kappa: weighted_kappa(&table),
+        table,
+        upgraded: up,
+        downgraded: down,
+        crossed_grade3: crossed,
+    }
+}
+
+/// Per patient: the worst recorded against the worst regraded grade; the
+/// patient's regrade is a lower bound when one of their regrades is.
+fn per_patient(records: &[Compared]) -> Option<Figures> {
+    let mut by: BTreeMap<&str, Compared> = BTreeMap::new();
+    for c in records {
+        let Some(p) = c.patient_id.as_deref() else {
+            continue;
+        };
+        let e = by.entry(p).or_insert_with(|| Compared {
+            recorded: 0,
+            regraded: 0,
+            complete: true,
+            drivers: Vec::new(),
+            ..c.clone()
+        });
+        e.recorded = e.recorded.max(c.recorded);
+        e.regraded = e.regraded.max(c.regraded);
+        e.complete &= c.complete;
+    }
+    (!by.is_empty()).then(|| figures(by.values()))
+}
+
+/// Regrades every record of the inputs and audits the recorded grades.
+pub fn from_inputs(inputs: &[Input], read: ReadOptions, protocol: &Protocol) -> Audit {
+    let mut records = Vec::new();
+    let mut invalid = Vec::new();
+    let mut without = 0u64;
+    let failures = input::for_each_record(inputs, read, &mut |r| match &r.outcome {
+        Err(rejected) => invalid.push(ErrorObject::new(Some(r.line), r.file, rejected)),
+        Ok(a) => match a.recorded_grade {
+            None => without += 1,
+            Some(recorded) => {
+                let g = grading::grade_with(a, protocol);
+                records.push(Compared {
+                    line: r.line,
+                    file: r.file.map(String::from),
+                    id: a.id.clone(),
+                    patient_id: a.patient_id.clone(),
+                    recorded_scale: a.recorded_scale.clone(),
+                    recorded,
+                    regraded: g.grade,
+                    complete: g.complete,
+                    drivers: g.drivers,
+                });
+            }
+        },
+    });
+    let mut by_scale = BTreeMap::new();
+    let scales: std::collections::BTreeSet<&str> = records
+        .iter()
+        .filter_map(|c| c.recorded_scale.as_deref())
+        .collect();
+    for scale in scales {
+        by_scale.insert(
+            scale.to_string(),
+            figures(
+                records
+                    .iter()
+                    .filter(|c| c.recorded_scale.as_deref() == Some(scale)),
+            ),
+        );
+    }
+    Audit {
+        figures: figures(records.iter()),
+        without_recorded_grade: without,
+        invalid,
+        discordant: records
+            .iter()
+            .filter(|c| !c.indeterminate() && c.recorded != c.regraded)
+            .cloned()
+            .collect(),
+        indeterminate_records: records.iter().filter(|c| c.indeterminate()).cloned().collect(),
+        patients: per_patient(&records),
+        by_scale,
+        failures,
+        records,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn perfect_agreement_is_kappa_1_with_no_spread() {
+        let mut t = [[0u64; GRADES]; GRADES];
+        t[0][0] = 5;
+        t[2][2] = 3;
+        t[4][4] = 2;
+        let k = weighted_kappa(&t);
+        assert!((k.value.unwrap() - 1.0).abs() < 1e-12);
+        assert!(k.se.unwrap() < 1e-9);
+    }
+
+    /// Checked against statsmodels (`cohens_kappa(table, wt="quadratic")`,
+    /// an independent implementation): kappa and its asymptotic standard
+    /// error to 1e-6.
+    #[test]
+    fn kappa_and_its_interval_match_an_independent_implementation() {
+        let t = [
+            [10, 2, 0, 0, 0, 0],
+            [1, 8, 3, 0, 0, 0],
+            [0, 2, 6, 2, 0, 0],
+            [0, 0, 1, 4, 1, 0],
+            [0, 0, 0, 1, 3, 0],
+            [0, 0, 0, 0, 0, 1],
+        ];
+        let k = weighted_kappa(&t);
+        assert!((k.value.unwrap() - 0.9214448771317308).abs() < 1e-6, "{k:?}");
+        assert!((k.se.unwrap() - 0.02453232886904924).abs() < 1e-6, "{k:?}");
+        let ci = k.ci95.unwrap();
+        assert!(
+            (ci[0] - 0.8733623960915021).abs() < 1e-4 && (ci[1] - 0.9695273581719596).abs() < 1e-4,
+            "{ci:?}"
+        );
+        let t2 = [
+            [3, 1, 0, 0, 0, 0],
+            [0, 2, 1, 0, 0, 0],
+            [0, 0, 0, 1, 0, 0],
+            [0, 0, 0, 1, 0, 0],
+            [0; GRADES],
+            [0; GRADES],
+        ];
+        let k = weighted_kappa(&t2);
+        assert!((k.value.unwrap() - 0.8601036269430051).abs() < 1e-6, "{k:?}");
+        assert!((k.se.unwrap() - 0.07832274925147627).abs() < 1e-6, "{k:?}");
+    }
+
+    #[test]
+    fn one_grade_only_leaves_kappa_undefined() {
+        let mut t = [[0u64; GRADES]; GRADES];
+        t[1][1] = 4;
+        assert_eq!(weighted_kappa(&t).value, None);
+        assert_eq!(weighted_kappa(&[[0; GRADES]; GRADES]).value, None);
+    }
+}

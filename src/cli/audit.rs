@@ -1,0 +1,102 @@
+//! `icans audit` (docs/spec.md §9): recorded grades against the regrade.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::ValueEnum;
+
+use icans::format::audit as render;
+
+use super::exit;
+use super::flags::{GradingFlags, InFormat, inputs};
+
+/// `--format` values of `audit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    /// Figures and a readable cross-table.
+    Text,
+    /// One JSON object.
+    Json,
+    /// One row per compared record.
+    Csv,
+}
+
+/// Audit recorded grades (`recorded_grade`, any scale) against the ASTCT
+/// 2019 regrade: exact agreement, quadratic-weighted kappa with its 95%
+/// interval, the cross-table, up- and downgrades, grade-3 crossings and every
+/// discordant record; per patient and per recorded scale.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  icans audit export.ndjson
+  icans audit export.csv --format json
+  icans audit export.csv --fail-below-kappa 0.8
+
+Exit status: 0 audited (whatever the agreement); 3 kappa below --fail-below-kappa;
+65 a record invalid (reported, the rest audited); 74 an input could not be read.")]
+pub struct Args {
+    /// Input files; none or `-` reads standard input.
+    pub files: Vec<PathBuf>,
+
+    /// Input format (default: from the file extension, else ndjson).
+    #[arg(long, value_enum)]
+    pub input_format: Option<InFormat>,
+
+    /// Output format.
+    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = AuditFormat::Text)]
+    pub format: AuditFormat,
+
+    #[command(flatten)]
+    pub grading: GradingFlags,
+
+    /// Exit 3 when the weighted kappa is below K (or undefined).
+    #[arg(long, value_name = "K", allow_negative_numbers = true)]
+    pub fail_below_kappa: Option<f64>,
+
+    /// Longest record in bytes; a longer one is reported, never held.
+    #[arg(long, value_name = "BYTES", default_value_t = icans::input::DEFAULT_MAX_RECORD_BYTES)]
+    pub max_record_bytes: usize,
+}
+
+/// Runs `icans audit`.
+pub fn run(args: &Args) -> anyhow::Result<u8> {
+    let inputs = inputs(&args.files, args.input_format);
+    let read = icans::input::ReadOptions {
+        max_record_bytes: args.max_record_bytes,
+        ..args.grading.read_options()
+    };
+    let protocol = super::load_protocol(args.grading.protocol.as_deref())?;
+    let audit = icans::audit::from_inputs(&inputs, read, &protocol);
+    if !audit.failures.is_empty() && audit.failures.len() == inputs.len() {
+        for f in &audit.failures {
+            eprintln!("icans: cannot read {}: {}", f.name, f.error);
+        }
+        return Ok(exit::IO);
+    }
+    let rendered = match args.format {
+        AuditFormat::Text => render::text(&audit),
+        AuditFormat::Json => render::json(&audit).context("cannot render the audit")?,
+        AuditFormat::Csv => render::csv(&audit).context("cannot render the audit")?,
+    };
+    super::write_stdout(rendered.as_bytes())?;
+    if args.format != AuditFormat::Text {
+        for e in &audit.invalid {
+            eprintln!("icans: {e}");
+        }
+    }
+    for f in &audit.failures {
+        eprintln!("icans: cannot read {}: {}", f.name, f.error);
+    }
+    let below = args
+        .fail_below_kappa
+        .is_some_and(|k| audit.figures.kappa.value.is_none_or(|v| v < k));
+    Ok(if below {
+        exit::ALERT
+    } else if !audit.failures.is_empty() {
+        exit::IO
+    } else if !audit.invalid.is_empty() {
+        exit::INVALID
+    } else {
+        exit::OK
+    })
+}

@@ -1,0 +1,186 @@
+//! The audit rendered (docs/spec.md §9): text with a readable cross-table,
+//! one JSON object, or one CSV row per compared record.
+
+use std::fmt::Write as _;
+
+use crate::audit::{Audit, Compared, Figures};
+use crate::format::text::{self, CRITERIA_LINE, DECISION_SUPPORT_NOTE};
+use crate::grading::{CRITERIA, ICANS_VERSION};
+
+/// The audit as one JSON object (pretty).
+pub fn json(a: &Audit) -> serde_json::Result<String> {
+    let mut v = serde_json::to_value(a)?;
+    if let Some(m) = v.as_object_mut() {
+        m.insert("criteria".into(), CRITERIA.into());
+        m.insert("icans_version".into(), ICANS_VERSION.into());
+    }
+    serde_json::to_string_pretty(&v).map(|s| s + "\n")
+}
+
+fn figures(out: &mut String, f: &Figures, unit: &str) {
+    let det = f.compared - f.indeterminate;
+    let _ = writeln!(
+        out,
+        "  Compared           {} {unit}(s); {} indeterminate (an incomplete regrade below the recorded grade), counted apart",
+        f.compared, f.indeterminate
+    );
+    if det == 0 {
+        let _ = writeln!(out, "  Exact agreement    - (nothing to compare)");
+    } else {
+        let _ = writeln!(
+            out,
+            "  Exact agreement    {}/{}  {:.1}%  (95% CI {:.1}% - {:.1}%, exact)",
+            f.agreement.n, f.agreement.total, f.agreement.percent, f.agreement.ci95[0], f.agreement.ci95[1]
+        );
+    }
+    match (f.kappa.value, f.kappa.ci95) {
+        (Some(k), Some(ci)) => {
+            let _ = writeln!(
+                out,
+                "  Weighted kappa     {k:.3}  (95% CI {:.3} - {:.3}, quadratic weights, asymptotic)",
+                ci[0], ci[1]
+            );
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "  Weighted kappa     - (undefined: too few records or one grade only)"
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "  Regraded higher    {}; lower {}; across grade 3: up {}, down {}",
+        f.upgraded, f.downgraded, f.crossed_grade3.up, f.crossed_grade3.down
+    );
+    out.push_str("\n  Recorded grade (rows) by regraded ASTCT 2019 grade (columns)\n");
+    let _ = writeln!(
+        out,
+        "  {:>8} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6}",
+        "", 0, 1, 2, 3, 4, 5
+    );
+    for (g, row) in f.table.iter().enumerate() {
+        let cells: Vec<String> = row.iter().map(|n| format!("{n:>6}")).collect();
+        let _ = writeln!(out, "  {:>8} {}", g, cells.join(" "));
+    }
+}
+
+fn record(c: &Compared) -> String {
+    let mut s = format!("line {}", c.line);
+    if let Some(f) = &c.file {
+        s = format!("{f}:{}", c.line);
+    }
+    if let Some(id) = &c.id {
+        s.push_str(&format!(", id {}", text::clean(&id.to_string())));
+    }
+    if let Some(p) = &c.patient_id {
+        s.push_str(&format!(", patient {}", text::clean(p)));
+    }
+    let drivers: Vec<&str> = c.drivers.iter().map(|d| d.as_str()).collect();
+    let scale = c
+        .recorded_scale
+        .as_deref()
+        .map(|s| format!(" ({})", text::clean(s)))
+        .unwrap_or_default();
+    format!(
+        "{s}: recorded {}{scale}, regraded {}{}",
+        c.recorded,
+        c.regraded,
+        if drivers.is_empty() {
+            String::new()
+        } else {
+            format!(" (driven by {})", drivers.join(", "))
+        }
+    )
+}
+
+/// The audit as text.
+pub fn text(a: &Audit) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "ICANS audit: recorded grades against the {CRITERIA} regrade\n"
+    );
+    figures(&mut out, &a.figures, "record");
+    let _ = writeln!(
+        out,
+        "\n  Not compared: {} record(s) without recorded_grade, {} invalid",
+        a.without_recorded_grade,
+        a.invalid.len()
+    );
+    if !a.discordant.is_empty() {
+        let _ = writeln!(out, "\nDiscordant records ({})", a.discordant.len());
+        for c in &a.discordant {
+            text::wrapped(&mut out, &record(c), "  ", "    ");
+        }
+    }
+    if !a.indeterminate_records.is_empty() {
+        let _ = writeln!(out, "\nIndeterminate records ({})", a.indeterminate_records.len());
+        for c in &a.indeterminate_records {
+            text::wrapped(&mut out, &format!("{} (lower bound)", record(c)), "  ", "    ");
+        }
+    }
+    if let Some(p) = &a.patients {
+        out.push_str("\nPer patient (worst recorded against worst regraded)\n");
+        figures(&mut out, p, "patient");
+    }
+    if a.by_scale.len() > 1 {
+        for (scale, f) in &a.by_scale {
+            let _ = writeln!(out, "\nRecorded on {}", text::clean(scale));
+            figures(&mut out, f, "record");
+        }
+    }
+    if !a.invalid.is_empty() {
+        let _ = writeln!(out, "\nInvalid records ({})", a.invalid.len());
+        for e in &a.invalid {
+            text::wrapped(&mut out, &text::clean(&e.to_string()), "  ! ", "    ");
+        }
+    }
+    out.push('\n');
+    text::wrapped(&mut out, CRITERIA_LINE, "", "  ");
+    text::wrapped(&mut out, DECISION_SUPPORT_NOTE, "", "  ");
+    out
+}
+
+/// One CSV row per compared record: where, recorded, regraded, status.
+pub fn csv(a: &Audit) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "line",
+        "file",
+        "id",
+        "patient_id",
+        "recorded_scale",
+        "recorded",
+        "regraded",
+        "complete",
+        "status",
+        "drivers",
+    ])?;
+    for c in &a.records {
+        let status = if c.indeterminate() {
+            "indeterminate"
+        } else if c.regraded > c.recorded {
+            "upgraded"
+        } else if c.regraded < c.recorded {
+            "downgraded"
+        } else {
+            "agree"
+        };
+        let drivers: Vec<&str> = c.drivers.iter().map(|d| d.as_str()).collect();
+        w.write_record([
+            c.line.to_string(),
+            c.file.clone().unwrap_or_default(),
+            c.id.as_ref().map(|i| i.to_string()).unwrap_or_default(),
+            c.patient_id.clone().unwrap_or_default(),
+            c.recorded_scale.clone().unwrap_or_default(),
+            c.recorded.to_string(),
+            c.regraded.to_string(),
+            c.complete.to_string(),
+            status.to_string(),
+            drivers.join(";"),
+        ])?;
+    }
+    let bytes = w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}

@@ -1,0 +1,98 @@
+//! `icans audit` (docs/spec.md §9) on a hand-checked dataset
+//! (examples/audit.ndjson): 8 records, 6 with a recorded grade and valid, one
+//! of them an incomplete regrade below its recorded grade (indeterminate),
+//! one without a recorded grade, one invalid.
+
+mod common;
+
+use common::icans;
+use serde_json::{Value, json};
+
+fn audit(args: &[&str]) -> (Option<i32>, Value) {
+    let out = icans()
+        .args(["audit", "examples/audit.ndjson", "--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        serde_json::from_slice(&out.stdout).expect("JSON"),
+    )
+}
+
+#[test]
+fn the_figures_are_those_worked_out_by_hand() {
+    let (code, v) = audit(&[]);
+    assert_eq!(code, Some(65), "one invalid record");
+    assert_eq!(v["compared"], 6);
+    assert_eq!(v["indeterminate"], 1);
+    assert_eq!(v["without_recorded_grade"], 1);
+    assert_eq!(v["invalid"].as_array().unwrap().len(), 1);
+    assert_eq!(v["invalid"][0]["line"], 8);
+    // Determinate: ids 1, 2, 3, 4, 6; agreeing: 1, 3, 6.
+    assert_eq!(v["agreement"]["n"], 3);
+    assert_eq!(v["agreement"]["total"], 5);
+    assert_eq!(v["agreement"]["percent"], 60.0);
+    let ci = v["agreement"]["ci95"].as_array().unwrap();
+    // Exact Clopper-Pearson 3/5: 14.663% - 94.726%.
+    assert!(
+        (ci[0].as_f64().unwrap() - 14.6633).abs() < 1e-3 && (ci[1].as_f64().unwrap() - 94.7255).abs() < 1e-3
+    );
+    assert_eq!(v["upgraded"], 1);
+    assert_eq!(v["downgraded"], 1);
+    assert_eq!(v["crossed_grade3"], json!({"up": 1, "down": 0}));
+    let mut table = vec![vec![0; 6]; 6];
+    table[0][0] = 1;
+    table[2][1] = 1;
+    table[2][2] = 1;
+    table[2][3] = 1;
+    table[4][4] = 1;
+    assert_eq!(v["table"], json!(table));
+    // Quadratic-weighted kappa of that table, and its asymptotic SE, as
+    // statsmodels' cohens_kappa(table, wt="quadratic") gives them.
+    assert_eq!(v["kappa"]["weights"], "quadratic");
+    assert!((v["kappa"]["value"].as_f64().unwrap() - 0.8888888888888888).abs() < 1e-6);
+    assert!((v["kappa"]["se"].as_f64().unwrap() - 0.09876543209876368).abs() < 1e-6);
+    let kci = v["kappa"]["ci95"].as_array().unwrap();
+    assert!((kci[0].as_f64().unwrap() - (0.8888888888888888 - 1.96 * 0.09876543209876368)).abs() < 1e-6);
+    let discordant = v["discordant"].as_array().unwrap();
+    assert_eq!(discordant.len(), 2);
+    assert_eq!(discordant[0]["line"], 2);
+    assert_eq!(discordant[0]["recorded"], 2);
+    assert_eq!(discordant[0]["regraded"], 1);
+    assert_eq!(discordant[0]["patient_id"], "P1");
+    assert_eq!(discordant[1]["drivers"], json!(["seizure"]));
+    assert_eq!(v["indeterminate_records"][0]["id"], 5);
+    assert_eq!(v["patients"]["compared"], 4);
+    assert_eq!(v["by_scale"]["CARTOX-10"]["compared"], 2);
+    assert_eq!(v["by_scale"]["CTCAE v5"]["agreement"]["n"], 2);
+}
+
+#[test]
+fn fail_below_kappa_alerts_and_text_and_csv_read() {
+    let (code, _) = audit(&["--fail-below-kappa", "0.95"]);
+    assert_eq!(code, Some(3));
+    let (code, _) = audit(&["--fail-below-kappa", "0.5"]);
+    assert_eq!(code, Some(65), "kappa above: the invalid record decides");
+    let text = icans().args(["audit", "examples/audit.ndjson"]).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Exact agreement    3/5  60.0%"), "{text}");
+    assert!(text.contains("Weighted kappa     0.889"), "{text}");
+    assert!(text.contains("Recorded grade (rows) by regraded ASTCT 2019 grade (columns)"));
+    let csv = icans()
+        .args(["audit", "examples/audit.ndjson", "--format", "csv"])
+        .output()
+        .unwrap();
+    let csv = String::from_utf8_lossy(&csv.stdout);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "line,file,id,patient_id,recorded_scale,recorded,regraded,complete,status,drivers"
+    );
+    assert_eq!(lines.len(), 7);
+    assert!(
+        lines[5].ends_with(",3,1,false,indeterminate,encephalopathy"),
+        "{}",
+        lines[5]
+    );
+}
