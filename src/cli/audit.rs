@@ -63,7 +63,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     let inputs = inputs(&args.files, args.input_format);
     let read = icans::input::ReadOptions {
         max_record_bytes: args.max_record_bytes,
-        ..args.grading.read_options()
+        ..args.grading.read_options()?
     };
     let protocol = super::load_protocol(args.grading.protocol.as_deref())?;
     let audit = icans::audit::from_inputs(&inputs, read, &protocol);

@@ -103,7 +103,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         },
         read: icans::input::ReadOptions {
             max_record_bytes: args.max_record_bytes,
-            ..args.grading.read_options()
+            ..args.grading.read_options()?
         },
         protocol: std::sync::Arc::new(super::load_protocol(args.grading.protocol.as_deref())?),
         ..Options::default()

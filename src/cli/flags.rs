@@ -75,6 +75,12 @@ pub struct GradingFlags {
     #[arg(long, value_name = "FILE")]
     pub protocol: Option<PathBuf>,
 
+    /// A site's map file (TOML): export columns, coded values, checkboxes,
+    /// missing codes and boolean spellings; `icans map init FILE` writes one
+    /// to start from.
+    #[arg(long, value_name = "MAP")]
+    pub map: Option<PathBuf>,
+
     /// Exit 3 when a graded record reaches grade N or higher (for alerting
     /// from scripts).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=5))]
@@ -83,11 +89,12 @@ pub struct GradingFlags {
 
 impl GradingFlags {
     /// The record reading options these flags ask for.
-    pub fn read_options(&self) -> ReadOptions {
-        ReadOptions {
+    pub fn read_options(&self) -> anyhow::Result<ReadOptions> {
+        Ok(ReadOptions {
             allow_unknown_fields: self.allow_unknown_fields,
+            map: load_map(self.map.as_deref())?,
             ..ReadOptions::default()
-        }
+        })
     }
 
     /// Whether a grade reaches `--fail-at-grade`.
@@ -380,4 +387,30 @@ fn name_flags(e: &mut icans::grading::FieldError) {
             _ => "CAPD flags".to_string(),
         };
     }
+}
+
+/// The map file of `--map`, read once for the whole run. An unreadable file
+/// is an input failure (74); an invalid map a usage error (2).
+pub fn load_map(
+    path: Option<&std::path::Path>,
+) -> anyhow::Result<Option<&'static icans::input::map::SiteMap>> {
+    let map = read_map(path)?;
+    if let Some(map) = map {
+        map.ready().map_err(super::UsageError)?;
+    }
+    Ok(map)
+}
+
+/// Reads a map file, `"?"` entries and all (`map check` reports them).
+pub fn read_map(
+    path: Option<&std::path::Path>,
+) -> anyhow::Result<Option<&'static icans::input::map::SiteMap>> {
+    use anyhow::Context as _;
+    let Some(path) = path else { return Ok(None) };
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read map {}", path.display()))?;
+    let map =
+        icans::input::map::SiteMap::parse(&text, &path.display().to_string()).map_err(super::UsageError)?;
+    // One map for the whole run: kept for the life of the process.
+    Ok(Some(Box::leak(Box::new(map))))
 }

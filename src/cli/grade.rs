@@ -88,7 +88,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             return Ok(exit::USAGE);
         }
         let bytes = super::read_input(args.file.as_deref())?;
-        let mut record = input::read_record(&bytes, args.grading.read_options(), 1);
+        let mut record = input::read_record(&bytes, args.grading.read_options()?, 1);
         if let Err(rejected) = &mut record {
             if let icans::grading::RecordError::Malformed(message) = &mut rejected.error {
                 if looks_like_csv(args.file.as_deref(), &bytes) {

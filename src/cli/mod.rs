@@ -7,6 +7,7 @@ pub mod batch;
 pub mod completions;
 pub mod flags;
 pub mod grade;
+pub mod map;
 pub mod protocol;
 pub mod schema;
 pub mod summary;

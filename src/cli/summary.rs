@@ -61,6 +61,10 @@ pub struct Args {
     #[arg(long, value_name = "BYTES", default_value_t = icans::input::DEFAULT_MAX_RECORD_BYTES)]
     pub max_record_bytes: usize,
 
+    /// A site's map file (TOML) for exports in the site's own names and codes.
+    #[arg(long, value_name = "MAP")]
+    pub map: Option<PathBuf>,
+
     /// Show the cohort beside the comparators of the clinical page.
     #[arg(long)]
     pub compare: bool,
@@ -72,6 +76,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     let read = ReadOptions {
         allow_unknown_fields: args.allow_unknown_fields,
         max_record_bytes: args.max_record_bytes,
+        map: super::flags::load_map(args.map.as_deref())?,
     };
     let s = summary::from_inputs(&inputs, read);
     if !s.failures.is_empty() && s.failures.len() == inputs.len() {

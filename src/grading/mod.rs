@@ -34,7 +34,10 @@ use std::borrow::Cow;
 pub use actions::{ActionId, ActionRow, When};
 pub use assessment::{Assessment, CapdAnswers, EncephalopathyScore, IceItems, Instrument, RecordId};
 pub use catalogue::{Field, Kind, Shape};
-pub use domain::{Consciousness, CrsDomain, Domain, DomainSet, Edema, Hypotension, Hypoxia, Motor, Seizure};
+pub use domain::{
+    Consciousness, CrsDomain, Domain, DomainSet, Edema, Hypotension, Hypoxia, Motor, OTHER_CAUSE_CHOICES,
+    Seizure,
+};
 pub use plan::{Context, Plan};
 pub use protocol::{
     BUILTIN_INTERVALS, BUILTIN_NAME, Intervals, MAX_INTERVAL_HOURS, Patient, Protocol, ProtocolError,

@@ -245,6 +245,13 @@ impl RecordBuilder {
         });
     }
 
+    /// Records a problem found before the value reached the record (a site
+    /// map's translation): the field as the input names it, the value, and
+    /// the message.
+    pub fn reject(&mut self, field: &str, value: &str, problem: &str, allowed: String) {
+        self.error(field, Some(&Value::Text(value)), problem, allowed);
+    }
+
     /// Records a field name that is not in the contract, with the field
     /// probably meant. (Callers skip this under `--allow-unknown-fields`.)
     pub fn unknown_field(&mut self, name: &str) {

@@ -151,6 +151,7 @@ pub(super) fn read(
     chunk_bytes: usize,
     max_record: usize,
     allow_unknown: bool,
+    map: Option<&'static super::map::SiteMap>,
     emit: &mut dyn FnMut(Chunk) -> bool,
 ) -> io::Result<()> {
     let seen = Rc::new(RefCell::new(Seen::default()));
@@ -167,7 +168,11 @@ pub(super) fn read(
         .flexible(true)
         .has_headers(true)
         .from_reader(counting);
-    let layout = Layout::from_header(reader.byte_headers().map_err(io::Error::other)?, allow_unknown);
+    let layout = Layout::with_map(
+        reader.byte_headers().map_err(io::Error::other)?,
+        allow_unknown,
+        map,
+    );
     if let Some(problem) = layout.header_problem() {
         if !emit(Chunk::Problem {
             file: file.clone(),
@@ -232,7 +237,7 @@ mod tests {
     fn rows_of(input: &[u8], max: usize) -> Vec<(usize, Result<usize, u64>)> {
         let mut out = Vec::new();
         let mut r = input;
-        read(&mut r, &None, 1 << 20, max, false, &mut |chunk| {
+        read(&mut r, &None, 1 << 20, max, false, None, &mut |chunk| {
             match chunk {
                 Chunk::Csv { rows, .. } => out.extend(rows.into_iter().map(|(l, r)| (l, r.map(|r| r.len())))),
                 Chunk::Problem { line, .. } => out.push((line, Err(0))),

@@ -17,12 +17,66 @@ use super::options::{ReadOptions, Rejected};
 pub fn read_record(bytes: &[u8], options: ReadOptions, first_line: usize) -> Result<Assessment, Rejected> {
     // A byte-order mark, as some Windows tools write, is not part of the JSON.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Some(map) = options.map {
+        return read_mapped(bytes, options, map, first_line);
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let builder = RecordSeed { options }
         .deserialize(&mut de)
         .and_then(|b| de.end().map(|()| b))
         .map_err(|e| Rejected::bare(json_error(&e, first_line)))?;
     super::options::finish(builder)
+}
+
+/// Reads one record of a site's JSON export through its map: the object's
+/// keys are the export's columns and its values the cells (numbers and
+/// booleans as text, a list `;`-joined, an object flattened to `key_item`),
+/// then the same path as a CSV row.
+fn read_mapped(
+    bytes: &[u8],
+    options: ReadOptions,
+    map: &'static super::map::SiteMap,
+    first_line: usize,
+) -> Result<Assessment, Rejected> {
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| Rejected::bare(json_error(&e, first_line)))?;
+    let serde_json::Value::Object(object) = value else {
+        return Err(Rejected::bare(RecordError::NotARecord(
+            "expected a JSON object (one assessment record)".into(),
+        )));
+    };
+    fn text(v: &serde_json::Value) -> String {
+        match v {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Array(a) => a.iter().map(text).collect::<Vec<_>>().join(";"),
+            other => other.to_string(),
+        }
+    }
+    let mut names = Vec::new();
+    let mut cells = Vec::new();
+    for (key, v) in &object {
+        match v {
+            serde_json::Value::Object(items) => {
+                for (item, x) in items {
+                    names.push(format!("{key}_{item}"));
+                    cells.push(text(x));
+                }
+            }
+            other => {
+                names.push(key.clone());
+                cells.push(text(other));
+            }
+        }
+    }
+    let layout = super::layout::Layout::from_names(&names, options.allow_unknown_fields, Some(map));
+    if let Some(problem) = layout.header_problem() {
+        return Err(Rejected::bare(RecordError::Malformed(
+            problem.replacen("header", "keys", 1),
+        )));
+    }
+    let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
+    layout.read_cells(&cells)
 }
 
 /// Turns a serde_json error into a record error that says where.

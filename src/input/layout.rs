@@ -9,9 +9,11 @@ fn column_name(c: &Column) -> String {
         Column::Known(catalogue::Column::Field(f)) => f.name().to_string(),
         Column::Known(catalogue::Column::Item(_, i)) => i.column.to_string(),
         Column::Unknown(n) => n.clone(),
+        Column::Mapped { export, .. } | Column::Checkbox { export, .. } => export.clone(),
     }
 }
 
+use super::map::{Mapped, SiteMap};
 use super::options::{ReadOptions, Rejected};
 
 /// What one input column holds: a catalogue column, or a name the
@@ -20,6 +22,27 @@ use super::options::{ReadOptions, Rejected};
 enum Column {
     Known(catalogue::Column),
     Unknown(String),
+    /// Through a map file: the export's column feeding a record column.
+    Mapped {
+        export: String,
+        record: String,
+        column: catalogue::Column,
+    },
+    /// Through a map file: a checkbox naming an `other_cause` domain.
+    Checkbox {
+        export: String,
+        domain: String,
+    },
+}
+
+impl Column {
+    /// The catalogue column it feeds, if any.
+    fn known(&self) -> Option<catalogue::Column> {
+        match self {
+            Column::Known(c) | Column::Mapped { column: c, .. } => Some(*c),
+            _ => None,
+        }
+    }
 }
 
 /// The columns of a CSV input, read once from its header row.
@@ -31,6 +54,7 @@ pub struct Layout {
     /// anything: reported once, at line 1.
     problem: Option<String>,
     allow_unknown: bool,
+    map: Option<&'static SiteMap>,
 }
 
 impl Layout {
@@ -38,7 +62,12 @@ impl Layout {
     /// first is dropped. An unknown column (unless `allow_unknown`) or a
     /// column given twice makes the header invalid.
     pub fn from_header(header: &csv::ByteRecord, allow_unknown: bool) -> Layout {
-        let columns: Vec<Column> = header
+        Self::with_map(header, allow_unknown, None)
+    }
+
+    /// Reads the header row through a site's map file (or none).
+    pub fn with_map(header: &csv::ByteRecord, allow_unknown: bool, map: Option<&'static SiteMap>) -> Layout {
+        let names: Vec<String> = header
             .iter()
             .enumerate()
             .map(|(i, raw)| {
@@ -47,31 +76,60 @@ impl Layout {
                 } else {
                     raw
                 };
-                let name = String::from_utf8_lossy(raw).trim().to_string();
-                match catalogue::Column::from_csv(&name) {
+                String::from_utf8_lossy(raw).trim().to_string()
+            })
+            .collect();
+        Self::from_names(&names, allow_unknown, map)
+    }
+
+    /// The layout of a list of column names (CSV header, or the keys of a
+    /// JSON record read through a map).
+    pub fn from_names(names: &[String], allow_unknown: bool, map: Option<&'static SiteMap>) -> Layout {
+        let columns: Vec<Column> = names
+            .iter()
+            .map(|name| match map.and_then(|m| m.column(name)) {
+                Some(Mapped::Record(record)) => match catalogue::Column::from_csv(&record) {
+                    Some(column) if record == *name => Column::Known(column),
+                    Some(column) => Column::Mapped {
+                        export: name.clone(),
+                        record,
+                        column,
+                    },
+                    None => Column::Unknown(name.clone()),
+                },
+                Some(Mapped::Checkbox(domain)) => Column::Checkbox {
+                    export: name.clone(),
+                    domain,
+                },
+                None => match catalogue::Column::from_csv(name) {
                     Some(c) => Column::Known(c),
-                    None => Column::Unknown(name),
-                }
+                    None => Column::Unknown(name.clone()),
+                },
             })
             .collect();
         let has_items = columns
             .iter()
-            .any(|c| matches!(c, Column::Known(catalogue::Column::Item(..))));
+            .any(|c| matches!(c.known(), Some(catalogue::Column::Item(..))));
         let mut problems = Vec::new();
         let allowed: Vec<String> = catalogue::Column::all().map(|(n, _)| n).collect();
+        let in_map = map
+            .map(|m| format!(" (not in the map {})", m.file))
+            .unwrap_or_default();
         if !allow_unknown {
             for c in &columns {
                 if let Column::Unknown(name) = c {
                     let hint = catalogue::closest(name, allowed.iter().map(String::as_str))
                         .map(|s| format!(" (did you mean `{s}`?)"))
                         .unwrap_or_default();
-                    problems.push(format!("unknown column {name:?}{hint}"));
+                    problems.push(format!("unknown column {name:?}{in_map}{hint}"));
                 }
             }
         }
         for (i, c) in columns.iter().enumerate() {
-            if matches!(c, Column::Known(_)) && columns[..i].contains(c) {
-                problems.push(format!("column {:?} given more than once", column_name(c)));
+            if let Some(k) = c.known() {
+                if columns[..i].iter().any(|o| o.known() == Some(k)) {
+                    problems.push(format!("column {:?} given more than once", column_name(c)));
+                }
             }
         }
         let problem = (!problems.is_empty()).then(|| {
@@ -86,6 +144,7 @@ impl Layout {
             has_items,
             problem,
             allow_unknown,
+            map,
         }
     }
 
@@ -126,13 +185,62 @@ impl Layout {
                 }
             }
         }
+        self.read_cells(&cells)
+    }
+
+    /// Builds a record from one row's cells (in column order), through the
+    /// map when there is one.
+    pub fn read_cells(&self, cells: &[&str]) -> Result<Assessment, Rejected> {
         let mut b = RecordBuilder::new();
+        // Through a map: each cell translated (coded values, booleans,
+        // missing codes); a value the map lacks is an error naming the
+        // export's column, the field, the value and the map file.
+        let mut translated: Vec<std::borrow::Cow<'_, str>> = Vec::with_capacity(cells.len());
+        let mut checked: Vec<String> = Vec::new();
+        for (column, cell) in self.columns.iter().zip(cells) {
+            let text = match (column, self.map) {
+                (Column::Mapped { .. } | Column::Known(_), Some(m)) => {
+                    let (export, record) = match column {
+                        Column::Mapped { export, record, .. } => (export.clone(), record.clone()),
+                        _ => (column_name(column), column_name(column)),
+                    };
+                    match m.translate(&record, cell) {
+                        Ok(t) => std::borrow::Cow::Owned(t),
+                        Err((problem, allowed)) => {
+                            b.reject(&export, cell, &problem, allowed);
+                            std::borrow::Cow::Borrowed("")
+                        }
+                    }
+                }
+                (Column::Checkbox { export, domain }, Some(m)) => {
+                    if !m.is_missing(cell) {
+                        match m.truth(cell) {
+                            Some(true) => checked.push(domain.clone()),
+                            Some(false) => {}
+                            None => b.reject(
+                                export,
+                                cell,
+                                &format!(
+                                    "other_cause {domain} checkbox value {:?} is neither checked nor unchecked in the map {}",
+                                    cell.trim(),
+                                    m.file,
+                                ),
+                                format!("{} / {}", m.truthy.join(", "), m.falsy.join(", ")),
+                            ),
+                        }
+                    }
+                    std::borrow::Cow::Borrowed("")
+                }
+                _ => std::borrow::Cow::Borrowed(*cell),
+            };
+            translated.push(text);
+        }
         // An object field (`ice`, `capd_items`) is given when any of its
         // item cells is not empty.
         let given = |field: catalogue::Field| {
             self.has_items
-                && self.columns.iter().zip(&cells).any(|(c, t)| {
-                    matches!(c, Column::Known(catalogue::Column::Item(f, _)) if *f == field)
+                && self.columns.iter().zip(&translated).any(|(c, t)| {
+                    matches!(c.known(), Some(catalogue::Column::Item(f, _)) if f == field)
                         && !t.trim().is_empty()
                 })
         };
@@ -144,16 +252,45 @@ impl Layout {
         for f in &objects {
             b.begin_object(*f);
         }
-        for (column, text) in self.columns.iter().zip(&cells) {
-            match column {
-                Column::Known(catalogue::Column::Field(f)) => b.set(*f, Value::Text(text)),
-                Column::Known(catalogue::Column::Item(f, item)) if objects.contains(f) => {
-                    b.object_item(*f, item.key, Value::Text(text))
+        for (column, text) in self.columns.iter().zip(&translated) {
+            match column.known() {
+                Some(catalogue::Column::Field(f)) => b.set(f, Value::Text(text)),
+                Some(catalogue::Column::Item(f, item)) if objects.contains(&f) => {
+                    b.object_item(f, item.key, Value::Text(text))
                 }
-                Column::Known(catalogue::Column::Item(..)) => {}
-                Column::Unknown(_) => {}
+                _ => {}
             }
         }
-        super::options::finish(b)
+        if !checked.is_empty() {
+            b.begin_other_cause();
+            for d in &checked {
+                b.other_cause_item(Value::Text(d));
+            }
+        }
+        super::options::finish(b).map_err(|r| self.name_export_columns(r))
+    }
+
+    /// Through a map, a field's error names the export's column, with the
+    /// record field it feeds in the message (docs/spec.md §8).
+    fn name_export_columns(&self, mut r: Rejected) -> Rejected {
+        if self.map.is_none() {
+            return r;
+        }
+        if let RecordError::Invalid(errors) = &mut r.error {
+            for e in errors.iter_mut() {
+                let feeds = e.field.replace('.', "_");
+                let export = self.columns.iter().find_map(|c| match c {
+                    Column::Mapped { export, record, .. } if *record == feeds && *export != feeds => {
+                        Some(export)
+                    }
+                    _ => None,
+                });
+                if let Some(export) = export {
+                    e.problem = format!("{} {}", e.field, e.problem);
+                    e.field = export.clone();
+                }
+            }
+        }
+        r
     }
 }

@@ -8,6 +8,8 @@ mod csv;
 mod json;
 mod json_array;
 mod layout;
+pub mod map;
+pub mod map_tools;
 mod ndjson;
 mod options;
 
@@ -178,7 +180,15 @@ pub fn read_inputs(
         let result = opened.and_then(|mut r| match input.format {
             InputFormat::Ndjson => ndjson::read(&mut *r, &name, chunk_bytes, max, emit),
             InputFormat::Json => json_array::read(&mut *r, &name, chunk_bytes, max, emit),
-            InputFormat::Csv => csv::read(&mut *r, &name, chunk_bytes, max, read.allow_unknown_fields, emit),
+            InputFormat::Csv => csv::read(
+                &mut *r,
+                &name,
+                chunk_bytes,
+                max,
+                read.allow_unknown_fields,
+                read.map,
+                emit,
+            ),
         });
         if let Err(error) = result {
             let name = name.map_or_else(|| "standard input".to_string(), |n| n.to_string());

@@ -16,6 +16,9 @@ pub struct ReadOptions {
     /// is an error in its place, never held in memory
     /// (`--max-record-bytes`).
     pub max_record_bytes: usize,
+    /// A site's map file (`--map`), applied to CSV columns and JSON keys
+    /// before validation.
+    pub map: Option<&'static super::map::SiteMap>,
 }
 
 impl Default for ReadOptions {
@@ -23,6 +26,7 @@ impl Default for ReadOptions {
         ReadOptions {
             allow_unknown_fields: false,
             max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+            map: None,
         }
     }
 }

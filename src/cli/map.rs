@@ -1,0 +1,99 @@
+//! `icans map init FILE` and `icans map check MAP FILE...` (docs/spec.md §8).
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+
+use icans::input::map_tools::{self, SAMPLE_RECORDS, Sample};
+
+use super::exit;
+
+/// Site exports: write a starter map from an export, or check a map
+/// against exports without grading.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  icans map init examples/site-export.csv > site.map.toml
+  icans map check site.map.toml examples/site-export.csv --allow-unknown-fields
+  icans batch examples/site-export.csv --map site.map.toml --allow-unknown-fields
+
+Exit status: 0 done; 65 (check) the export cannot be graded as mapped;
+2 usage error or an invalid map; 74 a file could not be read.")]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: MapCommand,
+}
+
+/// `map` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum MapCommand {
+    /// Print a starter map from an export's header (CSV) or keys (NDJSON)
+    /// and the distinct values of its first 10,000 records.
+    Init {
+        /// The export (.csv, or NDJSON).
+        file: PathBuf,
+    },
+    /// Report, without grading, what a map leaves unmapped in exports:
+    /// unmapped columns, fields nothing feeds, values the map lacks.
+    Check {
+        /// The map file.
+        map: PathBuf,
+        /// The exports.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Columns the map does not name are ignored (as batch does with it).
+        #[arg(long)]
+        allow_unknown_fields: bool,
+    },
+}
+
+fn sample(path: &std::path::Path, limit: usize) -> anyhow::Result<Sample> {
+    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let is_csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if is_csv {
+        map_tools::sample_csv(file, limit)
+    } else {
+        map_tools::sample_ndjson(std::io::BufReader::new(file), limit)
+    }
+    .with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// Runs `icans map`.
+pub fn run(args: &Args) -> anyhow::Result<u8> {
+    match &args.command {
+        MapCommand::Init { file } => {
+            let s = sample(file, SAMPLE_RECORDS)?;
+            super::write_stdout(map_tools::starter(&s, &file.display().to_string()).as_bytes())?;
+            Ok(exit::OK)
+        }
+        MapCommand::Check {
+            map,
+            files,
+            allow_unknown_fields,
+        } => {
+            let map = super::flags::read_map(Some(map))?.context("a map")?;
+            let mut text = String::new();
+            let mut gradable = map.unfilled.is_empty();
+            if !map.unfilled.is_empty() {
+                text.push_str(&format!(
+                    "{}: {} entr{} still \"?\" (fill in the record value):\n",
+                    map.file,
+                    map.unfilled.len(),
+                    if map.unfilled.len() == 1 { "y" } else { "ies" }
+                ));
+                for u in &map.unfilled {
+                    text.push_str(&format!("  {u}\n"));
+                }
+            }
+            for f in files {
+                let s = sample(f, 0)?;
+                let c = map_tools::check(map, &s);
+                gradable &= c.gradable(*allow_unknown_fields);
+                text.push_str(&format!("{} ({} records)\n", f.display(), s.records));
+                text.push_str(&map_tools::report(&c, map, *allow_unknown_fields));
+            }
+            super::write_stdout(text.as_bytes())?;
+            Ok(if gradable { exit::OK } else { exit::INVALID })
+        }
+    }
+}

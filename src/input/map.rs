@@ -1,0 +1,385 @@
+//! Site exports (docs/spec.md §8): a map file (TOML) says how one site's
+//! export becomes records: columns to fields, coded values per field,
+//! checkbox columns for `other_cause`, missing-value codes and boolean
+//! spellings. It is applied to CSV columns and JSON keys alike, before
+//! validation; errors name the export's column, the record field, the value
+//! and the map file.
+//!
+//! ```toml
+//! [columns]              # record field (or CSV column name) = export column
+//! id = "record_id"
+//! consciousness = "loc"
+//! [values.consciousness] # export value = record value
+//! "1" = "alert"
+//! [checkboxes.other_cause]
+//! "oc___1" = "consciousness"
+//! [missing]
+//! values = ["", "NA", "UNK", "-99"]
+//! [booleans]
+//! true = ["1", "y", "yes", "true", "checked"]
+//! false = ["0", "n", "no", "false", "unchecked"]
+//! ```
+
+use std::collections::BTreeMap;
+
+use crate::grading::catalogue::{self, Column, Field, Kind};
+
+/// One site's map file, read and checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteMap {
+    /// The map file, as errors name it.
+    pub file: String,
+    /// Export column -> the record column it feeds (a CSV column name of
+    /// the catalogue: `consciousness`, `ice_orientation`, ...).
+    pub columns: BTreeMap<String, String>,
+    /// Record field -> (export value -> record value).
+    pub values: BTreeMap<String, BTreeMap<String, String>>,
+    /// Export checkbox column -> the `other_cause` domain it names.
+    pub checkboxes: BTreeMap<String, String>,
+    /// Cells that mean "not assessed".
+    pub missing: Vec<String>,
+    /// Spellings of true.
+    pub truthy: Vec<String>,
+    /// Spellings of false.
+    pub falsy: Vec<String>,
+    /// Entries still `"?"` (a starter map not yet filled in), as
+    /// `values.FIELD."CODE"` or `checkboxes.other_cause."COLUMN"`: `map check`
+    /// lists them; grading refuses the map until none is left.
+    pub unfilled: Vec<String>,
+}
+
+/// What an export column becomes under a map.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mapped {
+    /// A record column (field or item) of the catalogue, by its CSV name.
+    Record(String),
+    /// A checkbox naming an `other_cause` domain when checked.
+    Checkbox(String),
+}
+
+fn strings(v: &toml::Value, what: &str) -> Result<Vec<String>, String> {
+    match v {
+        toml::Value::Array(a) => a
+            .iter()
+            .map(|x| match x {
+                toml::Value::String(s) => Ok(s.clone()),
+                toml::Value::Integer(n) => Ok(n.to_string()),
+                other => Err(format!(
+                    "{what}: {other} is not a string (allowed: a list of strings)"
+                )),
+            })
+            .collect(),
+        other => Err(format!(
+            "{what}: {other} is not a list (allowed: a list of strings)"
+        )),
+    }
+}
+
+fn text_of(v: &toml::Value) -> Option<String> {
+    match v {
+        toml::Value::String(s) => Some(s.clone()),
+        toml::Value::Integer(n) => Some(n.to_string()),
+        toml::Value::Boolean(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// The record column names a map may feed: the catalogue's CSV columns.
+pub fn record_columns() -> Vec<String> {
+    Column::all().map(|(n, _)| n).collect()
+}
+
+impl SiteMap {
+    /// Reads a map file. Unknown tables, fields, domains and values that are
+    /// not the field's are refused, naming the table, the key and what is
+    /// allowed.
+    pub fn parse(text: &str, file: &str) -> Result<SiteMap, String> {
+        let err = |m: String| format!("map {file}: {m}");
+        let table: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| err(format!("not valid TOML:\n{}", e.to_string().trim_end())))?;
+        let known = ["columns", "values", "checkboxes", "missing", "booleans"];
+        for key in table.keys() {
+            if !known.contains(&key.as_str()) {
+                return Err(err(format!(
+                    "{key}: unknown table (allowed: {})",
+                    known.join(", ")
+                )));
+            }
+        }
+        let record = record_columns();
+        let mut map = SiteMap {
+            file: file.to_string(),
+            columns: BTreeMap::new(),
+            values: BTreeMap::new(),
+            checkboxes: BTreeMap::new(),
+            missing: vec![String::new()],
+            truthy: ["1", "y", "yes", "true", "checked"].map(String::from).to_vec(),
+            falsy: ["0", "n", "no", "false", "unchecked"].map(String::from).to_vec(),
+            unfilled: Vec::new(),
+        };
+        if let Some(columns) = table.get("columns") {
+            let toml::Value::Table(columns) = columns else {
+                return Err(err(
+                    "columns: not a table (allowed: record field = \"export column\")".into(),
+                ));
+            };
+            for (field, export) in columns {
+                if !record.contains(field) {
+                    let hint = catalogue::closest(field, record.iter().map(String::as_str))
+                        .map(|s| format!(" (did you mean `{s}`?)"))
+                        .unwrap_or_default();
+                    return Err(err(format!(
+                        "columns.{field}: not a record field{hint} (allowed: {})",
+                        record.join(", ")
+                    )));
+                }
+                let Some(export) = text_of(export) else {
+                    return Err(err(format!(
+                        "columns.{field}: not a column name (allowed: a string)"
+                    )));
+                };
+                map.columns.insert(export, field.clone());
+            }
+        }
+        if let Some(values) = table.get("values") {
+            let toml::Value::Table(values) = values else {
+                return Err(err("values: not a table (allowed: [values.FIELD] tables)".into()));
+            };
+            for (field, codes) in values {
+                let Some(f) = Field::from_name(field) else {
+                    return Err(err(format!(
+                        "values.{field}: not a record field (allowed: fields with coded values)"
+                    )));
+                };
+                let toml::Value::Table(codes) = codes else {
+                    return Err(err(format!(
+                        "values.{field}: not a table (allowed: \"export value\" = \"record value\")"
+                    )));
+                };
+                let mut out = BTreeMap::new();
+                for (code, value) in codes {
+                    let Some(value) = text_of(value) else {
+                        return Err(err(format!(
+                            "values.{field}.{code}: not a value (allowed: a string)"
+                        )));
+                    };
+                    if value == "?" {
+                        map.unfilled
+                            .push(format!("values.{field}.{code:?} (allowed: {})", f.allowed()));
+                        continue;
+                    }
+                    if let Kind::Choice(choices) = f.def().kind {
+                        if !choices.iter().any(|c| c.wire == value) {
+                            return Err(err(format!(
+                                "values.{field}.{code:?}: {value:?} is not a {field} value (allowed: {})",
+                                f.allowed()
+                            )));
+                        }
+                    }
+                    out.insert(code.clone(), value);
+                }
+                map.values.insert(field.clone(), out);
+            }
+        }
+        if let Some(boxes) = table.get("checkboxes") {
+            let Some(toml::Value::Table(oc)) = boxes.get("other_cause") else {
+                return Err(err("checkboxes: allowed: a [checkboxes.other_cause] table".into()));
+            };
+            for (column, domain) in oc {
+                let Some(domain) = text_of(domain) else {
+                    return Err(err(format!("checkboxes.other_cause.{column}: not a domain name")));
+                };
+                let domains = format!(
+                    "one domain: {}",
+                    catalogue::names(crate::grading::OTHER_CAUSE_CHOICES)
+                );
+                if domain == "?" {
+                    map.unfilled
+                        .push(format!("checkboxes.other_cause.{column:?} (allowed: {domains})"));
+                    continue;
+                }
+                if !catalogue::names(crate::grading::OTHER_CAUSE_CHOICES)
+                    .split(", ")
+                    .any(|d| d == domain)
+                {
+                    return Err(err(format!(
+                        "checkboxes.other_cause.{column}: {domain:?} is not a domain (allowed: {domains})"
+                    )));
+                }
+                map.checkboxes.insert(column.clone(), domain);
+            }
+        }
+        if let Some(missing) = table.get("missing") {
+            let values = missing
+                .get("values")
+                .ok_or_else(|| err("missing: allowed: values = [...]".into()))?;
+            map.missing = strings(values, "missing.values").map_err(err)?;
+        }
+        if let Some(b) = table.get("booleans") {
+            if let Some(t) = b.get("true") {
+                map.truthy = strings(t, "booleans.true").map_err(err)?;
+            }
+            if let Some(f) = b.get("false") {
+                map.falsy = strings(f, "booleans.false").map_err(err)?;
+            }
+        }
+        Ok(map)
+    }
+
+    /// Refuses a map that still has `"?"` entries: grading with it would
+    /// leave those codes unknown.
+    pub fn ready(&self) -> Result<(), String> {
+        match self.unfilled.first() {
+            None => Ok(()),
+            Some(first) => Err(format!(
+                "map {}: {} entr{} still \"?\", first {first}; fill in the record value (icans map check lists them all)",
+                self.file,
+                self.unfilled.len(),
+                if self.unfilled.len() == 1 { "y" } else { "ies" }
+            )),
+        }
+    }
+
+    /// What an export column (or JSON key) becomes: through `[columns]` or
+    /// `[checkboxes]`, else itself when it is a record column.
+    pub fn column(&self, export: &str) -> Option<Mapped> {
+        if let Some(record) = self.columns.get(export) {
+            return Some(Mapped::Record(record.clone()));
+        }
+        if let Some(domain) = self.checkboxes.get(export) {
+            return Some(Mapped::Checkbox(domain.clone()));
+        }
+        Column::from_csv(export).map(|_| Mapped::Record(export.to_string()))
+    }
+
+    /// Whether a cell means "not assessed".
+    pub fn is_missing(&self, cell: &str) -> bool {
+        let c = cell.trim();
+        self.missing.iter().any(|m| m.trim() == c)
+    }
+
+    /// A checkbox cell: `Some(true)` checked, `Some(false)` not, `None` not
+    /// a spelling the map knows.
+    pub fn truth(&self, cell: &str) -> Option<bool> {
+        let c = cell.trim().to_ascii_lowercase();
+        if self.truthy.iter().any(|t| t.to_ascii_lowercase() == c) {
+            Some(true)
+        } else if self.falsy.iter().any(|f| f.to_ascii_lowercase() == c) {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
+    /// A cell of an export column feeding `record` (a record column name),
+    /// translated: a coded value through `[values]`, a boolean spelling to
+    /// `true`/`false`, a missing code to empty. `Err` is (problem, allowed):
+    /// the problem names the field, the value and the map file; the caller
+    /// names the export column.
+    pub fn translate(&self, record: &str, cell: &str) -> Result<String, (String, String)> {
+        if self.is_missing(cell) {
+            return Ok(String::new());
+        }
+        let field = Column::from_csv(record).map(|c| match c {
+            Column::Field(f) | Column::Item(f, _) => f,
+        });
+        if let Some(codes) = self.values.get(record) {
+            return match codes.get(cell.trim()) {
+                Some(v) => Ok(v.clone()),
+                None => {
+                    let listed: Vec<&str> = codes.keys().map(String::as_str).collect();
+                    Err((
+                        format!(
+                            "{record} value {:?} is not in the map {} [values.{record}]",
+                            cell.trim(),
+                            self.file
+                        ),
+                        listed.join(", "),
+                    ))
+                }
+            };
+        }
+        if field.is_some_and(|f| f.def().kind == Kind::Boolean) {
+            return match self.truth(cell) {
+                Some(b) => Ok(b.to_string()),
+                None => Err((
+                    format!(
+                        "{record} value {:?} is neither true nor false in the map {}",
+                        cell.trim(),
+                        self.file
+                    ),
+                    format!("{} / {}", self.truthy.join(", "), self.falsy.join(", ")),
+                )),
+            };
+        }
+        Ok(cell.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MAP: &str = r#"
+[columns]
+id = "record_id"
+consciousness = "loc"
+ice_orientation = "ice_orient"
+steroid_refractory = "refractory"
+[values.consciousness]
+"1" = "alert"
+"5" = "unarousable"
+[checkboxes.other_cause]
+"oc___2" = "consciousness"
+[missing]
+values = ["", "UNK", "-99"]
+"#;
+
+    #[test]
+    fn columns_values_checkboxes_missing_and_booleans() {
+        let m = SiteMap::parse(MAP, "site.toml").expect("a valid map");
+        assert_eq!(m.column("loc"), Some(Mapped::Record("consciousness".into())));
+        assert_eq!(
+            m.column("ice_orient"),
+            Some(Mapped::Record("ice_orientation".into()))
+        );
+        assert_eq!(m.column("seizure"), Some(Mapped::Record("seizure".into())));
+        assert_eq!(m.column("oc___2"), Some(Mapped::Checkbox("consciousness".into())));
+        assert_eq!(m.column("comments"), None);
+        assert_eq!(m.translate("consciousness", "5").unwrap(), "unarousable");
+        assert_eq!(m.translate("consciousness", "UNK").unwrap(), "");
+        assert_eq!(m.translate("steroid_refractory", "Yes").unwrap(), "true");
+        let e = m.translate("consciousness", "3").unwrap_err();
+        assert_eq!(
+            e,
+            (
+                "consciousness value \"3\" is not in the map site.toml [values.consciousness]".to_string(),
+                "1, 5".to_string()
+            )
+        );
+        assert_eq!(m.truth("checked"), Some(true));
+        assert_eq!(m.truth("0"), Some(false));
+    }
+
+    #[test]
+    fn a_map_with_a_wrong_field_value_or_a_question_mark_is_refused() {
+        let e = SiteMap::parse("[columns]\nconciousness = \"loc\"\n", "m.toml").unwrap_err();
+        assert!(
+            e.contains("columns.conciousness: not a record field (did you mean `consciousness`?)"),
+            "{e}"
+        );
+        let e = SiteMap::parse("[values.consciousness]\n\"1\" = \"awake\"\n", "m.toml").unwrap_err();
+        assert!(e.contains("\"awake\" is not a consciousness value"), "{e}");
+        let m = SiteMap::parse("[values.seizure]\n\"1\" = \"?\"\n\"0\" = \"none\"\n", "m.toml").unwrap();
+        assert_eq!(
+            m.unfilled,
+            ["values.seizure.\"1\" (allowed: none, rapidly_resolving, prolonged_or_repetitive)"]
+        );
+        assert_eq!(
+            m.ready().unwrap_err(),
+            "map m.toml: 1 entry still \"?\", first values.seizure.\"1\" (allowed: none, rapidly_resolving, \
+             prolonged_or_repetitive); fill in the record value (icans map check lists them all)"
+        );
+    }
+}

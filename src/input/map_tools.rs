@@ -1,0 +1,377 @@
+//! `icans map init` and `icans map check` (docs/spec.md §8): a starter map
+//! from an export's columns and values, and a report of what a map leaves
+//! unmapped, without grading.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{self, BufRead, Read};
+
+use crate::grading::catalogue::{self, Choice, Column, Field, Kind};
+
+use super::map::{Mapped, SiteMap};
+
+/// Records read to propose a map.
+pub const SAMPLE_RECORDS: usize = 10_000;
+
+/// Distinct values kept per column (more: the column is free text or a
+/// measurement, not coded).
+const MAX_DISTINCT: usize = 30;
+
+/// Codes that often mean "not recorded" in exports.
+const MISSING_CODES: [&str; 8] = ["", "NA", "N/A", "na", "UNK", "unknown", "-99", "-9"];
+
+/// An export's columns, in order, with the distinct values of each and the
+/// first line each value was seen on.
+#[derive(Debug, Default)]
+pub struct Sample {
+    /// Column names in order.
+    pub columns: Vec<String>,
+    /// Column -> value -> (count, first line).
+    pub values: BTreeMap<String, BTreeMap<String, (u64, usize)>>,
+    /// Columns with more distinct values than are kept.
+    pub many: Vec<String>,
+    /// Records read.
+    pub records: usize,
+}
+
+impl Sample {
+    fn add(&mut self, column: &str, value: &str, line: usize) {
+        if !self.columns.iter().any(|c| c == column) {
+            self.columns.push(column.to_string());
+        }
+        let values = self.values.entry(column.to_string()).or_default();
+        if let Some(e) = values.get_mut(value) {
+            e.0 += 1;
+        } else if values.len() < MAX_DISTINCT {
+            values.insert(value.to_string(), (1, line));
+        } else if !self.many.iter().any(|c| c == column) {
+            self.many.push(column.to_string());
+        }
+    }
+}
+
+/// Reads up to `limit` records (0: all) of a CSV export.
+pub fn sample_csv(r: impl Read, limit: usize) -> io::Result<Sample> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(r);
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(io::Error::other)?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
+        .collect();
+    let mut s = Sample {
+        columns: header.clone(),
+        ..Sample::default()
+    };
+    for row in reader.records() {
+        let row = row.map_err(io::Error::other)?;
+        let line = row.position().map_or(0, |p| p.line() as usize);
+        for (name, cell) in header.iter().zip(row.iter()) {
+            s.add(name, cell.trim(), line);
+        }
+        s.records += 1;
+        if limit > 0 && s.records >= limit {
+            break;
+        }
+    }
+    Ok(s)
+}
+
+/// Reads up to `limit` records (0: all) of an NDJSON export (one object per
+/// line; objects nested one level are flattened to `key_item`).
+pub fn sample_ndjson(r: impl BufRead, limit: usize) -> io::Result<Sample> {
+    let mut s = Sample::default();
+    for (i, line) in r.lines().enumerate() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let Ok(serde_json::Value::Object(o)) = serde_json::from_str::<serde_json::Value>(&line) else {
+            continue;
+        };
+        for (k, v) in &o {
+            match v {
+                serde_json::Value::Object(items) => {
+                    for (item, x) in items {
+                        s.add(&format!("{k}_{item}"), &cell(x), i + 1);
+                    }
+                }
+                other => s.add(k, &cell(other), i + 1),
+            }
+        }
+        s.records += 1;
+        if limit > 0 && s.records >= limit {
+            break;
+        }
+    }
+    Ok(s)
+}
+
+fn cell(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(a) => a.iter().map(cell).collect::<Vec<_>>().join(";"),
+        other => other.to_string(),
+    }
+}
+
+/// Names exports commonly give the record fields (matched with confidence
+/// 0.95).
+const SYNONYMS: &[(&str, &[&str])] = &[
+    ("id", &["record_id", "record", "assessment_id", "visit_id"]),
+    (
+        "patient_id",
+        &["subject", "subject_id", "patient", "pt_id", "mrn", "study_id"],
+    ),
+    (
+        "day",
+        &[
+            "study_day",
+            "day_post_infusion",
+            "dpi",
+            "days_since_infusion",
+            "post_infusion_day",
+        ],
+    ),
+    ("age_years", &["age", "age_yrs"]),
+    ("weight_kg", &["weight", "wt", "wt_kg"]),
+    ("consciousness", &["loc", "level_of_consciousness", "conscious"]),
+    ("seizure", &["sz", "seizures"]),
+    ("edema", &["cerebral_edema", "icp", "raised_icp"]),
+    (
+        "temperature_c",
+        &["temp", "temp_max", "tmax", "temperature", "max_temp"],
+    ),
+    ("hypotension", &["bp_support", "pressors", "vasopressors", "bp"]),
+    ("hypoxia", &["o2_support", "oxygen", "o2"]),
+    ("recorded_grade", &["icans_grade", "neurotox_grade", "grade"]),
+    ("recorded_scale", &["grading_scale", "scale", "grade_scale"]),
+    ("ice_total", &["ice", "ice_score"]),
+    ("capd", &["capd_total", "capd_score"]),
+];
+
+/// The record column an export column most likely feeds, with a confidence
+/// 0-1: its own name, a known synonym, or the closest name.
+fn guess(column: &str) -> Option<(String, f64)> {
+    let lower = column.to_ascii_lowercase().replace([' ', '-', '.'], "_");
+    let names: Vec<String> = Column::all().map(|(n, _)| n).collect();
+    if names.contains(&lower) {
+        return Some((lower, 1.0));
+    }
+    if let Some((field, _)) = SYNONYMS.iter().find(|(_, names)| names.contains(&lower.as_str())) {
+        return Some((field.to_string(), 0.95));
+    }
+    names
+        .iter()
+        .map(|n| (n.clone(), strsim::jaro_winkler(&lower, n)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .filter(|(_, score)| *score >= 0.8)
+}
+
+/// The record value a coded export value most likely stands for, if any.
+fn propose(choices: &[Choice], value: &str) -> Option<&'static str> {
+    choices.iter().find(|c| c.matches_bedside(value)).map(|c| c.wire)
+}
+
+fn quoted(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// A starter map: confident column matches filled in, the others
+/// commented with their confidence; a `[values]` table for every coded
+/// column with each value seen and a proposed record value or `"?"`.
+pub fn starter(sample: &Sample, file: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# icans map for {file}: a starter from its columns and the distinct values of\n\
+         # {} record(s). Check every line; fill in each \"?\"; then\n\
+         #   icans map check THIS_MAP {file}\n\
+         # Columns not listed are unknown fields (use --allow-unknown-fields for free\n\
+         # text and other columns that feed nothing).\n\n[columns]                 # record field = export column",
+        sample.records
+    );
+    let mut mapped: Vec<(String, String)> = Vec::new();
+    let mut checkboxes = Vec::new();
+    let mut used: Vec<String> = Vec::new();
+    for column in &sample.columns {
+        let values = sample.values.get(column);
+        let binary = values.is_some_and(|v| v.keys().all(|k| ["0", "1", ""].contains(&k.as_str())));
+        if column.contains("___") && binary {
+            checkboxes.push(column.clone());
+            continue;
+        }
+        match guess(column) {
+            Some((record, confidence)) if confidence >= 0.9 && !used.contains(&record) => {
+                used.push(record.clone());
+                if record != *column {
+                    let _ = writeln!(out, "{record} = {}", quoted(column));
+                }
+                mapped.push((record, column.clone()));
+            }
+            Some((record, confidence)) => {
+                let _ = writeln!(
+                    out,
+                    "# {record} = {}   # confidence {confidence:.2}: check, or leave out",
+                    quoted(column)
+                );
+            }
+            None => {
+                let _ = writeln!(out, "# ? = {}   # no field matched", quoted(column));
+            }
+        }
+    }
+    for (record, column) in &mapped {
+        let Some(field) = Field::from_name(record) else {
+            continue;
+        };
+        let (Kind::Choice(choices), Some(values)) = (field.def().kind, sample.values.get(column)) else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "\n[values.{record}]   # export value = record value ({})",
+            field.allowed()
+        );
+        for value in values.keys().filter(|v| !MISSING_CODES.contains(&v.as_str())) {
+            let proposal = propose(choices, value).unwrap_or("?");
+            let _ = writeln!(out, "{} = {}", quoted(value), quoted(proposal));
+        }
+    }
+    if !checkboxes.is_empty() {
+        let domains = catalogue::names(crate::grading::OTHER_CAUSE_CHOICES);
+        let _ = writeln!(
+            out,
+            "\n[checkboxes.other_cause]  # export column = domain ({domains})"
+        );
+        for c in &checkboxes {
+            let _ = writeln!(out, "{} = \"?\"", quoted(c));
+        }
+    }
+    let seen_missing: Vec<&str> = MISSING_CODES
+        .iter()
+        .copied()
+        .filter(|m| sample.values.values().any(|v| v.contains_key(*m)))
+        .collect();
+    let mut missing: Vec<String> = vec![String::new()];
+    missing.extend(
+        seen_missing
+            .iter()
+            .filter(|m| !m.is_empty())
+            .map(|m| m.to_string()),
+    );
+    let list: Vec<String> = missing.iter().map(|m| quoted(m)).collect();
+    let _ = writeln!(
+        out,
+        "\n[missing]                 # cells that mean \"not assessed\"\nvalues = [{}]",
+        list.join(", ")
+    );
+    out.push_str("\n[booleans]\ntrue = [\"1\", \"y\", \"yes\", \"true\", \"checked\"]\nfalse = [\"0\", \"n\", \"no\", \"false\", \"unchecked\"]\n");
+    out
+}
+
+/// What `icans map check` found.
+#[derive(Debug, Default)]
+pub struct Check {
+    /// Export columns the map does not name and that are no record column.
+    pub unmapped: Vec<String>,
+    /// Record fields no column feeds.
+    pub unfed: Vec<String>,
+    /// (column, record column, value, count, first line) the map lacks.
+    pub missing_values: Vec<(String, String, String, u64, usize)>,
+}
+
+impl Check {
+    /// Whether the export can be graded as mapped (unknown columns allowed
+    /// or not).
+    pub fn gradable(&self, allow_unknown: bool) -> bool {
+        self.missing_values.is_empty() && (allow_unknown || self.unmapped.is_empty())
+    }
+}
+
+/// Checks a map against an export's sample.
+pub fn check(map: &SiteMap, sample: &Sample) -> Check {
+    let mut c = Check::default();
+    let mut fed: Vec<String> = Vec::new();
+    for column in &sample.columns {
+        match map.column(column) {
+            None => c.unmapped.push(column.clone()),
+            Some(Mapped::Checkbox(_)) => fed.push("other_cause".into()),
+            Some(Mapped::Record(record)) => {
+                fed.push(record.clone());
+                let Some(codes) = map.values.get(&record) else {
+                    continue;
+                };
+                for (value, (count, line)) in sample.values.get(column).into_iter().flatten() {
+                    if !map.is_missing(value) && !codes.contains_key(value) {
+                        c.missing_values
+                            .push((column.clone(), record.clone(), value.clone(), *count, *line));
+                    }
+                }
+            }
+        }
+    }
+    for (name, col) in Column::all() {
+        let field = match col {
+            Column::Field(f) | Column::Item(f, _) => f,
+        };
+        let fed_field = fed.contains(&name)
+            || (matches!(col, Column::Item(..)) && fed.iter().any(|f| f.starts_with(field.name())));
+        if !fed_field && !c.unfed.contains(&field.name().to_string()) && !matches!(col, Column::Item(..)) {
+            c.unfed.push(field.name().to_string());
+        }
+    }
+    c
+}
+
+/// The check as text.
+pub fn report(c: &Check, map: &SiteMap, allow_unknown: bool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "icans map check: {}", map.file);
+    if c.unmapped.is_empty() {
+        out.push_str("  Every column is mapped.\n");
+    } else {
+        let _ = writeln!(
+            out,
+            "  Unmapped columns ({}; unknown fields{}): {}",
+            c.unmapped.len(),
+            if allow_unknown {
+                ", ignored with --allow-unknown-fields"
+            } else {
+                " unless --allow-unknown-fields"
+            },
+            c.unmapped.join(", ")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  Fields no column feeds: {}",
+        if c.unfed.is_empty() {
+            "none".into()
+        } else {
+            c.unfed.join(", ")
+        }
+    );
+    if c.missing_values.is_empty() {
+        out.push_str("  Every coded value is in the map.\n");
+    } else {
+        out.push_str("  Values not in the map:\n");
+        for (column, record, value, count, line) in &c.missing_values {
+            let _ = writeln!(
+                out,
+                "    {column} ({record}): {value:?}, {count} record(s), first at line {line}: add it to [values.{record}]"
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "  {}",
+        if c.gradable(allow_unknown) {
+            "The export can be graded as mapped."
+        } else {
+            "The export cannot be graded as mapped (exit 65)."
+        }
+    );
+    out
+}

@@ -1,0 +1,619 @@
+//! Site exports through map files (docs/spec.md §8): renames, coded values,
+//! checkboxes, missing codes, booleans, values the map lacks, a JSON export,
+//! `map init` on the shipped example and `map check`.
+
+mod common;
+
+use std::io::Write as _;
+
+use common::icans;
+use serde_json::{Value, json};
+
+const EXPORT: &str = "examples/site-export.csv";
+const MAP: &str = "examples/site-export.map.toml";
+const FIELDS: &str = "id,patient_id,day,grade,complete,drivers,unassessed,masked,ice_total,patient_group,\
+                      crs_grade,crs_drivers,recorded_grade,recorded_scale,error";
+
+fn lines(stdout: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON result per line"))
+        .collect()
+}
+
+/// `batch FILE --map MAP --fields FIELDS` plus `extra`: (exit, results).
+fn batch(file: &str, map: &str, extra: &[&str]) -> (Option<i32>, Vec<Value>) {
+    let out = icans()
+        .args(["batch", file, "--map", map, "--fields", FIELDS])
+        .args(extra)
+        .output()
+        .unwrap();
+    (out.status.code(), lines(&out.stdout))
+}
+
+fn temp(name: &str, text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let p = path.display().to_string();
+    (dir, p)
+}
+
+/// The shipped export, graded by hand from its rows and the shipped map.
+fn expected() -> Vec<Value> {
+    let row = |id: &str,
+               pid: &str,
+               day: u32,
+               grade: u8,
+               complete: bool,
+               drivers: Value,
+               unassessed: Value,
+               masked: Value,
+               ice: Value,
+               group: &str,
+               crs: u8,
+               crs_drivers: Value,
+               rec: u8,
+               scale: &str| {
+        json!({"id": id, "patient_id": pid, "day": day, "grade": grade, "complete": complete,
+               "drivers": drivers, "unassessed": unassessed, "masked": masked, "ice_total": ice,
+               "patient_group": group, "crs_grade": crs, "crs_drivers": crs_drivers,
+               "recorded_grade": rec, "recorded_scale": scale, "error": null})
+    };
+    vec![
+        // ICE 4+3+1+1+1 = 10, alert (code 1); 38.4 °C, no hypotension or hypoxia.
+        row(
+            "101-1",
+            "101",
+            1,
+            0,
+            true,
+            json!([]),
+            json!([]),
+            json!([]),
+            json!(10),
+            "adult",
+            1,
+            json!(["fever"]),
+            0,
+            "CTCAE v5",
+        ),
+        // ICE 3+2+0+0+1 = 6 (grade 2), awakens to voice (code 3, grade 2);
+        // one vasopressor (code 2) and low-flow oxygen (code 1): CRS 3.
+        row(
+            "101-2",
+            "101",
+            3,
+            2,
+            true,
+            json!(["encephalopathy", "consciousness"]),
+            json!([]),
+            json!([]),
+            json!(6),
+            "adult",
+            3,
+            json!(["hypotension"]),
+            2,
+            "CTCAE v5",
+        ),
+        row(
+            "101-3",
+            "101",
+            5,
+            0,
+            true,
+            json!([]),
+            json!([]),
+            json!([]),
+            json!(10),
+            "adult",
+            0,
+            json!([]),
+            1,
+            "CTCAE v5",
+        ),
+        // ICE cells UNK (missing): not assessed; unarousable (code 5) under
+        // sedation (oc___2 = consciousness): masked; temperature -99 missing.
+        row(
+            "102-1",
+            "102",
+            2,
+            0,
+            false,
+            json!([]),
+            json!(["encephalopathy"]),
+            json!(["consciousness"]),
+            Value::Null,
+            "adult",
+            0,
+            json!([]),
+            3,
+            "CARTOX-10",
+        ),
+        // ICE 1+1+0+0+0 = 2 (grade 3), rapidly resolving seizure (3), focal
+        // oedema (3); fluids only and high-flow oxygen: CRS 3 by hypoxia.
+        row(
+            "102-2",
+            "102",
+            4,
+            3,
+            true,
+            json!(["encephalopathy", "seizure", "edema"]),
+            json!([]),
+            json!([]),
+            json!(2),
+            "adult",
+            3,
+            json!(["hypoxia"]),
+            3,
+            "CARTOX-10",
+        ),
+        // Age 7, no CAPD: encephalopathy not assessed.
+        row(
+            "103-1",
+            "103",
+            1,
+            0,
+            false,
+            json!([]),
+            json!(["encephalopathy"]),
+            json!([]),
+            Value::Null,
+            "child",
+            0,
+            json!([]),
+            0,
+            "CTCAE v5",
+        ),
+        // Prolonged seizure, deep focal weakness, diffuse oedema (4);
+        // several vasopressors, positive pressure: CRS 4.
+        row(
+            "104-1",
+            "104",
+            6,
+            4,
+            true,
+            json!(["seizure", "motor", "edema"]),
+            json!([]),
+            json!([]),
+            json!(3),
+            "adult",
+            4,
+            json!(["hypotension", "hypoxia"]),
+            4,
+            "CTCAE v5",
+        ),
+    ]
+}
+
+#[test]
+fn the_shipped_map_grades_every_row_of_the_shipped_export() {
+    let (code, results) = batch(EXPORT, MAP, &["--allow-unknown-fields"]);
+    assert_eq!(results, expected());
+    assert_eq!(code, Some(0), "every row graded");
+    let (code, _) = batch(EXPORT, MAP, &["--allow-unknown-fields", "--fail-at-grade", "4"]);
+    assert_eq!(code, Some(3), "104-1 regrades to 4");
+}
+
+#[test]
+fn without_allow_unknown_fields_the_unmapped_columns_are_named() {
+    let out = icans()
+        .args(["batch", EXPORT, "--map", MAP, "--fields", "id,error"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(65),
+        "every row invalid, each in its place"
+    );
+    let r = lines(&out.stdout);
+    assert_eq!(r.len(), 8, "the header's error, then each row's");
+    let header = r[0]["error"].as_str().unwrap();
+    assert!(
+        header
+            .contains("unknown column \"redcap_event_name\" (not in the map examples/site-export.map.toml)")
+            && header.contains("unknown column \"comments\"")
+            && header.contains("or --allow-unknown-fields"),
+        "{header}"
+    );
+    assert_eq!(r[1]["line"], 2);
+}
+
+#[test]
+fn a_value_the_map_lacks_names_the_column_the_field_the_value_and_the_map() {
+    let (_d, path) = temp("bad.csv", "record_id,loc,sz\nx1,7,0\nx2,1,9\nx3,2,0\n");
+    let (code, r) = batch(&path, MAP, &[]);
+    assert_eq!(code, Some(65));
+    assert_eq!(r.len(), 3, "nothing dropped");
+    assert_eq!(r[0]["line"], 2);
+    assert_eq!(r[0]["field"], "loc");
+    assert_eq!(
+        r[0]["error"],
+        "loc: consciousness value \"7\" is not in the map examples/site-export.map.toml [values.consciousness] \
+         (allowed: 1, 2, 3, 4, 5)"
+    );
+    assert_eq!(r[1]["line"], 3);
+    assert_eq!(
+        r[1]["error"],
+        "sz: seizure value \"9\" is not in the map examples/site-export.map.toml [values.seizure] (allowed: 0, 1, 2)"
+    );
+    // The third row is graded: code 2 is awakens spontaneously, grade 1.
+    assert_eq!(r[2]["grade"], 1);
+    assert_eq!(r[2]["drivers"], json!(["consciousness"]));
+}
+
+#[test]
+fn checkboxes_name_other_causes_and_a_bad_tick_is_an_error() {
+    let (_d, path) = temp(
+        "boxes.csv",
+        "record_id,loc,oc___1,oc___2,sz\nb1,4,0,1,0\nb2,4,0,0,0\nb3,4,0,maybe,0\nb4,4,,UNK,0\nb5,2,1,0,1\n",
+    );
+    let (code, r) = batch(&path, MAP, &[]);
+    assert_eq!(code, Some(65));
+    // Ticked: consciousness masked (awakens to tactile, otherwise grade 3).
+    assert_eq!(
+        (r[0]["grade"].clone(), r[0]["masked"].clone()),
+        (json!(0), json!(["consciousness"]))
+    );
+    assert_eq!(
+        (r[1]["grade"].clone(), r[1]["drivers"].clone()),
+        (json!(3), json!(["consciousness"]))
+    );
+    assert_eq!(r[2]["field"], "oc___2");
+    assert_eq!(
+        r[2]["error"],
+        "oc___2: other_cause consciousness checkbox value \"maybe\" is neither checked nor unchecked in the map \
+         examples/site-export.map.toml (allowed: 1, y, yes, true, checked / 0, n, no, false, unchecked)"
+    );
+    // Missing codes in checkbox cells: unticked.
+    assert_eq!(r[3]["grade"], 3);
+    // oc___1 = encephalopathy ticked does not touch the seizure (grade 1
+    // from awakens spontaneously; the seizure is grade 3).
+    assert_eq!(r[4]["grade"], 3);
+    assert_eq!(r[4]["drivers"], json!(["seizure"]));
+}
+
+#[test]
+fn missing_codes_are_not_assessed_and_booleans_use_the_map_spellings() {
+    let (_m, map) = temp(
+        "m.toml",
+        r#"[columns]
+id = "rid"
+consciousness = "loc"
+steroid_refractory = "refr"
+hours_since_onset = "hrs"
+crs_grade = "crs"
+ice_orientation = "orient"
+[values.consciousness]
+"A" = "alert"
+"T" = "awakens_to_tactile"
+[missing]
+values = ["", "n/a", "?"]
+[booleans]
+true = ["Oui"]
+false = ["Non"]
+"#,
+    );
+    let (_d, path) = temp(
+        "b.csv",
+        "rid,loc,refr,hrs,crs,orient\nr1,T,Oui,30,0,\nr2,T,Non,30,0,\nr3,n/a,Oui,30,0,\nr4,T,yes,30,0,\nr5,T,Non,30,0,9\n",
+    );
+    let out = icans()
+        .args([
+            "batch",
+            &path,
+            "--map",
+            &map,
+            "--fields",
+            "id,grade,unassessed,actions,error",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    let r = lines(&out.stdout);
+    assert_eq!(r.len(), 5);
+    assert_eq!(r[0]["grade"], 3);
+    // Oui is true: anakinra is considered; Non is false: it is not.
+    assert!(
+        r[0]["actions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("consider_anakinra")),
+        "{}",
+        r[0]
+    );
+    assert!(
+        !r[1]["actions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("consider_anakinra")),
+        "{}",
+        r[1]
+    );
+    assert_eq!(r[0]["actions"], icans_one("awakens_to_tactile", true)["actions"]);
+    assert_eq!(r[1]["actions"], icans_one("awakens_to_tactile", false)["actions"]);
+    // n/a is a missing code: consciousness not assessed, so nothing is.
+    assert_eq!(r[2]["field"], "record");
+    assert!(
+        r[2]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("record: nothing assessed"),
+        "{}",
+        r[2]
+    );
+    // "yes" is not a spelling this map allows.
+    assert_eq!(r[3]["field"], "refr");
+    assert_eq!(
+        r[3]["error"],
+        format!(
+            "refr: steroid_refractory value \"yes\" is neither true nor false in the map {map} (allowed: Oui / Non)"
+        )
+    );
+    // A value out of range names the export's column and the record field.
+    assert_eq!(r[4]["field"], "orient");
+    let e = r[4]["error"].as_str().unwrap();
+    assert!(e.starts_with("orient: ice.orientation "), "{e}");
+    assert!(e.contains("9"), "{e}");
+}
+
+/// The same finding through the record's own names (no map).
+fn icans_one(consciousness: &str, refractory: bool) -> Value {
+    let rec = json!({"id": "x", "consciousness": consciousness, "steroid_refractory": refractory,
+                     "hours_since_onset": 30, "crs_grade": 0});
+    let out = icans()
+        .args(["batch", "-", "--fields", "id,grade,actions,error"])
+        .write_stdin(format!("{rec}\n"))
+        .output()
+        .unwrap();
+    lines(&out.stdout).remove(0)
+}
+
+#[test]
+fn a_json_export_through_the_map_grades_as_its_csv() {
+    // The shipped CSV as NDJSON objects keyed by the export's columns, with
+    // numbers as numbers and missing cells as null.
+    let text = std::fs::read_to_string(EXPORT).unwrap();
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    let mut ndjson = String::new();
+    for row in rows.records() {
+        let row = row.unwrap();
+        let mut o = serde_json::Map::new();
+        for (k, v) in header.iter().zip(row.iter()) {
+            let value = if v.is_empty() {
+                Value::Null
+            } else if k != "record_id" && k != "subject" && v.parse::<f64>().is_ok() {
+                serde_json::from_str(v).unwrap()
+            } else {
+                Value::String(v.into())
+            };
+            o.insert(k.into(), value);
+        }
+        ndjson.push_str(&Value::Object(o).to_string());
+        ndjson.push('\n');
+    }
+    let (_d, path) = temp("export.ndjson", &ndjson);
+    let (code, results) = batch(&path, MAP, &["--allow-unknown-fields"]);
+    assert_eq!(results, expected());
+    assert_eq!(code, Some(0));
+    // One object through `grade --map` as well.
+    let first = ndjson.lines().nth(1).unwrap();
+    let out = icans()
+        .args([
+            "grade",
+            "--map",
+            MAP,
+            "--allow-unknown-fields",
+            "--format",
+            "json",
+        ])
+        .write_stdin(first)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((v["id"].clone(), v["grade"].clone()), (json!("101-2"), json!(2)));
+}
+
+#[test]
+fn summary_and_audit_take_the_map() {
+    let out = icans()
+        .args([
+            "summary",
+            EXPORT,
+            "--map",
+            MAP,
+            "--allow-unknown-fields",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["assessments"], 7, "{v}");
+    assert_eq!(v["patients"], 4);
+    assert_eq!(
+        v["worst_grade_counts"],
+        json!({"0": 1, "1": 0, "2": 1, "3": 1, "4": 1, "5": 0})
+    );
+    let out = icans()
+        .args([
+            "audit",
+            EXPORT,
+            "--map",
+            MAP,
+            "--allow-unknown-fields",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let a: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(a["compared"], 7);
+    assert_eq!(a["indeterminate"], 1, "102-1: lower bound 0 below recorded 3");
+    assert_eq!(
+        (a["agreement"]["n"].clone(), a["agreement"]["total"].clone()),
+        (json!(5), json!(6))
+    );
+    assert_eq!(a["downgraded"], 1);
+    assert_eq!(a["upgraded"], 0);
+    assert_eq!(a["discordant"][0]["id"], "101-3");
+}
+
+/// `map init` on the shipped export, its `"?"` filled in from the shipped
+/// map, grades the export exactly as the shipped map does.
+#[test]
+fn the_starter_map_once_filled_in_grades_the_example() {
+    let out = icans().args(["map", "init", EXPORT]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let starter = String::from_utf8(out.stdout).unwrap();
+    // Confident matches are filled in; the unmatched are comments.
+    for line in [
+        "id = \"record_id\"",
+        "consciousness = \"loc\"",
+        "recorded_grade = \"icans_grade\"",
+        "ice_orientation = \"ice_orient\"",
+        "temperature_c = \"temp_max\"",
+    ] {
+        assert!(
+            starter.lines().any(|l| l == line),
+            "{line} missing from\n{starter}"
+        );
+    }
+    assert!(starter.contains("# ? = \"comments\""), "{starter}");
+    assert!(starter.contains("[values.consciousness]"), "{starter}");
+    assert!(starter.contains("\"oc___2\" = \"?\""), "{starter}");
+    // Before filling: map check lists the "?" and exits 65; grading refuses.
+    let (_s, starter_path) = temp("starter.toml", &starter);
+    let out = icans()
+        .args(["map", "check", &starter_path, EXPORT, "--allow-unknown-fields"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("26 entries still \"?\""), "{report}");
+    assert!(report.contains("values.consciousness.\"5\""), "{report}");
+    let out = icans()
+        .args(["batch", EXPORT, "--map", &starter_path, "--allow-unknown-fields"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("still \"?\""));
+
+    // Fill each "?" with the shipped map's answer for the same table and key.
+    let shipped: toml::Table = std::fs::read_to_string(MAP).unwrap().parse().unwrap();
+    let mut table = String::new();
+    let mut filled = String::new();
+    for line in starter.lines() {
+        if line.starts_with('[') {
+            table = line
+                .split(']')
+                .next()
+                .unwrap()
+                .trim_start_matches('[')
+                .to_string();
+        }
+        let out = match line.split_once(" = \"?\"") {
+            Some((key, _)) => {
+                let key: String = key.trim_matches('"').to_string();
+                let mut v = &toml::Value::Table(shipped.clone());
+                for part in table.split('.') {
+                    v = &v[part];
+                }
+                format!("\"{key}\" = \"{}\"", v[key.as_str()].as_str().unwrap())
+            }
+            None => line.to_string(),
+        };
+        filled.push_str(&out);
+        filled.push('\n');
+    }
+    let (_f, filled_path) = temp("filled.toml", &filled);
+    let out = icans()
+        .args(["map", "check", &filled_path, EXPORT, "--allow-unknown-fields"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let (code, results) = batch(EXPORT, &filled_path, &["--allow-unknown-fields"]);
+    assert_eq!(results, expected());
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn map_check_reports_unmapped_columns_unfed_fields_and_values_the_map_lacks() {
+    let out = icans().args(["map", "check", MAP, EXPORT]).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(65),
+        "unmapped columns without --allow-unknown-fields"
+    );
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains(
+            "Unmapped columns (2; unknown fields unless --allow-unknown-fields): redcap_event_name, comments"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains("Fields no column feeds: assessed_at, weight_kg"),
+        "{report}"
+    );
+    let out = icans()
+        .args(["map", "check", MAP, EXPORT, "--allow-unknown-fields"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("The export can be graded as mapped."));
+
+    let (_d, path) = temp("new.csv", "record_id,loc,sz\na,1,0\nb,6,0\nc,6,0\nd,1,3\n");
+    let out = icans().args(["map", "check", MAP, &path]).output().unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains(
+            "loc (consciousness): \"6\", 2 record(s), first at line 3: add it to [values.consciousness]"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains("sz (seizure): \"3\", 1 record(s), first at line 5"),
+        "{report}"
+    );
+    assert!(
+        report.contains("cannot be graded as mapped (exit 65)"),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_wrong_map_is_a_usage_error_naming_the_entry() {
+    for (text, says) in [
+        (
+            "[columns]\nconciousness = \"loc\"\n",
+            "columns.conciousness: not a record field (did you mean `consciousness`?)",
+        ),
+        (
+            "[values.consciousness]\n\"1\" = \"awake\"\n",
+            "\"awake\" is not a consciousness value",
+        ),
+        (
+            "[checkboxes.other_cause]\n\"oc___1\" = \"sedation\"\n",
+            "\"sedation\" is not a domain",
+        ),
+        ("[colums]\n", "colums: unknown table"),
+    ] {
+        let (_d, map) = temp("w.toml", text);
+        let out = icans().args(["batch", EXPORT, "--map", &map]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{text}: {err}");
+    }
+}
