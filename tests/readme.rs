@@ -130,3 +130,60 @@ fn the_readme_and_spec_grading_tables_match_the_oracle() {
         }
     }
 }
+
+/// The site-export walk-through: each shown output is the current build's.
+#[test]
+fn the_readme_walk_through_from_map_init_to_audit_is_real() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let shown = |out: &str, what: &str| {
+        assert!(
+            readme.contains(&format!("```\n{out}```")),
+            "README {what} is stale:\n{out}"
+        );
+    };
+    let mapped = [
+        "examples/site-export.csv",
+        "--map",
+        "examples/site-export.map.toml",
+        "--allow-unknown-fields",
+    ];
+    let mut audit = vec!["audit"];
+    audit.extend(mapped);
+    shown(&output(&audit), "audit");
+    let mut fields = vec!["batch"];
+    fields.extend(mapped);
+    fields.extend([
+        "--fields",
+        "id,grade,drivers,masked,crs_grade,recorded_grade",
+        "--output-format",
+        "csv",
+    ]);
+    shown(&output(&fields), "--fields output");
+    shown(
+        &output(&[
+            "map",
+            "check",
+            "examples/site-export.map.toml",
+            "examples/site-export.csv",
+            "--allow-unknown-fields",
+        ]),
+        "map check",
+    );
+    // Step 1 and the first lines of step 2, in a scratch directory.
+    let dir = tempfile::tempdir().unwrap();
+    let starter = dir.path().join("site.map.toml");
+    std::fs::write(&starter, output(&["map", "init", "examples/site-export.csv"])).unwrap();
+    let check = output(&[
+        "map",
+        "check",
+        starter.to_str().unwrap(),
+        "examples/site-export.csv",
+        "--allow-unknown-fields",
+    ]);
+    let head: String = check
+        .lines()
+        .take(3)
+        .map(|l| format!("{}\n", l.replace(starter.to_str().unwrap(), "site.map.toml")))
+        .collect();
+    shown(&format!("{head}  ...\n"), "map check of the starter");
+}
