@@ -45,4 +45,5 @@ def main():
                 out.write("%d\n" % grade(json.loads(line)))
 
 
-main()
+if __name__ == "__main__":
+    main()
