@@ -122,7 +122,8 @@ pub struct Audit {
     /// Inputs that could not be read.
     #[serde(skip)]
     pub failures: Vec<InputFailure>,
-    /// Every compared record, in input order (for the CSV output).
+    /// Every compared record, in input order (for the CSV output; empty
+    /// unless asked for).
     #[serde(skip)]
     pub records: Vec<Compared>,
 }
@@ -187,80 +188,95 @@ pub fn weighted_kappa(table: &[[u64; GRADES]; GRADES]) -> Kappa {
     }
 }
 
-/// The figures of a set of compared records.
-pub fn figures<'a>(items: impl Iterator<Item = &'a Compared>) -> Figures {
-    let mut table = [[0u64; GRADES]; GRADES];
-    let (mut compared, mut indeterminate, mut up, mut down) = (0, 0, 0, 0);
-    let mut crossed = Crossed::default();
-    for c in items {
-        compared += 1;
+/// Running counts of compared records, from which [`Figures`] follow:
+/// the audit keeps these, not the records (docs/spec.md §10).
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    compared: u64,
+    indeterminate: u64,
+    table: [[u64; GRADES]; GRADES],
+    up: u64,
+    down: u64,
+    crossed: Crossed,
+}
+
+impl Tally {
+    fn add(&mut self, c: &Compared) {
+        self.compared += 1;
         if c.indeterminate() {
-            indeterminate += 1;
-            continue;
+            self.indeterminate += 1;
+            return;
         }
         let (r, g) = (usize::from(c.recorded.min(5)), usize::from(c.regraded.min(5)));
-        table[r][g] += 1;
+        self.table[r][g] += 1;
         if c.regraded > c.recorded {
-            up += 1;
+            self.up += 1;
         }
         if c.regraded < c.recorded {
-            down += 1;
+            self.down += 1;
         }
         if c.recorded < DECISIVE_GRADE && c.regraded >= DECISIVE_GRADE {
-            crossed.up += 1;
+            self.crossed.up += 1;
         }
         if c.recorded >= DECISIVE_GRADE && c.regraded < DECISIVE_GRADE {
-            crossed.down += 1;
+            self.crossed.down += 1;
         }
     }
-    let determinate = compared - indeterminate;
-    let agree: u64 = (0..GRADES).map(|i| table[i][i]).sum();
-    Figures {
-        compared,
-        indeterminate,
-        agreement: Incidence::of(agree, determinate),
-        kappa: weighted_kappa(&table),
-        table,
-        upgraded: up,
-        downgraded: down,
-        crossed_grade3: crossed,
+
+    fn figures(&self) -> Figures {
+        let determinate = self.compared - self.indeterminate;
+        let agree: u64 = (0..GRADES).map(|i| self.table[i][i]).sum();
+        Figures {
+            compared: self.compared,
+            indeterminate: self.indeterminate,
+            agreement: Incidence::of(agree, determinate),
+            kappa: weighted_kappa(&self.table),
+            table: self.table,
+            upgraded: self.up,
+            downgraded: self.down,
+            crossed_grade3: self.crossed,
+        }
     }
 }
 
-/// Per patient: the worst recorded against the worst regraded grade; the
-/// patient's regrade is a lower bound when one of their regrades is.
-fn per_patient(records: &[Compared]) -> Option<Figures> {
-    let mut by: BTreeMap<&str, Compared> = BTreeMap::new();
-    for c in records {
-        let Some(p) = c.patient_id.as_deref() else {
-            continue;
-        };
-        let e = by.entry(p).or_insert_with(|| Compared {
-            recorded: 0,
-            regraded: 0,
-            complete: true,
-            drivers: Vec::new(),
-            ..c.clone()
-        });
-        e.recorded = e.recorded.max(c.recorded);
-        e.regraded = e.regraded.max(c.regraded);
-        e.complete &= c.complete;
+/// The figures of a set of compared records.
+pub fn figures<'a>(items: impl Iterator<Item = &'a Compared>) -> Figures {
+    let mut t = Tally::default();
+    for c in items {
+        t.add(c);
     }
-    (!by.is_empty()).then(|| figures(by.values()))
+    t.figures()
+}
+
+/// A patient's worst recorded and worst regraded grade; the patient's
+/// regrade is a lower bound when one of their regrades is.
+#[derive(Debug, Clone, Copy)]
+struct Worst {
+    recorded: u8,
+    regraded: u8,
+    complete: bool,
 }
 
 /// Regrades every record of the inputs and audits the recorded grades.
-pub fn from_inputs(inputs: &[Input], read: ReadOptions, protocol: &Protocol) -> Audit {
+/// Memory holds the counts, one small entry per patient and per scale, and
+/// the records listed in the output (discordant, indeterminate, invalid);
+/// every compared record only when `keep_records` (the CSV output).
+pub fn from_inputs(inputs: &[Input], read: ReadOptions, protocol: &Protocol, keep_records: bool) -> Audit {
     let mut records = Vec::new();
     let mut invalid = Vec::new();
     let mut without = 0u64;
+    let mut all = Tally::default();
+    let mut scales: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut patients: BTreeMap<String, Worst> = BTreeMap::new();
+    let mut discordant = Vec::new();
+    let mut indeterminate_records = Vec::new();
     let failures = input::for_each_record(inputs, read, &mut |r| match &r.outcome {
         Err(rejected) => invalid.push(ErrorObject::new(Some(r.line), r.file, rejected)),
         Ok(a) => match a.recorded_grade {
             None => without += 1,
             Some(recorded) => {
                 let g = grading::grade_with(a, protocol);
-                records.push(Compared {
+                let c = Compared {
                     line: r.line,
                     file: r.file.map(String::from),
                     id: a.id.clone(),
@@ -270,37 +286,67 @@ pub fn from_inputs(inputs: &[Input], read: ReadOptions, protocol: &Protocol) -> 
                     regraded: g.grade,
                     complete: g.complete,
                     drivers: g.drivers,
-                });
+                };
+                all.add(&c);
+                if let Some(scale) = &c.recorded_scale {
+                    match scales.get_mut(scale) {
+                        Some(t) => t.add(&c),
+                        None => {
+                            let mut t = Tally::default();
+                            t.add(&c);
+                            scales.insert(scale.clone(), t);
+                        }
+                    }
+                }
+                if let Some(p) = &c.patient_id {
+                    let w = match patients.get_mut(p) {
+                        Some(w) => w,
+                        None => patients.entry(p.clone()).or_insert(Worst {
+                            recorded: 0,
+                            regraded: 0,
+                            complete: true,
+                        }),
+                    };
+                    w.recorded = w.recorded.max(c.recorded);
+                    w.regraded = w.regraded.max(c.regraded);
+                    w.complete &= c.complete;
+                }
+                if c.indeterminate() {
+                    indeterminate_records.push(c.clone());
+                } else if c.recorded != c.regraded {
+                    discordant.push(c.clone());
+                }
+                if keep_records {
+                    records.push(c);
+                }
             }
         },
     });
-    let mut by_scale = BTreeMap::new();
-    let scales: std::collections::BTreeSet<&str> = records
-        .iter()
-        .filter_map(|c| c.recorded_scale.as_deref())
-        .collect();
-    for scale in scales {
-        by_scale.insert(
-            scale.to_string(),
-            figures(
-                records
-                    .iter()
-                    .filter(|c| c.recorded_scale.as_deref() == Some(scale)),
-            ),
-        );
-    }
+    let patients = (!patients.is_empty()).then(|| {
+        let mut t = Tally::default();
+        for w in patients.values() {
+            t.add(&Compared {
+                line: 0,
+                file: None,
+                id: None,
+                patient_id: None,
+                recorded_scale: None,
+                recorded: w.recorded,
+                regraded: w.regraded,
+                complete: w.complete,
+                drivers: Vec::new(),
+            });
+        }
+        t.figures()
+    });
     Audit {
-        figures: figures(records.iter()),
+        figures: all.figures(),
         without_recorded_grade: without,
         invalid,
-        discordant: records
-            .iter()
-            .filter(|c| !c.indeterminate() && c.recorded != c.regraded)
-            .cloned()
-            .collect(),
-        indeterminate_records: records.iter().filter(|c| c.indeterminate()).cloned().collect(),
-        patients: per_patient(&records),
-        by_scale,
+        discordant,
+        indeterminate_records,
+        patients,
+        by_scale: scales.iter().map(|(k, t)| (k.clone(), t.figures())).collect(),
         failures,
         records,
     }

@@ -66,7 +66,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         ..args.grading.read_options()?
     };
     let protocol = super::load_protocol(args.grading.protocol.as_deref())?;
-    let audit = icans::audit::from_inputs(&inputs, read, &protocol);
+    let audit = icans::audit::from_inputs(&inputs, read, &protocol, args.format == AuditFormat::Csv);
     if !audit.failures.is_empty() && audit.failures.len() == inputs.len() {
         for f in &audit.failures {
             eprintln!("icans: cannot read {}: {}", f.name, f.error);

@@ -9,12 +9,21 @@ use crate::grading::{CRITERIA, ICANS_VERSION};
 
 /// The audit as one JSON object (pretty).
 pub fn json(a: &Audit) -> serde_json::Result<String> {
-    let mut v = serde_json::to_value(a)?;
-    if let Some(m) = v.as_object_mut() {
-        m.insert("criteria".into(), CRITERIA.into());
-        m.insert("icans_version".into(), ICANS_VERSION.into());
+    /// The audit with the criteria and version every result carries,
+    /// serialized straight to text (no intermediate JSON tree).
+    #[derive(serde::Serialize)]
+    struct Out<'a> {
+        #[serde(flatten)]
+        audit: &'a Audit,
+        criteria: &'static str,
+        icans_version: &'static str,
     }
-    serde_json::to_string_pretty(&v).map(|s| s + "\n")
+    serde_json::to_string_pretty(&Out {
+        audit: a,
+        criteria: CRITERIA,
+        icans_version: ICANS_VERSION,
+    })
+    .map(|s| s + "\n")
 }
 
 fn figures(out: &mut String, f: &Figures, unit: &str) {

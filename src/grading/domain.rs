@@ -334,35 +334,6 @@ impl Domain {
 
     /// The domain names, comma separated, for error messages.
     pub const ALLOWED: &'static str = "encephalopathy, consciousness, seizure, motor, edema";
-
-    /// The domains as the field catalogue lists them (`other_cause`).
-    pub const CHOICES: &'static [Choice] = &[
-        Choice {
-            wire: "encephalopathy",
-            description: "encephalopathy (ICE or CAPD)",
-            aliases: &[],
-        },
-        Choice {
-            wire: "consciousness",
-            description: "depressed level of consciousness",
-            aliases: &[],
-        },
-        Choice {
-            wire: "seizure",
-            description: "seizure",
-            aliases: &[],
-        },
-        Choice {
-            wire: "motor",
-            description: "motor findings",
-            aliases: &[],
-        },
-        Choice {
-            wire: "edema",
-            description: "raised ICP / cerebral edema",
-            aliases: &[],
-        },
-    ];
 }
 
 impl std::fmt::Display for Domain {
