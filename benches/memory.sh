@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Peak memory of `icans batch` and `icans summary` on large, oversized and
+# Peak memory of `icans batch`, `summary` and `audit` on large, oversized and
 # endless inputs, and with a stalled reader of the output (docs/robustness.md):
 #   bash benches/memory.sh [RECORDS]      (default 1000000; needs /usr/bin/time)
 set -uo pipefail
@@ -18,3 +18,12 @@ echo "batch, 4 GB sparse file (KB):    $(peak "$bin" batch "$dir/sparse.bin")"
 rm -f "$dir/sparse.bin"
 echo "batch, 2 GB of spaces (KB):      $(head -c 2G /dev/zero | tr '\0' ' ' | peak "$bin" batch)"
 echo "summary (KB):                    $(peak "$bin" summary "$dir/records.ndjson")"
+# audit: every record given a recorded grade (n mod 5), so most are
+# discordant and listed; then one where the recorded grade is the regrade.
+awk '{ printf "{\"recorded_grade\":%d,\"recorded_scale\":\"CTCAE v5\",%s\n", NR % 5, substr($0, 2) }' \
+  "$dir/records.ndjson" > "$dir/recorded.ndjson"
+echo "audit, most discordant, JSON (KB): $(peak "$bin" audit --format json "$dir/recorded.ndjson")"
+"$bin" batch --fields grade "$dir/records.ndjson" 2>/dev/null \
+  | paste -d '' - "$dir/records.ndjson" \
+  | sed -E 's/^\{"grade":([0-9])\}\{/{"recorded_grade":\1,/; s/^\{"error":[^}]*\}\{/{/' > "$dir/agreeing.ndjson"
+echo "audit, all agreeing, text (KB):    $(peak "$bin" audit "$dir/agreeing.ndjson")"

@@ -122,10 +122,6 @@ pub struct Audit {
     /// Inputs that could not be read.
     #[serde(skip)]
     pub failures: Vec<InputFailure>,
-    /// Every compared record, in input order (for the CSV output; empty
-    /// unless asked for).
-    #[serde(skip)]
-    pub records: Vec<Compared>,
 }
 
 /// Quadratic weight of a pair of grades: 1 - (i - j)^2 / (k - 1)^2.
@@ -260,9 +256,16 @@ struct Worst {
 /// Regrades every record of the inputs and audits the recorded grades.
 /// Memory holds the counts, one small entry per patient and per scale, and
 /// the records listed in the output (discordant, indeterminate, invalid);
-/// every compared record only when `keep_records` (the CSV output).
-pub fn from_inputs(inputs: &[Input], read: ReadOptions, protocol: &Protocol, keep_records: bool) -> Audit {
-    let mut records = Vec::new();
+/// each compared record goes to `each` as it is read (the CSV output, which
+/// lists nothing else: then `keep_lists` is false and the discordant and
+/// indeterminate lists stay empty).
+pub fn from_inputs(
+    inputs: &[Input],
+    read: ReadOptions,
+    protocol: &Protocol,
+    keep_lists: bool,
+    each: &mut dyn FnMut(&Compared),
+) -> Audit {
     let mut invalid = Vec::new();
     let mut without = 0u64;
     let mut all = Tally::default();
@@ -311,13 +314,11 @@ pub fn from_inputs(inputs: &[Input], read: ReadOptions, protocol: &Protocol, kee
                     w.regraded = w.regraded.max(c.regraded);
                     w.complete &= c.complete;
                 }
-                if c.indeterminate() {
-                    indeterminate_records.push(c.clone());
-                } else if c.recorded != c.regraded {
-                    discordant.push(c.clone());
-                }
-                if keep_records {
-                    records.push(c);
+                each(&c);
+                if keep_lists && c.indeterminate() {
+                    indeterminate_records.push(c);
+                } else if keep_lists && c.recorded != c.regraded {
+                    discordant.push(c);
                 }
             }
         },
@@ -348,7 +349,6 @@ pub fn from_inputs(inputs: &[Input], read: ReadOptions, protocol: &Protocol, kee
         patients,
         by_scale: scales.iter().map(|(k, t)| (k.clone(), t.figures())).collect(),
         failures,
-        records,
     }
 }
 

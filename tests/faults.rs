@@ -51,6 +51,9 @@ fn every_command_reports_a_full_disk_with_74() {
         &["grade", "--help"],
         &["grade", "--ice-total", "5"],
         &["summary", "examples/cohort.ndjson"],
+        &["audit", "examples/audit.ndjson"],
+        &["audit", "examples/audit.ndjson", "--format", "csv"],
+        &["map", "init", "examples/site-export.csv"],
     ] {
         let (code, err) = to_full(args, "");
         assert_eq!(code, Some(74), "{args:?}: {err}");
@@ -70,6 +73,11 @@ fn a_closed_pipe_is_74_and_quiet_never_a_panic() {
         "schema result",
         "--help",
         "batch examples/cohort.ndjson",
+        "audit examples/audit.ndjson --format csv",
+        "audit examples/audit.ndjson --format json",
+        "audit examples/audit.ndjson",
+        "map init examples/site-export.csv",
+        "map check examples/site-export.map.toml examples/site-export.csv --allow-unknown-fields",
     ] {
         let out = Process::new("sh")
             .arg("-c")
@@ -408,6 +416,8 @@ fn a_closed_stdout_is_an_output_failure_but_dev_null_is_not() {
         "grade examples/grade2-adult.json",
         "--version",
         "schema record",
+        "audit examples/audit.ndjson --format csv",
+        "map init examples/site-export.csv",
     ] {
         let (code, err) = run(">&-", args);
         assert_eq!(code, Some(74), "{args}: {err}");

@@ -66,19 +66,49 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         ..args.grading.read_options()?
     };
     let protocol = super::load_protocol(args.grading.protocol.as_deref())?;
-    let audit = icans::audit::from_inputs(&inputs, read, &protocol, args.format == AuditFormat::Csv);
-    if !audit.failures.is_empty() && audit.failures.len() == inputs.len() {
+    // CSV rows are written as the records are read; text and JSON once the
+    // figures are known.
+    let mut rows = match args.format {
+        AuditFormat::Csv => {
+            super::stdout_open().context("cannot write output")?;
+            Some(
+                render::CsvRows::new(std::io::BufWriter::new(std::io::stdout().lock()))
+                    .context("cannot write output")?,
+            )
+        }
+        _ => None,
+    };
+    // A write error is kept as the io::Error it is, so a closed pipe ends
+    // the run quietly (exit 74) as everywhere else.
+    let mut written: std::io::Result<()> = Ok(());
+    let keep_lists = rows.is_none();
+    let audit = icans::audit::from_inputs(&inputs, read, &protocol, keep_lists, &mut |c| {
+        if let (Some(r), Ok(())) = (rows.as_mut(), &written) {
+            written = r.row(c).map_err(|e| match e.into_kind() {
+                csv::ErrorKind::Io(io) => io,
+                other => std::io::Error::other(format!("{other:?}")),
+            });
+        }
+    });
+    if audit.failures.len() == inputs.len() && !audit.failures.is_empty() && rows.is_none() {
         for f in &audit.failures {
             eprintln!("icans: cannot read {}: {}", f.name, f.error);
         }
         return Ok(exit::IO);
     }
-    let rendered = match args.format {
-        AuditFormat::Text => render::text(&audit),
-        AuditFormat::Json => render::json(&audit).context("cannot render the audit")?,
-        AuditFormat::Csv => render::csv(&audit).context("cannot render the audit")?,
-    };
-    super::write_stdout(rendered.as_bytes())?;
+    match rows {
+        Some(r) => {
+            written.context("cannot write output")?;
+            r.finish().context("cannot write output")?;
+        }
+        None => {
+            let rendered = match args.format {
+                AuditFormat::Json => render::json(&audit).context("cannot render the audit")?,
+                _ => render::text(&audit),
+            };
+            super::write_stdout(rendered.as_bytes())?;
+        }
+    }
     if args.format != AuditFormat::Text {
         for e in &audit.invalid {
             eprintln!("icans: {e}");

@@ -151,22 +151,33 @@ pub fn text(a: &Audit) -> String {
     out
 }
 
-/// One CSV row per compared record: where, recorded, regraded, status.
-pub fn csv(a: &Audit) -> Result<String, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "line",
-        "file",
-        "id",
-        "patient_id",
-        "recorded_scale",
-        "recorded",
-        "regraded",
-        "complete",
-        "status",
-        "drivers",
-    ])?;
-    for c in &a.records {
+/// The CSV output, one row per compared record in input order, written as
+/// the records are read (so nothing is kept per record).
+pub struct CsvRows<W: std::io::Write> {
+    w: csv::Writer<W>,
+}
+
+impl<W: std::io::Write> CsvRows<W> {
+    /// Starts the output with its header row.
+    pub fn new(out: W) -> Result<Self, csv::Error> {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record([
+            "line",
+            "file",
+            "id",
+            "patient_id",
+            "recorded_scale",
+            "recorded",
+            "regraded",
+            "complete",
+            "status",
+            "drivers",
+        ])?;
+        Ok(CsvRows { w })
+    }
+
+    /// One compared record.
+    pub fn row(&mut self, c: &Compared) -> Result<(), csv::Error> {
         let status = if c.indeterminate() {
             "indeterminate"
         } else if c.regraded > c.recorded {
@@ -177,19 +188,25 @@ pub fn csv(a: &Audit) -> Result<String, csv::Error> {
             "agree"
         };
         let drivers: Vec<&str> = c.drivers.iter().map(|d| d.as_str()).collect();
-        w.write_record([
-            c.line.to_string(),
-            c.file.clone().unwrap_or_default(),
-            c.id.as_ref().map(|i| i.to_string()).unwrap_or_default(),
-            c.patient_id.clone().unwrap_or_default(),
-            c.recorded_scale.clone().unwrap_or_default(),
-            c.recorded.to_string(),
-            c.regraded.to_string(),
-            c.complete.to_string(),
-            status.to_string(),
-            drivers.join(";"),
-        ])?;
+        let line = c.line.to_string();
+        let id = c.id.as_ref().map(|i| i.to_string()).unwrap_or_default();
+        let (recorded, regraded) = (c.recorded.to_string(), c.regraded.to_string());
+        self.w.write_record([
+            line.as_str(),
+            c.file.as_deref().unwrap_or_default(),
+            id.as_str(),
+            c.patient_id.as_deref().unwrap_or_default(),
+            c.recorded_scale.as_deref().unwrap_or_default(),
+            recorded.as_str(),
+            regraded.as_str(),
+            if c.complete { "true" } else { "false" },
+            status,
+            drivers.join(";").as_str(),
+        ])
     }
-    let bytes = w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+
+    /// Flushes the output.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        self.w.flush()
+    }
 }
