@@ -617,3 +617,32 @@ fn a_wrong_map_is_a_usage_error_naming_the_entry() {
         assert!(err.contains(says), "{text}: {err}");
     }
 }
+
+#[test]
+fn an_export_map_tools_cannot_read_says_why() {
+    let (_a, array) = temp("arr.json", "[{\"loc\": 1}, {\"loc\": 2}]\n");
+    let (_b, binary) = temp("bin.csv", "\u{0}\u{1}ok\n\u{ff}");
+    for (args, code, says) in [
+        (
+            vec!["map", "init", array.as_str()],
+            65,
+            "line 1: not a JSON object on one line",
+        ),
+        (vec!["map", "check", MAP, array.as_str()], 65, "jq -c '.[]'"),
+        (
+            vec!["map", "init", "no-such-export.csv"],
+            74,
+            "cannot read no-such-export.csv",
+        ),
+    ] {
+        let out = icans().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(code), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}: no starter or report");
+    }
+    std::fs::write(&binary, b"\xff\xfe,\x00\n\x01,\x02\n").unwrap();
+    let out = icans().args(["map", "init", &binary]).output().unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid UTF-8"));
+}

@@ -17,7 +17,8 @@ Examples:
   icans map check site.map.toml examples/site-export.csv --allow-unknown-fields
   icans batch examples/site-export.csv --map site.map.toml --allow-unknown-fields
 
-Exit status: 0 done; 65 (check) the export cannot be graded as mapped;
+Exit status: 0 done; 65 (check) the export cannot be graded as mapped, or an
+export is not CSV or NDJSON;
 2 usage error or an invalid map; 74 a file could not be read.")]
 pub struct Args {
     #[command(subcommand)]
@@ -47,22 +48,38 @@ pub enum MapCommand {
     },
 }
 
-fn sample(path: &std::path::Path, limit: usize) -> anyhow::Result<Sample> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let is_csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    if is_csv {
-        map_tools::sample_csv(file, limit)
-    } else {
-        map_tools::sample_ndjson(std::io::BufReader::new(file), limit)
-    }
-    .with_context(|| format!("cannot read {}", path.display()))
+/// An export's sample; `Err` is the exit status after saying why on
+/// standard error (74 unreadable, 65 not CSV or NDJSON).
+fn sample(path: &std::path::Path, limit: usize) -> Result<Sample, u8> {
+    let read = || -> std::io::Result<Sample> {
+        let file = std::fs::File::open(path)?;
+        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+            map_tools::sample_csv(file, limit)
+        } else {
+            map_tools::sample_ndjson(std::io::BufReader::new(file), limit)
+        }
+    };
+    read().map_err(|e| {
+        let name = path.display().to_string();
+        let shown = icans::format::text::clean(&name);
+        if e.kind() == std::io::ErrorKind::InvalidData {
+            eprintln!("icans: {shown}: {e}");
+            exit::INVALID
+        } else {
+            eprintln!("icans: cannot read {shown}: {e}");
+            exit::IO
+        }
+    })
 }
 
 /// Runs `icans map`.
 pub fn run(args: &Args) -> anyhow::Result<u8> {
     match &args.command {
         MapCommand::Init { file } => {
-            let s = sample(file, SAMPLE_RECORDS)?;
+            let s = match sample(file, SAMPLE_RECORDS) {
+                Ok(s) => s,
+                Err(code) => return Ok(code),
+            };
             super::write_stdout(map_tools::starter(&s, &file.display().to_string()).as_bytes())?;
             Ok(exit::OK)
         }
@@ -86,7 +103,10 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
                 }
             }
             for f in files {
-                let s = sample(f, 0)?;
+                let s = match sample(f, 0) {
+                    Ok(s) => s,
+                    Err(code) => return Ok(code),
+                };
                 let c = map_tools::check(map, &s);
                 gradable &= c.gradable(*allow_unknown_fields);
                 text.push_str(&format!("{} ({} records)\n", f.display(), s.records));

@@ -52,10 +52,21 @@ impl Sample {
 
 /// Reads up to `limit` records (0: all) of a CSV export.
 pub fn sample_csv(r: impl Read, limit: usize) -> io::Result<Sample> {
+    // A read failure stays what it is; a CSV that does not parse is data
+    // the export got wrong.
+    fn problem(e: csv::Error) -> io::Error {
+        if !e.is_io_error() {
+            return io::Error::new(io::ErrorKind::InvalidData, e);
+        }
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => io,
+            other => io::Error::other(format!("{other:?}")),
+        }
+    }
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(r);
     let header: Vec<String> = reader
         .headers()
-        .map_err(io::Error::other)?
+        .map_err(problem)?
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
         .collect();
@@ -64,7 +75,7 @@ pub fn sample_csv(r: impl Read, limit: usize) -> io::Result<Sample> {
         ..Sample::default()
     };
     for row in reader.records() {
-        let row = row.map_err(io::Error::other)?;
+        let row = row.map_err(problem)?;
         let line = row.position().map_or(0, |p| p.line() as usize);
         for (name, cell) in header.iter().zip(row.iter()) {
             s.add(name, cell.trim(), line);
@@ -87,7 +98,14 @@ pub fn sample_ndjson(r: impl BufRead, limit: usize) -> io::Result<Sample> {
             continue;
         }
         let Ok(serde_json::Value::Object(o)) = serde_json::from_str::<serde_json::Value>(&line) else {
-            continue;
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "line {}: not a JSON object on one line (allowed: NDJSON, one record object per line, or CSV \
+                     with a header; a JSON array converts with `jq -c '.[]'`)",
+                    i + 1
+                ),
+            ));
         };
         for (k, v) in &o {
             match v {
