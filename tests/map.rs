@@ -609,6 +609,14 @@ fn a_wrong_map_is_a_usage_error_naming_the_entry() {
             "\"sedation\" is not a domain",
         ),
         ("[colums]\n", "colums: unknown table"),
+        (
+            "[columns]\nid = \"rid\"\nconsciousness = \"rid\"\n",
+            "columns.id: column \"rid\" already feeds consciousness (allowed: one field per export column)",
+        ),
+        (
+            "[columns]\nconsciousness = \"loc\"\n[checkboxes.other_cause]\n\"loc\" = \"seizure\"\n",
+            "checkboxes.other_cause.loc: column \"loc\" already feeds consciousness in [columns]",
+        ),
     ] {
         let (_d, map) = temp("w.toml", text);
         let out = icans().args(["batch", EXPORT, "--map", &map]).output().unwrap();

@@ -139,6 +139,11 @@ impl SiteMap {
                         "columns.{field}: not a column name (allowed: a string)"
                     )));
                 };
+                if let Some(other) = map.columns.get(&export) {
+                    return Err(err(format!(
+                        "columns.{field}: column {export:?} already feeds {other} (allowed: one field per export column)"
+                    )));
+                }
                 map.columns.insert(export, field.clone());
             }
         }
@@ -205,6 +210,12 @@ impl SiteMap {
                 {
                     return Err(err(format!(
                         "checkboxes.other_cause.{column}: {domain:?} is not a domain (allowed: {domains})"
+                    )));
+                }
+                if let Some(field) = map.columns.get(column) {
+                    return Err(err(format!(
+                        "checkboxes.other_cause.{column}: column {column:?} already feeds {field} in [columns] \
+                         (allowed: a column is a field or a checkbox, not both)"
                     )));
                 }
                 map.checkboxes.insert(column.clone(), domain);
