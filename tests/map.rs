@@ -654,3 +654,40 @@ fn an_export_map_tools_cannot_read_says_why() {
     assert_eq!(out.status.code(), Some(65));
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid UTF-8"));
 }
+
+/// `map check` sees every value of a coded column, however many distinct
+/// ones there are (the starter samples only the first 30 of each column).
+#[test]
+fn map_check_sees_every_value_of_a_coded_column() {
+    let mut csv = String::from("record_id,loc\n");
+    for (i, code) in ["1", "2", "3", "4", "5"].iter().enumerate() {
+        csv.push_str(&format!("r{i},{code}\n"));
+    }
+    for i in 1..=35 {
+        csv.push_str(&format!("c{i},c{i:02}\n"));
+    }
+    let (_d, path) = temp("many.csv", &csv);
+    let out = icans().args(["map", "check", MAP, &path]).output().unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    let report = String::from_utf8_lossy(&out.stdout);
+    for i in 1..=35 {
+        let line = format!(
+            "loc (consciousness): \"c{i:02}\", 1 record(s), first at line {}",
+            i + 6
+        );
+        assert!(report.contains(&line), "{line} missing from\n{report}");
+    }
+    let out = icans().args(["map", "init", &path]).output().unwrap();
+    let starter = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        starter.contains(
+            "# \"loc\" has more than 30 distinct values: the first 30 are listed; map check lists the others"
+        ),
+        "{starter}"
+    );
+    assert_eq!(
+        starter.lines().filter(|l| l.starts_with("\"c")).count(),
+        25,
+        "{starter}"
+    );
+}

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 
+use icans::input::map::SiteMap;
 use icans::input::map_tools::{self, SAMPLE_RECORDS, Sample};
 
 use super::exit;
@@ -50,13 +51,13 @@ pub enum MapCommand {
 
 /// An export's sample; `Err` is the exit status after saying why on
 /// standard error (74 unreadable, 65 not CSV or NDJSON).
-fn sample(path: &std::path::Path, limit: usize) -> Result<Sample, u8> {
+fn sample(path: &std::path::Path, limit: usize, map: Option<&SiteMap>) -> Result<Sample, u8> {
     let read = || -> std::io::Result<Sample> {
         let file = std::fs::File::open(path)?;
         if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
-            map_tools::sample_csv(file, limit)
+            map_tools::sample_csv(file, limit, map)
         } else {
-            map_tools::sample_ndjson(std::io::BufReader::new(file), limit)
+            map_tools::sample_ndjson(std::io::BufReader::new(file), limit, map)
         }
     };
     read().map_err(|e| {
@@ -76,7 +77,7 @@ fn sample(path: &std::path::Path, limit: usize) -> Result<Sample, u8> {
 pub fn run(args: &Args) -> anyhow::Result<u8> {
     match &args.command {
         MapCommand::Init { file } => {
-            let s = match sample(file, SAMPLE_RECORDS) {
+            let s = match sample(file, SAMPLE_RECORDS, None) {
                 Ok(s) => s,
                 Err(code) => return Ok(code),
             };
@@ -103,7 +104,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
                 }
             }
             for f in files {
-                let s = match sample(f, 0) {
+                let s = match sample(f, 0, Some(map)) {
                     Ok(s) => s,
                     Err(code) => return Ok(code),
                 };

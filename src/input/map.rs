@@ -264,6 +264,12 @@ impl SiteMap {
         Column::from_csv(export).map(|_| Mapped::Record(export.to_string()))
     }
 
+    /// Whether an export column (or JSON key) feeds a field whose values
+    /// the map codes (`[values.FIELD]`).
+    pub fn codes(&self, export: &str) -> bool {
+        matches!(self.column(export), Some(Mapped::Record(r)) if self.values.contains_key(&r))
+    }
+
     /// Whether a cell means "not assessed".
     pub fn is_missing(&self, cell: &str) -> bool {
         let c = cell.trim();

@@ -14,7 +14,8 @@ use super::map::{Mapped, SiteMap};
 pub const SAMPLE_RECORDS: usize = 10_000;
 
 /// Distinct values kept per column (more: the column is free text or a
-/// measurement, not coded).
+/// measurement, not coded), except for the columns a map codes, whose every
+/// value `map check` must see.
 const MAX_DISTINCT: usize = 30;
 
 /// Codes that often mean "not recorded" in exports.
@@ -28,21 +29,24 @@ pub struct Sample {
     pub columns: Vec<String>,
     /// Column -> value -> (count, first line).
     pub values: BTreeMap<String, BTreeMap<String, (u64, usize)>>,
-    /// Columns with more distinct values than are kept.
+    /// Columns with more distinct values than are kept (never a column the
+    /// map codes).
     pub many: Vec<String>,
     /// Records read.
     pub records: usize,
 }
 
 impl Sample {
-    fn add(&mut self, column: &str, value: &str, line: usize) {
+    /// One cell; `coded`: the column feeds a field the map codes, so every
+    /// distinct value is kept.
+    fn add(&mut self, column: &str, value: &str, line: usize, coded: bool) {
         if !self.columns.iter().any(|c| c == column) {
             self.columns.push(column.to_string());
         }
         let values = self.values.entry(column.to_string()).or_default();
         if let Some(e) = values.get_mut(value) {
             e.0 += 1;
-        } else if values.len() < MAX_DISTINCT {
+        } else if coded || values.len() < MAX_DISTINCT {
             values.insert(value.to_string(), (1, line));
         } else if !self.many.iter().any(|c| c == column) {
             self.many.push(column.to_string());
@@ -50,8 +54,9 @@ impl Sample {
     }
 }
 
-/// Reads up to `limit` records (0: all) of a CSV export.
-pub fn sample_csv(r: impl Read, limit: usize) -> io::Result<Sample> {
+/// Reads up to `limit` records (0: all) of a CSV export; with a map, every
+/// distinct value of the columns it codes.
+pub fn sample_csv(r: impl Read, limit: usize, map: Option<&SiteMap>) -> io::Result<Sample> {
     // A read failure stays what it is; a CSV that does not parse is data
     // the export got wrong.
     fn problem(e: csv::Error) -> io::Error {
@@ -70,6 +75,7 @@ pub fn sample_csv(r: impl Read, limit: usize) -> io::Result<Sample> {
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
         .collect();
+    let coded: Vec<bool> = header.iter().map(|h| map.is_some_and(|m| m.codes(h))).collect();
     let mut s = Sample {
         columns: header.clone(),
         ..Sample::default()
@@ -77,8 +83,8 @@ pub fn sample_csv(r: impl Read, limit: usize) -> io::Result<Sample> {
     for row in reader.records() {
         let row = row.map_err(problem)?;
         let line = row.position().map_or(0, |p| p.line() as usize);
-        for (name, cell) in header.iter().zip(row.iter()) {
-            s.add(name, cell.trim(), line);
+        for ((name, cell), coded) in header.iter().zip(row.iter()).zip(&coded) {
+            s.add(name, cell.trim(), line, *coded);
         }
         s.records += 1;
         if limit > 0 && s.records >= limit {
@@ -89,8 +95,10 @@ pub fn sample_csv(r: impl Read, limit: usize) -> io::Result<Sample> {
 }
 
 /// Reads up to `limit` records (0: all) of an NDJSON export (one object per
-/// line; objects nested one level are flattened to `key_item`).
-pub fn sample_ndjson(r: impl BufRead, limit: usize) -> io::Result<Sample> {
+/// line; objects nested one level are flattened to `key_item`); with a map,
+/// every distinct value of the keys it codes.
+pub fn sample_ndjson(r: impl BufRead, limit: usize, map: Option<&SiteMap>) -> io::Result<Sample> {
+    let coded = |key: &str| map.is_some_and(|m| m.codes(key));
     let mut s = Sample::default();
     for (i, line) in r.lines().enumerate() {
         let line = line?;
@@ -111,10 +119,11 @@ pub fn sample_ndjson(r: impl BufRead, limit: usize) -> io::Result<Sample> {
             match v {
                 serde_json::Value::Object(items) => {
                     for (item, x) in items {
-                        s.add(&format!("{k}_{item}"), &cell(x), i + 1);
+                        let key = format!("{k}_{item}");
+                        s.add(&key, &cell(x), i + 1, coded(&key));
                     }
                 }
-                other => s.add(k, &cell(other), i + 1),
+                other => s.add(k, &cell(other), i + 1, coded(k)),
             }
         }
         s.records += 1;
@@ -252,6 +261,13 @@ pub fn starter(sample: &Sample, file: &str) -> String {
             "\n[values.{record}]   # export value = record value ({})",
             field.allowed()
         );
+        if sample.many.contains(column) {
+            let _ = writeln!(
+                out,
+                "# {column:?} has more than {MAX_DISTINCT} distinct values: the first {MAX_DISTINCT} are listed; \
+                 map check lists the others"
+            );
+        }
         for value in values.keys().filter(|v| !MISSING_CODES.contains(&v.as_str())) {
             let proposal = propose(choices, value).unwrap_or("?");
             let _ = writeln!(out, "{} = {}", quoted(value), quoted(proposal));
