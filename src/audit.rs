@@ -53,7 +53,30 @@ impl Compared {
     /// A lower-bound regrade below the recorded grade: neither agreement
     /// nor disagreement can be told.
     pub fn indeterminate(&self) -> bool {
-        !self.complete && self.regraded < self.recorded
+        self.grades().indeterminate()
+    }
+
+    fn grades(&self) -> Grades {
+        Grades {
+            recorded: self.recorded,
+            regraded: self.regraded,
+            incomplete: !self.complete,
+        }
+    }
+}
+
+/// A recorded grade against its regrade: what the figures count. For a
+/// patient, the worst of each, incomplete when any regrade is.
+#[derive(Debug, Clone, Copy, Default)]
+struct Grades {
+    recorded: u8,
+    regraded: u8,
+    incomplete: bool,
+}
+
+impl Grades {
+    fn indeterminate(self) -> bool {
+        self.incomplete && self.regraded < self.recorded
     }
 }
 
@@ -197,7 +220,7 @@ struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, c: &Compared) {
+    fn add(&mut self, c: Grades) {
         self.compared += 1;
         if c.indeterminate() {
             self.indeterminate += 1;
@@ -235,22 +258,17 @@ impl Tally {
     }
 }
 
-/// The figures of a set of compared records.
-pub fn figures<'a>(items: impl Iterator<Item = &'a Compared>) -> Figures {
-    let mut t = Tally::default();
-    for c in items {
-        t.add(c);
+/// Updates the entry of `key`, made (default) the first time: the key is
+/// copied once per entry, not once per record.
+fn update<T: Default>(map: &mut BTreeMap<String, T>, key: &str, f: impl FnOnce(&mut T)) {
+    match map.get_mut(key) {
+        Some(v) => f(v),
+        None => {
+            let mut v = T::default();
+            f(&mut v);
+            map.insert(key.to_string(), v);
+        }
     }
-    t.figures()
-}
-
-/// A patient's worst recorded and worst regraded grade; the patient's
-/// regrade is a lower bound when one of their regrades is.
-#[derive(Debug, Clone, Copy)]
-struct Worst {
-    recorded: u8,
-    regraded: u8,
-    complete: bool,
 }
 
 /// Regrades every record of the inputs and audits the recorded grades.
@@ -270,7 +288,7 @@ pub fn from_inputs(
     let mut without = 0u64;
     let mut all = Tally::default();
     let mut scales: BTreeMap<String, Tally> = BTreeMap::new();
-    let mut patients: BTreeMap<String, Worst> = BTreeMap::new();
+    let mut patients: BTreeMap<String, Grades> = BTreeMap::new();
     let mut discordant = Vec::new();
     let mut indeterminate_records = Vec::new();
     let failures = input::for_each_record(inputs, read, &mut |r| match &r.outcome {
@@ -290,29 +308,16 @@ pub fn from_inputs(
                     complete: g.complete,
                     drivers: g.drivers,
                 };
-                all.add(&c);
+                all.add(c.grades());
                 if let Some(scale) = &c.recorded_scale {
-                    match scales.get_mut(scale) {
-                        Some(t) => t.add(&c),
-                        None => {
-                            let mut t = Tally::default();
-                            t.add(&c);
-                            scales.insert(scale.clone(), t);
-                        }
-                    }
+                    update(&mut scales, scale, |t: &mut Tally| t.add(c.grades()));
                 }
                 if let Some(p) = &c.patient_id {
-                    let w = match patients.get_mut(p) {
-                        Some(w) => w,
-                        None => patients.entry(p.clone()).or_insert(Worst {
-                            recorded: 0,
-                            regraded: 0,
-                            complete: true,
-                        }),
-                    };
-                    w.recorded = w.recorded.max(c.recorded);
-                    w.regraded = w.regraded.max(c.regraded);
-                    w.complete &= c.complete;
+                    update(&mut patients, p, |w: &mut Grades| {
+                        w.recorded = w.recorded.max(c.recorded);
+                        w.regraded = w.regraded.max(c.regraded);
+                        w.incomplete |= !c.complete;
+                    });
                 }
                 each(&c);
                 if keep_lists && c.indeterminate() {
@@ -326,17 +331,7 @@ pub fn from_inputs(
     let patients = (!patients.is_empty()).then(|| {
         let mut t = Tally::default();
         for w in patients.values() {
-            t.add(&Compared {
-                line: 0,
-                file: None,
-                id: None,
-                patient_id: None,
-                recorded_scale: None,
-                recorded: w.recorded,
-                regraded: w.regraded,
-                complete: w.complete,
-                drivers: Vec::new(),
-            });
+            t.add(*w);
         }
         t.figures()
     });

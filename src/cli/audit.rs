@@ -78,16 +78,13 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         }
         _ => None,
     };
-    // A write error is kept as the io::Error it is, so a closed pipe ends
-    // the run quietly (exit 74) as everywhere else.
+    // The first write error stops the rows; a closed pipe ends the run
+    // quietly (exit 74) as everywhere else.
     let mut written: std::io::Result<()> = Ok(());
     let keep_lists = rows.is_none();
     let audit = icans::audit::from_inputs(&inputs, read, &protocol, keep_lists, &mut |c| {
         if let (Some(r), Ok(())) = (rows.as_mut(), &written) {
-            written = r.row(c).map_err(|e| match e.into_kind() {
-                csv::ErrorKind::Io(io) => io,
-                other => std::io::Error::other(format!("{other:?}")),
-            });
+            written = r.row(c);
         }
     });
     if audit.failures.len() == inputs.len() && !audit.failures.is_empty() && rows.is_none() {

@@ -90,19 +90,8 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             allow_unknown_fields,
         } => {
             let map = super::flags::read_map(Some(map))?.context("a map")?;
-            let mut text = String::new();
+            let mut text = map_tools::unfilled_report(map);
             let mut gradable = map.unfilled.is_empty();
-            if !map.unfilled.is_empty() {
-                text.push_str(&format!(
-                    "{}: {} entr{} still \"?\" (fill in the record value):\n",
-                    map.file,
-                    map.unfilled.len(),
-                    if map.unfilled.len() == 1 { "y" } else { "ies" }
-                ));
-                for u in &map.unfilled {
-                    text.push_str(&format!("  {u}\n"));
-                }
-            }
             for f in files {
                 let s = match sample(f, 0, Some(map)) {
                     Ok(s) => s,

@@ -75,10 +75,10 @@ fn figures(out: &mut String, f: &Figures, unit: &str) {
 }
 
 fn record(c: &Compared) -> String {
-    let mut s = format!("line {}", c.line);
-    if let Some(f) = &c.file {
-        s = format!("{f}:{}", c.line);
-    }
+    let mut s = match &c.file {
+        Some(f) => format!("{}:{}", text::clean(f), c.line),
+        None => format!("line {}", c.line),
+    };
     if let Some(id) = &c.id {
         s.push_str(&format!(", id {}", text::clean(&id.to_string())));
     }
@@ -157,9 +157,18 @@ pub struct CsvRows<W: std::io::Write> {
     w: csv::Writer<W>,
 }
 
+/// A CSV write error as the io::Error it is (so a closed pipe stays a
+/// closed pipe).
+fn io_error(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
+}
+
 impl<W: std::io::Write> CsvRows<W> {
     /// Starts the output with its header row.
-    pub fn new(out: W) -> Result<Self, csv::Error> {
+    pub fn new(out: W) -> std::io::Result<Self> {
         let mut w = csv::Writer::from_writer(out);
         w.write_record([
             "line",
@@ -172,12 +181,13 @@ impl<W: std::io::Write> CsvRows<W> {
             "complete",
             "status",
             "drivers",
-        ])?;
+        ])
+        .map_err(io_error)?;
         Ok(CsvRows { w })
     }
 
     /// One compared record.
-    pub fn row(&mut self, c: &Compared) -> Result<(), csv::Error> {
+    pub fn row(&mut self, c: &Compared) -> std::io::Result<()> {
         let status = if c.indeterminate() {
             "indeterminate"
         } else if c.regraded > c.recorded {
@@ -191,18 +201,20 @@ impl<W: std::io::Write> CsvRows<W> {
         let line = c.line.to_string();
         let id = c.id.as_ref().map(|i| i.to_string()).unwrap_or_default();
         let (recorded, regraded) = (c.recorded.to_string(), c.regraded.to_string());
-        self.w.write_record([
-            line.as_str(),
-            c.file.as_deref().unwrap_or_default(),
-            id.as_str(),
-            c.patient_id.as_deref().unwrap_or_default(),
-            c.recorded_scale.as_deref().unwrap_or_default(),
-            recorded.as_str(),
-            regraded.as_str(),
-            if c.complete { "true" } else { "false" },
-            status,
-            drivers.join(";").as_str(),
-        ])
+        self.w
+            .write_record([
+                line.as_str(),
+                c.file.as_deref().unwrap_or_default(),
+                id.as_str(),
+                c.patient_id.as_deref().unwrap_or_default(),
+                c.recorded_scale.as_deref().unwrap_or_default(),
+                recorded.as_str(),
+                regraded.as_str(),
+                if c.complete { "true" } else { "false" },
+                status,
+                drivers.join(";").as_str(),
+            ])
+            .map_err(io_error)
     }
 
     /// Flushes the output.

@@ -540,6 +540,11 @@ pub enum Column {
 }
 
 impl Column {
+    /// Every CSV column name, in catalogue order (see [`Column::all`]).
+    pub fn names() -> Vec<String> {
+        Column::all().map(|(n, _)| n).collect()
+    }
+
     /// Every CSV column name a record may have, in catalogue order: the
     /// field names, with object fields as one column per item
     /// (`ice_orientation`, ...).
@@ -612,7 +617,7 @@ mod tests {
         flags.sort_unstable();
         flags.dedup();
         assert_eq!(flags.len(), n);
-        let columns: Vec<String> = Column::all().map(|(n, _)| n).collect();
+        let columns = Column::names();
         assert!(columns.contains(&"ice_orientation".to_string()));
         assert!(!columns.contains(&"ice".to_string()));
         assert!(columns.contains(&"capd_eye_contact".to_string()));

@@ -45,30 +45,7 @@ fn read_mapped(
             "expected a JSON object (one assessment record)".into(),
         )));
     };
-    fn text(v: &serde_json::Value) -> String {
-        match v {
-            serde_json::Value::Null => String::new(),
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Array(a) => a.iter().map(text).collect::<Vec<_>>().join(";"),
-            other => other.to_string(),
-        }
-    }
-    let mut names = Vec::new();
-    let mut cells = Vec::new();
-    for (key, v) in &object {
-        match v {
-            serde_json::Value::Object(items) => {
-                for (item, x) in items {
-                    names.push(format!("{key}_{item}"));
-                    cells.push(text(x));
-                }
-            }
-            other => {
-                names.push(key.clone());
-                cells.push(text(other));
-            }
-        }
-    }
+    let (names, cells): (Vec<String>, Vec<String>) = super::map::json_cells(&object).into_iter().unzip();
     let layout = super::layout::Layout::from_names(&names, options.allow_unknown_fields, Some(map));
     if let Some(problem) = layout.header_problem() {
         return Err(Rejected::bare(RecordError::Malformed(

@@ -4,12 +4,12 @@
 use crate::grading::{Assessment, RecordBuilder, RecordError, Value, catalogue};
 
 /// A column's name as the header has it.
-fn column_name(c: &Column) -> String {
+fn column_name(c: &Column) -> &str {
     match c {
-        Column::Known(catalogue::Column::Field(f)) => f.name().to_string(),
-        Column::Known(catalogue::Column::Item(_, i)) => i.column.to_string(),
-        Column::Unknown(n) => n.clone(),
-        Column::Mapped { export, .. } | Column::Checkbox { export, .. } => export.clone(),
+        Column::Known(catalogue::Column::Field(f)) => f.name(),
+        Column::Known(catalogue::Column::Item(_, i)) => i.column,
+        Column::Unknown(n) => n,
+        Column::Mapped { export, .. } | Column::Checkbox { export, .. } => export,
     }
 }
 
@@ -111,7 +111,7 @@ impl Layout {
             .iter()
             .any(|c| matches!(c.known(), Some(catalogue::Column::Item(..))));
         let mut problems = Vec::new();
-        let allowed: Vec<String> = catalogue::Column::all().map(|(n, _)| n).collect();
+        let allowed = catalogue::Column::names();
         let in_map = map
             .map(|m| format!(" (not in the map {})", m.file))
             .unwrap_or_default();
@@ -196,18 +196,18 @@ impl Layout {
         // missing codes); a value the map lacks is an error naming the
         // export's column, the field, the value and the map file.
         let mut translated: Vec<std::borrow::Cow<'_, str>> = Vec::with_capacity(cells.len());
-        let mut checked: Vec<String> = Vec::new();
+        let mut checked: Vec<&str> = Vec::new();
         for (column, cell) in self.columns.iter().zip(cells) {
             let text = match (column, self.map) {
                 (Column::Mapped { .. } | Column::Known(_), Some(m)) => {
-                    let (export, record) = match column {
-                        Column::Mapped { export, record, .. } => (export.clone(), record.clone()),
-                        _ => (column_name(column), column_name(column)),
+                    let record = match column {
+                        Column::Mapped { record, .. } => record.as_str(),
+                        _ => column_name(column),
                     };
-                    match m.translate(&record, cell) {
+                    match m.translate(record, cell) {
                         Ok(t) => std::borrow::Cow::Owned(t),
                         Err((problem, allowed)) => {
-                            b.reject(&export, cell, &problem, allowed);
+                            b.reject(column_name(column), cell, &problem, allowed);
                             std::borrow::Cow::Borrowed("")
                         }
                     }
@@ -215,7 +215,7 @@ impl Layout {
                 (Column::Checkbox { export, domain }, Some(m)) => {
                     if !m.is_missing(cell) {
                         match m.truth(cell) {
-                            Some(true) => checked.push(domain.clone()),
+                            Some(true) => checked.push(domain),
                             Some(false) => {}
                             None => b.reject(
                                 export,
@@ -263,7 +263,7 @@ impl Layout {
         }
         if !checked.is_empty() {
             b.begin_other_cause();
-            for d in &checked {
+            for d in checked {
                 b.other_cause_item(Value::Text(d));
             }
         }
@@ -280,9 +280,8 @@ impl Layout {
             for e in errors.iter_mut() {
                 let feeds = e.field.replace('.', "_");
                 let export = self.columns.iter().find_map(|c| match c {
-                    Column::Mapped { export, record, .. } if *record == feeds && *export != feeds => {
-                        Some(export)
-                    }
+                    // A mapped column's export name differs from its field's.
+                    Column::Mapped { export, record, .. } if *record == feeds => Some(export),
                     _ => None,
                 });
                 if let Some(export) = export {

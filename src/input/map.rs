@@ -48,6 +48,12 @@ pub struct SiteMap {
     pub unfilled: Vec<String>,
 }
 
+/// Boolean spellings when a map gives none (`[booleans]`), matched without
+/// regard to case.
+pub const DEFAULT_TRUE: [&str; 5] = ["1", "y", "yes", "true", "checked"];
+/// See [`DEFAULT_TRUE`].
+pub const DEFAULT_FALSE: [&str; 5] = ["0", "n", "no", "false", "unchecked"];
+
 /// What an export column becomes under a map.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mapped {
@@ -84,9 +90,30 @@ fn text_of(v: &toml::Value) -> Option<String> {
     }
 }
 
-/// The record column names a map may feed: the catalogue's CSV columns.
-pub fn record_columns() -> Vec<String> {
-    Column::all().map(|(n, _)| n).collect()
+/// A JSON record as a map sees it: its keys as the export's columns and its
+/// values as the cells, as text (null empty, numbers and booleans as
+/// written, a list `;`-joined), an object's members as `KEY_MEMBER` columns.
+pub fn json_cells(object: &serde_json::Map<String, serde_json::Value>) -> Vec<(String, String)> {
+    fn text(v: &serde_json::Value) -> String {
+        match v {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Array(a) => a.iter().map(text).collect::<Vec<_>>().join(";"),
+            other => other.to_string(),
+        }
+    }
+    let mut cells = Vec::with_capacity(object.len());
+    for (key, v) in object {
+        match v {
+            serde_json::Value::Object(members) => {
+                for (member, x) in members {
+                    cells.push((format!("{key}_{member}"), text(x)));
+                }
+            }
+            other => cells.push((key.clone(), text(other))),
+        }
+    }
+    cells
 }
 
 impl SiteMap {
@@ -107,15 +134,15 @@ impl SiteMap {
                 )));
             }
         }
-        let record = record_columns();
+        let record = Column::names();
         let mut map = SiteMap {
             file: file.to_string(),
             columns: BTreeMap::new(),
             values: BTreeMap::new(),
             checkboxes: BTreeMap::new(),
             missing: vec![String::new()],
-            truthy: ["1", "y", "yes", "true", "checked"].map(String::from).to_vec(),
-            falsy: ["0", "n", "no", "false", "unchecked"].map(String::from).to_vec(),
+            truthy: DEFAULT_TRUE.map(String::from).to_vec(),
+            falsy: DEFAULT_FALSE.map(String::from).to_vec(),
             unfilled: Vec::new(),
         };
         if let Some(columns) = table.get("columns") {
@@ -204,9 +231,9 @@ impl SiteMap {
                         .push(format!("checkboxes.other_cause.{column:?} (allowed: {domains})"));
                     continue;
                 }
-                if !catalogue::names(crate::grading::OTHER_CAUSE_CHOICES)
-                    .split(", ")
-                    .any(|d| d == domain)
+                if !crate::grading::OTHER_CAUSE_CHOICES
+                    .iter()
+                    .any(|c| c.wire == domain)
                 {
                     return Err(err(format!(
                         "checkboxes.other_cause.{column}: {domain:?} is not a domain (allowed: {domains})"
@@ -244,12 +271,17 @@ impl SiteMap {
         match self.unfilled.first() {
             None => Ok(()),
             Some(first) => Err(format!(
-                "map {}: {} entr{} still \"?\", first {first}; fill in the record value (icans map check lists them all)",
+                "map {}: {}, first {first}; fill in the record value (icans map check lists them all)",
                 self.file,
-                self.unfilled.len(),
-                if self.unfilled.len() == 1 { "y" } else { "ies" }
+                self.unfilled_count()
             )),
         }
+    }
+
+    /// "N entries still "?"", as `ready` and `map check` say it.
+    pub fn unfilled_count(&self) -> String {
+        let n = self.unfilled.len();
+        format!("{n} entr{} still \"?\"", if n == 1 { "y" } else { "ies" })
     }
 
     /// What an export column (or JSON key) becomes: through `[columns]` or
@@ -279,10 +311,10 @@ impl SiteMap {
     /// A checkbox cell: `Some(true)` checked, `Some(false)` not, `None` not
     /// a spelling the map knows.
     pub fn truth(&self, cell: &str) -> Option<bool> {
-        let c = cell.trim().to_ascii_lowercase();
-        if self.truthy.iter().any(|t| t.to_ascii_lowercase() == c) {
+        let c = cell.trim();
+        if self.truthy.iter().any(|t| t.eq_ignore_ascii_case(c)) {
             Some(true)
-        } else if self.falsy.iter().any(|f| f.to_ascii_lowercase() == c) {
+        } else if self.falsy.iter().any(|f| f.eq_ignore_ascii_case(c)) {
             Some(false)
         } else {
             None

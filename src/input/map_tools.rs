@@ -115,16 +115,9 @@ pub fn sample_ndjson(r: impl BufRead, limit: usize, map: Option<&SiteMap>) -> io
                 ),
             ));
         };
-        for (k, v) in &o {
-            match v {
-                serde_json::Value::Object(items) => {
-                    for (item, x) in items {
-                        let key = format!("{k}_{item}");
-                        s.add(&key, &cell(x), i + 1, coded(&key));
-                    }
-                }
-                other => s.add(k, &cell(other), i + 1, coded(k)),
-            }
+        for (key, text) in super::map::json_cells(&o) {
+            let coded = coded(&key);
+            s.add(&key, &text, i + 1, coded);
         }
         s.records += 1;
         if limit > 0 && s.records >= limit {
@@ -132,15 +125,6 @@ pub fn sample_ndjson(r: impl BufRead, limit: usize, map: Option<&SiteMap>) -> io
         }
     }
     Ok(s)
-}
-
-fn cell(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Null => String::new(),
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Array(a) => a.iter().map(cell).collect::<Vec<_>>().join(";"),
-        other => other.to_string(),
-    }
 }
 
 /// Names exports commonly give the record fields (matched with confidence
@@ -182,7 +166,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
 /// 0-1: its own name, a known synonym, or the closest name.
 fn guess(column: &str) -> Option<(String, f64)> {
     let lower = column.to_ascii_lowercase().replace([' ', '-', '.'], "_");
-    let names: Vec<String> = Column::all().map(|(n, _)| n).collect();
+    let names = Column::names();
     if names.contains(&lower) {
         return Some((lower, 1.0));
     }
@@ -301,7 +285,13 @@ pub fn starter(sample: &Sample, file: &str) -> String {
         "\n[missing]                 # cells that mean \"not assessed\"\nvalues = [{}]",
         list.join(", ")
     );
-    out.push_str("\n[booleans]\ntrue = [\"1\", \"y\", \"yes\", \"true\", \"checked\"]\nfalse = [\"0\", \"n\", \"no\", \"false\", \"unchecked\"]\n");
+    let spellings = |list: &[&str]| list.iter().map(|s| quoted(s)).collect::<Vec<_>>().join(", ");
+    let _ = writeln!(
+        out,
+        "\n[booleans]\ntrue = [{}]\nfalse = [{}]",
+        spellings(&super::map::DEFAULT_TRUE),
+        spellings(&super::map::DEFAULT_FALSE)
+    );
     out
 }
 
@@ -357,6 +347,23 @@ pub fn check(map: &SiteMap, sample: &Sample) -> Check {
         }
     }
     c
+}
+
+/// The map's entries still `"?"`, as text (empty when none is left).
+pub fn unfilled_report(map: &SiteMap) -> String {
+    let mut out = String::new();
+    if !map.unfilled.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}: {} (fill in the record value):",
+            map.file,
+            map.unfilled_count()
+        );
+        for u in &map.unfilled {
+            let _ = writeln!(out, "  {u}");
+        }
+    }
+    out
 }
 
 /// The check as text.
