@@ -17,12 +17,26 @@ truncate -s 4G "$dir/sparse.bin"
 echo "batch, 4 GB sparse file (KB):    $(peak "$bin" batch "$dir/sparse.bin")"
 rm -f "$dir/sparse.bin"
 echo "batch, 2 GB of spaces (KB):      $(head -c 2G /dev/zero | tr '\0' ' ' | peak "$bin" batch)"
-echo "summary (KB):                    $(peak "$bin" summary "$dir/records.ndjson")"
+for f in text json csv; do
+  echo "summary, $f (KB):               $(peak "$bin" summary --format "$f" "$dir/records.ndjson")"
+done
+# Every record its own patient (1M courses), and every record invalid.
+sed -E 's/^\{"id":([0-9]+),"patient_id":"P-[0-9]+"/{"id":\1,"patient_id":"R\1"/' \
+  "$dir/records.ndjson" > "$dir/distinct.ndjson"
+echo "summary, 1M patients, JSON (KB): $(peak "$bin" summary --format json "$dir/distinct.ndjson")"
+sed 's/"seizure":"none"/"seizure":"never"/' "$dir/records.ndjson" > "$dir/invalid.ndjson"
+echo "summary, most invalid, text (KB): $(peak "$bin" summary "$dir/invalid.ndjson")"
 # audit: every record given a recorded grade (n mod 5), so most are
 # discordant and listed; then one where the recorded grade is the regrade.
 awk '{ printf "{\"recorded_grade\":%d,\"recorded_scale\":\"CTCAE v5\",%s\n", NR % 5, substr($0, 2) }' \
   "$dir/records.ndjson" > "$dir/recorded.ndjson"
-echo "audit, most discordant, JSON (KB): $(peak "$bin" audit --format json "$dir/recorded.ndjson")"
+for f in text json csv; do
+  echo "audit, most discordant, $f (KB): $(peak "$bin" audit --format "$f" "$dir/recorded.ndjson")"
+done
+# Every record its own patient and its own recorded scale.
+awk '{ printf "{\"recorded_grade\":%d,\"recorded_scale\":\"scale %d\",%s\n", NR % 5, NR, substr($0, 2) }' \
+  "$dir/distinct.ndjson" > "$dir/distinct-recorded.ndjson"
+echo "audit, 1M patients and scales, JSON (KB): $(peak "$bin" audit --format json "$dir/distinct-recorded.ndjson")"
 "$bin" batch --fields grade "$dir/records.ndjson" 2>/dev/null \
   | paste -d '' - "$dir/records.ndjson" \
   | sed -E 's/^\{"grade":([0-9])\}\{/{"recorded_grade":\1,/; s/^\{"error":[^}]*\}\{/{/' > "$dir/agreeing.ndjson"

@@ -6,13 +6,14 @@
 //! patient and per recorded scale. An incomplete regrade (a lower bound)
 //! below the recorded grade is indeterminate, counted apart.
 
-use std::collections::BTreeMap;
+use std::io;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::format::json::ErrorObject;
 use crate::grading::{self, Domain, Protocol, RecordId};
 use crate::input::{self, Input, InputFailure, ReadOptions};
+use crate::spill::{Combine, Listed, Lister, SpillMap};
 use crate::summary::Incidence;
 
 /// The grades compared, 0-5.
@@ -22,7 +23,7 @@ const GRADES: usize = 6;
 pub const DECISIVE_GRADE: u8 = 3;
 
 /// One record with a recorded grade, regraded.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Compared {
     /// Input line.
     pub line: usize,
@@ -42,14 +43,35 @@ pub struct Compared {
     pub recorded: u8,
     /// The ASTCT 2019 regrade.
     pub regraded: u8,
-    /// The regrade is complete (not a lower bound).
-    #[serde(skip)]
+    /// The regrade is complete (not a lower bound); written only when it
+    /// is not.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub complete: bool,
     /// The domains that drove the regrade.
     pub drivers: Vec<Domain>,
 }
 
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
 impl Compared {
+    /// Roughly the heap bytes it holds (for the memory budget).
+    fn heap_bytes(&self) -> usize {
+        let id = match &self.id {
+            Some(RecordId::Text(t)) => t.len(),
+            _ => 0,
+        };
+        id + self.file.as_ref().map_or(0, String::len)
+            + self.patient_id.as_ref().map_or(0, String::len)
+            + self.recorded_scale.as_ref().map_or(0, String::len)
+            + self.drivers.len()
+    }
+
     /// A lower-bound regrade below the recorded grade: neither agreement
     /// nor disagreement can be told.
     pub fn indeterminate(&self) -> bool {
@@ -67,7 +89,7 @@ impl Compared {
 
 /// A recorded grade against its regrade: what the figures count. For a
 /// patient, the worst of each, incomplete when any regrade is.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
 struct Grades {
     recorded: u8,
     regraded: u8,
@@ -77,6 +99,15 @@ struct Grades {
 impl Grades {
     fn indeterminate(self) -> bool {
         self.incomplete && self.regraded < self.recorded
+    }
+}
+
+/// A patient's grades read in two parts: the worst of both.
+impl Combine for Grades {
+    fn combine(&mut self, other: Self) {
+        self.recorded = self.recorded.max(other.recorded);
+        self.regraded = self.regraded.max(other.regraded);
+        self.incomplete |= other.incomplete;
     }
 }
 
@@ -94,7 +125,7 @@ pub struct Kappa {
 }
 
 /// Counts reclassified across grade 3, both ways.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Crossed {
     /// Recorded below 3, regraded 3 or more.
     pub up: u64,
@@ -132,16 +163,18 @@ pub struct Audit {
     /// Valid records without a recorded grade.
     pub without_recorded_grade: u64,
     /// Records that could not be graded.
-    pub invalid: Vec<ErrorObject>,
+    pub invalid: Listed<ErrorObject>,
     /// Every discordant (determinate) record.
-    pub discordant: Vec<Compared>,
+    pub discordant: Listed<Compared>,
     /// Every indeterminate record.
-    pub indeterminate_records: Vec<Compared>,
+    pub indeterminate_records: Listed<Compared>,
     /// The same per patient (worst recorded against worst regraded), when
     /// records carry patient_id.
     pub patients: Option<Figures>,
-    /// The same per recorded scale, when records carry one.
-    pub by_scale: BTreeMap<String, Figures>,
+    /// The same per recorded scale, when records carry one, in the order
+    /// of the scales' names.
+    #[serde(serialize_with = "scale_figures")]
+    pub by_scale: Listed<(String, Tally)>,
     /// Inputs that could not be read.
     #[serde(skip)]
     pub failures: Vec<InputFailure>,
@@ -207,10 +240,21 @@ pub fn weighted_kappa(table: &[[u64; GRADES]; GRADES]) -> Kappa {
     }
 }
 
+/// `by_scale` written as an object of figures by scale.
+fn scale_figures<S: serde::Serializer>(scales: &Listed<(String, Tally)>, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::{Error as _, SerializeMap as _};
+    let mut map = s.serialize_map(usize::try_from(scales.len()).ok())?;
+    for entry in scales.iter() {
+        let (scale, tally) = entry.map_err(S::Error::custom)?;
+        map.serialize_entry(&scale, &tally.figures())?;
+    }
+    map.end()
+}
+
 /// Running counts of compared records, from which [`Figures`] follow:
 /// the audit keeps these, not the records (docs/spec.md §10).
-#[derive(Debug, Clone, Default)]
-struct Tally {
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Tally {
     compared: u64,
     indeterminate: u64,
     table: [[u64; GRADES]; GRADES],
@@ -242,7 +286,8 @@ impl Tally {
         }
     }
 
-    fn figures(&self) -> Figures {
+    /// The figures these counts give.
+    pub fn figures(&self) -> Figures {
         let determinate = self.compared - self.indeterminate;
         let agree: u64 = (0..GRADES).map(|i| self.table[i][i]).sum();
         Figures {
@@ -258,93 +303,129 @@ impl Tally {
     }
 }
 
-/// Updates the entry of `key`, made (default) the first time: the key is
-/// copied once per entry, not once per record.
-fn update<T: Default>(map: &mut BTreeMap<String, T>, key: &str, f: impl FnOnce(&mut T)) {
-    match map.get_mut(key) {
-        Some(v) => f(v),
-        None => {
-            let mut v = T::default();
-            f(&mut v);
-            map.insert(key.to_string(), v);
+/// A scale's counts read in two parts: added.
+impl Combine for Tally {
+    fn combine(&mut self, other: Self) {
+        self.compared += other.compared;
+        self.indeterminate += other.indeterminate;
+        for (row, more) in self.table.iter_mut().zip(other.table) {
+            for (cell, n) in row.iter_mut().zip(more) {
+                *cell += n;
+            }
         }
+        self.up += other.up;
+        self.down += other.down;
+        self.crossed.up += other.crossed.up;
+        self.crossed.down += other.crossed.down;
     }
 }
 
 /// Regrades every record of the inputs and audits the recorded grades.
-/// Memory holds the counts, one small entry per patient and per scale, and
-/// the records listed in the output (discordant, indeterminate, invalid);
-/// each compared record goes to `each` as it is read (the CSV output, which
-/// lists nothing else: then `keep_lists` is false and the discordant and
-/// indeterminate lists stay empty).
+/// Memory holds the counts; the records listed in the output (discordant,
+/// indeterminate, invalid) and the entries per patient and per scale move
+/// to temporary files past their budget (docs/spec.md §10). Each compared
+/// record goes to `each` as it is read (the CSV output, which lists nothing
+/// else: then `keep_lists` is false and the discordant and indeterminate
+/// lists stay empty). Fails only when a temporary file cannot be written
+/// or read back.
 pub fn from_inputs(
     inputs: &[Input],
     read: ReadOptions,
     protocol: &Protocol,
     keep_lists: bool,
     each: &mut dyn FnMut(&Compared),
-) -> Audit {
-    let mut invalid = Vec::new();
+) -> io::Result<Audit> {
+    let mut invalid = Lister::new();
     let mut without = 0u64;
     let mut all = Tally::default();
-    let mut scales: BTreeMap<String, Tally> = BTreeMap::new();
-    let mut patients: BTreeMap<String, Grades> = BTreeMap::new();
-    let mut discordant = Vec::new();
-    let mut indeterminate_records = Vec::new();
-    let failures = input::for_each_record(inputs, read, &mut |r| match &r.outcome {
-        Err(rejected) => invalid.push(ErrorObject::new(Some(r.line), r.file, rejected)),
-        Ok(a) => match a.recorded_grade {
-            None => without += 1,
-            Some(recorded) => {
-                let g = grading::grade_with(a, protocol);
-                let c = Compared {
-                    line: r.line,
-                    file: r.file.map(String::from),
-                    id: a.id.clone(),
-                    patient_id: a.patient_id.clone(),
-                    recorded_scale: a.recorded_scale.clone(),
-                    recorded,
-                    regraded: g.grade,
-                    complete: g.complete,
-                    drivers: g.drivers,
-                };
-                all.add(c.grades());
-                if let Some(scale) = &c.recorded_scale {
-                    update(&mut scales, scale, |t: &mut Tally| t.add(c.grades()));
-                }
-                if let Some(p) = &c.patient_id {
-                    update(&mut patients, p, |w: &mut Grades| {
-                        w.recorded = w.recorded.max(c.recorded);
-                        w.regraded = w.regraded.max(c.regraded);
-                        w.incomplete |= !c.complete;
-                    });
-                }
-                each(&c);
-                if keep_lists && c.indeterminate() {
-                    indeterminate_records.push(c);
-                } else if keep_lists && c.recorded != c.regraded {
-                    discordant.push(c);
-                }
-            }
-        },
-    });
-    let patients = (!patients.is_empty()).then(|| {
-        let mut t = Tally::default();
-        for w in patients.values() {
-            t.add(*w);
+    let mut scales: SpillMap<Tally> = SpillMap::new();
+    let mut patients: SpillMap<Grades> = SpillMap::new();
+    let mut discordant = Lister::new();
+    let mut indeterminate_records = Lister::new();
+    // The first failure to write a temporary file; the rest of the run is
+    // read for nothing then, and the audit fails.
+    let mut spill: io::Result<()> = Ok(());
+    let failures = input::for_each_record(inputs, read, &mut |r| {
+        if spill.is_err() {
+            return;
         }
-        t.figures()
+        spill = match &r.outcome {
+            Err(rejected) => {
+                let e = ErrorObject::new(Some(r.line), r.file, rejected);
+                let bytes = e.error.len() + r.file.map_or(0, str::len);
+                invalid.push(e, bytes)
+            }
+            Ok(a) => match a.recorded_grade {
+                None => {
+                    without += 1;
+                    Ok(())
+                }
+                Some(recorded) => {
+                    let g = grading::grade_with(a, protocol);
+                    let c = Compared {
+                        line: r.line,
+                        file: r.file.map(String::from),
+                        id: a.id.clone(),
+                        patient_id: a.patient_id.clone(),
+                        recorded_scale: a.recorded_scale.clone(),
+                        recorded,
+                        regraded: g.grade,
+                        complete: g.complete,
+                        drivers: g.drivers,
+                    };
+                    all.add(c.grades());
+                    each(&c);
+                    compare(&c, &mut scales, &mut patients).and_then(|()| {
+                        let bytes = c.heap_bytes();
+                        if keep_lists && c.indeterminate() {
+                            indeterminate_records.push(c, bytes)
+                        } else if keep_lists && c.recorded != c.regraded {
+                            discordant.push(c, bytes)
+                        } else {
+                            Ok(())
+                        }
+                    })
+                }
+            },
+        };
     });
-    Audit {
+    spill?;
+    let patients = if patients.is_empty() {
+        None
+    } else {
+        let mut t = Tally::default();
+        for entry in patients.finish()? {
+            t.add(entry?.1);
+        }
+        Some(t.figures())
+    };
+    let mut by_scale = Lister::new();
+    for entry in scales.finish()? {
+        let (scale, tally) = entry?;
+        let bytes = scale.len();
+        by_scale.push((scale, tally), bytes)?;
+    }
+    Ok(Audit {
         figures: all.figures(),
         without_recorded_grade: without,
-        invalid,
-        discordant,
-        indeterminate_records,
+        invalid: invalid.finish()?,
+        discordant: discordant.finish()?,
+        indeterminate_records: indeterminate_records.finish()?,
         patients,
-        by_scale: scales.iter().map(|(k, t)| (k.clone(), t.figures())).collect(),
+        by_scale: by_scale.finish()?,
         failures,
+    })
+}
+
+/// Counts a compared record for its scale and its patient.
+fn compare(c: &Compared, scales: &mut SpillMap<Tally>, patients: &mut SpillMap<Grades>) -> io::Result<()> {
+    if let Some(scale) = &c.recorded_scale {
+        scales.update(scale, |t| t.add(c.grades()))?;
     }
+    if let Some(p) = &c.patient_id {
+        patients.update(p, |w| w.combine(c.grades()))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@
 //! - [`batch`]: regrading many records in order, on every core.
 //! - [`interview`]: the guided bedside assessment.
 //! - [`summary`]: patient courses and cohort incidence with exact intervals.
+//! - [`audit`]: recorded grades against the regrade.
+//! - [`spill`]: lists and sorts that move to disk, so memory stays bounded.
 //!
 //! Decision support only: every result names its criteria (ASTCT 2019) and
 //! is to be confirmed by the treating team.
@@ -54,4 +56,5 @@ pub mod format;
 pub mod grading;
 pub mod input;
 pub mod interview;
+pub mod spill;
 pub mod summary;

@@ -5,13 +5,15 @@
 //! onset and duration. Pure: observations in, summary out.
 
 use std::collections::BTreeMap;
+use std::io;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use statrs::distribution::{Beta, ContinuousCDF};
 
 use crate::format::json::ErrorObject;
 use crate::grading::{self, FieldError, RecordError};
 use crate::input::{self, Input, InputFailure, ReadOptions, RecordRead, Rejected};
+use crate::spill::{ByKey, Listed, Lister, Sorter};
 
 /// One graded assessment of a patient, as the summary needs it.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,7 +35,7 @@ pub struct Observation {
 }
 
 /// How a patient's days are counted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DayBasis {
     /// `day`: days since cell infusion.
@@ -44,7 +46,7 @@ pub enum DayBasis {
 }
 
 /// Where a patient's ICANS stands at the last assessment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Course {
     /// No assessment at grade 1 or more.
@@ -56,7 +58,7 @@ pub enum Course {
 }
 
 /// One patient's course.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PatientCourse {
     /// The patient.
     pub patient_id: String,
@@ -165,26 +167,6 @@ pub struct SignedSpread {
     pub max: i64,
 }
 
-/// The median and range of signed values, when there are any.
-fn signed_spread(mut v: Vec<i64>) -> Option<SignedSpread> {
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_unstable();
-    let n = v.len();
-    let median = if n % 2 == 1 {
-        v[n / 2] as f64
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) as f64 / 2.0
-    };
-    Some(SignedSpread {
-        n,
-        median,
-        min: v[0],
-        max: v[n - 1],
-    })
-}
-
 /// An observation that cannot be placed in a course.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unplaced {
@@ -235,176 +217,396 @@ impl Incidence {
     }
 }
 
-fn spread(mut values: Vec<u32>) -> Option<Spread> {
-    values.sort_unstable();
-    let n = values.len();
-    let (&min, &max) = (values.first()?, values.last()?);
-    let median = if n % 2 == 1 {
-        f64::from(values[n / 2])
-    } else {
-        (f64::from(values[n / 2 - 1]) + f64::from(values[n / 2])) / 2.0
-    };
-    Some(Spread { n, median, min, max })
+/// The median and range of `n` values read in order, when there are any.
+fn median_range<T: Copy + Into<i64>>(
+    n: u64,
+    sorted: impl Iterator<Item = io::Result<T>>,
+) -> io::Result<Option<(usize, f64, T, T)>> {
+    let (mut min, mut max) = (None, None);
+    let (mut low, mut high) = (0i64, 0i64);
+    for (i, v) in (0u64..).zip(sorted) {
+        let v = v?;
+        min.get_or_insert(v);
+        max = Some(v);
+        if i == n.saturating_sub(1) / 2 {
+            low = v.into();
+        }
+        if i == n / 2 {
+            high = v.into();
+        }
+    }
+    Ok(min.zip(max).map(|(min, max)| {
+        let median = if low == high {
+            low as f64
+        } else {
+            (low as f64 + high as f64) / 2.0
+        };
+        (usize::try_from(n).unwrap_or(usize::MAX), median, min, max)
+    }))
 }
 
 const SECONDS_PER_DAY: i64 = 86_400;
 
-/// One patient's course from their observations (any order).
-fn course(
+/// One assessment as a course needs it, in the order courses are read:
+/// by patient; then the assessments with `day` (by day, time of
+/// assessment, input order), then those without (by time, input order).
+/// Sorted on disk past the memory budget (docs/spec.md §10), written as
+/// an array of its fields (read back as the struct: serde reads a struct
+/// from an array of its fields in order).
+#[derive(Debug, Clone, Deserialize)]
+struct Entry {
     patient_id: String,
-    mut obs: Vec<Observation>,
-    unplaced: &mut Vec<Unplaced>,
-) -> Option<PatientCourse> {
-    let basis = if obs.iter().any(|o| o.day.is_some()) {
-        DayBasis::Day
-    } else {
-        DayBasis::FirstAssessment
-    };
-    let (placed, missing): (Vec<_>, Vec<_>) = obs.drain(..).partition(|o| match basis {
-        DayBasis::Day => o.day.is_some(),
-        DayBasis::FirstAssessment => o.assessed_at.is_some(),
-    });
-    for o in missing {
-        let error = match basis {
-            DayBasis::Day => format!(
-                "day: missing for patient {patient_id}, whose other assessments have it (allowed: day on every assessment of a patient, or assessed_at on every one)"
-            ),
-            DayBasis::FirstAssessment => format!(
-                "day: missing, and no assessed_at either, for patient {patient_id} (allowed: day since infusion, or assessed_at)"
-            ),
-        };
-        unplaced.push(Unplaced {
-            order: o.order,
-            error,
-        });
-    }
-    let first_time = placed.iter().filter_map(|o| o.assessed_at).min();
-    let mut timeline: Vec<(u32, Option<i64>, usize, &Observation)> = placed
-        .iter()
-        .enumerate()
-        .map(|(i, o)| {
-            let day = match (basis, o.day, o.assessed_at, first_time) {
-                (DayBasis::Day, Some(d), _, _) => d,
-                (_, _, Some(t), Some(t0)) => {
-                    u32::try_from((t - t0).div_euclid(SECONDS_PER_DAY)).unwrap_or(u32::MAX)
-                }
-                _ => 0,
-            };
-            (day, o.assessed_at, i, o)
-        })
-        .collect();
-    // Same day: by time of assessment when known, else in input order.
-    timeline.sort_by_key(|&(day, at, i, _)| (day, at, i));
-    let first = timeline.first()?;
+    dayless: bool,
+    day: Option<u32>,
+    assessed_at: Option<i64>,
+    order: usize,
+    grade: u8,
+    complete: bool,
+    crs_grade: Option<u8>,
+    /// Where a record without `day` was read (the only ones that may not
+    /// be placed on a timeline), to report it.
+    place: Option<Place>,
+}
 
-    let worst_grade = timeline.iter().map(|t| t.3.grade).max().unwrap_or(0);
-    let worst_grade_day = timeline
-        .iter()
-        .find(|t| t.3.grade == worst_grade)
-        .map_or(first.0, |t| t.0);
-    let onset = timeline.iter().position(|t| t.3.grade >= 1);
-    let onset_day = onset.map(|i| timeline[i].0);
-    let resolution_day = onset
-        .and_then(|i| timeline[i..].iter().find(|t| t.3.grade == 0))
-        .map(|t| t.0);
-    let mut icans_days: Vec<u32> = timeline.iter().filter(|t| t.3.grade >= 1).map(|t| t.0).collect();
-    icans_days.dedup();
-    let episodes = timeline
-        .iter()
-        .zip(std::iter::once(0).chain(timeline.iter().map(|t| t.3.grade)))
-        .filter(|(t, previous)| t.3.grade >= 1 && *previous == 0)
-        .count();
-    let with_crs = timeline.iter().any(|t| t.3.crs_grade.is_some());
-    let crs_worst_grade = with_crs.then(|| timeline.iter().filter_map(|t| t.3.crs_grade).max().unwrap_or(0));
-    let crs_onset_day = timeline
-        .iter()
-        .find(|t| t.3.crs_grade.is_some_and(|g| g >= 1))
-        .map(|t| t.0);
-    let crs_to_icans_days = match (crs_onset_day, onset_day) {
-        (Some(c), Some(i)) => Some(i64::from(i) - i64::from(c)),
-        _ => None,
-    };
-    let course = match (onset_day, resolution_day) {
-        (None, _) => Course::NoIcans,
-        (Some(_), Some(_)) => Course::Resolved,
-        (Some(_), None) => Course::Unresolved,
-    };
-    Some(PatientCourse {
-        patient_id,
-        assessments: timeline.len(),
-        worst_grade,
-        worst_grade_day,
-        onset_day,
-        days_with_icans: icans_days.len(),
-        resolution_day,
-        course,
-        episodes,
-        any_incomplete: timeline.iter().any(|t| !t.3.complete),
-        day_basis: basis,
-        crs_worst_grade,
-        crs_onset_day,
-        crs_to_icans_days,
-    })
+impl Serialize for Entry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (
+            &self.patient_id,
+            self.dayless,
+            self.day,
+            self.assessed_at,
+            self.order,
+            self.grade,
+            self.complete,
+            self.crs_grade,
+            &self.place,
+        )
+            .serialize(s)
+    }
+}
+
+impl Entry {
+    fn key(&self) -> (&str, bool, Option<u32>, Option<i64>, usize) {
+        (
+            &self.patient_id,
+            self.dayless,
+            self.day,
+            self.assessed_at,
+            self.order,
+        )
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.patient_id.len()
+            + self
+                .place
+                .as_ref()
+                .map_or(0, |p| p.file.as_ref().map_or(0, String::len) + 24)
+    }
+}
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+impl Eq for Entry {}
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Entry {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+
+impl From<&Observation> for Entry {
+    fn from(o: &Observation) -> Self {
+        Entry {
+            patient_id: o.patient_id.to_string(),
+            dayless: o.day.is_none(),
+            day: o.day,
+            assessed_at: o.assessed_at,
+            order: o.order,
+            grade: o.grade,
+            complete: o.complete,
+            crs_grade: o.crs_grade,
+            place: None,
+        }
+    }
+}
+
+/// One patient's course, built assessment by assessment in timeline order.
+struct CourseFold {
+    patient_id: String,
+    basis: DayBasis,
+    /// The first time of assessment (the day basis of `assessed_at`).
+    first_time: Option<i64>,
+    assessments: usize,
+    worst_grade: u8,
+    worst_grade_day: u32,
+    onset_day: Option<u32>,
+    resolution_day: Option<u32>,
+    days_with_icans: usize,
+    last_icans_day: Option<u32>,
+    previous_grade: u8,
+    episodes: usize,
+    any_incomplete: bool,
+    with_crs: bool,
+    crs_worst_grade: u8,
+    crs_onset_day: Option<u32>,
+}
+
+impl CourseFold {
+    /// A patient's course, from their first entry: days since infusion
+    /// when any assessment has `day` (those sort first), else days since
+    /// the first assessment.
+    fn new(first: &Entry) -> Self {
+        CourseFold {
+            patient_id: first.patient_id.clone(),
+            basis: if first.dayless {
+                DayBasis::FirstAssessment
+            } else {
+                DayBasis::Day
+            },
+            first_time: None,
+            assessments: 0,
+            worst_grade: 0,
+            worst_grade_day: 0,
+            onset_day: None,
+            resolution_day: None,
+            days_with_icans: 0,
+            last_icans_day: None,
+            previous_grade: 0,
+            episodes: 0,
+            any_incomplete: false,
+            with_crs: false,
+            crs_worst_grade: 0,
+            crs_onset_day: None,
+        }
+    }
+
+    /// Adds the next entry of the timeline, or returns why it cannot be
+    /// placed on it.
+    fn add(&mut self, e: &Entry) -> Result<(), String> {
+        let day = match (self.basis, e.day, e.assessed_at) {
+            (DayBasis::Day, Some(d), _) => d,
+            (DayBasis::Day, None, _) => {
+                return Err(format!(
+                    "day: missing for patient {}, whose other assessments have it (allowed: day on every assessment of a patient, or assessed_at on every one)",
+                    self.patient_id
+                ));
+            }
+            (DayBasis::FirstAssessment, _, Some(t)) => {
+                let t0 = *self.first_time.get_or_insert(t);
+                u32::try_from((t - t0).div_euclid(SECONDS_PER_DAY)).unwrap_or(u32::MAX)
+            }
+            (DayBasis::FirstAssessment, _, None) => {
+                return Err(format!(
+                    "day: missing, and no assessed_at either, for patient {} (allowed: day since infusion, or assessed_at)",
+                    self.patient_id
+                ));
+            }
+        };
+        if self.assessments == 0 || e.grade > self.worst_grade {
+            self.worst_grade = e.grade;
+            self.worst_grade_day = day;
+        }
+        self.assessments += 1;
+        if e.grade >= 1 {
+            self.onset_day.get_or_insert(day);
+            if self.last_icans_day != Some(day) {
+                self.days_with_icans += 1;
+                self.last_icans_day = Some(day);
+            }
+            if self.previous_grade == 0 {
+                self.episodes += 1;
+            }
+        } else if self.onset_day.is_some() {
+            self.resolution_day.get_or_insert(day);
+        }
+        self.previous_grade = e.grade;
+        self.any_incomplete |= !e.complete;
+        if let Some(g) = e.crs_grade {
+            self.with_crs = true;
+            self.crs_worst_grade = self.crs_worst_grade.max(g);
+            if g >= 1 {
+                self.crs_onset_day.get_or_insert(day);
+            }
+        }
+        Ok(())
+    }
+
+    /// The course, when any assessment was placed.
+    fn finish(self) -> Option<PatientCourse> {
+        if self.assessments == 0 {
+            return None;
+        }
+        let crs_to_icans_days = match (self.crs_onset_day, self.onset_day) {
+            (Some(c), Some(i)) => Some(i64::from(i) - i64::from(c)),
+            _ => None,
+        };
+        Some(PatientCourse {
+            patient_id: self.patient_id,
+            assessments: self.assessments,
+            worst_grade: self.worst_grade,
+            worst_grade_day: self.worst_grade_day,
+            onset_day: self.onset_day,
+            days_with_icans: self.days_with_icans,
+            resolution_day: self.resolution_day,
+            course: match (self.onset_day, self.resolution_day) {
+                (None, _) => Course::NoIcans,
+                (Some(_), Some(_)) => Course::Resolved,
+                (Some(_), None) => Course::Unresolved,
+            },
+            episodes: self.episodes,
+            any_incomplete: self.any_incomplete,
+            day_basis: self.basis,
+            crs_worst_grade: self.with_crs.then_some(self.crs_worst_grade),
+            crs_onset_day: self.crs_onset_day,
+            crs_to_icans_days,
+        })
+    }
+}
+
+/// Reads the entries (sorted) into courses, one per patient in patient
+/// order, and hands each entry that cannot be placed to `unplaced`.
+fn fold_courses(
+    entries: impl Iterator<Item = io::Result<Entry>>,
+    course: &mut dyn FnMut(PatientCourse) -> io::Result<()>,
+    unplaced: &mut dyn FnMut(&Entry, String) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut fold: Option<CourseFold> = None;
+    for e in entries {
+        let e = e?;
+        if fold.as_ref().is_none_or(|f| f.patient_id != e.patient_id) {
+            if let Some(c) = fold.take().and_then(CourseFold::finish) {
+                course(c)?;
+            }
+            fold = Some(CourseFold::new(&e));
+        }
+        if let Some(Err(why)) = fold.as_mut().map(|f| f.add(&e)) {
+            unplaced(&e, why)?;
+        }
+    }
+    if let Some(c) = fold.and_then(CourseFold::finish) {
+        course(c)?;
+    }
+    Ok(())
+}
+
+/// The cohort's counts, course by course; the days whose median is asked
+/// are sorted on disk past the memory budget.
+#[derive(Default)]
+struct CohortTally {
+    patients: u64,
+    assessments: u64,
+    any_grade: u64,
+    grade3_plus: u64,
+    worst_grade_counts: [u64; 6],
+    onset_days: Sorter<u32>,
+    durations: Sorter<u32>,
+    unresolved: u64,
+    incomplete: u64,
+    with_crs: bool,
+    crs_any_grade: u64,
+    crs_grade3_plus: u64,
+    crs_to_icans_days: Sorter<i64>,
+}
+
+impl CohortTally {
+    fn add(&mut self, c: &PatientCourse) -> io::Result<()> {
+        self.patients += 1;
+        self.assessments += c.assessments as u64;
+        self.any_grade += u64::from(c.worst_grade >= 1);
+        self.grade3_plus += u64::from(c.worst_grade >= 3);
+        self.worst_grade_counts[usize::from(c.worst_grade.min(5))] += 1;
+        if let Some(d) = c.onset_day {
+            self.onset_days.push(d, 0)?;
+        }
+        if let (Some(onset), Some(resolved)) = (c.onset_day, c.resolution_day) {
+            self.durations.push(resolved.saturating_sub(onset), 0)?;
+        }
+        self.unresolved += u64::from(c.course == Course::Unresolved);
+        self.incomplete += u64::from(c.any_incomplete);
+        if let Some(g) = c.crs_worst_grade {
+            self.with_crs = true;
+            self.crs_any_grade += u64::from(g >= 1);
+            self.crs_grade3_plus += u64::from(g >= 3);
+        }
+        if let Some(d) = c.crs_to_icans_days {
+            self.crs_to_icans_days.push(d, 0)?;
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> io::Result<Cohort> {
+        let spread = |s: Sorter<u32>| -> io::Result<Option<Spread>> {
+            let n = s.len();
+            Ok(median_range(n, s.finish()?)?.map(|(n, median, min, max)| Spread { n, median, min, max }))
+        };
+        let total = self.patients;
+        let crs_to_icans_days = if self.with_crs {
+            let n = self.crs_to_icans_days.len();
+            median_range(n, self.crs_to_icans_days.finish()?)?.map(|(n, median, min, max)| SignedSpread {
+                n,
+                median,
+                min,
+                max,
+            })
+        } else {
+            None
+        };
+        Ok(Cohort {
+            patients: total,
+            assessments: self.assessments,
+            any_grade: Incidence::of(self.any_grade, total),
+            grade3_plus: Incidence::of(self.grade3_plus, total),
+            worst_grade_counts: (0..=5u8)
+                .map(|g| (g.to_string(), self.worst_grade_counts[usize::from(g)]))
+                .collect(),
+            onset_day: spread(self.onset_days)?,
+            duration_days: spread(self.durations)?,
+            unresolved: self.unresolved,
+            patients_with_incomplete_assessments: self.incomplete,
+            // CRS incidence over all patients, when any record carries CRS.
+            crs_any_grade: self.with_crs.then(|| Incidence::of(self.crs_any_grade, total)),
+            crs_grade3_plus: self.with_crs.then(|| Incidence::of(self.crs_grade3_plus, total)),
+            crs_to_icans_days,
+        })
+    }
 }
 
 /// Courses per patient (ordered by patient id) and the cohort; the
 /// observations that could not be placed on a patient's timeline are
-/// returned too, in input order.
-pub fn summarize(observations: Vec<Observation>) -> (Cohort, Vec<PatientCourse>, Vec<Unplaced>) {
-    let mut by_patient: BTreeMap<std::sync::Arc<str>, Vec<Observation>> = BTreeMap::new();
-    for o in observations {
-        by_patient.entry(o.patient_id.clone()).or_default().push(o);
-    }
-    summarize_grouped(by_patient)
-}
-
-/// [`summarize`], with the observations already grouped by patient.
-fn summarize_grouped(
-    by_patient: BTreeMap<std::sync::Arc<str>, Vec<Observation>>,
-) -> (Cohort, Vec<PatientCourse>, Vec<Unplaced>) {
+/// returned too, in input order. The courses are held in memory
+/// ([`from_inputs`] keeps them on disk past the budget); fails only when a
+/// temporary file for the days of a large cohort cannot be written.
+pub fn summarize(observations: Vec<Observation>) -> io::Result<(Cohort, Vec<PatientCourse>, Vec<Unplaced>)> {
+    let mut entries: Vec<Entry> = observations.iter().map(Entry::from).collect();
+    entries.sort();
+    let mut tally = CohortTally::default();
+    let mut courses = Vec::new();
     let mut unplaced = Vec::new();
-    let courses: Vec<PatientCourse> = by_patient
-        .into_iter()
-        .filter_map(|(id, obs)| course(id.to_string(), obs, &mut unplaced))
-        .collect();
+    fold_courses(
+        entries.into_iter().map(Ok),
+        &mut |c| {
+            tally.add(&c)?;
+            courses.push(c);
+            Ok(())
+        },
+        &mut |e, error| {
+            unplaced.push(Unplaced {
+                order: e.order,
+                error,
+            });
+            Ok(())
+        },
+    )?;
     unplaced.sort_by_key(|u| u.order);
-
-    let total = courses.len() as u64;
-    let count = |f: &dyn Fn(&PatientCourse) -> bool| courses.iter().filter(|c| f(c)).count() as u64;
-    let worst_grade_counts = (0..=5u8)
-        .map(|g| (g.to_string(), count(&|c: &PatientCourse| c.worst_grade == g)))
-        .collect();
-    let durations = courses
-        .iter()
-        .filter_map(|c| Some(c.resolution_day?.saturating_sub(c.onset_day?)))
-        .collect();
-    let cohort = Cohort {
-        patients: total,
-        assessments: courses.iter().map(|c| c.assessments as u64).sum(),
-        any_grade: Incidence::of(count(&|c| c.worst_grade >= 1), total),
-        grade3_plus: Incidence::of(count(&|c| c.worst_grade >= 3), total),
-        worst_grade_counts,
-        onset_day: spread(courses.iter().filter_map(|c| c.onset_day).collect()),
-        duration_days: spread(durations),
-        unresolved: count(&|c| c.course == Course::Unresolved),
-        patients_with_incomplete_assessments: count(&|c| c.any_incomplete),
-        crs_any_grade: None,
-        crs_grade3_plus: None,
-        crs_to_icans_days: None,
-    };
-    // CRS incidence over all patients, when any record carries CRS.
-    let cohort = if courses.iter().any(|c| c.crs_worst_grade.is_some()) {
-        let crs = |min: u8| Incidence::of(count(&|c| c.crs_worst_grade.is_some_and(|g| g >= min)), total);
-        Cohort {
-            crs_any_grade: Some(crs(1)),
-            crs_grade3_plus: Some(crs(3)),
-            crs_to_icans_days: signed_spread(courses.iter().filter_map(|c| c.crs_to_icans_days).collect()),
-            ..cohort
-        }
-    } else {
-        cohort
-    };
-    (cohort, courses, unplaced)
+    Ok((tally.finish()?, courses, unplaced))
 }
 
 /// A published comparator from the clinical knowledge page (incidence
@@ -496,15 +698,16 @@ pub const AUTOIMMUNE_STATED_CI95: &str = "0.2% - 5.8%";
 
 /// What a summary run read: the cohort and courses, the records not
 /// counted (invalid, or without `patient_id` or `day`) in input order, and
-/// the inputs that could not be read.
+/// the inputs that could not be read. The lists move to temporary files
+/// past their memory budget (docs/spec.md §10).
 #[derive(Debug)]
 pub struct Summary {
     /// Cohort figures.
     pub cohort: Cohort,
-    /// One course per patient.
-    pub courses: Vec<PatientCourse>,
+    /// One course per patient, in patient order.
+    pub courses: Listed<PatientCourse>,
     /// Records not counted, in input order.
-    pub problems: Vec<ErrorObject>,
+    pub problems: Listed<ErrorObject>,
     /// Inputs that could not be read.
     pub failures: Vec<InputFailure>,
 }
@@ -524,100 +727,110 @@ fn missing_patient(read: &RecordRead<'_>, id: Option<&grading::RecordId>) -> Err
     ErrorObject::new(Some(read.line), read.file, &rejected)
 }
 
-/// Where a record was read: its place in the input, line, file and id.
-type Place = (usize, usize, Option<String>, Option<grading::RecordId>);
+/// Where a record was read: its place among all records, line, file, id.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Place {
+    input: usize,
+    line: usize,
+    file: Option<String>,
+    id: Option<grading::RecordId>,
+}
 
 /// Regrades every record of the inputs and summarises the cohort
-/// (docs/spec.md §5 `icans summary`).
-pub fn from_inputs(inputs: &[Input], read: ReadOptions) -> Summary {
-    // The observations, grouped by patient as they are read (no second copy).
-    let mut by_patient: BTreeMap<std::sync::Arc<str>, Vec<Observation>> = BTreeMap::new();
+/// (docs/spec.md §5 `icans summary`): the assessments are sorted by
+/// patient and timeline (on disk past the budget) and read course by
+/// course. Fails only when a temporary file cannot be written or read back.
+pub fn from_inputs(inputs: &[Input], read: ReadOptions) -> io::Result<Summary> {
+    let mut entries: Sorter<Entry> = Sorter::new();
+    // Problems by their place in the input, to report in input order.
+    let mut problems: Sorter<ByKey<usize, ErrorObject>> = Sorter::new();
     let mut count = 0usize;
-    // Problems keyed by their place in the input, to report in input order.
-    let mut problems: Vec<(usize, ErrorObject)> = Vec::new();
-    // Where each record without `day` was read (the only ones that may not
-    // be placed in a course), by observation: (place, line, file, id).
-    let mut places: std::collections::HashMap<usize, Place> = std::collections::HashMap::new();
-    // Each patient id once, shared by that patient's observations.
-    let mut patients: std::collections::HashSet<std::sync::Arc<str>> = std::collections::HashSet::new();
     let mut order = 0usize;
+    let mut spill: io::Result<()> = Ok(());
     let failures = input::for_each_record(inputs, read, &mut |r| {
         order += 1;
-        match &r.outcome {
-            Err(rejected) => problems.push((order, ErrorObject::new(Some(r.line), r.file, rejected))),
+        if spill.is_err() {
+            return;
+        }
+        spill = match &r.outcome {
+            Err(rejected) => problem(
+                &mut problems,
+                order,
+                ErrorObject::new(Some(r.line), r.file, rejected),
+            ),
             Ok(a) => match &a.patient_id {
-                None => problems.push((order, missing_patient(&r, a.id.as_ref()))),
+                None => problem(&mut problems, order, missing_patient(&r, a.id.as_ref())),
                 Some(patient) => {
                     let result = grading::grade(a);
-                    let assessed_at = a
-                        .assessed_at
-                        .as_deref()
-                        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-                        .map(|t| t.timestamp());
-                    let patient_id = match patients.get(patient.as_str()) {
-                        Some(p) => p.clone(),
-                        None => {
-                            let p: std::sync::Arc<str> = patient.as_str().into();
-                            patients.insert(p.clone());
-                            p
-                        }
+                    let entry = Entry {
+                        patient_id: patient.clone(),
+                        dayless: a.day.is_none(),
+                        day: a.day,
+                        assessed_at: a
+                            .assessed_at
+                            .as_deref()
+                            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                            .map(|t| t.timestamp()),
+                        order: count,
+                        grade: result.grade,
+                        complete: result.complete,
+                        crs_grade: result.crs.as_ref().map(|c| c.grade),
+                        place: a.day.is_none().then(|| Place {
+                            input: order,
+                            line: r.line,
+                            file: r.file.map(String::from),
+                            id: a.id.clone(),
+                        }),
                     };
-                    let index = count;
                     count += 1;
-                    if a.day.is_none() {
-                        places.insert(index, (order, r.line, r.file.map(String::from), a.id.clone()));
-                    }
-                    by_patient
-                        .entry(patient_id.clone())
-                        .or_default()
-                        .push(Observation {
-                            patient_id,
-                            day: a.day,
-                            assessed_at,
-                            grade: result.grade,
-                            complete: result.complete,
-                            order: index,
-                            crs_grade: result.crs.as_ref().map(|c| c.grade),
-                        });
+                    let bytes = entry.heap_bytes();
+                    entries.push(entry, bytes)
                 }
             },
-        }
-    });
-    let patient_of: std::collections::HashMap<usize, std::sync::Arc<str>> = by_patient
-        .values()
-        .flatten()
-        .filter(|o| places.contains_key(&o.order))
-        .map(|o| (o.order, o.patient_id.clone()))
-        .collect();
-    let (cohort, courses, unplaced) = summarize_grouped(by_patient);
-    for u in unplaced {
-        let Some((place, line, file, id)) = places.remove(&u.order) else {
-            continue;
         };
-        let patient = patient_of
-            .get(&u.order)
-            .map(|p| p.to_string())
-            .unwrap_or_default();
-        let field = u.error.split(':').next().map(String::from);
-        problems.push((
-            place,
-            ErrorObject {
-                line: Some(line),
-                file,
-                id,
-                patient_id: Some(patient),
-                error: u.error,
+    });
+    spill?;
+    let mut tally = CohortTally::default();
+    let mut courses = Lister::new();
+    fold_courses(
+        entries.finish()?,
+        &mut |c| {
+            tally.add(&c)?;
+            let bytes = c.patient_id.len();
+            courses.push(c, bytes)
+        },
+        &mut |e, error| {
+            let Some(place) = &e.place else {
+                return Ok(());
+            };
+            let field = error.split(':').next().map(String::from);
+            let p = ErrorObject {
+                line: Some(place.line),
+                file: place.file.clone(),
+                id: place.id.clone(),
+                patient_id: Some(e.patient_id.clone()),
+                error,
                 field,
-            },
-        ));
+            };
+            problem(&mut problems, place.input, p)
+        },
+    )?;
+    let mut listed = Lister::new();
+    for p in problems.finish()? {
+        let p = p?.1;
+        let bytes = p.error.len();
+        listed.push(p, bytes)?;
     }
-    problems.sort_by_key(|(o, _)| *o);
-    let problems: Vec<ErrorObject> = problems.into_iter().map(|(_, p)| p).collect();
-
-    Summary {
-        cohort,
-        courses,
-        problems,
+    Ok(Summary {
+        cohort: tally.finish()?,
+        courses: courses.finish()?,
+        problems: listed.finish()?,
         failures,
-    }
+    })
+}
+
+/// Adds a record not counted, at its place in the input.
+fn problem(problems: &mut Sorter<ByKey<usize, ErrorObject>>, at: usize, e: ErrorObject) -> io::Result<()> {
+    let bytes = e.error.len() + e.file.as_ref().map_or(0, String::len);
+    problems.push(ByKey(at, e), bytes)
 }

@@ -77,7 +77,7 @@ fn a_course_from_records_in_any_order() {
     shuffled.reverse();
     shuffled.swap(1, 5);
     for records in [in_order, shuffled] {
-        let (cohort, courses, unplaced) = summarize(records);
+        let (cohort, courses, unplaced) = summarize(records).unwrap();
         assert!(unplaced.is_empty());
         let c = &courses[0];
         assert_eq!(c.assessments, 8);
@@ -110,7 +110,7 @@ fn cohort_incidence_distribution_onset_and_duration() {
     add("c", &[(4, 3), (5, 2), (9, 0)]);
     add("d", &[(6, 4)]);
     add("e", &[(1, 0), (3, 2), (4, 2)]);
-    let (cohort, courses, _) = summarize(records);
+    let (cohort, courses, _) = summarize(records).unwrap();
     assert_eq!(
         courses.iter().map(|c| c.patient_id.as_str()).collect::<Vec<_>>(),
         ["a", "b", "c", "d", "e"]
@@ -142,7 +142,7 @@ fn same_day_assessments_are_ordered_by_time_then_input() {
     late.assessed_at = Some(2_000);
     let mut early = obs("P", Some(3), 2, 1);
     early.assessed_at = Some(1_000);
-    let (_, courses, _) = summarize(vec![late, early]);
+    let (_, courses, _) = summarize(vec![late, early]).unwrap();
     assert_eq!(courses[0].onset_day, Some(3));
     assert_eq!(
         courses[0].resolution_day,
@@ -165,7 +165,7 @@ fn without_day_the_first_assessment_counts_days() {
         crs_grade: None,
     };
     let (cohort, courses, unplaced) =
-        summarize(vec![at(t0 + 3 * day + 5, 0, 0), at(t0 + day, 2, 1), at(t0, 0, 2)]);
+        summarize(vec![at(t0 + 3 * day + 5, 0, 0), at(t0 + day, 2, 1), at(t0, 0, 2)]).unwrap();
     assert!(unplaced.is_empty());
     let c = &courses[0];
     assert_eq!(c.day_basis, DayBasis::FirstAssessment);
@@ -175,7 +175,7 @@ fn without_day_the_first_assessment_counts_days() {
     assert_eq!(cohort.patients_with_incomplete_assessments, 1);
 
     // A patient with `day` elsewhere: a record without it cannot be placed.
-    let (_, courses, unplaced) = summarize(vec![obs("R", Some(2), 1, 0), obs("R", None, 0, 1)]);
+    let (_, courses, unplaced) = summarize(vec![obs("R", Some(2), 1, 0), obs("R", None, 0, 1)]).unwrap();
     assert_eq!(courses[0].assessments, 1);
     assert_eq!(unplaced.len(), 1);
     assert_eq!(unplaced[0].order, 1);
@@ -185,7 +185,7 @@ fn without_day_the_first_assessment_counts_days() {
         unplaced[0].error
     );
     // Neither day nor assessed_at.
-    let (cohort, courses, unplaced) = summarize(vec![obs("S", None, 1, 0)]);
+    let (cohort, courses, unplaced) = summarize(vec![obs("S", None, 1, 0)]).unwrap();
     assert!(courses.is_empty());
     assert_eq!(cohort.patients, 0);
     assert!(

@@ -86,7 +86,8 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         if let (Some(r), Ok(())) = (rows.as_mut(), &written) {
             written = r.row(c);
         }
-    });
+    })
+    .context("cannot keep the audit's lists")?;
     if audit.failures.len() == inputs.len() && !audit.failures.is_empty() && rows.is_none() {
         for f in &audit.failures {
             eprintln!("icans: cannot read {}: {}", f.name, f.error);
@@ -98,18 +99,13 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             written.context("cannot write output")?;
             r.finish().context("cannot write output")?;
         }
-        None => {
-            let rendered = match args.format {
-                AuditFormat::Json => render::json(&audit).context("cannot render the audit")?,
-                _ => render::text(&audit),
-            };
-            super::write_stdout(rendered.as_bytes())?;
-        }
+        None => super::stream_stdout(|out| match args.format {
+            AuditFormat::Json => render::write_json(out, &audit),
+            _ => render::write_text(out, &audit),
+        })?,
     }
     if args.format != AuditFormat::Text {
-        for e in &audit.invalid {
-            eprintln!("icans: {e}");
-        }
+        super::report_each(&audit.invalid)?;
     }
     for f in &audit.failures {
         eprintln!("icans: cannot read {}: {}", f.name, f.error);

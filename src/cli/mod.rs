@@ -130,11 +130,32 @@ pub fn report_write_error(e: &std::io::Error) -> u8 {
 /// Writes all of `bytes` to standard output, checking that it is open and
 /// that the write (and flush) went through.
 pub fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+    stream_stdout(|out| out.write_all(bytes))
+}
+
+/// Runs `write` on standard output, checking that it is open and that
+/// every write (and the flush) went through: for outputs written as they
+/// are read back (audit and summary lists kept on disk).
+pub fn stream_stdout(
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
     use anyhow::Context as _;
     use std::io::Write as _;
     stdout_open().context("cannot write output")?;
     let mut out = std::io::stdout().lock();
-    out.write_all(bytes)
+    write(&mut out)
         .and_then(|()| out.flush())
         .context("cannot write output")
+}
+
+/// Prints, one per line on standard error, the items of a list kept on
+/// disk (invalid records, records not counted).
+pub fn report_each<T: fmt::Display + Clone + serde::de::DeserializeOwned>(
+    items: &icans::spill::Listed<T>,
+) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    for item in items.iter() {
+        eprintln!("icans: {}", item.context("cannot read back a temporary file")?);
+    }
+    Ok(())
 }

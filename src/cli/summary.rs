@@ -78,7 +78,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         max_record_bytes: args.max_record_bytes,
         map: super::flags::load_map(args.map.as_deref())?,
     };
-    let s = summary::from_inputs(&inputs, read);
+    let s = summary::from_inputs(&inputs, read).context("cannot keep the summary's lists")?;
     if !s.failures.is_empty() && s.failures.len() == inputs.len() {
         // Nothing could be read: no report of an empty cohort.
         for f in &s.failures {
@@ -86,16 +86,13 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         }
         return Ok(exit::IO);
     }
-    let rendered = match args.format {
-        SummaryFormat::Json => format_summary::json(&s, args.compare).context("cannot render the summary")?,
-        SummaryFormat::Csv => format_summary::courses_csv(&s.courses).context("cannot render the summary")?,
-        SummaryFormat::Text => format_summary::text(&s, args.compare),
-    };
-    super::write_stdout(rendered.as_bytes())?;
+    super::stream_stdout(|out| match args.format {
+        SummaryFormat::Json => format_summary::write_json(out, &s, args.compare),
+        SummaryFormat::Csv => format_summary::write_courses_csv(out, &s.courses),
+        SummaryFormat::Text => format_summary::write_text(out, &s, args.compare),
+    })?;
     if args.format != SummaryFormat::Text {
-        for p in &s.problems {
-            eprintln!("icans: {p}");
-        }
+        super::report_each(&s.problems)?;
     }
     for f in &s.failures {
         eprintln!("icans: cannot read {}: {}", f.name, f.error);

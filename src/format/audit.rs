@@ -2,13 +2,16 @@
 //! one JSON object, or one CSV row per compared record.
 
 use std::fmt::Write as _;
+use std::io::{self, Write as _};
 
 use crate::audit::{Audit, Compared, Figures};
+use crate::format::csv::io_error;
 use crate::format::text::{self, CRITERIA_LINE, DECISION_SUPPORT_NOTE};
 use crate::grading::{CRITERIA, ICANS_VERSION};
 
-/// The audit as one JSON object (pretty).
-pub fn json(a: &Audit) -> serde_json::Result<String> {
+/// Writes the audit as one JSON object (pretty), the lists read as they
+/// are written.
+pub fn write_json(w: &mut dyn io::Write, a: &Audit) -> io::Result<()> {
     /// The audit with the criteria and version every result carries,
     /// serialized straight to text (no intermediate JSON tree).
     #[derive(serde::Serialize)]
@@ -18,12 +21,17 @@ pub fn json(a: &Audit) -> serde_json::Result<String> {
         criteria: &'static str,
         icans_version: &'static str,
     }
-    serde_json::to_string_pretty(&Out {
-        audit: a,
-        criteria: CRITERIA,
-        icans_version: ICANS_VERSION,
-    })
-    .map(|s| s + "\n")
+    let mut w = io::BufWriter::with_capacity(text::PIECE_BYTES, w);
+    serde_json::to_writer_pretty(
+        &mut w,
+        &Out {
+            audit: a,
+            criteria: CRITERIA,
+            icans_version: ICANS_VERSION,
+        },
+    )?;
+    w.write_all(b"\n")?;
+    w.flush()
 }
 
 fn figures(out: &mut String, f: &Figures, unit: &str) {
@@ -103,8 +111,8 @@ fn record(c: &Compared) -> String {
     )
 }
 
-/// The audit as text.
-pub fn text(a: &Audit) -> String {
+/// Writes the audit as text, the lists read as they are written.
+pub fn write_text(w: &mut dyn io::Write, a: &Audit) -> io::Result<()> {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -119,14 +127,16 @@ pub fn text(a: &Audit) -> String {
     );
     if !a.discordant.is_empty() {
         let _ = writeln!(out, "\nDiscordant records ({})", a.discordant.len());
-        for c in &a.discordant {
-            text::wrapped(&mut out, &record(c), "  ", "    ");
+        for c in a.discordant.iter() {
+            text::wrapped(&mut out, &record(&c?), "  ", "    ");
+            text::drain(&mut out, w, false)?;
         }
     }
     if !a.indeterminate_records.is_empty() {
         let _ = writeln!(out, "\nIndeterminate records ({})", a.indeterminate_records.len());
-        for c in &a.indeterminate_records {
-            text::wrapped(&mut out, &format!("{} (lower bound)", record(c)), "  ", "    ");
+        for c in a.indeterminate_records.iter() {
+            text::wrapped(&mut out, &format!("{} (lower bound)", record(&c?)), "  ", "    ");
+            text::drain(&mut out, w, false)?;
         }
     }
     if let Some(p) = &a.patients {
@@ -134,36 +144,30 @@ pub fn text(a: &Audit) -> String {
         figures(&mut out, p, "patient");
     }
     if a.by_scale.len() > 1 {
-        for (scale, f) in &a.by_scale {
-            let _ = writeln!(out, "\nRecorded on {}", text::clean(scale));
-            figures(&mut out, f, "record");
+        for entry in a.by_scale.iter() {
+            let (scale, tally) = entry?;
+            let _ = writeln!(out, "\nRecorded on {}", text::clean(&scale));
+            figures(&mut out, &tally.figures(), "record");
+            text::drain(&mut out, w, false)?;
         }
     }
     if !a.invalid.is_empty() {
         let _ = writeln!(out, "\nInvalid records ({})", a.invalid.len());
-        for e in &a.invalid {
-            text::wrapped(&mut out, &text::clean(&e.to_string()), "  ! ", "    ");
+        for e in a.invalid.iter() {
+            text::wrapped(&mut out, &text::clean(&e?.to_string()), "  ! ", "    ");
+            text::drain(&mut out, w, false)?;
         }
     }
     out.push('\n');
     text::wrapped(&mut out, CRITERIA_LINE, "", "  ");
     text::wrapped(&mut out, DECISION_SUPPORT_NOTE, "", "  ");
-    out
+    text::drain(&mut out, w, true)
 }
 
 /// The CSV output, one row per compared record in input order, written as
 /// the records are read (so nothing is kept per record).
 pub struct CsvRows<W: std::io::Write> {
     w: csv::Writer<W>,
-}
-
-/// A CSV write error as the io::Error it is (so a closed pipe stays a
-/// closed pipe).
-fn io_error(e: csv::Error) -> std::io::Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(io) => io,
-        other => std::io::Error::other(format!("{other:?}")),
-    }
 }
 
 impl<W: std::io::Write> CsvRows<W> {

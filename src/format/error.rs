@@ -12,7 +12,7 @@ use crate::input::Rejected;
 /// graded (docs/spec.md §4): `{"line", "id", "patient_id", "error"}` (each
 /// when readable), plus `file` for a named input file and `field`, the first
 /// field the message names.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ErrorObject {
     /// The input line where the record starts (batch work).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -2,15 +2,18 @@
 //! people, one JSON object, or the per-patient courses as CSV.
 
 use std::fmt::Write as _;
+use std::io::{self, Write as _};
 
 use serde::Serialize;
 
+use crate::format::csv::io_error;
 use crate::format::json::ErrorObject;
-use crate::format::text::{self, DECISION_SUPPORT_NOTE};
+use crate::format::text::{self, DECISION_SUPPORT_NOTE, PIECE_BYTES, drain};
 use crate::grading::{CRITERIA, ICANS_VERSION};
+use crate::spill::Listed;
 use crate::summary::{
-    self, AUTOIMMUNE_GRADE3_EVENTS, AUTOIMMUNE_PATIENTS, AUTOIMMUNE_STATED_CI95, COMPARATORS, Cohort,
-    Comparator, Course, Incidence, PatientCourse, Spread, Summary,
+    self, AUTOIMMUNE_GRADE3_EVENTS, AUTOIMMUNE_PATIENTS, AUTOIMMUNE_STATED_CI95, COMPARATORS, Comparator,
+    Course, Incidence, PatientCourse, Spread, Summary,
 };
 
 /// The grade >= 3 interval of the pooled autoimmune cohort, recomputed.
@@ -23,9 +26,9 @@ struct AutoimmuneCheck {
 #[derive(Debug, Serialize)]
 struct Report<'a> {
     #[serde(flatten)]
-    cohort: &'a Cohort,
-    per_patient: &'a [PatientCourse],
-    errors: &'a [ErrorObject],
+    cohort: &'a summary::Cohort,
+    per_patient: &'a Listed<PatientCourse>,
+    errors: &'a Listed<ErrorObject>,
     #[serde(skip_serializing_if = "Option::is_none")]
     comparators: Option<&'a [Comparator]>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -38,9 +41,9 @@ struct Report<'a> {
 /// How the intervals are computed, as every output says.
 pub const CI_METHOD: &str = "exact Clopper-Pearson, two-sided 95%";
 
-/// The summary as one JSON object (pretty), with the comparators when
-/// `compare`.
-pub fn json(s: &Summary, compare: bool) -> serde_json::Result<String> {
+/// Writes the summary as one JSON object (pretty), with the comparators
+/// when `compare`; the lists are read as they are written.
+pub fn write_json(w: &mut dyn io::Write, s: &Summary, compare: bool) -> io::Result<()> {
     let report = Report {
         cohort: &s.cohort,
         per_patient: &s.courses,
@@ -51,7 +54,10 @@ pub fn json(s: &Summary, compare: bool) -> serde_json::Result<String> {
         criteria: CRITERIA,
         icans_version: ICANS_VERSION,
     };
-    serde_json::to_string_pretty(&report).map(|j| j + "\n")
+    let mut w = io::BufWriter::with_capacity(PIECE_BYTES, w);
+    serde_json::to_writer_pretty(&mut w, &report)?;
+    w.write_all(b"\n")?;
+    w.flush()
 }
 
 fn autoimmune_check() -> AutoimmuneCheck {
@@ -120,9 +126,10 @@ fn duration_line(s: Option<Spread>) -> String {
     }
 }
 
-/// The summary as text tables, with the comparators when `compare`.
-pub fn text(s: &Summary, compare: bool) -> String {
-    let (cohort, courses, problems) = (&s.cohort, &s.courses[..], &s.problems[..]);
+/// Writes the summary as text tables, with the comparators when
+/// `compare`; the lists are read as they are written.
+pub fn write_text(w: &mut dyn io::Write, s: &Summary, compare: bool) -> io::Result<()> {
+    let (cohort, courses, problems) = (&s.cohort, &s.courses, &s.problems);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -181,8 +188,11 @@ pub fn text(s: &Summary, compare: bool) -> String {
         "  {:<12} {:>6} {:>11} {:>5} {:>5} {:>8}  {:<10} incomplete",
         "patient", "assmts", "worst (day)", "onset", "days", "resolved", "course"
     );
-    for c in courses {
+    let mut first_assessment_basis = false;
+    for c in courses.iter() {
+        let c = c?;
         let basis = if c.day_basis == summary::DayBasis::FirstAssessment {
+            first_assessment_basis = true;
             " *"
         } else {
             ""
@@ -199,12 +209,10 @@ pub fn text(s: &Summary, compare: bool) -> String {
             course_name(c.course),
             if c.any_incomplete { "yes" } else { "no" },
         );
+        drain(&mut out, w, false)?;
     }
     out.push_str("  (days: days with ICANS; onset and resolved: the day of the first grade >= 1\n  and of the first return to grade 0)\n");
-    if courses
-        .iter()
-        .any(|c| c.day_basis == summary::DayBasis::FirstAssessment)
-    {
+    if first_assessment_basis {
         out.push_str(
             "  * no `day` recorded: days counted from the patient's first assessment (assessed_at)\n",
         );
@@ -212,8 +220,9 @@ pub fn text(s: &Summary, compare: bool) -> String {
 
     if !problems.is_empty() {
         let _ = writeln!(out, "\nNot counted: {} record(s)", problems.len());
-        for p in problems {
-            text::wrapped(&mut out, &text::clean(&p.to_string()), "  ! ", "    ");
+        for p in problems.iter() {
+            text::wrapped(&mut out, &text::clean(&p?.to_string()), "  ! ", "    ");
+            drain(&mut out, w, false)?;
         }
     }
 
@@ -272,12 +281,12 @@ pub fn text(s: &Summary, compare: bool) -> String {
     out.push('\n');
     text::wrapped(&mut out, text::CRITERIA_LINE, "", "  ");
     text::wrapped(&mut out, DECISION_SUPPORT_NOTE, "", "  ");
-    out
+    drain(&mut out, w, true)
 }
 
-/// The per-patient courses as CSV.
-pub fn courses_csv(courses: &[PatientCourse]) -> Result<String, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+/// Writes the per-patient courses as CSV.
+pub fn write_courses_csv(w: &mut dyn io::Write, courses: &Listed<PatientCourse>) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(w);
     w.write_record([
         "patient_id",
         "assessments",
@@ -290,12 +299,14 @@ pub fn courses_csv(courses: &[PatientCourse]) -> Result<String, csv::Error> {
         "episodes",
         "any_incomplete",
         "day_basis",
-    ])?;
-    for c in courses {
+    ])
+    .map_err(io_error)?;
+    for c in courses.iter() {
+        let c = c?;
         let course = serde_json::to_value(c.course).unwrap_or_default();
         let basis = serde_json::to_value(c.day_basis).unwrap_or_default();
         w.write_record([
-            c.patient_id.clone(),
+            c.patient_id,
             c.assessments.to_string(),
             c.worst_grade.to_string(),
             c.worst_grade_day.to_string(),
@@ -306,8 +317,8 @@ pub fn courses_csv(courses: &[PatientCourse]) -> Result<String, csv::Error> {
             c.episodes.to_string(),
             c.any_incomplete.to_string(),
             basis.as_str().unwrap_or_default().to_string(),
-        ])?;
+        ])
+        .map_err(io_error)?;
     }
-    let bytes = w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    w.flush()
 }

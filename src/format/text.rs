@@ -299,3 +299,16 @@ fn screening_instrument(r: &Grading) -> &'static str {
         Instrument::Ice => "ICE",
     }
 }
+
+/// Long outputs (an audit's or a summary's lists) are written in pieces of
+/// about this many bytes, never whole.
+pub const PIECE_BYTES: usize = 64 << 10;
+
+/// Writes what `out` holds once it is a piece's worth (or when `last`).
+pub fn drain(out: &mut String, w: &mut dyn std::io::Write, last: bool) -> std::io::Result<()> {
+    if last || out.len() >= PIECE_BYTES {
+        w.write_all(out.as_bytes())?;
+        out.clear();
+    }
+    Ok(())
+}

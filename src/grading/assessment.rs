@@ -2,7 +2,7 @@
 //! range; build one with [`RecordBuilder`](super::RecordBuilder) from raw
 //! input, or directly in Rust.
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::catalogue::{CAPD_ITEMS, FREQUENCIES, Scoring};
 use super::domain::{Consciousness, CrsDomain, DomainSet, Edema, Hypotension, Hypoxia, Motor, Seizure};
@@ -31,6 +31,26 @@ impl Serialize for RecordId {
                 }
             }
             RecordId::Text(t) => s.serialize_str(t),
+        }
+    }
+}
+
+/// Read back as written: a JSON string or integer, integers beyond 64 bits
+/// exact (the raw number is parsed, not a float). Only JSON is read back:
+/// the lists `summary` and `audit` keep on disk (`crate::spill`).
+impl<'de> Deserialize<'de> for RecordId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let raw = Box::<serde_json::value::RawValue>::deserialize(d)?;
+        let text = raw.get();
+        if text.starts_with('"') {
+            serde_json::from_str(text)
+                .map(RecordId::Text)
+                .map_err(D::Error::custom)
+        } else {
+            text.parse()
+                .map(RecordId::Int)
+                .map_err(|_| D::Error::custom(format!("id {text}: not a string or an integer")))
         }
     }
 }

@@ -59,15 +59,7 @@ impl Sample {
 pub fn sample_csv(r: impl Read, limit: usize, map: Option<&SiteMap>) -> io::Result<Sample> {
     // A read failure stays what it is; a CSV that does not parse is data
     // the export got wrong.
-    fn problem(e: csv::Error) -> io::Error {
-        if !e.is_io_error() {
-            return io::Error::new(io::ErrorKind::InvalidData, e);
-        }
-        match e.into_kind() {
-            csv::ErrorKind::Io(io) => io,
-            other => io::Error::other(format!("{other:?}")),
-        }
-    }
+    use crate::format::csv::io_error as problem;
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(r);
     let header: Vec<String> = reader
         .headers()
