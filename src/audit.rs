@@ -361,7 +361,7 @@ pub fn from_inputs(
                     Ok(())
                 }
                 Some(recorded) => {
-                    let g = grading::grade_with(a, protocol);
+                    let g = grading::grade_scoped(a, protocol, grading::Scope::WithoutManagement);
                     let c = Compared {
                         line: r.line,
                         file: r.file.map(String::from),

@@ -141,10 +141,14 @@ fn process(chunk: Chunk, options: &Options) -> Done {
     );
     let mut stats = Stats::default();
     let mut written = Ok(());
+    let scope = match &options.fields {
+        Some(fields) if !fields.iter().any(|c| c.shows_management()) => grading::Scope::WithoutManagement,
+        _ => grading::Scope::Full,
+    };
     let failure = input::each_record(chunk, options.read, &mut |r| {
         let step = match r.outcome {
             Ok(a) => {
-                let result = grading::grade_with(&a, &options.protocol);
+                let result = grading::grade_scoped(&a, &options.protocol, scope);
                 stats.count(&result);
                 writer.result(r.line, r.file, &result)
             }

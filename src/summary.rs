@@ -761,7 +761,11 @@ pub fn from_inputs(inputs: &[Input], read: ReadOptions) -> io::Result<Summary> {
             Ok(a) => match &a.patient_id {
                 None => problem(&mut problems, order, missing_patient(&r, a.id.as_ref())),
                 Some(patient) => {
-                    let result = grading::grade(a);
+                    let result = grading::grade_scoped(
+                        a,
+                        &grading::Protocol::BUILTIN,
+                        grading::Scope::WithoutManagement,
+                    );
                     let entry = Entry {
                         patient_id: patient.clone(),
                         dayless: a.day.is_none(),

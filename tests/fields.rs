@@ -49,6 +49,38 @@ fn every_column_in_any_order_is_the_full_outputs_column() {
     }
 }
 
+/// Without a management column (`actions`, `reassess_hours`) the step is
+/// not worked out (`grading::Scope`), and every other column is still the
+/// full output's, cell for cell: nothing it shows depends on the step.
+#[test]
+fn columns_without_management_are_the_full_outputs_columns() {
+    for input in [INPUT, "examples/cohort.ndjson", "examples/audit.ndjson"] {
+        let batch = |args: &[&str]| {
+            let out = icans().arg("batch").arg(input).args(args).output().unwrap();
+            (out.status.code(), String::from_utf8(out.stdout).unwrap())
+        };
+        let (code, full) = batch(&["--output-format", "csv"]);
+        let (names, full_rows) = csv_rows(&full);
+        let without: Vec<String> = names
+            .iter()
+            .filter(|n| !matches!(n.as_str(), "actions" | "reassess_hours"))
+            .cloned()
+            .collect();
+        assert_eq!(without.len(), names.len() - 2, "{input}");
+        let (picked_code, picked) = batch(&["--output-format", "csv", "--fields", &without.join(",")]);
+        assert_eq!(picked_code, code, "{input}");
+        let (header, rows) = csv_rows(&picked);
+        assert_eq!(header, without);
+        assert_eq!(rows.len(), full_rows.len(), "{input}: one row per record");
+        for (row, full_row) in rows.iter().zip(&full_rows) {
+            for (name, cell) in header.iter().zip(row) {
+                let at = names.iter().position(|n| n == name).unwrap();
+                assert_eq!(cell, &full_row[at], "{input}: column {name}");
+            }
+        }
+    }
+}
+
 /// In NDJSON the fields are typed, in the order asked, and equal to the
 /// full result's values.
 #[test]

@@ -145,6 +145,20 @@ fn worsen(a: &Assessment, domain: Domain, step: usize) -> Option<Assessment> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
+    /// Grading without the management step (`batch --fields` without its
+    /// columns, `summary`, `audit`) changes nothing else in the result.
+    #[test]
+    fn without_management_only_the_step_is_left_out(a in assessment()) {
+        use icans::grading::{Protocol, Scope, grade_scoped};
+        let full = grade(&a);
+        let mut without = grade_scoped(&a, &Protocol::BUILTIN, Scope::WithoutManagement);
+        prop_assert!(without.management.actions.is_empty());
+        prop_assert!(without.management.summary.is_empty());
+        prop_assert_eq!(without.management.reassess_hours, None);
+        without.management = full.management.clone();
+        prop_assert_eq!(without, full);
+    }
+
     #[test]
     fn grade_is_the_highest_graded_domain(a in assessment()) {
         let r = grade(&a);

@@ -113,6 +113,45 @@ fn opt<T: ToString>(v: Option<T>) -> String {
 }
 
 impl ResultColumn {
+    /// Whether the column shows the management step (so a run whose
+    /// columns show none can grade without it, `grading::Scope`).
+    pub fn shows_management(self) -> bool {
+        use ResultColumn as C;
+        match self {
+            C::Actions | C::ReassessHours => true,
+            C::Line
+            | C::File
+            | C::Id
+            | C::PatientId
+            | C::Day
+            | C::AssessedAt
+            | C::Grade
+            | C::Complete
+            | C::Instrument
+            | C::PatientGroup
+            | C::IceTotal
+            | C::Capd
+            | C::DomainStatus(_)
+            | C::DomainGrade(_)
+            | C::Drivers
+            | C::Unassessed
+            | C::Excluded
+            | C::CrsGrade
+            | C::CrsComplete
+            | C::CrsSource
+            | C::CrsStatus(_)
+            | C::CrsDomainGrade(_)
+            | C::CrsDrivers
+            | C::Masked
+            | C::Warnings
+            | C::IcansVersion
+            | C::Protocol
+            | C::RecordedGrade
+            | C::RecordedScale
+            | C::Error => false,
+        }
+    }
+
     /// Every column, in row order.
     pub fn all() -> Vec<ResultColumn> {
         use ResultColumn as C;

@@ -107,6 +107,25 @@ pub fn grade(a: &Assessment) -> Grading {
 /// `protocol`. The grade, the domains and which actions apply do not
 /// depend on the protocol.
 pub fn grade_with(a: &Assessment, protocol: &Protocol) -> Grading {
+    grade_scoped(a, protocol, Scope::Full)
+}
+
+/// What a grading works out: everything, or everything but the management
+/// step. The management texts are a quarter of the time of a batch that
+/// writes only grades (README, Performance), and `batch --fields` without
+/// management columns, `summary` and `audit` never show them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Grade, domains, CRS, warnings and the management step.
+    Full,
+    /// All but the management step: `management` is then empty (no
+    /// summary, no action, no reassessment interval) and must not be shown.
+    WithoutManagement,
+}
+
+/// Grades one assessment as [`grade_with`] does, the management step only
+/// in [`Scope::Full`].
+pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Grading {
     let findings: [Finding; 5] = [
         encephalopathy(a),
         finding(a.consciousness, Consciousness::grade, Consciousness::label),
@@ -232,8 +251,17 @@ pub fn grade_with(a: &Assessment, protocol: &Protocol) -> Grading {
         weight_kg: a.weight_kg,
         instrument: screening,
     };
-    let lower_bound = (!complete && grade < 5).then(|| lower_bound_note(&unassessed));
-    let management = protocol.render(&plan::plan(&ctx), &patient, lower_bound.as_deref());
+    let management = match scope {
+        Scope::Full => {
+            let lower_bound = (!complete && grade < 5).then(|| lower_bound_note(&unassessed));
+            protocol.render(&plan::plan(&ctx), &patient, lower_bound.as_deref())
+        }
+        Scope::WithoutManagement => Management {
+            summary: String::new(),
+            actions: Vec::new(),
+            reassess_hours: None,
+        },
+    };
 
     Grading {
         id: a.id.clone(),
