@@ -495,12 +495,30 @@ impl Field {
     /// The field closest to a misspelt key, when one is close enough to be
     /// what was meant (`siezure` -> `seizure`).
     pub fn suggest(name: &str) -> Option<&'static str> {
+        // An export misspells the same key on every row: each thread keeps
+        // the answers for the last few hundred keys (it is the same answer
+        // every time, and computing it is most of an invalid record's cost).
+        const KEPT: usize = 256;
+        thread_local! {
+            static SUGGESTED: std::cell::RefCell<std::collections::HashMap<Box<str>, Option<&'static str>>> =
+                std::cell::RefCell::new(std::collections::HashMap::new());
+        }
+        if let Some(known) = SUGGESTED.with_borrow(|m| m.get(name).copied()) {
+            return known;
+        }
         let names = Field::ALL
             .iter()
             .map(|f| f.name())
             .chain(ICE_ITEMS.iter().map(|i| i.key))
             .chain(CAPD_ITEMS.iter().map(|i| i.key));
-        closest(name, names)
+        let suggestion = closest(name, names);
+        SUGGESTED.with_borrow_mut(|m| {
+            if m.len() >= KEPT {
+                m.clear();
+            }
+            m.insert(name.into(), suggestion);
+        });
+        suggestion
     }
 }
 
@@ -577,6 +595,20 @@ pub fn closest<'n>(input: &str, candidates: impl Iterator<Item = &'n str>) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The answers kept per thread are the answers worked out: asked again,
+    /// and after the store has been emptied by many other keys.
+    #[test]
+    fn suggestions_kept_are_those_worked_out() {
+        for round in 0..3 {
+            assert_eq!(Field::suggest("siezure"), Some("seizure"), "round {round}");
+            assert_eq!(Field::suggest("conciousness"), Some("consciousness"), "round {round}");
+            assert_eq!(Field::suggest("zzzz"), None, "round {round}");
+            for i in 0..300 {
+                assert_eq!(Field::suggest(&format!("unrelated key {i}")), None);
+            }
+        }
+    }
 
     #[test]
     fn allowed_texts_are_derived_from_the_kind_and_note() {

@@ -259,12 +259,16 @@ impl RecordBuilder {
             Some(s) => format!("unknown field (did you mean `{s}`?)"),
             None => "unknown field".to_string(),
         };
-        let known: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
-        let allowed = format!(
-            "{}; or --allow-unknown-fields to ignore unknown fields",
-            known.join(", ")
-        );
-        self.error(name, None, problem, allowed);
+        // The same for every unknown field: made once.
+        static ALLOWED: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let allowed = ALLOWED.get_or_init(|| {
+            let known: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
+            format!(
+                "{}; or --allow-unknown-fields to ignore unknown fields",
+                known.join(", ")
+            )
+        });
+        self.error(name, None, problem, allowed.as_str());
     }
 
     /// Marks `field` as given; a second time is an error (a repeated key

@@ -228,7 +228,8 @@ impl<'de> Visitor<'de> for NodeVisitor {
         Ok(Node::Scalar(Value::Str(Cow::Owned(v))))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node<'de>, A::Error> {
-        let mut entries = Vec::new();
+        // `ice` has five items, `capd_items` eight.
+        let mut entries = Vec::with_capacity(if self.top { 8 } else { 0 });
         if self.top {
             while let Some(Key(k)) = map.next_key()? {
                 let Item(v) = map.next_value()?;
