@@ -602,7 +602,11 @@ mod tests {
     fn suggestions_kept_are_those_worked_out() {
         for round in 0..3 {
             assert_eq!(Field::suggest("siezure"), Some("seizure"), "round {round}");
-            assert_eq!(Field::suggest("conciousness"), Some("consciousness"), "round {round}");
+            assert_eq!(
+                Field::suggest("conciousness"),
+                Some("consciousness"),
+                "round {round}"
+            );
             assert_eq!(Field::suggest("zzzz"), None, "round {round}");
             for i in 0..300 {
                 assert_eq!(Field::suggest(&format!("unrelated key {i}")), None);

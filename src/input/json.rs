@@ -20,12 +20,25 @@ pub fn read_record(bytes: &[u8], options: ReadOptions, first_line: usize) -> Res
     if let Some(map) = options.map {
         return read_mapped(bytes, options, map, first_line);
     }
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let builder = RecordSeed { options }
-        .deserialize(&mut de)
-        .and_then(|b| de.end().map(|()| b))
-        .map_err(|e| Rejected::bare(json_error(&e, first_line)))?;
+    // UTF-8 checked once for the whole record, not string by string (the
+    // parse is then the same, faster); a record that is not UTF-8 is parsed
+    // from its bytes, so that the message says where it goes wrong.
+    let builder = match std::str::from_utf8(bytes) {
+        Ok(text) => parse(serde_json::Deserializer::from_str(text), options),
+        Err(_) => parse(serde_json::Deserializer::from_slice(bytes), options),
+    }
+    .map_err(|e| Rejected::bare(json_error(&e, first_line)))?;
     super::options::finish(builder)
+}
+
+/// The record's fields, and nothing after the record.
+fn parse<'de, R: serde_json::de::Read<'de>>(
+    mut de: serde_json::Deserializer<R>,
+    options: ReadOptions,
+) -> serde_json::Result<RecordBuilder> {
+    let builder = RecordSeed { options }.deserialize(&mut de)?;
+    de.end()?;
+    Ok(builder)
 }
 
 /// Reads one record of a site's JSON export through its map: the object's
