@@ -9,7 +9,7 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BTreeMap, BinaryHeap};
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::marker::PhantomData;
 
 use serde::de::DeserializeOwned;
@@ -413,10 +413,9 @@ pub struct Merge<T> {
 
 impl<T: Ord + DeserializeOwned> Merge<T> {
     fn new(files: Vec<File>) -> io::Result<Self> {
-        let mut runs: Vec<Lines<File, T>> = files
-            .into_iter()
-            .map(|mut f| f.rewind().map(|()| Lines::new(f)))
-            .collect::<io::Result<_>>()?;
+        // Each run is read from its start by position, whatever the file's
+        // own offset after writing.
+        let mut runs: Vec<Lines<File, T>> = files.into_iter().map(Lines::new).collect();
         let mut heap = BinaryHeap::with_capacity(runs.len());
         for (i, run) in runs.iter_mut().enumerate() {
             if let Some(item) = run.next() {
