@@ -691,3 +691,42 @@ fn map_check_sees_every_value_of_a_coded_column() {
         "{starter}"
     );
 }
+
+/// Memory stays bounded whatever the export: a coded column keeps only the
+/// values the map lacks, the first 1,000 distinct ones listed and the rest
+/// counted; the export then cannot be graded as mapped.
+#[test]
+fn map_check_lists_the_first_thousand_values_a_coded_column_lacks_and_counts_the_rest() {
+    let mut csv = String::from("record_id,loc\n");
+    for i in 0..3000 {
+        // Every third row a code the map knows, the others all different.
+        let cell = if i % 3 == 0 {
+            "2".to_string()
+        } else {
+            format!("x{i}")
+        };
+        csv.push_str(&format!("r{i},{cell}\n"));
+    }
+    let (_d, path) = temp("huge.csv", &csv);
+    let out = icans().args(["map", "check", MAP, &path]).output().unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    let report = String::from_utf8_lossy(&out.stdout);
+    let listed = report
+        .lines()
+        .filter(|l| l.contains("loc (consciousness): \"x"))
+        .count();
+    assert_eq!(listed, 1000, "{report}");
+    // 2,000 lacking cells, 1,000 of them listed.
+    assert!(
+        report.contains(
+            "loc: 1000 more record(s) with values not in the map, past the first 1000 distinct ones listed (is the column coded?)"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains("loc (consciousness): \"x1\", 1 record(s), first at line 3"),
+        "{report}"
+    );
+    assert!(!report.contains("\"2\""), "a code the map knows is not listed");
+    assert!(report.contains("The export cannot be graded as mapped (exit 65)."));
+}

@@ -299,7 +299,16 @@ impl SiteMap {
     /// Whether an export column (or JSON key) feeds a field whose values
     /// the map codes (`[values.FIELD]`).
     pub fn codes(&self, export: &str) -> bool {
-        matches!(self.column(export), Some(Mapped::Record(r)) if self.values.contains_key(&r))
+        self.codes_of(export).is_some()
+    }
+
+    /// The coded values (`[values.FIELD]`) of the field an export column
+    /// (or JSON key) feeds, when the map codes it.
+    pub fn codes_of(&self, export: &str) -> Option<&BTreeMap<String, String>> {
+        match self.column(export)? {
+            Mapped::Record(r) => self.values.get(&r),
+            Mapped::Checkbox(_) => None,
+        }
     }
 
     /// Whether a cell means "not assessed".

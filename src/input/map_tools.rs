@@ -21,32 +21,64 @@ const MAX_DISTINCT: usize = 30;
 /// Codes that often mean "not recorded" in exports.
 const MISSING_CODES: [&str; 8] = ["", "NA", "N/A", "na", "UNK", "unknown", "-99", "-9"];
 
+/// How many distinct values a coded column may have that the map lacks
+/// before the rest are only counted (memory stays bounded whatever the
+/// export; a column with more is hardly coded).
+pub const MAX_LACKING: usize = 1_000;
+
 /// An export's columns, in order, with the distinct values of each and the
 /// first line each value was seen on.
 #[derive(Debug, Default)]
 pub struct Sample {
     /// Column names in order.
     pub columns: Vec<String>,
-    /// Column -> value -> (count, first line).
+    /// Column -> value -> (count, first line). With a map, a column it
+    /// codes keeps only the values the map lacks.
     pub values: BTreeMap<String, BTreeMap<String, (u64, usize)>>,
     /// Columns with more distinct values than are kept (never a column the
     /// map codes).
     pub many: Vec<String>,
+    /// Coded column -> cells whose value the map lacks, beyond the first
+    /// [`MAX_LACKING`] distinct ones kept.
+    pub lacking_beyond: BTreeMap<String, u64>,
     /// Records read.
     pub records: usize,
 }
 
+/// What a map says of a cell's column: not coded, or coded with the value
+/// in the map (or a missing code) or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Coding {
+    Free,
+    Known,
+    Lacking,
+}
+
+fn coding(map: Option<&SiteMap>, column: &str, value: &str) -> Coding {
+    match map.and_then(|m| m.codes_of(column).map(|codes| (m, codes))) {
+        None => Coding::Free,
+        Some((m, codes)) if m.is_missing(value) || codes.contains_key(value) => Coding::Known,
+        Some(_) => Coding::Lacking,
+    }
+}
+
 impl Sample {
-    /// One cell; `coded`: the column feeds a field the map codes, so every
-    /// distinct value is kept.
-    fn add(&mut self, column: &str, value: &str, line: usize, coded: bool) {
+    /// One cell, as its column's coding says.
+    fn add(&mut self, column: &str, value: &str, line: usize, coding: Coding) {
         if !self.columns.iter().any(|c| c == column) {
             self.columns.push(column.to_string());
+        }
+        if coding == Coding::Known {
+            return;
         }
         let values = self.values.entry(column.to_string()).or_default();
         if let Some(e) = values.get_mut(value) {
             e.0 += 1;
-        } else if coded || values.len() < MAX_DISTINCT {
+        } else if coding == Coding::Lacking && values.len() < MAX_LACKING {
+            values.insert(value.to_string(), (1, line));
+        } else if coding == Coding::Lacking {
+            *self.lacking_beyond.entry(column.to_string()).or_default() += 1;
+        } else if values.len() < MAX_DISTINCT {
             values.insert(value.to_string(), (1, line));
         } else if !self.many.iter().any(|c| c == column) {
             self.many.push(column.to_string());
@@ -67,7 +99,6 @@ pub fn sample_csv(r: impl Read, limit: usize, map: Option<&SiteMap>) -> io::Resu
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
         .collect();
-    let coded: Vec<bool> = header.iter().map(|h| map.is_some_and(|m| m.codes(h))).collect();
     let mut s = Sample {
         columns: header.clone(),
         ..Sample::default()
@@ -75,8 +106,9 @@ pub fn sample_csv(r: impl Read, limit: usize, map: Option<&SiteMap>) -> io::Resu
     for row in reader.records() {
         let row = row.map_err(problem)?;
         let line = row.position().map_or(0, |p| p.line() as usize);
-        for ((name, cell), coded) in header.iter().zip(row.iter()).zip(&coded) {
-            s.add(name, cell.trim(), line, *coded);
+        for (name, cell) in header.iter().zip(row.iter()) {
+            let cell = cell.trim();
+            s.add(name, cell, line, coding(map, name, cell));
         }
         s.records += 1;
         if limit > 0 && s.records >= limit {
@@ -90,7 +122,6 @@ pub fn sample_csv(r: impl Read, limit: usize, map: Option<&SiteMap>) -> io::Resu
 /// line; objects nested one level are flattened to `key_item`); with a map,
 /// every distinct value of the keys it codes.
 pub fn sample_ndjson(r: impl BufRead, limit: usize, map: Option<&SiteMap>) -> io::Result<Sample> {
-    let coded = |key: &str| map.is_some_and(|m| m.codes(key));
     let mut s = Sample::default();
     for (i, line) in r.lines().enumerate() {
         let line = line?;
@@ -108,8 +139,7 @@ pub fn sample_ndjson(r: impl BufRead, limit: usize, map: Option<&SiteMap>) -> io
             ));
         };
         for (key, text) in super::map::json_cells(&o) {
-            let coded = coded(&key);
-            s.add(&key, &text, i + 1, coded);
+            s.add(&key, &text, i + 1, coding(map, &key, &text));
         }
         s.records += 1;
         if limit > 0 && s.records >= limit {
@@ -296,13 +326,18 @@ pub struct Check {
     pub unfed: Vec<String>,
     /// (column, record column, value, count, first line) the map lacks.
     pub missing_values: Vec<(String, String, String, u64, usize)>,
+    /// (column, cells) the map lacks beyond the first [`MAX_LACKING`]
+    /// distinct values of a column.
+    pub missing_beyond: Vec<(String, u64)>,
 }
 
 impl Check {
     /// Whether the export can be graded as mapped (unknown columns allowed
     /// or not).
     pub fn gradable(&self, allow_unknown: bool) -> bool {
-        self.missing_values.is_empty() && (allow_unknown || self.unmapped.is_empty())
+        self.missing_values.is_empty()
+            && self.missing_beyond.is_empty()
+            && (allow_unknown || self.unmapped.is_empty())
     }
 }
 
@@ -328,6 +363,11 @@ pub fn check(map: &SiteMap, sample: &Sample) -> Check {
             }
         }
     }
+    c.missing_beyond = sample
+        .lacking_beyond
+        .iter()
+        .map(|(k, n)| (k.clone(), *n))
+        .collect();
     for (name, col) in Column::all() {
         let field = match col {
             Column::Field(f) | Column::Item(f, _) => f,
@@ -394,6 +434,12 @@ pub fn report(c: &Check, map: &SiteMap, allow_unknown: bool) -> String {
             let _ = writeln!(
                 out,
                 "    {column} ({record}): {value:?}, {count} record(s), first at line {line}: add it to [values.{record}]"
+            );
+        }
+        for (column, cells) in &c.missing_beyond {
+            let _ = writeln!(
+                out,
+                "    {column}: {cells} more record(s) with values not in the map, past the first {MAX_LACKING} distinct ones listed (is the column coded?)"
             );
         }
     }
