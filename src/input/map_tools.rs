@@ -54,11 +54,13 @@ enum Coding {
     Lacking,
 }
 
-fn coding(map: Option<&SiteMap>, column: &str, value: &str) -> Coding {
-    match map.and_then(|m| m.codes_of(column).map(|codes| (m, codes))) {
-        None => Coding::Free,
-        Some((m, codes)) if m.is_missing(value) || codes.contains_key(value) => Coding::Known,
-        Some(_) => Coding::Lacking,
+/// The coding of a cell whose column has `codes` (its coded values, when the
+/// map codes it; looked up once per column).
+fn coding(map: Option<&SiteMap>, codes: Option<&BTreeMap<String, String>>, value: &str) -> Coding {
+    match (map, codes) {
+        (Some(m), Some(codes)) if m.is_missing(value) || codes.contains_key(value) => Coding::Known,
+        (Some(_), Some(_)) => Coding::Lacking,
+        _ => Coding::Free,
     }
 }
 
@@ -99,6 +101,7 @@ pub fn sample_csv(r: impl Read, limit: usize, map: Option<&SiteMap>) -> io::Resu
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
         .collect();
+    let codes: Vec<_> = header.iter().map(|h| map.and_then(|m| m.codes_of(h))).collect();
     let mut s = Sample {
         columns: header.clone(),
         ..Sample::default()
@@ -106,9 +109,9 @@ pub fn sample_csv(r: impl Read, limit: usize, map: Option<&SiteMap>) -> io::Resu
     for row in reader.records() {
         let row = row.map_err(problem)?;
         let line = row.position().map_or(0, |p| p.line() as usize);
-        for (name, cell) in header.iter().zip(row.iter()) {
+        for ((name, cell), codes) in header.iter().zip(row.iter()).zip(&codes) {
             let cell = cell.trim();
-            s.add(name, cell, line, coding(map, name, cell));
+            s.add(name, cell, line, coding(map, *codes, cell));
         }
         s.records += 1;
         if limit > 0 && s.records >= limit {
@@ -123,6 +126,8 @@ pub fn sample_csv(r: impl Read, limit: usize, map: Option<&SiteMap>) -> io::Resu
 /// every distinct value of the keys it codes.
 pub fn sample_ndjson(r: impl BufRead, limit: usize, map: Option<&SiteMap>) -> io::Result<Sample> {
     let mut s = Sample::default();
+    // Each key's coded values, looked up once.
+    let mut codes: BTreeMap<String, Option<&BTreeMap<String, String>>> = BTreeMap::new();
     for (i, line) in r.lines().enumerate() {
         let line = line?;
         if line.trim().is_empty() {
@@ -139,7 +144,18 @@ pub fn sample_ndjson(r: impl BufRead, limit: usize, map: Option<&SiteMap>) -> io
             ));
         };
         for (key, text) in super::map::json_cells(&o) {
-            s.add(&key, &text, i + 1, coding(map, &key, &text));
+            let key_codes = match codes.get(&key) {
+                Some(c) => *c,
+                None => {
+                    let c = map.and_then(|m| m.codes_of(&key));
+                    if codes.len() >= 4096 {
+                        codes.clear();
+                    }
+                    codes.insert(key.clone(), c);
+                    c
+                }
+            };
+            s.add(&key, &text, i + 1, coding(map, key_codes, &text));
         }
         s.records += 1;
         if limit > 0 && s.records >= limit {
