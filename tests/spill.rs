@@ -209,3 +209,49 @@ fn an_unwritable_temporary_directory_is_exit_74_when_the_disk_is_needed() {
         assert_eq!(out.status.code(), Some(65), "{command}: one invalid record");
     }
 }
+
+/// Output read back from disk fails as any output does: a full disk is 74
+/// with the system's words, a closed pipe 74 and quiet, never a panic.
+#[test]
+fn outputs_read_back_from_disk_fail_as_any_output() {
+    let input = cohort(500);
+    for args in [
+        &["summary"][..],
+        &["summary", "--format", "json"],
+        &["summary", "--format", "csv"],
+        &["audit"],
+        &["audit", "--format", "json"],
+    ] {
+        let bin = assert_cmd::cargo::cargo_bin("icans");
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), &input).unwrap();
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let out = std::process::Command::new(&bin)
+            .args(args)
+            .arg(file.path())
+            .env("ICANS_SPILL_BYTES", "1")
+            .stdout(full)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(74), "{args:?}: {err}");
+        assert!(err.contains("No space left on device"), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "(sleep 0.3; ICANS_SPILL_BYTES=1 {} {} {}; echo \"exit $?\" >&2) | true",
+                bin.display(),
+                args.join(" "),
+                file.path().display()
+            ))
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr).trim(),
+            "exit 74",
+            "{args:?}: quiet, 74"
+        );
+    }
+}
