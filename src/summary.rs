@@ -2,7 +2,9 @@
 //! summary`): per patient the worst grade, onset, days with ICANS and
 //! resolution; per cohort any-grade and grade >= 3 incidence with exact
 //! (Clopper-Pearson) 95% intervals, the distribution of worst grades, and
-//! onset and duration. Pure: observations in, summary out.
+//! onset and duration. Assessments in, summary out: the assessments are
+//! sorted by patient and timeline and read course by course, the lists on
+//! disk past their memory budget (`crate::spill`, docs/spec.md §10).
 
 use std::collections::BTreeMap;
 use std::io;
