@@ -43,10 +43,7 @@ fn temp_file() -> io::Result<File> {
     tempfile::tempfile().map_err(|e| {
         io::Error::new(
             e.kind(),
-            format!(
-                "cannot create a temporary file in {} (set TMPDIR to a writable directory): {e}",
-                std::env::temp_dir().display()
-            ),
+            format!("cannot create a temporary file (set TMPDIR to a writable directory): {e}"),
         )
     })
 }

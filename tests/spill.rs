@@ -196,7 +196,10 @@ fn an_unwritable_temporary_directory_is_exit_74_when_the_disk_is_needed() {
         assert!(out.stdout.is_empty(), "{command}: no partial report");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
-            err.contains("cannot create a temporary file in /nonexistent/icans-tmp (set TMPDIR to a writable directory)"),
+            err.contains(&format!(
+                "cannot keep the {command}'s lists in temporary files in /nonexistent/icans-tmp (TMPDIR): \
+                 cannot create a temporary file (set TMPDIR to a writable directory)"
+            )),
             "{command}: {err}"
         );
         // Within the budget nothing touches the disk.

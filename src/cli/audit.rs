@@ -87,7 +87,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             written = r.row(c);
         }
     })
-    .context("cannot keep the audit's lists")?;
+    .with_context(|| super::spill_context("audit"))?;
     if audit.failures.len() == inputs.len() && !audit.failures.is_empty() && rows.is_none() {
         for f in &audit.failures {
             eprintln!("icans: cannot read {}: {}", f.name, f.error);

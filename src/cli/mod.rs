@@ -148,6 +148,15 @@ pub fn stream_stdout(
         .context("cannot write output")
 }
 
+/// What a failure to keep a command's lists on disk says: where they were
+/// kept (a full or unwritable temporary directory is the usual cause).
+pub fn spill_context(command: &str) -> String {
+    format!(
+        "cannot keep the {command}'s lists in temporary files in {} (TMPDIR)",
+        std::env::temp_dir().display()
+    )
+}
+
 /// Prints, one per line on standard error, the items of a list kept on
 /// disk (invalid records, records not counted).
 pub fn report_each<T: fmt::Display + Clone + serde::de::DeserializeOwned>(

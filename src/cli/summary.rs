@@ -78,7 +78,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         max_record_bytes: args.max_record_bytes,
         map: super::flags::load_map(args.map.as_deref())?,
     };
-    let s = summary::from_inputs(&inputs, read).context("cannot keep the summary's lists")?;
+    let s = summary::from_inputs(&inputs, read).with_context(|| super::spill_context("summary"))?;
     if !s.failures.is_empty() && s.failures.len() == inputs.len() {
         // Nothing could be read: no report of an empty cohort.
         for f in &s.failures {
