@@ -5,7 +5,9 @@
 
 use std::fmt::Write as _;
 
-use crate::grading::{BUILTIN_NAME, Domain, Grading, Instrument, PatientGroup, Status, lower_bound_note};
+use crate::grading::{
+    BUILTIN_NAME, Domain, DomainResult, Grading, Instrument, PatientGroup, Status, lower_bound_note,
+};
 
 /// Text from a record or a protocol file made safe for a terminal: control
 /// characters (a newline that would fake a card line, an escape sequence)
@@ -167,15 +169,7 @@ pub fn card_styled(r: &Grading, colour: bool) -> String {
         } else {
             " ".to_string()
         };
-        let finding = res.finding.as_deref().unwrap_or("");
-        let (finding, grade) = match res.status {
-            Status::Graded => (
-                finding.to_string(),
-                res.grade.map_or("-".into(), |g| g.to_string()),
-            ),
-            Status::NotAssessed => ("not assessed".to_string(), "-".to_string()),
-            Status::Excluded => (format!("excluded: {finding}"), "-".to_string()),
-        };
+        let (finding, grade) = finding_and_grade(res);
         let _ = writeln!(out, "{marker} {:<16}{:<52}{}", d.as_str(), finding, grade);
     }
     if let Some(domains) = r.crs.as_ref().and_then(|c| c.domains.as_ref()) {
@@ -183,15 +177,7 @@ pub fn card_styled(r: &Grading, colour: bool) -> String {
         for d in crate::grading::CrsDomain::ALL {
             let res = domains.get(d);
             let marker = if crs_drivers.contains(&d) { "+" } else { " " };
-            let finding = res.finding.as_deref().unwrap_or("");
-            let (finding, grade) = match res.status {
-                Status::Graded => (
-                    finding.to_string(),
-                    res.grade.map_or("-".into(), |g| g.to_string()),
-                ),
-                Status::NotAssessed => ("not assessed".to_string(), "-".to_string()),
-                Status::Excluded => (format!("excluded: {finding}"), "-".to_string()),
-            };
+            let (finding, grade) = finding_and_grade(res);
             let _ = writeln!(
                 out,
                 "{marker} {:<16}{:<52}{}",
@@ -297,6 +283,20 @@ fn screening_instrument(r: &Grading) -> &'static str {
     match r.screening {
         Instrument::Capd => "CAPD",
         Instrument::Ice => "ICE",
+    }
+}
+
+/// A domain row's finding and grade cells: the finding and its grade,
+/// "not assessed", or "excluded: finding" (no grade).
+fn finding_and_grade(res: &DomainResult) -> (String, String) {
+    let finding = res.finding.as_deref().unwrap_or("");
+    match res.status {
+        Status::Graded => (
+            finding.to_string(),
+            res.grade.map_or("-".into(), |g| g.to_string()),
+        ),
+        Status::NotAssessed => ("not assessed".to_string(), "-".to_string()),
+        Status::Excluded => (format!("excluded: {finding}"), "-".to_string()),
     }
 }
 
