@@ -105,10 +105,7 @@ pub fn each_record(
             for (line, item) in items {
                 let outcome = match item {
                     Ok(range) => json::read_record(&buf[range], read, line),
-                    Err(bytes) => Err(Rejected::bare(grading::RecordError::Malformed(too_long(
-                        bytes,
-                        read.max_record_bytes,
-                    )))),
+                    Err(bytes) => Err(options::oversized(bytes, read.max_record_bytes)),
                 };
                 f(RecordRead {
                     line,
@@ -121,10 +118,7 @@ pub fn each_record(
             for (line, row) in rows {
                 let outcome = match row {
                     Ok(row) => layout.read_row(&row, read),
-                    Err(bytes) => Err(Rejected::bare(grading::RecordError::Malformed(too_long(
-                        bytes,
-                        read.max_record_bytes,
-                    )))),
+                    Err(bytes) => Err(options::oversized(bytes, read.max_record_bytes)),
                 };
                 f(RecordRead {
                     line,

@@ -31,6 +31,11 @@ impl Default for ReadOptions {
     }
 }
 
+/// The rejection of a record over the limit, in its place.
+pub fn oversized(bytes: u64, limit: usize) -> Rejected {
+    Rejected::bare(crate::grading::RecordError::Malformed(too_long(bytes, limit)))
+}
+
 /// "record is 2000000 bytes, over the 1 MiB limit".
 pub fn too_long(bytes: u64, limit: usize) -> String {
     let limit = if limit % (1 << 20) == 0 {
