@@ -237,14 +237,12 @@ fn median_range<T: Copy + Into<i64>>(
             high = v.into();
         }
     }
-    Ok(min.zip(max).map(|(min, max)| {
-        let median = if low == high {
-            low as f64
-        } else {
-            (low as f64 + high as f64) / 2.0
-        };
-        (usize::try_from(n).unwrap_or(usize::MAX), median, min, max)
-    }))
+    // The middle value, or the mean of the middle two (one value when n is
+    // odd: the mean of it with itself).
+    let median = (low as f64 + high as f64) / 2.0;
+    Ok(min
+        .zip(max)
+        .map(|(min, max)| (usize::try_from(n).unwrap_or(usize::MAX), median, min, max)))
 }
 
 const SECONDS_PER_DAY: i64 = 86_400;
