@@ -8,6 +8,24 @@ mod common;
 use common::{action_ids, graded, icans, rejected};
 use serde_json::Value;
 
+/// Every `hypotension` value, and absent.
+const HYPOTENSIONS: [Option<&str>; 5] = [
+    None,
+    Some("none"),
+    Some("fluids_only"),
+    Some("one_vasopressor"),
+    Some("multiple_vasopressors"),
+];
+
+/// Every `hypoxia` value, and absent.
+const HYPOXIAS: [Option<&str>; 5] = [
+    None,
+    Some("none"),
+    Some("low_flow"),
+    Some("high_flow"),
+    Some("positive_pressure"),
+];
+
 /// The contract's CRS table: hypotension and hypoxia grades.
 fn organ_grade(value: &str) -> u8 {
     match value {
@@ -93,25 +111,11 @@ fn every_combination_follows_the_rules() {
         FeverInput::Temperature(37.9),
         FeverInput::Temperature(38.0),
     ];
-    let hypotensions = [
-        None,
-        Some("none"),
-        Some("fluids_only"),
-        Some("one_vasopressor"),
-        Some("multiple_vasopressors"),
-    ];
-    let hypoxias = [
-        None,
-        Some("none"),
-        Some("low_flow"),
-        Some("high_flow"),
-        Some("positive_pressure"),
-    ];
     let mut checked = 0;
     for fever in fevers {
         for masked in [None, Some(false), Some(true)] {
-            for hypotension in hypotensions {
-                for hypoxia in hypoxias {
+            for hypotension in HYPOTENSIONS {
+                for hypoxia in HYPOXIAS {
                     for excluded in [None, Some("fever"), Some("hypotension"), Some("hypoxia")] {
                         for died in [false, true] {
                             let mut fields = vec![r#""ice_total": 10"#.to_string()];
@@ -437,25 +441,11 @@ fn summary_reports_crs_incidence_onset_and_the_days_to_icans() {
 fn json_csv_flags_and_assess_agree_on_every_combination() {
     let temperatures = [None, Some("37.5"), Some("38.5")];
     let maskings = [None, Some(true)];
-    let hypotensions = [
-        None,
-        Some("none"),
-        Some("fluids_only"),
-        Some("one_vasopressor"),
-        Some("multiple_vasopressors"),
-    ];
-    let hypoxias = [
-        None,
-        Some("none"),
-        Some("low_flow"),
-        Some("high_flow"),
-        Some("positive_pressure"),
-    ];
     let mut combos = Vec::new();
     for t in temperatures {
         for m in maskings {
-            for ht in hypotensions {
-                for hx in hypoxias {
+            for ht in HYPOTENSIONS {
+                for hx in HYPOXIAS {
                     combos.push((t, m, ht, hx));
                 }
             }
