@@ -23,7 +23,7 @@ use std::io::{self, BufRead, Write};
 
 use crate::format::text;
 use crate::grading::catalogue::{CAPD_ITEMS, Choice, FREQUENCIES, ICE_ITEMS, Kind, names};
-use crate::grading::{self, Assessment, Domain, Field, RecordBuilder, Value, rules};
+use crate::grading::{self, Assessment, Field, RecordBuilder, Value, rules};
 use crate::input::Rejected;
 
 /// One step of the ICE screen, done as at the bedside (the instrument's
@@ -75,7 +75,8 @@ enum Answer {
     Yes(bool),
     Number(f64),
     Choice(&'static str),
-    Domains(Vec<Domain>),
+    /// `other_cause` names (ICANS and CRS domains), as the list offers them.
+    Domains(Vec<&'static str>),
 }
 
 /// What a typed line means.
@@ -273,12 +274,12 @@ impl Question {
                     .map(Answer::Number),
                 Kind::Boolean => yes_no(&s).map(Answer::Yes),
                 Kind::Choice(choices) => choice(&s, choices).map(Answer::Choice),
-                Kind::Domains(_) => match s.as_str() {
+                Kind::Domains(choices) => match s.as_str() {
                     "none" | "no" | "n" | "0" => Some(Answer::Domains(Vec::new())),
                     _ => s
                         .split([',', ';', ' '])
                         .filter(|p| !p.is_empty())
-                        .map(Domain::from_wire)
+                        .map(|p| choices.iter().find(|c| c.wire == p).map(|c| c.wire))
                         .collect::<Option<Vec<_>>>()
                         .filter(|v| !v.is_empty())
                         .map(Answer::Domains),
@@ -443,7 +444,7 @@ impl Interview {
             if !ds.is_empty() {
                 b.begin_other_cause();
                 for d in ds {
-                    b.other_cause_item(Value::Text(d.as_str()));
+                    b.other_cause_item(Value::Text(d));
                 }
             }
         }

@@ -68,9 +68,15 @@ fn every_grade_reads_correctly() {
                 a.id.as_str()
             );
         }
+        // Unarousable: a neurological examination until ICE can be done.
+        let by = if json.contains("unarousable") {
+            "neurological examination; ICE once arousable"
+        } else {
+            "ICE"
+        };
         match r.management.reassess_hours {
-            Some(h) => assert!(c.contains(&format!("Reassess (ICE) in {h} h."))),
-            None => assert!(!c.contains("Reassess")),
+            Some(h) => assert!(flat(&c).contains(&format!("Reassess ({by}) in {h} h.")), "{c}"),
+            None => assert!(!c.contains("Reassess"), "{c}"),
         }
         for line in c.lines() {
             assert!(line.chars().count() <= 80, "wider than 80 columns: {line:?}");
@@ -101,7 +107,7 @@ fn specific_lines_of_the_cards() {
     );
     assert!(c.contains("  - ICP monitoring (cerebral edema)"), "{c}");
     assert!(
-        flat(&c).contains("No concurrent CRS: tocilizumab is not indicated"),
+        flat(&c).contains("CRS not assessed (tocilizumab only with concurrent CRS)."),
         "{c}"
     );
 }
@@ -133,9 +139,14 @@ fn incomplete_and_excluded_cases() {
         zero.starts_with("ICANS grade 0 or higher (no ICANS in the domains assessed)\n"),
         "{zero}"
     );
+    // A death is complete, and has no management step (contract §3 v3).
     let dead = card(&common::graded(r#"{"died_of_icans": true}"#));
     assert!(
-        dead.contains("  Not assessed: encephalopathy, consciousness, seizure, motor, edema.\n"),
+        !dead.contains("Not assessed") && !dead.contains("Lower bound"),
+        "{dead}"
+    );
+    assert!(
+        dead.contains("Management\n  Death attributed to ICANS: no management step.\n\n"),
         "{dead}"
     );
     let warned = card(&common::graded(

@@ -57,11 +57,17 @@ fn every_grade_for_adults_and_children_with_and_without_weight() {
     let mut checked = 0;
     for (g, finding) in GRADES.iter().enumerate() {
         let grade = g as u8 + 1;
-        for (who, extra, group) in [
-            ("adult", r#""age_years": 40"#, PatientGroup::Adult),
-            ("adult, age unknown", r#""ice_total": 10"#, PatientGroup::Adult),
-            ("child by age", r#""age_years": 15"#, PatientGroup::Child),
-            ("child by CAPD", r#""capd": 0"#, PatientGroup::Child),
+        for (who, extra, age, capd) in [
+            ("adult", r#""age_years": 40"#, Some(40.0), false),
+            ("age unknown", r#""ice_total": 10"#, None, false),
+            ("child by age", r#""age_years": 15"#, Some(15.0), false),
+            ("CAPD, age unknown", r#""capd": 0"#, None, true),
+            (
+                "adult assessed with CAPD",
+                r#""capd": 0, "age_years": 30"#,
+                Some(30.0),
+                true,
+            ),
         ] {
             for weight in [None, Some(12.5), Some(29.9), Some(30.0), Some(70.0), Some(120.0)] {
                 let w = weight
@@ -70,12 +76,47 @@ fn every_grade_for_adults_and_children_with_and_without_weight() {
                 let json = format!(r#"{{{finding}, {extra}, "crs_grade": 2{w}}}"#);
                 let r = graded(&json);
                 assert_eq!(r.grade, grade, "{json}");
+                // docs/spec.md §6 (v3): the age decides when recorded; without
+                // it CAPD or a weight under 40 kg makes a child.
+                let child = match age {
+                    Some(a) => a < 18.0,
+                    None => capd || weight.is_some_and(|w| w < 40.0),
+                };
+                let group = if child {
+                    PatientGroup::Child
+                } else {
+                    PatientGroup::Adult
+                };
                 assert_eq!(r.patient_group, group, "{who}: {json}");
+                // A weight implausible for the age: warned, no computed dose.
+                let implausible = age
+                    .zip(weight)
+                    .is_some_and(|(a, w)| if a < 12.0 { w > 100.0 } else { w < 20.0 });
+                assert_eq!(
+                    r.warnings.iter().any(|x| x.ends_with(": check")),
+                    implausible,
+                    "{json}: {:?}",
+                    r.warnings
+                );
+                let weight = weight.filter(|_| !implausible);
                 let warned = r
                     .warnings
                     .iter()
                     .any(|w| w.contains("weight-based doses are shown per kg"));
-                assert_eq!(warned, group == PatientGroup::Child && weight.is_none(), "{json}");
+                assert_eq!(warned, child && weight.is_none() && !implausible, "{json}");
+                let age_warning = match (age, child) {
+                    (Some(_), _) => None,
+                    (None, true) => Some("age not recorded: child doses shown"),
+                    (None, false) => Some("age not recorded: adult doses shown; give age_years for a child"),
+                };
+                assert_eq!(
+                    r.warnings
+                        .iter()
+                        .find(|w| w.starts_with("age not recorded"))
+                        .map(String::as_str),
+                    age_warning,
+                    "{json}"
+                );
                 // Tocilizumab: per kg, computed with the weight.
                 assert_eq!(dose(&r, "tocilizumab"), weight.map(tocilizumab_mg), "{json}");
                 let toci = text(&r, "tocilizumab").expect("tocilizumab with CRS");
@@ -108,10 +149,17 @@ fn every_grade_for_adults_and_children_with_and_without_weight() {
                 if grade == 4 {
                     let pulse = text(&r, "methylprednisolone_pulse").expect("pulse at grade 4");
                     match group {
-                        PatientGroup::Adult => {
+                        PatientGroup::Adult if age.is_some() => {
                             assert_eq!(
                                 pulse,
                                 "Pulse methylprednisolone 1-2 g IV daily for 3 days, then taper"
+                            );
+                            assert_eq!(dose(&r, "methylprednisolone_pulse"), None);
+                        }
+                        PatientGroup::Adult => {
+                            assert_eq!(
+                                pulse,
+                                "Pulse methylprednisolone 1-2 g IV daily for 3 days, then taper (if under 18: 30 mg/kg, at most 1 g)"
                             );
                             assert_eq!(dose(&r, "methylprednisolone_pulse"), None);
                         }
@@ -129,7 +177,7 @@ fn every_grade_for_adults_and_children_with_and_without_weight() {
             }
         }
     }
-    assert_eq!(checked, 4 * 4 * 6);
+    assert_eq!(checked, 4 * 5 * 6);
 }
 
 #[test]
@@ -147,7 +195,10 @@ fn the_safety_examples_of_issue_11_give_the_safe_answer() {
         text(&r, "methylprednisolone_pulse").is_some_and(|t| t.contains("30 mg/kg") && !t.contains("1-2 g"))
     );
     assert!(r.management.actions.iter().all(|a| !a.text.contains("ICE")));
-    assert!(icans::format::text::card(&r).contains("Reassess (CAPD) in 4 h."));
+    assert!(
+        icans::format::text::card(&r)
+            .contains("Reassess (neurological examination; CAPD once arousable) in 4 h.")
+    );
     // A 5-year-old with CAPD 9.
     let r = graded(r#"{"age_years": 5, "capd": 9}"#);
     assert_eq!(r.grade, 3);
@@ -362,11 +413,28 @@ fn scores_graded_while_consciousness_is_excluded_are_flagged() {
 }
 
 #[test]
-fn weight_is_checked() {
-    for bad in ["0", "-3", "301", "\"70\""] {
+fn weight_and_age_are_checked() {
+    // docs/spec.md §1 (v3): weight 2-300 kg, age 0-120 years.
+    for bad in ["0", "0.2", "1.99", "-3", "301", "\"70\""] {
         let e = rejected(&format!(r#"{{"ice_total": 5, "weight_kg": {bad}}}"#));
         assert!(e.starts_with("weight_kg: "), "{e}");
-        assert!(e.contains("(allowed: a number > 0, at most 300)"), "{e}");
+        assert!(e.contains("(allowed: a number >= 2, at most 300)"), "{e}");
     }
-    assert_eq!(graded(r#"{"ice_total": 5, "weight_kg": 300}"#).grade, 2);
+    for ok in ["2", "300"] {
+        assert_eq!(
+            graded(&format!(r#"{{"ice_total": 5, "weight_kg": {ok}}}"#)).grade,
+            2
+        );
+    }
+    for bad in ["120.5", "250", "-1"] {
+        let e = rejected(&format!(r#"{{"ice_total": 5, "age_years": {bad}}}"#));
+        assert!(e.starts_with("age_years: "), "{e}");
+        assert!(e.contains("(allowed: a number >= 0, at most 120)"), "{e}");
+    }
+    for ok in ["0", "120"] {
+        assert_eq!(
+            graded(&format!(r#"{{"ice_total": 5, "age_years": {ok}}}"#)).grade,
+            2
+        );
+    }
 }

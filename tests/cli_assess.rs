@@ -340,8 +340,8 @@ fn on_a_terminal_an_answer_that_does_not_fit_is_asked_again_with_a_hint() {
     let record = run(input.as_bytes(), &mut prompts, Settings::default()).expect("a record");
     let err = String::from_utf8_lossy(&prompts);
     for hint in [
-        "\"fifty\"? Type a number >= 0 (or skip, back).",
-        "\"0\"? Type a number > 0, at most 300 (or skip, back).",
+        "\"fifty\"? Type a number >= 0, at most 120 (or skip, back).",
+        "\"0\"? Type a number >= 2, at most 300 (or skip, back).",
         "\"maybe\"? Type y or n (or skip, back).",
         "\"4\"? Type a whole number 0-3 (or skip, back).",
         "\"7\"? Type an option number 1-5 or a name (or skip, back).",

@@ -219,9 +219,9 @@ fn csv_input_reads_columns_by_name() {
     assert_eq!(
         common::json_action_ids(&out[4]),
         [
+            "antiseizure_therapy",
             "dexamethasone",
             "methylprednisolone",
-            "antiseizure_therapy",
             "icu",
             "mri_brain",
             "neurology_consult",

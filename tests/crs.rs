@@ -6,6 +6,7 @@
 mod common;
 
 use common::{action_ids, graded, icans, rejected};
+use icans::grading::{CrsState, Status};
 use serde_json::Value;
 
 /// Every `hypotension` value, and absent.
@@ -50,6 +51,10 @@ struct Expected {
     complete: bool,
     drivers: Vec<&'static str>,
     warned: bool,
+    /// What the CRS state means for management (docs/spec.md §3 "CRS words").
+    state: CrsState,
+    /// The fever hidden by fever_masked: excluded, `masked: true`.
+    fever_masked_shown: bool,
 }
 
 /// The oracle, written from the contract §7 bullets.
@@ -71,6 +76,7 @@ fn oracle(
     let hypo = |v: Option<&str>, name: &str| v.filter(|_| excluded != Some(name)).map(organ_grade);
     let (ht, hx) = (hypo(hypotension, "hypotension"), hypo(hypoxia, "hypoxia"));
     let organ = ht.unwrap_or(0).max(hx.unwrap_or(0));
+    let masked_given = masked;
     let masked = masked == Some(true);
     let grade = if died {
         5
@@ -81,7 +87,8 @@ fn oracle(
     } else {
         0
     };
-    let complete = hypotension.is_some() && hypoxia.is_some() && (masked || fever_value.is_some());
+    // A death is complete (contract §3 v3).
+    let complete = died || (hypotension.is_some() && hypoxia.is_some() && (masked || fever_value.is_some()));
     let mut drivers = Vec::new();
     if (1..=4).contains(&grade) {
         if fever_present && grade == 1 {
@@ -99,6 +106,19 @@ fn oracle(
         complete,
         drivers,
         warned: !died && !fever_present && !masked && organ >= 2,
+        state: match grade {
+            5 => CrsState::Death,
+            1..=4 => CrsState::Active(grade),
+            // Fever not recorded and not masked, an organ graded >= 2.
+            _ if fever_value.is_none() && !masked && organ >= 2 => {
+                CrsState::CannotBeRuledOut { with_fever: organ }
+            }
+            // Fever recorded absent or excluded, fever_masked not recorded.
+            _ if organ >= 2 && !masked && masked_given.is_none() => CrsState::NoFever { with_fever: organ },
+            _ if complete => CrsState::Absent,
+            _ => CrsState::LowerBound,
+        },
+        fever_masked_shown: masked && !fever_present,
     }
 }
 
@@ -163,13 +183,37 @@ fn every_combination_follows_the_rules() {
                                 "{json}: {:?}",
                                 r.warnings
                             );
-                            // The CRS grade feeds the ICANS management step.
+                            assert_eq!(crs.state, e.state, "{json}");
+                            let fever = &crs.domains.as_ref().expect("from findings").fever;
+                            assert_eq!(fever.masked, e.fever_masked_shown, "{json}");
+                            if e.fever_masked_shown {
+                                assert_eq!((fever.status, fever.grade), (Status::Excluded, None), "{json}");
+                            }
+                            // The CRS feeds the ICANS management step: no step
+                            // at death; urgent with CRS, or CRS that cannot be
+                            // ruled out or is 0 only for want of fever; confirm
+                            // CRS exactly when it cannot be ruled out.
                             assert_eq!(r.grade, 0);
-                            assert_eq!(
-                                r.management.reassess_hours,
-                                Some(if e.grade >= 1 { 4 } else { 12 }),
-                                "{json}"
+                            let urgent = matches!(
+                                e.state,
+                                CrsState::Active(_)
+                                    | CrsState::CannotBeRuledOut { .. }
+                                    | CrsState::NoFever { .. }
                             );
+                            let hours = match e.state {
+                                CrsState::Death => None,
+                                _ if urgent => Some(4),
+                                _ => Some(12),
+                            };
+                            assert_eq!(r.management.reassess_hours, hours, "{json}");
+                            let ids = action_ids(&r);
+                            match e.state {
+                                CrsState::Death => assert!(ids.is_empty(), "{json}"),
+                                CrsState::CannotBeRuledOut { .. } => {
+                                    assert_eq!(ids, ["ice_screening", "confirm_crs"], "{json}")
+                                }
+                                _ => assert_eq!(ids, ["ice_screening"], "{json}"),
+                            }
                             checked += 1;
                         }
                     }

@@ -17,8 +17,34 @@ fn between(doc: &str, name: &str) -> String {
     body[..end].to_string()
 }
 
+/// With `UPDATE_DOCS=1`, writes the generated blocks into `path` instead
+/// of comparing them (review the diff; the test then compares as usual).
+fn update(path: &str, blocks: &[(&str, String)]) {
+    if std::env::var_os("UPDATE_DOCS").is_none() {
+        return;
+    }
+    let mut doc = std::fs::read_to_string(path).expect("readable doc");
+    for (name, table) in blocks {
+        let old = between(&doc, name);
+        let open = format!("<!-- {name}:");
+        let start = doc.find(&open).expect("marker");
+        let body_start = start + doc[start..].find("-->").expect("marker end") + 4;
+        assert_eq!(&doc[body_start..body_start + old.len()], old);
+        doc.replace_range(body_start..body_start + old.len(), table);
+    }
+    std::fs::write(path, doc).expect("writable doc");
+}
+
 #[test]
 fn the_spec_states_the_catalogue_the_action_table_and_the_columns() {
+    update(
+        "docs/spec.md",
+        &[
+            ("fields", catalogue::markdown_table()),
+            ("actions", actions::markdown_table()),
+            ("columns", columns::markdown_table()),
+        ],
+    );
     let spec = std::fs::read_to_string("docs/spec.md").expect("docs/spec.md");
     assert_eq!(between(&spec, "fields"), catalogue::markdown_table());
     assert_eq!(between(&spec, "actions"), actions::markdown_table());
@@ -27,6 +53,14 @@ fn the_spec_states_the_catalogue_the_action_table_and_the_columns() {
 
 #[test]
 fn the_readme_lists_the_fields_actions_and_csv_columns_of_the_current_build() {
+    update(
+        "README.md",
+        &[
+            ("columns", columns::markdown_table()),
+            ("fields", catalogue::markdown_table()),
+            ("actions", actions::markdown_table()),
+        ],
+    );
     let readme = std::fs::read_to_string("README.md").expect("README.md");
     assert_eq!(between(&readme, "columns"), columns::markdown_table());
     assert_eq!(between(&readme, "fields"), catalogue::markdown_table());

@@ -251,7 +251,7 @@ fn ice_zero_awake_is_grade_3_and_unarousable_is_grade_4_through_consciousness() 
     assert!(awake.complete);
 
     let unarousable = graded(
-        r#"{"ice_total": 0, "consciousness": "unarousable", "seizure": "none", "motor": "none", "edema": "none"}"#,
+        r#"{"ice_total": 0, "consciousness": "unarousable", "seizure": "none", "motor": "none", "edema": "none", "age_years": 50}"#,
     );
     assert_eq!(unarousable.grade, 4);
     assert_eq!(

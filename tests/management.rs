@@ -23,7 +23,10 @@ fn base(grade: u8, _edema: bool) -> String {
 struct Case {
     json: String,
     grades: [Option<u8>; 5],
+    /// The seizure's grade when `other_cause` excludes it.
+    excluded_seizure: Option<u8>,
     crs: bool,
+    crs_grade: u8,
     hours: Option<f64>,
     refractory: bool,
 }
@@ -71,9 +74,10 @@ fn grid() -> Vec<Case> {
                                         g[i] = finding(name, v);
                                     }
                                 }
+                                let mut excluded_seizure = None;
                                 if seizure_excluded {
                                     fields.push(r#""other_cause": ["seizure"]"#.to_string());
-                                    g[2] = None;
+                                    excluded_seizure = g[2].take();
                                 }
                                 if let Some(c) = crs {
                                     fields.push(format!(r#""crs_grade": {c}"#));
@@ -85,7 +89,9 @@ fn grid() -> Vec<Case> {
                                 cases.push(Case {
                                     json: format!("{{{}}}", fields.join(", ")),
                                     grades: g,
+                                    excluded_seizure,
                                     crs: crs.unwrap_or(0) >= 1,
+                                    crs_grade: crs.unwrap_or(0),
                                     hours,
                                     refractory,
                                 });
@@ -99,22 +105,22 @@ fn grid() -> Vec<Case> {
     cases
 }
 
-/// docs/spec.md §3 table v2, from the oracle file, for one case.
-fn oracle(grade: u8, c: &Case) -> Vec<String> {
-    let [enc, cons, seizure, _, edema] = c.grades;
-    common::oracle_actions(grade, |when| match when {
-        "always" => true,
-        "crs" => c.crs,
-        "hours_over_24" => c.hours.is_some_and(|h| h > 24.0),
-        "steroid_refractory" => c.refractory,
-        "seizure_graded_3_or_more" => seizure.is_some_and(|g| g >= 3),
-        "seizure_not_graded_3_or_more" => seizure.is_none_or(|g| g < 3),
-        "encephalopathy_consciousness_seizure_or_edema_graded_4" => {
-            [enc, cons, seizure, edema].contains(&Some(4))
-        }
-        "edema_graded_4" => edema == Some(4),
-        other => panic!("unknown oracle condition {other}"),
-    })
+/// docs/spec.md §3 (v3), from the oracle file, for one case: the ids in
+/// order, and which are given for the excluded seizure.
+fn oracle(grade: u8, c: &Case) -> Vec<(String, bool)> {
+    let mut excluded = [None; 5];
+    excluded[2] = c.excluded_seizure;
+    common::oracle_plan(
+        grade,
+        &common::Facts {
+            graded: c.grades,
+            excluded,
+            crs: if c.crs { c.crs_grade } else { 0 },
+            hours: c.hours,
+            refractory: c.refractory,
+            ..common::Facts::default()
+        },
+    )
 }
 
 #[test]
@@ -125,7 +131,21 @@ fn actions_follow_the_table_for_every_grade_and_condition() {
         let r = graded(&c.json);
         let grade = c.grades.iter().flatten().max().copied().unwrap_or(0);
         assert_eq!(r.grade, grade, "{}", c.json);
-        assert_eq!(action_ids(&r), oracle(grade, &c), "{}", c.json);
+        let expected = oracle(grade, &c);
+        let ids: Vec<&str> = expected.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(action_ids(&r), ids, "{}", c.json);
+        let suffix = common::oracle()["attributed_suffix"]
+            .as_str()
+            .expect("suffix")
+            .to_string();
+        for (a, (_, attributed)) in r.management.actions.iter().zip(&expected) {
+            assert_eq!(a.text.ends_with(&suffix), *attributed, "{}: {}", c.json, a.text);
+        }
+        // An excluded emergency, or none: the urgent interval whenever one
+        // is excluded.
+        if c.excluded_seizure.is_some_and(|g| g >= 3) {
+            assert_eq!(r.management.reassess_hours, Some(4), "{}", c.json);
+        }
         // Tocilizumab never appears without concurrent CRS.
         assert_eq!(
             action_ids(&r).contains(&"tocilizumab"),
@@ -139,10 +159,17 @@ fn actions_follow_the_table_for_every_grade_and_condition() {
             .actions
             .iter()
             .find(|a| a.id.as_str() == "antiseizure_therapy");
+        // Status epilepticus: a benzodiazepine for the active seizure first,
+        // then levetiracetam loading; a seizure graded 3: levetiracetam
+        // loading, a benzodiazepine if one recurs (contract §3 v3).
         if let Some(a) = antiseizure {
-            let status = c.grades[2] == Some(4);
-            assert_eq!(a.text.contains("benzodiazepine"), status, "{}", c.json);
-            assert_eq!(a.text.contains("levetiracetam loading"), status, "{}", c.json);
+            let status = c.grades[2].or(c.excluded_seizure) == Some(4);
+            let words = if status {
+                "benzodiazepine for the active seizure, then levetiracetam loading, per the status epilepticus protocol"
+            } else {
+                "levetiracetam loading; a benzodiazepine if a seizure recurs, per the seizure protocol"
+            };
+            assert!(a.text.contains(words), "{}: {}", c.json, a.text);
         }
         per_grade[usize::from(grade)] += 1;
         checked += 1;
@@ -163,8 +190,12 @@ fn icp_monitoring_and_edema_therapy_need_the_edema_domain_graded_4() {
             "{json}"
         );
     }
-    for json in [
+    // Diffuse edema attributed to another cause is still treated (v3).
+    let ids = action_ids(&graded(
         r#"{"edema": "diffuse", "consciousness": "unarousable", "other_cause": ["edema"]}"#,
+    ));
+    assert!(ids.contains(&"icp_monitoring") && ids.contains(&"cerebral_edema_therapy"));
+    for json in [
         r#"{"seizure": "prolonged_or_repetitive"}"#,
         r#"{"seizure": "prolonged_or_repetitive", "edema": "none"}"#,
         r#"{"seizure": "prolonged_or_repetitive", "edema": "focal"}"#,
@@ -205,7 +236,11 @@ fn grade_5_has_no_actions_and_no_interval() {
         graded(r#"{"died_of_icans": true, "crs_grade": 4, "steroid_refractory": true, "edema": "diffuse"}"#);
     assert!(r.management.actions.is_empty());
     assert_eq!(r.management.reassess_hours, None);
-    assert!(r.management.summary.contains("death attributed to ICANS"));
+    assert_eq!(
+        r.management.summary,
+        "Death attributed to ICANS: no management step."
+    );
+    assert!(r.complete, "a death is never a lower bound");
 }
 
 #[test]
@@ -224,13 +259,32 @@ fn doses_are_the_knowledge_pages() {
     assert!(text(r#"{"ice_total": 1}"#, "dexamethasone").contains("dexamethasone 10 mg IV q6h"));
     assert!(text(r#"{"ice_total": 1}"#, "methylprednisolone").contains("methylprednisolone 1 mg/kg IV q12h"));
     assert_eq!(
-        text(r#"{"edema": "diffuse"}"#, "methylprednisolone_pulse"),
+        text(
+            r#"{"edema": "diffuse", "age_years": 40}"#,
+            "methylprednisolone_pulse"
+        ),
         "Pulse methylprednisolone 1-2 g IV daily for 3 days, then taper"
+    );
+    assert_eq!(
+        text(r#"{"edema": "diffuse"}"#, "methylprednisolone_pulse"),
+        "Pulse methylprednisolone 1-2 g IV daily for 3 days, then taper (if under 18: 30 mg/kg, at most 1 g)"
+    );
+    assert!(
+        text(r#"{"ice_total": 1}"#, "dexamethasone").ends_with("until improvement to grade 1, then taper")
+    );
+    assert!(
+        text(r#"{"ice_total": 1}"#, "methylprednisolone")
+            .ends_with("until improvement to grade 1, then taper")
+    );
+    assert!(text(r#"{"ice_total": 5}"#, "levetiracetam").contains("IV or PO (IV if swallowing is impaired)"));
+    assert_eq!(
+        text(r#"{"ice_total": 5, "crs_grade": 2}"#, "consider_icu"),
+        "Consider ICU transfer: ICANS with CRS grade >= 2"
     );
     assert!(text(r#"{"ice_total": 1}"#, "methylprednisolone").contains("methylprednisolone 1 mg/kg IV q12h"));
     assert_eq!(
         text(r#"{"ice_total": 1, "crs_grade": 1}"#, "tocilizumab"),
-        "Tocilizumab 8 mg/kg (max 800 mg per dose; 12 mg/kg under 30 kg) IV over 1 h for the concurrent CRS (treats CRS; does not treat ICANS)"
+        "Tocilizumab 8 mg/kg (max 800 mg per dose; 12 mg/kg under 30 kg) IV over 1 h for the concurrent CRS (treats CRS; does not treat ICANS); may repeat at least 8 h after the previous dose if no improvement; at most 3 doses in 24 h and 4 in total, counting doses already given; caution with repeat doses in ICANS (consider adding corticosteroids)"
     );
     assert!(text(r#"{"edema": "diffuse"}"#, "icu").contains("neuro-critical care"));
 }
@@ -319,9 +373,20 @@ fn summary_says_tocilizumab_is_not_for_icans_alone() {
                 .management
                 .summary
                 .contains("No concurrent CRS: tocilizumab is not indicated");
+            // "No concurrent CRS" only with crs_grade 0 given (or graded 0
+            // and complete); without CRS information "CRS not assessed"
+            // (contract §3 v3).
             assert_eq!(
                 says,
-                grade >= 2 && crs.unwrap_or(0) == 0,
+                grade >= 2 && crs == Some(0),
+                "{json}: {}",
+                r.management.summary
+            );
+            assert_eq!(
+                r.management
+                    .summary
+                    .contains("CRS not assessed (tocilizumab only with concurrent CRS)."),
+                grade >= 2 && crs.is_none(),
                 "{json}: {}",
                 r.management.summary
             );

@@ -203,12 +203,12 @@ fn a_centre_protocol_changes_texts_and_intervals_but_not_rules() {
             "name = \"City Hospital CAR-T v3\"",
         )
         .replace(
-            "Corticosteroids: dexamethasone 10 mg IV q6-12h",
+            "Corticosteroids: dexamethasone 10 mg IV q6-12h until improvement to grade 1, then taper",
             "Dexamethasone 10 mg IV q6h (unit SOP 4.2)",
         )
         .replace("urgent = 4", "urgent = 2")
         .replace(
-            "tocilizumab = \"Tocilizumab {dose} IV over 1 h for the concurrent CRS (treats CRS; does not treat ICANS)\"",
+            "tocilizumab = \"Tocilizumab {dose} IV over 1 h for the concurrent CRS (treats CRS; does not treat ICANS); may repeat at least 8 h after the previous dose if no improvement; at most 3 doses in 24 h and 4 in total, counting doses already given; caution with repeat doses in ICANS (consider adding corticosteroids)\"",
             "tocilizumab = \"Tocilizumab 8 mg/kg IV for CRS\"",
         );
     let f = write_protocol(&file);
@@ -303,11 +303,11 @@ fn bad_protocols_are_refused_naming_table_key_and_allowed() {
             "grde_2: unknown table or key (did you mean `grade_2`?)",
         ),
         (
-            builtin.replace("levetiracetam =", "levetiracetum ="),
-            "grade_2.levetiracetum: not an action of grade 2 (did you mean `levetiracetam`?) (allowed: dexamethasone, levetiracetam, neurology_consult, eeg, tocilizumab)",
+            builtin.replacen("levetiracetam =", "levetiracetum =", 1),
+            "grade_2.levetiracetum: not an action of grade 2 (did you mean `levetiracetam`?) (allowed: dexamethasone, levetiracetam, neurology_consult, eeg, consider_icu, tocilizumab, confirm_crs)",
         ),
         (
-            builtin.replace("levetiracetam =", "consider_anakinra ="),
+            builtin.replacen("levetiracetam =", "consider_anakinra =", 1),
             "grade_2.consider_anakinra: not an action of grade 2",
         ),
         (
@@ -355,6 +355,24 @@ fn bad_protocols_are_refused_naming_table_key_and_allowed() {
             "grade_3: missing (allowed: a [grade_3] table for every grade 0-4",
         ),
         ("name = [".to_string(), "not valid TOML"),
+        // {dose} where no per-kg dose fills it would print "{dose}"
+        // (contract §3 v3): refused, naming the entry.
+        (
+            builtin.replacen(
+                "Corticosteroids: dexamethasone 10 mg IV",
+                "Corticosteroids: dexamethasone {dose} IV",
+                1,
+            ),
+            "grade_2.dexamethasone: {dose} in the text of an action without a per-kg dose",
+        ),
+        (
+            format!("{builtin}\n[child]\ndexamethasone = \"dexamethasone {{dose}}\"\n"),
+            "child.dexamethasone: {dose} in the text of an action without a per-kg dose",
+        ),
+        (
+            format!("{builtin}\n[child.grade_4]\nlevetiracetam = \"levetiracetam {{dose}}\"\n"),
+            "child.grade_4.levetiracetam: {dose} in the text of an action without a per-kg dose",
+        ),
     ];
     for (text, expected) in cases {
         let result = protocol::parse(&text);
@@ -371,7 +389,7 @@ fn bad_protocols_are_refused_naming_table_key_and_allowed() {
     let r = grading::grade_with(&common::record(r#"{"ice_total": 4}"#).unwrap(), &partial);
     assert_eq!(
         r.management.actions[0].text,
-        "Corticosteroids: dexamethasone 10 mg IV q6-12h"
+        "Corticosteroids: dexamethasone 10 mg IV q6-12h until improvement to grade 1, then taper"
     );
     assert_eq!(r.management.actions[3].text, "cEEG 24 h");
     assert_ne!(partial, Protocol::BUILTIN);

@@ -403,7 +403,7 @@ fn ids_are_echoed_unchanged() {
 fn unarousable_with_a_nonzero_ice_total_warns() {
     for total in 1..=10 {
         let r = graded(&format!(
-            r#"{{"ice_total": {total}, "consciousness": "unarousable"}}"#
+            r#"{{"ice_total": {total}, "consciousness": "unarousable", "age_years": 50}}"#
         ));
         assert_eq!(r.grade, 4);
         assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
@@ -412,12 +412,12 @@ fn unarousable_with_a_nonzero_ice_total_warns() {
         )));
     }
     assert!(
-        graded(r#"{"ice_total": 0, "consciousness": "unarousable"}"#)
+        graded(r#"{"ice_total": 0, "consciousness": "unarousable", "age_years": 50}"#)
             .warnings
             .is_empty()
     );
     assert!(
-        graded(r#"{"ice_total": 9, "consciousness": "awakens_to_tactile"}"#)
+        graded(r#"{"ice_total": 9, "consciousness": "awakens_to_tactile", "age_years": 50}"#)
             .warnings
             .is_empty()
     );
@@ -452,14 +452,44 @@ fn instrument_and_age_warnings() {
             .warnings
             .is_empty()
     );
-    // A child (under 18, or assessed with CAPD) without a weight is told that
-    // doses are per kg.
-    for json in [r#"{"capd": 3}"#, r#"{"seizure": "none", "age_years": 17.9}"#] {
-        assert_eq!(
-            graded(json).warnings,
-            ["Child without weight_kg: weight-based doses are shown per kg; give weight_kg to compute them"],
-            "{json}"
-        );
+    // A child without a weight is told that doses are per kg, when the
+    // result shows a dose (contract §6 v3); without an age, which group's
+    // doses are shown.
+    for (json, warnings) in [
+        (
+            r#"{"capd": 9, "age_years": 5}"#,
+            &["Child without weight_kg: weight-based doses are shown per kg; give weight_kg to compute them"]
+                [..],
+        ),
+        (
+            r#"{"ice_total": 5, "age_years": 17.9}"#,
+            &["Child without weight_kg: weight-based doses are shown per kg; give weight_kg to compute them"],
+        ),
+        (
+            r#"{"capd": 9}"#,
+            &[
+                "age not recorded: child doses shown",
+                "Child without weight_kg: weight-based doses are shown per kg; give weight_kg to compute them",
+            ],
+        ),
+        (
+            r#"{"ice_total": 5}"#,
+            &["age not recorded: adult doses shown; give age_years for a child"],
+        ),
+        (
+            r#"{"ice_total": 5, "weight_kg": 39.9}"#,
+            &["age not recorded: child doses shown"],
+        ),
+        (
+            r#"{"ice_total": 5, "weight_kg": 40}"#,
+            &["age not recorded: adult doses shown; give age_years for a child"],
+        ),
+        // No dose shown (grade 0 or 1): no patient-group warning.
+        (r#"{"capd": 3}"#, &[]),
+        (r#"{"seizure": "none", "age_years": 17.9}"#, &[]),
+        (r#"{"ice_total": 8}"#, &[]),
+    ] {
+        assert_eq!(graded(json).warnings, warnings, "{json}");
     }
 }
 

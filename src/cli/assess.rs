@@ -24,13 +24,14 @@ use super::grade::Format;
 Examples:
   icans assess                              # at the bedside
   icans assess --emit-record > record.json  # keep the record (card on stderr)
-  printf '54\\n70\\ny\\ny\\ny\\ny\\n3\\ny\\ny\\ny\\n1\\n1\\n1\\n1\\n0\\nnone\\n10\\n' | icans assess
+  printf '54\\n70\\ny\\ny\\ny\\ny\\n3\\ny\\ny\\ny\\n1\\n1\\n1\\n1\\n37\\n1\\n1\\nn\\nnone\\n10\\n' | icans assess
   icans assess --age 7 --weight 22 --patient-id P-3 --day 4 --emit-record >> course.ndjson
 
 The questions come in one fixed order (the counter shows \"question k of N\"):
 age, weight, the eight ICE items (or the eight CAPD questions under 12),
-consciousness, seizures, motor, edema, CRS grade, other causes, the previous
-score; then the follow-ups the grade calls for. A skipped ICE or CAPD item
+consciousness, seizures, motor, edema, temperature, hypotension, hypoxia,
+whether fever is masked, other causes, the previous score; then the
+follow-ups the grade calls for. A skipped ICE or CAPD item
 leaves encephalopathy not assessed; the other questions are still asked.
 
 From a pipe, an answer that does not fit its question is an error (asking
@@ -78,21 +79,20 @@ pub struct Args {
     pub emit_record: bool,
 }
 
-fn parse_weight(s: &str) -> Result<f64, String> {
+/// A number flag checked against its field's range in the catalogue.
+fn number_of(field: icans::grading::Field, what: &str, s: &str) -> Result<f64, String> {
     match s.trim().parse::<f64>() {
-        Ok(x) if x.is_finite() && x > 0.0 && x <= 300.0 => Ok(x),
-        _ => Err(format!(
-            "{s:?} is not a weight (allowed: {})",
-            icans::grading::Field::WeightKg.allowed()
-        )),
+        Ok(x) if field.def().kind.accepts_number(x) => Ok(x),
+        _ => Err(format!("{s:?} is not {what} (allowed: {})", field.allowed())),
     }
 }
 
+fn parse_weight(s: &str) -> Result<f64, String> {
+    number_of(icans::grading::Field::WeightKg, "a weight", s)
+}
+
 fn parse_age(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
-        _ => Err(format!("{s:?} is not an age (allowed: a number >= 0)")),
-    }
+    number_of(icans::grading::Field::AgeYears, "an age", s)
 }
 
 /// Runs `icans assess`.

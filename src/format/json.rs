@@ -248,6 +248,9 @@ pub fn write_result_line(out: &mut Vec<u8>, r: &Grading) {
             out.extend_from_slice(b",\"finding\":");
             string(out, f);
         }
+        if res.masked {
+            out.extend_from_slice(b",\"masked\":true");
+        }
         out.push(b'}');
     }
     out.extend_from_slice(b"},\"drivers\":");

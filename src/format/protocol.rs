@@ -216,11 +216,13 @@ pub fn builtin_file() -> String {
          # and when, are fixed (tocilizumab, for one, only with concurrent CRS).\n\
          # Every [grade_N] table must stay; an action left out keeps its built-in text.\n\
          # In a text, {{dose}} is the weight-based dose (per kg, or computed with\n\
-         # weight_kg), {{instrument}} is ICE or CAPD, {{trend}} is \"ICE declining\" or\n\
-         # \"CAPD worsening\".\n\
-         # Children (under 18, or assessed with CAPD) never see the [grade_N] texts:\n\
-         # they get the [child.grade_N] texts, or a [child] text set for every grade,\n\
-         # else the built-in text, which holds no adult absolute dose.\n\
+         # weight_kg), only in the actions that have one (methylprednisolone,\n\
+         # tocilizumab, confirm_crs; a child's methylprednisolone_pulse): elsewhere it\n\
+         # refuses the file. {{instrument}} is ICE or CAPD, {{trend}} is \"ICE declining\"\n\
+         # or \"CAPD worsening\".\n\
+         # Children (under 18; without an age, CAPD or under 40 kg) never see the\n\
+         # [grade_N] texts: they get the [child.grade_N] text, else a [child] text set\n\
+         # for every grade, else the built-in text, which holds no adult absolute dose.\n\
          \n\
          name = \"Centre protocol (edit me)\"\n\
          \n\
@@ -242,7 +244,12 @@ pub fn builtin_file() -> String {
             let _ = writeln!(out, "{} = {}", row.key, quoted(row.text));
         }
     }
-    out.push_str("\n# Children's texts where they differ from the adults' (no adult absolute dose).\n");
+    out.push_str(
+        "\n# Children's built-in texts where they differ from the adults' (no adult\n\
+         # absolute dose), commented out: uncomment a table and a text to change it,\n\
+         # or add a [child] table whose texts serve every grade. A [child.grade_N]\n\
+         # text wins over a [child] text, which wins over the built-in one.\n",
+    );
     for grade in 0..=actions::MAX_ACTION_GRADE {
         let rows: Vec<_> = actions::of_grade(grade)
             .filter(|r| !r.child_text.is_empty())
@@ -250,9 +257,9 @@ pub fn builtin_file() -> String {
         if rows.is_empty() {
             continue;
         }
-        let _ = write!(out, "\n[child.grade_{grade}]\n");
+        let _ = write!(out, "\n# [child.grade_{grade}]\n");
         for row in rows {
-            let _ = writeln!(out, "{} = {}", row.key, quoted(row.child_text));
+            let _ = writeln!(out, "# {} = {}", row.key, quoted(row.child_text));
         }
     }
     out

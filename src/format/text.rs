@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use crate::grading::{
-    BUILTIN_NAME, Domain, DomainResult, Grading, Instrument, PatientGroup, Status, lower_bound_note,
+    BUILTIN_NAME, CrsState, Domain, DomainResult, Grading, PatientGroup, Status, lower_bound_note,
 };
 
 /// Text from a record or a protocol file made safe for a terminal: control
@@ -170,7 +170,7 @@ pub fn card_styled(r: &Grading, colour: bool) -> String {
             " ".to_string()
         };
         let (finding, grade) = finding_and_grade(res);
-        let _ = writeln!(out, "{marker} {:<16}{:<52}{}", d.as_str(), finding, grade);
+        let _ = writeln!(out, "{marker} {:<16}{:<51} {}", d.as_str(), finding, grade);
     }
     if let Some(domains) = r.crs.as_ref().and_then(|c| c.domains.as_ref()) {
         let crs_drivers = r.crs.as_ref().map_or(&[][..], |c| &c.drivers[..]);
@@ -180,7 +180,7 @@ pub fn card_styled(r: &Grading, colour: bool) -> String {
             let (finding, grade) = finding_and_grade(res);
             let _ = writeln!(
                 out,
-                "{marker} {:<16}{:<52}{}",
+                "{marker} {:<16}{:<51} {}",
                 format!("CRS {}", d.as_str()),
                 clean(&finding),
                 grade
@@ -218,9 +218,14 @@ pub fn card_styled(r: &Grading, colour: bool) -> String {
     for a in &r.management.actions {
         wrapped(&mut out, &clean(&a.text), "  - ", "    ");
     }
-    let instrument = screening_instrument(r);
+    let reassess_by = r.reassess_by.words();
     if let Some(h) = r.management.reassess_hours {
-        let _ = writeln!(out, "  Reassess ({instrument}) in {h} h.");
+        wrapped(
+            &mut out,
+            &format!("Reassess ({reassess_by}) in {h} h."),
+            "  ",
+            "  ",
+        );
     }
 
     out.push('\n');
@@ -237,39 +242,63 @@ pub fn card_styled(r: &Grading, colour: bool) -> String {
         "  ",
     );
     wrapped(&mut out, DECISION_SUPPORT_NOTE, "", "  ");
-    // The grade again on the last line, so it stays on an 80x24 screen.
+    // The grade again on the last line, so it stays on an 80x24 screen:
+    // with how to reassess when that fits the width (the Reassess line above
+    // always says it), wrapped only as a last resort.
     let last = match r.management.reassess_hours {
-        Some(h) => format!("{} - reassess ({instrument}) in {h} h", headline(r)),
+        Some(h) => {
+            let full = format!("{} - reassess ({reassess_by}) in {h} h", headline(r));
+            if full.chars().count() <= WIDTH {
+                full
+            } else {
+                format!("{} - reassess in {h} h", headline(r))
+            }
+        }
         None => headline(r),
     };
-    let _ = writeln!(out, "{}", paint(&last, grade_colour, colour));
+    let mut last_lines = String::new();
+    wrapped(&mut last_lines, &last, "", "  ");
+    for line in last_lines.lines() {
+        let _ = writeln!(out, "{}", paint(line, grade_colour, colour));
+    }
     out
 }
 
 /// "Concurrent CRS grade 3 (driven by hypotension)", with "or higher" and
-/// what was not assessed when it is a lower bound.
+/// what was not assessed when it is a lower bound; at grade 0 the words
+/// of its state ("No concurrent CRS", "CRS cannot be ruled out (...)",
+/// docs/spec.md §3 "CRS words").
 fn crs_line(crs: &crate::grading::Crs) -> String {
-    let mut s = format!("Concurrent CRS grade {}", crs.grade);
-    if !crs.complete && crs.grade < 5 {
-        s.push_str(" or higher");
-    }
-    let drivers: Vec<&str> = crs.drivers.iter().map(|d| d.as_str()).collect();
-    match (crs.grade, crs.source) {
-        (5, _) => s.push_str(" (death attributed to CRS)"),
-        (0, _) => s.push_str(" (no active CRS)"),
-        (_, crate::grading::CrsSource::Given) => s.push_str(" (as given)"),
-        _ if !drivers.is_empty() => s.push_str(&format!(" (driven by {})", drivers.join(", "))),
-        _ => {}
-    }
-    if let Some(domains) = &crs.domains {
-        let missing: Vec<&str> = crate::grading::CrsDomain::ALL
+    let missing: Vec<&str> = crs.domains.as_ref().map_or_else(Vec::new, |domains| {
+        crate::grading::CrsDomain::ALL
             .iter()
             .filter(|d| domains.get(**d).status == Status::NotAssessed)
             .map(|d| d.as_str())
-            .collect();
-        if !crs.complete && !missing.is_empty() {
-            s.push_str(&format!("; lower bound: {} not assessed", missing.join(", ")));
+            .collect()
+    });
+    let mut s = crs
+        .state
+        .words()
+        .unwrap_or_else(|| format!("Concurrent CRS grade {}", crs.grade));
+    match crs.state {
+        CrsState::Death => s.push_str(" (death attributed to CRS)"),
+        CrsState::Absent => s.push_str(" (CRS grade 0)"),
+        CrsState::Active(_) => {
+            if !crs.complete {
+                s.push_str(" or higher");
+            }
+            if crs.source == crate::grading::CrsSource::Given {
+                s.push_str(" (as given)");
+            } else if !crs.drivers.is_empty() {
+                let drivers: Vec<&str> = crs.drivers.iter().map(|d| d.as_str()).collect();
+                s.push_str(&format!(" (driven by {})", drivers.join(", ")));
+            }
         }
+        _ => {}
+    }
+    let lower_bound = matches!(crs.state, CrsState::LowerBound | CrsState::Active(_));
+    if lower_bound && !crs.complete && !missing.is_empty() {
+        s.push_str(&format!("; not assessed: {}", missing.join(", ")));
     }
     s.push('.');
     s
@@ -277,14 +306,6 @@ fn crs_line(crs: &crate::grading::Crs) -> String {
 
 /// The card's reminder under the CRS line.
 pub const CRS_PROTOCOL_LINE: &str = "CRS is managed by the CRS protocol (icans proposes only tocilizumab).";
-
-/// The instrument the card's reassessment names.
-fn screening_instrument(r: &Grading) -> &'static str {
-    match r.screening {
-        Instrument::Capd => "CAPD",
-        Instrument::Ice => "ICE",
-    }
-}
 
 /// A domain row's finding and grade cells: the finding and its grade,
 /// "not assessed", or "excluded: finding" (no grade).
@@ -296,6 +317,8 @@ fn finding_and_grade(res: &DomainResult) -> (String, String) {
             res.grade.map_or("-".into(), |g| g.to_string()),
         ),
         Status::NotAssessed => ("not assessed".to_string(), "-".to_string()),
+        // A fever that fever_masked hides: "masked (...)", never "no fever".
+        Status::Excluded if res.masked => (finding.to_string(), "-".to_string()),
         Status::Excluded => (format!("excluded: {finding}"), "-".to_string()),
     }
 }

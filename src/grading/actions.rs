@@ -7,8 +7,10 @@
 
 use serde::Serialize;
 
+use super::domain::Domain;
 use super::rules::{
     ACTIVE_CRS_MIN_GRADE, ANTISEIZURE_MIN_SEIZURE_GRADE, CHILD_PULSE_MAX_MG, CHILD_PULSE_MG_PER_KG,
+    CRS_UNRULED_MIN_ORGAN_GRADE, EXCLUDED_EMERGENCY_MIN_GRADE, ICU_WITH_CRS_MIN_GRADE,
     LIFE_THREATENING_DOMAIN_GRADE, METHYLPREDNISOLONE_MG_PER_KG, STATUS_EPILEPTICUS_GRADE,
     STEROIDS_AFTER_HOURS, TOCILIZUMAB_MAX_MG, TOCILIZUMAB_MG_PER_KG, TOCILIZUMAB_SMALL_MG_PER_KG,
     TOCILIZUMAB_SMALL_UNDER_KG,
@@ -38,7 +40,7 @@ pub enum ActionId {
     Eeg,
     /// Methylprednisolone (grade 3 alternative to dexamethasone).
     Methylprednisolone,
-    /// Anti-seizure management.
+    /// Anti-seizure therapy for a seizure graded >= 3 (its drugs named).
     AntiseizureTherapy,
     /// ICU admission.
     Icu,
@@ -56,11 +58,17 @@ pub enum ActionId {
     IcpMonitoring,
     /// Cerebral edema therapy when the edema domain is graded 4.
     CerebralEdemaTherapy,
+    /// Consider ICU transfer: ICANS grade 2 with CRS grade >= 2.
+    ConsiderIcu,
+    /// CRS cannot be ruled out (fever not recorded): record the temperature
+    /// (or `fever_masked`); tocilizumab applies if CRS is confirmed. Not a
+    /// drug order: it carries no `dose_mg`.
+    ConfirmCrs,
 }
 
 impl ActionId {
     /// Every action id.
-    pub const ALL: [ActionId; 19] = [
+    pub const ALL: [ActionId; 21] = [
         ActionId::IceScreening,
         ActionId::IceMonitoring,
         ActionId::SupportiveCare,
@@ -80,6 +88,8 @@ impl ActionId {
         ActionId::ConsiderAdditionalImmunosuppression,
         ActionId::IcpMonitoring,
         ActionId::CerebralEdemaTherapy,
+        ActionId::ConsiderIcu,
+        ActionId::ConfirmCrs,
     ];
 
     /// Parses a contract action id.
@@ -109,6 +119,8 @@ impl ActionId {
             ActionId::ConsiderAdditionalImmunosuppression => "consider_additional_immunosuppression",
             ActionId::IcpMonitoring => "icp_monitoring",
             ActionId::CerebralEdemaTherapy => "cerebral_edema_therapy",
+            ActionId::ConsiderIcu => "consider_icu",
+            ActionId::ConfirmCrs => "confirm_crs",
         }
     }
 }
@@ -120,6 +132,12 @@ pub enum When {
     Always,
     /// Only with concurrent CRS (CRS grade >= [`ACTIVE_CRS_MIN_GRADE`]).
     ConcurrentCrs,
+    /// Only with CRS grade >= [`ICU_WITH_CRS_MIN_GRADE`] (ICU consideration
+    /// at ICANS grade 2).
+    CrsGrade2Plus,
+    /// Only when CRS cannot be ruled out: fever not recorded and not
+    /// masked while hypotension or hypoxia is graded >= 2.
+    CrsCannotBeRuledOut,
     /// Only when `hours_since_onset` > [`STEROIDS_AFTER_HOURS`].
     PersistingOver24Hours,
     /// Only when `steroid_refractory` is true.
@@ -145,6 +163,10 @@ impl When {
             When::Always => None,
             When::ConcurrentCrs => Some(format!(
                 "only with concurrent CRS (CRS grade >= {ACTIVE_CRS_MIN_GRADE})"
+            )),
+            When::CrsGrade2Plus => Some(format!("only with CRS grade >= {ICU_WITH_CRS_MIN_GRADE}")),
+            When::CrsCannotBeRuledOut => Some(format!(
+                "only when CRS cannot be ruled out (fever not recorded and not masked, hypotension or hypoxia graded >= {CRS_UNRULED_MIN_ORGAN_GRADE})"
             )),
             When::PersistingOver24Hours => {
                 Some(format!("only when hours_since_onset > {STEROIDS_AFTER_HOURS}"))
@@ -250,6 +272,12 @@ pub struct ActionRow {
     pub text: &'static str,
     /// The weight-based dose of the adult text, if any.
     pub dose: Option<Dose>,
+    /// A drug order: with `weight_kg`, the computed dose is also given as
+    /// `dose_mg`. False for a text that only names a dose (`confirm_crs`).
+    pub drug_order: bool,
+    /// Added to the adult text when the age is not recorded (the child's
+    /// dose beside the adult one, docs/spec.md §6); empty for none.
+    pub age_unknown_note: &'static str,
     /// The built-in text for children where it differs (no adult absolute
     /// dose, docs/spec.md §6); empty when the adult text holds no absolute
     /// dose.
@@ -269,6 +297,8 @@ const fn row(grade: u8, id: ActionId, when: When, text: &'static str, brief: &'s
         key: id.as_str(),
         text,
         dose: None,
+        drug_order: false,
+        age_unknown_note: "",
         child_text: "",
         child_dose: None,
         brief,
@@ -281,16 +311,46 @@ impl ActionRow {
         ActionRow {
             child_text,
             child_dose,
+            drug_order: self.drug_order || child_dose.is_some(),
             ..self
         }
     }
 
-    /// The same row with a weight-based dose in its text.
+    /// The same row with a weight-based dose in its text, a drug order
+    /// (`dose_mg` computed with the weight).
     const fn dosed(self, dose: Dose) -> ActionRow {
         ActionRow {
             dose: Some(dose),
+            drug_order: true,
             ..self
         }
+    }
+
+    /// The same row naming a weight-based dose in its text without ordering
+    /// it (no `dose_mg`).
+    const fn naming_dose(self, dose: Dose) -> ActionRow {
+        ActionRow {
+            dose: Some(dose),
+            drug_order: false,
+            ..self
+        }
+    }
+
+    /// The same row with a note added to the adult text when the age is
+    /// not recorded.
+    const fn when_age_unknown(self, note: &'static str) -> ActionRow {
+        ActionRow {
+            age_unknown_note: note,
+            ..self
+        }
+    }
+
+    /// Whether the row's text holds a dose that depends on the patient
+    /// group or the weight (a per-kg dose, or an adult dose a child must
+    /// not see): the results that show one carry the patient-group
+    /// warnings (docs/spec.md §6).
+    pub const fn shows_dose(&self) -> bool {
+        self.dose.is_some() || self.child_dose.is_some() || !self.child_text.is_empty()
     }
 
     /// The same row under its own protocol key.
@@ -317,56 +377,92 @@ const CHILD_PULSE_DOSE: Dose = Dose {
     small: None,
 };
 
-/// Tocilizumab treats the concurrent CRS, never ICANS itself.
+/// Tocilizumab treats the concurrent CRS, never ICANS itself; repeats and
+/// limits from the prescribing information and the ASCO guideline
+/// (docs/spec.md §3 "Texts completed").
 const fn tocilizumab(grade: u8) -> ActionRow {
     row(
         grade,
         ActionId::Tocilizumab,
         When::ConcurrentCrs,
-        "Tocilizumab {dose} IV over 1 h for the concurrent CRS (treats CRS; does not treat ICANS)",
+        "Tocilizumab {dose} IV over 1 h for the concurrent CRS (treats CRS; does not treat ICANS); may repeat at least 8 h after the previous dose if no improvement; at most 3 doses in 24 h and 4 in total, counting doses already given; caution with repeat doses in ICANS (consider adding corticosteroids)",
         "tocilizumab for the concurrent CRS",
     )
     .dosed(TOCILIZUMAB_DOSE)
 }
 
-const DEXAMETHASONE_CHILD: &str = "Corticosteroids: dexamethasone, weight-based paediatric dose per local protocol (the adult dose does not apply)";
-const LEVETIRACETAM_CHILD: &str = "Seizure prophylaxis: levetiracetam, weight-based paediatric dose per local protocol (the adult dose does not apply)";
-const LEVETIRACETAM_ADULT: &str = "Seizure prophylaxis: levetiracetam 500-750 mg BID";
+/// CRS cannot be ruled out: the temperature decides (docs/spec.md §3 "CRS
+/// words"). Names the tocilizumab dose, orders nothing.
+const fn confirm_crs(grade: u8) -> ActionRow {
+    row(
+        grade,
+        ActionId::ConfirmCrs,
+        When::CrsCannotBeRuledOut,
+        "Confirm CRS: record the temperature (or fever_masked, if an antipyretic, tocilizumab or a corticosteroid was given); if CRS is confirmed, tocilizumab {dose} IV over 1 h applies for the CRS (it does not treat ICANS)",
+        "confirm CRS (record the temperature)",
+    )
+    .naming_dose(TOCILIZUMAB_DOSE)
+}
+
+/// Anti-seizure therapy for a seizure graded 3 (ASCO 2021).
+const ANTISEIZURE_SEIZURE: &str = "Anti-seizure therapy: levetiracetam loading; a benzodiazepine if a seizure recurs, per the seizure protocol (doses per local protocol)";
+/// Anti-seizure therapy for status epilepticus, a seizure graded 4 (ASCO 2021).
+const ANTISEIZURE_STATUS_EPILEPTICUS: &str = "Status epilepticus: benzodiazepine for the active seizure, then levetiracetam loading, per the status epilepticus protocol (doses per local protocol)";
+/// The taper every corticosteroid text carries (ASCO 2021).
+const DEXAMETHASONE_CHILD: &str = "Corticosteroids: dexamethasone, weight-based paediatric dose per local protocol (the adult dose does not apply), until improvement to grade 1, then taper";
+const LEVETIRACETAM_CHILD: &str = "Seizure prophylaxis: levetiracetam, weight-based paediatric dose per local protocol (the adult dose does not apply), IV or PO (IV if swallowing is impaired)";
+const LEVETIRACETAM_ADULT: &str =
+    "Seizure prophylaxis: levetiracetam 500-750 mg BID, IV or PO (IV if swallowing is impaired)";
+/// Said beside the adult pulse when the age is not recorded (docs/spec.md
+/// §6; the child's pulse of [`CHILD_PULSE_DOSE`]).
+pub const PULSE_AGE_UNKNOWN_NOTE: &str = "(if under 18: 30 mg/kg, at most 1 g)";
 
 use ActionId as A;
 use When as W;
 
 /// The action table (docs/spec.md §3; knowledge page "Management
 /// Algorithm"; ASCO guideline for what carries over between grades, status
-/// epilepticus and cerebral edema): rows labelled by grade, in the order
-/// results list them.
+/// epilepticus, cerebral edema, tapers and routes): rows labelled by grade,
+/// in table order. Emergencies are listed first in results
+/// ([`EMERGENCY_ORDER`]).
 pub static ACTIONS: &[ActionRow] = &[
     row(0, A::IceScreening, W::Always,
         "{instrument} screening every 8-12 h during the at-risk period (day 0-10); every 4 h if {trend} or CRS active",
         "continue {instrument} screening"),
+    confirm_crs(0),
     row(1, A::IceMonitoring, W::Always, "Close monitoring: {instrument} q8h (q4h if {trend} or CRS active)",
         "close monitoring"),
     row(1, A::SupportiveCare, W::Always, "Supportive care", "supportive care"),
     row(1, A::ConsiderCorticosteroids, W::PersistingOver24Hours, "Consider corticosteroids: ICANS persisting > 24 h",
         "consider corticosteroids"),
     tocilizumab(1),
-    row(2, A::Dexamethasone, W::Always, "Corticosteroids: dexamethasone 10 mg IV q6-12h",
+    confirm_crs(1),
+    row(2, A::Dexamethasone, W::Always,
+        "Corticosteroids: dexamethasone 10 mg IV q6-12h until improvement to grade 1, then taper",
         "corticosteroids (dexamethasone)")
         .for_children(DEXAMETHASONE_CHILD, None),
     row(2, A::Levetiracetam, W::Always, LEVETIRACETAM_ADULT, "seizure prophylaxis")
         .for_children(LEVETIRACETAM_CHILD, None),
     row(2, A::NeurologyConsult, W::Always, "Neurology consult", "neurology consult"),
     row(2, A::Eeg, W::Always, "EEG monitoring", "EEG"),
+    row(2, A::ConsiderIcu, W::CrsGrade2Plus, "Consider ICU transfer: ICANS with CRS grade >= 2",
+        "consider ICU transfer"),
     tocilizumab(2),
-    row(3, A::Dexamethasone, W::Always, "High-dose corticosteroids: dexamethasone 10 mg IV q6h",
+    confirm_crs(2),
+    row(3, A::Dexamethasone, W::Always,
+        "High-dose corticosteroids: dexamethasone 10 mg IV q6h until improvement to grade 1, then taper",
         "high-dose corticosteroids")
         .for_children(
-            "High-dose corticosteroids: dexamethasone, weight-based paediatric dose per local protocol (the adult dose does not apply)",
+            "High-dose corticosteroids: dexamethasone, weight-based paediatric dose per local protocol (the adult dose does not apply), until improvement to grade 1, then taper",
             None,
         ),
-    row(3, A::Methylprednisolone, W::Always, "Or, instead of dexamethasone: methylprednisolone {dose} IV q12h", "")
+    row(3, A::Methylprednisolone, W::Always,
+        "Or, instead of dexamethasone: methylprednisolone {dose} IV q12h until improvement to grade 1, then taper", "")
         .dosed(METHYLPREDNISOLONE_DOSE),
-    row(3, A::AntiseizureTherapy, W::Always, "Anti-seizure management", "anti-seizure management"),
+    row(3, A::AntiseizureTherapy, W::SeizureGraded(ANTISEIZURE_MIN_SEIZURE_GRADE), ANTISEIZURE_SEIZURE,
+        "anti-seizure therapy"),
+    row(3, A::Levetiracetam, W::NoSeizureGraded3, LEVETIRACETAM_ADULT, "seizure prophylaxis")
+        .for_children(LEVETIRACETAM_CHILD, None),
     row(3, A::Icu, W::Always, "ICU admission", "ICU admission"),
     row(3, A::MriBrain, W::Always, "Neuro-imaging: MRI brain", "MRI brain"),
     row(3, A::NeurologyConsult, W::Always, "Neurology consult", "neurology consult"),
@@ -374,17 +470,18 @@ pub static ACTIONS: &[ActionRow] = &[
     row(3, A::ConsiderAnakinra, W::SteroidRefractory, "Consider anakinra: refractory to corticosteroids",
         "consider anakinra"),
     tocilizumab(3),
+    confirm_crs(3),
     row(4, A::MethylprednisolonePulse, W::Always, "Pulse methylprednisolone 1-2 g IV daily for 3 days, then taper",
         "pulse methylprednisolone")
-        .for_children("Pulse methylprednisolone {dose} IV daily for 3 days", Some(CHILD_PULSE_DOSE)),
+        .for_children("Pulse methylprednisolone {dose} IV daily for 3 days, then taper", Some(CHILD_PULSE_DOSE))
+        .when_age_unknown(PULSE_AGE_UNKNOWN_NOTE),
     row(4, A::Icu, W::Always, "ICU with neuro-critical care", "ICU with neuro-critical care"),
     row(4, A::NeurologyConsult, W::Always, "Neurology consult", "neurology consult"),
     row(4, A::Eeg, W::Always, "EEG monitoring", "EEG"),
     row(4, A::MriBrain, W::Always, "Neuro-imaging: MRI brain", "MRI brain"),
-    row(4, A::AntiseizureTherapy, W::SeizureGraded(ANTISEIZURE_MIN_SEIZURE_GRADE), "Anti-seizure management",
-        "anti-seizure management"),
-    row(4, A::AntiseizureTherapy, W::SeizureGraded(STATUS_EPILEPTICUS_GRADE),
-        "Status epilepticus: a benzodiazepine first, then levetiracetam loading, per the status epilepticus protocol (doses per local protocol)",
+    row(4, A::AntiseizureTherapy, W::SeizureGraded(ANTISEIZURE_MIN_SEIZURE_GRADE), ANTISEIZURE_SEIZURE,
+        "anti-seizure therapy"),
+    row(4, A::AntiseizureTherapy, W::SeizureGraded(STATUS_EPILEPTICUS_GRADE), ANTISEIZURE_STATUS_EPILEPTICUS,
         "status epilepticus treatment")
         .keyed("antiseizure_therapy_status_epilepticus"),
     row(4, A::Levetiracetam, W::NoSeizureGraded3, LEVETIRACETAM_ADULT, "seizure prophylaxis")
@@ -398,7 +495,58 @@ pub static ACTIONS: &[ActionRow] = &[
     row(4, A::ConsiderAdditionalImmunosuppression, W::Always, "Consider additional immunosuppression",
         "consider additional immunosuppression"),
     tocilizumab(4),
+    confirm_crs(4),
 ];
+
+/// The actions of an active emergency, listed first wherever they appear
+/// (docs/spec.md §3 "Order"), in this order; the others follow in table
+/// order.
+pub const EMERGENCY_ORDER: [ActionId; 4] = [
+    ActionId::AntiseizureTherapy,
+    ActionId::AirwayProtection,
+    ActionId::CerebralEdemaTherapy,
+    ActionId::IcpMonitoring,
+];
+
+/// Where an action stands among the emergencies (0 first), or after them.
+pub fn emergency_rank(id: ActionId) -> usize {
+    EMERGENCY_ORDER
+        .iter()
+        .position(|e| *e == id)
+        .unwrap_or(EMERGENCY_ORDER.len())
+}
+
+/// What a finding attributed to another cause still gets when it is an
+/// emergency (docs/spec.md §3 "Excluded but still an emergency"): the
+/// actions of the grade it would have, for a seizure graded >= 3 or edema
+/// graded 4. Focal edema (3) gets a warning only.
+pub fn excluded_emergency_actions(domain: Domain, finding_grade: u8) -> &'static [ActionId] {
+    match (domain, finding_grade) {
+        (Domain::Seizure, STATUS_EPILEPTICUS_GRADE) => &[
+            ActionId::AntiseizureTherapy,
+            ActionId::Icu,
+            ActionId::AirwayProtection,
+        ],
+        (Domain::Seizure, ANTISEIZURE_MIN_SEIZURE_GRADE) => &[ActionId::AntiseizureTherapy],
+        (Domain::Edema, LIFE_THREATENING_DOMAIN_GRADE) => &[
+            ActionId::Icu,
+            ActionId::AirwayProtection,
+            ActionId::IcpMonitoring,
+            ActionId::CerebralEdemaTherapy,
+        ],
+        _ => &[],
+    }
+}
+
+/// Whether a finding attributed to another cause is still an emergency
+/// the result must speak of: a seizure graded >= 3 or edema graded >= 3.
+pub fn is_excluded_emergency(domain: Domain, finding_grade: u8) -> bool {
+    matches!(domain, Domain::Seizure | Domain::Edema) && finding_grade >= EXCLUDED_EMERGENCY_MIN_GRADE
+}
+
+/// The words that end the text of an action given for a finding
+/// attributed to another cause.
+pub const ATTRIBUTED_SUFFIX: &str = "(attributed to another cause: treat it; not counted in the ICANS grade)";
 
 /// Highest grade with management actions (grade 5 has none).
 pub const MAX_ACTION_GRADE: u8 = 4;
@@ -468,7 +616,7 @@ mod tests {
     #[test]
     fn each_grade_has_its_rows_in_order() {
         let ids = |g| of_grade(g).map(|r| r.key).collect::<Vec<_>>();
-        assert_eq!(ids(0), ["ice_screening"]);
+        assert_eq!(ids(0), ["ice_screening", "confirm_crs"]);
         assert_eq!(
             ids(2),
             [
@@ -476,7 +624,9 @@ mod tests {
                 "levetiracetam",
                 "neurology_consult",
                 "eeg",
-                "tocilizumab"
+                "consider_icu",
+                "tocilizumab",
+                "confirm_crs"
             ]
         );
         assert!(ids(5).is_empty());
@@ -555,6 +705,41 @@ mod tests {
             Some("only when hours_since_onset > 24")
         );
         assert_eq!(When::Always.describe(), None);
+    }
+
+    #[test]
+    fn the_age_unknown_pulse_note_is_the_child_pulse() {
+        let said = format!(
+            "(if under 18: {} mg/kg, at most {} g)",
+            CHILD_PULSE_MG_PER_KG,
+            CHILD_PULSE_MAX_MG / 1000.0
+        );
+        assert_eq!(PULSE_AGE_UNKNOWN_NOTE, said);
+    }
+
+    #[test]
+    fn only_confirm_crs_names_a_dose_without_ordering_it() {
+        for r in ACTIONS
+            .iter()
+            .filter(|r| r.dose.is_some() || r.child_dose.is_some())
+        {
+            assert_eq!(
+                r.drug_order,
+                r.id != ActionId::ConfirmCrs,
+                "{} at {}",
+                r.key,
+                r.grade
+            );
+        }
+    }
+
+    #[test]
+    fn no_text_says_a_bare_anti_seizure_management() {
+        for r in ACTIONS {
+            for t in [r.text, r.child_text] {
+                assert!(!t.to_lowercase().contains("anti-seizure management"), "{t}");
+            }
+        }
     }
 
     #[test]

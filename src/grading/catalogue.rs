@@ -208,11 +208,11 @@ fields! {
     AssessedAt = "assessed_at" { kind: Kind::Timestamp, note: NONE, help: "Time of assessment, RFC 3339",
          flag: "assessed-at", unit: "TIME", question: NONE },
     /// `age_years`: patient age.
-    AgeYears = "age_years" { kind: Kind::Number { min: 0.0, min_exclusive: false, max: None }, note: NONE,
-         help: "Patient age in years (instrument warnings)", flag: "age", unit: "YEARS",
+    AgeYears = "age_years" { kind: Kind::Number { min: 0.0, min_exclusive: false, max: Some(120.0) }, note: NONE,
+         help: "Patient age in years (instrument warnings; under 18 a child's doses)", flag: "age", unit: "YEARS",
          question: "Patient age in years (under 12: CAPD instead of ICE)" },
     /// `weight_kg`: for weight-based doses.
-    WeightKg = "weight_kg" { kind: Kind::Number { min: 0.0, min_exclusive: true, max: Some(300.0) }, note: NONE,
+    WeightKg = "weight_kg" { kind: Kind::Number { min: 2.0, min_exclusive: false, max: Some(300.0) }, note: NONE,
          help: "Body weight in kg, for weight-based doses", flag: "weight", unit: "KG",
          question: "Body weight in kg, for weight-based doses" },
     /// `ice`: the five ICE items.
@@ -454,6 +454,22 @@ impl Kind {
         }
     }
 
+    /// Whether a number is within a [`Kind::Number`]'s range (finite, at
+    /// least or above `min`, at most `max`); false for any other kind.
+    pub fn accepts_number(&self, x: f64) -> bool {
+        match *self {
+            Kind::Number {
+                min,
+                min_exclusive,
+                max,
+            } => {
+                let above_min = if min_exclusive { x > min } else { x >= min };
+                x.is_finite() && above_min && max.is_none_or(|m| x <= m)
+            }
+            _ => false,
+        }
+    }
+
     /// How the value is laid out in JSON.
     pub const fn shape(&self) -> Shape {
         match self {
@@ -622,7 +638,8 @@ mod tests {
             Field::CrsGrade.allowed(),
             "an integer 0-4 (ASTCT CRS grade; 0 = no active CRS)"
         );
-        assert_eq!(Field::AgeYears.allowed(), "a number >= 0");
+        assert_eq!(Field::AgeYears.allowed(), "a number >= 0, at most 120");
+        assert_eq!(Field::WeightKg.allowed(), "a number >= 2, at most 300");
         assert_eq!(
             Field::Ice.allowed(),
             "an object with orientation 0-4, naming 0-3, writing 0-1, attention 0-1, commands 0-1"

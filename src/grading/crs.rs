@@ -8,8 +8,12 @@ use std::borrow::Cow;
 use super::assessment::Assessment;
 use super::domain::CrsDomain;
 use super::record::has_crs_findings;
-use super::result::{Crs, CrsDomains, CrsSource, DomainResult, Status};
-use super::rules::{FEVER_CRS_GRADE, FEVER_MIN_CELSIUS};
+use super::result::{Crs, CrsDomains, CrsSource, CrsState, DomainResult, Status};
+use super::rules::{CRS_UNRULED_MIN_ORGAN_GRADE, FEVER_CRS_GRADE, FEVER_MIN_CELSIUS};
+
+/// How the card and the `finding` key show a fever that `fever_masked`
+/// hides (docs/spec.md §7): never "no fever".
+pub const MASKED_FEVER_FINDING: &str = "masked (antipyretic, tocilizumab or corticosteroid given)";
 
 /// A domain's result from its finding (grade and words), unless excluded.
 fn domain(finding: Option<(u8, Cow<'static, str>)>, excluded: bool) -> DomainResult {
@@ -23,6 +27,7 @@ fn domain(finding: Option<(u8, Cow<'static, str>)>, excluded: bool) -> DomainRes
             },
             grade: (!excluded).then_some(g),
             finding: Some(label),
+            masked: false,
         },
     }
 }
@@ -37,6 +42,10 @@ pub fn grade_crs(a: &Assessment, warnings: &mut Vec<String>) -> Option<Crs> {
             source: CrsSource::Given,
             domains: None,
             drivers: Vec::new(),
+            state: match grade {
+                0 => CrsState::Absent,
+                g => CrsState::Active(g),
+            },
         });
     }
     let excluded = |d: CrsDomain| a.crs_other_cause[d.index()];
@@ -50,10 +59,21 @@ pub fn grade_crs(a: &Assessment, warnings: &mut Vec<String>) -> Option<Crs> {
             (None, false) => Cow::Borrowed("no fever"),
         }
     };
-    let fever_result = domain(
+    let masked = a.fever_masked == Some(true);
+    let mut fever_result = domain(
         fever.map(|f| (if f { FEVER_CRS_GRADE } else { 0 }, fever_label(f))),
         excluded(CrsDomain::Fever),
     );
+    // A fever that fever_masked hides is neither "no fever" nor "not
+    // assessed": its absence is attributed to the therapy (docs/spec.md §7).
+    if masked && fever_result.grade != Some(FEVER_CRS_GRADE) {
+        fever_result = DomainResult {
+            status: Status::Excluded,
+            grade: None,
+            finding: Some(Cow::Borrowed(MASKED_FEVER_FINDING)),
+            masked: true,
+        };
+    }
     let hypotension = domain(
         a.hypotension.map(|h| (h.grade(), Cow::Borrowed(h.label()))),
         excluded(CrsDomain::Hypotension),
@@ -62,14 +82,14 @@ pub fn grade_crs(a: &Assessment, warnings: &mut Vec<String>) -> Option<Crs> {
         a.hypoxia.map(|h| (h.grade(), Cow::Borrowed(h.label()))),
         excluded(CrsDomain::Hypoxia),
     );
-    let masked = a.fever_masked == Some(true);
     let organ = [&hypotension, &hypoxia]
         .iter()
         .filter_map(|r| r.grade)
         .max()
         .unwrap_or(0);
     let fever_present = fever_result.grade == Some(FEVER_CRS_GRADE);
-    let grade = if a.died_of_crs == Some(true) {
+    let died = a.died_of_crs == Some(true);
+    let grade = if died {
         5
     } else if fever_present {
         organ.max(FEVER_CRS_GRADE)
@@ -86,12 +106,26 @@ pub fn grade_crs(a: &Assessment, warnings: &mut Vec<String>) -> Option<Crs> {
             Status::Excluded => "fever attributed to another cause",
             Status::Graded => "no fever, and fever_masked not given",
         };
+        // (A masked fever is excluded too, but a masked record is never here.)
         warnings.push(format!(
             "CRS: {what}; with fever, hypotension or hypoxia would make it CRS grade {organ} (record fever_masked if tocilizumab or corticosteroids were given)"
         ));
     }
     let assessed = |r: &DomainResult| r.status != Status::NotAssessed;
-    let complete = assessed(&hypotension) && assessed(&hypoxia) && (masked || assessed(&fever_result));
+    // A death is complete: CRS grade 5 is never a lower bound (docs/spec.md §3).
+    let complete =
+        died || (assessed(&hypotension) && assessed(&hypoxia) && (masked || assessed(&fever_result)));
+    let unruled = organ >= CRS_UNRULED_MIN_ORGAN_GRADE && !masked;
+    let state = match grade {
+        5 => CrsState::Death,
+        g @ 1.. => CrsState::Active(g),
+        0 if unruled && fever_result.status == Status::NotAssessed => {
+            CrsState::CannotBeRuledOut { with_fever: organ }
+        }
+        0 if unruled && a.fever_masked.is_none() => CrsState::NoFever { with_fever: organ },
+        0 if complete => CrsState::Absent,
+        0 => CrsState::LowerBound,
+    };
     let domains = CrsDomains {
         fever: fever_result,
         hypotension,
@@ -111,5 +145,6 @@ pub fn grade_crs(a: &Assessment, warnings: &mut Vec<String>) -> Option<Crs> {
         source: CrsSource::Findings,
         domains: Some(domains),
         drivers,
+        state,
     })
 }

@@ -44,8 +44,8 @@ pub use protocol::{
 };
 pub use record::{FieldError, RecordBuilder, RecordError, Value};
 pub use result::{
-    Action, CRITERIA, Crs, CrsDomains, CrsSource, DomainResult, Domains, Grading, ICANS_VERSION, Management,
-    PatientGroup, Status,
+    Action, CRITERIA, Crs, CrsDomains, CrsSource, CrsState, DomainResult, Domains, Grading, ICANS_VERSION,
+    Management, PatientGroup, Reassessment, Status,
 };
 
 /// A domain's finding before exclusion: its grade and a short label.
@@ -154,6 +154,7 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
                 },
                 grade: (!excluded).then_some(*g),
                 finding: Some(label.clone()),
+                masked: false,
             },
         }
     }));
@@ -179,7 +180,8 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
     };
     let unassessed = with_status(Status::NotAssessed);
     let excluded = with_status(Status::Excluded);
-    let complete = unassessed.is_empty();
+    // A death is complete: grade 5 is never a lower bound (docs/spec.md §3).
+    let complete = died || unassessed.is_empty();
 
     // Excluded findings above the grade: ICANS cannot be ruled out
     // (docs/spec.md §2 "Masked findings").
@@ -196,7 +198,7 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
     for (d, f) in Domain::ALL.iter().zip(&findings) {
         if let (true, Some((g, label))) = (masked.contains(d), f) {
             warnings.push(format!(
-                "ICANS cannot be ruled out: {d} ({label}, grade {g}) is attributed to another cause and would grade above {grade}; reassess urgently"
+                "{MASKED_WARNING} {d} ({label}, grade {g}) is attributed to another cause and would grade above {grade}; reassess urgently"
             ));
         }
     }
@@ -220,13 +222,16 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
         _ => false,
     };
     let instrument = a.encephalopathy.map(EncephalopathyScore::instrument);
-    let patient_group = patient_group(a.age_years, instrument);
-    if patient_group == PatientGroup::Child && a.weight_kg.is_none() && grade < 5 {
-        warnings.push(
-            "Child without weight_kg: weight-based doses are shown per kg; give weight_kg to compute them"
-                .to_string(),
-        );
-    }
+    let group = patient_group(a.age_years, instrument, a.weight_kg);
+    // A weight implausible for the age is warned, and no dose is computed
+    // from it (docs/spec.md §6).
+    let dose_weight = match (a.weight_kg, a.age_years) {
+        (Some(w), Some(age)) if implausible_weight(w, age) => {
+            warnings.push(format!("weight {w} kg at age {age}: check"));
+            None
+        }
+        (w, _) => w,
+    };
     // The instrument the texts name: the one used, else CAPD under 12.
     let screening = instrument.unwrap_or(match a.age_years {
         Some(age) if age < rules::ICE_MIN_AGE_YEARS => Instrument::Capd,
@@ -234,33 +239,58 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
     });
     // The concurrent CRS, given or graded from its findings (docs/spec.md §7).
     let crs = crs::grade_crs(a, &mut warnings);
-    if crs.as_ref().is_some_and(|c| c.grade == 5) {
+    let crs_state = CrsState::of(crs.as_ref());
+    if crs_state == CrsState::Death {
         warnings.push("Death attributed to CRS (CRS grade 5)".to_string());
+        // No reassessment after a death: the masked-finding warnings that
+        // ask for one are not given (docs/spec.md §3 "Death").
+        warnings.retain(|w| !w.starts_with(MASKED_WARNING));
     }
     let ctx = Context {
         grade,
         domain_grades: std::array::from_fn(|i| domains.0[i].grade),
-        crs_grade: crs.as_ref().map_or(0, |c| c.grade),
+        excluded_grades: std::array::from_fn(|i| {
+            (domains.0[i].status == Status::Excluded)
+                .then(|| findings[i].as_ref().map(|(g, _)| *g))
+                .flatten()
+        }),
+        crs: crs_state,
         hours_since_onset: a.hours_since_onset,
         steroid_refractory: a.steroid_refractory == Some(true),
         worsening: ice_declining || capd_worsening,
         masked: masked.iter().copied().collect(),
     };
+    let plan = plan::plan(&ctx);
+    if plan.death.is_none() {
+        excluded_emergency_warnings(&ctx, &findings, &mut warnings);
+    }
+    if plan.shows_dose() {
+        patient_group_warnings(a, group, dose_weight, &mut warnings);
+    }
     let patient = Patient {
-        group: patient_group,
-        weight_kg: a.weight_kg,
+        group,
+        weight_kg: dose_weight,
         instrument: screening,
+        age_known: a.age_years.is_some(),
     };
     let management = match scope {
         Scope::Full => {
             let lower_bound = (!complete && grade < 5).then(|| lower_bound_note(&unassessed));
-            protocol.render(&plan::plan(&ctx), &patient, lower_bound.as_deref())
+            protocol.render(&plan, &patient, lower_bound.as_deref())
         }
         Scope::WithoutManagement => Management {
             summary: String::new(),
             actions: Vec::new(),
             reassess_hours: None,
         },
+    };
+    // An unarousable patient cannot do ICE or CAPD: the reassessment is a
+    // neurological examination until arousable (docs/spec.md §3).
+    let unarousable = a.consciousness == Some(Consciousness::Unarousable)
+        || domains.get(Domain::Encephalopathy).grade == Some(rules::UNABLE_TO_PERFORM_GRADE);
+    let reassess_by = Reassessment {
+        instrument: screening,
+        unarousable,
     };
 
     Grading {
@@ -281,11 +311,12 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
         warnings,
         management,
         criteria: CRITERIA,
-        patient_group,
+        patient_group: group,
         crs,
         recorded_grade: a.recorded_grade,
         recorded_scale: a.recorded_scale.clone(),
         screening,
+        reassess_by,
         icans_version: ICANS_VERSION,
         protocol: match protocol.name() {
             BUILTIN_NAME => Cow::Borrowed(BUILTIN_NAME),
@@ -294,13 +325,81 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
     }
 }
 
-/// docs/spec.md §6: a child's when under 18 or assessed with CAPD.
-pub fn patient_group(age_years: Option<f64>, instrument: Option<Instrument>) -> PatientGroup {
-    let young = age_years.is_some_and(|age| age < rules::CHILD_UNDER_AGE_YEARS);
-    if young || instrument == Some(Instrument::Capd) {
+/// docs/spec.md §6: with the age recorded, a child's under 18 and an
+/// adult's from 18, whatever the instrument; without it, a child's when
+/// assessed with CAPD or weighing under 40 kg, otherwise an adult's.
+pub fn patient_group(
+    age_years: Option<f64>,
+    instrument: Option<Instrument>,
+    weight_kg: Option<f64>,
+) -> PatientGroup {
+    let child = match age_years {
+        Some(age) => age < rules::CHILD_UNDER_AGE_YEARS,
+        None => {
+            instrument == Some(Instrument::Capd)
+                || weight_kg.is_some_and(|w| w < rules::CHILD_UNDER_WEIGHT_KG)
+        }
+    };
+    if child {
         PatientGroup::Child
     } else {
         PatientGroup::Adult
+    }
+}
+
+/// docs/spec.md §6: under 12 years above 100 kg, or from 12 years below
+/// 20 kg.
+pub fn implausible_weight(weight_kg: f64, age_years: f64) -> bool {
+    if age_years < rules::WEIGHT_CHECK_AGE_YEARS {
+        weight_kg > rules::IMPLAUSIBLE_CHILD_ABOVE_KG
+    } else {
+        weight_kg < rules::IMPLAUSIBLE_OLDER_BELOW_KG
+    }
+}
+
+/// The warnings of the patient group, given only when the result shows an
+/// action whose dose depends on it (docs/spec.md §6): the age not
+/// recorded, a child's doses per kg for want of a (plausible) weight.
+fn patient_group_warnings(
+    a: &Assessment,
+    group: PatientGroup,
+    dose_weight: Option<f64>,
+    warnings: &mut Vec<String>,
+) {
+    match (a.age_years, group) {
+        (None, PatientGroup::Child) => warnings.push("age not recorded: child doses shown".to_string()),
+        (None, PatientGroup::Adult) => {
+            warnings.push("age not recorded: adult doses shown; give age_years for a child".to_string())
+        }
+        _ => {}
+    }
+    if group == PatientGroup::Child && a.weight_kg.is_none() && dose_weight.is_none() {
+        warnings.push(
+            "Child without weight_kg: weight-based doses are shown per kg; give weight_kg to compute them"
+                .to_string(),
+        );
+    }
+}
+
+/// The start of the warning of a masked finding.
+const MASKED_WARNING: &str = "ICANS cannot be ruled out:";
+
+/// A seizure or edema attributed to another cause that is still an
+/// emergency: treated all the same, not counted, reassessed urgently
+/// (docs/spec.md §3 "Excluded but still an emergency").
+fn excluded_emergency_warnings(ctx: &Context, findings: &[Finding; 5], warnings: &mut Vec<String>) {
+    for (d, g) in ctx.excluded_emergencies() {
+        let label = findings[d.index()]
+            .as_ref()
+            .map_or(Cow::Borrowed(""), |(_, l)| l.clone());
+        let treat = if actions::excluded_emergency_actions(d, g).is_empty() {
+            ""
+        } else {
+            " but still needs treatment (shown in the management step)"
+        };
+        warnings.push(format!(
+            "{d} ({label}, grade {g}) is attributed to another cause{treat}; not counted in the ICANS grade; reassess urgently"
+        ));
     }
 }
 

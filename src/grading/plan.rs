@@ -3,11 +3,12 @@
 //! reassessment interval, and which notes the summary must carry. No texts
 //! and no hours: those are the [`Protocol`](super::Protocol)'s.
 
-use super::actions::{self, ActionRow, When};
+use super::actions::{self, ActionId, ActionRow, When};
 use super::domain::{Domain, DomainSet};
+use super::result::CrsState;
 use super::rules::{
-    ACTIVE_CRS_MIN_GRADE, ANTISEIZURE_MIN_SEIZURE_GRADE, LIFE_THREATENING_DOMAIN_GRADE, OVERLAP_MIN_GRADE,
-    STEROIDS_AFTER_HOURS,
+    ACTIVE_CRS_MIN_GRADE, ANTISEIZURE_MIN_SEIZURE_GRADE, ICU_WITH_CRS_MIN_GRADE,
+    LIFE_THREATENING_DOMAIN_GRADE, OVERLAP_MIN_GRADE, STEROIDS_AFTER_HOURS,
 };
 
 /// The facts the conditions of the action table and the interval read.
@@ -17,8 +18,12 @@ pub struct Context {
     pub grade: u8,
     /// Each domain's grade when graded (in [`Domain::ALL`] order).
     pub domain_grades: [Option<u8>; 5],
-    /// The concurrent CRS grade (given, or graded from findings), 0 when absent.
-    pub crs_grade: u8,
+    /// The grade each domain's finding would have where `other_cause`
+    /// excludes it (in [`Domain::ALL`] order): an excluded emergency is
+    /// still treated (docs/spec.md §3).
+    pub excluded_grades: [Option<u8>; 5],
+    /// The concurrent CRS (docs/spec.md §3 "CRS words", §7).
+    pub crs: CrsState,
     /// `hours_since_onset`, when recorded.
     pub hours_since_onset: Option<f64>,
     /// `steroid_refractory` is true.
@@ -32,14 +37,54 @@ pub struct Context {
 }
 
 impl Context {
+    /// The context of a grade alone: no domain graded, no CRS information,
+    /// nothing else recorded.
+    pub const fn of_grade(grade: u8) -> Context {
+        Context {
+            grade,
+            domain_grades: [None; 5],
+            excluded_grades: [None; 5],
+            crs: CrsState::NotAssessed,
+            hours_since_onset: None,
+            steroid_refractory: false,
+            worsening: false,
+            masked: DomainSet::EMPTY,
+        }
+    }
+
+    /// The concurrent CRS grade that counts for management (0 unless active).
+    pub const fn crs_grade(&self) -> u8 {
+        self.crs.grade()
+    }
+
     /// Concurrent CRS is active (CRS grade >= 1).
-    pub fn crs_active(&self) -> bool {
-        self.crs_grade >= ACTIVE_CRS_MIN_GRADE
+    pub const fn crs_active(&self) -> bool {
+        self.crs_grade() >= ACTIVE_CRS_MIN_GRADE
+    }
+
+    /// A death: ICANS grade 5, or CRS grade 5 (docs/spec.md §3 "Death").
+    pub const fn death(&self) -> Option<Death> {
+        match (self.grade >= 5, matches!(self.crs, CrsState::Death)) {
+            (true, true) => Some(Death::IcansAndCrs),
+            (true, false) => Some(Death::Icans),
+            (false, true) => Some(Death::Crs),
+            (false, false) => None,
+        }
     }
 
     /// A domain's grade, when graded.
     pub fn domain_grade(&self, d: Domain) -> Option<u8> {
         self.domain_grades[d.index()]
+    }
+
+    /// Excluded findings that are still emergencies (a seizure or edema
+    /// graded >= 3), with the grade each would have.
+    pub fn excluded_emergencies(&self) -> impl Iterator<Item = (Domain, u8)> + '_ {
+        Domain::ALL.into_iter().filter_map(|d| {
+            self.excluded_grades[d.index()]
+                .filter(|g| actions::is_excluded_emergency(d, *g))
+                .map(|g| (d, g))
+        })
     }
 
     /// Whether a row's condition holds.
@@ -48,6 +93,8 @@ impl Context {
         match when {
             When::Always => true,
             When::ConcurrentCrs => self.crs_active(),
+            When::CrsGrade2Plus => self.crs_grade() >= ICU_WITH_CRS_MIN_GRADE,
+            When::CrsCannotBeRuledOut => matches!(self.crs, CrsState::CannotBeRuledOut { .. }),
             When::PersistingOver24Hours => self.hours_since_onset.is_some_and(|h| h > STEROIDS_AFTER_HOURS),
             When::SteroidRefractory => self.steroid_refractory,
             When::SeizureGraded(n) => seizure == Some(n),
@@ -63,13 +110,45 @@ impl Context {
             When::EdemaGraded4 => self.domain_grade(Domain::Edema) == Some(LIFE_THREATENING_DOMAIN_GRADE),
         }
     }
+
+    /// The context as it would be if an excluded finding were counted: its
+    /// domain graded, the grade that of the finding.
+    fn counted(&self, d: Domain, finding_grade: u8) -> Context {
+        let mut c = *self;
+        c.grade = finding_grade;
+        c.domain_grades[d.index()] = Some(finding_grade);
+        c
+    }
+}
+
+/// Whose death a result records (docs/spec.md §3 "Death").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Death {
+    /// ICANS grade 5.
+    Icans,
+    /// CRS grade 5.
+    Crs,
+    /// Both.
+    IcansAndCrs,
+}
+
+impl Death {
+    /// "Death attributed to ICANS", "... to CRS", "... to ICANS and CRS".
+    pub const fn words(self) -> &'static str {
+        match self {
+            Death::Icans => "Death attributed to ICANS",
+            Death::Crs => "Death attributed to CRS",
+            Death::IcansAndCrs => "Death attributed to ICANS and CRS",
+        }
+    }
 }
 
 /// Which reassessment interval applies (docs/spec.md §3 `reassess_hours`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Interval {
-    /// Grade >= 2, concurrent CRS, ICE declining or CAPD worsening, or
-    /// masked findings.
+    /// Grade >= 2, concurrent CRS (or CRS that cannot be ruled out), ICE
+    /// declining or CAPD worsening, masked findings, or an excluded
+    /// emergency.
     Urgent,
     /// Otherwise at grade 1.
     Grade1,
@@ -83,8 +162,10 @@ pub enum Note {
     /// Findings attributed to another cause are above the grade: ICANS
     /// cannot be ruled out.
     CannotBeRuledOut(DomainSet),
-    /// Grade 2-4 without concurrent CRS: tocilizumab is not indicated.
-    NoTocilizumabWithoutCrs,
+    /// What the CRS state says when it has words of its own: no concurrent
+    /// CRS (tocilizumab is not indicated), CRS not assessed, a lower bound,
+    /// no CRS for want of fever, CRS that cannot be ruled out.
+    Crs(CrsState),
     /// CRS and ICANS both at grade >= 3: the overlap and its combined approach.
     Overlap {
         /// The CRS grade.
@@ -94,58 +175,136 @@ pub enum Note {
     },
 }
 
+/// One action the plan chose: a row of the table, and whether it is given
+/// for a finding attributed to another cause.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Chosen {
+    /// The row (its grade is that of the finding it treats).
+    pub row: &'static ActionRow,
+    /// Given for an excluded emergency: its text says so.
+    pub attributed: bool,
+}
+
 /// The management decision for one result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     /// The ICANS grade planned for.
     pub grade: u8,
-    /// The rows that apply, in table order.
-    pub rows: Vec<&'static ActionRow>,
-    /// The reassessment interval; `None` at grade 5.
+    /// The actions, emergencies first, then in table order; none at death.
+    pub rows: Vec<Chosen>,
+    /// The reassessment interval; `None` at death.
     pub interval: Option<Interval>,
     /// Notes the summary carries, in order.
     pub notes: Vec<Note>,
+    /// A death: no management step.
+    pub death: Option<Death>,
 }
 
-/// Decides the management step for a grade in its context: the table's
-/// rows whose condition holds, the interval and the notes.
+impl Plan {
+    /// Whether the plan shows an action whose dose depends on the patient
+    /// group or the weight (docs/spec.md §6 warnings).
+    pub fn shows_dose(&self) -> bool {
+        self.rows.iter().any(|c| c.row.shows_dose())
+    }
+}
+
+/// Decides the management step for a grade in its context (docs/spec.md
+/// §3): the table's rows whose condition holds, the actions excluded
+/// emergencies still need, the interval and the notes. Death overrides
+/// everything: no action, no reassessment.
 pub fn plan(ctx: &Context) -> Plan {
-    let rows = actions::of_grade(ctx.grade)
+    if let Some(death) = ctx.death() {
+        return Plan {
+            grade: ctx.grade,
+            rows: Vec::new(),
+            interval: None,
+            notes: Vec::new(),
+            death: Some(death),
+        };
+    }
+    let mut rows: Vec<Chosen> = actions::of_grade(ctx.grade)
         .filter(|r| ctx.holds(r.when))
+        .map(|row| Chosen {
+            row,
+            attributed: false,
+        })
         .collect();
+    for (d, g) in ctx.excluded_emergencies() {
+        let counted = ctx.counted(d, g);
+        let needed = actions::excluded_emergency_actions(d, g);
+        for row in actions::of_grade(g).filter(|r| needed.contains(&r.id) && counted.holds(r.when)) {
+            if !rows.iter().any(|c| c.row.id == row.id) {
+                rows.push(Chosen {
+                    row,
+                    attributed: true,
+                });
+            }
+        }
+    }
+    // Anti-seizure therapy replaces the prophylaxis wherever both would
+    // appear; the emergencies come first (stable: table order otherwise).
+    if rows.iter().any(|c| c.row.id == ActionId::AntiseizureTherapy) {
+        rows.retain(|c| c.row.id != ActionId::Levetiracetam);
+    }
+    rows.sort_by_key(|c| actions::emergency_rank(c.row.id));
+
     let mut notes = Vec::new();
-    if !ctx.masked.is_empty() && ctx.grade < 5 {
+    if !ctx.masked.is_empty() {
         notes.push(Note::CannotBeRuledOut(ctx.masked));
     }
-    if (2..=actions::MAX_ACTION_GRADE).contains(&ctx.grade) && !ctx.crs_active() {
-        notes.push(Note::NoTocilizumabWithoutCrs);
-    }
-    if (OVERLAP_MIN_GRADE..=actions::MAX_ACTION_GRADE).contains(&ctx.grade)
-        && ctx.crs_grade >= OVERLAP_MIN_GRADE
-    {
-        notes.push(Note::Overlap {
-            crs: ctx.crs_grade,
-            icans: ctx.grade,
-        });
+    if let Some(note) = crs_note(ctx) {
+        notes.push(note);
     }
     Plan {
         grade: ctx.grade,
         rows,
         interval: interval(ctx),
         notes,
+        death: None,
     }
 }
 
-/// docs/spec.md §3 `reassess_hours`: none at grade 5; urgent with CRS, a
-/// declining ICE or worsening CAPD, masked findings, or grade >= 2;
+/// What the summary says of the CRS: its own words when it cannot be ruled
+/// out or is 0 only for want of fever (at every grade); at grade 2-4 that
+/// there is no concurrent CRS, none was assessed, or it is a lower bound
+/// (tocilizumab only with concurrent CRS); the overlap at grade >= 3 with
+/// CRS grade >= 3.
+fn crs_note(ctx: &Context) -> Option<Note> {
+    let treated = (2..=actions::MAX_ACTION_GRADE).contains(&ctx.grade);
+    match ctx.crs {
+        CrsState::NoFever { .. } | CrsState::CannotBeRuledOut { .. } => Some(Note::Crs(ctx.crs)),
+        CrsState::NotAssessed | CrsState::Absent | CrsState::LowerBound if treated => {
+            Some(Note::Crs(ctx.crs))
+        }
+        CrsState::Active(crs) if ctx.grade >= OVERLAP_MIN_GRADE && crs >= OVERLAP_MIN_GRADE => {
+            Some(Note::Overlap {
+                crs,
+                icans: ctx.grade,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// docs/spec.md §3 `reassess_hours`: none at death; urgent at grade >= 2,
+/// with CRS (or CRS that cannot be ruled out, or is 0 only for want of a
+/// recorded fever), a declining ICE or worsening CAPD, masked findings, or
+/// an excluded finding that is still an emergency (focal edema too);
 /// otherwise the grade-1 or grade-0 interval.
 pub fn interval(ctx: &Context) -> Option<Interval> {
-    match ctx.grade {
-        5.. => None,
-        g if g >= 2 || ctx.crs_active() || ctx.worsening || !ctx.masked.is_empty() => Some(Interval::Urgent),
-        1 => Some(Interval::Grade1),
-        _ => Some(Interval::Grade0),
+    if ctx.death().is_some() {
+        return None;
     }
+    let urgent = ctx.grade >= 2
+        || ctx.crs.urgent()
+        || ctx.worsening
+        || !ctx.masked.is_empty()
+        || ctx.excluded_emergencies().next().is_some();
+    Some(match ctx.grade {
+        _ if urgent => Interval::Urgent,
+        1 => Interval::Grade1,
+        _ => Interval::Grade0,
+    })
 }
 
 #[cfg(test)]
@@ -153,15 +312,7 @@ mod tests {
     use super::*;
 
     fn ctx(grade: u8) -> Context {
-        Context {
-            grade,
-            domain_grades: [None; 5],
-            crs_grade: 0,
-            hours_since_onset: None,
-            steroid_refractory: false,
-            worsening: false,
-            masked: DomainSet::EMPTY,
-        }
+        Context::of_grade(grade)
     }
 
     fn with(grade: u8, d: Domain, g: u8) -> Context {
@@ -171,14 +322,14 @@ mod tests {
     }
 
     fn ids(p: &Plan) -> Vec<&'static str> {
-        p.rows.iter().map(|r| r.key).collect()
+        p.rows.iter().map(|c| c.row.key).collect()
     }
 
     #[test]
     fn conditions_pick_rows() {
         assert_eq!(ids(&plan(&ctx(1))), ["ice_monitoring", "supportive_care"]);
         let c = Context {
-            crs_grade: 1,
+            crs: CrsState::Active(1),
             hours_since_onset: Some(24.5),
             ..ctx(1)
         };
@@ -200,7 +351,7 @@ mod tests {
     }
 
     #[test]
-    fn grade_4_rows_follow_the_domains() {
+    fn grade_4_rows_follow_the_domains_emergencies_first() {
         let motor = with(4, Domain::Motor, 4);
         assert_eq!(
             ids(&plan(&motor)),
@@ -216,24 +367,77 @@ mod tests {
         );
         let status = with(4, Domain::Seizure, 4);
         let p = ids(&plan(&status));
-        assert!(p.contains(&"antiseizure_therapy_status_epilepticus"), "{p:?}");
-        assert!(p.contains(&"airway_protection"));
+        assert_eq!(
+            p[..2],
+            ["antiseizure_therapy_status_epilepticus", "airway_protection"]
+        );
         assert!(!p.contains(&"levetiracetam"));
         let mut seizure3 = with(4, Domain::Motor, 4);
         seizure3.domain_grades[Domain::Seizure.index()] = Some(3);
         let p = ids(&plan(&seizure3));
-        assert!(
-            p.contains(&"antiseizure_therapy") && !p.contains(&"levetiracetam"),
-            "{p:?}"
-        );
-        assert!(!p.contains(&"airway_protection"));
+        assert_eq!(p[0], "antiseizure_therapy");
+        assert!(!p.contains(&"levetiracetam") && !p.contains(&"airway_protection"));
         let edema = with(4, Domain::Edema, 4);
-        let p = ids(&plan(&edema));
-        assert!(p.contains(&"icp_monitoring") && p.contains(&"cerebral_edema_therapy"));
-        assert!(p.contains(&"airway_protection"));
+        assert_eq!(
+            ids(&plan(&edema))[..3],
+            ["airway_protection", "cerebral_edema_therapy", "icp_monitoring"]
+        );
         let mut focal = with(4, Domain::Consciousness, 4);
         focal.domain_grades[Domain::Edema.index()] = Some(3);
         assert!(!ids(&plan(&focal)).contains(&"icp_monitoring"));
+    }
+
+    #[test]
+    fn grade_3_keeps_prophylaxis_without_a_seizure() {
+        let p = ids(&plan(&with(3, Domain::Consciousness, 3)));
+        assert!(
+            p.contains(&"levetiracetam") && !p.contains(&"antiseizure_therapy"),
+            "{p:?}"
+        );
+        let p = ids(&plan(&with(3, Domain::Seizure, 3)));
+        assert_eq!(p[0], "antiseizure_therapy");
+        assert!(!p.contains(&"levetiracetam"), "{p:?}");
+    }
+
+    #[test]
+    fn excluded_emergencies_are_treated_and_marked() {
+        let mut c = with(1, Domain::Encephalopathy, 1);
+        c.excluded_grades[Domain::Seizure.index()] = Some(4);
+        let p = plan(&c);
+        let chosen: Vec<(&str, bool)> = p.rows.iter().map(|c| (c.row.key, c.attributed)).collect();
+        assert_eq!(
+            chosen,
+            [
+                ("antiseizure_therapy_status_epilepticus", true),
+                ("airway_protection", true),
+                ("ice_monitoring", false),
+                ("supportive_care", false),
+                ("icu", true),
+            ]
+        );
+        assert_eq!(p.interval, Some(Interval::Urgent));
+        // Focal edema: a warning and urgent reassessment, no action.
+        let mut focal = ctx(0);
+        focal.excluded_grades[Domain::Edema.index()] = Some(3);
+        assert_eq!(ids(&plan(&focal)), ["ice_screening"]);
+        assert_eq!(interval(&focal), Some(Interval::Urgent));
+    }
+
+    #[test]
+    fn death_has_no_step() {
+        let icans = plan(&ctx(5));
+        assert_eq!(
+            (icans.rows.len(), icans.interval, icans.death),
+            (0, None, Some(Death::Icans))
+        );
+        let crs = plan(&Context {
+            crs: CrsState::Death,
+            ..with(3, Domain::Seizure, 3)
+        });
+        assert_eq!(
+            (crs.rows.len(), crs.interval, crs.death),
+            (0, None, Some(Death::Crs))
+        );
     }
 
     #[test]
@@ -247,11 +451,24 @@ mod tests {
             ..ctx(0)
         };
         assert_eq!(interval(&worse), Some(Interval::Urgent));
-        let crs = Context {
-            crs_grade: 1,
-            ..ctx(1)
-        };
-        assert_eq!(interval(&crs), Some(Interval::Urgent));
+        for crs in [
+            CrsState::Active(1),
+            CrsState::CannotBeRuledOut { with_fever: 2 },
+            CrsState::NoFever { with_fever: 3 },
+        ] {
+            assert_eq!(
+                interval(&Context { crs, ..ctx(0) }),
+                Some(Interval::Urgent),
+                "{crs:?}"
+            );
+        }
+        for crs in [CrsState::Absent, CrsState::LowerBound, CrsState::NotAssessed] {
+            assert_eq!(
+                interval(&Context { crs, ..ctx(1) }),
+                Some(Interval::Grade1),
+                "{crs:?}"
+            );
+        }
         let masked = Context {
             masked: [Domain::Consciousness].into_iter().collect(),
             ..ctx(0)
@@ -262,17 +479,40 @@ mod tests {
     #[test]
     fn notes() {
         assert_eq!(plan(&ctx(1)).notes, []);
-        assert_eq!(plan(&ctx(2)).notes, [Note::NoTocilizumabWithoutCrs]);
+        assert_eq!(plan(&ctx(2)).notes, [Note::Crs(CrsState::NotAssessed)]);
+        let absent = Context {
+            crs: CrsState::Absent,
+            ..ctx(2)
+        };
+        assert_eq!(plan(&absent).notes, [Note::Crs(CrsState::Absent)]);
         assert_eq!(plan(&ctx(5)).notes, []);
         let overlap = Context {
-            crs_grade: 3,
+            crs: CrsState::Active(3),
             ..ctx(3)
         };
         assert_eq!(plan(&overlap).notes, [Note::Overlap { crs: 3, icans: 3 }]);
         let crs2 = Context {
-            crs_grade: 2,
+            crs: CrsState::Active(2),
             ..ctx(4)
         };
         assert_eq!(plan(&crs2).notes, []);
+        let unruled = Context {
+            crs: CrsState::CannotBeRuledOut { with_fever: 4 },
+            ..ctx(0)
+        };
+        let p = plan(&unruled);
+        assert_eq!(p.notes, [Note::Crs(unruled.crs)]);
+        assert_eq!(ids(&p), ["ice_screening", "confirm_crs"]);
+    }
+
+    #[test]
+    fn icu_is_considered_at_grade_2_with_crs_grade_2() {
+        for (crs, icu) in [(1, false), (2, true), (4, true)] {
+            let c = Context {
+                crs: CrsState::Active(crs),
+                ..ctx(2)
+            };
+            assert_eq!(ids(&plan(&c)).contains(&"consider_icu"), icu, "CRS {crs}");
+        }
     }
 }

@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use super::actions::{self, ActionRow};
 use super::assessment::Instrument;
 use super::plan::{Interval, Note, Plan};
+use super::result::CrsState;
 use super::result::{Action, Management, PatientGroup};
 
 /// The name results carry when no protocol file is given.
@@ -67,10 +68,34 @@ pub struct Protocol {
 pub struct Patient {
     /// Adult or child: a child never sees an adult absolute dose.
     pub group: PatientGroup,
-    /// Body weight, for computed doses.
+    /// Body weight, for computed doses; `None` also when the weight is
+    /// implausible for the age (doses then shown per kg, docs/spec.md §6).
     pub weight_kg: Option<f64>,
     /// The instrument the texts name (ICE or CAPD).
     pub instrument: Instrument,
+    /// The age is recorded. Without it an adult's pulse text also gives
+    /// the child's dose (docs/spec.md §6).
+    pub age_known: bool,
+}
+
+/// The placeholder of a weight-based dose in a text.
+const DOSE_PLACEHOLDER: &str = "{dose}";
+
+/// `{dose}` in the text of an action that has no per-kg dose would be
+/// printed as it is: the protocol is refused (docs/spec.md §3).
+fn no_dose(entry: &str) -> ProtocolError {
+    ProtocolError(format!(
+        "{entry}: {DOSE_PLACEHOLDER} in the text of an action without a per-kg dose (allowed: the dose written out, or {DOSE_PLACEHOLDER} only in methylprednisolone, methylprednisolone_pulse for children, tocilizumab and confirm_crs)"
+    ))
+}
+
+/// The per-kg dose a child's text of a row takes.
+fn child_dose(row: &ActionRow) -> Option<actions::Dose> {
+    if row.child_text.is_empty() {
+        row.dose
+    } else {
+        row.child_dose
+    }
 }
 
 /// Why a protocol was refused; names the table, the key and what is allowed.
@@ -130,6 +155,9 @@ impl Protocol {
                     "grade_{grade}.{key}: empty text (allowed: the action's text, with dose)"
                 )));
             }
+            if text.contains(DOSE_PLACEHOLDER) && row.dose.is_none() {
+                return Err(no_dose(&format!("grade_{grade}.{key}")));
+            }
             adult.push((grade, row.key, text));
         }
         let mut child = Vec::new();
@@ -148,10 +176,21 @@ impl Protocol {
                     ))
                 })?,
             };
+            let entry = match grade {
+                Some(g) => format!("child.grade_{g}.{key}"),
+                None => format!("child.{key}"),
+            };
             if text.trim().is_empty() {
                 return Err(ProtocolError(format!(
-                    "child.{key}: empty text (allowed: the action's text for children, with a per-kg dose or none)"
+                    "{entry}: empty text (allowed: the action's text for children, with a per-kg dose or none)"
                 )));
+            }
+            // Every row the text serves must have a per-kg dose for children.
+            let served = actions::ACTIONS
+                .iter()
+                .filter(|r| r.key == row.key && grade.is_none_or(|g| r.grade == g));
+            if text.contains(DOSE_PLACEHOLDER) && served.clone().any(|r| child_dose(r).is_none()) {
+                return Err(no_dose(&entry));
             }
             child.push((grade, row.key, text));
         }
@@ -186,49 +225,58 @@ impl Protocol {
     }
 
     /// The protocol's own text of a row for a patient, when it set one
-    /// that differs from the built-in text: for a child, the `[child]`
-    /// text (never a centre's adult text, which may hold an adult dose);
-    /// for an adult, the text for that grade.
+    /// that differs from the built-in text: for a child, the
+    /// `[child.grade_N]` text, else the `[child]` text (never a centre's
+    /// adult text, which may hold an adult dose); for an adult, the text
+    /// for that grade. A text equal to the built-in one (a file written by
+    /// `icans protocol` and loaded back) is no text of its own, so it never
+    /// shadows the next (docs/spec.md §3 "Protocol files").
     fn own_text(&self, row: &ActionRow, group: PatientGroup) -> Option<&str> {
-        let own = match group {
+        let builtin = builtin_text(row, group);
+        let own = |t: &&(Option<u8>, &'static str, String)| t.1 == row.key && t.2 != builtin;
+        match group {
             PatientGroup::Child => self
                 .child_texts
                 .iter()
-                .find(|(g, k, _)| *g == Some(row.grade) && *k == row.key)
-                .or_else(|| {
-                    self.child_texts
-                        .iter()
-                        .find(|(g, k, _)| g.is_none() && *k == row.key)
-                })
-                .map(|(_, _, t)| t.as_str()),
+                .filter(own)
+                .find(|t| t.0 == Some(row.grade))
+                .or_else(|| self.child_texts.iter().filter(own).find(|t| t.0.is_none()))
+                .map(|t| t.2.as_str()),
             PatientGroup::Adult => self
                 .texts
                 .iter()
-                .find(|(g, k, _)| *g == row.grade && *k == row.key)
+                .find(|(g, k, t)| *g == row.grade && *k == row.key && t != builtin)
                 .map(|(_, _, t)| t.as_str()),
-        };
-        // A protocol text equal to the built-in one (a file written by
-        // `icans protocol` and loaded back) is the built-in text.
-        own.filter(|t| *t != builtin_text(row, group))
+        }
     }
 
     /// The result's management step: the plan's actions with this
     /// protocol's texts for this patient (doses per kg, or computed with
     /// the weight; the instrument named), its hours, and the summary sentence
     /// built from the chosen actions and the plan's notes. `lower_bound_note`
-    /// ends the summary of an incomplete result.
+    /// ends the summary of an incomplete result. At death there is no step.
     pub fn render(&self, plan: &Plan, patient: &Patient, lower_bound_note: Option<&str>) -> Management {
+        if let Some(death) = plan.death {
+            let mut summary = String::from(death.words());
+            summary.push_str(": no management step.");
+            return Management {
+                summary,
+                actions: Vec::new(),
+                reassess_hours: None,
+            };
+        }
         let mut briefs: Vec<Cow<'static, str>> = Vec::with_capacity(plan.rows.len());
         let actions = plan
             .rows
             .iter()
-            .map(|&r| {
+            .map(|chosen| {
+                let r = chosen.row;
                 let dose = match patient.group {
-                    PatientGroup::Child if !r.child_text.is_empty() => r.child_dose,
-                    _ => r.dose,
+                    PatientGroup::Child => child_dose(r),
+                    PatientGroup::Adult => r.dose,
                 };
                 let builtin = filled(r, patient.instrument, patient.group);
-                let text: Cow<'static, str> = match self.own_text(r, patient.group) {
+                let mut text: Cow<'static, str> = match self.own_text(r, patient.group) {
                     Some(own) => {
                         let t = fill(own, patient.instrument, dose, patient.weight_kg);
                         briefs.push(Cow::Owned(t.trim_end_matches('.').to_string()));
@@ -249,10 +297,29 @@ impl Protocol {
                         }
                     }
                 };
+                if patient.group == PatientGroup::Adult
+                    && !patient.age_known
+                    && !r.age_unknown_note.is_empty()
+                {
+                    text = Cow::Owned(format!("{} {}", text.trim_end_matches('.'), r.age_unknown_note));
+                }
+                if chosen.attributed {
+                    text = Cow::Owned(format!(
+                        "{} {}",
+                        text.trim_end_matches('.'),
+                        actions::ATTRIBUTED_SUFFIX
+                    ));
+                    if let Some(b) = briefs.last_mut() {
+                        *b = Cow::Owned(format!("{b} (attributed to another cause)"));
+                    }
+                }
                 Action {
                     id: r.id,
                     text,
-                    dose_mg: dose.zip(patient.weight_kg).map(|(d, w)| d.mg(w)),
+                    dose_mg: dose
+                        .filter(|_| r.drug_order)
+                        .zip(patient.weight_kg)
+                        .map(|(d, w)| d.mg(w)),
                 }
             })
             .collect();
@@ -289,8 +356,8 @@ fn filled(row: &'static ActionRow, instrument: Instrument, group: PatientGroup) 
             .map(|r| {
                 let make = |i: Instrument, g: PatientGroup| {
                     let dose = match g {
-                        PatientGroup::Child if !r.child_text.is_empty() => r.child_dose,
-                        _ => r.dose,
+                        PatientGroup::Child => child_dose(r),
+                        PatientGroup::Adult => r.dose,
                     };
                     Filled {
                         text: fill(builtin_text(r, g), i, dose, None),
@@ -336,6 +403,21 @@ fn fill(text: &str, instrument: Instrument, dose: Option<actions::Dose>, weight_
     t
 }
 
+/// What the summary says of the CRS state (docs/spec.md §3 "CRS words").
+fn crs_sentence(state: CrsState) -> String {
+    match state {
+        CrsState::Absent => {
+            "No concurrent CRS: tocilizumab is not indicated (it does not treat ICANS and may raise free IL-6)."
+                .into()
+        }
+        CrsState::NotAssessed => "CRS not assessed (tocilizumab only with concurrent CRS).".into(),
+        CrsState::LowerBound => {
+            "CRS grade 0 or higher (lower bound): tocilizumab only with concurrent CRS.".into()
+        }
+        other => format!("{}.", other.words().unwrap_or_default()),
+    }
+}
+
 /// Appends "a", "a and b", "a, b and c".
 fn listed<'a>(out: &mut String, parts: impl Iterator<Item = &'a str> + Clone) {
     let n = parts.clone().count();
@@ -365,23 +447,21 @@ fn summary(plan: &Plan, briefs: &[Cow<'static, str>], lower_bound_note: Option<&
     match plan.grade {
         0 if masked.is_some() => s.push_str("Grade 0 in the domains counted: "),
         0 => s.push_str("No ICANS: "),
-        5.. => s.push_str("Grade 5: death attributed to ICANS."),
         g => {
             s.push_str("Grade ");
-            s.push(char::from(b'0' + g));
+            s.push(char::from(b'0' + g.min(9)));
             s.push_str(" ICANS: ");
         }
     }
-    if plan.grade < 5 {
-        listed(&mut s, briefs.iter().map(|b| b.as_ref()));
-        s.push('.');
-    }
+    listed(&mut s, briefs.iter().map(|b| b.as_ref()));
+    s.push('.');
     for note in &plan.notes {
         match note {
             Note::CannotBeRuledOut(_) => {}
-            Note::NoTocilizumabWithoutCrs => s.push_str(
-                " No concurrent CRS: tocilizumab is not indicated (it does not treat ICANS and may raise free IL-6).",
-            ),
+            Note::Crs(state) => {
+                s.push(' ');
+                s.push_str(&crs_sentence(*state));
+            }
             Note::Overlap { crs, icans } => s.push_str(&format!(
                 " CRS/ICANS overlap (CRS grade {crs}, ICANS grade {icans}): combined tocilizumab plus corticosteroid approach."
             )),
@@ -397,18 +477,15 @@ fn summary(plan: &Plan, briefs: &[Cow<'static, str>], lower_bound_note: Option<&
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grading::domain::DomainSet;
     use crate::grading::plan::{Context, plan};
 
     fn ctx(grade: u8, crs_grade: u8) -> Context {
         Context {
-            grade,
-            domain_grades: [None; 5],
-            crs_grade,
-            hours_since_onset: None,
-            steroid_refractory: false,
-            worsening: false,
-            masked: DomainSet::EMPTY,
+            crs: match crs_grade {
+                0 => CrsState::Absent,
+                g => CrsState::Active(g),
+            },
+            ..Context::of_grade(grade)
         }
     }
 
@@ -416,6 +493,7 @@ mod tests {
         group: PatientGroup::Adult,
         weight_kg: None,
         instrument: Instrument::Ice,
+        age_known: true,
     };
 
     #[test]
@@ -486,7 +564,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             e.0,
-            "grade_0.tocilizumab: not an action of grade 0 (allowed: ice_screening)"
+            "grade_0.tocilizumab: not an action of grade 0 (allowed: ice_screening, confirm_crs)"
         );
         let e = Protocol::new("Built-In", vec![], vec![], BUILTIN_INTERVALS).unwrap_err();
         assert!(e.0.starts_with("name: \"Built-In\" is reserved"), "{}", e.0);
@@ -498,14 +576,19 @@ mod tests {
             group: PatientGroup::Child,
             weight_kg: Some(20.0),
             instrument: Instrument::Capd,
+            age_known: true,
         };
         let mut c = ctx(4, 1);
         c.domain_grades[4] = Some(4);
         let m = Protocol::BUILTIN.render(&plan(&c), &child, None);
-        let pulse = &m.actions[0];
+        let pulse = m
+            .actions
+            .iter()
+            .find(|a| a.id == actions::ActionId::MethylprednisolonePulse)
+            .expect("pulse");
         assert_eq!(
             pulse.text,
-            "Pulse methylprednisolone 600 mg (30 mg/kg, max 1 g a day) IV daily for 3 days"
+            "Pulse methylprednisolone 600 mg (30 mg/kg, max 1 g a day) IV daily for 3 days, then taper"
         );
         assert_eq!(pulse.dose_mg, Some(600));
         let toci = m.actions.last().expect("tocilizumab");

@@ -723,8 +723,13 @@ impl RecordBuilder {
                 return None;
             }
         };
-        let above_min = if min_exclusive { x > min } else { x >= min };
-        if x.is_finite() && above_min && max.is_none_or(|m| x <= m) {
+        if (Kind::Number {
+            min,
+            min_exclusive,
+            max,
+        })
+        .accepts_number(x)
+        {
             Some(x)
         } else {
             let shown = if matches!(v, Value::Text(_)) {

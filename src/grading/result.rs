@@ -50,6 +50,11 @@ pub struct DomainResult {
     /// The finding behind it, in short words; absent when not assessed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finding: Option<Cow<'static, str>>,
+    /// The CRS fever that `fever_masked` hides (docs/spec.md §7): status
+    /// `excluded`, never "no fever"; written only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[schemars(default)]
+    pub masked: bool,
 }
 
 impl DomainResult {
@@ -58,6 +63,7 @@ impl DomainResult {
         status: Status::NotAssessed,
         grade: None,
         finding: None,
+        masked: false,
     };
 }
 
@@ -168,10 +174,38 @@ pub struct Grading {
     #[serde(skip)]
     #[schemars(skip)]
     pub screening: Instrument,
+    /// How to reassess: the instrument, or a neurological examination while
+    /// the patient is unarousable. Not part of the wire format.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub reassess_by: Reassessment,
     /// The `icans` version that graded it.
     pub icans_version: &'static str,
     /// The management protocol used: the built-in one or a centre's.
     pub protocol: Cow<'static, str>,
+}
+
+/// How the next assessment is made (docs/spec.md §3 "Reassessment
+/// wording"): an unarousable patient cannot do ICE or CAPD.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reassessment {
+    /// The instrument the texts name (ICE or CAPD).
+    pub instrument: Instrument,
+    /// Consciousness is unarousable (graded 4, or recorded so though
+    /// attributed to another cause), or encephalopathy graded 4 for it.
+    pub unarousable: bool,
+}
+
+impl Reassessment {
+    /// "ICE", "CAPD", or "neurological examination; ICE once arousable".
+    pub const fn words(self) -> &'static str {
+        match (self.unarousable, self.instrument) {
+            (false, Instrument::Ice) => "ICE",
+            (false, Instrument::Capd) => "CAPD",
+            (true, Instrument::Ice) => "neurological examination; ICE once arousable",
+            (true, Instrument::Capd) => "neurological examination; CAPD once arousable",
+        }
+    }
 }
 
 /// One management action of a result.
@@ -187,8 +221,9 @@ pub struct Action {
     pub dose_mg: Option<u32>,
 }
 
-/// Whose result it is (docs/spec.md §6): a child's when `age_years` < 18
-/// or the instrument is CAPD; otherwise an adult's.
+/// Whose result it is (docs/spec.md §6): by the age when recorded (under
+/// 18 a child's); without it, a child's when assessed with CAPD or under
+/// 40 kg.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PatientGroup {
@@ -266,4 +301,84 @@ pub struct Crs {
     /// The graded domains at the CRS grade (fever drives grade 1); empty at
     /// 0 and 5.
     pub drivers: Vec<CrsDomain>,
+    /// What the CRS means for management (docs/spec.md §3 "CRS words"). Not
+    /// part of the wire format.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub state: CrsState,
+}
+
+/// What the concurrent CRS means for the management step, beyond its grade
+/// (docs/spec.md §3 "CRS words"). Decided here once; the plan, the summary
+/// and the card read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CrsState {
+    /// The record holds no CRS information: "CRS not assessed".
+    #[default]
+    NotAssessed,
+    /// CRS grade 0 and complete, or `crs_grade` 0 given: "No concurrent CRS".
+    Absent,
+    /// CRS grade 0, incomplete: "CRS grade 0 or higher (lower bound)".
+    LowerBound,
+    /// CRS grade 0 only because fever is absent (or attributed to another
+    /// cause) while hypotension or hypoxia is graded >= 2 and
+    /// `fever_masked` is not recorded: the grade it would have with fever.
+    NoFever {
+        /// The CRS grade with fever (the organ grade).
+        with_fever: u8,
+    },
+    /// Fever not recorded and not masked while hypotension or hypoxia is
+    /// graded >= 2: CRS cannot be ruled out.
+    CannotBeRuledOut {
+        /// The CRS grade with fever (the organ grade).
+        with_fever: u8,
+    },
+    /// Concurrent CRS, grade 1-4.
+    Active(u8),
+    /// Death attributed to CRS (grade 5).
+    Death,
+}
+
+impl CrsState {
+    /// The state of a CRS result, or of none.
+    pub fn of(crs: Option<&Crs>) -> CrsState {
+        crs.map_or(CrsState::NotAssessed, |c| c.state)
+    }
+
+    /// The CRS grade that counts for management: 1-4 when active, 5 at
+    /// death, otherwise 0.
+    pub const fn grade(self) -> u8 {
+        match self {
+            CrsState::Active(g) => g,
+            CrsState::Death => 5,
+            _ => 0,
+        }
+    }
+
+    /// The CRS line of the card and the words of the summary, when the state
+    /// calls for words of its own (docs/spec.md §3 "CRS words"); `None` for
+    /// an active CRS (its grade and drivers say it) and without CRS
+    /// information.
+    pub fn words(self) -> Option<String> {
+        match self {
+            CrsState::NotAssessed | CrsState::Active(_) | CrsState::Death => None,
+            CrsState::Absent => Some("No concurrent CRS".into()),
+            CrsState::LowerBound => Some("CRS grade 0 or higher (lower bound)".into()),
+            CrsState::NoFever { with_fever } => Some(format!(
+                "No CRS by ASTCT (no fever); if an antipyretic, tocilizumab or a corticosteroid was given, record fever_masked (CRS grade {with_fever})"
+            )),
+            CrsState::CannotBeRuledOut { with_fever } => Some(format!(
+                "CRS cannot be ruled out (fever not recorded; with fever, CRS grade {with_fever})"
+            )),
+        }
+    }
+
+    /// Whether the state alone calls for the urgent reassessment: CRS that
+    /// cannot be ruled out, or is 0 only for want of a recorded fever.
+    pub const fn urgent(self) -> bool {
+        matches!(
+            self,
+            CrsState::NoFever { .. } | CrsState::CannotBeRuledOut { .. } | CrsState::Active(_)
+        )
+    }
 }

@@ -46,9 +46,36 @@ pub const OVERLAP_MIN_GRADE: u8 = 3;
 /// considered (docs/spec.md §3, knowledge page "persistent > 24h").
 pub const STEROIDS_AFTER_HOURS: f64 = 24.0;
 
-/// Age under which a record is a child's (docs/spec.md §6); a CAPD record is
-/// a child's whatever the age.
+/// Age under which a record is a child's (docs/spec.md §6), whatever the
+/// instrument (CAPD in an adult, for developmental delay, keeps adult doses).
 pub const CHILD_UNDER_AGE_YEARS: f64 = 18.0;
+
+/// Without a recorded age, a weight under this (kg) makes a child's record
+/// (docs/spec.md §6), as CAPD does.
+pub const CHILD_UNDER_WEIGHT_KG: f64 = 40.0;
+
+/// Weight plausibility (docs/spec.md §6): under this age (years) a weight
+/// above [`IMPLAUSIBLE_CHILD_ABOVE_KG`] is warned, from it a weight below
+/// [`IMPLAUSIBLE_OLDER_BELOW_KG`].
+pub const WEIGHT_CHECK_AGE_YEARS: f64 = 12.0;
+/// Above this weight (kg) under [`WEIGHT_CHECK_AGE_YEARS`]: check.
+pub const IMPLAUSIBLE_CHILD_ABOVE_KG: f64 = 100.0;
+/// Below this weight (kg) from [`WEIGHT_CHECK_AGE_YEARS`]: check.
+pub const IMPLAUSIBLE_OLDER_BELOW_KG: f64 = 20.0;
+
+/// A seizure or edema attributed to another cause and graded at least
+/// this still gets its treatment (docs/spec.md §3 "Excluded but still an
+/// emergency").
+pub const EXCLUDED_EMERGENCY_MIN_GRADE: u8 = 3;
+
+/// ICU transfer is considered at ICANS grade 2 from this CRS grade
+/// (docs/spec.md §3 `consider_icu`).
+pub const ICU_WITH_CRS_MIN_GRADE: u8 = 2;
+
+/// CRS cannot be ruled out (fever not recorded), or is 0 only for want of
+/// fever, when hypotension or hypoxia is graded at least this (docs/spec.md
+/// §3 "CRS words").
+pub const CRS_UNRULED_MIN_ORGAN_GRADE: u8 = 2;
 
 /// The domain grade from which a seizure calls for anti-seizure therapy
 /// rather than prophylaxis at grade 4, and the grade that is status

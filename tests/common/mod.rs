@@ -96,3 +96,81 @@ pub fn oracle_actions(grade: u8, holds: impl Fn(&str) -> bool) -> Vec<String> {
         .map(|row| row[0].as_str().expect("an id").to_string())
         .collect()
 }
+
+/// What the oracle's action conditions read, worked out by a test from
+/// the record it wrote.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Facts {
+    /// Each domain's grade where graded (counted), in contract order.
+    pub graded: [Option<u8>; 5],
+    /// The grade of each finding that `other_cause` excludes.
+    pub excluded: [Option<u8>; 5],
+    /// The concurrent CRS grade when active (1-4), else 0.
+    pub crs: u8,
+    /// CRS cannot be ruled out (fever not recorded, an organ graded >= 2).
+    pub crs_unruled: bool,
+    /// Death attributed to CRS.
+    pub crs_died: bool,
+    /// `hours_since_onset`.
+    pub hours: Option<f64>,
+    /// `steroid_refractory`.
+    pub refractory: bool,
+}
+
+/// Whether one of the oracle's conditions holds.
+pub fn oracle_holds(f: &Facts, when: &str) -> bool {
+    let [enc, cons, seizure, _, edema] = f.graded;
+    match when {
+        "always" => true,
+        "crs" => f.crs >= 1,
+        "crs_2_or_more" => f.crs >= 2,
+        "crs_cannot_be_ruled_out" => f.crs_unruled,
+        "hours_over_24" => f.hours.is_some_and(|h| h > 24.0),
+        "steroid_refractory" => f.refractory,
+        "seizure_graded_3_or_more" => seizure.is_some_and(|g| g >= 3),
+        "seizure_not_graded_3_or_more" => seizure.is_none_or(|g| g < 3),
+        "encephalopathy_consciousness_seizure_or_edema_graded_4" => {
+            [enc, cons, seizure, edema].contains(&Some(4))
+        }
+        "edema_graded_4" => edema == Some(4),
+        other => panic!("unknown oracle condition {other}"),
+    }
+}
+
+/// The contract's management step (§3 v3) from the oracle file: the
+/// action ids in order, each with whether it is given for a finding
+/// attributed to another cause. None at death; the table's rows; the
+/// excluded emergencies' actions not already there; anti-seizure therapy
+/// in place of levetiracetam; the emergencies first.
+pub fn oracle_plan(grade: u8, f: &Facts) -> Vec<(String, bool)> {
+    if grade >= 5 || f.crs_died {
+        return Vec::new();
+    }
+    let o = oracle();
+    let mut rows: Vec<(String, bool)> = oracle_actions(grade, |w| oracle_holds(f, w))
+        .into_iter()
+        .map(|id| (id, false))
+        .collect();
+    for (i, domain) in [(2, "seizure"), (4, "edema")] {
+        let Some(g) = f.excluded[i] else { continue };
+        let Some(ids) = o["excluded_emergencies"][domain][g.to_string()].as_array() else {
+            continue;
+        };
+        for id in ids.iter().filter_map(|v| v.as_str()) {
+            if !rows.iter().any(|(r, _)| r == id) {
+                rows.push((id.to_string(), true));
+            }
+        }
+    }
+    if rows.iter().any(|(id, _)| id == "antiseizure_therapy") {
+        rows.retain(|(id, _)| id != "levetiracetam");
+    }
+    let order: Vec<&str> = o["emergency_order"]
+        .as_array()
+        .expect("emergency order")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    rows.sort_by_key(|(id, _)| order.iter().position(|e| e == id).unwrap_or(order.len()));
+    rows
+}
