@@ -34,7 +34,9 @@ ice_naming, ice_writing, ice_attention, ice_commands and other_cause as
 `;`-separated names; an empty cell means not assessed.
 
 Examples:
+  # exit 65: record 7 misspells a field, on purpose (an error object in its place)
   icans batch examples/records.ndjson
+  # exit 65 likewise: row 6 has an ICE total of 11
   icans batch examples/records.csv --output-format csv > graded.csv
   cat export.ndjson | icans batch --fail-at-grade 3 > graded.ndjson
 

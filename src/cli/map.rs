@@ -15,8 +15,11 @@ use super::exit;
 #[command(after_help = "\
 Examples:
   icans map init examples/site-export.csv > site.map.toml
+  # exit 65 until every \"?\" in the starter is filled in:
   icans map check site.map.toml examples/site-export.csv --allow-unknown-fields
-  icans batch examples/site-export.csv --map site.map.toml --allow-unknown-fields
+  # the shipped map is that starter filled in:
+  icans map check examples/site-export.map.toml examples/site-export.csv --allow-unknown-fields
+  icans batch examples/site-export.csv --map examples/site-export.map.toml --allow-unknown-fields
 
 Exit status: 0 done; 65 (check) the export cannot be graded as mapped, or an
 export is not CSV or NDJSON;

@@ -33,7 +33,7 @@ pub enum SummaryFormat {
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:
-  icans summary examples/records.ndjson
+  icans summary examples/cohort.ndjson
   icans summary export.csv --format json
   icans summary export.ndjson --compare        # beside the published comparators
   icans summary export.ndjson --format csv > courses.csv
