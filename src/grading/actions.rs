@@ -551,9 +551,25 @@ pub const ATTRIBUTED_SUFFIX: &str = "(attributed to another cause: treat it; not
 /// Highest grade with management actions (grade 5 has none).
 pub const MAX_ACTION_GRADE: u8 = 4;
 
-/// The rows of one grade, in table order.
+/// The rows of one grade, in table order: the table is in grade order, so
+/// they are one slice of it (found once; a test keeps the table ordered).
 pub fn of_grade(grade: u8) -> impl Iterator<Item = &'static ActionRow> {
-    ACTIONS.iter().filter(move |r| r.grade == grade)
+    static SLICES: std::sync::OnceLock<[std::ops::Range<usize>; 6]> = std::sync::OnceLock::new();
+    let slices = SLICES.get_or_init(|| {
+        std::array::from_fn(|g| {
+            let start = ACTIONS
+                .iter()
+                .position(|r| usize::from(r.grade) >= g)
+                .unwrap_or(ACTIONS.len());
+            let end = ACTIONS
+                .iter()
+                .position(|r| usize::from(r.grade) > g)
+                .unwrap_or(ACTIONS.len());
+            start..end
+        })
+    });
+    let range = slices.get(usize::from(grade)).cloned().unwrap_or(0..0);
+    ACTIONS[range].iter()
 }
 
 /// The rows of a grade with a protocol key, when the key belongs to that
@@ -636,6 +652,15 @@ mod tests {
             v.sort_unstable();
             v.dedup();
             assert_eq!(v.len(), n, "grade {g}: a protocol key twice");
+        }
+    }
+
+    #[test]
+    fn the_table_is_in_grade_order_and_of_grade_finds_every_row() {
+        assert!(ACTIONS.windows(2).all(|w| w[0].grade <= w[1].grade));
+        for g in 0..=6u8 {
+            let filtered: Vec<_> = ACTIONS.iter().filter(|r| r.grade == g).collect();
+            assert_eq!(of_grade(g).collect::<Vec<_>>(), filtered, "grade {g}");
         }
     }
 

@@ -260,11 +260,10 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
         worsening: ice_declining || capd_worsening,
         masked: masked.iter().copied().collect(),
     };
-    let plan = plan::plan(&ctx);
-    if plan.death.is_none() {
+    if ctx.death().is_none() {
         excluded_emergency_warnings(&ctx, &findings, &mut warnings);
     }
-    if plan.shows_dose() {
+    if plan::shows_dose(&ctx) {
         patient_group_warnings(a, group, dose_weight, &mut warnings);
     }
     let patient = Patient {
@@ -276,7 +275,7 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
     let management = match scope {
         Scope::Full => {
             let lower_bound = (!complete && grade < 5).then(|| lower_bound_note(&unassessed));
-            protocol.render(&plan, &patient, lower_bound.as_deref())
+            protocol.render(&plan::plan(&ctx), &patient, lower_bound.as_deref())
         }
         Scope::WithoutManagement => Management {
             summary: String::new(),

@@ -200,12 +200,61 @@ pub struct Plan {
     pub death: Option<Death>,
 }
 
-impl Plan {
-    /// Whether the plan shows an action whose dose depends on the patient
-    /// group or the weight (docs/spec.md §6 warnings).
-    pub fn shows_dose(&self) -> bool {
-        self.rows.iter().any(|c| c.row.shows_dose())
+/// The rows that apply, before the emergency order: the table's rows at
+/// the counted grade whose condition holds, then those the excluded
+/// emergencies add (the rows of the grade each finding would have), each id
+/// once. Allocates nothing: [`plan`] and [`shows_dose`] both read it.
+fn chosen(ctx: &Context) -> impl Iterator<Item = Chosen> + '_ {
+    let table = actions::of_grade(ctx.grade)
+        .filter(|r| ctx.holds(r.when))
+        .map(|row| Chosen {
+            row,
+            attributed: false,
+        });
+    let attributed = ctx.excluded_emergencies().flat_map(move |(d, g)| {
+        let counted = ctx.counted(d, g);
+        let needed = actions::excluded_emergency_actions(d, g);
+        actions::of_grade(g)
+            .filter(move |r| needed.contains(&r.id) && counted.holds(r.when))
+            .map(|row| Chosen {
+                row,
+                attributed: true,
+            })
+    });
+    let mut seen = 0u32;
+    table.chain(attributed).filter(move |c| {
+        let bit = 1u32 << (c.row.id as u32);
+        let first = seen & bit == 0;
+        seen |= bit;
+        first
+    })
+}
+
+/// Whether a chosen row stays: anti-seizure therapy replaces the
+/// prophylaxis wherever both would appear.
+fn stays(c: &Chosen, antiseizure: bool) -> bool {
+    !(antiseizure && c.row.id == ActionId::Levetiracetam)
+}
+
+/// Whether the management step shows an action whose dose depends on the
+/// patient group or the weight (docs/spec.md §6 warnings): exactly what
+/// [`plan`]'s rows would show, without building them.
+pub fn shows_dose(ctx: &Context) -> bool {
+    if ctx.death().is_some() {
+        return false;
     }
+    // One pass: a row that shows a dose stays unless it is the prophylaxis
+    // that anti-seizure therapy replaces (`stays`).
+    let (mut prophylaxis, mut antiseizure) = (false, false);
+    for c in chosen(ctx) {
+        match c.row.id {
+            ActionId::AntiseizureTherapy => antiseizure = true,
+            ActionId::Levetiracetam => prophylaxis |= c.row.shows_dose(),
+            _ if c.row.shows_dose() => return true,
+            _ => {}
+        }
+    }
+    prophylaxis && !antiseizure
 }
 
 /// Decides the management step for a grade in its context (docs/spec.md
@@ -222,30 +271,10 @@ pub fn plan(ctx: &Context) -> Plan {
             death: Some(death),
         };
     }
-    let mut rows: Vec<Chosen> = actions::of_grade(ctx.grade)
-        .filter(|r| ctx.holds(r.when))
-        .map(|row| Chosen {
-            row,
-            attributed: false,
-        })
-        .collect();
-    for (d, g) in ctx.excluded_emergencies() {
-        let counted = ctx.counted(d, g);
-        let needed = actions::excluded_emergency_actions(d, g);
-        for row in actions::of_grade(g).filter(|r| needed.contains(&r.id) && counted.holds(r.when)) {
-            if !rows.iter().any(|c| c.row.id == row.id) {
-                rows.push(Chosen {
-                    row,
-                    attributed: true,
-                });
-            }
-        }
-    }
-    // Anti-seizure therapy replaces the prophylaxis wherever both would
-    // appear; the emergencies come first (stable: table order otherwise).
-    if rows.iter().any(|c| c.row.id == ActionId::AntiseizureTherapy) {
-        rows.retain(|c| c.row.id != ActionId::Levetiracetam);
-    }
+    let mut rows: Vec<Chosen> = chosen(ctx).collect();
+    let antiseizure = rows.iter().any(|c| c.row.id == ActionId::AntiseizureTherapy);
+    rows.retain(|c| stays(c, antiseizure));
+    // The emergencies first (stable: table order otherwise).
     rows.sort_by_key(|c| actions::emergency_rank(c.row.id));
 
     let mut notes = Vec::new();
@@ -503,6 +532,46 @@ mod tests {
         let p = plan(&unruled);
         assert_eq!(p.notes, [Note::Crs(unruled.crs)]);
         assert_eq!(ids(&p), ["ice_screening", "confirm_crs"]);
+    }
+
+    /// `shows_dose` reads the same rows as `plan`: equal on every grade,
+    /// every seizure and edema finding counted or excluded, every CRS state.
+    #[test]
+    fn shows_dose_is_what_the_plan_shows() {
+        let states = [
+            CrsState::NotAssessed,
+            CrsState::Absent,
+            CrsState::LowerBound,
+            CrsState::NoFever { with_fever: 2 },
+            CrsState::CannotBeRuledOut { with_fever: 3 },
+            CrsState::Active(1),
+            CrsState::Active(3),
+            CrsState::Death,
+        ];
+        let mut checked = 0;
+        for grade in 0..=5 {
+            for seizure in [None, Some(0), Some(3), Some(4)] {
+                for edema in [None, Some(0), Some(3), Some(4)] {
+                    for excluded in [false, true] {
+                        for crs in states {
+                            let mut c = Context { crs, ..ctx(grade) };
+                            let slot = if excluded {
+                                &mut c.excluded_grades
+                            } else {
+                                &mut c.domain_grades
+                            };
+                            slot[Domain::Seizure.index()] = seizure;
+                            slot[Domain::Edema.index()] = edema;
+                            let p = plan(&c);
+                            let shown = p.rows.iter().any(|r| r.row.shows_dose());
+                            assert_eq!(shows_dose(&c), shown, "{c:?}");
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 6 * 4 * 4 * 2 * 8);
     }
 
     #[test]
