@@ -408,13 +408,15 @@ const fn confirm_crs(grade: u8) -> ActionRow {
 const ANTISEIZURE_SEIZURE: &str = "Anti-seizure therapy: levetiracetam loading; a benzodiazepine if a seizure recurs, per the seizure protocol (doses per local protocol)";
 /// Anti-seizure therapy for status epilepticus, a seizure graded 4 (ASCO 2021).
 const ANTISEIZURE_STATUS_EPILEPTICUS: &str = "Status epilepticus: benzodiazepine for the active seizure, then levetiracetam loading, per the status epilepticus protocol (doses per local protocol)";
-/// The taper every corticosteroid text carries (ASCO 2021).
+/// Dexamethasone for a child: no adult dose, and the taper every
+/// corticosteroid text carries (ASCO 2021).
 const DEXAMETHASONE_CHILD: &str = "Corticosteroids: dexamethasone, weight-based paediatric dose per local protocol (the adult dose does not apply), until improvement to grade 1, then taper";
 const LEVETIRACETAM_CHILD: &str = "Seizure prophylaxis: levetiracetam, weight-based paediatric dose per local protocol (the adult dose does not apply), IV or PO (IV if swallowing is impaired)";
 const LEVETIRACETAM_ADULT: &str =
     "Seizure prophylaxis: levetiracetam 500-750 mg BID, IV or PO (IV if swallowing is impaired)";
 /// Said beside the adult pulse when the age is not recorded (docs/spec.md
-/// §6; the child's pulse of [`CHILD_PULSE_DOSE`]).
+/// §6; the child pulse: 30 mg/kg, at most 1 g a day; a test holds the two
+/// together).
 pub const PULSE_AGE_UNKNOWN_NOTE: &str = "(if under 18: 30 mg/kg, at most 1 g)";
 
 use ActionId as A;

@@ -264,7 +264,7 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
         excluded_emergency_warnings(&ctx, &findings, &mut warnings);
     }
     if plan::shows_dose(&ctx) {
-        patient_group_warnings(a, group, dose_weight, &mut warnings);
+        patient_group_warnings(a, group, &mut warnings);
     }
     let patient = Patient {
         group,
@@ -357,14 +357,10 @@ pub fn implausible_weight(weight_kg: f64, age_years: f64) -> bool {
 }
 
 /// The warnings of the patient group, given only when the result shows an
-/// action whose dose depends on it (docs/spec.md §6): the age not
-/// recorded, a child's doses per kg for want of a (plausible) weight.
-fn patient_group_warnings(
-    a: &Assessment,
-    group: PatientGroup,
-    dose_weight: Option<f64>,
-    warnings: &mut Vec<String>,
-) {
+/// action whose dose depends on it (docs/spec.md §6): the age not recorded,
+/// and a child's doses shown per kg for want of `weight_kg` (an implausible
+/// weight has its own warning).
+fn patient_group_warnings(a: &Assessment, group: PatientGroup, warnings: &mut Vec<String>) {
     match (a.age_years, group) {
         (None, PatientGroup::Child) => warnings.push("age not recorded: child doses shown".to_string()),
         (None, PatientGroup::Adult) => {
@@ -372,7 +368,7 @@ fn patient_group_warnings(
         }
         _ => {}
     }
-    if group == PatientGroup::Child && a.weight_kg.is_none() && dose_weight.is_none() {
+    if group == PatientGroup::Child && a.weight_kg.is_none() {
         warnings.push(
             "Child without weight_kg: weight-based doses are shown per kg; give weight_kg to compute them"
                 .to_string(),

@@ -276,43 +276,45 @@ impl Protocol {
                     PatientGroup::Adult => r.dose,
                 };
                 let builtin = filled(r, patient.instrument, patient.group);
-                let mut text: Cow<'static, str> = match self.own_text(r, patient.group) {
-                    Some(own) => {
-                        let t = fill(own, patient.instrument, dose, patient.weight_kg);
-                        briefs.push(Cow::Owned(t.trim_end_matches('.').to_string()));
-                        Cow::Owned(t)
-                    }
-                    None => {
-                        if !builtin.brief.is_empty() {
-                            briefs.push(Cow::Borrowed(builtin.brief.as_str()));
+                let (mut text, brief): (Cow<'static, str>, Option<Cow<'static, str>>) =
+                    match self.own_text(r, patient.group) {
+                        Some(own) => {
+                            let t = fill(own, patient.instrument, dose, patient.weight_kg);
+                            let brief = Cow::Owned(t.trim_end_matches('.').to_string());
+                            (Cow::Owned(t), Some(brief))
                         }
-                        match (dose, patient.weight_kg) {
-                            (Some(_), Some(w)) => Cow::Owned(fill(
-                                builtin_text(r, patient.group),
-                                patient.instrument,
-                                dose,
-                                Some(w),
-                            )),
-                            _ => Cow::Borrowed(builtin.text.as_str()),
+                        None => {
+                            let brief =
+                                (!builtin.brief.is_empty()).then_some(Cow::Borrowed(builtin.brief.as_str()));
+                            let text = match (dose, patient.weight_kg) {
+                                (Some(_), Some(w)) => Cow::Owned(fill(
+                                    builtin_text(r, patient.group),
+                                    patient.instrument,
+                                    dose,
+                                    Some(w),
+                                )),
+                                _ => Cow::Borrowed(builtin.text.as_str()),
+                            };
+                            (text, brief)
                         }
-                    }
-                };
+                    };
                 if patient.group == PatientGroup::Adult
                     && !patient.age_known
                     && !r.age_unknown_note.is_empty()
                 {
                     text = Cow::Owned(format!("{} {}", text.trim_end_matches('.'), r.age_unknown_note));
                 }
-                if chosen.attributed {
+                let brief = if chosen.attributed {
                     text = Cow::Owned(format!(
                         "{} {}",
                         text.trim_end_matches('.'),
                         actions::ATTRIBUTED_SUFFIX
                     ));
-                    if let Some(b) = briefs.last_mut() {
-                        *b = Cow::Owned(format!("{b} (attributed to another cause)"));
-                    }
-                }
+                    brief.map(|b| Cow::Owned(format!("{b} (attributed to another cause)")))
+                } else {
+                    brief
+                };
+                briefs.extend(brief);
                 Action {
                     id: r.id,
                     text,
