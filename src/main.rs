@@ -1,16 +1,9 @@
-//! The `icans` binary: see `icans --help` and README.md.
-//!
-//! The entry point is our own C `main` (`no_main`), so that a standard
-//! output closed by the caller (`icans batch f >&-`) is seen before anything
-//! reopens it: the Rust runtime's own start-up would put /dev/null there,
-//! indistinguishable from a /dev/null the caller chose, and every result
-//! would be lost with exit 0. It then does what that start-up does: closed
-//! standard streams get /dev/null (so no file opened later lands on fd 0-2),
-//! and SIGPIPE is ignored (a closed pipe is a write error, exit 74).
-
-#![no_main]
+//! The `icans` binary: see `icans --help` and README.md. An ordinary
+//! `main`; what must run before it (seeing a standard output the caller
+//! closed) is in `cli::platform`.
 
 use std::io::Write as _;
+use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
@@ -48,8 +41,15 @@ fn parse() -> Result<Cli, u8> {
         Ok(cli) => Ok(cli),
         Err(e) => match e.kind() {
             clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
-                let text = e.render().ansi().to_string();
+                // Styled on a terminal that takes colour, plain in a file,
+                // a pipe, or with NO_COLOR.
                 let mut out = std::io::stdout().lock();
+                let rendered = e.render();
+                let text = if icans::format::text::colour_for(&out) {
+                    rendered.ansi().to_string()
+                } else {
+                    rendered.to_string()
+                };
                 match cli::stdout_open()
                     .and_then(|()| out.write_all(text.as_bytes()).and_then(|()| out.flush()))
                 {
@@ -65,24 +65,9 @@ fn parse() -> Result<Cli, u8> {
     }
 }
 
-/// The process entry point (see the module docs).
-#[unsafe(no_mangle)]
-pub extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
-    // SAFETY: fcntl(F_GETFD) only queries a descriptor; open and signal are
-    // called with valid constant arguments, before any thread is started.
-    unsafe {
-        let closed = |fd: libc::c_int| libc::fcntl(fd, libc::F_GETFD) == -1;
-        cli::set_stdout_closed(closed(1));
-        for fd in 0..3 {
-            if closed(fd) {
-                // The lowest free descriptor, so `fd` itself.
-                libc::open(c"/dev/null".as_ptr(), libc::O_RDWR);
-            }
-        }
-        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
-    }
-    let code = std::panic::catch_unwind(run).unwrap_or(101);
-    libc::c_int::from(code)
+/// The process entry point: the command's exit status; a panic is 101.
+fn main() -> ExitCode {
+    ExitCode::from(std::panic::catch_unwind(run).unwrap_or(101))
 }
 
 /// Parses the command line and runs the command; the exit status.

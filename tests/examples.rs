@@ -180,6 +180,14 @@ fn skipped(command: &str) -> Option<&'static str> {
         ("python3 benches/", "the benchmark's Python baseline"),
         ("bash benches/", "the benchmark runner (needs hyperfine)"),
         ("bash .ci/run", "CI itself"),
+        (
+            "rustup target add",
+            "installs a toolchain target (.ci/run adds it)",
+        ),
+        (
+            "cargo build --release --locked --target",
+            "the static build, which .ci/run makes and runs (tests/platform.rs)",
+        ),
     ]
     .iter()
     .find(|(prefix, _)| command.starts_with(prefix))

@@ -8,6 +8,7 @@ pub mod completions;
 pub mod flags;
 pub mod grade;
 pub mod map;
+pub mod platform;
 pub mod protocol;
 pub mod schema;
 pub mod summary;
@@ -99,19 +100,11 @@ pub fn read_input(path: Option<&Path>) -> anyhow::Result<Vec<u8>> {
     }
 }
 
-/// Whether standard output was closed when the process started (seen by
-/// `main` before anything could reopen it).
-static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Records, once at start-up, whether standard output was closed.
-pub fn set_stdout_closed(closed: bool) {
-    STDOUT_CLOSED.store(closed, std::sync::atomic::Ordering::Relaxed);
-}
-
 /// Fails when standard output was closed by the caller (`icans ... >&-`):
 /// every result would be lost, so the run is an output failure (exit 74).
+/// Seen at start-up where the platform lets us (`platform`).
 pub fn stdout_open() -> std::io::Result<()> {
-    if STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed) {
+    if platform::stdout_closed_at_start() {
         Err(std::io::Error::other("standard output is closed"))
     } else {
         Ok(())
