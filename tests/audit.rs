@@ -96,3 +96,21 @@ fn fail_below_kappa_alerts_and_text_and_csv_read() {
         lines[5]
     );
 }
+
+/// `audit` takes only the flags it uses: no protocol (it shows no
+/// management step) and no `--fail-at-grade` (its alert is
+/// `--fail-below-kappa`).
+#[test]
+fn audit_refuses_flags_it_would_ignore() {
+    for extra in [&["--fail-at-grade", "3"][..], &["--protocol", "centre.toml"]] {
+        let mut args = vec!["audit", "examples/audit.ndjson"];
+        args.extend(extra);
+        let out = common::icans().args(&args).output().expect("icans runs");
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("unexpected argument '{}'", extra[0])),
+            "{err}"
+        );
+    }
+}

@@ -8,7 +8,7 @@ use clap::ValueEnum;
 use icans::format::audit as render;
 
 use super::exit;
-use super::flags::{GradingFlags, InFormat, inputs};
+use super::flags::{InFormat, ReadFlags, inputs};
 
 /// `--format` values of `audit`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -47,7 +47,7 @@ pub struct Args {
     pub format: AuditFormat,
 
     #[command(flatten)]
-    pub grading: GradingFlags,
+    pub read: ReadFlags,
 
     /// Exit 3 when the weighted kappa is below K (or undefined).
     #[arg(long, value_name = "K", allow_negative_numbers = true)]
@@ -63,9 +63,10 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     let inputs = inputs(&args.files, args.input_format);
     let read = icans::input::ReadOptions {
         max_record_bytes: args.max_record_bytes,
-        ..args.grading.read_options()?
+        ..args.read.read_options()?
     };
-    let protocol = super::load_protocol(args.grading.protocol.as_deref())?;
+    // The audit compares grades, never a management step: no protocol.
+    let protocol = icans::grading::Protocol::BUILTIN;
     // CSV rows are written as the records are read; text and JSON once the
     // figures are known.
     let mut rows = match args.format {

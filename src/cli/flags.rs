@@ -60,26 +60,45 @@ pub fn inputs(files: &[PathBuf], given: Option<InFormat>) -> Vec<Input> {
         .collect()
 }
 
-/// Flags shared by `grade` and `batch`: how records are read, the protocol,
-/// and alerting.
-#[derive(Debug, Default, clap::Args)]
-pub struct GradingFlags {
+/// How records are read, for every command that reads them (`grade`,
+/// `batch`, `summary`, `audit`).
+#[derive(Debug, clap::Args)]
+pub struct ReadFlags {
     /// Ignore record fields (CSV columns) the contract does not know, for
     /// exports with extra columns. Otherwise they are errors, since a
     /// misspelt finding would read as "not assessed".
     #[arg(long)]
     pub allow_unknown_fields: bool,
 
-    /// Management protocol file (TOML) with the centre's action texts and
-    /// intervals; `icans protocol` writes one to start from.
-    #[arg(long, value_name = "FILE")]
-    pub protocol: Option<PathBuf>,
-
     /// A site's map file (TOML): export columns, coded values, checkboxes,
     /// missing codes and boolean spellings; `icans map init FILE` writes one
     /// to start from.
     #[arg(long, value_name = "MAP")]
     pub map: Option<PathBuf>,
+}
+
+impl ReadFlags {
+    /// The record reading options these flags ask for.
+    pub fn read_options(&self) -> anyhow::Result<ReadOptions> {
+        Ok(ReadOptions {
+            allow_unknown_fields: self.allow_unknown_fields,
+            map: load_map(self.map.as_deref())?,
+            ..ReadOptions::default()
+        })
+    }
+}
+
+/// The flags of the commands that show a management step and alert on a
+/// grade (`grade`, `batch`): how records are read, the protocol, the alert.
+#[derive(Debug, clap::Args)]
+pub struct GradingFlags {
+    #[command(flatten)]
+    pub read: ReadFlags,
+
+    /// Management protocol file (TOML) with the centre's action texts and
+    /// intervals; `icans protocol` writes one to start from.
+    #[arg(long, value_name = "FILE")]
+    pub protocol: Option<PathBuf>,
 
     /// Exit 3 when a graded record reaches grade N or higher (for alerting
     /// from scripts).
@@ -90,11 +109,7 @@ pub struct GradingFlags {
 impl GradingFlags {
     /// The record reading options these flags ask for.
     pub fn read_options(&self) -> anyhow::Result<ReadOptions> {
-        Ok(ReadOptions {
-            allow_unknown_fields: self.allow_unknown_fields,
-            map: load_map(self.map.as_deref())?,
-            ..ReadOptions::default()
-        })
+        self.read.read_options()
     }
 
     /// Whether a grade reaches `--fail-at-grade`.

@@ -52,18 +52,13 @@ pub struct Args {
     #[arg(long, visible_alias = "output-format", value_enum, default_value_t = SummaryFormat::Text)]
     pub format: SummaryFormat,
 
-    /// Ignore fields (columns) the contract does not know.
-    #[arg(long)]
-    pub allow_unknown_fields: bool,
+    #[command(flatten)]
+    pub read: super::flags::ReadFlags,
 
     /// Longest record (NDJSON line, JSON array element, CSV line) in bytes;
     /// a longer one is reported, never held in memory.
     #[arg(long, value_name = "BYTES", default_value_t = icans::input::DEFAULT_MAX_RECORD_BYTES)]
     pub max_record_bytes: usize,
-
-    /// A site's map file (TOML) for exports in the site's own names and codes.
-    #[arg(long, value_name = "MAP")]
-    pub map: Option<PathBuf>,
 
     /// Show the cohort beside the comparators of the clinical page.
     #[arg(long)]
@@ -74,9 +69,8 @@ pub struct Args {
 pub fn run(args: &Args) -> anyhow::Result<u8> {
     let inputs = inputs(&args.files, args.input_format);
     let read = ReadOptions {
-        allow_unknown_fields: args.allow_unknown_fields,
         max_record_bytes: args.max_record_bytes,
-        map: super::flags::load_map(args.map.as_deref())?,
+        ..args.read.read_options()?
     };
     let s = summary::from_inputs(&inputs, read).with_context(|| super::spill_context("summary"))?;
     if !s.failures.is_empty() && s.failures.len() == inputs.len() {
