@@ -11,6 +11,14 @@ CONSCIOUSNESS = {"alert": 0, "awakens_spontaneously": 1, "awakens_to_voice": 2,
 SEIZURE = {"none": 0, "rapidly_resolving": 3, "prolonged_or_repetitive": 4}
 MOTOR = {"none": 0, "tremor_or_myoclonus": 0, "deep_focal_weakness": 4}
 EDEMA = {"none": 0, "focal": 3, "diffuse": 4}
+# CAPD items: never 0 ... always 4, the first four reversed (never 4 ... always 0).
+FREQUENCY = ["never", "rarely", "sometimes", "often", "always"]
+CAPD_REVERSED = {"eye_contact", "purposeful_actions", "aware_of_surroundings", "communicates_needs"}
+
+
+def capd_total(items):
+    return sum(4 - FREQUENCY.index(v) if k in CAPD_REVERSED else FREQUENCY.index(v)
+               for k, v in items.items())
 
 
 def grade(r):
@@ -21,6 +29,8 @@ def grade(r):
     ice = r.get("ice")
     total = sum(ice.values()) if ice else r.get("ice_total")
     capd = r.get("capd")
+    if capd is None and r.get("capd_items"):
+        capd = capd_total(r["capd_items"])
     cons = r.get("consciousness")
     if "encephalopathy" not in other:
         if total is not None:

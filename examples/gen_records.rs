@@ -1,9 +1,13 @@
-//! Generates synthetic assessment records as NDJSON, for benchmarks.
+//! Generates synthetic assessment records as NDJSON, for benchmarks and
+//! byte-identity checks.
 //!
 //! `cargo run --release --example gen_records -- 1000000 > big.ndjson`
-//! writes about 190 MB. The records are deterministic (fixed seed), mostly
-//! valid, with the mix of findings a regrading export has: ICE items or
-//! totals, some CAPD children, concurrent CRS, exclusions and a few errors.
+//! writes about 260 MB. The records are deterministic (fixed seed), mostly
+//! valid, and fill every record field (docs/spec.md §1) in the mix a
+//! regrading export has: ICE items or totals, CAPD children (totals or the
+//! eight items), weights, times, concurrent CRS given or graded from its
+//! findings (masked fevers, exclusions, deaths), trends, recorded grades
+//! and a few errors.
 
 use std::io::{self, BufWriter, Write};
 
@@ -52,7 +56,16 @@ fn main() -> io::Result<()> {
             i % 8 + rng.below(3)
         )?;
         let child = rng.below(20) == 0;
-        if child {
+        if child && rng.below(3) == 0 {
+            const WORDS: [&str; 5] = ["never", "rarely", "sometimes", "often", "always"];
+            let age = 2 + rng.below(9);
+            let w8: Vec<&str> = (0..8).map(|_| WORDS[rng.below(5) as usize]).collect();
+            write!(
+                w,
+                r#","age_years":{age},"capd_items":{{"eye_contact":"{}","purposeful_actions":"{}","aware_of_surroundings":"{}","communicates_needs":"{}","restless":"{}","inconsolable":"{}","underactive":"{}","slow_response":"{}"}}"#,
+                w8[0], w8[1], w8[2], w8[3], w8[4], w8[5], w8[6], w8[7]
+            )?;
+        } else if child {
             write!(w, r#","age_years":{},"capd":{}"#, 2 + rng.below(9), rng.below(16))?;
         } else if rng.below(10) < 7 {
             write!(
@@ -85,11 +98,78 @@ fn main() -> io::Result<()> {
             1..=5 => {}
             _ => write!(w, r#","seizure":"{s}","motor":"{m}","edema":"{e}""#)?,
         }
-        if rng.below(3) == 0 {
-            write!(w, r#","crs_grade":{}"#, rng.below(5))?;
+        if rng.below(2) == 0 {
+            let kg = if child {
+                10 + rng.below(30)
+            } else {
+                45 + rng.below(75)
+            };
+            write!(w, r#","weight_kg":{kg}.{}"#, rng.below(10))?;
+        }
+        if rng.below(10) < 3 {
+            write!(
+                w,
+                r#","assessed_at":"2026-03-{:02}T{:02}:{:02}:00Z""#,
+                1 + rng.below(28),
+                rng.below(24),
+                rng.below(60)
+            )?;
+        }
+        // The concurrent CRS: given, or graded from its findings.
+        let findings = match rng.below(3) {
+            0 => {
+                write!(w, r#","crs_grade":{}"#, rng.below(5))?;
+                false
+            }
+            1 => {
+                if rng.below(5) < 4 {
+                    write!(w, r#","temperature_c":{}.{}"#, 36 + rng.below(5), rng.below(10))?;
+                } else {
+                    write!(w, r#","fever":{}"#, rng.below(2) == 0)?;
+                }
+                if rng.below(10) == 0 {
+                    write!(w, r#","fever_masked":true"#)?;
+                }
+                let h = rng.pick(&["none", "fluids_only", "one_vasopressor", "multiple_vasopressors"]);
+                let x = rng.pick(&["none", "low_flow", "high_flow", "positive_pressure"]);
+                write!(w, r#","hypotension":"{h}","hypoxia":"{x}""#)?;
+                if rng.below(300) == 0 {
+                    write!(w, r#","died_of_crs":true"#)?;
+                }
+                true
+            }
+            _ => false,
+        };
+        match rng.below(40) {
+            0..=3 => write!(w, r#","other_cause":["consciousness"]"#)?,
+            4 => write!(w, r#","other_cause":["seizure","consciousness"]"#)?,
+            5 if findings => write!(w, r#","other_cause":["fever"]"#)?,
+            6 if findings => write!(w, r#","other_cause":["hypotension","edema"]"#)?,
+            _ => {}
+        }
+        if rng.below(300) == 0 {
+            write!(w, r#","died_of_icans":true"#)?;
+        }
+        if rng.below(5) == 0 {
+            if child {
+                write!(w, r#","previous_capd":{}"#, rng.below(16))?;
+            } else {
+                write!(w, r#","previous_ice_total":{}"#, 10 - rng.below(4))?;
+            }
+        }
+        if rng.below(7) == 0 {
+            write!(w, r#","hours_since_onset":{}"#, rng.below(72))?;
         }
         if rng.below(10) == 0 {
-            write!(w, r#","other_cause":["consciousness"]"#)?;
+            write!(w, r#","steroid_refractory":{}"#, rng.below(2) == 0)?;
+        }
+        if rng.below(10) < 3 {
+            let scale = rng.pick(&["ASTCT 2019", "CTCAE v5", "CARTOX-10", "CRES"]);
+            write!(
+                w,
+                r#","recorded_grade":{},"recorded_scale":"{scale}""#,
+                rng.below(5)
+            )?;
         }
         writeln!(w, "}}")?;
     }

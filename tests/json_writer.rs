@@ -53,3 +53,52 @@ fn fast_writer_matches_serde_for_every_shape_of_result() {
     }
     assert_eq!(checked, 6 * 5 * 6);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 1000, ..Default::default() })]
+
+    /// On records that fill every field (weights and doses, the CRS from
+    /// findings, deaths, masked fevers, recorded grades, escapes), the fast
+    /// writer writes serde's bytes.
+    #[test]
+    fn fast_writer_matches_serde_on_records_that_fill_every_field(json in common::any_record_json()) {
+        if let Ok(a) = common::record(&json) {
+            let r = grade(&a);
+            let mut fast = Vec::new();
+            write_result_line(&mut fast, &r);
+            let mut serde = serde_json::to_vec(&r).expect("serialises");
+            serde.push(b'\n');
+            proptest::prop_assert_eq!(String::from_utf8_lossy(&fast), String::from_utf8_lossy(&serde), "{}", json);
+        }
+    }
+}
+
+/// The generator is not idle: most of what it writes is a valid record, and
+/// the valid ones reach the fields the fast writer treats apart.
+#[test]
+fn the_generator_writes_mostly_valid_records_that_fill_the_fields() {
+    use proptest::strategy::{Strategy, ValueTree};
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = common::any_record_json();
+    let (mut valid, mut dosed, mut masked, mut recorded) = (0, 0, 0, 0);
+    for _ in 0..1000 {
+        let json = strategy.new_tree(&mut runner).expect("a record").current();
+        if let Ok(a) = common::record(&json) {
+            valid += 1;
+            let r = grade(&a);
+            dosed += usize::from(r.management.actions.iter().any(|x| x.dose_mg.is_some()));
+            masked += usize::from(
+                r.crs
+                    .as_ref()
+                    .and_then(|c| c.domains.as_ref())
+                    .is_some_and(|d| d.fever.masked),
+            );
+            recorded += usize::from(r.recorded_grade.is_some() && r.recorded_scale.is_some());
+        }
+    }
+    assert!(valid >= 500, "{valid} of 1000 valid");
+    assert!(
+        dosed >= 20 && masked >= 5 && recorded >= 50,
+        "dose_mg {dosed}, masked fever {masked}, recorded {recorded}"
+    );
+}

@@ -11,8 +11,8 @@ use proptest::prelude::*;
 use icans::batch::{self, Options};
 use icans::format::OutputFormat;
 use icans::grading::{
-    Assessment, Consciousness, Domain, DomainSet, Edema, EncephalopathyScore, IceItems, Motor, RecordId,
-    Seizure, Status, grade,
+    Assessment, Consciousness, Domain, DomainSet, Edema, EncephalopathyScore, Hypotension, Hypoxia, IceItems,
+    Motor, RecordId, Seizure, Status, grade,
 };
 use icans::input::{self as json, ArrayScanner, Input, InputFormat, ReadOptions, Scanned, Source};
 
@@ -84,29 +84,71 @@ fn assessment() -> impl Strategy<Value = Assessment> {
         proptest::option::of(any::<bool>()),
         proptest::option::of(any::<bool>()),
     );
-    (labels, findings, context).prop_map(
+    // Weight, the CRS findings (given CRS and findings are exclusive: the
+    // builder refuses both, so a graded CRS drops crs_grade), the CAPD
+    // trend, the recorded grades.
+    let crs = (
+        proptest::option::of(2.0..=300.0f64),
+        proptest::option::of(25.0..=45.0f64),
+        proptest::option::of(any::<bool>()),
+        pick(Hypotension::ALL),
+        pick(Hypoxia::ALL),
+        proptest::option::of(any::<bool>()),
+        (
+            any::<[bool; 3]>(),
+            proptest::option::of(0..=32u8),
+            proptest::option::of(0..=5u8),
+        ),
+    );
+    (labels, findings, context, crs).prop_map(
         |(
             (id, patient_id, day, assessed_at, age_years),
             (encephalopathy, consciousness, seizure, motor, edema, other_cause),
             (crs_grade, previous_ice_total, hours_since_onset, steroid_refractory, died_of_icans),
-        )| Assessment {
-            id,
-            patient_id,
-            day,
-            assessed_at: assessed_at.map(String::from),
-            age_years,
-            encephalopathy,
-            consciousness,
-            seizure,
-            motor,
-            edema,
-            other_cause,
-            crs_grade,
-            previous_ice_total,
-            hours_since_onset,
-            steroid_refractory,
-            died_of_icans,
-            ..Assessment::default()
+            (
+                weight_kg,
+                temperature_c,
+                fever_masked,
+                hypotension,
+                hypoxia,
+                died_of_crs,
+                (crs_other_cause, previous_capd, recorded_grade),
+            ),
+        )| {
+            let findings = temperature_c.is_some()
+                || fever_masked.is_some()
+                || hypotension.is_some()
+                || hypoxia.is_some()
+                || died_of_crs.is_some();
+            Assessment {
+                id,
+                patient_id,
+                day,
+                assessed_at: assessed_at.map(String::from),
+                age_years,
+                weight_kg,
+                encephalopathy,
+                consciousness,
+                seizure,
+                motor,
+                edema,
+                other_cause,
+                crs_other_cause,
+                crs_grade: crs_grade.filter(|_| !findings),
+                temperature_c,
+                fever_masked,
+                hypotension,
+                hypoxia,
+                died_of_crs,
+                previous_ice_total,
+                previous_capd,
+                hours_since_onset,
+                steroid_refractory,
+                died_of_icans,
+                recorded_grade,
+                recorded_scale: recorded_grade.map(|_| "CTCAE v5".to_string()),
+                ..Assessment::default()
+            }
         },
     )
 }
@@ -182,7 +224,9 @@ proptest! {
         }
         // A death is complete: grade 5 is never a lower bound.
         prop_assert_eq!(r.complete, r.unassessed.is_empty() || r.grade == 5);
-        prop_assert!(r.management.actions.iter().all(|x| x.id.as_str() != "tocilizumab") || a.crs_grade.unwrap_or(0) >= 1);
+        // Tocilizumab only with concurrent CRS, given or graded from findings.
+        let crs_active = r.crs.as_ref().is_some_and(|c| (1..=4).contains(&c.grade));
+        prop_assert!(r.management.actions.iter().all(|x| x.id.as_str() != "tocilizumab") || crs_active);
     }
 
     #[test]

@@ -515,126 +515,6 @@ fn every_grade_age_weight_and_crs_state_gets_the_contracts_management() {
     assert_eq!(checked, ICANS.len() * CRS.len() * AGES.len() * WEIGHTS.len());
 }
 
-/// Any record the contract allows, as JSON, with every field that can move
-/// the patient group, a dose or the management step.
-fn any_record() -> impl Strategy<Value = String> {
-    let opt = |v: &'static [&'static str]| proptest::option::of(proptest::sample::select(v));
-    (
-        (
-            proptest::option::of(0.0..=120.0f64),
-            proptest::option::of(2.0..=300.0f64),
-            proptest::option::of(0..=10u8),
-            proptest::option::of(0..=32u8),
-            opt(&[
-                "alert",
-                "awakens_spontaneously",
-                "awakens_to_voice",
-                "awakens_to_tactile",
-                "unarousable",
-            ]),
-            opt(&["none", "rapidly_resolving", "prolonged_or_repetitive"]),
-            opt(&["none", "tremor_or_myoclonus", "deep_focal_weakness"]),
-            opt(&["none", "focal", "diffuse"]),
-        ),
-        (
-            proptest::sample::subsequence(
-                &[
-                    "encephalopathy",
-                    "consciousness",
-                    "seizure",
-                    "motor",
-                    "edema",
-                    "fever",
-                    "hypotension",
-                    "hypoxia",
-                ][..],
-                0..3,
-            ),
-            proptest::option::of(0..=4u8),
-            proptest::option::of(35.0..=41.0f64),
-            proptest::option::of(any::<bool>()),
-            opt(&["none", "fluids_only", "one_vasopressor", "multiple_vasopressors"]),
-            opt(&["none", "low_flow", "high_flow", "positive_pressure"]),
-            proptest::option::of(any::<bool>()),
-            (
-                proptest::option::of(any::<bool>()),
-                proptest::option::of(0.0..72.0f64),
-                proptest::option::of(any::<bool>()),
-            ),
-        ),
-    )
-        .prop_map(
-            |(
-                (age, weight, ice, capd, cons, seizure, motor, edema),
-                (other, crs_grade, temp, masked, ht, hx, died_crs, (died, hours, refractory)),
-            )| {
-                let mut f: Vec<String> = vec![r#""seizure_assessed_marker": 0"#.to_string()];
-                f.clear();
-                if let Some(a) = age {
-                    f.push(format!(r#""age_years": {a}"#));
-                }
-                if let Some(w) = weight {
-                    f.push(format!(r#""weight_kg": {w}"#));
-                }
-                match (ice, capd) {
-                    (Some(t), _) => f.push(format!(r#""ice_total": {t}"#)),
-                    (None, Some(c)) => f.push(format!(r#""capd": {c}"#)),
-                    _ => {}
-                }
-                for (k, v) in [
-                    ("consciousness", cons),
-                    ("seizure", seizure),
-                    ("motor", motor),
-                    ("edema", edema),
-                ] {
-                    if let Some(v) = v {
-                        f.push(format!(r#""{k}": "{v}""#));
-                    }
-                }
-                if !other.is_empty() {
-                    let names: Vec<String> = other.iter().map(|d| format!("\"{d}\"")).collect();
-                    f.push(format!(r#""other_cause": [{}]"#, names.join(", ")));
-                }
-                let findings =
-                    temp.is_some() || masked.is_some() || ht.is_some() || hx.is_some() || died_crs.is_some();
-                if findings {
-                    if let Some(t) = temp {
-                        f.push(format!(r#""temperature_c": {t}"#));
-                    }
-                    if let Some(m) = masked {
-                        f.push(format!(r#""fever_masked": {m}"#));
-                    }
-                    if let Some(h) = ht {
-                        f.push(format!(r#""hypotension": "{h}""#));
-                    }
-                    if let Some(h) = hx {
-                        f.push(format!(r#""hypoxia": "{h}""#));
-                    }
-                    if let Some(d) = died_crs {
-                        f.push(format!(r#""died_of_crs": {d}"#));
-                    }
-                } else if let Some(c) = crs_grade {
-                    f.push(format!(r#""crs_grade": {c}"#));
-                }
-                if let Some(d) = died {
-                    f.push(format!(r#""died_of_icans": {d}"#));
-                }
-                if let Some(h) = hours {
-                    f.push(format!(r#""hours_since_onset": {h}"#));
-                }
-                if let Some(s) = refractory {
-                    f.push(format!(r#""steroid_refractory": {s}"#));
-                }
-                if f.iter()
-                    .all(|x| x.starts_with(r#""age_years""#) || x.starts_with(r#""weight_kg""#))
-                {
-                    f.push(r#""ice_total": 5"#.to_string());
-                }
-                format!("{{{}}}", f.join(", "))
-            },
-        )
-}
-
 /// A centre's protocol whose adult texts hold absolute doses marked ADULT:
 /// none may reach a child.
 fn centre() -> Protocol {
@@ -657,7 +537,7 @@ proptest! {
     /// docs/spec.md §6: a child's result never shows an adult absolute dose,
     /// with the built-in texts or a centre's.
     #[test]
-    fn a_child_never_sees_an_adult_absolute_dose(json in any_record()) {
+    fn a_child_never_sees_an_adult_absolute_dose(json in common::any_record_json()) {
         let Ok(a) = common::record(&json) else { return Ok(()) };
         let centre = centre();
         for r in [grading::grade(&a), grading::grade_with(&a, &centre)] {

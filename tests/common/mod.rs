@@ -174,3 +174,139 @@ pub fn oracle_plan(grade: u8, f: &Facts) -> Vec<(String, bool)> {
     rows.sort_by_key(|(id, _)| order.iter().position(|e| e == id).unwrap_or(order.len()));
     rows
 }
+
+/// Any record JSON that fills every field the contract has (docs/spec.md
+/// §1), each present or not: ids and texts with characters JSON escapes,
+/// age, weight, ICE items or total or CAPD total or items, the four
+/// findings, every `other_cause` name, the CRS given or graded from every
+/// finding (deaths included), the trends, the recorded grades. Most are
+/// valid; fever and temperature, or ICE items and total, may disagree, as
+/// exports do, so a test keeps what `record` accepts.
+pub fn any_record_json() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let text = || "[A-Za-z0-9 \"\\\\é✓\t-]{0,10}";
+    let pick = |v: &'static [&'static str]| proptest::option::of(proptest::sample::select(v));
+    let labels = (
+        prop_oneof![
+            Just(None),
+            any::<i64>().prop_map(|n| Some(n.to_string())),
+            text().prop_map(|t| Some(serde_json::to_string(&t).expect("string"))),
+        ],
+        proptest::option::of(text()),
+        proptest::option::of(0..=400u32),
+        pick(&["2026-03-09T08:30:00Z", "2026-03-09T08:30:00.5+01:00"]),
+        proptest::option::of(0.0..=120.0f64),
+        proptest::option::of(2.0..=300.0f64),
+        (proptest::option::of(0..=5u8), proptest::option::of(text())),
+    );
+    let instrument = prop_oneof![
+        Just(String::new()),
+        (0..=10u8).prop_map(|t| format!(r#""ice_total": {t}"#)),
+        (0..=4u8, 0..=3u8, 0..=1u8, 0..=1u8, 0..=1u8).prop_map(|(o, n, w, a, c)| format!(
+            r#""ice": {{"orientation": {o}, "naming": {n}, "writing": {w}, "attention": {a}, "commands": {c}}}"#
+        )),
+        (0..=32u8).prop_map(|t| format!(r#""capd": {t}"#)),
+        proptest::collection::vec(proptest::sample::select(&["never", "rarely", "sometimes", "often", "always"][..]), 8)
+            .prop_map(|w| format!(
+                r#""capd_items": {{"eye_contact": "{}", "purposeful_actions": "{}", "aware_of_surroundings": "{}", "communicates_needs": "{}", "restless": "{}", "inconsolable": "{}", "underactive": "{}", "slow_response": "{}"}}"#,
+                w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]
+            )),
+    ];
+    let findings = (
+        pick(&[
+            "alert",
+            "awakens_spontaneously",
+            "awakens_to_voice",
+            "awakens_to_tactile",
+            "unarousable",
+        ]),
+        pick(&["none", "rapidly_resolving", "prolonged_or_repetitive"]),
+        pick(&["none", "tremor_or_myoclonus", "deep_focal_weakness"]),
+        pick(&["none", "focal", "diffuse"]),
+        proptest::sample::subsequence(
+            &[
+                "encephalopathy",
+                "consciousness",
+                "seizure",
+                "motor",
+                "edema",
+                "fever",
+                "hypotension",
+                "hypoxia",
+            ][..],
+            0..4,
+        ),
+        proptest::option::of(any::<bool>()),
+    );
+    let crs = prop_oneof![
+        Just(Vec::<String>::new()),
+        (0..=4u8).prop_map(|g| vec![format!(r#""crs_grade": {g}"#)]),
+        (
+            prop_oneof![
+                Just(None),
+                (35.0..=41.0f64).prop_map(|t| Some(format!(r#""temperature_c": {t}"#))),
+                any::<bool>().prop_map(|f| Some(format!(r#""fever": {f}"#))),
+            ],
+            proptest::option::of(any::<bool>()),
+            pick(&["none", "fluids_only", "one_vasopressor", "multiple_vasopressors"]),
+            pick(&["none", "low_flow", "high_flow", "positive_pressure"]),
+            proptest::option::of(any::<bool>()),
+        )
+            .prop_map(|(fever, masked, ht, hx, died)| {
+                let mut f: Vec<String> = fever.into_iter().collect();
+                f.extend(masked.map(|m| format!(r#""fever_masked": {m}"#)));
+                f.extend(ht.map(|h| format!(r#""hypotension": "{h}""#)));
+                f.extend(hx.map(|h| format!(r#""hypoxia": "{h}""#)));
+                f.extend(died.map(|d| format!(r#""died_of_crs": {d}"#)));
+                f
+            }),
+    ];
+    let course = (
+        proptest::option::of(0..=10u8),
+        proptest::option::of(0..=32u8),
+        proptest::option::of(0.0..72.0f64),
+        proptest::option::of(any::<bool>()),
+    );
+    (labels, instrument, findings, crs, course).prop_map(
+        |(
+            (id, patient, day, at, age, weight, (recorded, scale)),
+            instrument,
+            (cons, seizure, motor, edema, other, died),
+            crs,
+            (previous_ice, previous_capd, hours, refractory),
+        )| {
+            let mut f: Vec<String> = Vec::new();
+            let quoted = |t: &str| serde_json::to_string(t).expect("string");
+            f.extend(id.map(|i| format!(r#""id": {i}"#)));
+            f.extend(patient.map(|p| format!(r#""patient_id": {}"#, quoted(&p))));
+            f.extend(day.map(|d| format!(r#""day": {d}"#)));
+            f.extend(at.map(|t| format!(r#""assessed_at": "{t}""#)));
+            f.extend(age.map(|a| format!(r#""age_years": {a}"#)));
+            f.extend(weight.map(|w| format!(r#""weight_kg": {w}"#)));
+            if !instrument.is_empty() {
+                f.push(instrument);
+            }
+            for (k, v) in [
+                ("consciousness", cons),
+                ("seizure", seizure),
+                ("motor", motor),
+                ("edema", edema),
+            ] {
+                f.extend(v.map(|v| format!(r#""{k}": "{v}""#)));
+            }
+            if !other.is_empty() {
+                let names: Vec<String> = other.iter().map(|d| format!("\"{d}\"")).collect();
+                f.push(format!(r#""other_cause": [{}]"#, names.join(", ")));
+            }
+            f.extend(crs);
+            f.extend(died.map(|d| format!(r#""died_of_icans": {d}"#)));
+            f.extend(previous_ice.map(|p| format!(r#""previous_ice_total": {p}"#)));
+            f.extend(previous_capd.map(|p| format!(r#""previous_capd": {p}"#)));
+            f.extend(hours.map(|h| format!(r#""hours_since_onset": {h}"#)));
+            f.extend(refractory.map(|r| format!(r#""steroid_refractory": {r}"#)));
+            f.extend(recorded.map(|g| format!(r#""recorded_grade": {g}"#)));
+            f.extend(scale.map(|s| format!(r#""recorded_scale": {}"#, quoted(&s))));
+            format!("{{{}}}", f.join(", "))
+        },
+    )
+}
