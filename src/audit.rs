@@ -10,8 +10,8 @@ use std::io;
 
 use serde::{Deserialize, Serialize};
 
-use crate::format::json::ErrorObject;
 use crate::grading::{self, Domain, Protocol, RecordId};
+use crate::input::ErrorObject;
 use crate::input::{self, Input, InputFailure, ReadOptions};
 use crate::spill::{Combine, Listed, Lister, SpillMap};
 use crate::summary::Incidence;

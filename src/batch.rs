@@ -13,8 +13,8 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 
 use crate::format::OutputFormat;
-use crate::format::json::ErrorObject;
 use crate::grading::{self, Grading, Protocol};
+use crate::input::ErrorObject;
 use crate::input::{self, Chunk, Input, InputFailure, ReadOptions};
 
 /// How a batch runs.

@@ -12,9 +12,8 @@ use std::io;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{Beta, ContinuousCDF};
 
-use crate::format::json::ErrorObject;
 use crate::grading::{self, FieldError, RecordError};
-use crate::input::{self, Input, InputFailure, ReadOptions, RecordRead, Rejected};
+use crate::input::{self, ErrorObject, Input, InputFailure, ReadOptions, RecordRead, Rejected};
 use crate::spill::{ByKey, Listed, Lister, Sorter};
 
 /// One graded assessment of a patient, as the summary needs it.

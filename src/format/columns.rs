@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use crate::grading::{CrsDomain, CrsSource, Domain, Grading};
 
-use super::error::ErrorObject;
+use crate::input::ErrorObject;
 
 /// One column of a result row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

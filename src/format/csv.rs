@@ -5,21 +5,9 @@ use std::io;
 use crate::grading::Grading;
 
 use super::columns::{ResultColumn, Row};
-use super::error::ErrorObject;
 use super::writer::ResultWriter;
-
-/// A CSV error as the io::Error it is: a read or write failure stays what
-/// it was (so a closed pipe stays a closed pipe); CSV that does not parse
-/// is invalid data.
-pub fn io_error(e: csv::Error) -> io::Error {
-    if !e.is_io_error() {
-        return io::Error::new(io::ErrorKind::InvalidData, e);
-    }
-    match e.into_kind() {
-        csv::ErrorKind::Io(io) => io,
-        other => io::Error::other(format!("{other:?}")),
-    }
-}
+use crate::input::ErrorObject;
+pub use crate::input::csv_io_error as io_error;
 
 /// Writes results as CSV rows, one per record, with the columns of
 /// [`ResultColumn::all`].

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::grading::{Grading, RecordId};
 
-pub use super::error::ErrorObject;
+pub use crate::input::ErrorObject;
 
 /// Writes NDJSON: each result with [`write_result_line`], each error
 /// object with serde.

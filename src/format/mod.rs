@@ -9,7 +9,6 @@
 pub mod audit;
 pub mod columns;
 pub mod csv;
-pub mod error;
 pub mod json;
 pub mod protocol;
 pub mod schema;

@@ -7,9 +7,9 @@ use std::io::{self, Write as _};
 use serde::Serialize;
 
 use crate::format::csv::io_error;
-use crate::format::json::ErrorObject;
 use crate::format::text::{self, DECISION_SUPPORT_NOTE, PIECE_BYTES, drain};
 use crate::grading::{CRITERIA, ICANS_VERSION};
+use crate::input::ErrorObject;
 use crate::spill::Listed;
 use crate::summary::{
     self, AUTOIMMUNE_GRADE3_EVENTS, AUTOIMMUNE_PATIENTS, AUTOIMMUNE_STATED_CI95, COMPARATORS, Comparator,

@@ -5,7 +5,7 @@ use std::io;
 
 use crate::grading::Grading;
 
-use super::error::ErrorObject;
+use crate::input::ErrorObject;
 
 /// Writes results and error objects, in order, into its own buffer.
 pub trait ResultWriter {

@@ -93,7 +93,7 @@ impl Sample {
 pub fn sample_csv(r: impl Read, limit: usize, map: Option<&SiteMap>) -> io::Result<Sample> {
     // A read failure stays what it is; a CSV that does not parse is data
     // the export got wrong.
-    use crate::format::csv::io_error as problem;
+    use super::csv_io_error as problem;
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(r);
     let header: Vec<String> = reader
         .headers()

@@ -12,6 +12,7 @@ pub mod map;
 pub mod map_tools;
 mod ndjson;
 mod options;
+mod refused;
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -25,6 +26,7 @@ pub use self::json::read_record;
 pub use self::json_array::{ArrayScanner, Scanned};
 pub use self::layout::Layout;
 pub use self::options::{DEFAULT_MAX_RECORD_BYTES, ReadOptions, Rejected, finish, too_long};
+pub use self::refused::ErrorObject;
 
 /// Input formats of `batch` (docs/spec.md §5 `--input-format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,5 +192,18 @@ pub fn read_inputs(
                 return;
             }
         }
+    }
+}
+
+/// A CSV error as the io::Error it is: a read or write failure stays what
+/// it was (so a closed pipe stays a closed pipe); CSV that does not parse
+/// is invalid data.
+pub fn csv_io_error(e: ::csv::Error) -> std::io::Error {
+    if !e.is_io_error() {
+        return std::io::Error::new(std::io::ErrorKind::InvalidData, e);
+    }
+    match e.into_kind() {
+        ::csv::ErrorKind::Io(io) => io,
+        other => std::io::Error::other(format!("{other:?}")),
     }
 }

@@ -1,12 +1,12 @@
-//! The error object written in place of a record that could not be graded
-//! (docs/spec.md §4).
+//! The refused record as written in place of its result (docs/spec.md §4):
+//! beside `Rejected`, what a reader makes of a record it cannot grade.
 
 use std::fmt;
 
 use serde::Serialize;
 
+use super::options::Rejected;
 use crate::grading::RecordId;
-use crate::input::Rejected;
 
 /// The object written in place of a result for a record that could not be
 /// graded (docs/spec.md §4): `{"line", "id", "patient_id", "error"}` (each
