@@ -8,29 +8,12 @@ use std::borrow::Cow;
 use super::assessment::Assessment;
 use super::domain::CrsDomain;
 use super::record::has_crs_findings;
-use super::result::{Crs, CrsDomains, CrsSource, CrsState, DomainResult, Status};
+use super::result::{Crs, CrsDomains, CrsSource, CrsState, DomainResult, Status, drivers};
 use super::rules::{CRS_UNRULED_MIN_ORGAN_GRADE, FEVER_CRS_GRADE, FEVER_MIN_CELSIUS};
 
 /// How the card and the `finding` key show a fever that `fever_masked`
 /// hides (docs/spec.md §7): never "no fever".
 pub const MASKED_FEVER_FINDING: &str = "masked (antipyretic, tocilizumab or corticosteroid given)";
-
-/// A domain's result from its finding (grade and words), unless excluded.
-fn domain(finding: Option<(u8, Cow<'static, str>)>, excluded: bool) -> DomainResult {
-    match finding {
-        None => DomainResult::NOT_ASSESSED,
-        Some((g, label)) => DomainResult {
-            status: if excluded {
-                Status::Excluded
-            } else {
-                Status::Graded
-            },
-            grade: (!excluded).then_some(g),
-            finding: Some(label),
-            masked: false,
-        },
-    }
-}
 
 /// The CRS of an assessment, with the warnings it calls for; `None` when
 /// the record holds no CRS information.
@@ -60,7 +43,7 @@ pub fn grade_crs(a: &Assessment, warnings: &mut Vec<String>) -> Option<Crs> {
         }
     };
     let masked = a.fever_masked == Some(true);
-    let mut fever_result = domain(
+    let mut fever_result = DomainResult::of(
         fever.map(|f| (if f { FEVER_CRS_GRADE } else { 0 }, fever_label(f))),
         excluded(CrsDomain::Fever),
     );
@@ -74,11 +57,11 @@ pub fn grade_crs(a: &Assessment, warnings: &mut Vec<String>) -> Option<Crs> {
             masked: true,
         };
     }
-    let hypotension = domain(
+    let hypotension = DomainResult::of(
         a.hypotension.map(|h| (h.grade(), Cow::Borrowed(h.label()))),
         excluded(CrsDomain::Hypotension),
     );
-    let hypoxia = domain(
+    let hypoxia = DomainResult::of(
         a.hypoxia.map(|h| (h.grade(), Cow::Borrowed(h.label()))),
         excluded(CrsDomain::Hypoxia),
     );
@@ -131,14 +114,7 @@ pub fn grade_crs(a: &Assessment, warnings: &mut Vec<String>) -> Option<Crs> {
         hypotension,
         hypoxia,
     };
-    let drivers = if (1..=4).contains(&grade) {
-        CrsDomain::ALL
-            .into_iter()
-            .filter(|d| domains.get(*d).grade == Some(grade))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let drivers = drivers(grade, CrsDomain::ALL.into_iter().map(|d| (d, domains.get(d))));
     Some(Crs {
         grade,
         complete,

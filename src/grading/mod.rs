@@ -126,126 +126,30 @@ pub enum Scope {
 /// Grades one assessment as [`grade_with`] does, the management step only
 /// in [`Scope::Full`].
 pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Grading {
-    let findings: [Finding; 5] = [
-        encephalopathy(a),
-        finding(a.consciousness, Consciousness::grade, Consciousness::label),
-        finding(a.seizure, Seizure::grade, Seizure::label),
-        finding(a.motor, Motor::grade, Motor::label),
-        finding(a.edema, Edema::grade, Edema::label),
-    ];
-
+    let findings = findings(a);
     let mut warnings = Vec::new();
     unvalidated_score_warnings(a, &mut warnings);
-    let domains = Domains(std::array::from_fn(|i| {
-        let d = Domain::ALL[i];
-        let excluded = a.other_cause.contains(d);
-        match &findings[i] {
-            None => {
-                if excluded {
-                    warnings.push(format!("other_cause names {d}, which was not assessed"));
-                }
-                DomainResult::NOT_ASSESSED
-            }
-            Some((g, label)) => DomainResult {
-                status: if excluded {
-                    Status::Excluded
-                } else {
-                    Status::Graded
-                },
-                grade: (!excluded).then_some(*g),
-                finding: Some(label.clone()),
-                masked: false,
-            },
-        }
-    }));
+    let domains = icans_domains(a, &findings, &mut warnings);
 
     let died = a.died_of_icans == Some(true);
     let highest = domains.0.iter().filter_map(|r| r.grade).max().unwrap_or(0);
     let grade = if died { 5 } else { highest };
-    let with_status = |s: Status| -> Vec<Domain> {
-        domains
-            .iter()
-            .filter(|(_, r)| r.status == s)
-            .map(|(d, _)| d)
-            .collect()
-    };
-    let drivers = if (1..=4).contains(&grade) {
-        domains
-            .iter()
-            .filter(|(_, r)| r.grade == Some(grade))
-            .map(|(d, _)| d)
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let unassessed = with_status(Status::NotAssessed);
-    let excluded = with_status(Status::Excluded);
+    let drivers = result::drivers(grade, domains.iter());
+    let unassessed = with_status(&domains, Status::NotAssessed);
+    let excluded = with_status(&domains, Status::Excluded);
     // A death is complete: grade 5 is never a lower bound (docs/spec.md §3).
     let complete = died || unassessed.is_empty();
-
-    // Excluded findings above the grade: ICANS cannot be ruled out
-    // (docs/spec.md §2 "Masked findings").
-    let masked: Vec<Domain> = if grade < 5 {
-        Domain::ALL
-            .iter()
-            .zip(&findings)
-            .filter(|(d, f)| a.other_cause.contains(**d) && f.as_ref().is_some_and(|(g, _)| *g > grade))
-            .map(|(d, _)| *d)
-            .collect()
-    } else {
-        Vec::new()
-    };
-    for (d, f) in Domain::ALL.iter().zip(&findings) {
-        if let (true, Some((g, label))) = (masked.contains(d), f) {
-            warnings.push(format!(
-                "{MASKED_WARNING} {d} ({label}, grade {g}) is attributed to another cause and would grade above {grade}; reassess urgently"
-            ));
-        }
-    }
-
+    let masked = masked_domains(a, &findings, grade, &mut warnings);
     instrument_warnings(a, &domains, &mut warnings);
-
     let ice_total = a.encephalopathy.and_then(EncephalopathyScore::ice_total);
     let capd = a.encephalopathy.and_then(EncephalopathyScore::capd);
-    let ice_declining = match (ice_total, a.previous_ice_total) {
-        (Some(now), Some(before)) if now < before => {
-            warnings.push(format!("ICE declining: {before} -> {now}"));
-            true
-        }
-        _ => false,
-    };
-    let capd_worsening = match (capd, a.previous_capd) {
-        (Some(now), Some(before)) if now > before => {
-            warnings.push(format!("CAPD worsening: {before} -> {now}"));
-            true
-        }
-        _ => false,
-    };
+    let worsening = trend(ice_total, capd, a, &mut warnings);
     let instrument = a.encephalopathy.map(EncephalopathyScore::instrument);
     let group = patient_group(a.age_years, instrument, a.weight_kg);
-    // A weight implausible for the age is warned, and no dose is computed
-    // from it (docs/spec.md §6).
-    let dose_weight = match (a.weight_kg, a.age_years) {
-        (Some(w), Some(age)) if implausible_weight(w, age) => {
-            warnings.push(format!("weight {w} kg at age {age}: check"));
-            None
-        }
-        (w, _) => w,
-    };
-    // The instrument the texts name: the one used, else CAPD under 12.
-    let screening = instrument.unwrap_or(match a.age_years {
-        Some(age) if age < rules::ICE_MIN_AGE_YEARS => Instrument::Capd,
-        _ => Instrument::Ice,
-    });
-    // The concurrent CRS, given or graded from its findings (docs/spec.md §7).
-    let crs = crs::grade_crs(a, &mut warnings);
+    let dose_weight = dose_weight(a, &mut warnings);
+    let screening = screening_instrument(instrument, a.age_years);
+    let crs = concurrent_crs(a, &mut warnings);
     let crs_state = CrsState::of(crs.as_ref());
-    if crs_state == CrsState::Death {
-        warnings.push("Death attributed to CRS (CRS grade 5)".to_string());
-        // No reassessment after a death: the masked-finding warnings that
-        // ask for one are not given (docs/spec.md §3 "Death").
-        warnings.retain(|w| !w.starts_with(MASKED_WARNING));
-    }
     let ctx = Context {
         grade,
         domain_grades: std::array::from_fn(|i| domains.0[i].grade),
@@ -257,8 +161,8 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
         crs: crs_state,
         hours_since_onset: a.hours_since_onset,
         steroid_refractory: a.steroid_refractory == Some(true),
-        worsening: ice_declining || capd_worsening,
-        masked: masked.iter().copied().collect(),
+        worsening,
+        masked,
     };
     if ctx.death().is_none() {
         excluded_emergency_warnings(&ctx, &findings, &mut warnings);
@@ -283,14 +187,7 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
             reassess_hours: None,
         },
     };
-    // An unarousable patient cannot do ICE or CAPD: the reassessment is a
-    // neurological examination until arousable (docs/spec.md §3).
-    let unarousable = a.consciousness == Some(Consciousness::Unarousable)
-        || domains.get(Domain::Encephalopathy).grade == Some(rules::UNABLE_TO_PERFORM_GRADE);
-    let reassess_by = Reassessment {
-        instrument: screening,
-        unarousable,
-    };
+    let reassess_by = reassessment(a, &domains, screening);
 
     Grading {
         id: a.id.clone(),
@@ -306,7 +203,7 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
         drivers,
         unassessed,
         excluded,
-        masked,
+        masked: masked.iter().collect(),
         warnings,
         management,
         criteria: CRITERIA,
@@ -322,6 +219,128 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
             name => Cow::Owned(name.to_string()),
         },
     }
+}
+
+/// The weight doses are computed with: none when it is implausible for the
+/// age, which is warned (docs/spec.md §6).
+fn dose_weight(a: &Assessment, warnings: &mut Vec<String>) -> Option<f64> {
+    match (a.weight_kg, a.age_years) {
+        (Some(w), Some(age)) if implausible_weight(w, age) => {
+            warnings.push(format!("weight {w} kg at age {age}: check"));
+            None
+        }
+        (w, _) => w,
+    }
+}
+
+/// The instrument the texts name: the one used, else CAPD under 12.
+fn screening_instrument(used: Option<Instrument>, age_years: Option<f64>) -> Instrument {
+    used.unwrap_or(match age_years {
+        Some(age) if age < rules::ICE_MIN_AGE_YEARS => Instrument::Capd,
+        _ => Instrument::Ice,
+    })
+}
+
+/// The concurrent CRS, given or graded from its findings (docs/spec.md §7);
+/// at a death by CRS the warning says so, and the masked-finding warnings,
+/// which ask for a reassessment, are not given (docs/spec.md §3 "Death").
+fn concurrent_crs(a: &Assessment, warnings: &mut Vec<String>) -> Option<Crs> {
+    let crs = crs::grade_crs(a, warnings);
+    if CrsState::of(crs.as_ref()) == CrsState::Death {
+        warnings.push("Death attributed to CRS (CRS grade 5)".to_string());
+        warnings.retain(|w| !w.starts_with(MASKED_WARNING));
+    }
+    crs
+}
+
+/// How to reassess: an unarousable patient cannot do ICE or CAPD, so a
+/// neurological examination until arousable (docs/spec.md §3).
+fn reassessment(a: &Assessment, domains: &Domains, instrument: Instrument) -> Reassessment {
+    let unarousable = a.consciousness == Some(Consciousness::Unarousable)
+        || domains.get(Domain::Encephalopathy).grade == Some(rules::UNABLE_TO_PERFORM_GRADE);
+    Reassessment {
+        instrument,
+        unarousable,
+    }
+}
+
+/// The finding of each domain before exclusion (docs/spec.md §2), in
+/// contract order.
+fn findings(a: &Assessment) -> [Finding; 5] {
+    [
+        encephalopathy(a),
+        finding(a.consciousness, Consciousness::grade, Consciousness::label),
+        finding(a.seizure, Seizure::grade, Seizure::label),
+        finding(a.motor, Motor::grade, Motor::label),
+        finding(a.edema, Edema::grade, Edema::label),
+    ]
+}
+
+/// Each domain graded, excluded (`other_cause`) or not assessed; naming a
+/// domain that was not assessed in `other_cause` is warned.
+fn icans_domains(a: &Assessment, findings: &[Finding; 5], warnings: &mut Vec<String>) -> Domains {
+    Domains(std::array::from_fn(|i| {
+        let d = Domain::ALL[i];
+        let excluded = a.other_cause.contains(d);
+        if excluded && findings[i].is_none() {
+            warnings.push(format!("other_cause names {d}, which was not assessed"));
+        }
+        DomainResult::of(findings[i].clone(), excluded)
+    }))
+}
+
+/// The domains of one status, in contract order.
+fn with_status(domains: &Domains, status: Status) -> Vec<Domain> {
+    domains
+        .iter()
+        .filter(|(_, r)| r.status == status)
+        .map(|(d, _)| d)
+        .collect()
+}
+
+/// Excluded findings above the grade: ICANS cannot be ruled out, each
+/// warned (docs/spec.md §2 "Masked findings"). None at grade 5.
+fn masked_domains(
+    a: &Assessment,
+    findings: &[Finding; 5],
+    grade: u8,
+    warnings: &mut Vec<String>,
+) -> DomainSet {
+    let mut masked = DomainSet::EMPTY;
+    if grade >= 5 {
+        return masked;
+    }
+    for (d, f) in Domain::ALL.iter().zip(findings) {
+        if let Some((g, label)) = f
+            .as_ref()
+            .filter(|(g, _)| a.other_cause.contains(*d) && *g > grade)
+        {
+            masked.insert(*d);
+            warnings.push(format!(
+                "{MASKED_WARNING} {d} ({label}, grade {g}) is attributed to another cause and would grade above {grade}; reassess urgently"
+            ));
+        }
+    }
+    masked
+}
+
+/// ICE declining (below `previous_ice_total`) or CAPD worsening (above
+/// `previous_capd`), each warned (docs/spec.md §3 `reassess_hours`).
+fn trend(ice_total: Option<u8>, capd: Option<u8>, a: &Assessment, warnings: &mut Vec<String>) -> bool {
+    let mut worsening = false;
+    if let (Some(now), Some(before)) = (ice_total, a.previous_ice_total) {
+        if now < before {
+            warnings.push(format!("ICE declining: {before} -> {now}"));
+            worsening = true;
+        }
+    }
+    if let (Some(now), Some(before)) = (capd, a.previous_capd) {
+        if now > before {
+            warnings.push(format!("CAPD worsening: {before} -> {now}"));
+            worsening = true;
+        }
+    }
+    worsening
 }
 
 /// docs/spec.md §6: with the age recorded, a child's under 18 and an

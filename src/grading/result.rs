@@ -65,6 +65,37 @@ impl DomainResult {
         finding: None,
         masked: false,
     };
+
+    /// A domain's result from its finding (grade and words), if recorded:
+    /// graded, or excluded (no grade) when `other_cause` names it. The one
+    /// rule for ICANS and CRS domains alike (docs/spec.md §2, §7).
+    pub fn of(finding: Option<(u8, Cow<'static, str>)>, excluded: bool) -> DomainResult {
+        match finding {
+            None => DomainResult::NOT_ASSESSED,
+            Some((g, label)) => DomainResult {
+                status: if excluded {
+                    Status::Excluded
+                } else {
+                    Status::Graded
+                },
+                grade: (!excluded).then_some(g),
+                finding: Some(label),
+                masked: false,
+            },
+        }
+    }
+}
+
+/// The drivers (docs/spec.md §2, §7): the graded domains whose grade equals
+/// the grade; none at 0 and 5. The one rule for ICANS and CRS.
+pub fn drivers<'r, D: Copy + 'r>(grade: u8, domains: impl Iterator<Item = (D, &'r DomainResult)>) -> Vec<D> {
+    if !(1..=4).contains(&grade) {
+        return Vec::new();
+    }
+    domains
+        .filter(|(_, r)| r.grade == Some(grade))
+        .map(|(d, _)| d)
+        .collect()
 }
 
 /// The five domains of a result, in contract order.
