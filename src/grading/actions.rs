@@ -5,8 +5,6 @@
 //! [`plan`](super::plan::plan); their texts and hours come from the
 //! [`Protocol`](super::Protocol).
 
-use serde::Serialize;
-
 use super::domain::Domain;
 use super::rules::{
     ACTIVE_CRS_MIN_GRADE, ANTISEIZURE_MIN_SEIZURE_GRADE, CHILD_PULSE_MAX_MG, CHILD_PULSE_MG_PER_KG,
@@ -16,112 +14,53 @@ use super::rules::{
     TOCILIZUMAB_SMALL_UNDER_KG,
 };
 
-/// Stable action ids (docs/spec.md §3): scripts key on them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ActionId {
-    /// ICE screening through the at-risk period.
-    IceScreening,
-    /// Close monitoring with ICE.
-    IceMonitoring,
-    /// Supportive care.
-    SupportiveCare,
-    /// Tocilizumab for concurrent CRS (never for ICANS alone).
-    Tocilizumab,
-    /// Consider corticosteroids (grade 1 persisting > 24 h).
-    ConsiderCorticosteroids,
-    /// Dexamethasone.
-    Dexamethasone,
-    /// Levetiracetam seizure prophylaxis.
-    Levetiracetam,
-    /// Neurology consult.
-    NeurologyConsult,
-    /// EEG monitoring.
-    Eeg,
-    /// Methylprednisolone (grade 3 alternative to dexamethasone).
-    Methylprednisolone,
-    /// Anti-seizure therapy for a seizure graded >= 3 (its drugs named).
-    AntiseizureTherapy,
-    /// ICU admission.
-    Icu,
-    /// Neuro-imaging: MRI brain.
-    MriBrain,
-    /// Consider anakinra when steroid-refractory.
-    ConsiderAnakinra,
-    /// Pulse methylprednisolone.
-    MethylprednisolonePulse,
-    /// Intubation for airway protection.
-    AirwayProtection,
-    /// Consider additional immunosuppression.
-    ConsiderAdditionalImmunosuppression,
-    /// ICP monitoring when the edema domain is graded 4.
-    IcpMonitoring,
-    /// Cerebral edema therapy when the edema domain is graded 4.
-    CerebralEdemaTherapy,
-    /// Consider ICU transfer: ICANS grade 2 with CRS grade >= 2.
-    ConsiderIcu,
-    /// CRS cannot be ruled out (fever not recorded): record the temperature
-    /// (or `fever_masked`); tocilizumab applies if CRS is confirmed. Not a
-    /// drug order: it carries no `dose_mg`.
-    ConfirmCrs,
-}
-
-impl ActionId {
-    /// Every action id.
-    pub const ALL: [ActionId; 21] = [
-        ActionId::IceScreening,
-        ActionId::IceMonitoring,
-        ActionId::SupportiveCare,
-        ActionId::Tocilizumab,
-        ActionId::ConsiderCorticosteroids,
-        ActionId::Dexamethasone,
-        ActionId::Levetiracetam,
-        ActionId::NeurologyConsult,
-        ActionId::Eeg,
-        ActionId::Methylprednisolone,
-        ActionId::AntiseizureTherapy,
-        ActionId::Icu,
-        ActionId::MriBrain,
-        ActionId::ConsiderAnakinra,
-        ActionId::MethylprednisolonePulse,
-        ActionId::AirwayProtection,
-        ActionId::ConsiderAdditionalImmunosuppression,
-        ActionId::IcpMonitoring,
-        ActionId::CerebralEdemaTherapy,
-        ActionId::ConsiderIcu,
-        ActionId::ConfirmCrs,
-    ];
-
-    /// Parses a contract action id.
-    pub fn from_wire(s: &str) -> Option<ActionId> {
-        ActionId::ALL.into_iter().find(|a| a.as_str() == s)
-    }
-
-    /// The contract's id string.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ActionId::IceScreening => "ice_screening",
-            ActionId::IceMonitoring => "ice_monitoring",
-            ActionId::SupportiveCare => "supportive_care",
-            ActionId::Tocilizumab => "tocilizumab",
-            ActionId::ConsiderCorticosteroids => "consider_corticosteroids",
-            ActionId::Dexamethasone => "dexamethasone",
-            ActionId::Levetiracetam => "levetiracetam",
-            ActionId::NeurologyConsult => "neurology_consult",
-            ActionId::Eeg => "eeg",
-            ActionId::Methylprednisolone => "methylprednisolone",
-            ActionId::AntiseizureTherapy => "antiseizure_therapy",
-            ActionId::Icu => "icu",
-            ActionId::MriBrain => "mri_brain",
-            ActionId::ConsiderAnakinra => "consider_anakinra",
-            ActionId::MethylprednisolonePulse => "methylprednisolone_pulse",
-            ActionId::AirwayProtection => "airway_protection",
-            ActionId::ConsiderAdditionalImmunosuppression => "consider_additional_immunosuppression",
-            ActionId::IcpMonitoring => "icp_monitoring",
-            ActionId::CerebralEdemaTherapy => "cerebral_edema_therapy",
-            ActionId::ConsiderIcu => "consider_icu",
-            ActionId::ConfirmCrs => "confirm_crs",
-        }
+vocab! {
+    /// Stable action ids (docs/spec.md §3): scripts key on them.
+    pub enum ActionId {
+        /// ICE screening through the at-risk period.
+        IceScreening = "ice_screening",
+        /// Close monitoring with ICE.
+        IceMonitoring = "ice_monitoring",
+        /// Supportive care.
+        SupportiveCare = "supportive_care",
+        /// Tocilizumab for concurrent CRS (never for ICANS alone).
+        Tocilizumab = "tocilizumab",
+        /// Consider corticosteroids (grade 1 persisting > 24 h).
+        ConsiderCorticosteroids = "consider_corticosteroids",
+        /// Dexamethasone.
+        Dexamethasone = "dexamethasone",
+        /// Levetiracetam seizure prophylaxis.
+        Levetiracetam = "levetiracetam",
+        /// Neurology consult.
+        NeurologyConsult = "neurology_consult",
+        /// EEG monitoring.
+        Eeg = "eeg",
+        /// Methylprednisolone (grade 3 alternative to dexamethasone).
+        Methylprednisolone = "methylprednisolone",
+        /// Anti-seizure therapy for a seizure graded >= 3 (its drugs named).
+        AntiseizureTherapy = "antiseizure_therapy",
+        /// ICU admission.
+        Icu = "icu",
+        /// Neuro-imaging: MRI brain.
+        MriBrain = "mri_brain",
+        /// Consider anakinra when steroid-refractory.
+        ConsiderAnakinra = "consider_anakinra",
+        /// Pulse methylprednisolone.
+        MethylprednisolonePulse = "methylprednisolone_pulse",
+        /// Intubation for airway protection.
+        AirwayProtection = "airway_protection",
+        /// Consider additional immunosuppression.
+        ConsiderAdditionalImmunosuppression = "consider_additional_immunosuppression",
+        /// ICP monitoring when the edema domain is graded 4.
+        IcpMonitoring = "icp_monitoring",
+        /// Cerebral edema therapy when the edema domain is graded 4.
+        CerebralEdemaTherapy = "cerebral_edema_therapy",
+        /// Consider ICU transfer: ICANS grade 2 with CRS grade >= 2.
+        ConsiderIcu = "consider_icu",
+        /// CRS cannot be ruled out (fever not recorded): record the temperature
+        /// (or `fever_masked`); tocilizumab applies if CRS is confirmed. Not a
+        /// drug order: it carries no `dose_mg`.
+        ConfirmCrs = "confirm_crs",
     }
 }
 

@@ -145,14 +145,14 @@ impl Serialize for CapdAnswers {
     }
 }
 
-/// The encephalopathy instrument (docs/spec.md §4 `instrument`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Instrument {
-    /// Immune Effector Cell-Associated Encephalopathy score (age 12 and over).
-    Ice,
-    /// Cornell Assessment of Pediatric Delirium (under 12, or developmental delay).
-    Capd,
+vocab! {
+    /// The encephalopathy instrument (docs/spec.md §4 `instrument`).
+    pub enum Instrument {
+        /// Immune Effector Cell-Associated Encephalopathy score (age 12 and over).
+        Ice = "ice",
+        /// Cornell Assessment of Pediatric Delirium (under 12, or developmental delay).
+        Capd = "capd",
+    }
 }
 
 /// How encephalopathy was measured: ICE (items, or only the total) or CAPD.
@@ -167,16 +167,6 @@ pub enum EncephalopathyScore {
     },
     /// CAPD total, 0-32.
     Capd(u8),
-}
-
-impl Instrument {
-    /// The contract's name: `ice` or `capd`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Instrument::Ice => "ice",
-            Instrument::Capd => "capd",
-        }
-    }
 }
 
 impl EncephalopathyScore {

@@ -90,9 +90,6 @@ macro_rules! finding {
                     .and_then(|i| Self::ALL.get(i).copied())
             }
 
-            /// The wire names, comma separated, for error messages.
-            pub const ALLOWED: &'static str = concat_names!($($wire),+);
-
             /// The values as the field catalogue lists them, in order.
             pub const CHOICES: &'static [Choice] = &[
                 $(Choice { wire: $wire, description: $desc, aliases: &[$($alias),*] }),+
@@ -105,10 +102,6 @@ macro_rules! finding {
             }
         }
     };
-}
-
-macro_rules! concat_names {
-    ($first:literal $(, $rest:literal)*) => { concat!($first $(, ", ", $rest)*) };
 }
 
 finding! {
@@ -193,152 +186,91 @@ finding! {
     }
 }
 
-/// The three CRS domains (docs/spec.md §7), in the order outputs list them.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum CrsDomain {
-    /// Fever >= 38.0 C.
-    Fever,
-    /// Hypotension and its support.
-    Hypotension,
-    /// Hypoxia and its oxygen support.
-    Hypoxia,
+vocab! {
+    /// The three CRS domains (docs/spec.md §7), in the order outputs list them.
+    pub enum CrsDomain {
+        /// Fever >= 38.0 C.
+        Fever = "fever",
+        /// Hypotension and its support.
+        Hypotension = "hypotension",
+        /// Hypoxia and its oxygen support.
+        Hypoxia = "hypoxia",
+    }
 }
 
 impl CrsDomain {
-    /// All three, in output order.
-    pub const ALL: [CrsDomain; 3] = [CrsDomain::Fever, CrsDomain::Hypotension, CrsDomain::Hypoxia];
-
-    /// The domain name.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            CrsDomain::Fever => "fever",
-            CrsDomain::Hypotension => "hypotension",
-            CrsDomain::Hypoxia => "hypoxia",
-        }
-    }
-
-    /// Parses a domain name.
-    pub fn from_wire(s: &str) -> Option<CrsDomain> {
-        CrsDomain::ALL.into_iter().find(|d| d.as_str() == s)
-    }
-
     /// Position in [`CrsDomain::ALL`].
     pub const fn index(self) -> usize {
         self as usize
     }
 }
 
-impl std::fmt::Display for CrsDomain {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
 /// The names `other_cause` takes: the five ICANS domains and the three CRS
-/// domains.
+/// domains (their wire names from the vocabulary), each described.
 pub const OTHER_CAUSE_CHOICES: &[Choice] = &[
     Choice {
-        wire: "encephalopathy",
+        wire: Domain::Encephalopathy.as_str(),
         description: "encephalopathy (ICE or CAPD)",
         aliases: &[],
     },
     Choice {
-        wire: "consciousness",
+        wire: Domain::Consciousness.as_str(),
         description: "depressed level of consciousness",
         aliases: &[],
     },
     Choice {
-        wire: "seizure",
+        wire: Domain::Seizure.as_str(),
         description: "seizure",
         aliases: &[],
     },
     Choice {
-        wire: "motor",
+        wire: Domain::Motor.as_str(),
         description: "motor findings",
         aliases: &[],
     },
     Choice {
-        wire: "edema",
+        wire: Domain::Edema.as_str(),
         description: "raised ICP / cerebral edema",
         aliases: &[],
     },
     Choice {
-        wire: "fever",
+        wire: CrsDomain::Fever.as_str(),
         description: "fever (CRS)",
         aliases: &[],
     },
     Choice {
-        wire: "hypotension",
+        wire: CrsDomain::Hypotension.as_str(),
         description: "hypotension (CRS)",
         aliases: &[],
     },
     Choice {
-        wire: "hypoxia",
+        wire: CrsDomain::Hypoxia.as_str(),
         description: "hypoxia (CRS)",
         aliases: &[],
     },
 ];
 
-/// The five ICANS domains (docs/spec.md §1 "Domain names"), in the order every
-/// output lists them.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Domain {
-    /// Encephalopathy, measured by the ICE score (or CAPD in children).
-    Encephalopathy,
-    /// Depressed level of consciousness.
-    Consciousness,
-    /// Seizure.
-    Seizure,
-    /// Motor findings.
-    Motor,
-    /// Raised ICP / cerebral edema.
-    Edema,
+vocab! {
+    /// The five ICANS domains (docs/spec.md §1 "Domain names"), in the order every
+    /// output lists them.
+    pub enum Domain {
+        /// Encephalopathy, measured by the ICE score (or CAPD in children).
+        Encephalopathy = "encephalopathy",
+        /// Depressed level of consciousness.
+        Consciousness = "consciousness",
+        /// Seizure.
+        Seizure = "seizure",
+        /// Motor findings.
+        Motor = "motor",
+        /// Raised ICP / cerebral edema.
+        Edema = "edema",
+    }
 }
 
 impl Domain {
-    /// All five domains in output order.
-    pub const ALL: [Domain; 5] = [
-        Domain::Encephalopathy,
-        Domain::Consciousness,
-        Domain::Seizure,
-        Domain::Motor,
-        Domain::Edema,
-    ];
-
-    /// The contract's domain name.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Domain::Encephalopathy => "encephalopathy",
-            Domain::Consciousness => "consciousness",
-            Domain::Seizure => "seizure",
-            Domain::Motor => "motor",
-            Domain::Edema => "edema",
-        }
-    }
-
-    /// Parses a contract domain name.
-    pub fn from_wire(s: &str) -> Option<Domain> {
-        Domain::ALL.into_iter().find(|d| d.as_str() == s)
-    }
-
     /// Position in [`Domain::ALL`].
     pub const fn index(self) -> usize {
         self as usize
-    }
-
-    /// The domain names, comma separated, for error messages.
-    pub const ALLOWED: &'static str = "encephalopathy, consciousness, seizure, motor, edema";
-}
-
-impl std::fmt::Display for Domain {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.pad(self.as_str())
     }
 }
 

@@ -18,6 +18,8 @@
 //! assert!(!result.complete); // seizure, motor and edema not assessed
 //! ```
 
+#[macro_use]
+mod vocab;
 pub mod actions;
 mod assessment;
 pub mod catalogue;

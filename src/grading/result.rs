@@ -15,28 +15,17 @@ pub const CRITERIA: &str = "ASTCT 2019";
 /// The version of `icans` that graded a result, for audit trails.
 pub const ICANS_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// A domain's status (docs/spec.md §4 `domains`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Assessed and counted in the grade.
-    Graded,
-    /// Not recorded: the grade is a lower bound.
-    NotAssessed,
-    /// Recorded, but attributable to another cause (`other_cause`), so not
-    /// counted (ASTCT: the grade is the most severe event not attributable
-    /// to any other cause).
-    Excluded,
-}
-
-impl Status {
-    /// The contract's name: `graded`, `not_assessed` or `excluded`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Status::Graded => "graded",
-            Status::NotAssessed => "not_assessed",
-            Status::Excluded => "excluded",
-        }
+vocab! {
+    /// A domain's status (docs/spec.md §4 `domains`).
+    pub enum Status {
+        /// Assessed and counted in the grade.
+        Graded = "graded",
+        /// Not recorded: the grade is a lower bound.
+        NotAssessed = "not_assessed",
+        /// Recorded, but attributable to another cause (`other_cause`), so not
+        /// counted (ASTCT: the grade is the most severe event not attributable
+        /// to any other cause).
+        Excluded = "excluded",
     }
 }
 
@@ -252,25 +241,15 @@ pub struct Action {
     pub dose_mg: Option<u32>,
 }
 
-/// Whose result it is (docs/spec.md §6): by the age when recorded (under
-/// 18 a child's); without it, a child's when assessed with CAPD or under
-/// 40 kg.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PatientGroup {
-    /// Adult doses apply.
-    Adult,
-    /// Never an adult absolute dose.
-    Child,
-}
-
-impl PatientGroup {
-    /// `adult` or `child`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            PatientGroup::Adult => "adult",
-            PatientGroup::Child => "child",
-        }
+vocab! {
+    /// Whose result it is (docs/spec.md §6): by the age when recorded (under
+    /// 18 a child's); without it, a child's when assessed with CAPD or under
+    /// 40 kg.
+    pub enum PatientGroup {
+        /// Adult doses apply.
+        Adult = "adult",
+        /// Never an adult absolute dose.
+        Child = "child",
     }
 }
 
@@ -285,14 +264,14 @@ pub struct Management {
     pub reassess_hours: Option<u8>,
 }
 
-/// Where the CRS grade came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CrsSource {
-    /// `crs_grade` as given.
-    Given,
-    /// Graded from the findings.
-    Findings,
+vocab! {
+    /// Where the CRS grade came from.
+    pub enum CrsSource {
+        /// `crs_grade` as given.
+        Given = "given",
+        /// Graded from the findings.
+        Findings = "findings",
+    }
 }
 
 /// The three CRS domains of a result.
