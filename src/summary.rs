@@ -721,6 +721,9 @@ fn missing_patient(read: &RecordRead<'_>, id: Option<&grading::RecordId>) -> Err
             value: None,
             problem: "missing".into(),
             allowed: "a string naming the patient (summary groups assessments by patient)".into(),
+            about: Some(grading::Field::PatientId),
+            item: None,
+            missing: Vec::new(),
         }]),
     };
     ErrorObject::new(Some(read.line), read.file, &rejected)

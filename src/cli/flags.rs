@@ -353,54 +353,42 @@ impl RecordFlags {
     }
 }
 
-/// The flag that sets a record key (`ice.writing` -> `--writing`).
-fn flag_of(key: &str) -> Option<String> {
-    let (field, item) = match key.split_once('.') {
-        Some((f, i)) => (f, Some(i)),
-        None => (key, None),
-    };
-    let field = Field::from_name(field)?;
-    match (field.def().kind, item) {
-        (Kind::Items(items), Some(item)) => items
-            .iter()
-            .find(|i| i.key == item)
-            .map(|i| format!("--{}", i.flag)),
-        (_, None) if !field.def().flag.is_empty() => Some(format!("--{}", field.def().flag)),
-        _ => None,
-    }
-}
-
-/// A record error told in the flags' words: the flag for the field, and
-/// the flags of missing items (`ice: missing writing` -> `ICE flags:
-/// missing --writing`).
+/// A record error told in the flags' words, from the error's structure
+/// (never its text): the flag of the field or item (`ice.writing` ->
+/// `--writing`), and the flags of missing items (`ice: missing writing` ->
+/// `ICE flags: missing --writing`).
 fn name_flags(e: &mut icans::grading::FieldError) {
-    if let Some(flag) = flag_of(&e.field) {
-        e.field = flag;
-        return;
-    }
-    let Some(field) = Field::from_name(&e.field) else {
+    let Some(field) = e.about else {
         return;
     };
-    let Kind::Items(items) = field.def().kind else {
-        return;
+    let flag_of_item = |items: &[icans::grading::catalogue::Item], key: &str| {
+        items
+            .iter()
+            .find(|i| i.key == key)
+            .map(|i| format!("--{}", i.flag))
     };
-    if let Some(missing) = e.problem.strip_prefix("missing ") {
-        let flags: Vec<String> = missing
-            .split(", ")
-            .map(|k| {
-                items
-                    .iter()
-                    .find(|i| i.key == k)
-                    .map_or(k.to_string(), |i| format!("--{}", i.flag))
-            })
-            .collect();
-        e.problem = format!("missing {}", flags.join(", "));
-        let all: Vec<String> = items.iter().map(|i| format!("--{}", i.flag)).collect();
-        e.allowed = format!("all of {}", all.join(", ")).into();
-        e.field = match field {
-            Field::Ice => "ICE flags".to_string(),
-            _ => "CAPD flags".to_string(),
-        };
+    match (field.def().kind, e.item) {
+        (Kind::Items(items), Some(item)) => {
+            if let Some(flag) = flag_of_item(items, item) {
+                e.field = flag;
+            }
+        }
+        (Kind::Items(items), None) if !e.missing.is_empty() => {
+            let flags: Vec<String> = e
+                .missing
+                .iter()
+                .map(|k| flag_of_item(items, k).unwrap_or_else(|| k.to_string()))
+                .collect();
+            e.problem = format!("missing {}", flags.join(", "));
+            let all: Vec<String> = items.iter().map(|i| format!("--{}", i.flag)).collect();
+            e.allowed = format!("all of {}", all.join(", ")).into();
+            e.field = match field {
+                Field::Ice => "ICE flags".to_string(),
+                _ => "CAPD flags".to_string(),
+            };
+        }
+        (_, None) if !field.def().flag.is_empty() => e.field = format!("--{}", field.def().flag),
+        _ => {}
     }
 }
 

@@ -85,6 +85,14 @@ pub struct FieldError {
     pub problem: String,
     /// What is allowed instead.
     pub allowed: Cow<'static, str>,
+    /// The catalogue field it is about, when it is one (not an unknown
+    /// field, nor the record as a whole): so that a caller can name it in
+    /// its own words (a flag) without reading the message.
+    pub about: Option<Field>,
+    /// The item of an object field it is about (`naming` of `ice`).
+    pub item: Option<&'static str>,
+    /// The items of an object field left out.
+    pub missing: Vec<&'static str>,
 }
 
 impl fmt::Display for FieldError {
@@ -237,12 +245,24 @@ impl RecordBuilder {
         problem: impl Into<String>,
         allowed: impl Into<Cow<'static, str>>,
     ) {
+        let field = field.into();
         self.errors.push(FieldError {
-            field: field.into(),
+            about: Field::from_name(&field),
+            field,
             value: value.map(Value::show),
             problem: problem.into(),
             allowed: allowed.into(),
+            item: None,
+            missing: Vec::new(),
         });
+    }
+
+    /// Marks the last error as about an item of an object field.
+    fn about_item(&mut self, field: Field, item: &'static str) {
+        if let Some(e) = self.errors.last_mut() {
+            e.about = Some(field);
+            e.item = Some(item);
+        }
     }
 
     /// Records a problem found before the value reached the record (a site
@@ -458,12 +478,14 @@ impl RecordBuilder {
         };
         if seen {
             self.error(name(), None, "given more than once", "each item once");
+            self.about_item(field, item.key);
             return;
         }
         if matches!(value, Value::Null) || matches!(value, Value::Text(t) if t.trim().is_empty()) {
             // Left to the completeness check in `finish`.
             return;
         }
+        let errors = self.errors.len();
         let answer = match item.scoring {
             Scoring::Points => self
                 .integer(name, &value, 0, item.max.into(), || item.allowed())
@@ -487,6 +509,9 @@ impl RecordBuilder {
                 }
             }
         };
+        if self.errors.len() > errors {
+            self.about_item(field, item.key);
+        }
         if let Some(o) = self.object(field) {
             o.seen[index] = true;
             o.answers[index] = answer;
@@ -527,6 +552,9 @@ impl RecordBuilder {
                     field.def().kind.allowed().trim_start_matches("an object with ")
                 ),
             );
+            if let Some(e) = self.errors.last_mut() {
+                e.missing = missing;
+            }
         }
     }
 
