@@ -170,24 +170,27 @@ pub struct CsvRows<W: std::io::Write> {
     w: csv::Writer<W>,
 }
 
+/// One compared record as a CSV row; the header is its field names.
+#[derive(Debug, Default, serde::Serialize)]
+struct CsvRow<'a> {
+    line: usize,
+    file: &'a str,
+    id: String,
+    patient_id: &'a str,
+    recorded_scale: &'a str,
+    recorded: u8,
+    regraded: u8,
+    complete: bool,
+    status: &'static str,
+    drivers: String,
+}
+
 impl<W: std::io::Write> CsvRows<W> {
     /// Starts the output with its header row.
     pub fn new(out: W) -> std::io::Result<Self> {
-        let mut w = csv::Writer::from_writer(out);
-        w.write_record([
-            "line",
-            "file",
-            "id",
-            "patient_id",
-            "recorded_scale",
-            "recorded",
-            "regraded",
-            "complete",
-            "status",
-            "drivers",
-        ])
-        .map_err(io_error)?;
-        Ok(CsvRows { w })
+        Ok(CsvRows {
+            w: crate::format::csv::serde_rows::<CsvRow<'_>, W>(out)?,
+        })
     }
 
     /// One compared record.
@@ -202,22 +205,19 @@ impl<W: std::io::Write> CsvRows<W> {
             "agree"
         };
         let drivers: Vec<&str> = c.drivers.iter().map(|d| d.as_str()).collect();
-        let line = c.line.to_string();
-        let id = c.id.as_ref().map(|i| i.to_string()).unwrap_or_default();
-        let (recorded, regraded) = (c.recorded.to_string(), c.regraded.to_string());
         self.w
-            .write_record([
-                line.as_str(),
-                c.file.as_deref().unwrap_or_default(),
-                id.as_str(),
-                c.patient_id.as_deref().unwrap_or_default(),
-                c.recorded_scale.as_deref().unwrap_or_default(),
-                recorded.as_str(),
-                regraded.as_str(),
-                if c.complete { "true" } else { "false" },
+            .serialize(CsvRow {
+                line: c.line,
+                file: c.file.as_deref().unwrap_or_default(),
+                id: c.id.as_ref().map(|i| i.to_string()).unwrap_or_default(),
+                patient_id: c.patient_id.as_deref().unwrap_or_default(),
+                recorded_scale: c.recorded_scale.as_deref().unwrap_or_default(),
+                recorded: c.recorded,
+                regraded: c.regraded,
+                complete: c.complete,
                 status,
-                drivers.join(";").as_str(),
-            ])
+                drivers: drivers.join(crate::format::columns::LIST_SEPARATOR),
+            })
             .map_err(io_error)
     }
 

@@ -9,6 +9,25 @@ use super::writer::ResultWriter;
 use crate::input::ErrorObject;
 pub use crate::input::csv_io_error as io_error;
 
+/// A CSV writer of rows of type `T` (`#[derive(Serialize)]`), its header
+/// written at once from the row type's field names, as csv derives them
+/// (so an output without rows still has its header, and the names are
+/// written only as the fields of `T`).
+pub fn serde_rows<T: serde::Serialize + Default, W: io::Write>(out: W) -> io::Result<csv::Writer<W>> {
+    let mut probe = csv::Writer::from_writer(Vec::new());
+    probe.serialize(T::default()).map_err(io_error)?;
+    let bytes = probe.into_inner().map_err(|e| io::Error::other(e.to_string()))?;
+    let mut header = csv::ByteRecord::new();
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(bytes.as_slice())
+        .read_byte_record(&mut header)
+        .map_err(io_error)?;
+    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(out);
+    w.write_byte_record(&header).map_err(io_error)?;
+    Ok(w)
+}
+
 /// Writes results as CSV rows, one per record, with the columns of
 /// [`ResultColumn::all`].
 pub struct CsvWriter {

@@ -284,40 +284,40 @@ pub fn write_text(w: &mut dyn io::Write, s: &Summary, compare: bool) -> io::Resu
     drain(&mut out, w, true)
 }
 
+/// One patient's course as a CSV row; the header is its field names.
+#[derive(Debug, Default, serde::Serialize)]
+struct CourseRow {
+    patient_id: String,
+    assessments: usize,
+    worst_grade: u8,
+    worst_grade_day: u32,
+    onset_day: Option<u32>,
+    days_with_icans: usize,
+    resolution_day: Option<u32>,
+    course: Option<crate::summary::Course>,
+    episodes: usize,
+    any_incomplete: bool,
+    day_basis: Option<crate::summary::DayBasis>,
+}
+
 /// Writes the per-patient courses as CSV.
 pub fn write_courses_csv(w: &mut dyn io::Write, courses: &Listed<PatientCourse>) -> io::Result<()> {
-    let mut w = csv::Writer::from_writer(w);
-    w.write_record([
-        "patient_id",
-        "assessments",
-        "worst_grade",
-        "worst_grade_day",
-        "onset_day",
-        "days_with_icans",
-        "resolution_day",
-        "course",
-        "episodes",
-        "any_incomplete",
-        "day_basis",
-    ])
-    .map_err(io_error)?;
+    let mut w = crate::format::csv::serde_rows::<CourseRow, _>(w)?;
     for c in courses.iter() {
         let c = c?;
-        let course = serde_json::to_value(c.course).unwrap_or_default();
-        let basis = serde_json::to_value(c.day_basis).unwrap_or_default();
-        w.write_record([
-            c.patient_id,
-            c.assessments.to_string(),
-            c.worst_grade.to_string(),
-            c.worst_grade_day.to_string(),
-            c.onset_day.map(|d| d.to_string()).unwrap_or_default(),
-            c.days_with_icans.to_string(),
-            c.resolution_day.map(|d| d.to_string()).unwrap_or_default(),
-            course.as_str().unwrap_or_default().to_string(),
-            c.episodes.to_string(),
-            c.any_incomplete.to_string(),
-            basis.as_str().unwrap_or_default().to_string(),
-        ])
+        w.serialize(CourseRow {
+            patient_id: c.patient_id,
+            assessments: c.assessments,
+            worst_grade: c.worst_grade,
+            worst_grade_day: c.worst_grade_day,
+            onset_day: c.onset_day,
+            days_with_icans: c.days_with_icans,
+            resolution_day: c.resolution_day,
+            course: Some(c.course),
+            episodes: c.episodes,
+            any_incomplete: c.any_incomplete,
+            day_basis: Some(c.day_basis),
+        })
         .map_err(io_error)?;
     }
     w.flush()
