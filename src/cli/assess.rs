@@ -12,15 +12,8 @@ use icans::interview::{self, InterviewError, Settings};
 use super::exit;
 use super::grade::Format;
 
-/// Guided assessment: the ICE screen item by item (or CAPD for a child),
-/// then consciousness, seizures, motor findings, raised ICP / edema and
-/// concurrent CRS; ends with the result card.
-///
-/// Questions go to standard error, answers come from standard input, one
-/// per line (a terminal, or a pipe for scripts). Type `skip` to leave a
-/// question not assessed and `back` to return to the previous one.
-#[derive(Debug, clap::Args)]
-#[command(after_help = "\
+/// Examples and notes of `--help` (the exit statuses follow, from `exit`).
+const ASSESS_HELP: &str = "\
 Examples:
   icans assess                              # at the bedside
   icans assess --emit-record > record.json  # keep the record (card on stderr)
@@ -35,11 +28,25 @@ follow-ups the grade calls for. A skipped ICE or CAPD item
 leaves encephalopathy not assessed; the other questions are still asked.
 
 From a pipe, an answer that does not fit its question is an error (asking
-again would shift every later answer onto the wrong question).
+again would shift every later answer onto the wrong question).";
 
-Exit status: 0 graded; 2 usage error; 65 nothing assessed, an answer that does
-not fit (from a pipe), or answers left over after the last question (no grade); 74 the answers ended before the last
-question (no grade is given from a partial assessment).")]
+/// Guided assessment: the ICE screen item by item (or CAPD for a child),
+/// then consciousness, seizures, motor findings, raised ICP / edema and
+/// concurrent CRS; ends with the result card.
+///
+/// Questions go to standard error, answers come from standard input, one
+/// per line (a terminal, or a pipe for scripts). Type `skip` to leave a
+/// question not assessed and `back` to return to the previous one.
+#[derive(Debug, clap::Args)]
+#[command(after_help = super::after_help(
+    ASSESS_HELP,
+    &[
+        (exit::OK, "graded"),
+        (exit::USAGE, "usage error"),
+        (exit::INVALID, "nothing assessed, an answer that does not fit (from a pipe), or answers left over after the last question (no grade)"),
+        (exit::IO, "the answers ended before the last question (no grade is given from a partial assessment)"),
+    ],
+))]
 pub struct Args {
     /// Children's path: CAPD instead of ICE, without asking the age.
     #[arg(long, conflicts_with = "age")]

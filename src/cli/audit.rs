@@ -21,19 +21,27 @@ pub enum AuditFormat {
     Csv,
 }
 
+/// Examples and notes of `--help` (the exit statuses follow, from `exit`).
+const AUDIT_HELP: &str = "\
+Examples:
+  icans audit export.ndjson
+  icans audit export.csv --format json
+  icans audit export.csv --fail-below-kappa 0.8";
+
 /// Audit recorded grades (`recorded_grade`, any scale) against the ASTCT
 /// 2019 regrade: exact agreement, quadratic-weighted kappa with its 95%
 /// interval, the cross-table, up- and downgrades, grade-3 crossings and every
 /// discordant record; per patient and per recorded scale.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "\
-Examples:
-  icans audit export.ndjson
-  icans audit export.csv --format json
-  icans audit export.csv --fail-below-kappa 0.8
-
-Exit status: 0 audited (whatever the agreement); 3 kappa below --fail-below-kappa;
-65 a record invalid (reported, the rest audited); 74 an input could not be read.")]
+#[command(after_help = super::after_help(
+    AUDIT_HELP,
+    &[
+        (exit::OK, "audited (whatever the agreement)"),
+        (exit::ALERT, "kappa below --fail-below-kappa"),
+        (exit::INVALID, "a record invalid (reported, the rest audited)"),
+        (exit::IO, "an input could not be read"),
+    ],
+))]
 pub struct Args {
     /// Input files; none or `-` reads standard input.
     pub files: Vec<PathBuf>,

@@ -21,12 +21,8 @@ pub enum OutFormat {
     Csv,
 }
 
-/// Regrade many records: exactly one result per input record, in input order.
-///
-/// A record that fails yields an error object (or row) in its place, with its
-/// line number, and the run goes on.
-#[derive(Debug, clap::Args)]
-#[command(after_help = "\
+/// Examples and notes of `--help` (the exit statuses follow, from `exit`).
+const BATCH_HELP: &str = "\
 Input format: --input-format, else the file extension (.ndjson/.jsonl, .json,
 .csv), else NDJSON. Blank NDJSON lines are skipped (line numbers still count
 them). CSV columns are the record fields, with ICE items as ice_orientation,
@@ -38,11 +34,23 @@ Examples:
   icans batch examples/records.ndjson
   # exit 65 likewise: row 6 has an ICE total of 11
   icans batch examples/records.csv --output-format csv > graded.csv
-  cat export.ndjson | icans batch --fail-at-grade 3 > graded.ndjson
+  cat export.ndjson | icans batch --fail-at-grade 3 > graded.ndjson";
 
-Exit status: 0 all graded; 2 usage error; 3 a record reached --fail-at-grade;
-65 at least one record invalid (every valid record is still written);
-74 an input or output failure.")]
+/// Regrade many records: exactly one result per input record, in input order.
+///
+/// A record that fails yields an error object (or row) in its place, with its
+/// line number, and the run goes on.
+#[derive(Debug, clap::Args)]
+#[command(after_help = super::after_help(
+    BATCH_HELP,
+    &[
+        (exit::OK, "all graded"),
+        (exit::USAGE, "usage error"),
+        (exit::ALERT, "a record reached --fail-at-grade"),
+        (exit::INVALID, "at least one record invalid (every valid record is still written)"),
+        (exit::IO, "an input or output failure"),
+    ],
+))]
 pub struct Args {
     /// Input files; none or `-` reads standard input.
     pub files: Vec<PathBuf>,

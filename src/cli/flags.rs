@@ -228,7 +228,7 @@ impl clap::Args for RecordFlags {
                 .long(NO_FEVER)
                 .action(ArgAction::SetTrue)
                 .conflicts_with(Field::Fever.def().flag)
-                .help("No fever (below 38.0 C)"),
+                .help(concat!("No fever (below ", icans::fever_celsius!(), " C)")),
         );
         cmd.arg(
             Arg::new(NO_SEIZURE_MOTOR_EDEMA)

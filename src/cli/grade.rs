@@ -24,6 +24,15 @@ pub enum Format {
     Json,
 }
 
+/// Examples and notes of `--help` (the exit statuses follow, from `exit`).
+const GRADE_HELP: &str = "\
+Examples:
+  icans grade examples/grade2-adult.json
+  icans grade --orientation 3 --naming 2 --writing 1 --attention 0 --commands 1 \\
+      --consciousness awakens_to_voice --seizure none --motor none --edema none
+  icans grade --ice-total 8 --consciousness alert --crs-grade 2 --format json
+  echo '{\"ice_total\": 0, \"consciousness\": \"unarousable\"}' | icans grade -";
+
 /// Grade one assessment record.
 ///
 /// The record comes from FILE (JSON), from standard input when FILE is
@@ -31,16 +40,16 @@ pub enum Format {
 /// domain means "not assessed", never normal: the grade is then a lower
 /// bound.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "\
-Examples:
-  icans grade examples/grade2-adult.json
-  icans grade --orientation 3 --naming 2 --writing 1 --attention 0 --commands 1 \\
-      --consciousness awakens_to_voice --seizure none --motor none --edema none
-  icans grade --ice-total 8 --consciousness alert --crs-grade 2 --format json
-  echo '{\"ice_total\": 0, \"consciousness\": \"unarousable\"}' | icans grade -
-
-Exit status: 0 graded; 2 usage error; 3 grade reached --fail-at-grade;
-65 invalid record; 74 input or output failure.")]
+#[command(after_help = super::after_help(
+    GRADE_HELP,
+    &[
+        (exit::OK, "graded"),
+        (exit::USAGE, "usage error"),
+        (exit::ALERT, "grade reached --fail-at-grade"),
+        (exit::INVALID, "invalid record"),
+        (exit::IO, "input or output failure"),
+    ],
+))]
 pub struct Args {
     /// JSON record file; `-` or absent reads standard input.
     pub file: Option<PathBuf>,

@@ -9,21 +9,28 @@ use icans::input::map_tools::{self, SAMPLE_RECORDS, Sample};
 
 use super::exit;
 
-/// Site exports: write a starter map from an export, or check a map
-/// against exports without grading.
-#[derive(Debug, clap::Args)]
-#[command(after_help = "\
+/// Examples and notes of `--help` (the exit statuses follow, from `exit`).
+const MAP_HELP: &str = "\
 Examples:
   icans map init examples/site-export.csv > site.map.toml
   # exit 65 until every \"?\" in the starter is filled in:
   icans map check site.map.toml examples/site-export.csv --allow-unknown-fields
   # the shipped map is that starter filled in:
   icans map check examples/site-export.map.toml examples/site-export.csv --allow-unknown-fields
-  icans batch examples/site-export.csv --map examples/site-export.map.toml --allow-unknown-fields
+  icans batch examples/site-export.csv --map examples/site-export.map.toml --allow-unknown-fields";
 
-Exit status: 0 done; 65 (check) the export cannot be graded as mapped, or an
-export is not CSV or NDJSON;
-2 usage error or an invalid map; 74 a file could not be read.")]
+/// Site exports: write a starter map from an export, or check a map
+/// against exports without grading.
+#[derive(Debug, clap::Args)]
+#[command(after_help = super::after_help(
+    MAP_HELP,
+    &[
+        (exit::OK, "done"),
+        (exit::INVALID, "(check) the export cannot be graded as mapped, or an export is not CSV or NDJSON"),
+        (exit::USAGE, "usage error or an invalid map"),
+        (exit::IO, "a file could not be read"),
+    ],
+))]
 pub struct Args {
     #[command(subcommand)]
     pub command: MapCommand,

@@ -30,6 +30,18 @@ pub mod exit {
     pub const IO: u8 = 74;
 }
 
+/// A command's after-help: `body` (its examples and notes), then its exit
+/// statuses one per line, each code taken from [`exit`] (written there
+/// once).
+pub fn after_help(body: &str, statuses: &[(u8, &str)]) -> String {
+    let mut out = String::from(body.trim_end());
+    out.push_str("\n\nExit status:");
+    for (code, meaning) in statuses {
+        out.push_str(&format!("\n  {code:<3}{meaning}"));
+    }
+    out
+}
+
 /// A usage error found after argument parsing (exit 2).
 #[derive(Debug)]
 pub struct UsageError(pub String);

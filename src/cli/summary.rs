@@ -24,6 +24,14 @@ pub enum SummaryFormat {
     Csv,
 }
 
+/// Examples and notes of `--help` (the exit statuses follow, from `exit`).
+const SUMMARY_HELP: &str = "\
+Examples:
+  icans summary examples/cohort.ndjson
+  icans summary export.csv --format json
+  icans summary export.ndjson --compare        # beside the published comparators
+  icans summary export.ndjson --format csv > courses.csv";
+
 /// Per-patient course and cohort incidence (any-grade and grade >= 3 ICANS
 /// with exact Clopper-Pearson 95% intervals) from assessment records.
 ///
@@ -31,15 +39,14 @@ pub enum SummaryFormat {
 /// patient without any `day`, `assessed_at` (days are then counted from that
 /// patient's first assessment). Records may come in any order.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "\
-Examples:
-  icans summary examples/cohort.ndjson
-  icans summary export.csv --format json
-  icans summary export.ndjson --compare        # beside the published comparators
-  icans summary export.ndjson --format csv > courses.csv
-
-Exit status: 0 all records used; 65 a record invalid or without patient_id or day
-(reported, the rest summarised); 74 an input could not be read.")]
+#[command(after_help = super::after_help(
+    SUMMARY_HELP,
+    &[
+        (exit::OK, "all records used"),
+        (exit::INVALID, "a record invalid or without patient_id or day (reported, the rest summarised)"),
+        (exit::IO, "an input could not be read"),
+    ],
+))]
 pub struct Args {
     /// Input files; none or `-` reads standard input.
     pub files: Vec<PathBuf>,

@@ -132,10 +132,56 @@ impl When {
 pub struct Dose {
     /// mg per kg.
     pub mg_per_kg: f64,
-    /// The cap, in mg, and how it is said ("max 800 mg").
-    pub max: Option<(f64, &'static str)>,
+    /// The cap, and what it caps (a dose, a day).
+    pub max: Option<Cap>,
     /// Under this weight (kg), this rate instead (mg/kg).
     pub small: Option<(f64, f64)>,
+}
+
+/// A dose's cap: so many mg, per dose or a day. Its words ("max 800 mg per
+/// dose", "max 1 g a day") are made from the number, never written beside it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cap {
+    /// The most, in mg.
+    pub mg: f64,
+    /// What it caps.
+    pub per: Per,
+}
+
+/// What a cap limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Per {
+    /// Each dose (said only where the dose is not computed).
+    Dose,
+    /// A day's doses.
+    Day,
+}
+
+impl Cap {
+    /// "max 800 mg" or "max 1 g": whole grams in g, else mg.
+    fn amount(self) -> String {
+        if self.mg >= 1000.0 && self.mg % 1000.0 == 0.0 {
+            format!("max {} g", self.mg / 1000.0)
+        } else {
+            format!("max {} mg", self.mg)
+        }
+    }
+
+    /// "max 800 mg per dose", "max 1 g a day".
+    fn said(self) -> String {
+        match self.per {
+            Per::Dose => format!("{} per dose", self.amount()),
+            Per::Day => format!("{} a day", self.amount()),
+        }
+    }
+
+    /// Beside a computed dose, which is one dose: "max 800 mg", "max 1 g a day".
+    fn said_beside_a_dose(self) -> String {
+        match self.per {
+            Per::Dose => self.amount(),
+            Per::Day => self.said(),
+        }
+    }
 }
 
 impl Dose {
@@ -151,8 +197,8 @@ impl Dose {
     /// 1 mg.
     pub fn mg(&self, weight_kg: f64) -> u32 {
         let mut mg = self.rate(weight_kg) * weight_kg;
-        if let Some((cap, _)) = self.max {
-            mg = mg.min(cap);
+        if let Some(cap) = self.max {
+            mg = mg.min(cap.mg);
         }
         // Weights are validated (0-300 kg), so this fits.
         mg.round() as u32
@@ -166,8 +212,8 @@ impl Dose {
         match weight_kg {
             None => {
                 let mut parts = Vec::new();
-                if let Some((_, said)) = self.max {
-                    parts.push(said.to_string());
+                if let Some(cap) = self.max {
+                    parts.push(cap.said());
                 }
                 if let Some((under, rate)) = self.small {
                     parts.push(format!("{} mg/kg under {} kg", num(rate), num(under)));
@@ -183,9 +229,9 @@ impl Dose {
                 let mut why = format!("{} mg/kg", num(rate));
                 if self.small.is_some_and(|(under, _)| w < under) {
                     why.push_str(&format!(" under {} kg", num(self.small.map_or(0.0, |s| s.0))));
-                } else if let Some((_, said)) = self.max {
+                } else if let Some(cap) = self.max {
                     why.push_str(", ");
-                    why.push_str(said.trim_end_matches(" per dose"));
+                    why.push_str(&cap.said_beside_a_dose());
                 }
                 format!("{} mg ({why})", self.mg(w))
             }
@@ -302,7 +348,10 @@ impl ActionRow {
 /// and children alike.
 const TOCILIZUMAB_DOSE: Dose = Dose {
     mg_per_kg: TOCILIZUMAB_MG_PER_KG,
-    max: Some((TOCILIZUMAB_MAX_MG, "max 800 mg per dose")),
+    max: Some(Cap {
+        mg: TOCILIZUMAB_MAX_MG,
+        per: Per::Dose,
+    }),
     small: Some((TOCILIZUMAB_SMALL_UNDER_KG, TOCILIZUMAB_SMALL_MG_PER_KG)),
 };
 const METHYLPREDNISOLONE_DOSE: Dose = Dose {
@@ -312,7 +361,10 @@ const METHYLPREDNISOLONE_DOSE: Dose = Dose {
 };
 const CHILD_PULSE_DOSE: Dose = Dose {
     mg_per_kg: CHILD_PULSE_MG_PER_KG,
-    max: Some((CHILD_PULSE_MAX_MG, "max 1 g a day")),
+    max: Some(Cap {
+        mg: CHILD_PULSE_MAX_MG,
+        per: Per::Day,
+    }),
     small: None,
 };
 

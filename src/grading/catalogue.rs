@@ -15,6 +15,8 @@ use std::fmt::Write as _;
 
 pub use super::domain::Choice;
 use super::domain::{Consciousness, Edema, Hypotension, Hypoxia, Motor, OTHER_CAUSE_CHOICES, Seizure};
+use super::rules::{CAPD_MAX, ICE_MAX};
+use crate::fever_celsius;
 
 /// How an item of an object field is answered and scored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,10 +221,10 @@ fields! {
     Ice = "ice" { kind: Kind::Items(&ICE_ITEMS), note: NONE,
          help: "The five ICE items (all required)", flag: NONE, unit: NONE, question: NONE },
     /// `ice_total`: ICE total when only the total was recorded.
-    IceTotal = "ice_total" { kind: Kind::Integer { min: 0, max: Some(10) }, note: NONE,
+    IceTotal = "ice_total" { kind: Kind::Integer { min: 0, max: Some(ICE_MAX as i64) }, note: NONE,
          help: "ICE total, when only the total was recorded", flag: "ice-total", unit: NONE, question: NONE },
     /// `capd`: CAPD total for children.
-    Capd = "capd" { kind: Kind::Integer { min: 0, max: Some(32) }, note: NONE,
+    Capd = "capd" { kind: Kind::Integer { min: 0, max: Some(CAPD_MAX as i64) }, note: NONE,
          help: "CAPD total, for children under 12 or developmental delay", flag: "capd", unit: NONE,
          question: "CAPD total (Cornell Assessment of Pediatric Delirium)" },
     /// `capd_items`: the eight CAPD answers.
@@ -252,10 +254,13 @@ fields! {
          question: "Concurrent CRS grade" },
     /// `temperature_c`: highest temperature.
     TemperatureC = "temperature_c" { kind: Kind::Number { min: 25.0, min_exclusive: false, max: Some(45.0) },
-         note: "degrees Celsius; >= 38.0 is fever", help: "Highest temperature in degrees Celsius (>= 38.0 is fever)",
-         flag: "temperature", unit: "CELSIUS", question: "Highest temperature in degrees Celsius (>= 38.0 is fever)" },
+         note: concat!("degrees Celsius; >= ", fever_celsius!(), " is fever"),
+         help: concat!("Highest temperature in degrees Celsius (>= ", fever_celsius!(), " is fever)"),
+         flag: "temperature", unit: "CELSIUS",
+         question: concat!("Highest temperature in degrees Celsius (>= ", fever_celsius!(), " is fever)") },
     /// `fever`: fever >= 38.0 C.
-    Fever = "fever" { kind: Kind::Boolean, note: NONE, help: "Fever >= 38.0 C (must agree with temperature_c)",
+    Fever = "fever" { kind: Kind::Boolean, note: NONE,
+         help: concat!("Fever >= ", fever_celsius!(), " C (must agree with temperature_c)"),
          flag: "fever", unit: NONE, question: NONE },
     /// `fever_masked`: antipyretic or anti-cytokine therapy already given.
     FeverMasked = "fever_masked" { kind: Kind::Boolean, note: NONE,
@@ -274,11 +279,11 @@ fields! {
     DiedOfCrs = "died_of_crs" { kind: Kind::Boolean, note: NONE, help: "Death attributed to CRS (CRS grade 5)",
          flag: "died-of-crs", unit: NONE, question: NONE },
     /// `previous_ice_total`.
-    PreviousIceTotal = "previous_ice_total" { kind: Kind::Integer { min: 0, max: Some(10) }, note: NONE,
+    PreviousIceTotal = "previous_ice_total" { kind: Kind::Integer { min: 0, max: Some(ICE_MAX as i64) }, note: NONE,
          help: "Previous ICE total; a lower total now means ICE is declining", flag: "previous-ice-total", unit: NONE,
          question: "Previous ICE total, for the trend" },
     /// `previous_capd`.
-    PreviousCapd = "previous_capd" { kind: Kind::Integer { min: 0, max: Some(32) }, note: NONE,
+    PreviousCapd = "previous_capd" { kind: Kind::Integer { min: 0, max: Some(CAPD_MAX as i64) }, note: NONE,
          help: "Previous CAPD total; a higher total now means CAPD is worsening", flag: "previous-capd", unit: NONE,
          question: "Previous CAPD total, for the trend" },
     /// `hours_since_onset`.

@@ -5,6 +5,8 @@
 
 use std::borrow::Cow;
 
+use crate::fever_celsius;
+
 use super::assessment::Assessment;
 use super::domain::CrsDomain;
 use super::record::has_crs_findings;
@@ -38,7 +40,7 @@ pub fn grade_crs(a: &Assessment, warnings: &mut Vec<String>) -> Option<Crs> {
         match (a.temperature_c, present) {
             (Some(t), true) => Cow::Owned(format!("fever {t} C")),
             (Some(t), false) => Cow::Owned(format!("no fever ({t} C)")),
-            (None, true) => Cow::Borrowed("fever >= 38.0 C"),
+            (None, true) => Cow::Borrowed(concat!("fever >= ", fever_celsius!(), " C")),
             (None, false) => Cow::Borrowed("no fever"),
         }
     };

@@ -74,10 +74,10 @@ const ICE_LABELS: [&str; 11] = [
 fn encephalopathy(a: &Assessment) -> Finding {
     match a.encephalopathy {
         Some(EncephalopathyScore::Ice { total, .. }) => rules::ice_grade(total).map(|g| {
-            let label = ICE_LABELS
-                .get(usize::from(total))
-                .copied()
-                .map_or_else(|| Cow::Owned(format!("ICE {total}/10")), Cow::Borrowed);
+            let label = ICE_LABELS.get(usize::from(total)).copied().map_or_else(
+                || Cow::Owned(format!("ICE {total}/{}", rules::ICE_MAX)),
+                Cow::Borrowed,
+            );
             (g, label)
         }),
         Some(EncephalopathyScore::Capd(score)) => {
@@ -434,7 +434,8 @@ fn unvalidated_score_warnings(a: &Assessment, warnings: &mut Vec<String>) {
         Some(EncephalopathyScore::Ice { items, total }) => {
             if rules::ice_grade(total).is_none() {
                 warnings.push(format!(
-                    "ICE total {total} is outside 0-10: encephalopathy not graded (build records with RecordBuilder)"
+                    "ICE total {total} is outside 0-{}: encephalopathy not graded (build records with RecordBuilder)",
+                    rules::ICE_MAX
                 ));
             }
             if let Some(items) = items.filter(|i| i.total() != total) {
@@ -446,7 +447,8 @@ fn unvalidated_score_warnings(a: &Assessment, warnings: &mut Vec<String>) {
         }
         Some(EncephalopathyScore::Capd(score)) if rules::capd_grade(score).is_none() => {
             warnings.push(format!(
-                "CAPD {score} is outside 0-32: encephalopathy not graded (build records with RecordBuilder)"
+                "CAPD {score} is outside 0-{}: encephalopathy not graded (build records with RecordBuilder)",
+                rules::CAPD_MAX
             ))
         }
         _ => {}

@@ -3,6 +3,12 @@
 
 use std::ops::RangeInclusive;
 
+/// The highest ICE total (the five items' maxima, 4 + 3 + 1 + 1 + 1).
+pub const ICE_MAX: u8 = 10;
+
+/// The highest CAPD total (eight items, 0-4 each).
+pub const CAPD_MAX: u8 = 32;
+
 /// ICE total to encephalopathy grade (docs/spec.md §2 "encephalopathy, ICE
 /// total"). ICE 0 in an awake patient (global aphasia) is grade 3; grade 4
 /// is reached only when the patient is unarousable and cannot do ICE.
@@ -109,8 +115,38 @@ pub const CHILD_PULSE_MG_PER_KG: f64 = 30.0;
 /// The child's pulse dose cap, per day.
 pub const CHILD_PULSE_MAX_MG: f64 = 1000.0;
 
+/// The fever threshold as texts say it ("38.0"): the catalogue's words are
+/// `&'static str`, made with `concat!`, so the threshold is written here
+/// once as text, and a test holds [`FEVER_MIN_CELSIUS`] to it.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! fever_celsius {
+    () => {
+        "38.0"
+    };
+}
+
 /// Fever (docs/spec.md §7): a temperature of at least 38.0 C.
 pub const FEVER_MIN_CELSIUS: f64 = 38.0;
 
 /// The CRS grade that fever alone gives (docs/spec.md §7).
 pub const FEVER_CRS_GRADE: u8 = 1;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_threshold_words_are_the_threshold() {
+        assert_eq!(fever_celsius!().parse::<f64>(), Ok(FEVER_MIN_CELSIUS));
+    }
+
+    #[test]
+    fn the_maxima_are_the_items_maxima() {
+        use super::super::catalogue::{CAPD_ITEMS, ICE_ITEMS};
+        assert_eq!(ICE_ITEMS.iter().map(|i| i.max).sum::<u8>(), ICE_MAX);
+        assert_eq!(CAPD_ITEMS.iter().map(|i| i.max).sum::<u8>(), CAPD_MAX);
+        assert_eq!(ICE_GRADES[0].0, ICE_MAX..=ICE_MAX);
+        assert_eq!(CAPD_GRADES.last().map(|b| *b.0.end()), Some(CAPD_MAX));
+    }
+}
