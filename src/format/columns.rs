@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use crate::grading::{CrsDomain, CrsSource, Domain, Grading};
+use crate::grading::{CrsDomain, Domain, Grading};
 
 use crate::input::ErrorObject;
 
@@ -99,13 +99,6 @@ pub enum Row<'a> {
     },
     /// A record that could not be graded.
     Failed(&'a ErrorObject),
-}
-
-fn domains(ds: &[Domain]) -> String {
-    ds.iter()
-        .map(|d| d.as_str())
-        .collect::<Vec<_>>()
-        .join(LIST_SEPARATOR)
 }
 
 fn opt<T: ToString>(v: Option<T>) -> String {
@@ -236,73 +229,13 @@ impl ResultColumn {
     }
 
     /// The value of this column for one row, typed for JSON (numbers,
-    /// booleans, arrays; null when empty).
+    /// booleans, arrays; null when empty): `--fields` in NDJSON. A record
+    /// that could not be graded is written whole as its error object, so
+    /// its row has no column values.
     pub fn json(self, row: &Row<'_>) -> serde_json::Value {
-        use ResultColumn as C;
-        use serde_json::Value as J;
-        let list = |ds: Vec<&str>| J::Array(ds.into_iter().map(|d| J::String(d.to_string())).collect());
-        let r = match row {
-            Row::Graded { result, .. } => *result,
-            Row::Failed(e) => {
-                return match self {
-                    C::Line => e.line.map_or(J::Null, |l| J::from(l as u64)),
-                    C::Error => J::String(e.error.clone()),
-                    C::Id => {
-                        e.id.as_ref()
-                            .map_or(J::Null, |id| serde_json::to_value(id).unwrap_or(J::Null))
-                    }
-                    C::PatientId => e.patient_id.clone().map_or(J::Null, J::String),
-                    C::File => e.file.clone().map_or(J::Null, J::String),
-                    _ => J::Null,
-                };
-            }
-        };
-        let num = |v: Option<u8>| v.map_or(J::Null, J::from);
-        match self {
-            C::Line => match row {
-                Row::Graded { line, .. } => J::from(*line as u64),
-                Row::Failed(_) => J::Null,
-            },
-            C::File => match row {
-                Row::Graded { file: Some(f), .. } => J::String(f.to_string()),
-                _ => J::Null,
-            },
-            C::Id => {
-                r.id.as_ref()
-                    .map_or(J::Null, |id| serde_json::to_value(id).unwrap_or(J::Null))
-            }
-            C::PatientId => r.patient_id.clone().map_or(J::Null, J::String),
-            C::Day => r.day.map_or(J::Null, J::from),
-            C::AssessedAt => r.assessed_at.clone().map_or(J::Null, J::String),
-            C::Grade => J::from(r.grade),
-            C::Complete => J::Bool(r.complete),
-            C::IceTotal => num(r.ice_total),
-            C::Capd => num(r.capd),
-            C::DomainGrade(d) => num(r.domains.get(d).grade),
-            C::Drivers => list(r.drivers.iter().map(|d| d.as_str()).collect()),
-            C::Unassessed => list(r.unassessed.iter().map(|d| d.as_str()).collect()),
-            C::Excluded => list(r.excluded.iter().map(|d| d.as_str()).collect()),
-            C::Masked => list(r.masked.iter().map(|d| d.as_str()).collect()),
-            C::CrsGrade => num(r.crs.as_ref().map(|c| c.grade)),
-            C::CrsComplete => r.crs.as_ref().map_or(J::Null, |c| J::Bool(c.complete)),
-            C::CrsDomainGrade(d) => num(r
-                .crs
-                .as_ref()
-                .and_then(|c| c.domains.as_ref())
-                .and_then(|ds| ds.get(d).grade)),
-            C::CrsDrivers => r
-                .crs
-                .as_ref()
-                .map_or(J::Null, |c| list(c.drivers.iter().map(|d| d.as_str()).collect())),
-            C::Actions => list(r.management.actions.iter().map(|a| a.id.as_str()).collect()),
-            C::ReassessHours => num(r.management.reassess_hours),
-            C::Warnings => J::Array(r.warnings.iter().cloned().map(J::String).collect()),
-            C::RecordedGrade => num(r.recorded_grade),
-            C::Error => J::Null,
-            other => {
-                let cell = other.cell(row);
-                if cell.is_empty() { J::Null } else { J::String(cell) }
-            }
+        match row {
+            Row::Graded { line, file, result } => self.value(*line, *file, result).json(),
+            Row::Failed(_) => serde_json::Value::Null,
         }
     }
 
@@ -380,83 +313,125 @@ impl ResultColumn {
         }
     }
 
-    /// The cell of this column for one row.
+    /// The cell of this column for one row (CSV): a graded row's value as
+    /// text; a failed row has only its place and the error.
     pub fn cell(self, row: &Row<'_>) -> String {
         use ResultColumn as C;
-        let r = match row {
-            Row::Graded { result, .. } => result,
-            Row::Failed(e) => {
-                return match self {
-                    C::Line => opt(e.line),
-                    C::File => opt(e.file.as_ref()),
-                    C::Id => opt(e.id.as_ref()),
-                    C::Error => e.error.clone(),
-                    _ => String::new(),
-                };
-            }
+        match row {
+            Row::Graded { line, file, result } => self.value(*line, *file, result).cell(),
+            Row::Failed(e) => match self {
+                C::Line => opt(e.line),
+                C::File => opt(e.file.as_ref()),
+                C::Id => opt(e.id.as_ref()),
+                C::Error => e.error.clone(),
+                _ => String::new(),
+            },
+        }
+    }
+
+    /// The column's value in a graded row, typed once: the CSV cell and the
+    /// JSON value both come from it.
+    fn value<'a>(self, line: usize, file: Option<&'a str>, r: &'a Grading) -> Value<'a> {
+        use ResultColumn as C;
+        let count = |v: Option<u8>| v.map_or(Value::Empty, |n| Value::Number(n.into()));
+        let names = |ds: &'a [Domain]| Value::List(ds.iter().map(|d| d.as_str()).collect());
+        let crs_domain = |d: CrsDomain| {
+            r.crs
+                .as_ref()
+                .and_then(|c| c.domains.as_ref())
+                .map(|ds| ds.get(d))
         };
         match self {
-            C::Line => match row {
-                Row::Graded { line, .. } => line.to_string(),
-                Row::Failed(_) => String::new(),
-            },
-            C::File => match row {
-                Row::Graded { file, .. } => file.unwrap_or_default().to_string(),
-                Row::Failed(_) => String::new(),
-            },
-            C::Id => opt(r.id.as_ref()),
-            C::PatientId => opt(r.patient_id.as_ref()),
-            C::Day => opt(r.day),
-            C::AssessedAt => opt(r.assessed_at.as_ref()),
-            C::Grade => r.grade.to_string(),
-            C::Complete => r.complete.to_string(),
-            C::Instrument => opt(r.instrument.map(|i| i.as_str())),
-            C::PatientGroup => r.patient_group.as_str().to_string(),
-            C::IceTotal => opt(r.ice_total),
-            C::Capd => opt(r.capd),
-            C::DomainStatus(d) => r.domains.get(d).status.as_str().to_string(),
-            C::DomainGrade(d) => opt(r.domains.get(d).grade),
-            C::Drivers => domains(&r.drivers),
-            C::Unassessed => domains(&r.unassessed),
-            C::Excluded => domains(&r.excluded),
-            C::Masked => domains(&r.masked),
-            C::CrsGrade => opt(r.crs.as_ref().map(|c| c.grade)),
-            C::CrsComplete => opt(r.crs.as_ref().map(|c| c.complete)),
-            C::CrsSource => opt(r.crs.as_ref().map(|c| match c.source {
-                CrsSource::Given => "given",
-                CrsSource::Findings => "findings",
-            })),
-            C::CrsStatus(d) => opt(r
+            C::Line => Value::Number(line as u64),
+            C::File => file.map_or(Value::Empty, Value::Text),
+            C::Id => r.id.as_ref().map_or(Value::Empty, Value::Id),
+            C::PatientId => r.patient_id.as_deref().map_or(Value::Empty, Value::Text),
+            C::Day => r.day.map_or(Value::Empty, |d| Value::Number(d.into())),
+            C::AssessedAt => r.assessed_at.as_deref().map_or(Value::Empty, Value::Text),
+            C::Grade => Value::Number(r.grade.into()),
+            C::Complete => Value::Flag(r.complete),
+            C::Instrument => r.instrument.map_or(Value::Empty, |i| Value::Word(i.as_str())),
+            C::PatientGroup => Value::Word(r.patient_group.as_str()),
+            C::IceTotal => count(r.ice_total),
+            C::Capd => count(r.capd),
+            C::DomainStatus(d) => Value::Word(r.domains.get(d).status.as_str()),
+            C::DomainGrade(d) => count(r.domains.get(d).grade),
+            C::Drivers => names(&r.drivers),
+            C::Unassessed => names(&r.unassessed),
+            C::Excluded => names(&r.excluded),
+            C::Masked => names(&r.masked),
+            C::CrsGrade => count(r.crs.as_ref().map(|c| c.grade)),
+            C::CrsComplete => r.crs.as_ref().map_or(Value::Empty, |c| Value::Flag(c.complete)),
+            C::CrsSource => r
                 .crs
                 .as_ref()
-                .and_then(|c| c.domains.as_ref())
-                .map(|ds| ds.get(d).status.as_str())),
-            C::CrsDomainGrade(d) => opt(r
-                .crs
-                .as_ref()
-                .and_then(|c| c.domains.as_ref())
-                .and_then(|ds| ds.get(d).grade)),
-            C::CrsDrivers => r.crs.as_ref().map_or(String::new(), |c| {
-                c.drivers
-                    .iter()
-                    .map(|d| d.as_str())
-                    .collect::<Vec<_>>()
-                    .join(LIST_SEPARATOR)
+                .map_or(Value::Empty, |c| Value::Word(c.source.as_str())),
+            C::CrsStatus(d) => crs_domain(d).map_or(Value::Empty, |x| Value::Word(x.status.as_str())),
+            C::CrsDomainGrade(d) => count(crs_domain(d).and_then(|x| x.grade)),
+            C::CrsDrivers => r.crs.as_ref().map_or(Value::Empty, |c| {
+                Value::List(c.drivers.iter().map(|d| d.as_str()).collect())
             }),
-            C::Actions => r
-                .management
-                .actions
-                .iter()
-                .map(|a| a.id.as_str())
-                .collect::<Vec<_>>()
-                .join(LIST_SEPARATOR),
-            C::ReassessHours => opt(r.management.reassess_hours),
-            C::Warnings => r.warnings.join(WARNING_SEPARATOR),
-            C::IcansVersion => r.icans_version.to_string(),
-            C::Protocol => r.protocol.to_string(),
-            C::RecordedGrade => opt(r.recorded_grade),
-            C::RecordedScale => opt(r.recorded_scale.as_ref()),
-            C::Error => String::new(),
+            C::Actions => Value::List(r.management.actions.iter().map(|a| a.id.as_str()).collect()),
+            C::ReassessHours => count(r.management.reassess_hours),
+            C::Warnings => Value::Warnings(&r.warnings),
+            C::IcansVersion => Value::Word(r.icans_version),
+            C::Protocol => Value::Word(&r.protocol),
+            C::RecordedGrade => count(r.recorded_grade),
+            C::RecordedScale => r.recorded_scale.as_deref().map_or(Value::Empty, Value::Word),
+            C::Error => Value::Empty,
+        }
+    }
+}
+
+/// A column's value in a graded row, typed: how CSV writes it (text) and
+/// how `--fields` writes it in NDJSON (typed) both follow from the kind.
+#[derive(Debug, Clone, PartialEq)]
+enum Value<'a> {
+    /// Nothing: an empty cell, null.
+    Empty,
+    /// A whole number.
+    Number(u64),
+    /// `true` or `false`.
+    Flag(bool),
+    /// Text echoed from the record or the run: always a JSON string.
+    Text(&'a str),
+    /// A name or label: a JSON string, null when it is empty.
+    Word(&'a str),
+    /// Names, `;`-separated in CSV, an array in JSON.
+    List(Vec<&'a str>),
+    /// The warnings, ` | `-separated in CSV, an array in JSON.
+    Warnings(&'a [String]),
+    /// The record's id as given (string or integer).
+    Id(&'a crate::grading::RecordId),
+}
+
+impl Value<'_> {
+    /// The CSV cell.
+    fn cell(&self) -> String {
+        match self {
+            Value::Empty => String::new(),
+            Value::Number(n) => n.to_string(),
+            Value::Flag(b) => b.to_string(),
+            Value::Text(t) | Value::Word(t) => (*t).to_string(),
+            Value::List(v) => v.join(LIST_SEPARATOR),
+            Value::Warnings(w) => w.join(WARNING_SEPARATOR),
+            Value::Id(id) => id.to_string(),
+        }
+    }
+
+    /// The JSON value.
+    fn json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match self {
+            Value::Empty => J::Null,
+            Value::Number(n) => J::from(*n),
+            Value::Flag(b) => J::Bool(*b),
+            Value::Text(t) => J::String((*t).to_string()),
+            Value::Word("") => J::Null,
+            Value::Word(t) => J::String((*t).to_string()),
+            Value::List(v) => J::Array(v.iter().map(|s| J::String((*s).to_string())).collect()),
+            Value::Warnings(w) => J::Array(w.iter().cloned().map(J::String).collect()),
+            Value::Id(id) => serde_json::to_value(id).unwrap_or(J::Null),
         }
     }
 }
