@@ -166,3 +166,107 @@ fn an_unknown_field_is_refused_with_the_one_meant() {
         "{err}"
     );
 }
+
+/// Where each flat column's value stands in the nested result (docs/spec.md
+/// §4), as a path of keys (`*` maps over an array); `None` for the columns
+/// that are not the result's (the record's place, a refused record's error).
+/// Written here, apart from `src/format/columns.rs`: a new column without a
+/// path fails the test below.
+fn nested_path(column: &str) -> Option<Vec<String>> {
+    let keys = |p: &[&str]| Some(p.iter().map(|k| k.to_string()).collect());
+    let crs_domains = ["fever", "hypotension", "hypoxia"];
+    match column {
+        "line" | "file" | "error" => None,
+        "crs_grade" => keys(&["crs", "grade"]),
+        "crs_complete" => keys(&["crs", "complete"]),
+        "crs_source" => keys(&["crs", "source"]),
+        "crs_drivers" => keys(&["crs", "drivers"]),
+        "actions" => keys(&["management", "actions", "*", "id"]),
+        "reassess_hours" => keys(&["management", "reassess_hours"]),
+        c => match c.rsplit_once('_') {
+            Some((d, part @ ("status" | "grade"))) if crs_domains.contains(&d) => {
+                keys(&["crs", "domains", d, part])
+            }
+            Some((d, part @ ("status" | "grade"))) if d != "recorded" => keys(&["domains", d, part]),
+            _ => keys(&[c]),
+        },
+    }
+}
+
+/// The value at a path of the nested result (null where a key is absent).
+fn at(v: &Value, path: &[String]) -> Value {
+    match path.split_first() {
+        None => v.clone(),
+        Some((k, rest)) if k == "*" => match v {
+            Value::Array(items) => Value::Array(items.iter().map(|i| at(i, rest)).collect()),
+            _ => Value::Null,
+        },
+        Some((k, rest)) => v.get(k.as_str()).map_or(Value::Null, |x| at(x, rest)),
+    }
+}
+
+/// Whether the result schema has a path: properties, through `$ref`,
+/// `anyOf`/`oneOf` (nullable) and `items` (arrays).
+fn schema_has(schema: &Value, node: &Value, path: &[String]) -> bool {
+    let resolve = |n: &Value| -> Value {
+        match n.get("$ref").and_then(Value::as_str) {
+            Some(r) => r
+                .strip_prefix("#/$defs/")
+                .and_then(|name| schema["$defs"].get(name))
+                .cloned()
+                .unwrap_or(Value::Null),
+            None => n.clone(),
+        }
+    };
+    let node = resolve(node);
+    let Some((k, rest)) = path.split_first() else {
+        return true;
+    };
+    for alt in ["anyOf", "oneOf"] {
+        if let Some(options) = node.get(alt).and_then(Value::as_array) {
+            return options.iter().any(|o| schema_has(schema, o, path));
+        }
+    }
+    if k == "*" {
+        return node.get("items").is_some_and(|i| schema_has(schema, i, rest));
+    }
+    node.get("properties")
+        .and_then(|p| p.get(k.as_str()))
+        .is_some_and(|child| schema_has(schema, child, rest))
+}
+
+/// The flat columns (CSV, `--fields`) come from one table; each is the
+/// value of the nested NDJSON result at its path, for every record of the
+/// snapshot cases, and the result schema has that path.
+#[test]
+fn every_flat_column_is_a_value_of_the_nested_result_and_its_schema() {
+    let columns: Vec<String> = icans::format::columns::ResultColumn::all()
+        .iter()
+        .map(|c| c.name().into_owned())
+        .collect();
+    let schema: Value = serde_json::from_str(&common::stdout_of(&["schema", "result"])).unwrap();
+    let input = "tests/data/cases.ndjson";
+    let full = common::stdout_of(&["batch", input]);
+    let picked = common::stdout_of(&["batch", input, "--fields", &columns.join(",")]);
+    let mut compared = 0;
+    for (f, p) in full.lines().zip(picked.lines()) {
+        let (f, p): (Value, Value) = (serde_json::from_str(f).unwrap(), serde_json::from_str(p).unwrap());
+        if f.get("error").is_some() {
+            continue;
+        }
+        for c in &columns {
+            let Some(path) = nested_path(c) else { continue };
+            assert_eq!(p[c.as_str()], at(&f, &path), "{c} of {f}");
+            compared += 1;
+        }
+    }
+    assert!(compared > 1000, "{compared}");
+    for c in &columns {
+        if let Some(path) = nested_path(c) {
+            assert!(
+                schema_has(&schema, &schema, &path),
+                "the result schema has no {path:?} ({c})"
+            );
+        }
+    }
+}
