@@ -689,6 +689,21 @@ fn the_reviewed_examples_give_the_safe_answer() {
     let r = graded(r#"{"ice_total": 3, "weight_kg": 70, "died_of_crs": true}"#);
     assert!(r.management.actions.is_empty());
     assert_eq!(r.management.reassess_hours, None);
+    // After a death by CRS no warning asks for a reassessment; the masked
+    // finding is still listed.
+    let r = graded(
+        r#"{"ice_total": 10, "consciousness": "unarousable", "other_cause": ["consciousness"], "died_of_crs": true}"#,
+    );
+    assert_eq!(r.masked, [icans::grading::Domain::Consciousness]);
+    assert!(
+        !r.warnings.iter().any(|w| w.contains("reassess")),
+        "{:?}",
+        r.warnings
+    );
+    assert!(
+        r.warnings
+            .contains(&"Death attributed to CRS (CRS grade 5)".to_string())
+    );
     // Grade 3 without a seizure keeps levetiracetam, with its route; grade 2
     // with CRS 2 considers ICU; status epilepticus comes first.
     let r = graded(r#"{"ice_total": 1, "age_years": 50}"#);

@@ -141,7 +141,12 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
     let excluded = with_status(&domains, Status::Excluded);
     // A death is complete: grade 5 is never a lower bound (docs/spec.md §3).
     let complete = died || unassessed.is_empty();
-    let masked = masked_domains(a, &findings, grade, &mut warnings);
+    // The CRS first, its warnings kept for their place below: after a
+    // death by CRS no warning asks for a reassessment.
+    let mut crs_warnings = Vec::new();
+    let crs = concurrent_crs(a, &mut crs_warnings);
+    let crs_state = CrsState::of(crs.as_ref());
+    let masked = masked_domains(a, &findings, grade, crs_state != CrsState::Death, &mut warnings);
     instrument_warnings(a, &domains, &mut warnings);
     let ice_total = a.encephalopathy.and_then(EncephalopathyScore::ice_total);
     let capd = a.encephalopathy.and_then(EncephalopathyScore::capd);
@@ -150,8 +155,7 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
     let group = patient_group(a.age_years, instrument, a.weight_kg);
     let dose_weight = dose_weight(a, &mut warnings);
     let screening = screening_instrument(instrument, a.age_years);
-    let crs = concurrent_crs(a, &mut warnings);
-    let crs_state = CrsState::of(crs.as_ref());
+    warnings.append(&mut crs_warnings);
     let ctx = Context {
         grade,
         domain_grades: std::array::from_fn(|i| domains.0[i].grade),
@@ -213,7 +217,6 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
         crs,
         recorded_grade: a.recorded_grade,
         recorded_scale: a.recorded_scale.clone(),
-        screening,
         reassess_by,
         icans_version: ICANS_VERSION,
         protocol: match protocol.name() {
@@ -244,13 +247,11 @@ fn screening_instrument(used: Option<Instrument>, age_years: Option<f64>) -> Ins
 }
 
 /// The concurrent CRS, given or graded from its findings (docs/spec.md §7);
-/// at a death by CRS the warning says so, and the masked-finding warnings,
-/// which ask for a reassessment, are not given (docs/spec.md §3 "Death").
+/// at a death by CRS the warning says so.
 fn concurrent_crs(a: &Assessment, warnings: &mut Vec<String>) -> Option<Crs> {
     let crs = crs::grade_crs(a, warnings);
     if CrsState::of(crs.as_ref()) == CrsState::Death {
         warnings.push("Death attributed to CRS (CRS grade 5)".to_string());
-        warnings.retain(|w| !w.starts_with(MASKED_WARNING));
     }
     crs
 }
@@ -301,11 +302,13 @@ fn with_status(domains: &Domains, status: Status) -> Vec<Domain> {
 }
 
 /// Excluded findings above the grade: ICANS cannot be ruled out, each
-/// warned (docs/spec.md §2 "Masked findings"). None at grade 5.
+/// warned when `warn` (not after a death by CRS: the warning asks for a
+/// reassessment, docs/spec.md §3 "Death"). None at grade 5.
 fn masked_domains(
     a: &Assessment,
     findings: &[Finding; 5],
     grade: u8,
+    warn: bool,
     warnings: &mut Vec<String>,
 ) -> DomainSet {
     let mut masked = DomainSet::EMPTY;
@@ -318,9 +321,11 @@ fn masked_domains(
             .filter(|(g, _)| a.other_cause.contains(*d) && *g > grade)
         {
             masked.insert(*d);
-            warnings.push(format!(
-                "{MASKED_WARNING} {d} ({label}, grade {g}) is attributed to another cause and would grade above {grade}; reassess urgently"
-            ));
+            if warn {
+                warnings.push(format!(
+                    "ICANS cannot be ruled out: {d} ({label}, grade {g}) is attributed to another cause and would grade above {grade}; reassess urgently"
+                ));
+            }
         }
     }
     masked
@@ -396,9 +401,6 @@ fn patient_group_warnings(a: &Assessment, group: PatientGroup, warnings: &mut Ve
         );
     }
 }
-
-/// The start of the warning of a masked finding.
-const MASKED_WARNING: &str = "ICANS cannot be ruled out:";
 
 /// A seizure or edema attributed to another cause that is still an
 /// emergency: treated all the same, not counted, reassessed urgently

@@ -189,11 +189,6 @@ pub struct Grading {
     /// Echoed `recorded_scale`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recorded_scale: Option<String>,
-    /// The instrument the management texts name (ICE or CAPD): the one
-    /// used, else CAPD under 12. Not part of the wire format.
-    #[serde(skip)]
-    #[schemars(skip)]
-    pub screening: Instrument,
     /// How to reassess: the instrument, or a neurological examination while
     /// the patient is unarousable. Not part of the wire format.
     #[serde(skip)]
