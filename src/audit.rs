@@ -11,7 +11,7 @@ use std::io;
 use serde::{Deserialize, Serialize};
 
 use crate::grading::{self, Domain, Protocol, RecordId};
-use crate::input::ErrorObject;
+use crate::input::Refused;
 use crate::input::{self, Input, InputFailure, ReadOptions};
 use crate::spill::{Combine, Listed, Lister, SpillMap};
 use crate::summary::Incidence;
@@ -163,7 +163,7 @@ pub struct Audit {
     /// Valid records without a recorded grade.
     pub without_recorded_grade: u64,
     /// Records that could not be graded.
-    pub invalid: Listed<ErrorObject>,
+    pub invalid: Listed<Refused>,
     /// Every discordant (determinate) record.
     pub discordant: Listed<Compared>,
     /// Every indeterminate record.
@@ -351,9 +351,8 @@ pub fn from_inputs(
         }
         spill = match &r.outcome {
             Err(rejected) => {
-                let e = ErrorObject::new(Some(r.line), r.file, rejected);
-                let bytes = e.error.len() + r.file.map_or(0, str::len);
-                invalid.push(e, bytes)
+                let bytes = rejected.heap_bytes();
+                invalid.push(rejected.clone(), bytes)
             }
             Ok(a) => match a.recorded_grade {
                 None => {

@@ -14,7 +14,6 @@ use std::sync::{Arc, Mutex};
 
 use crate::format::OutputFormat;
 use crate::grading::{self, Grading, Protocol};
-use crate::input::ErrorObject;
 use crate::input::{self, Chunk, Input, InputFailure, ReadOptions};
 
 /// How a batch runs.
@@ -154,7 +153,7 @@ fn process(chunk: Chunk, options: &Options) -> Done {
             }
             Err(rejected) => {
                 stats.count_failed();
-                writer.error(&ErrorObject::new(Some(r.line), r.file, &rejected))
+                writer.error(&rejected)
             }
         };
         if written.is_ok() {

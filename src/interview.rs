@@ -24,7 +24,7 @@ use std::io::{self, BufRead, Write};
 use crate::format::text;
 use crate::grading::catalogue::{CAPD_ITEMS, Choice, FREQUENCIES, ICE_ITEMS, Kind, names};
 use crate::grading::{self, Assessment, Field, RecordBuilder, Value, rules};
-use crate::input::Rejected;
+use crate::input::Refused;
 
 /// One step of the ICE screen, done as at the bedside (the instrument's
 /// own procedure: orientation asked as four questions).
@@ -116,7 +116,7 @@ pub enum InterviewError {
     Io(#[from] io::Error),
     /// The answers do not make a gradable record (everything skipped).
     #[error("{}", .0.error)]
-    Invalid(Rejected),
+    Invalid(Refused),
     /// A piped answer did not fit its question: re-asking would shift every
     /// later answer onto the wrong question, so the interview stops.
     #[error("answer {1:?} does not fit \"{0}\": {2} No grade given.")]
@@ -387,7 +387,7 @@ impl Interview {
     }
 
     /// The record the answers to `asked` make, through the record builder.
-    fn record(&self, asked: &[Question]) -> Result<Assessment, Rejected> {
+    fn record(&self, asked: &[Question]) -> Result<Assessment, Refused> {
         let mut b = RecordBuilder::new();
         for (field, typed) in &self.settings.given {
             b.set(*field, Value::Text(typed));

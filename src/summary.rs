@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use statrs::distribution::{Beta, ContinuousCDF};
 
 use crate::grading::{self, FieldError, RecordError};
-use crate::input::{self, ErrorObject, Input, InputFailure, ReadOptions, RecordRead, Rejected};
+use crate::input::{self, Input, InputFailure, ReadOptions, RecordRead, Refused};
 use crate::spill::{ByKey, Listed, Lister, Sorter};
 
 /// One graded assessment of a patient, as the summary needs it.
@@ -174,7 +174,7 @@ pub struct Unplaced {
     /// The observation's place in the input.
     pub order: usize,
     /// Why, naming the field and what is allowed.
-    pub error: String,
+    pub error: FieldError,
 }
 
 /// The exact (Clopper-Pearson) two-sided 95% interval of `n` events in
@@ -389,13 +389,16 @@ impl CourseFold {
 
     /// Adds the next entry of the timeline, or returns why it cannot be
     /// placed on it.
-    fn add(&mut self, e: &Entry) -> Result<(), String> {
+    fn add(&mut self, e: &Entry) -> Result<(), FieldError> {
         let day = match (self.basis, e.day, e.assessed_at) {
             (DayBasis::Day, Some(d), _) => d,
             (DayBasis::Day, None, _) => {
-                return Err(format!(
-                    "day: missing for patient {}, whose other assessments have it (allowed: day on every assessment of a patient, or assessed_at on every one)",
-                    self.patient_id
+                return Err(day_missing(
+                    format!(
+                        "missing for patient {}, whose other assessments have it",
+                        self.patient_id
+                    ),
+                    "day on every assessment of a patient, or assessed_at on every one",
                 ));
             }
             (DayBasis::FirstAssessment, _, Some(t)) => {
@@ -403,9 +406,12 @@ impl CourseFold {
                 u32::try_from((t - t0).div_euclid(SECONDS_PER_DAY)).unwrap_or(u32::MAX)
             }
             (DayBasis::FirstAssessment, _, None) => {
-                return Err(format!(
-                    "day: missing, and no assessed_at either, for patient {} (allowed: day since infusion, or assessed_at)",
-                    self.patient_id
+                return Err(day_missing(
+                    format!(
+                        "missing, and no assessed_at either, for patient {}",
+                        self.patient_id
+                    ),
+                    "day since infusion, or assessed_at",
                 ));
             }
         };
@@ -475,7 +481,7 @@ impl CourseFold {
 fn fold_courses(
     entries: impl Iterator<Item = io::Result<Entry>>,
     course: &mut dyn FnMut(PatientCourse) -> io::Result<()>,
-    unplaced: &mut dyn FnMut(&Entry, String) -> io::Result<()>,
+    unplaced: &mut dyn FnMut(&Entry, FieldError) -> io::Result<()>,
 ) -> io::Result<()> {
     let mut fold: Option<CourseFold> = None;
     for e in entries {
@@ -706,17 +712,29 @@ pub struct Summary {
     /// One course per patient, in patient order.
     pub courses: Listed<PatientCourse>,
     /// Records not counted, in input order.
-    pub problems: Listed<ErrorObject>,
+    pub problems: Listed<Refused>,
     /// Inputs that could not be read.
     pub failures: Vec<InputFailure>,
 }
 
-/// The error object of a record without `patient_id`.
-fn missing_patient(read: &RecordRead<'_>, id: Option<&grading::RecordId>) -> ErrorObject {
-    let rejected = Rejected {
+/// Why an assessment cannot be placed on its patient's timeline: its day.
+fn day_missing(problem: String, allowed: &'static str) -> FieldError {
+    FieldError {
+        field: "day".into(),
+        value: None,
+        problem,
+        allowed: allowed.into(),
+        about: Some(grading::Field::Day),
+        item: None,
+        missing: Vec::new(),
+    }
+}
+
+/// The refusal of a record without `patient_id`.
+fn missing_patient(read: &RecordRead<'_>, id: Option<&grading::RecordId>) -> Refused {
+    let refused = Refused {
         id: id.cloned(),
-        patient_id: None,
-        error: RecordError::Invalid(vec![FieldError {
+        ..Refused::bare(RecordError::Invalid(vec![FieldError {
             field: "patient_id".into(),
             value: None,
             problem: "missing".into(),
@@ -724,9 +742,9 @@ fn missing_patient(read: &RecordRead<'_>, id: Option<&grading::RecordId>) -> Err
             about: Some(grading::Field::PatientId),
             item: None,
             missing: Vec::new(),
-        }]),
+        }]))
     };
-    ErrorObject::new(Some(read.line), read.file, &rejected)
+    refused.at(read.line, read.file)
 }
 
 /// Where a record was read: its place among all records, line, file, id.
@@ -745,7 +763,7 @@ struct Place {
 pub fn from_inputs(inputs: &[Input], read: ReadOptions) -> io::Result<Summary> {
     let mut entries: Sorter<Entry> = Sorter::new();
     // Problems by their place in the input, to report in input order.
-    let mut problems: Sorter<ByKey<usize, ErrorObject>> = Sorter::new();
+    let mut problems: Sorter<ByKey<usize, Refused>> = Sorter::new();
     let mut count = 0usize;
     let mut order = 0usize;
     let mut spill: io::Result<()> = Ok(());
@@ -755,11 +773,7 @@ pub fn from_inputs(inputs: &[Input], read: ReadOptions) -> io::Result<Summary> {
             return;
         }
         spill = match &r.outcome {
-            Err(rejected) => problem(
-                &mut problems,
-                order,
-                ErrorObject::new(Some(r.line), r.file, rejected),
-            ),
+            Err(rejected) => problem(&mut problems, order, rejected.clone()),
             Ok(a) => match &a.patient_id {
                 None => problem(&mut problems, order, missing_patient(&r, a.id.as_ref())),
                 Some(patient) => {
@@ -809,14 +823,12 @@ pub fn from_inputs(inputs: &[Input], read: ReadOptions) -> io::Result<Summary> {
             let Some(place) = &e.place else {
                 return Ok(());
             };
-            let field = error.split(':').next().map(String::from);
-            let p = ErrorObject {
+            let p = Refused {
                 line: Some(place.line),
                 file: place.file.clone(),
                 id: place.id.clone(),
                 patient_id: Some(e.patient_id.clone()),
-                error,
-                field,
+                error: RecordError::Invalid(vec![error]),
             };
             problem(&mut problems, place.input, p)
         },
@@ -824,7 +836,7 @@ pub fn from_inputs(inputs: &[Input], read: ReadOptions) -> io::Result<Summary> {
     let mut listed = Lister::new();
     for p in problems.finish()? {
         let p = p?.1;
-        let bytes = p.error.len();
+        let bytes = p.heap_bytes();
         listed.push(p, bytes)?;
     }
     Ok(Summary {
@@ -836,7 +848,7 @@ pub fn from_inputs(inputs: &[Input], read: ReadOptions) -> io::Result<Summary> {
 }
 
 /// Adds a record not counted, at its place in the input.
-fn problem(problems: &mut Sorter<ByKey<usize, ErrorObject>>, at: usize, e: ErrorObject) -> io::Result<()> {
-    let bytes = e.error.len() + e.file.as_ref().map_or(0, String::len);
+fn problem(problems: &mut Sorter<ByKey<usize, Refused>>, at: usize, e: Refused) -> io::Result<()> {
+    let bytes = e.heap_bytes();
     problems.push(ByKey(at, e), bytes)
 }

@@ -180,7 +180,10 @@ fn without_day_the_first_assessment_counts_days() {
     assert_eq!(unplaced.len(), 1);
     assert_eq!(unplaced[0].order, 1);
     assert!(
-        unplaced[0].error.starts_with("day: missing for patient R"),
+        unplaced[0]
+            .error
+            .to_string()
+            .starts_with("day: missing for patient R"),
         "{}",
         unplaced[0].error
     );
@@ -191,6 +194,7 @@ fn without_day_the_first_assessment_counts_days() {
     assert!(
         unplaced[0]
             .error
+            .to_string()
             .starts_with("day: missing, and no assessed_at either"),
         "{}",
         unplaced[0].error

@@ -11,7 +11,7 @@ use clap::{Arg, ArgAction, ArgMatches, Command, FromArgMatches, ValueEnum};
 
 use icans::grading::catalogue::{Choice, FREQUENCIES, Field, Item, Kind, Scoring};
 use icans::grading::{Assessment, RecordBuilder, Value};
-use icans::input::{Input, InputFormat, ReadOptions, Rejected, Source};
+use icans::input::{Input, InputFormat, ReadOptions, Refused, Source};
 
 /// `--input-format` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -295,7 +295,7 @@ impl RecordFlags {
     }
 
     /// Validates the flags as a record, through the same builder as JSON.
-    pub fn to_record(&self) -> Result<Assessment, Rejected> {
+    pub fn to_record(&self) -> Result<Assessment, Refused> {
         let mut b = RecordBuilder::new();
         let mut begun: Vec<Field> = Vec::new();
         let set = |b: &mut RecordBuilder, field: Field, values: &[String]| match field.def().kind {

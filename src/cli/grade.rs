@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::ValueEnum;
 
-use icans::format::json::{self, ErrorObject};
+use icans::format::json;
 use icans::format::text;
 use icans::grading;
 use icans::input;
@@ -117,8 +117,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         Ok(a) => grading::grade_with(&a, &protocol),
         Err(rejected) => {
             if args.format == Format::Json {
-                json::write_line(&mut out, &ErrorObject::new(None, None, &rejected))
-                    .context("cannot write output")?;
+                json::write_line(&mut out, &rejected).context("cannot write output")?;
             }
             match args.file.as_deref().filter(|f| *f != std::path::Path::new("-")) {
                 Some(file) => eprintln!("icans: invalid record in {}: {}", file.display(), rejected.error),

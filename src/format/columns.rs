@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use crate::grading::{CrsDomain, Domain, Grading};
 
-use crate::input::ErrorObject;
+use crate::input::Refused;
 
 /// One column of a result row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,7 +98,7 @@ pub enum Row<'a> {
         result: &'a Grading,
     },
     /// A record that could not be graded.
-    Failed(&'a ErrorObject),
+    Failed(&'a Refused),
 }
 
 fn opt<T: ToString>(v: Option<T>) -> String {
@@ -323,7 +323,7 @@ impl ResultColumn {
                 C::Line => opt(e.line),
                 C::File => opt(e.file.as_ref()),
                 C::Id => opt(e.id.as_ref()),
-                C::Error => e.error.clone(),
+                C::Error => e.error.to_string(),
                 _ => String::new(),
             },
         }
@@ -498,13 +498,15 @@ mod tests {
 
     #[test]
     fn a_failed_row_has_only_its_place_and_the_error() {
-        let e = ErrorObject {
+        let e = Refused {
             line: Some(4),
             file: Some("f.csv".into()),
             id: None,
             patient_id: None,
-            error: "seizure: bad".into(),
-            field: Some("seizure".into()),
+            error: crate::grading::RecordError::Written {
+                message: "seizure: bad".into(),
+                field: Some("seizure".into()),
+            },
         };
         let cells: Vec<String> = ResultColumn::all()
             .iter()

@@ -6,7 +6,7 @@ use crate::grading::Grading;
 
 use super::columns::{ResultColumn, Row};
 use super::writer::ResultWriter;
-use crate::input::ErrorObject;
+use crate::input::Refused;
 pub use crate::input::csv_io_error as io_error;
 
 /// A CSV writer of rows of type `T` (`#[derive(Serialize)]`), its header
@@ -78,7 +78,7 @@ impl ResultWriter for CsvWriter {
         self.row(&Row::Graded { line, file, result })
     }
 
-    fn error(&mut self, error: &ErrorObject) -> io::Result<()> {
+    fn error(&mut self, error: &Refused) -> io::Result<()> {
         self.row(&Row::Failed(error))
     }
 

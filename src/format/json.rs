@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::grading::{Grading, RecordId};
 
-pub use crate::input::ErrorObject;
+use crate::input::Refused;
 
 /// Writes NDJSON: each result with [`write_result_line`], each error
 /// object with serde.
@@ -27,7 +27,7 @@ impl super::writer::ResultWriter for NdjsonWriter {
         Ok(())
     }
 
-    fn error(&mut self, error: &ErrorObject) -> io::Result<()> {
+    fn error(&mut self, error: &Refused) -> io::Result<()> {
         write_line(&mut self.buf, error)
     }
 
@@ -87,7 +87,7 @@ impl super::writer::ResultWriter for FieldsWriter {
         Ok(())
     }
 
-    fn error(&mut self, error: &ErrorObject) -> io::Result<()> {
+    fn error(&mut self, error: &Refused) -> io::Result<()> {
         write_line(&mut self.buf, error)
     }
 

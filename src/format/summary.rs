@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::format::csv::io_error;
 use crate::format::text::{self, DECISION_SUPPORT_NOTE, PIECE_BYTES, drain};
 use crate::grading::{CRITERIA, ICANS_VERSION};
-use crate::input::ErrorObject;
+use crate::input::Refused;
 use crate::spill::Listed;
 use crate::summary::{
     self, AUTOIMMUNE_GRADE3_EVENTS, AUTOIMMUNE_PATIENTS, AUTOIMMUNE_STATED_CI95, COMPARATORS, Comparator,
@@ -28,7 +28,7 @@ struct Report<'a> {
     #[serde(flatten)]
     cohort: &'a summary::Cohort,
     per_patient: &'a Listed<PatientCourse>,
-    errors: &'a Listed<ErrorObject>,
+    errors: &'a Listed<Refused>,
     #[serde(skip_serializing_if = "Option::is_none")]
     comparators: Option<&'a [Comparator]>,
     #[serde(skip_serializing_if = "Option::is_none")]

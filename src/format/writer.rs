@@ -5,7 +5,7 @@ use std::io;
 
 use crate::grading::Grading;
 
-use crate::input::ErrorObject;
+use crate::input::Refused;
 
 /// Writes results and error objects, in order, into its own buffer.
 pub trait ResultWriter {
@@ -15,7 +15,7 @@ pub trait ResultWriter {
     /// One graded record.
     fn result(&mut self, line: usize, file: Option<&str>, result: &Grading) -> io::Result<()>;
     /// One record that could not be graded, in its place.
-    fn error(&mut self, error: &ErrorObject) -> io::Result<()>;
+    fn error(&mut self, error: &Refused) -> io::Result<()>;
     /// Room for about `bytes` of output, to spare growing the buffer;
     /// a hint only.
     fn reserve(&mut self, bytes: usize) {

@@ -116,6 +116,15 @@ pub enum RecordError {
     /// One or more fields are invalid; each names field, value and what is allowed.
     #[error("{}", join(.0))]
     Invalid(Vec<FieldError>),
+    /// A refusal read back as it was written (from a temporary file of
+    /// `audit` or `summary`): its message and first field, nothing more.
+    #[error("{message}")]
+    Written {
+        /// The message as written.
+        message: String,
+        /// The first field it named.
+        field: Option<String>,
+    },
 }
 
 fn join(errors: &[FieldError]) -> String {
@@ -128,6 +137,7 @@ impl RecordError {
     pub fn field(&self) -> Option<&str> {
         match self {
             RecordError::Invalid(errors) => errors.first().map(|e| e.field.as_str()),
+            RecordError::Written { field, .. } => field.as_deref(),
             RecordError::Malformed(_) | RecordError::NotARecord(_) => None,
         }
     }

@@ -10,11 +10,12 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 
 use crate::grading::{Assessment, Field, RecordBuilder, RecordError, Shape, Value};
 
-use super::options::{ReadOptions, Rejected};
+use super::options::ReadOptions;
+use super::refused::Refused;
 
 /// Reads one record from JSON text. Positions in malformed-input messages
 /// count from `first_line` (1 for a whole document, the file line for NDJSON).
-pub fn read_record(bytes: &[u8], options: ReadOptions, first_line: usize) -> Result<Assessment, Rejected> {
+pub fn read_record(bytes: &[u8], options: ReadOptions, first_line: usize) -> Result<Assessment, Refused> {
     // A byte-order mark, as some Windows tools write, is not part of the JSON.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Some(map) = options.map {
@@ -27,7 +28,7 @@ pub fn read_record(bytes: &[u8], options: ReadOptions, first_line: usize) -> Res
         Ok(text) => parse(serde_json::Deserializer::from_str(text), options),
         Err(_) => parse(serde_json::Deserializer::from_slice(bytes), options),
     }
-    .map_err(|e| Rejected::bare(json_error(&e, first_line)))?;
+    .map_err(|e| Refused::bare(json_error(&e, first_line)))?;
     super::options::finish(builder)
 }
 
@@ -50,18 +51,18 @@ fn read_mapped(
     options: ReadOptions,
     map: &'static super::map::SiteMap,
     first_line: usize,
-) -> Result<Assessment, Rejected> {
+) -> Result<Assessment, Refused> {
     let value: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| Rejected::bare(json_error(&e, first_line)))?;
+        serde_json::from_slice(bytes).map_err(|e| Refused::bare(json_error(&e, first_line)))?;
     let serde_json::Value::Object(object) = value else {
-        return Err(Rejected::bare(RecordError::NotARecord(
+        return Err(Refused::bare(RecordError::NotARecord(
             "expected a JSON object (one assessment record)".into(),
         )));
     };
     let (names, cells): (Vec<String>, Vec<String>) = super::map::json_cells(&object).into_iter().unzip();
     let layout = super::layout::Layout::from_names(&names, options.allow_unknown_fields, Some(map));
     if let Some(problem) = layout.header_problem() {
-        return Err(Rejected::bare(RecordError::Malformed(
+        return Err(Refused::bare(RecordError::Malformed(
             problem.replacen("header", "keys", 1),
         )));
     }

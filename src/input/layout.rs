@@ -14,7 +14,8 @@ fn column_name(c: &Column) -> &str {
 }
 
 use super::map::{Mapped, SiteMap};
-use super::options::{ReadOptions, Rejected};
+use super::options::ReadOptions;
+use super::refused::Refused;
 
 /// What one input column holds: a catalogue column, or a name the
 /// catalogue does not know.
@@ -154,14 +155,14 @@ impl Layout {
     }
 
     /// Reads one data row into a record.
-    pub fn read_row(&self, row: &csv::ByteRecord, options: ReadOptions) -> Result<Assessment, Rejected> {
+    pub fn read_row(&self, row: &csv::ByteRecord, options: ReadOptions) -> Result<Assessment, Refused> {
         if self.problem.is_some() {
-            return Err(Rejected::bare(RecordError::Malformed(
+            return Err(Refused::bare(RecordError::Malformed(
                 "not graded: the header (line 1) is invalid".to_string(),
             )));
         }
         if row.len() != self.columns.len() {
-            return Err(Rejected::bare(RecordError::Malformed(format!(
+            return Err(Refused::bare(RecordError::Malformed(format!(
                 "the row has {} cells, the header {} (allowed: one cell per header column)",
                 row.len(),
                 self.columns.len()
@@ -177,7 +178,7 @@ impl Layout {
             match std::str::from_utf8(raw) {
                 Ok(text) => cells.push(text),
                 Err(e) => {
-                    return Err(Rejected::bare(RecordError::Malformed(format!(
+                    return Err(Refused::bare(RecordError::Malformed(format!(
                         "column {}: invalid UTF-8 at byte {} (allowed: UTF-8 text)",
                         column_name(column),
                         e.valid_up_to()
@@ -190,7 +191,7 @@ impl Layout {
 
     /// Builds a record from one row's cells (in column order), through the
     /// map when there is one.
-    pub fn read_cells(&self, cells: &[&str]) -> Result<Assessment, Rejected> {
+    pub fn read_cells(&self, cells: &[&str]) -> Result<Assessment, Refused> {
         let mut b = RecordBuilder::new();
         // Through a map: each cell translated (coded values, booleans,
         // missing codes); a value the map lacks is an error naming the
@@ -272,7 +273,7 @@ impl Layout {
 
     /// Through a map, a field's error names the export's column, with the
     /// record field it feeds in the message (docs/spec.md §8).
-    fn name_export_columns(&self, mut r: Rejected) -> Rejected {
+    fn name_export_columns(&self, mut r: Refused) -> Refused {
         if self.map.is_none() {
             return r;
         }

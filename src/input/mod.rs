@@ -25,8 +25,8 @@ pub use self::chunk::{Chunk, InputFailure};
 pub use self::json::read_record;
 pub use self::json_array::{ArrayScanner, Scanned};
 pub use self::layout::Layout;
-pub use self::options::{DEFAULT_MAX_RECORD_BYTES, ReadOptions, Rejected, finish, too_long};
-pub use self::refused::ErrorObject;
+pub use self::options::{DEFAULT_MAX_RECORD_BYTES, ReadOptions, finish, too_long};
+pub use self::refused::Refused;
 
 /// Input formats of `batch` (docs/spec.md §5 `--input-format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,8 +91,8 @@ pub struct RecordRead<'a> {
     pub line: usize,
     /// The file, when it came from a named file.
     pub file: Option<&'a str>,
-    /// The record, or why it was refused.
-    pub outcome: Result<Assessment, Rejected>,
+    /// The record, or the refusal (placed at this line and file).
+    pub outcome: Result<Assessment, Refused>,
 }
 
 /// Reads every record of a chunk, in order, handing each to `f` with its
@@ -108,7 +108,8 @@ pub fn each_record(
                 let outcome = match item {
                     Ok(range) => json::read_record(&buf[range], read, line),
                     Err(bytes) => Err(options::oversized(bytes, read.max_record_bytes)),
-                };
+                }
+                .map_err(|r| r.at(line, file.as_deref()));
                 f(RecordRead {
                     line,
                     file: file.as_deref(),
@@ -121,7 +122,8 @@ pub fn each_record(
                 let outcome = match row {
                     Ok(row) => layout.read_row(&row, read),
                     Err(bytes) => Err(options::oversized(bytes, read.max_record_bytes)),
-                };
+                }
+                .map_err(|r| r.at(line, file.as_deref()));
                 f(RecordRead {
                     line,
                     file: file.as_deref(),
@@ -134,7 +136,7 @@ pub fn each_record(
             f(RecordRead {
                 line,
                 file: file.as_deref(),
-                outcome: Err(Rejected::bare(error)),
+                outcome: Err(Refused::bare(error).at(line, file.as_deref())),
             });
         }
         Chunk::Failed(failure) => return Some(failure),

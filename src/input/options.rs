@@ -1,6 +1,7 @@
-//! How records are read, and what a refused record carries.
+//! How records are read, and the checks that finish a record.
 
-use crate::grading::{Assessment, RecordBuilder, RecordError, RecordId};
+use super::refused::Refused;
+use crate::grading::{Assessment, RecordBuilder, RecordError};
 
 /// The default longest record (docs/spec.md §10): 1 MiB.
 pub const DEFAULT_MAX_RECORD_BYTES: usize = 1 << 20;
@@ -32,8 +33,8 @@ impl Default for ReadOptions {
 }
 
 /// The rejection of a record over the limit, in its place.
-pub fn oversized(bytes: u64, limit: usize) -> Rejected {
-    Rejected::bare(crate::grading::RecordError::Malformed(too_long(bytes, limit)))
+pub fn oversized(bytes: u64, limit: usize) -> Refused {
+    Refused::bare(RecordError::Malformed(too_long(bytes, limit)))
 }
 
 /// "record is 2000000 bytes, over the 1 MiB limit".
@@ -50,37 +51,14 @@ pub fn too_long(bytes: u64, limit: usize) -> String {
     )
 }
 
-/// A record that could not be graded, with its `id` and `patient_id` when
-/// they were readable.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejected {
-    /// The record's `id`, when it could be read.
-    pub id: Option<RecordId>,
-    /// The record's `patient_id`, when it could be read.
-    pub patient_id: Option<String>,
-    /// What is wrong.
-    pub error: RecordError,
-}
-
-impl Rejected {
-    /// A rejection with nothing readable but the problem.
-    pub fn bare(error: RecordError) -> Rejected {
-        Rejected {
-            id: None,
-            patient_id: None,
-            error,
-        }
-    }
-}
-
 /// Checks a built record as a whole: the record, or the rejection with the
 /// `id` and `patient_id` that were readable.
-pub fn finish(b: RecordBuilder) -> Result<Assessment, Rejected> {
+pub fn finish(b: RecordBuilder) -> Result<Assessment, Refused> {
     let id = b.id().cloned();
     let patient_id = b.patient_id().map(String::from);
-    b.finish().map_err(|error| Rejected {
+    b.finish().map_err(|error| Refused {
         id,
         patient_id,
-        error,
+        ..Refused::bare(error)
     })
 }

@@ -2,10 +2,10 @@
 #![allow(dead_code)]
 
 use icans::grading::{self, Assessment, Domain, Grading, Status};
-use icans::input::{self, ReadOptions, Rejected};
+use icans::input::{self, ReadOptions, Refused};
 
 /// Reads a JSON record the way `icans grade` does.
-pub fn record(json: &str) -> Result<Assessment, Rejected> {
+pub fn record(json: &str) -> Result<Assessment, Refused> {
     input::read_record(json.as_bytes(), ReadOptions::default(), 1)
 }
 
