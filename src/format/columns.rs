@@ -503,10 +503,10 @@ mod tests {
             file: Some("f.csv".into()),
             id: None,
             patient_id: None,
-            error: crate::grading::RecordError::Written {
+            error: crate::grading::RecordError::Written(Box::new(crate::grading::WrittenError {
                 message: "seizure: bad".into(),
                 field: Some("seizure".into()),
-            },
+            })),
         };
         let cells: Vec<String> = ResultColumn::all()
             .iter()

@@ -44,7 +44,7 @@ pub use plan::{Context, Plan};
 pub use protocol::{
     BUILTIN_INTERVALS, BUILTIN_NAME, Intervals, MAX_INTERVAL_HOURS, Patient, Protocol, ProtocolError,
 };
-pub use record::{FieldError, RecordBuilder, RecordError, Value};
+pub use record::{FieldError, RecordBuilder, RecordError, Value, WrittenError};
 pub use result::{
     Action, CRITERIA, Crs, CrsDomains, CrsSource, CrsState, DomainResult, Domains, Grading, ICANS_VERSION,
     Management, PatientGroup, Reassessment, Status,

@@ -118,13 +118,17 @@ pub enum RecordError {
     Invalid(Vec<FieldError>),
     /// A refusal read back as it was written (from a temporary file of
     /// `audit` or `summary`): its message and first field, nothing more.
-    #[error("{message}")]
-    Written {
-        /// The message as written.
-        message: String,
-        /// The first field it named.
-        field: Option<String>,
-    },
+    #[error("{}", .0.message)]
+    Written(Box<WrittenError>),
+}
+
+/// A refusal's reason as it was written: the message and its first field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenError {
+    /// The message as written.
+    pub message: String,
+    /// The first field it named.
+    pub field: Option<String>,
 }
 
 fn join(errors: &[FieldError]) -> String {
@@ -137,7 +141,7 @@ impl RecordError {
     pub fn field(&self) -> Option<&str> {
         match self {
             RecordError::Invalid(errors) => errors.first().map(|e| e.field.as_str()),
-            RecordError::Written { field, .. } => field.as_deref(),
+            RecordError::Written(w) => w.field.as_deref(),
             RecordError::Malformed(_) | RecordError::NotARecord(_) => None,
         }
     }
