@@ -1,82 +1,47 @@
-//! The result as a row: the one list of result columns (docs/spec.md §4)
-//! from which the CSV header and rows are written and the README's column
-//! table is generated (a test keeps the README to it). Each column says
-//! what it holds and how its cell is written from a result or an error.
+//! The result as a row (docs/spec.md §4): one table of result columns,
+//! [`TABLE`], from which the CSV header and rows, `--fields` and the
+//! README's column table are written (a test keeps the README to it, and
+//! `tests/fields.rs` ties each column to the nested result and its schema).
+//! Each entry says the column's name, what it holds and how its value is
+//! read from a result, once.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use crate::grading::{CrsDomain, Domain, Grading};
-
 use crate::input::Refused;
 
-/// One column of a result row.
+/// One column of a result row: an entry of [`TABLE`] (for one domain, when
+/// the entry stands for each domain).
+#[derive(Clone, Copy)]
+pub struct ResultColumn {
+    def: &'static Def,
+    of: Of,
+}
+
+/// The domain a column is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResultColumn {
-    /// Input line where the record starts.
-    Line,
-    /// Input file, when named.
-    File,
-    /// Echoed `id`.
-    Id,
-    /// Echoed `patient_id`.
-    PatientId,
-    /// Echoed `day`.
-    Day,
-    /// Echoed `assessed_at`.
-    AssessedAt,
-    /// ICANS grade 0-5.
-    Grade,
-    /// No domain left not assessed.
-    Complete,
-    /// `ice`, `capd` or empty.
-    Instrument,
-    /// `adult` or `child`.
-    PatientGroup,
-    /// ICE total used.
-    IceTotal,
-    /// CAPD total used.
-    Capd,
-    /// A domain's status.
-    DomainStatus(Domain),
-    /// A domain's grade.
-    DomainGrade(Domain),
-    /// Driving domains.
-    Drivers,
-    /// Domains not assessed.
-    Unassessed,
-    /// Domains excluded.
-    Excluded,
-    /// Concurrent CRS grade.
-    CrsGrade,
-    /// Whether the CRS grade is complete.
-    CrsComplete,
-    /// `given` or `findings`.
-    CrsSource,
-    /// A CRS domain's status.
-    CrsStatus(CrsDomain),
-    /// A CRS domain's grade.
-    CrsDomainGrade(CrsDomain),
-    /// CRS driving domains.
-    CrsDrivers,
-    /// Excluded domains that would grade higher.
-    Masked,
-    /// Management action ids.
-    Actions,
-    /// Hours to reassessment.
-    ReassessHours,
-    /// Warnings.
-    Warnings,
-    /// The grading version.
-    IcansVersion,
-    /// The management protocol.
-    Protocol,
-    /// Echoed `recorded_grade`.
-    RecordedGrade,
-    /// Echoed `recorded_scale`.
-    RecordedScale,
-    /// Why the record could not be graded.
-    Error,
+enum Of {
+    /// None: a column of the record.
+    Record,
+    /// An ICANS domain.
+    Icans(Domain),
+    /// A CRS domain.
+    Crs(CrsDomain),
+}
+
+impl PartialEq for ResultColumn {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.def, other.def) && self.of == other.of
+    }
+}
+
+impl Eq for ResultColumn {}
+
+impl fmt::Debug for ResultColumn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ResultColumn({})", self.name())
+    }
 }
 
 /// Separator of list cells (domains, action ids).
@@ -101,95 +66,294 @@ pub enum Row<'a> {
     Failed(&'a Refused),
 }
 
-fn opt<T: ToString>(v: Option<T>) -> String {
-    v.map(|v| v.to_string()).unwrap_or_default()
+/// A graded record as a column reads it.
+struct Graded<'a> {
+    line: usize,
+    file: Option<&'a str>,
+    r: &'a Grading,
+}
+
+/// How an entry's value is read from a graded record.
+enum Read {
+    /// A column of the record.
+    Record(for<'a> fn(&Graded<'a>) -> Value<'a>),
+    /// One column per ICANS domain, in [`Domain::ALL`] order.
+    Icans(for<'a> fn(&'a Grading, Domain) -> Value<'a>),
+    /// One column per CRS domain, in [`CrsDomain::ALL`] order.
+    Crs(for<'a> fn(&'a Grading, CrsDomain) -> Value<'a>),
+}
+
+/// An entry of [`TABLE`].
+struct Def {
+    /// Its name; for a domain's column, what follows `<domain>_`.
+    name: &'static str,
+    /// What it holds (the README's table).
+    holds: &'static str,
+    /// How its value is read.
+    read: Read,
+    /// It shows the management step (so a run whose columns show none
+    /// can grade without it, `grading::Scope`).
+    management: bool,
+    /// Its cell in the row of a refused record; empty when `None`.
+    refused: Option<fn(&Refused) -> String>,
+}
+
+const fn column(name: &'static str, holds: &'static str, read: Read) -> Def {
+    Def {
+        name,
+        holds,
+        read,
+        management: false,
+        refused: None,
+    }
+}
+
+/// A column that a refused record's row fills too.
+const fn also_refused(def: Def, cell: fn(&Refused) -> String) -> Def {
+    Def {
+        refused: Some(cell),
+        ..def
+    }
+}
+
+const fn management(def: Def) -> Def {
+    Def {
+        management: true,
+        ..def
+    }
+}
+
+const ECHOED: &str = "echoed from the record";
+const SCORE: &str = "the score used, or empty";
+const DOMAINS: &str = "domain names, `;`-separated";
+
+/// A count or grade, empty when there is none.
+fn count<'a>(v: Option<u8>) -> Value<'a> {
+    v.map_or(Value::Empty, |n| Value::Number(n.into()))
+}
+
+/// Domain names.
+fn names(ds: &[Domain]) -> Value<'_> {
+    Value::List(ds.iter().map(|d| d.as_str()).collect())
+}
+
+/// A CRS domain's result, when the CRS was graded from findings.
+fn crs_domain(r: &Grading, d: CrsDomain) -> Option<&crate::grading::DomainResult> {
+    r.crs
+        .as_ref()
+        .and_then(|c| c.domains.as_ref())
+        .map(|ds| ds.get(d))
+}
+
+/// The result columns in row order (docs/spec.md §4): each column's name,
+/// what it holds and how it is read, stated once. A group of domain
+/// columns is written domain by domain (`encephalopathy_status`,
+/// `encephalopathy_grade`, `consciousness_status`, ...); every other group
+/// is one column.
+static TABLE: &[&[Def]] = &[
+    &[also_refused(
+        column(
+            "line",
+            "input line where the record starts",
+            Read::Record(|g| Value::Number(g.line as u64)),
+        ),
+        |e| opt(e.line),
+    )],
+    &[also_refused(
+        column(
+            "file",
+            "input file, when named",
+            Read::Record(|g| g.file.map_or(Value::Empty, Value::Text)),
+        ),
+        |e| opt(e.file.as_ref()),
+    )],
+    &[also_refused(
+        column(
+            "id",
+            ECHOED,
+            Read::Record(|g| g.r.id.as_ref().map_or(Value::Empty, Value::Id)),
+        ),
+        |e| opt(e.id.as_ref()),
+    )],
+    &[column(
+        "patient_id",
+        ECHOED,
+        Read::Record(|g| g.r.patient_id.as_deref().map_or(Value::Empty, Value::Text)),
+    )],
+    &[column(
+        "day",
+        ECHOED,
+        Read::Record(|g| g.r.day.map_or(Value::Empty, |d| Value::Number(d.into()))),
+    )],
+    &[column(
+        "assessed_at",
+        ECHOED,
+        Read::Record(|g| g.r.assessed_at.as_deref().map_or(Value::Empty, Value::Text)),
+    )],
+    &[column(
+        "grade",
+        "ICANS grade 0-5 (a lower bound when `complete` is false)",
+        Read::Record(|g| Value::Number(g.r.grade.into())),
+    )],
+    &[column(
+        "complete",
+        "`true` when no domain is left not assessed",
+        Read::Record(|g| Value::Flag(g.r.complete)),
+    )],
+    &[column(
+        "instrument",
+        "`ice`, `capd` or empty",
+        Read::Record(|g| g.r.instrument.map_or(Value::Empty, |i| Value::Word(i.as_str()))),
+    )],
+    &[column(
+        "patient_group",
+        "`adult` or `child` (a child: under 18; without an age, CAPD or under 40 kg)",
+        Read::Record(|g| Value::Word(g.r.patient_group.as_str())),
+    )],
+    &[column("ice_total", SCORE, Read::Record(|g| count(g.r.ice_total)))],
+    &[column("capd", SCORE, Read::Record(|g| count(g.r.capd)))],
+    &[
+        column(
+            "status",
+            "`graded`, `not_assessed` or `excluded`",
+            Read::Icans(|r, d| Value::Word(r.domains.get(d).status.as_str())),
+        ),
+        column(
+            "grade",
+            "the domain grade when graded, else empty",
+            Read::Icans(|r, d| count(r.domains.get(d).grade)),
+        ),
+    ],
+    &[column("drivers", DOMAINS, Read::Record(|g| names(&g.r.drivers)))],
+    &[column(
+        "unassessed",
+        DOMAINS,
+        Read::Record(|g| names(&g.r.unassessed)),
+    )],
+    &[column(
+        "excluded",
+        DOMAINS,
+        Read::Record(|g| names(&g.r.excluded)),
+    )],
+    &[column(
+        "masked",
+        "excluded domains whose finding would grade higher: ICANS cannot be ruled out",
+        Read::Record(|g| names(&g.r.masked)),
+    )],
+    &[column(
+        "crs_grade",
+        "concurrent CRS grade 0-5, given or graded from findings; empty without CRS information",
+        Read::Record(|g| count(g.r.crs.as_ref().map(|c| c.grade))),
+    )],
+    &[column(
+        "crs_complete",
+        "`true` when the CRS grade is not a lower bound",
+        Read::Record(|g| g.r.crs.as_ref().map_or(Value::Empty, |c| Value::Flag(c.complete))),
+    )],
+    &[column(
+        "crs_source",
+        "`given` or `findings`",
+        Read::Record(|g| {
+            g.r.crs
+                .as_ref()
+                .map_or(Value::Empty, |c| Value::Word(c.source.as_str()))
+        }),
+    )],
+    &[
+        column(
+            "status",
+            "`graded`, `not_assessed` or `excluded` (CRS graded from findings)",
+            Read::Crs(|r, d| crs_domain(r, d).map_or(Value::Empty, |x| Value::Word(x.status.as_str()))),
+        ),
+        column(
+            "grade",
+            "the CRS domain grade when graded, else empty",
+            Read::Crs(|r, d| count(crs_domain(r, d).and_then(|x| x.grade))),
+        ),
+    ],
+    &[column(
+        "crs_drivers",
+        "CRS domains at the CRS grade, `;`-separated",
+        Read::Record(|g| {
+            g.r.crs.as_ref().map_or(Value::Empty, |c| {
+                Value::List(c.drivers.iter().map(|d| d.as_str()).collect())
+            })
+        }),
+    )],
+    &[management(column(
+        "actions",
+        "management action ids, `;`-separated",
+        Read::Record(|g| Value::List(g.r.management.actions.iter().map(|a| a.id.as_str()).collect())),
+    ))],
+    &[management(column(
+        "reassess_hours",
+        "hours to the next assessment (empty at a death, ICANS or CRS grade 5)",
+        Read::Record(|g| count(g.r.management.reassess_hours)),
+    ))],
+    &[column(
+        "warnings",
+        "warnings, separated by a space, a vertical bar and a space",
+        Read::Record(|g| Value::Warnings(&g.r.warnings)),
+    )],
+    &[column(
+        "icans_version",
+        "the icans version that graded it",
+        Read::Record(|g| Value::Word(g.r.icans_version)),
+    )],
+    &[column(
+        "protocol",
+        "`built-in` or the protocol file's name",
+        Read::Record(|g| Value::Word(&g.r.protocol)),
+    )],
+    &[column(
+        "recorded_grade",
+        "echoed: the grade recorded at the source (audit)",
+        Read::Record(|g| count(g.r.recorded_grade)),
+    )],
+    &[column(
+        "recorded_scale",
+        "echoed: its scale",
+        Read::Record(|g| g.r.recorded_scale.as_deref().map_or(Value::Empty, Value::Word)),
+    )],
+    &[also_refused(
+        column(
+            "error",
+            "why the record could not be graded (every other cell but line, file and id empty)",
+            Read::Record(|_| Value::Empty),
+        ),
+        |e| e.error.to_string(),
+    )],
+];
+
+impl Def {
+    /// The columns it stands for: one, or one per domain.
+    fn columns(&'static self) -> Vec<ResultColumn> {
+        let of: Vec<Of> = match self.read {
+            Read::Record(_) => vec![Of::Record],
+            Read::Icans(_) => Domain::ALL.iter().copied().map(Of::Icans).collect(),
+            Read::Crs(_) => CrsDomain::ALL.iter().copied().map(Of::Crs).collect(),
+        };
+        of.into_iter().map(|of| ResultColumn { def: self, of }).collect()
+    }
 }
 
 impl ResultColumn {
     /// Whether the column shows the management step (so a run whose
     /// columns show none can grade without it, `grading::Scope`).
     pub fn shows_management(self) -> bool {
-        use ResultColumn as C;
-        match self {
-            C::Actions | C::ReassessHours => true,
-            C::Line
-            | C::File
-            | C::Id
-            | C::PatientId
-            | C::Day
-            | C::AssessedAt
-            | C::Grade
-            | C::Complete
-            | C::Instrument
-            | C::PatientGroup
-            | C::IceTotal
-            | C::Capd
-            | C::DomainStatus(_)
-            | C::DomainGrade(_)
-            | C::Drivers
-            | C::Unassessed
-            | C::Excluded
-            | C::CrsGrade
-            | C::CrsComplete
-            | C::CrsSource
-            | C::CrsStatus(_)
-            | C::CrsDomainGrade(_)
-            | C::CrsDrivers
-            | C::Masked
-            | C::Warnings
-            | C::IcansVersion
-            | C::Protocol
-            | C::RecordedGrade
-            | C::RecordedScale
-            | C::Error => false,
-        }
+        self.def.management
     }
 
-    /// Every column, in row order.
+    /// Every column, in row order ([`TABLE`]).
     pub fn all() -> Vec<ResultColumn> {
-        use ResultColumn as C;
-        let mut v = vec![
-            C::Line,
-            C::File,
-            C::Id,
-            C::PatientId,
-            C::Day,
-            C::AssessedAt,
-            C::Grade,
-            C::Complete,
-            C::Instrument,
-            C::PatientGroup,
-            C::IceTotal,
-            C::Capd,
-        ];
-        for d in Domain::ALL {
-            v.push(C::DomainStatus(d));
-            v.push(C::DomainGrade(d));
+        let mut v = Vec::new();
+        for group in TABLE {
+            let each: Vec<Vec<ResultColumn>> = group.iter().map(Def::columns).collect();
+            // A group's columns domain by domain.
+            for i in 0..each.first().map_or(0, Vec::len) {
+                v.extend(each.iter().filter_map(|columns| columns.get(i)));
+            }
         }
-        v.extend([
-            C::Drivers,
-            C::Unassessed,
-            C::Excluded,
-            C::Masked,
-            C::CrsGrade,
-            C::CrsComplete,
-            C::CrsSource,
-        ]);
-        for d in CrsDomain::ALL {
-            v.push(C::CrsStatus(d));
-            v.push(C::CrsDomainGrade(d));
-        }
-        v.extend([
-            C::CrsDrivers,
-            C::Actions,
-            C::ReassessHours,
-            C::Warnings,
-            C::IcansVersion,
-            C::Protocol,
-            C::RecordedGrade,
-            C::RecordedScale,
-            C::Error,
-        ]);
         v
     }
 
@@ -241,146 +405,43 @@ impl ResultColumn {
 
     /// The column's name (CSV header).
     pub fn name(self) -> Cow<'static, str> {
-        use ResultColumn as C;
-        Cow::Borrowed(match self {
-            C::Line => "line",
-            C::File => "file",
-            C::Id => "id",
-            C::PatientId => "patient_id",
-            C::Day => "day",
-            C::AssessedAt => "assessed_at",
-            C::Grade => "grade",
-            C::Complete => "complete",
-            C::Instrument => "instrument",
-            C::PatientGroup => "patient_group",
-            C::IceTotal => "ice_total",
-            C::Capd => "capd",
-            C::DomainStatus(d) => return Cow::Owned(format!("{d}_status")),
-            C::DomainGrade(d) => return Cow::Owned(format!("{d}_grade")),
-            C::Drivers => "drivers",
-            C::Unassessed => "unassessed",
-            C::Excluded => "excluded",
-            C::Masked => "masked",
-            C::CrsGrade => "crs_grade",
-            C::CrsComplete => "crs_complete",
-            C::CrsSource => "crs_source",
-            C::CrsStatus(d) => return Cow::Owned(format!("{d}_status")),
-            C::CrsDomainGrade(d) => return Cow::Owned(format!("{d}_grade")),
-            C::CrsDrivers => "crs_drivers",
-            C::Actions => "actions",
-            C::ReassessHours => "reassess_hours",
-            C::Warnings => "warnings",
-            C::IcansVersion => "icans_version",
-            C::Protocol => "protocol",
-            C::RecordedGrade => "recorded_grade",
-            C::RecordedScale => "recorded_scale",
-            C::Error => "error",
-        })
+        let domain = match self.of {
+            Of::Record => return Cow::Borrowed(self.def.name),
+            Of::Icans(d) => d.as_str(),
+            Of::Crs(d) => d.as_str(),
+        };
+        Cow::Owned(format!("{domain}_{}", self.def.name))
     }
 
     /// What the column holds, for the README's table.
     pub fn description(self) -> &'static str {
-        use ResultColumn as C;
-        match self {
-            C::Line => "input line where the record starts",
-            C::File => "input file, when named",
-            C::Id | C::PatientId | C::Day | C::AssessedAt => "echoed from the record",
-            C::Grade => "ICANS grade 0-5 (a lower bound when `complete` is false)",
-            C::Complete => "`true` when no domain is left not assessed",
-            C::Instrument => "`ice`, `capd` or empty",
-            C::PatientGroup => "`adult` or `child` (a child: under 18; without an age, CAPD or under 40 kg)",
-            C::IceTotal | C::Capd => "the score used, or empty",
-            C::DomainStatus(_) => "`graded`, `not_assessed` or `excluded`",
-            C::DomainGrade(_) => "the domain grade when graded, else empty",
-            C::Drivers | C::Unassessed | C::Excluded => "domain names, `;`-separated",
-            C::Masked => "excluded domains whose finding would grade higher: ICANS cannot be ruled out",
-            C::CrsGrade => {
-                "concurrent CRS grade 0-5, given or graded from findings; empty without CRS information"
-            }
-            C::CrsComplete => "`true` when the CRS grade is not a lower bound",
-            C::CrsSource => "`given` or `findings`",
-            C::CrsStatus(_) => "`graded`, `not_assessed` or `excluded` (CRS graded from findings)",
-            C::CrsDomainGrade(_) => "the CRS domain grade when graded, else empty",
-            C::CrsDrivers => "CRS domains at the CRS grade, `;`-separated",
-            C::Actions => "management action ids, `;`-separated",
-            C::ReassessHours => "hours to the next assessment (empty at a death, ICANS or CRS grade 5)",
-            C::Warnings => "warnings, separated by a space, a vertical bar and a space",
-            C::IcansVersion => "the icans version that graded it",
-            C::Protocol => "`built-in` or the protocol file's name",
-            C::RecordedGrade => "echoed: the grade recorded at the source (audit)",
-            C::RecordedScale => "echoed: its scale",
-            C::Error => "why the record could not be graded (every other cell but line, file and id empty)",
-        }
+        self.def.holds
     }
 
     /// The cell of this column for one row (CSV): a graded row's value as
     /// text; a failed row has only its place and the error.
     pub fn cell(self, row: &Row<'_>) -> String {
-        use ResultColumn as C;
         match row {
             Row::Graded { line, file, result } => self.value(*line, *file, result).cell(),
-            Row::Failed(e) => match self {
-                C::Line => opt(e.line),
-                C::File => opt(e.file.as_ref()),
-                C::Id => opt(e.id.as_ref()),
-                C::Error => e.error.to_string(),
-                _ => String::new(),
-            },
+            Row::Failed(e) => self.def.refused.map(|cell| cell(e)).unwrap_or_default(),
         }
     }
 
     /// The column's value in a graded row, typed once: the CSV cell and the
     /// JSON value both come from it.
     fn value<'a>(self, line: usize, file: Option<&'a str>, r: &'a Grading) -> Value<'a> {
-        use ResultColumn as C;
-        let count = |v: Option<u8>| v.map_or(Value::Empty, |n| Value::Number(n.into()));
-        let names = |ds: &'a [Domain]| Value::List(ds.iter().map(|d| d.as_str()).collect());
-        let crs_domain = |d: CrsDomain| {
-            r.crs
-                .as_ref()
-                .and_then(|c| c.domains.as_ref())
-                .map(|ds| ds.get(d))
-        };
-        match self {
-            C::Line => Value::Number(line as u64),
-            C::File => file.map_or(Value::Empty, Value::Text),
-            C::Id => r.id.as_ref().map_or(Value::Empty, Value::Id),
-            C::PatientId => r.patient_id.as_deref().map_or(Value::Empty, Value::Text),
-            C::Day => r.day.map_or(Value::Empty, |d| Value::Number(d.into())),
-            C::AssessedAt => r.assessed_at.as_deref().map_or(Value::Empty, Value::Text),
-            C::Grade => Value::Number(r.grade.into()),
-            C::Complete => Value::Flag(r.complete),
-            C::Instrument => r.instrument.map_or(Value::Empty, |i| Value::Word(i.as_str())),
-            C::PatientGroup => Value::Word(r.patient_group.as_str()),
-            C::IceTotal => count(r.ice_total),
-            C::Capd => count(r.capd),
-            C::DomainStatus(d) => Value::Word(r.domains.get(d).status.as_str()),
-            C::DomainGrade(d) => count(r.domains.get(d).grade),
-            C::Drivers => names(&r.drivers),
-            C::Unassessed => names(&r.unassessed),
-            C::Excluded => names(&r.excluded),
-            C::Masked => names(&r.masked),
-            C::CrsGrade => count(r.crs.as_ref().map(|c| c.grade)),
-            C::CrsComplete => r.crs.as_ref().map_or(Value::Empty, |c| Value::Flag(c.complete)),
-            C::CrsSource => r
-                .crs
-                .as_ref()
-                .map_or(Value::Empty, |c| Value::Word(c.source.as_str())),
-            C::CrsStatus(d) => crs_domain(d).map_or(Value::Empty, |x| Value::Word(x.status.as_str())),
-            C::CrsDomainGrade(d) => count(crs_domain(d).and_then(|x| x.grade)),
-            C::CrsDrivers => r.crs.as_ref().map_or(Value::Empty, |c| {
-                Value::List(c.drivers.iter().map(|d| d.as_str()).collect())
-            }),
-            C::Actions => Value::List(r.management.actions.iter().map(|a| a.id.as_str()).collect()),
-            C::ReassessHours => count(r.management.reassess_hours),
-            C::Warnings => Value::Warnings(&r.warnings),
-            C::IcansVersion => Value::Word(r.icans_version),
-            C::Protocol => Value::Word(&r.protocol),
-            C::RecordedGrade => count(r.recorded_grade),
-            C::RecordedScale => r.recorded_scale.as_deref().map_or(Value::Empty, Value::Word),
-            C::Error => Value::Empty,
+        match (&self.def.read, self.of) {
+            (Read::Record(read), _) => read(&Graded { line, file, r }),
+            (Read::Icans(read), Of::Icans(d)) => read(r, d),
+            (Read::Crs(read), Of::Crs(d)) => read(r, d),
+            // A column is made only by `Def::columns`, with its own kind of domain.
+            (Read::Icans(_) | Read::Crs(_), _) => Value::Empty,
         }
     }
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
 }
 
 /// A column's value in a graded row, typed: how CSV writes it (text) and
@@ -436,39 +497,30 @@ impl Value<'_> {
     }
 }
 
-/// The README's table of result columns, generated from [`ResultColumn::all`].
+/// The README's table of result columns, generated from [`TABLE`]: a group
+/// of domain columns is one line.
 pub fn markdown_table() -> String {
     let mut out = String::from("| column | holds |\n|---|---|\n");
-    let mut last_domain_row = false;
-    for c in ResultColumn::all() {
-        match c {
-            ResultColumn::CrsStatus(_) | ResultColumn::CrsDomainGrade(_) => {
-                if c == ResultColumn::CrsStatus(CrsDomain::Fever) {
-                    let _ = writeln!(
-                        out,
-                        "| `<domain>_status`, `<domain>_grade` for each of fever, hypotension, hypoxia | {}; {} |",
-                        c.description(),
-                        ResultColumn::CrsDomainGrade(CrsDomain::Fever).description()
-                    );
+    for group in TABLE {
+        let domains: Vec<&str> = match group.first().map(|d| &d.read) {
+            Some(Read::Icans(_)) => Domain::ALL.iter().map(|d| d.as_str()).collect(),
+            Some(Read::Crs(_)) => CrsDomain::ALL.iter().map(|d| d.as_str()).collect(),
+            Some(Read::Record(_)) | None => {
+                for def in *group {
+                    let _ = writeln!(out, "| `{}` | {} |", def.name, def.holds);
                 }
+                continue;
             }
-            ResultColumn::DomainStatus(_) | ResultColumn::DomainGrade(_) => {
-                if !last_domain_row {
-                    last_domain_row = true;
-                    let names: Vec<&str> = Domain::ALL.iter().map(|d| d.as_str()).collect();
-                    let _ = writeln!(
-                        out,
-                        "| `<domain>_status`, `<domain>_grade` for each of {} | {}; {} |",
-                        names.join(", "),
-                        ResultColumn::DomainStatus(Domain::Encephalopathy).description(),
-                        ResultColumn::DomainGrade(Domain::Encephalopathy).description()
-                    );
-                }
-            }
-            _ => {
-                let _ = writeln!(out, "| `{}` | {} |", c.name(), c.description());
-            }
-        }
+        };
+        let names: Vec<String> = group.iter().map(|d| format!("`<domain>_{}`", d.name)).collect();
+        let holds: Vec<&str> = group.iter().map(|d| d.holds).collect();
+        let _ = writeln!(
+            out,
+            "| {} for each of {} | {} |",
+            names.join(", "),
+            domains.join(", "),
+            holds.join("; ")
+        );
     }
     out
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::grading::{Grading, RecordId};
 
+use super::columns::ResultColumn;
 use crate::input::Refused;
 
 /// Writes NDJSON: each result with [`write_result_line`], each error
@@ -45,13 +46,38 @@ impl super::writer::ResultWriter for NdjsonWriter {
 /// its whole error object.
 #[derive(Debug)]
 pub struct FieldsWriter {
-    columns: Vec<super::columns::ResultColumn>,
+    /// Each column with its key (`"name":`, written once here) and how it
+    /// is written.
+    columns: Vec<(Vec<u8>, Written)>,
     buf: Vec<u8>,
+}
+
+/// How a `--fields` column is written: the two that scripts ask for most
+/// directly, the rest through their typed value.
+#[derive(Debug, Clone, Copy)]
+enum Written {
+    Grade,
+    Id,
+    Value(ResultColumn),
 }
 
 impl FieldsWriter {
     /// A writer of these columns.
-    pub fn new(columns: Vec<super::columns::ResultColumn>) -> Self {
+    pub fn new(columns: Vec<ResultColumn>) -> Self {
+        let columns = columns
+            .into_iter()
+            .map(|c| {
+                let mut key = Vec::new();
+                string(&mut key, &c.name());
+                key.push(b':');
+                let written = match c.name().as_ref() {
+                    "grade" => Written::Grade,
+                    "id" => Written::Id,
+                    _ => Written::Value(c),
+                };
+                (key, written)
+            })
+            .collect();
         FieldsWriter {
             columns,
             buf: Vec::new(),
@@ -67,20 +93,21 @@ impl super::writer::ResultWriter for FieldsWriter {
     fn result(&mut self, line: usize, file: Option<&str>, result: &Grading) -> io::Result<()> {
         let row = super::columns::Row::Graded { line, file, result };
         self.buf.push(b'{');
-        for (i, c) in self.columns.iter().enumerate() {
+        for (i, (key, written)) in self.columns.iter().enumerate() {
             if i > 0 {
                 self.buf.push(b',');
             }
-            string(&mut self.buf, &c.name());
-            self.buf.push(b':');
-            match c {
-                super::columns::ResultColumn::Grade => integer(&mut self.buf, result.grade),
-                super::columns::ResultColumn::Id => match &result.id {
+            self.buf.extend_from_slice(key);
+            match written {
+                Written::Grade => integer(&mut self.buf, result.grade),
+                Written::Id => match &result.id {
                     Some(RecordId::Int(n)) => integer(&mut self.buf, *n),
                     Some(RecordId::Text(t)) => string(&mut self.buf, t),
                     None => self.buf.extend_from_slice(b"null"),
                 },
-                other => serde_json::to_writer(&mut self.buf, &other.json(&row)).map_err(io::Error::from)?,
+                Written::Value(c) => {
+                    serde_json::to_writer(&mut self.buf, &c.json(&row)).map_err(io::Error::from)?
+                }
             }
         }
         self.buf.extend_from_slice(b"}\n");
