@@ -1,5 +1,5 @@
 //! The result as a row (docs/spec.md §4): one table of result columns,
-//! [`TABLE`], from which the CSV header and rows, `--fields` and the
+//! `TABLE`, from which the CSV header and rows, `--fields` and the
 //! README's column table are written (a test keeps the README to it, and
 //! `tests/fields.rs` ties each column to the nested result and its schema).
 //! Each entry says the column's name, what it holds and how its value is
@@ -11,7 +11,7 @@ use std::fmt::{self, Write as _};
 use crate::grading::{CrsDomain, Domain, Grading};
 use crate::input::Refused;
 
-/// One column of a result row: an entry of [`TABLE`] (for one domain, when
+/// One column of a result row: an entry of `TABLE` (for one domain, when
 /// the entry stands for each domain).
 #[derive(Clone, Copy)]
 pub struct ResultColumn {
@@ -344,7 +344,7 @@ impl ResultColumn {
         self.def.management
     }
 
-    /// Every column, in row order ([`TABLE`]).
+    /// Every column, in row order (`TABLE`).
     pub fn all() -> Vec<ResultColumn> {
         let mut v = Vec::new();
         for group in TABLE {
@@ -497,7 +497,7 @@ impl Value<'_> {
     }
 }
 
-/// The README's table of result columns, generated from [`TABLE`]: a group
+/// The README's table of result columns, generated from `TABLE`: a group
 /// of domain columns is one line.
 pub fn markdown_table() -> String {
     let mut out = String::from("| column | holds |\n|---|---|\n");
