@@ -5,6 +5,9 @@ use std::io;
 use std::sync::Arc;
 
 use super::layout::Layout;
+use super::options::too_long;
+use super::refused::Refused;
+use crate::grading::RecordError;
 
 /// An input that could not be read (exit 74); the other inputs still run.
 #[derive(Debug)]
@@ -15,6 +18,27 @@ pub struct InputFailure {
     pub error: io::Error,
 }
 
+/// A record that could not be cut out of its input whole: an error in its
+/// place, and the reader goes on (docs/robustness.md).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unreadable {
+    /// Longer than `--max-record-bytes`: its length, not kept.
+    TooLong(u64),
+    /// Its structure is broken (a quote or a bracket not closed); the
+    /// reader resumed after it. Says what and where.
+    Broken(String),
+}
+
+impl Unreadable {
+    /// The refusal in its place (`limit`: `--max-record-bytes`).
+    pub fn refused(self, limit: usize) -> Refused {
+        Refused::bare(RecordError::Malformed(match self {
+            Unreadable::TooLong(bytes) => too_long(bytes, limit),
+            Unreadable::Broken(message) => message,
+        }))
+    }
+}
+
 /// A chunk of one input: whole records, or why the input stopped.
 pub enum Chunk {
     /// JSON records (NDJSON lines or array elements) in one buffer.
@@ -23,9 +47,9 @@ pub enum Chunk {
         file: Option<Arc<str>>,
         /// The records' bytes.
         buf: Vec<u8>,
-        /// Each record: its line and where its bytes are, or its length
-        /// when it was over the limit (and not kept).
-        items: Vec<(usize, Result<std::ops::Range<usize>, u64>)>,
+        /// Each record: its line and where its bytes are, or why it could
+        /// not be cut out whole.
+        items: Vec<(usize, Result<std::ops::Range<usize>, Unreadable>)>,
     },
     /// CSV rows with their layout.
     Csv {
@@ -33,9 +57,8 @@ pub enum Chunk {
         file: Option<Arc<str>>,
         /// The columns, from the header row.
         layout: Arc<Layout>,
-        /// Each row with its line, or its length when a line of it was over
-        /// the limit (and not kept).
-        rows: Vec<(usize, Result<::csv::ByteRecord, u64>)>,
+        /// Each row with its line, or why it could not be cut out whole.
+        rows: Vec<(usize, Result<::csv::ByteRecord, Unreadable>)>,
     },
     /// A structural problem of the input, reported as one error object.
     Problem {

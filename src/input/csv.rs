@@ -3,142 +3,320 @@
 //! `;`-separated names); an empty cell means not assessed. Cells are
 //! untyped text, read by each field's kind; an `id` stays a string.
 //!
-//! Line numbers are counted from the bytes (CRLF and blank lines alike),
-//! and a line longer than the record limit is cut short as it is read, so
-//! that memory stays bounded; its row becomes an error in its place.
+//! The input is read line by line (a line longer than the record limit is
+//! counted, not kept) and each line is handed to the CSV parser
+//! (`csv_core`, the `csv` crate's own), so that every record's line is
+//! known from the bytes, and a record that cannot be cut out whole costs no
+//! other (docs/robustness.md "Recovery"): a quoted cell still open at the
+//! end of the input, or past `--max-record-bytes`, ends its record as an
+//! error in its place, and reading resumes at the line after the one where
+//! that record began.
 
-use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::io::{self, Read};
-use std::rc::Rc;
+use std::io::{self, BufRead, BufReader, Read};
 use std::sync::Arc;
 
-use super::chunk::Chunk;
+use csv_core::ReadRecordResult;
+
+use super::chunk::{Chunk, Unreadable};
 use super::layout::Layout;
+use super::options::limit_words;
 
-/// What the counting reader saw, shared with the row loop.
-#[derive(Debug, Default)]
-struct Seen {
-    /// Byte offsets of the newlines not yet matched to a row.
-    newlines: VecDeque<u64>,
-    /// Byte offsets of the carriage returns not yet passed.
-    returns: VecDeque<u64>,
-    /// Line numbers (1-based) that were over the limit, with their length.
-    too_long: VecDeque<(usize, u64)>,
+/// One line of the input, with its number (1-based).
+#[derive(Debug)]
+enum Line {
+    /// Its bytes, with the `\n` that ends it (none at the end of the input).
+    Kept { no: usize, bytes: Vec<u8> },
+    /// A line over the limit: its length without the `\n`, its bytes not
+    /// kept.
+    Cut { no: usize, len: u64 },
 }
 
-/// Passes the input through, counting newlines and cutting every line at
-/// `max` bytes (the cut bytes are dropped, the line remembered).
-struct Counting<'a> {
-    inner: &'a mut dyn Read,
-    seen: Rc<RefCell<Seen>>,
-    offset: u64,
-    line: usize,
-    line_len: u64,
+impl Line {
+    fn no(&self) -> usize {
+        match self {
+            Line::Kept { no, .. } | Line::Cut { no, .. } => *no,
+        }
+    }
+}
+
+/// The lines of an input, each cut at the limit, with lines given back to
+/// be read again (after a record that could not be cut out whole).
+struct Lines<R> {
+    inner: R,
+    next_no: usize,
     max: u64,
+    again: VecDeque<Line>,
 }
 
-impl Read for Counting<'_> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+impl<R: BufRead> Lines<R> {
+    fn next(&mut self) -> io::Result<Option<Line>> {
+        if let Some(line) = self.again.pop_front() {
+            return Ok(Some(line));
+        }
+        let no = self.next_no;
+        let mut bytes = Vec::new();
+        let mut len = 0u64;
+        let mut any = false;
         loop {
-            let n = self.inner.read(out)?;
-            if n == 0 {
-                self.end_line();
-                return Ok(0);
-            }
-            let mut kept = 0;
-            let mut seen = self.seen.borrow_mut();
-            for i in 0..n {
-                let b = out[i];
-                if b == b'\n' {
-                    if self.line_len > self.max {
-                        seen.too_long.push_back((self.line, self.line_len));
-                    }
-                    seen.newlines.push_back(self.offset);
-                    self.offset += 1;
-                    self.line += 1;
-                    self.line_len = 0;
-                    out[kept] = b;
-                    kept += 1;
-                } else {
-                    self.line_len += 1;
-                    if self.line_len <= self.max {
-                        if b == b'\r' {
-                            seen.returns.push_back(self.offset);
-                        }
-                        self.offset += 1;
-                        out[kept] = b;
-                        kept += 1;
-                    }
-                }
-            }
-            if kept > 0 {
-                return Ok(kept);
-            }
-        }
-    }
-}
-
-impl Counting<'_> {
-    fn end_line(&mut self) {
-        if self.line_len > self.max {
-            self.seen
-                .borrow_mut()
-                .too_long
-                .push_back((self.line, self.line_len));
-            self.line_len = 0;
-        }
-    }
-}
-
-/// Turns byte offsets into line numbers, in order.
-struct LineOf {
-    seen: Rc<RefCell<Seen>>,
-    line: usize,
-}
-
-impl LineOf {
-    /// The line of a record whose position is `offset` (offsets never go
-    /// back). The csv reader places a record just after the terminator of
-    /// the one before, which may be the `\n` of a CRLF or blank lines: those
-    /// line ends are passed over to the record's first byte.
-    fn at(&mut self, mut offset: u64) -> usize {
-        let mut seen = self.seen.borrow_mut();
-        while seen.newlines.front().is_some_and(|&n| n < offset) {
-            seen.newlines.pop_front();
-            self.line += 1;
-        }
-        while seen.returns.front().is_some_and(|&r| r < offset) {
-            seen.returns.pop_front();
-        }
-        loop {
-            if seen.newlines.front() == Some(&offset) {
-                seen.newlines.pop_front();
-                self.line += 1;
-            } else if seen.returns.front() == Some(&offset) {
-                seen.returns.pop_front();
-            } else {
-                return self.line;
-            }
-            offset += 1;
-        }
-    }
-
-    /// The longest over-long line among lines `from..to`, dropping those
-    /// before `to`.
-    fn too_long(&mut self, from: usize, to: usize) -> Option<u64> {
-        let mut seen = self.seen.borrow_mut();
-        let mut found = None;
-        while let Some(&(line, len)) = seen.too_long.front() {
-            if line >= to {
+            let buf = self.inner.fill_buf()?;
+            if buf.is_empty() {
                 break;
             }
-            seen.too_long.pop_front();
-            if line >= from {
-                found = Some(found.map_or(len, |f: u64| f.max(len)));
+            any = true;
+            let (take, ended) = match memchr::memchr(b'\n', buf) {
+                Some(i) => (i + 1, true),
+                None => (buf.len(), false),
+            };
+            len += (take - usize::from(ended)) as u64;
+            if len <= self.max {
+                bytes.extend_from_slice(&buf[..take]);
+            } else if !bytes.is_empty() {
+                bytes = Vec::new();
+            }
+            self.inner.consume(take);
+            if ended {
+                break;
             }
         }
-        found
+        if !any {
+            return Ok(None);
+        }
+        self.next_no += 1;
+        Ok(Some(if len > self.max {
+            Line::Cut { no, len }
+        } else {
+            Line::Kept { no, bytes }
+        }))
+    }
+
+    /// Gives lines back, to be read before the rest of the input.
+    fn give_back(&mut self, lines: impl DoubleEndedIterator<Item = Line>) {
+        for line in lines.rev() {
+            self.again.push_front(line);
+        }
+    }
+}
+
+/// One record cut out of the input, with the line it starts on.
+type Cut = (usize, Result<csv::ByteRecord, Unreadable>);
+
+/// Cuts records out of lines with the CSV parser.
+struct Records<R> {
+    lines: Lines<R>,
+    parser: csv_core::Reader,
+    max: usize,
+    /// The rest of the line the last record ended in (after a lone `\r`,
+    /// which ends a record too), with its number.
+    rest: Option<(usize, Vec<u8>)>,
+    fields: Vec<u8>,
+    ends: Vec<usize>,
+    /// The layout, once the header is read: a record over several lines
+    /// with another number of cells, or with a line end in a record field's
+    /// cell, was most likely cut out wrong (a quote not closed where it
+    /// should be), and is given up, so that the lines it took are read
+    /// again rather than lost.
+    layout: Option<Arc<Layout>>,
+}
+
+/// Why a record over several lines is given up.
+enum GiveUp {
+    /// Its quoted cell is open at the end of the input.
+    EndOfInput,
+    /// Its quoted cell is still open past the limit.
+    Limit(usize),
+    /// It closed on line `last`: with this many cells, not the header's.
+    Cells {
+        last: usize,
+        cells: usize,
+        header: usize,
+    },
+    /// It closed on line `last`, with a line end in this column's cell.
+    LineEnd { last: usize, column: String },
+}
+
+/// How the parser left a piece of input.
+enum Fed {
+    /// A record ended after `used` bytes.
+    Record { used: usize },
+    /// The piece was used up inside a record.
+    Open,
+}
+
+impl<R: BufRead> Records<R> {
+    fn new(inner: R, max: usize) -> Self {
+        Records {
+            lines: Lines {
+                inner,
+                next_no: 1,
+                max: max as u64,
+                again: VecDeque::new(),
+            },
+            parser: csv_core::Reader::new(),
+            max,
+            rest: None,
+            fields: vec![0; 1024],
+            ends: vec![0; 64],
+            layout: None,
+        }
+    }
+
+    /// Feeds bytes to the parser, into the record begun so far
+    /// (`self.fields[..*out]`, `self.ends[..*nends]`).
+    fn feed(&mut self, mut input: &[u8], out: &mut usize, nends: &mut usize) -> Fed {
+        let mut used = 0;
+        loop {
+            let (res, nin, nout, nend) =
+                self.parser
+                    .read_record(input, &mut self.fields[*out..], &mut self.ends[*nends..]);
+            input = &input[nin..];
+            used += nin;
+            *out += nout;
+            *nends += nend;
+            match res {
+                ReadRecordResult::InputEmpty => return Fed::Open,
+                ReadRecordResult::OutputFull => self.fields.resize(self.fields.len() * 2, 0),
+                ReadRecordResult::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                ReadRecordResult::Record => return Fed::Record { used },
+                ReadRecordResult::End => return Fed::Open,
+            }
+        }
+    }
+
+    /// The record parsed so far.
+    fn record(&self, nends: usize) -> csv::ByteRecord {
+        let bytes = nends.checked_sub(1).map_or(0, |last| self.ends[last]);
+        let mut r = csv::ByteRecord::with_capacity(bytes, nends);
+        let mut start = 0;
+        for &end in &self.ends[..nends] {
+            r.push_field(&self.fields[start..end]);
+            start = end;
+        }
+        r
+    }
+
+    /// The next record, or `None` at the end of the input.
+    fn next(&mut self) -> io::Result<Option<Cut>> {
+        // The first piece of the record: the rest of the last line, or the
+        // next line that holds more than line ends (blank lines are no
+        // records).
+        let (no, first) = loop {
+            let (no, bytes) = match self.rest.take() {
+                Some(rest) => rest,
+                None => match self.lines.next()? {
+                    None => return Ok(None),
+                    Some(Line::Cut { no, len }) => return Ok(Some((no, Err(Unreadable::TooLong(len))))),
+                    Some(Line::Kept { no, bytes }) => (no, bytes),
+                },
+            };
+            if !bytes.iter().all(|&b| b == b'\n' || b == b'\r') {
+                break (no, bytes);
+            }
+        };
+        let (mut out, mut nends) = (0, 0);
+        let mut size = first.len();
+        match self.feed(&first, &mut out, &mut nends) {
+            Fed::Record { used } => {
+                self.keep_rest(no, &first, used);
+                return Ok(Some((no, Ok(self.record(nends)))));
+            }
+            Fed::Open => {}
+        }
+        // A quoted cell is open across the line end: the record goes on,
+        // its lines kept until it ends, to be read again if it never does.
+        let mut taken: Vec<Line> = Vec::new();
+        loop {
+            let Some(line) = self.lines.next()? else {
+                // The end of the input: a record whose last line has no
+                // line end is whole if a line end would end it; if not, a
+                // quoted cell is still open.
+                return Ok(Some(match self.feed(b"\n", &mut out, &mut nends) {
+                    Fed::Record { .. } => self.ended(no, taken, nends, None),
+                    Fed::Open => self.give_up(no, taken, GiveUp::EndOfInput),
+                }));
+            };
+            let fed = match &line {
+                Line::Kept { bytes, .. } if size + bytes.len() <= self.max + 1 => {
+                    size += bytes.len();
+                    Some(self.feed(bytes, &mut out, &mut nends))
+                }
+                // Over the limit, inside quotes.
+                Line::Kept { .. } | Line::Cut { .. } => None,
+            };
+            taken.push(line);
+            match fed {
+                None => return Ok(Some(self.give_up(no, taken, GiveUp::Limit(self.max)))),
+                Some(Fed::Open) => {}
+                Some(Fed::Record { used }) => return Ok(Some(self.ended(no, taken, nends, Some(used)))),
+            }
+        }
+    }
+
+    /// A record over several lines, from line `no` to the last line taken,
+    /// ended (after `used` bytes of that line; `None` at the end of the
+    /// input). Given up when it cannot be right: another number of cells
+    /// than the header, or a line end in a record field's cell.
+    fn ended(&mut self, no: usize, taken: Vec<Line>, nends: usize, used: Option<usize>) -> Cut {
+        let last = taken.last().map_or(no, Line::no);
+        let record = self.record(nends);
+        let wrong = self.layout.as_ref().and_then(|layout| {
+            if layout.width() != record.len() {
+                return Some(GiveUp::Cells {
+                    last,
+                    cells: record.len(),
+                    header: layout.width(),
+                });
+            }
+            let column = layout.line_end_in_a_field(&record)?;
+            Some(GiveUp::LineEnd {
+                last,
+                column: column.to_string(),
+            })
+        });
+        if let Some(why) = wrong {
+            return self.give_up(no, taken, why);
+        }
+        if let (Some(used), Some(Line::Kept { bytes, .. })) = (used, taken.last()) {
+            if used < bytes.len() {
+                self.rest = Some((last, bytes[used..].to_vec()));
+            }
+        }
+        (no, Ok(record))
+    }
+
+    /// Keeps what follows a record in its line (after a lone `\r`).
+    fn keep_rest(&mut self, no: usize, bytes: &[u8], used: usize) {
+        if used < bytes.len() {
+            self.rest = Some((no, bytes[used..].to_vec()));
+        }
+    }
+
+    /// A record over several lines that cannot be right (its quoted cell
+    /// never closed, by the end of the input or within the limit, or it has
+    /// another number of cells than the header): an error in its place;
+    /// the lines after the one it began on are read again.
+    fn give_up(&mut self, no: usize, taken: Vec<Line>, why: GiveUp) -> Cut {
+        self.parser.reset();
+        self.rest = None;
+        self.lines.give_back(taken.into_iter());
+        let next = no + 1;
+        let message = match why {
+            GiveUp::EndOfInput => format!(
+                "a quoted cell of the record on line {no} is not closed by the end of the input (allowed: a closing `\"` for every opening one; reading resumed at line {next})"
+            ),
+            GiveUp::Limit(limit) => format!(
+                "a quoted cell of the record on line {no} is still open after {} (allowed: a closing `\"` for every opening one, records up to --max-record-bytes; reading resumed at line {next})",
+                limit_words(limit)
+            ),
+            GiveUp::Cells { last, cells, header } => format!(
+                "the record on line {no} runs to line {last} inside quotes and has {cells} cells, the header {header}: a quoted cell is probably not closed (allowed: a closing `\"` for every opening one; reading resumed at line {next})"
+            ),
+            GiveUp::LineEnd { last, column } => format!(
+                "the record on line {no} runs to line {last} inside quotes, with a line end in column {}: a quoted cell is probably not closed (allowed: a closing `\"` for every opening one, line ends only in columns that are not read; reading resumed at line {next})",
+                column.escape_debug()
+            ),
+        };
+        (no, Err(Unreadable::Broken(message)))
     }
 }
 
@@ -154,25 +332,13 @@ pub(super) fn read(
     map: Option<&'static super::map::SiteMap>,
     emit: &mut dyn FnMut(Chunk) -> bool,
 ) -> io::Result<()> {
-    let seen = Rc::new(RefCell::new(Seen::default()));
-    let counting = Counting {
-        inner: r,
-        seen: Rc::clone(&seen),
-        offset: 0,
-        line: 1,
-        line_len: 0,
-        max: max_record as u64,
+    let mut records = Records::new(BufReader::with_capacity(64 * 1024, r), max_record);
+    let header = match records.next()? {
+        Some((_, Ok(header))) => header,
+        // A header that cannot be read is no header: every column unknown.
+        Some((_, Err(_))) | None => csv::ByteRecord::new(),
     };
-    let mut lines = LineOf { seen, line: 1 };
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(counting);
-    let layout = Layout::with_map(
-        reader.byte_headers().map_err(io::Error::other)?,
-        allow_unknown,
-        map,
-    );
+    let layout = Layout::with_map(&header, allow_unknown, map);
     if let Some(problem) = layout.header_problem() {
         if !emit(Chunk::Problem {
             file: file.clone(),
@@ -183,20 +349,18 @@ pub(super) fn read(
         }
     }
     let layout = Arc::new(layout);
+    // With a broken header every row is refused anyway, as it was cut.
+    if layout.header_problem().is_none() {
+        records.layout = Some(layout.clone());
+    }
     let mut rows = Vec::new();
     let mut bytes = 0;
     loop {
-        let mut row = csv::ByteRecord::new();
-        let more = reader.read_byte_record(&mut row).map_err(io::Error::other)?;
-        if more {
-            let start = row.position().map_or(0, |p| p.byte());
-            let line = lines.at(start);
-            let end = lines_after(&mut lines, reader.position().byte(), line);
-            bytes += row.as_slice().len() + row.len();
-            match lines.too_long(line, end) {
-                Some(len) => rows.push((line, Err(len))),
-                None => rows.push((line, Ok(row))),
-            }
+        let next = records.next()?;
+        let more = next.is_some();
+        if let Some((line, row)) = next {
+            bytes += row.as_ref().map_or(0, |r| r.as_slice().len() + r.len());
+            rows.push((line, row));
         }
         if (!more || bytes >= chunk_bytes) && !rows.is_empty() {
             bytes = 0;
@@ -215,32 +379,21 @@ pub(super) fn read(
     }
 }
 
-/// The line after a row: the line of the next record's first byte (or one
-/// past the row's own line at the end of the input).
-fn lines_after(lines: &mut LineOf, next: u64, line: usize) -> usize {
-    let seen = lines.seen.borrow();
-    let mut after = lines.line;
-    for &n in &seen.newlines {
-        if n < next {
-            after += 1;
-        } else {
-            break;
-        }
-    }
-    after.max(line + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn rows_of(input: &[u8], max: usize) -> Vec<(usize, Result<usize, u64>)> {
+    fn rows_of(input: &[u8], max: usize) -> Vec<(usize, Result<usize, Unreadable>)> {
+        rows_with(input, max, false)
+    }
+
+    fn rows_with(input: &[u8], max: usize, allow_unknown: bool) -> Vec<(usize, Result<usize, Unreadable>)> {
         let mut out = Vec::new();
         let mut r = input;
-        read(&mut r, &None, 1 << 20, max, false, None, &mut |chunk| {
+        read(&mut r, &None, 1 << 20, max, allow_unknown, None, &mut |chunk| {
             match chunk {
                 Chunk::Csv { rows, .. } => out.extend(rows.into_iter().map(|(l, r)| (l, r.map(|r| r.len())))),
-                Chunk::Problem { line, .. } => out.push((line, Err(0))),
+                Chunk::Problem { line, .. } => out.push((line, Err(Unreadable::TooLong(0)))),
                 _ => {}
             }
             true
@@ -260,9 +413,97 @@ mod tests {
             [(2, Ok(2)), (4, Ok(2)), (7, Ok(2))]
         );
         assert_eq!(
-            rows_of(b"id,seizure\n\"a\nb\",none\n2,none\n", 100),
-            [(2, Ok(2)), (4, Ok(2))],
-            "a quoted newline belongs to its row"
+            rows_with(b"id,note,seizure\n1,\"a\nb\",none\n2,,none\n", 100, true),
+            [(2, Ok(3)), (4, Ok(3))],
+            "a quoted newline in a column that is not read belongs to its row"
+        );
+    }
+
+    fn broken(rows: &[(usize, Result<usize, Unreadable>)]) -> Vec<(usize, String)> {
+        rows.iter()
+            .filter_map(|(line, r)| match r {
+                Err(Unreadable::Broken(m)) => Some((*line, m.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_unterminated_quote_costs_only_its_own_row() {
+        let rows = rows_of(b"id,seizure\n1,\"none\n2,none\n3,none\n", 100);
+        assert_eq!(rows.len(), 3, "{rows:?}");
+        assert_eq!(rows[1..], [(3, Ok(2)), (4, Ok(2))]);
+        let why = broken(&rows);
+        assert_eq!(why.len(), 1);
+        assert_eq!(why[0].0, 2);
+        assert!(
+            why[0].1.contains("not closed by the end of the input"),
+            "{}",
+            why[0].1
+        );
+        assert!(why[0].1.contains("reading resumed at line 3"), "{}", why[0].1);
+        // Without a line end at the end of the input, likewise.
+        let rows = rows_of(b"id,seizure\n1,none\n2,\"none", 100);
+        assert_eq!(rows[0], (2, Ok(2)));
+        assert_eq!(broken(&rows).len(), 1);
+        // A whole last record without a line end is a record.
+        assert_eq!(rows_of(b"id,seizure\n1,\"none\"", 100), [(2, Ok(2))]);
+    }
+
+    #[test]
+    fn a_quote_open_past_the_limit_costs_only_its_own_row() {
+        let mut input = b"id,seizure\n1,\"none\n".to_vec();
+        for i in 2..40 {
+            input.extend_from_slice(format!("{i},none\n").as_bytes());
+        }
+        let rows = rows_of(&input, 50);
+        assert_eq!(rows.len(), 39, "{rows:?}");
+        let why = broken(&rows);
+        assert_eq!(why.len(), 1);
+        assert!(why[0].1.contains("still open after 50 bytes"), "{}", why[0].1);
+        assert!(rows[1..].iter().all(|(_, r)| *r == Ok(2)));
+        assert_eq!(
+            rows.iter().map(|(l, _)| *l).collect::<Vec<_>>(),
+            (2..41).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn an_oversized_line_whose_quote_closes_on_it_costs_no_later_row() {
+        let long = format!("2,\"{}\"\n", "x".repeat(60));
+        let input = format!("id,seizure\n1,none\n{long}3,none\n4,none\n");
+        assert_eq!(
+            rows_of(input.as_bytes(), 20),
+            [
+                (2, Ok(2)),
+                (3, Err(Unreadable::TooLong(64))),
+                (4, Ok(2)),
+                (5, Ok(2))
+            ]
+        );
+    }
+
+    #[test]
+    fn two_stray_quotes_do_not_swallow_the_rows_between() {
+        // The quotes pair up into one "record" over lines 2-4 whose seizure
+        // cell holds line ends: given up, and lines 3 and 4 read again.
+        let rows = rows_of(b"id,seizure\n1,\"none\n2,none\n3,\"none\n4,none\n", 100);
+        assert_eq!(rows.iter().map(|(l, _)| *l).collect::<Vec<_>>(), [2, 3, 4, 5]);
+        assert_eq!(rows[1], (3, Ok(2)));
+        assert_eq!(rows[3], (5, Ok(2)));
+        let why = broken(&rows);
+        assert_eq!(why.len(), 2, "{rows:?}");
+        assert!(
+            why[0].1.contains("with a line end in column seizure"),
+            "{}",
+            why[0].1
+        );
+        // Another number of cells than the header: given up likewise.
+        let rows = rows_of(b"id,seizure\n\"1,none\n2,none\n3\",x,none\n4,none\n", 100);
+        assert_eq!(rows.len(), 4, "{rows:?}");
+        assert!(
+            broken(&rows)[0].1.contains("has 3 cells, the header 2"),
+            "{rows:?}"
         );
     }
 
@@ -272,7 +513,7 @@ mod tests {
         let input = format!("id,seizure\n1,none\n{long}3,none\n");
         assert_eq!(
             rows_of(input.as_bytes(), 20),
-            [(2, Ok(2)), (3, Err(52)), (4, Ok(2))]
+            [(2, Ok(2)), (3, Err(Unreadable::TooLong(52))), (4, Ok(2))]
         );
     }
 }

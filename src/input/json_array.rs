@@ -4,7 +4,7 @@
 use std::io::{self, BufReader, Read};
 use std::sync::Arc;
 
-use super::chunk::Chunk;
+use super::chunk::{Chunk, Unreadable};
 
 /// Splits a JSON array of records into its elements as it streams, so that
 /// each element is read (and fails) on its own, with the line it starts on.
@@ -32,6 +32,14 @@ pub enum Scanned {
         /// Where.
         line: usize,
         /// What is wrong with the array (reported as malformed input).
+        message: String,
+    },
+    /// An element whose structure broke, starting on `line`: not kept;
+    /// scanning resumed after it.
+    Broken {
+        /// The line the element starts on.
+        line: usize,
+        /// What broke, where, and where reading resumed.
         message: String,
     },
     /// An element longer than the limit, starting on `line`: counted, not
@@ -171,15 +179,24 @@ impl<R: io::BufRead> ArrayScanner<R> {
         }
     }
 
-    /// Copies one element up to the `,` or `]` that ends it at depth 0.
+    /// Copies one element up to the `,` or `]` that ends it at depth 0. An
+    /// element whose structure breaks (a string not closed on its line, a
+    /// bracket closed by the wrong one, a second value where a `,` should
+    /// be) is [`Scanned::Broken`], and scanning resumes at the next line
+    /// that begins an element (docs/robustness.md "Recovery").
     fn element(&mut self, buf: &mut Vec<u8>) -> io::Result<Scanned> {
         let line = self.line;
         let start = buf.len();
         let mut len = 0u64;
         let mut over = false;
-        let mut depth = 0usize;
+        // The brackets open, innermost last (`{` or `[`).
+        let mut open: Vec<u8> = Vec::new();
+        // The element's value is whole (its outermost bracket closed).
+        let mut whole = false;
         let mut in_string = false;
         let mut escaped = false;
+        // Only whitespace and commas since the last line end.
+        let mut line_begins = false;
         loop {
             let chunk = self.reader.fill_buf()?;
             if chunk.is_empty() {
@@ -195,6 +212,7 @@ impl<R: io::BufRead> ArrayScanner<R> {
             let mut used = 0;
             let mut lines = 0;
             let mut end = None;
+            let mut broken = None;
             for &b in chunk {
                 if in_string {
                     if escaped {
@@ -203,17 +221,36 @@ impl<R: io::BufRead> ArrayScanner<R> {
                         escaped = true;
                     } else if b == b'"' {
                         in_string = false;
+                    } else if b == b'\n' {
+                        broken = Some(Break::StringNotClosed);
+                        break;
                     }
+                } else if whole && !matches!(b, b',' | b']' | b' ' | b'\t' | b'\r' | b'\n') {
+                    broken = Some(Break::NoComma);
+                    break;
                 } else {
                     match b {
                         b'"' => in_string = true,
-                        b'{' | b'[' => depth += 1,
-                        b'}' | b']' if depth > 0 => depth -= 1,
+                        b'{' | b'[' => {
+                            if open.len() >= MAX_DEPTH {
+                                broken = Some(Break::TooDeep);
+                                break;
+                            }
+                            open.push(b);
+                        }
+                        b'}' | b']' if !open.is_empty() => {
+                            let opener = if b == b'}' { b'{' } else { b'[' };
+                            if open.pop() != Some(opener) {
+                                broken = Some(Break::Mismatched(b));
+                                break;
+                            }
+                            whole = open.is_empty();
+                        }
                         b']' => {
                             end = Some(false);
                             break;
                         }
-                        b',' if depth == 0 => {
+                        b',' if open.is_empty() => {
                             end = Some(true);
                             break;
                         }
@@ -222,6 +259,9 @@ impl<R: io::BufRead> ArrayScanner<R> {
                 }
                 if b == b'\n' {
                     lines += 1;
+                    line_begins = true;
+                } else if !matches!(b, b' ' | b'\t' | b'\r' | b',') {
+                    line_begins = false;
                 }
                 used += 1;
             }
@@ -235,6 +275,15 @@ impl<R: io::BufRead> ArrayScanner<R> {
             }
             self.reader.consume(used);
             self.line += lines;
+            if let Some(why) = broken {
+                buf.truncate(start);
+                let at = self.line;
+                let resumed = self.resume(line_begins)?;
+                return Ok(Scanned::Broken {
+                    line,
+                    message: why.message(at, resumed),
+                });
+            }
             if end == Some(true) {
                 // The `,` is consumed; a `]` is left for the next call.
                 self.reader.consume(1);
@@ -249,6 +298,85 @@ impl<R: io::BufRead> ArrayScanner<R> {
                 });
             }
         }
+    }
+
+    /// Skips to the next line that begins an element (`{` after optional
+    /// whitespace or commas), or to the end of the input (the array then
+    /// ends with the broken element). `here`: the scanner stands at the
+    /// byte that broke the element, which may itself begin such a line.
+    /// Returns the line it resumed at.
+    fn resume(&mut self, here: bool) -> io::Result<Option<usize>> {
+        let mut begins = here;
+        loop {
+            let chunk = self.reader.fill_buf()?;
+            if chunk.is_empty() {
+                self.done = true;
+                return Ok(None);
+            }
+            let mut used = 0;
+            let mut found = false;
+            for &b in chunk {
+                match b {
+                    b'{' if begins => {
+                        found = true;
+                        break;
+                    }
+                    b'\n' => {
+                        self.line += 1;
+                        begins = true;
+                    }
+                    b' ' | b'\t' | b'\r' | b',' => {}
+                    _ => begins = false,
+                }
+                used += 1;
+            }
+            self.reader.consume(used);
+            if found {
+                return Ok(Some(self.line));
+            }
+        }
+    }
+}
+
+/// Brackets nested deeper than this break an element (serde_json reads no
+/// deeper than 128).
+const MAX_DEPTH: usize = 256;
+
+/// How an element's structure broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Break {
+    /// A line ended inside a string.
+    StringNotClosed,
+    /// A bracket closed by the wrong one (`}` or `]`).
+    Mismatched(u8),
+    /// A second value after a whole one, with no `,` between.
+    NoComma,
+    /// Brackets nested deeper than [`MAX_DEPTH`].
+    TooDeep,
+}
+
+impl Break {
+    /// The message of an element broken on line `at`, reading resumed at
+    /// `resumed` (or nothing left).
+    fn message(self, at: usize, resumed: Option<usize>) -> String {
+        let what = match self {
+            Break::StringNotClosed => format!(
+                "a string is not closed on line {at} (allowed: strings closed on their line, newlines written \\n)"
+            ),
+            Break::Mismatched(b) => format!(
+                "`{}` on line {at} closes a bracket it does not match (allowed: each `{{` closed by `}}`, each `[` by `]`)",
+                b as char
+            ),
+            Break::NoComma => {
+                format!("a `,` is missing before line {at} (allowed: array elements separated by `,`)")
+            }
+            Break::TooDeep => format!("brackets nested deeper than {MAX_DEPTH} on line {at}"),
+        };
+        let after = match resumed {
+            Some(r) => format!("; reading resumed at line {r}, the next line that begins an element"),
+            None => "; no line after it begins an element, so this covers the rest of the input".to_string(),
+        };
+        format!("the array element is broken: {what}{after}")
     }
 }
 
@@ -270,7 +398,11 @@ pub(super) fn read(
                 (None, false)
             }
             Scanned::TooLong { line, bytes } => {
-                items.push((line, Err(bytes)));
+                items.push((line, Err(Unreadable::TooLong(bytes))));
+                (None, false)
+            }
+            Scanned::Broken { line, message } => {
+                items.push((line, Err(Unreadable::Broken(message))));
                 (None, false)
             }
             Scanned::Problem { line, message } => (Some((line, message)), true),
@@ -303,7 +435,10 @@ pub(super) fn read(
 mod tests {
     use super::*;
 
-    fn scan(input: &str) -> Vec<Result<(usize, String), (usize, String)>> {
+    /// Each element: its line and text, or its line and what is wrong.
+    type Scan = Vec<Result<(usize, String), (usize, String)>>;
+
+    fn scan(input: &str) -> Scan {
         let mut s = ArrayScanner::new(input.as_bytes());
         let mut buf = Vec::new();
         let mut out = Vec::new();
@@ -318,6 +453,7 @@ mod tests {
                     return out;
                 }
                 Scanned::TooLong { line, bytes } => out.push(Err((line, format!("{bytes} bytes")))),
+                Scanned::Broken { line, message } => out.push(Err((line, message))),
                 Scanned::End => return out,
             }
         }
@@ -353,6 +489,58 @@ mod tests {
             one.next_into(&mut Vec::new()).unwrap(),
             Scanned::TooLong { line: 1, bytes: 21 }
         );
+    }
+
+    fn lines(got: &Scan) -> Vec<usize> {
+        got.iter()
+            .map(|r| match r {
+                Ok((l, _)) | Err((l, _)) => *l,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_missing_comma_costs_one_element_and_reading_resumes_at_the_next() {
+        let got = scan("[{\"a\": 1}\n{\"b\": 2},\n{\"c\": 3}]\n");
+        assert_eq!(lines(&got), [1, 2, 3], "{got:?}");
+        let Err((_, why)) = &got[0] else { panic!("{got:?}") };
+        assert!(why.contains("a `,` is missing before line 2"), "{why}");
+        assert!(why.contains("reading resumed at line 2"), "{why}");
+        assert_eq!(got[1], Ok((2, "{\"b\": 2}".to_string())));
+        assert_eq!(got[2], Ok((3, "{\"c\": 3}".to_string())));
+        // On one line: the rest of the line goes with it.
+        let got = scan("[{\"a\": 1} {\"b\": 2},\n{\"c\": 3}]");
+        assert_eq!(lines(&got), [1, 2], "{got:?}");
+    }
+
+    #[test]
+    fn an_unclosed_string_or_bracket_costs_one_element() {
+        let got = scan("[{\"a\": \"x},\n {\"b\": 2},\n {\"c\": 3}]");
+        assert_eq!(lines(&got), [1, 2, 3], "{got:?}");
+        assert!(
+            matches!(&got[0], Err((1, m)) if m.contains("a string is not closed on line 1")),
+            "{got:?}"
+        );
+        let got = scan("[{\"a\": [1, 2},\n{\"b\": 2}]");
+        assert_eq!(lines(&got), [1, 2], "{got:?}");
+        assert!(
+            matches!(&got[0], Err((1, m)) if m.contains("closes a bracket it does not match")),
+            "{got:?}"
+        );
+        // No line after it begins an element: one error covers the rest.
+        let got = scan("[{\"a\": \"x\n 1, 2\n]");
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(
+            matches!(&got[0], Err((1, m)) if m.contains("covers the rest of the input")),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn pretty_printed_elements_are_whole() {
+        let got = scan("[\n  {\n    \"a\": {\n      \"b\": [1, {\"c\": 2}]\n    }\n  },\n  {\"d\": 1}\n]\n");
+        assert_eq!(lines(&got), [2, 7], "{got:?}");
+        assert!(got.iter().all(Result::is_ok), "{got:?}");
     }
 
     #[test]

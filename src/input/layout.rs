@@ -149,6 +149,23 @@ impl Layout {
         }
     }
 
+    /// The number of columns.
+    pub fn width(&self) -> usize {
+        self.columns.len()
+    }
+
+    /// The first column feeding the record (neither unknown nor ignored)
+    /// whose cell holds a line end. No record value does, so a record read
+    /// over several lines with one was most likely cut out wrong, by a
+    /// quote that is not closed where it should be.
+    pub fn line_end_in_a_field(&self, row: &csv::ByteRecord) -> Option<&str> {
+        self.columns
+            .iter()
+            .zip(row.iter())
+            .find(|(c, cell)| !matches!(c, Column::Unknown(_)) && cell.contains(&b'\n'))
+            .map(|(c, _)| column_name(c))
+    }
+
     /// What is wrong with the header, if anything.
     pub fn header_problem(&self) -> Option<&str> {
         self.problem.as_deref()

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use crate::grading::{self, Assessment};
 
-pub use self::chunk::{Chunk, InputFailure};
+pub use self::chunk::{Chunk, InputFailure, Unreadable};
 pub use self::json::read_record;
 pub use self::json_array::{ArrayScanner, Scanned};
 pub use self::layout::Layout;
@@ -107,7 +107,7 @@ pub fn each_record(
             for (line, item) in items {
                 let outcome = match item {
                     Ok(range) => json::read_record(&buf[range], read, line),
-                    Err(bytes) => Err(options::oversized(bytes, read.max_record_bytes)),
+                    Err(why) => Err(why.refused(read.max_record_bytes)),
                 }
                 .map_err(|r| r.at(line, file.as_deref()));
                 f(RecordRead {
@@ -121,7 +121,7 @@ pub fn each_record(
             for (line, row) in rows {
                 let outcome = match row {
                     Ok(row) => layout.read_row(&row, read),
-                    Err(bytes) => Err(options::oversized(bytes, read.max_record_bytes)),
+                    Err(why) => Err(why.refused(read.max_record_bytes)),
                 }
                 .map_err(|r| r.at(line, file.as_deref()));
                 f(RecordRead {

@@ -7,7 +7,7 @@
 use std::io::{self, Read};
 use std::sync::Arc;
 
-use super::chunk::Chunk;
+use super::chunk::{Chunk, Unreadable};
 
 /// Bytes asked of the input per read.
 const READ_BYTES: usize = 64 * 1024;
@@ -64,7 +64,7 @@ pub(super) fn read(
 struct Lines {
     /// Complete lines (without their `\n`), then the current partial line.
     buf: Vec<u8>,
-    items: Vec<(usize, Result<std::ops::Range<usize>, u64>)>,
+    items: Vec<(usize, Result<std::ops::Range<usize>, Unreadable>)>,
     /// Where the current partial line starts in `buf`.
     line_start: usize,
     /// The current line's number.
@@ -106,7 +106,7 @@ impl Lines {
     /// Closes the current line: a record, an over-long record, or blank.
     fn end_line(&mut self) {
         if let Some(count) = self.skipping.take() {
-            self.items.push((self.line, Err(count)));
+            self.items.push((self.line, Err(Unreadable::TooLong(count))));
             self.at_start = false;
             return;
         }
@@ -144,7 +144,7 @@ impl Lines {
 mod tests {
     use super::*;
 
-    fn lines_of(input: &[u8], max: usize) -> Vec<(usize, Result<String, u64>)> {
+    fn lines_of(input: &[u8], max: usize) -> Vec<(usize, Result<String, Unreadable>)> {
         let mut out = Vec::new();
         let mut r = input;
         read(&mut r, &None, 16, max, &mut |chunk| {
@@ -184,9 +184,9 @@ mod tests {
             got,
             [
                 (1, Ok("{\"a\":1}".to_string())),
-                (2, Err(long.len() as u64)),
+                (2, Err(Unreadable::TooLong(long.len() as u64))),
                 (3, Ok("{\"b\":2}".to_string())),
-                (4, Err(long.len() as u64))
+                (4, Err(Unreadable::TooLong(long.len() as u64)))
             ]
         );
     }

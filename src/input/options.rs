@@ -1,7 +1,7 @@
 //! How records are read, and the checks that finish a record.
 
 use super::refused::Refused;
-use crate::grading::{Assessment, RecordBuilder, RecordError};
+use crate::grading::{Assessment, RecordBuilder};
 
 /// The default longest record (docs/spec.md §10): 1 MiB.
 pub const DEFAULT_MAX_RECORD_BYTES: usize = 1 << 20;
@@ -32,20 +32,20 @@ impl Default for ReadOptions {
     }
 }
 
-/// The rejection of a record over the limit, in its place.
-pub fn oversized(bytes: u64, limit: usize) -> Refused {
-    Refused::bare(RecordError::Malformed(too_long(bytes, limit)))
-}
-
-/// "record is 2000000 bytes, over the 1 MiB limit".
-pub fn too_long(bytes: u64, limit: usize) -> String {
-    let limit = if limit % (1 << 20) == 0 {
+/// A byte limit in words: "1 MiB", "64 KiB", "1000 bytes".
+pub fn limit_words(limit: usize) -> String {
+    if limit % (1 << 20) == 0 {
         format!("{} MiB", limit >> 20)
     } else if limit % 1024 == 0 {
         format!("{} KiB", limit >> 10)
     } else {
         format!("{limit} bytes")
-    };
+    }
+}
+
+/// "record is 2000000 bytes, over the 1 MiB limit".
+pub fn too_long(bytes: u64, limit: usize) -> String {
+    let limit = limit_words(limit);
     format!(
         "record is {bytes} bytes, over the {limit} limit (allowed: records up to --max-record-bytes; the rest is still graded)"
     )

@@ -1,0 +1,275 @@
+//! Nothing lost (docs/robustness.md "Recovery"): a record that cannot be
+//! cut out of its input whole (a CSV quote never closed, or closed past
+//! `--max-record-bytes`; a JSON array element whose structure breaks) is an
+//! error object in its place, and every later record is still an output,
+//! in order, with the exit status it calls for. Each test is named after
+//! the defect it guards.
+
+mod common;
+
+use common::icans;
+use proptest::prelude::*;
+use serde_json::Value;
+
+/// `icans batch ARGS` on `input`: exit status and the output objects.
+fn batch(args: &[&str], input: &[u8]) -> (Option<i32>, Vec<Value>) {
+    let out = icans()
+        .arg("batch")
+        .args(args)
+        .write_stdin(input.to_vec())
+        .output()
+        .expect("icans runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    let values = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    (out.status.code(), values)
+}
+
+fn lines(values: &[Value]) -> Vec<u64> {
+    values.iter().map(|v| v["line"].as_u64().unwrap_or(0)).collect()
+}
+
+fn grades(values: &[Value]) -> Vec<Option<u64>> {
+    values.iter().map(|v| v["grade"].as_u64()).collect()
+}
+
+const HEADER: &str = "id,seizure,consciousness,ice_total\n";
+const GRADE4: &str = "B,prolonged_or_repetitive,alert,10\n";
+
+#[test]
+fn an_unterminated_csv_quote_no_longer_swallows_the_rows_after_it() {
+    let input = format!("{HEADER}A,none,\"P1\n{GRADE4}C,prolonged_or_repetitive,alert,10\n");
+    let (code, out) = batch(
+        &[
+            "--input-format",
+            "csv",
+            "--fail-at-grade",
+            "3",
+            "--fields",
+            "line,id,grade",
+        ],
+        input.as_bytes(),
+    );
+    assert_eq!(lines(&out), [2, 3, 4]);
+    assert_eq!(grades(&out), [None, Some(4), Some(4)]);
+    let error = out[0]["error"].as_str().unwrap_or_default();
+    assert!(error.contains("not closed by the end of the input"), "{error}");
+    assert!(error.contains("reading resumed at line 3"), "{error}");
+    assert_eq!(code, Some(3), "the grade-4 rows call for the alert");
+}
+
+#[test]
+fn an_oversized_csv_record_whose_quote_closes_on_its_line_costs_no_later_record() {
+    let input = format!("{HEADER}A,\"{}\",alert,10\n{GRADE4}", "x".repeat(2000));
+    let (code, out) = batch(
+        &[
+            "--input-format",
+            "csv",
+            "--max-record-bytes",
+            "1000",
+            "--fail-at-grade",
+            "3",
+            "--fields",
+            "line,id,grade",
+        ],
+        input.as_bytes(),
+    );
+    assert_eq!(lines(&out), [2, 3]);
+    assert_eq!(grades(&out), [None, Some(4)]);
+    assert!(
+        out[0]["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("over the 1000 bytes limit")
+    );
+    assert_eq!(code, Some(3));
+}
+
+#[test]
+fn a_csv_quote_open_past_the_limit_costs_only_its_own_row() {
+    let mut input = format!("{HEADER}A,\"none,alert,10\n");
+    for i in 0..100 {
+        input.push_str(&format!("R{i},none,alert,10\n"));
+    }
+    input.push_str(GRADE4);
+    let (code, out) = batch(
+        &[
+            "--input-format",
+            "csv",
+            "--max-record-bytes",
+            "1000",
+            "--fail-at-grade",
+            "3",
+            "--fields",
+            "line,id,grade",
+        ],
+        input.as_bytes(),
+    );
+    assert_eq!(lines(&out), (2..=103).collect::<Vec<u64>>());
+    let error = out[0]["error"].as_str().unwrap_or_default();
+    assert!(error.contains("still open after 1000 bytes"), "{error}");
+    assert_eq!(out[101]["grade"], 4);
+    assert_eq!(code, Some(3));
+}
+
+#[test]
+fn a_json_array_missing_a_comma_gives_an_output_per_element() {
+    let input = b"[{\"id\":1,\"ice_total\":10,\"consciousness\":\"alert\",\"seizure\":\"none\"}\n\
+{\"id\":2,\"ice_total\":10,\"consciousness\":\"alert\",\"seizure\":\"prolonged_or_repetitive\"},\n\
+{\"id\":3,\"ice_total\":10,\"consciousness\":\"alert\",\"seizure\":\"none\"}]\n";
+    let (code, out) = batch(
+        &[
+            "--input-format",
+            "json",
+            "--fail-at-grade",
+            "3",
+            "--fields",
+            "line,id,grade",
+        ],
+        input,
+    );
+    assert_eq!(lines(&out), [1, 2, 3]);
+    assert!(
+        out[0]["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("a `,` is missing before line 2")
+    );
+    assert_eq!(grades(&out), [None, Some(4), Some(0)]);
+    assert_eq!(code, Some(3));
+    let (code, _) = batch(&["--input-format", "json"], input);
+    assert_eq!(
+        code,
+        Some(65),
+        "without --fail-at-grade, the refused element decides"
+    );
+}
+
+#[test]
+fn summary_keeps_the_patients_after_a_broken_csv_row() {
+    let input = "patient_id,day,seizure,consciousness,ice_total\nP1,1,none,\"alert,10\nP2,1,prolonged_or_repetitive,alert,10\nP3,1,none,alert,10\n";
+    let out = icans()
+        .args(["summary", "--input-format", "csv", "--format", "json"])
+        .write_stdin(input)
+        .output()
+        .expect("icans runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON summary");
+    assert_eq!(v["patients"], 2, "{v}");
+}
+
+/// One valid CSV row per line: (id, seizure word, its ICANS grade).
+fn row() -> impl Strategy<Value = (String, &'static str, u64)> {
+    prop_oneof![
+        Just(("none", 0u64)),
+        Just(("rapidly_resolving", 3)),
+        Just(("prolonged_or_repetitive", 4)),
+    ]
+    .prop_flat_map(|(s, g)| ("[a-z0-9]{1,8}", Just(s), Just(g)))
+}
+
+/// A fault that breaks the cutting of one record.
+#[derive(Debug, Clone, Copy)]
+enum Fault {
+    /// A quote opened at the start of a cell (0-3) and never closed there.
+    OpenQuote(usize),
+    /// A quoted cell longer than the limit, closed on its line.
+    LongQuoted,
+}
+
+fn fault() -> impl Strategy<Value = Fault> {
+    prop_oneof![(0usize..4).prop_map(Fault::OpenQuote), Just(Fault::LongQuoted)]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Whatever rows are broken, and however their quotes pair up, every
+    /// row is one output at its own line, in order; every row not broken is
+    /// graded exactly as without the faults; the alert follows the grades.
+    #[test]
+    fn broken_csv_rows_cost_only_themselves(
+        rows in proptest::collection::vec(row(), 1..30),
+        faults in proptest::collection::vec((any::<prop::sample::Index>(), fault()), 0..6),
+        final_newline in any::<bool>(),
+    ) {
+        let mut broken = vec![None; rows.len()];
+        for (at, f) in &faults {
+            broken[at.index(rows.len())] = Some(*f);
+        }
+        let mut input = String::from(HEADER);
+        for (i, (id, seizure, _)) in rows.iter().enumerate() {
+            let mut cells = [id.clone(), (*seizure).to_string(), "alert".into(), "10".into()];
+            match broken[i] {
+                Some(Fault::OpenQuote(c)) => cells[c].insert(0, '"'),
+                Some(Fault::LongQuoted) => cells[0] = format!("\"{}\"", "x".repeat(300)),
+                None => {}
+            }
+            input.push_str(&cells.join(","));
+            if i + 1 < rows.len() || final_newline {
+                input.push('\n');
+            }
+        }
+        let (code, out) = batch(
+            &["--input-format", "csv", "--max-record-bytes", "200", "--fail-at-grade", "3", "--fields", "line,id,grade"],
+            input.as_bytes(),
+        );
+        prop_assert_eq!(lines(&out), (2..rows.len() as u64 + 2).collect::<Vec<_>>(), "{}", input);
+        let mut alert = false;
+        for (i, (id, _, grade)) in rows.iter().enumerate() {
+            if broken[i].is_none() {
+                prop_assert_eq!(&out[i]["id"], &Value::from(id.as_str()), "{}", input);
+                prop_assert_eq!(&out[i]["grade"], &Value::from(*grade), "{}", input);
+                alert |= *grade >= 3;
+            } else if matches!(broken[i], Some(Fault::LongQuoted)) {
+                prop_assert!(out[i]["error"].is_string(), "{}", input);
+            }
+        }
+        let refused = out.iter().any(|v| v["error"].is_string());
+        let want = if alert { 3 } else if refused { 65 } else { 0 };
+        prop_assert_eq!(code, Some(want), "{}", input);
+    }
+
+    /// A JSON array with elements one per line: a missing comma, an unclosed
+    /// string or a mismatched bracket costs its element (and, for a missing
+    /// comma, the element before it), never a later one.
+    #[test]
+    fn broken_json_array_elements_cost_only_themselves(
+        rows in proptest::collection::vec(row(), 2..20),
+        faults in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..3), 0..4),
+    ) {
+        let mut broken = vec![None; rows.len()];
+        for (at, f) in &faults {
+            let i = at.index(rows.len() - 1);
+            broken[i] = Some(*f);
+        }
+        let mut input = String::from("[\n");
+        for (i, (id, seizure, _)) in rows.iter().enumerate() {
+            let mut element = format!(
+                "{{\"id\": \"{id}\", \"seizure\": \"{seizure}\", \"consciousness\": \"alert\", \"ice_total\": 10}}"
+            );
+            let mut comma = i + 1 < rows.len();
+            match broken[i] {
+                Some(0) => comma = false,
+                Some(1) => element = element.replacen("\"alert\"", "\"alert", 1),
+                Some(_) => element = element.replacen('}', "]", 1),
+                None => {}
+            }
+            input.push_str(&element);
+            input.push_str(if comma { ",\n" } else { "\n" });
+        }
+        input.push_str("]\n");
+        let (_, out) = batch(&["--input-format", "json", "--fields", "line,id,grade"], input.as_bytes());
+        prop_assert_eq!(lines(&out), (2..rows.len() as u64 + 2).collect::<Vec<_>>(), "{}", input);
+        for (i, (id, _, grade)) in rows.iter().enumerate() {
+            if broken[i].is_none() {
+                prop_assert_eq!(&out[i]["id"], &Value::from(id.as_str()), "{}", input);
+                prop_assert_eq!(&out[i]["grade"], &Value::from(*grade), "{}", input);
+            } else {
+                prop_assert!(out[i]["error"].is_string(), "{}", input);
+            }
+        }
+    }
+}
