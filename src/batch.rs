@@ -31,6 +31,11 @@ pub struct Options {
     pub chunk_bytes: usize,
     /// Only these result fields, in this order (`--fields`).
     pub fields: Option<Vec<crate::format::columns::ResultColumn>>,
+    /// The grade that raises the alert (`--fail-at-grade`). After an
+    /// output failure, reading and grading go on (nothing more written)
+    /// until a record reaches it or the input ends, so that the alert is
+    /// never lost to a full disk or a closed pipe (docs/robustness.md).
+    pub alert_at: Option<u8>,
 }
 
 impl Default for Options {
@@ -42,6 +47,7 @@ impl Default for Options {
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             chunk_bytes: input::CHUNK_BYTES,
             fields: None,
+            alert_at: None,
         }
     }
 }
@@ -198,8 +204,16 @@ pub fn run(
     let mut report = Report::default();
     if let Err(e) = out.write_all(&options.output.writer(options.fields.as_deref()).header()) {
         report.output_error = Some(e);
-        return report;
+        if options.alert_at.is_none() {
+            return report;
+        }
     }
+    // Whether the run has nothing left to learn once the output failed:
+    // without an alert grade, at once; with one, once a record reached it.
+    let done_after_failure = |stats: &Stats| match options.alert_at {
+        None => true,
+        Some(at) => stats.highest_grade().is_some_and(|g| g >= at),
+    };
     let stop = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|s| {
         let (work_tx, work_rx) = sync_channel::<(u64, Chunk)>(threads);
@@ -240,10 +254,12 @@ pub fn run(
                 if report.output_error.is_none() {
                     if let Err(e) = out.write_all(&done.out) {
                         report.output_error = Some(e);
-                        stop.store(true, std::sync::atomic::Ordering::Relaxed);
                     }
                 }
                 report.stats.add(&done.stats);
+                if report.output_error.is_some() && done_after_failure(&report.stats) {
+                    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
                 if let Some(f) = done.failure {
                     report.input_failures.push(f);
                 }

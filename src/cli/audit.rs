@@ -103,15 +103,21 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         }
         return Ok(exit::IO);
     }
-    match rows {
-        Some(r) => {
-            written.context("cannot write output")?;
-            r.finish().context("cannot write output")?;
-        }
+    let below = args
+        .fail_below_kappa
+        .is_some_and(|k| audit.figures.kappa.value.is_none_or(|v| v < k));
+    let output = match rows {
+        Some(r) => written.and_then(|()| r.finish()).context("cannot write output"),
         None => super::stream_stdout(|out| match args.format {
             AuditFormat::Json => render::write_json(out, &audit),
             _ => render::write_text(out, &audit),
-        })?,
+        }),
+    };
+    match output {
+        // The alert outranks the failed output (docs/robustness.md).
+        Err(e) if below => eprintln!("icans: {e:#}"),
+        Err(e) => return Err(e),
+        Ok(()) => {}
     }
     if args.format != AuditFormat::Text {
         super::report_each(&audit.invalid)?;
@@ -119,9 +125,6 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     for f in &audit.failures {
         eprintln!("icans: cannot read {}: {}", f.name, f.error);
     }
-    let below = args
-        .fail_below_kappa
-        .is_some_and(|k| audit.figures.kappa.value.is_none_or(|v| v < k));
     Ok(if below {
         exit::ALERT
     } else if !audit.failures.is_empty() {

@@ -104,6 +104,19 @@ pub fn summary_line(s: &Stats) -> String {
     )
 }
 
+/// Standard output closed by the caller: every write fails.
+struct Closed(std::io::ErrorKind);
+
+impl std::io::Write for Closed {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        Err(std::io::Error::new(self.0, "standard output is closed"))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Runs `icans batch`.
 pub fn run(args: &Args) -> anyhow::Result<u8> {
     let mut options = Options {
@@ -116,6 +129,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             ..args.grading.read_options()?
         },
         protocol: std::sync::Arc::new(super::load_protocol(args.grading.protocol.as_deref())?),
+        alert_at: args.grading.fail_at_grade,
         ..Options::default()
     };
     if let Some(list) = &args.fields {
@@ -144,12 +158,15 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         bar.set_position(s.read);
         bar.set_message(format!("{} records ({} failed)", s.read, s.failed));
     };
-    if let Err(e) = super::stdout_open() {
-        return Ok(super::report_write_error(&e));
-    }
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let report = batch::run(&inputs, &mut out, &options, &mut progress);
+    let report = match super::stdout_open() {
+        Ok(()) => batch::run(&inputs, &mut std::io::stdout().lock(), &options, &mut progress),
+        // Nothing can be written; with --fail-at-grade the records are
+        // still graded for the alert.
+        Err(e) if options.alert_at.is_some() => {
+            batch::run(&inputs, &mut Closed(e.kind()), &options, &mut progress)
+        }
+        Err(e) => return Ok(super::report_write_error(&e)),
+    };
     bar.finish_and_clear();
     if let Some(e) = &report.output_error {
         super::report_write_error(e);

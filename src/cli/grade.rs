@@ -109,15 +109,15 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         }
         record
     };
-    super::stdout_open().context("cannot write output")?;
-
     let protocol = super::load_protocol(args.grading.protocol.as_deref())?;
     let mut out = std::io::stdout().lock();
     let result = match record {
         Ok(a) => grading::grade_with(&a, &protocol),
         Err(rejected) => {
             if args.format == Format::Json {
-                json::write_line(&mut out, &rejected).context("cannot write output")?;
+                super::stdout_open()
+                    .and_then(|()| json::write_line(&mut out, &rejected))
+                    .context("cannot write output")?;
             }
             match args.file.as_deref().filter(|f| *f != std::path::Path::new("-")) {
                 Some(file) => eprintln!("icans: invalid record in {}: {}", file.display(), rejected.error),
@@ -126,19 +126,25 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             return Ok(exit::INVALID);
         }
     };
-    match args.format {
-        Format::Json => json::write_pretty(&mut out, &result),
-        Format::Text => {
-            let colour = text::colour_for(&std::io::stdout());
-            out.write_all(text::card_styled(&result, colour).as_bytes())
+    let alert = args.grading.alerts(Some(result.grade));
+    let written = super::stdout_open()
+        .and_then(|()| match args.format {
+            Format::Json => json::write_pretty(&mut out, &result),
+            Format::Text => {
+                let colour = text::colour_for(&std::io::stdout());
+                out.write_all(text::card_styled(&result, colour).as_bytes())
+            }
+        })
+        .and_then(|()| out.flush());
+    match written {
+        // The alert outranks the failed output (docs/robustness.md): the
+        // grade was reached, whether or not the card could be written.
+        Err(e) if alert => {
+            super::report_write_error(&e);
+            Ok(exit::ALERT)
         }
+        Err(e) => Err(e).context("cannot write output"),
+        Ok(()) if alert => Ok(exit::ALERT),
+        Ok(()) => Ok(exit::OK),
     }
-    .and_then(|()| out.flush())
-    .context("cannot write output")?;
-
-    Ok(if args.grading.alerts(Some(result.grade)) {
-        exit::ALERT
-    } else {
-        exit::OK
-    })
 }
