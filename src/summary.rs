@@ -12,7 +12,7 @@ use std::io;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{Beta, ContinuousCDF};
 
-use crate::grading::{self, FieldError, RecordError};
+use crate::grading::{self, FieldError, NotRuledOut, RecordError};
 use crate::input::{self, Input, InputFailure, ReadOptions, RecordRead, Refused};
 use crate::spill::{ByKey, Listed, Lister, Sorter};
 
@@ -33,6 +33,9 @@ pub struct Observation {
     pub order: usize,
     /// The concurrent CRS grade, when the record held CRS information.
     pub crs_grade: Option<u8>,
+    /// Why the assessment does not rule ICANS out (`Grading::not_ruled_out`),
+    /// or `None` when it does.
+    pub not_ruled_out: Option<NotRuledOut>,
 }
 
 /// How a patient's days are counted.
@@ -52,9 +55,11 @@ pub enum DayBasis {
 pub enum Course {
     /// No assessment at grade 1 or more.
     NoIcans,
-    /// Back to grade 0 after the onset.
+    /// The last assessment rules ICANS out: grade 0, nothing masked,
+    /// encephalopathy and consciousness assessed.
     Resolved,
-    /// Not back to grade 0 by the last assessment.
+    /// The last assessment does not rule ICANS out (`unresolved_because`
+    /// says why).
     Unresolved,
 }
 
@@ -73,11 +78,17 @@ pub struct PatientCourse {
     pub onset_day: Option<u32>,
     /// Distinct days with an assessment at grade >= 1.
     pub days_with_icans: usize,
-    /// First day back at grade 0 after the onset.
+    /// The first day of the final run of assessments that rule ICANS out
+    /// (grade 0, nothing masked, encephalopathy and consciousness
+    /// assessed), when the course is resolved.
     pub resolution_day: Option<u32>,
     /// No ICANS, resolved or unresolved.
     pub course: Course,
-    /// Separate runs of grade >= 1 (2 or more: recurrence, as in biphasic ICANS).
+    /// Why the course is unresolved at the last assessment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unresolved_because: Option<NotRuledOut>,
+    /// Separate runs of grade >= 1, each ended by an assessment that rules
+    /// ICANS out (2 or more: recurrence, as in biphasic ICANS).
     pub episodes: usize,
     /// Whether any assessment left a domain not assessed (grades are then
     /// lower bounds).
@@ -262,6 +273,7 @@ struct Entry {
     grade: u8,
     complete: bool,
     crs_grade: Option<u8>,
+    not_ruled_out: Option<NotRuledOut>,
     /// Where a record without `day` was read (the only ones that may not
     /// be placed on a timeline), to report it.
     place: Option<Place>,
@@ -278,6 +290,7 @@ impl Serialize for Entry {
             self.grade,
             self.complete,
             self.crs_grade,
+            self.not_ruled_out,
             &self.place,
         )
             .serialize(s)
@@ -332,6 +345,7 @@ impl From<&Observation> for Entry {
             grade: o.grade,
             complete: o.complete,
             crs_grade: o.crs_grade,
+            not_ruled_out: o.not_ruled_out,
             place: None,
         }
     }
@@ -347,10 +361,13 @@ struct CourseFold {
     worst_grade: u8,
     worst_grade_day: u32,
     onset_day: Option<u32>,
-    resolution_day: Option<u32>,
+    /// The first day of the current run of assessments that rule ICANS
+    /// out, if the last one does.
+    clear_since: Option<u32>,
+    /// Why the last assessment does not rule ICANS out.
+    not_clear: Option<NotRuledOut>,
     days_with_icans: usize,
     last_icans_day: Option<u32>,
-    previous_grade: u8,
     episodes: usize,
     any_incomplete: bool,
     with_crs: bool,
@@ -375,10 +392,10 @@ impl CourseFold {
             worst_grade: 0,
             worst_grade_day: 0,
             onset_day: None,
-            resolution_day: None,
+            clear_since: None,
+            not_clear: None,
             days_with_icans: 0,
             last_icans_day: None,
-            previous_grade: 0,
             episodes: 0,
             any_incomplete: false,
             with_crs: false,
@@ -426,13 +443,16 @@ impl CourseFold {
                 self.days_with_icans += 1;
                 self.last_icans_day = Some(day);
             }
-            if self.previous_grade == 0 {
+            // A new episode: the first, or one after ICANS was ruled out.
+            if self.episodes == 0 || self.clear_since.is_some() {
                 self.episodes += 1;
             }
-        } else if self.onset_day.is_some() {
-            self.resolution_day.get_or_insert(day);
         }
-        self.previous_grade = e.grade;
+        self.not_clear = e.not_ruled_out;
+        self.clear_since = match self.not_clear {
+            Some(_) => None,
+            None => Some(self.clear_since.unwrap_or(day)),
+        };
         self.any_incomplete |= !e.complete;
         if let Some(g) = e.crs_grade {
             self.with_crs = true;
@@ -460,12 +480,13 @@ impl CourseFold {
             worst_grade_day: self.worst_grade_day,
             onset_day: self.onset_day,
             days_with_icans: self.days_with_icans,
-            resolution_day: self.resolution_day,
-            course: match (self.onset_day, self.resolution_day) {
+            resolution_day: self.onset_day.and(self.clear_since),
+            course: match (self.onset_day, self.not_clear) {
                 (None, _) => Course::NoIcans,
-                (Some(_), Some(_)) => Course::Resolved,
-                (Some(_), None) => Course::Unresolved,
+                (Some(_), None) => Course::Resolved,
+                (Some(_), Some(_)) => Course::Unresolved,
             },
+            unresolved_because: self.onset_day.and(self.not_clear),
             episodes: self.episodes,
             any_incomplete: self.any_incomplete,
             day_basis: self.basis,
@@ -795,6 +816,7 @@ pub fn from_inputs(inputs: &[Input], read: ReadOptions) -> io::Result<Summary> {
                         grade: result.grade,
                         complete: result.complete,
                         crs_grade: result.crs.as_ref().map(|c| c.grade),
+                        not_ruled_out: result.not_ruled_out(),
                         place: a.day.is_none().then(|| Place {
                             input: order,
                             line: r.line,

@@ -7,6 +7,7 @@ use common::icans;
 
 use serde_json::{Value, json};
 
+use icans::grading::NotRuledOut;
 use icans::summary::{Course, DayBasis, Incidence, Observation, clopper_pearson, summarize};
 
 /// Exact Clopper-Pearson 95% limits computed independently (mpmath, 50
@@ -60,13 +61,15 @@ fn obs(patient: &str, day: Option<u32>, grade: u8, order: usize) -> Observation 
         complete: true,
         order,
         crs_grade: None,
+        not_ruled_out: (grade >= 1).then_some(NotRuledOut::IcansPresent),
     }
 }
 
 #[test]
 fn a_course_from_records_in_any_order() {
     // Days 1..9 with a gap (no day 6): 0 0 1 3 2 _ 0 1 0 -> onset 3, worst 3 on
-    // day 4, resolution day 7, recurrence on day 8 (two episodes).
+    // day 4, recurrence on day 8 (two episodes), resolution on day 9 (the
+    // first day of the final run that rules ICANS out).
     let grades = [(1, 0), (2, 0), (3, 1), (4, 3), (5, 2), (7, 0), (8, 1), (9, 0)];
     let in_order: Vec<Observation> = grades
         .iter()
@@ -84,16 +87,111 @@ fn a_course_from_records_in_any_order() {
         assert_eq!((c.worst_grade, c.worst_grade_day), (3, 4));
         assert_eq!(c.onset_day, Some(3));
         assert_eq!(c.days_with_icans, 4);
-        assert_eq!(c.resolution_day, Some(7));
+        assert_eq!(c.resolution_day, Some(9));
         assert_eq!(c.course, Course::Resolved);
+        assert_eq!(c.unresolved_because, None);
         assert_eq!(c.episodes, 2);
         assert_eq!(c.day_basis, DayBasis::Day);
         assert_eq!(cohort.patients, 1);
         assert_eq!(
             cohort.duration_days.map(|s| (s.median, s.min, s.max)),
-            Some((4.0, 4, 4))
+            Some((6.0, 6, 6))
         );
     }
+}
+
+/// The defect: grades 2, 0, 1 on days 1, 3, 5 were "resolved" (with
+/// "Unresolved 0"), and a day on which ICANS cannot be ruled out resolved a
+/// course. A course is resolved only by a last assessment that rules ICANS
+/// out; the reason is given otherwise.
+#[test]
+fn a_course_is_resolved_only_by_a_last_assessment_that_rules_icans_out() {
+    let course = |steps: &[(u32, u8, Option<NotRuledOut>)]| {
+        let records = steps
+            .iter()
+            .enumerate()
+            .map(|(i, &(d, g, why))| Observation {
+                not_ruled_out: why,
+                ..obs("P", Some(d), g, i)
+            })
+            .collect();
+        let (cohort, courses, _) = summarize(records).unwrap();
+        let c = courses[0].clone();
+        (
+            cohort.unresolved,
+            c.course,
+            c.unresolved_because,
+            c.resolution_day,
+            c.episodes,
+        )
+    };
+    let icans = Some(NotRuledOut::IcansPresent);
+    let masked = Some(NotRuledOut::Masked);
+    let partial = Some(NotRuledOut::NotEnoughAssessed);
+    // ICANS again at the last assessment: unresolved, a recurrence.
+    assert_eq!(
+        course(&[(1, 2, icans), (3, 0, None), (5, 1, icans)]),
+        (1, Course::Unresolved, icans, None, 2)
+    );
+    // A last day that cannot rule ICANS out does not resolve the course.
+    assert_eq!(
+        course(&[(1, 2, icans), (2, 0, masked)]),
+        (1, Course::Unresolved, masked, None, 1)
+    );
+    assert_eq!(
+        course(&[(1, 2, icans), (2, 0, partial)]),
+        (1, Course::Unresolved, partial, None, 1)
+    );
+    // Nor does it end an episode: grade 1 after it is the same episode.
+    assert_eq!(
+        course(&[(1, 2, icans), (2, 0, masked), (3, 1, icans), (4, 0, None)]),
+        (0, Course::Resolved, None, Some(4), 1)
+    );
+    // Resolved from the first day of the final run that rules it out.
+    assert_eq!(
+        course(&[
+            (1, 2, icans),
+            (2, 0, None),
+            (3, 0, partial),
+            (5, 0, None),
+            (6, 0, None)
+        ]),
+        (0, Course::Resolved, None, Some(5), 1)
+    );
+    // No ICANS at all: neither resolved nor unresolved, whatever the last day.
+    assert_eq!(
+        course(&[(1, 0, None), (2, 0, masked)]),
+        (0, Course::NoIcans, None, None, 0)
+    );
+}
+
+#[test]
+fn the_reason_comes_from_the_result_in_every_format() {
+    let records = "{\"patient_id\":\"S\",\"day\":1,\"ice_total\":6,\"consciousness\":\"alert\",\"seizure\":\"none\",\"motor\":\"none\",\"edema\":\"none\"}\n\
+{\"patient_id\":\"S\",\"day\":2,\"consciousness\":\"unarousable\",\"other_cause\":[\"consciousness\"],\"seizure\":\"none\",\"motor\":\"none\",\"edema\":\"none\"}\n";
+    let (code, v, _) = summary_json(&[], records);
+    assert_eq!(code, Some(0));
+    assert_eq!(v["unresolved"], 1);
+    assert_eq!(v["per_patient"][0]["course"], "unresolved");
+    assert_eq!(v["per_patient"][0]["unresolved_because"], "masked");
+    assert_eq!(v["per_patient"][0]["resolution_day"], Value::Null);
+    let csv = icans()
+        .args(["summary", "--format", "csv"])
+        .write_stdin(records)
+        .output()
+        .unwrap();
+    let csv = String::from_utf8_lossy(&csv.stdout);
+    assert!(csv.lines().next().unwrap_or_default().ends_with(
+        "episodes,any_incomplete,day_basis,unresolved_because,crs_worst_grade,crs_onset_day,crs_to_icans_days"
+    ), "{csv}");
+    assert!(csv.contains(",unresolved,1,true,day,masked,,,"), "{csv}");
+    let text = icans().args(["summary"]).write_stdin(records).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("unresolved: masked"), "{text}");
+    assert!(
+        text.contains("Unresolved         1 patient whose last assessment does not rule ICANS out"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -163,6 +261,7 @@ fn without_day_the_first_assessment_counts_days() {
         complete: false,
         order,
         crs_grade: None,
+        not_ruled_out: (grade >= 1).then_some(NotRuledOut::IcansPresent),
     };
     let (cohort, courses, unplaced) =
         summarize(vec![at(t0 + 3 * day + 5, 0, 0), at(t0 + day, 2, 1), at(t0, 0, 2)]).unwrap();
@@ -348,12 +447,20 @@ fn text_and_csv_outputs() {
         "{text}"
     );
     assert!(
-        text.contains("  A-017             4       2 (5)     4     2        7  resolved   no\n"),
+        text.contains(
+            "  A-017             4       2 (5)     4    2        7   1     2 (3) no      resolved\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "  B-101             2       4 (3)     2    2        -   1     3 (2) no      unresolved: ICANS\n"
+        ),
         "{text}"
     );
     assert!(text.contains("Decision support only"));
     for line in text.lines() {
-        assert!(line.chars().count() <= 80, "{line}");
+        assert!(line.chars().count() <= 100, "{line}");
     }
 
     let out = icans()
@@ -365,10 +472,19 @@ fn text_and_csv_outputs() {
     assert_eq!(
         lines.next(),
         Some(
-            "patient_id,assessments,worst_grade,worst_grade_day,onset_day,days_with_icans,resolution_day,course,episodes,any_incomplete,day_basis"
+            "patient_id,assessments,worst_grade,worst_grade_day,onset_day,days_with_icans,resolution_day,course,episodes,any_incomplete,day_basis,unresolved_because,crs_worst_grade,crs_onset_day,crs_to_icans_days"
         )
     );
-    assert_eq!(lines.next(), Some("A-017,4,2,5,4,2,7,resolved,1,false,day"));
-    assert_eq!(lines.next(), Some("B-101,2,4,3,2,2,,unresolved,1,false,day"));
-    assert_eq!(lines.next(), Some("C-220,1,1,2,2,1,,unresolved,1,true,day"));
+    assert_eq!(
+        lines.next(),
+        Some("A-017,4,2,5,4,2,7,resolved,1,false,day,,2,3,1")
+    );
+    assert_eq!(
+        lines.next(),
+        Some("B-101,2,4,3,2,2,,unresolved,1,false,day,icans_present,3,2,0")
+    );
+    assert_eq!(
+        lines.next(),
+        Some("C-220,1,1,2,2,1,,unresolved,1,true,day,icans_present,,,")
+    );
 }

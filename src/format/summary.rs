@@ -74,11 +74,22 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map_or_else(|| "-".to_string(), |v| v.to_string())
 }
 
-fn course_name(c: Course) -> &'static str {
-    match c {
-        Course::NoIcans => "no ICANS",
-        Course::Resolved => "resolved",
-        Course::Unresolved => "unresolved",
+/// The course in words, with why it is unresolved.
+fn course_words(c: &PatientCourse) -> String {
+    match (c.course, c.unresolved_because) {
+        (Course::NoIcans, _) => "no ICANS".into(),
+        (Course::Resolved, _) => "resolved".into(),
+        (Course::Unresolved, Some(why)) => format!("unresolved: {}", why.word()),
+        (Course::Unresolved, None) => "unresolved".into(),
+    }
+}
+
+/// "1 day", "0.5 days", "3 days".
+fn days(n: f64) -> String {
+    if n == 1.0 {
+        "1 day".into()
+    } else {
+        format!("{n} days")
     }
 }
 
@@ -109,9 +120,13 @@ fn incidence_row(out: &mut String, label: &str, i: &Incidence) {
 fn onset_line(s: Option<Spread>) -> String {
     match s {
         None => "-".to_string(),
+        Some(s) if s.min == s.max => format!("day {}, {}", s.min, plural(s.n, "patient")),
         Some(s) => format!(
-            "median day {} (range {}-{}), {} patient(s)",
-            s.median, s.min, s.max, s.n
+            "median day {} (range {}-{}), {}",
+            s.median,
+            s.min,
+            s.max,
+            plural(s.n, "patient")
         ),
     }
 }
@@ -119,9 +134,15 @@ fn onset_line(s: Option<Spread>) -> String {
 fn duration_line(s: Option<Spread>) -> String {
     match s {
         None => "- (no resolved patient)".to_string(),
+        Some(s) if s.min == s.max => {
+            format!("{}, {}", days(f64::from(s.min)), plural(s.n, "resolved patient"))
+        }
         Some(s) => format!(
-            "median {} days (range {}-{}), {} resolved patient(s)",
-            s.median, s.min, s.max, s.n
+            "median {} (range {}-{}), {}",
+            days(s.median),
+            s.min,
+            s.max,
+            plural(s.n, "resolved patient")
         ),
     }
 }
@@ -161,23 +182,27 @@ pub fn write_text(w: &mut dyn io::Write, s: &Summary, compare: bool) -> io::Resu
     if cohort.crs_any_grade.is_some() {
         let line = match cohort.crs_to_icans_days {
             None => "- (no patient with both)".to_string(),
+            Some(s) if s.min == s.max => format!("{}, {}", days(s.min as f64), plural(s.n, "patient")),
             Some(s) => format!(
-                "median {} days (range {} to {}), {} patient(s)",
-                s.median, s.min, s.max, s.n
+                "median {} (range {} to {}), {}",
+                days(s.median),
+                s.min,
+                s.max,
+                plural(s.n, "patient")
             ),
         };
         let _ = writeln!(out, "  CRS to ICANS       {line}");
     }
     let _ = writeln!(
         out,
-        "  Unresolved         {} patient(s) with ICANS at the last assessment",
-        cohort.unresolved
+        "  Unresolved         {} whose last assessment does not rule ICANS out",
+        plural(cohort.unresolved as usize, "patient")
     );
     if cohort.patients_with_incomplete_assessments > 0 {
         let _ = writeln!(
             out,
-            "  Incomplete         {} patient(s): some grades are lower bounds",
-            cohort.patients_with_incomplete_assessments
+            "  Incomplete         {}: some grades are lower bounds",
+            plural(cohort.patients_with_incomplete_assessments as usize, "patient")
         );
     }
     let _ = writeln!(out, "  Intervals: {CI_METHOD}.");
@@ -185,8 +210,8 @@ pub fn write_text(w: &mut dyn io::Write, s: &Summary, compare: bool) -> io::Resu
     out.push_str("\nPer patient\n");
     let _ = writeln!(
         out,
-        "  {:<12} {:>6} {:>11} {:>5} {:>5} {:>8}  {:<10} incomplete",
-        "patient", "assmts", "worst (day)", "onset", "days", "resolved", "course"
+        "  {:<12} {:>6} {:>11} {:>5} {:>4} {:>8} {:>3} {:>9} {:<7} course",
+        "patient", "assmts", "worst (day)", "onset", "days", "resolved", "eps", "CRS (day)", "partial"
     );
     let mut first_assessment_basis = false;
     for c in courses.iter() {
@@ -197,21 +222,30 @@ pub fn write_text(w: &mut dyn io::Write, s: &Summary, compare: bool) -> io::Resu
         } else {
             ""
         };
+        let crs = match (c.crs_worst_grade, c.crs_onset_day) {
+            (None, _) => "-".to_string(),
+            (Some(g), None) => g.to_string(),
+            (Some(g), Some(d)) => format!("{g} ({d})"),
+        };
         let _ = writeln!(
             out,
-            "  {:<12} {:>6} {:>11} {:>5} {:>5} {:>8}  {:<10} {}{basis}",
+            "  {:<12} {:>6} {:>11} {:>5} {:>4} {:>8} {:>3} {:>9} {:<7} {}{basis}",
             text::clean(&c.patient_id),
             c.assessments,
             format!("{} ({})", c.worst_grade, c.worst_grade_day),
             opt(c.onset_day),
             c.days_with_icans,
             opt(c.resolution_day),
-            course_name(c.course),
+            c.episodes,
+            crs,
             if c.any_incomplete { "yes" } else { "no" },
+            course_words(&c),
         );
         drain(&mut out, w, false)?;
     }
-    out.push_str("  (days: days with ICANS; onset and resolved: the day of the first grade >= 1\n  and of the first return to grade 0)\n");
+    out.push_str(
+        "  (days: days with ICANS; onset: the day of the first grade >= 1; resolved: the\n  first day of the final run of assessments that rule ICANS out (grade 0, nothing\n  masked, encephalopathy and consciousness assessed); eps: episodes, separate\n  runs of ICANS; CRS (day): worst CRS grade and the day of the first CRS grade\n  >= 1; partial: some grades are lower bounds; unresolved: what the last\n  assessment shows: ICANS, masked (an excluded finding would grade higher) or\n  unassessed (encephalopathy or consciousness not assessed))\n",
+    );
     if first_assessment_basis {
         out.push_str(
             "  * no `day` recorded: days counted from the patient's first assessment (assessed_at)\n",
@@ -298,6 +332,10 @@ struct CourseRow {
     episodes: usize,
     any_incomplete: bool,
     day_basis: Option<crate::summary::DayBasis>,
+    unresolved_because: Option<crate::grading::NotRuledOut>,
+    crs_worst_grade: Option<u8>,
+    crs_onset_day: Option<u32>,
+    crs_to_icans_days: Option<i64>,
 }
 
 /// Writes the per-patient courses as CSV.
@@ -317,6 +355,10 @@ pub fn write_courses_csv(w: &mut dyn io::Write, courses: &Listed<PatientCourse>)
             episodes: c.episodes,
             any_incomplete: c.any_incomplete,
             day_basis: Some(c.day_basis),
+            unresolved_because: c.unresolved_because,
+            crs_worst_grade: c.crs_worst_grade,
+            crs_onset_day: c.crs_onset_day,
+            crs_to_icans_days: c.crs_to_icans_days,
         })
         .map_err(io_error)?;
     }

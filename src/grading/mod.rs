@@ -47,7 +47,7 @@ pub use protocol::{
 pub use record::{FieldError, RecordBuilder, RecordError, Value, WrittenError};
 pub use result::{
     Action, CRITERIA, Crs, CrsDomains, CrsSource, CrsState, DomainResult, Domains, Grading, ICANS_VERSION,
-    Management, PatientGroup, Reassessment, Status,
+    Management, NotRuledOut, PatientGroup, RULING_OUT_DOMAINS, Reassessment, Status,
 };
 
 /// A domain's finding before exclusion: its grade and a short label.

@@ -237,6 +237,54 @@ pub struct Action {
 }
 
 vocab! {
+    /// Why an assessment does not rule ICANS out (docs/spec.md §5
+    /// `summary`: a course is resolved only by an assessment that does).
+    pub enum NotRuledOut {
+        /// Grade 1 or more.
+        IcansPresent = "icans_present",
+        /// Grade 0, but an excluded domain's finding would grade higher.
+        Masked = "masked",
+        /// Grade 0, but encephalopathy or consciousness was not assessed.
+        NotEnoughAssessed = "not_enough_assessed",
+    }
+}
+
+impl NotRuledOut {
+    /// The reason in a word, for tables.
+    pub fn word(self) -> &'static str {
+        match self {
+            NotRuledOut::IcansPresent => "ICANS",
+            NotRuledOut::Masked => "masked",
+            NotRuledOut::NotEnoughAssessed => "unassessed",
+        }
+    }
+}
+
+/// The domains an assessment must have assessed to rule ICANS out: a
+/// grade 0 without them says nothing of the brain's state.
+pub const RULING_OUT_DOMAINS: [Domain; 2] = [Domain::Encephalopathy, Domain::Consciousness];
+
+impl Grading {
+    /// Whether this assessment rules ICANS out: grade 0, no excluded
+    /// domain whose finding would grade higher, encephalopathy and
+    /// consciousness assessed. `None` when it does; else why not.
+    pub fn not_ruled_out(&self) -> Option<NotRuledOut> {
+        if self.grade >= 1 {
+            Some(NotRuledOut::IcansPresent)
+        } else if !self.masked.is_empty() {
+            Some(NotRuledOut::Masked)
+        } else if RULING_OUT_DOMAINS
+            .iter()
+            .any(|d| self.domains.get(*d).status == Status::NotAssessed)
+        {
+            Some(NotRuledOut::NotEnoughAssessed)
+        } else {
+            None
+        }
+    }
+}
+
+vocab! {
     /// Whose result it is (docs/spec.md §6): by the age when recorded (under
     /// 18 a child's); without it, a child's when assessed with CAPD or under
     /// 40 kg.
