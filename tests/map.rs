@@ -571,7 +571,10 @@ fn map_check_reports_unmapped_columns_unfed_fields_and_values_the_map_lacks() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("The export can be graded as mapped."));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("Every record can be graded as mapped (batch exits 0, or 3 at an alert).")
+    );
 
     let (_d, path) = temp("new.csv", "record_id,loc,sz\na,1,0\nb,6,0\nc,6,0\nd,1,3\n");
     let out = icans().args(["map", "check", MAP, &path]).output().unwrap();
@@ -630,13 +633,13 @@ fn a_wrong_map_is_a_usage_error_naming_the_entry() {
 fn an_export_map_tools_cannot_read_says_why() {
     let (_a, array) = temp("arr.json", "[{\"loc\": 1}, {\"loc\": 2}]\n");
     let (_b, binary) = temp("bin.csv", "\u{0}\u{1}ok\n\u{ff}");
+    // A JSON array is read as batch reads it.
+    let out = icans().args(["map", "init", array.as_str()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("consciousness = \"loc\""));
+    let (_c, scalars) = temp("scalars.ndjson", "7\n\"x\"\n");
     for (args, code, says) in [
-        (
-            vec!["map", "init", array.as_str()],
-            65,
-            "line 1: not a JSON object on one line",
-        ),
-        (vec!["map", "check", MAP, array.as_str()], 65, "jq -c '.[]'"),
+        (vec!["map", "init", scalars.as_str()], 65, "no record read"),
         (
             vec!["map", "init", "no-such-export.csv"],
             74,
@@ -652,7 +655,7 @@ fn an_export_map_tools_cannot_read_says_why() {
     std::fs::write(&binary, b"\xff\xfe,\x00\n\x01,\x02\n").unwrap();
     let out = icans().args(["map", "init", &binary]).output().unwrap();
     assert_eq!(out.status.code(), Some(65));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid UTF-8"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not valid UTF-8"));
 }
 
 /// `map check` sees every value of a coded column, however many distinct
@@ -729,4 +732,175 @@ fn map_check_lists_the_first_thousand_values_a_coded_column_lacks_and_counts_the
     );
     assert!(!report.contains("\"2\""), "a code the map knows is not listed");
     assert!(report.contains("The export cannot be graded as mapped (exit 65)."));
+}
+
+/// The defects: `map check` said "can be graded" (exit 0) when `batch` with
+/// the map refused rows: a checkbox cell of `2`, a boolean holding `38.4`, a
+/// semicolon-delimited or header-less export, a code equal to a missing
+/// code. Over generated maps and exports, `map check` exits 0 exactly when
+/// `batch --map` exits 0 or 3.
+mod check_predicts_batch {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A cell of each column: valid codes, codes the map may lack, missing
+    /// codes, booleans and junk.
+    fn cell() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "1", "2", "5", "0", "", "-99", "NA", "y", "38.4", "x;y", "café",
+        ])
+    }
+
+    fn export() -> impl Strategy<Value = String> {
+        (
+            prop::sample::select(vec![",", ";"]),
+            any::<bool>(),
+            prop::collection::vec(prop::collection::vec(cell(), 5), 1..6),
+        )
+            .prop_map(|(sep, header, rows)| {
+                let mut out = String::new();
+                if header {
+                    out.push_str(&["rid", "loc", "sz", "oc___2", "refractory"].join(sep));
+                    out.push('\n');
+                }
+                for r in rows {
+                    let cells: Vec<String> = r.iter().map(|c| format!("\"{c}\"")).collect();
+                    out.push_str(&cells.join(sep));
+                    out.push('\n');
+                }
+                out
+            })
+    }
+
+    fn map() -> impl Strategy<Value = String> {
+        (
+            prop::sample::select(vec!["loc", "LOC", "lo\u{200b}c"]),
+            prop::collection::vec(prop::sample::select(vec!["1", "2", "5", "0"]), 0..4),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(|(loc, codes, missing, checkbox)| {
+                let mut m = format!("[columns]\nid = \"rid\"\nconsciousness = \"{loc}\"\nseizure = \"sz\"\nsteroid_refractory = \"refractory\"\n");
+                m.push_str("[values.consciousness]\n");
+                let mut seen = std::collections::BTreeSet::new();
+                for (i, c) in codes.iter().enumerate() {
+                    if seen.insert(*c) {
+                        let v = ["alert", "awakens_to_voice", "unarousable", "awakens_spontaneously"][i % 4];
+                        m.push_str(&format!("\"{c}\" = \"{v}\"\n"));
+                    }
+                }
+                m.push_str("[values.seizure]\n\"0\" = \"none\"\n\"1\" = \"rapidly_resolving\"\n");
+                if checkbox {
+                    m.push_str("[checkboxes.other_cause]\n\"oc___2\" = \"consciousness\"\n");
+                }
+                if missing {
+                    m.push_str("[missing]\nvalues = [\"\", \"NA\", \"-99\"]\n");
+                }
+                m
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn map_check_exits_0_exactly_when_batch_grades_every_record(
+            export in export(),
+            map in map(),
+            allow_unknown in any::<bool>(),
+        ) {
+            let (_d, map_path) = temp("m.toml", &map);
+            let (_e, export_path) = temp("e.csv", &export);
+            let extra: &[&str] = if allow_unknown { &["--allow-unknown-fields"] } else { &[] };
+            let check = icans().args(["map", "check", &map_path, &export_path]).args(extra).output().unwrap();
+            let (batch, _) = batch(&export_path, &map_path, extra);
+            let check = check.status.code();
+            prop_assert_eq!(
+                check == Some(0),
+                matches!(batch, Some(0) | Some(3)),
+                "check {:?}, batch {:?}\nmap:\n{}\nexport:\n{}", check, batch, map, export
+            );
+        }
+    }
+}
+
+/// The defect: with `--map` on NDJSON a repeated key silently won
+/// (`{"loc":5,"sz":2,"sz":0,"loc":1}` graded 0, exit 0).
+#[test]
+fn a_repeated_key_under_a_map_is_an_error_as_without_one() {
+    let (_m, map) = temp(
+        "m.toml",
+        "[columns]\nconsciousness = \"loc\"\nseizure = \"sz\"\n[values.consciousness]\n\"1\" = \"alert\"\n\"5\" = \"unarousable\"\n[values.seizure]\n\"0\" = \"none\"\n\"2\" = \"prolonged_or_repetitive\"\n",
+    );
+    for record in [
+        "{\"loc\":5,\"sz\":2,\"sz\":0,\"loc\":1}",
+        "{\"loc\":1,\"ice\":{\"naming\":3,\"naming\":2}}",
+    ] {
+        let (_e, export) = temp("e.ndjson", &format!("{record}\n"));
+        let out = icans().args(["batch", &export, "--map", &map]).output().unwrap();
+        assert_eq!(out.status.code(), Some(65), "{record}");
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(
+            v["error"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("given more than once"),
+            "{v}"
+        );
+    }
+}
+
+/// The defects: a `[values.F]` code that is also a `[missing]` code was
+/// read as missing (and `map check` exited 0); a spelling both true and
+/// false, `[checkboxes.seizure]` and `[missing] value = [...]` were
+/// accepted. Each is refused when the map is read, naming the entry.
+#[test]
+fn a_map_that_contradicts_itself_is_refused_naming_the_entry() {
+    for (text, says) in [
+        (
+            "[values.seizure]\n\"-99\" = \"prolonged_or_repetitive\"\n[missing]\nvalues = [\"\", \"-99\"]\n",
+            "values.seizure.\"-99\": \"-99\" is also a [missing] value",
+        ),
+        (
+            "[booleans]\ntrue = [\"1\", \"Y\"]\nfalse = [\"0\", \"y\"]\n",
+            "booleans: \"Y\" is both true and false",
+        ),
+        (
+            "[checkboxes.seizure]\n\"a\" = \"none\"\n",
+            "checkboxes.seizure: checkboxes name only other_cause domains",
+        ),
+        (
+            "[missing]\nvalue = [\"-99\"]\n",
+            "missing.value: unknown key (did you mean `values`?)",
+        ),
+        ("[booleans]\nyes = [\"1\"]\n", "booleans.yes: unknown key"),
+    ] {
+        let (_d, map) = temp("w.toml", text);
+        for args in [
+            vec!["batch", EXPORT, "--map", &map],
+            vec!["map", "check", &map, EXPORT],
+        ] {
+            let out = icans().args(&args).output().unwrap();
+            assert_eq!(out.status.code(), Some(2), "{args:?} {text}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains(says), "{text}: {err}");
+        }
+    }
+}
+
+/// The defect: with 200,000 codes every "value not in the map" error
+/// listed every code (8.9 MB per error line).
+#[test]
+fn an_error_lists_a_bounded_number_of_codes() {
+    let mut text = String::from("[columns]\nconsciousness = \"loc\"\n[values.consciousness]\n");
+    for i in 0..5_000 {
+        text.push_str(&format!("\"c{i}\" = \"alert\"\n"));
+    }
+    let (_m, map) = temp("big.toml", &text);
+    let (_e, export) = temp("e.csv", "loc\nnope\n");
+    let out = icans().args(["batch", &export, "--map", &map]).output().unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    let line = String::from_utf8_lossy(&out.stdout);
+    assert!(line.len() < 1_000, "{} bytes", line.len());
+    assert!(line.contains("and 4980 more"), "{line}");
 }

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 
-use icans::input::map::SiteMap;
-use icans::input::map_tools::{self, SAMPLE_RECORDS, Sample};
+use icans::input::ReadOptions;
+use icans::input::map_tools::{self, SAMPLE_RECORDS};
 
 use super::exit;
 
@@ -26,7 +26,7 @@ Examples:
     MAP_HELP,
     &[
         (exit::OK, "done"),
-        (exit::INVALID, "(check) the export cannot be graded as mapped, or an export is not CSV or NDJSON"),
+        (exit::INVALID, "(check) batch with the map would refuse a record, or an entry is still \"?\"; (init) no record read"),
         (exit::USAGE, "usage error or an invalid map"),
         (exit::IO, "a file could not be read"),
     ],
@@ -39,14 +39,15 @@ pub struct Args {
 /// `map` subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub enum MapCommand {
-    /// Print a starter map from an export's header (CSV) or keys (NDJSON)
-    /// and the distinct values of its first 10,000 records.
+    /// Print a starter map from an export's header (CSV) or keys (NDJSON, a
+    /// JSON array) and the distinct values of its first 10,000 records.
     Init {
-        /// The export (.csv, or NDJSON).
+        /// The export (.csv, .json array, or NDJSON).
         file: PathBuf,
     },
-    /// Report, without grading, what a map leaves unmapped in exports:
-    /// unmapped columns, fields nothing feeds, values the map lacks.
+    /// Report, without grading, what a map leaves unmapped in exports, and
+    /// whether batch with it would grade every record (each record read as
+    /// batch reads it, through the same record builder).
     Check {
         /// The map file.
         map: PathBuf,
@@ -59,39 +60,52 @@ pub enum MapCommand {
     },
 }
 
-/// An export's sample; `Err` is the exit status after saying why on
-/// standard error (74 unreadable, 65 not CSV or NDJSON).
-fn sample(path: &std::path::Path, limit: usize, map: Option<&SiteMap>) -> Result<Sample, u8> {
-    let read = || -> std::io::Result<Sample> {
-        let file = std::fs::File::open(path)?;
-        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
-            map_tools::sample_csv(file, limit, map)
-        } else {
-            map_tools::sample_ndjson(std::io::BufReader::new(file), limit, map)
-        }
-    };
-    read().map_err(|e| {
-        let name = path.display().to_string();
-        let shown = icans::format::text::clean(&name);
-        if e.kind() == std::io::ErrorKind::InvalidData {
-            eprintln!("icans: {shown}: {e}");
-            exit::INVALID
-        } else {
-            eprintln!("icans: cannot read {shown}: {e}");
-            exit::IO
-        }
-    })
+/// The exports as `batch` reads them: the format from the extension (CSV,
+/// a JSON array, else NDJSON).
+fn exports(files: &[PathBuf]) -> Vec<icans::input::Input> {
+    super::flags::inputs(files, None)
+}
+
+/// Says which inputs could not be read; the exit status (74) when any.
+fn unreadable(failures: &[icans::input::InputFailure]) -> Option<u8> {
+    for f in failures {
+        eprintln!(
+            "icans: cannot read {}: {}",
+            icans::format::text::clean(&f.name),
+            f.error
+        );
+    }
+    (!failures.is_empty()).then_some(exit::IO)
 }
 
 /// Runs `icans map`.
 pub fn run(args: &Args) -> anyhow::Result<u8> {
     match &args.command {
         MapCommand::Init { file } => {
-            let s = match sample(file, SAMPLE_RECORDS, None) {
-                Ok(s) => s,
-                Err(code) => return Ok(code),
+            let read = ReadOptions {
+                allow_unknown_fields: true,
+                ..ReadOptions::default()
             };
-            super::write_stdout(map_tools::starter(&s, &file.display().to_string()).as_bytes())?;
+            let reading = map_tools::read(&exports(std::slice::from_ref(file)), read, SAMPLE_RECORDS, false);
+            if let Some(code) = unreadable(&reading.failures) {
+                return Ok(code);
+            }
+            if reading.sample.columns.iter().any(|c| c.contains('\u{fffd}')) {
+                eprintln!(
+                    "icans: {}: the column names are not valid UTF-8 (allowed: a UTF-8 header; a map names columns exactly)",
+                    icans::format::text::clean(&file.display().to_string())
+                );
+                return Ok(exit::INVALID);
+            }
+            if reading.sample.columns.is_empty() {
+                eprintln!(
+                    "icans: {}: no record read (allowed: CSV with a header, NDJSON or a JSON array of record objects)",
+                    icans::format::text::clean(&file.display().to_string())
+                );
+                return Ok(exit::INVALID);
+            }
+            let starter = map_tools::starter(&reading.sample, &file.display().to_string());
+            super::write_stdout(starter.as_bytes())?;
             Ok(exit::OK)
         }
         MapCommand::Check {
@@ -102,14 +116,21 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             let map = super::flags::read_map(Some(map))?.context("a map")?;
             let mut text = map_tools::unfilled_report(map);
             let mut gradable = map.unfilled.is_empty();
+            // Each export read as `batch --map` reads it, every record
+            // through the record builder: the status is batch's.
+            let read = ReadOptions {
+                allow_unknown_fields: *allow_unknown_fields,
+                map: Some(map),
+                ..ReadOptions::default()
+            };
             for f in files {
-                let s = match sample(f, 0, Some(map)) {
-                    Ok(s) => s,
-                    Err(code) => return Ok(code),
-                };
-                let c = map_tools::check(map, &s);
-                gradable &= c.gradable(*allow_unknown_fields);
-                text.push_str(&format!("{} ({} records)\n", f.display(), s.records));
+                let reading = map_tools::read(&exports(std::slice::from_ref(f)), read, 0, true);
+                if let Some(code) = unreadable(&reading.failures) {
+                    return Ok(code);
+                }
+                let c = map_tools::check(map, &reading);
+                gradable &= c.gradable();
+                text.push_str(&format!("{} ({} records)\n", f.display(), reading.sample.records));
                 text.push_str(&map_tools::report(&c, map, *allow_unknown_fields));
             }
             super::write_stdout(text.as_bytes())?;

@@ -52,14 +52,13 @@ fn read_mapped(
     map: &'static super::map::SiteMap,
     first_line: usize,
 ) -> Result<Assessment, Refused> {
-    let value: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| Refused::bare(json_error(&e, first_line)))?;
-    let serde_json::Value::Object(object) = value else {
+    let cells = super::map::json_cells(bytes).map_err(|e| Refused::bare(json_error(&e, first_line)))?;
+    let Some(cells) = cells else {
         return Err(Refused::bare(RecordError::NotARecord(
             "expected a JSON object (one assessment record)".into(),
         )));
     };
-    let (names, cells): (Vec<String>, Vec<String>) = super::map::json_cells(&object).into_iter().unzip();
+    let (names, cells): (Vec<String>, Vec<String>) = cells.into_iter().unzip();
     let layout = super::layout::Layout::from_names(&names, options.allow_unknown_fields, Some(map));
     if let Some(problem) = layout.header_problem() {
         return Err(Refused::bare(RecordError::Malformed(

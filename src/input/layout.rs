@@ -127,10 +127,16 @@ impl Layout {
             }
         }
         for (i, c) in columns.iter().enumerate() {
-            if let Some(k) = c.known() {
-                if columns[..i].iter().any(|o| o.known() == Some(k)) {
-                    problems.push(format!("column {:?} given more than once", column_name(c)));
-                }
+            let repeated = match c {
+                Column::Checkbox { export, .. } => columns[..i]
+                    .iter()
+                    .any(|o| matches!(o, Column::Checkbox { export: e, .. } if e == export)),
+                _ => c
+                    .known()
+                    .is_some_and(|k| columns[..i].iter().any(|o| o.known() == Some(k))),
+            };
+            if repeated {
+                problems.push(format!("column {:?} given more than once", column_name(c)));
             }
         }
         let problem = (!problems.is_empty()).then(|| {
@@ -147,6 +153,11 @@ impl Layout {
             allow_unknown,
             map,
         }
+    }
+
+    /// The columns' names, as the header has them.
+    pub fn names(&self) -> Vec<String> {
+        self.columns.iter().map(|c| column_name(c).to_string()).collect()
     }
 
     /// The number of columns.

@@ -81,6 +81,62 @@ fn strings(v: &toml::Value, what: &str) -> Result<Vec<String>, String> {
     }
 }
 
+/// Refuses a table with a key it does not know (`[missing] value = ...`).
+fn only_keys(v: &toml::Value, table: &str, allowed: &[&str]) -> Result<(), String> {
+    let toml::Value::Table(t) = v else {
+        return Err(format!("{table}: not a table (allowed: {})", allowed.join(", ")));
+    };
+    match t.keys().find(|k| !allowed.contains(&k.as_str())) {
+        Some(k) => {
+            let hint = catalogue::closest(k, allowed.iter().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            Err(format!(
+                "{table}.{k}: unknown key{hint} (allowed: {})",
+                allowed.join(", ")
+            ))
+        }
+        None => Ok(()),
+    }
+}
+
+/// A text cut to at most `max` bytes, on a character boundary.
+pub(crate) fn cut(text: &str, max: usize) -> &str {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Codes listed in a message: the first ones, then how many more (a map
+/// with 200,000 codes would otherwise make each error line megabytes long).
+const CODES_LISTED: usize = 20;
+
+/// The first [`CODES_LISTED`] of `total` codes, `, `-separated, then
+/// "and N more".
+fn first_of<'a>(codes: impl Iterator<Item = &'a str>, total: usize) -> String {
+    let shown: Vec<String> = codes
+        .take(CODES_LISTED)
+        .map(|c| {
+            let shown = cut(c, 40);
+            if shown.len() < c.len() {
+                format!("{shown}...")
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    let mut out = shown.join(", ");
+    if total > shown.len() {
+        out.push_str(&format!(
+            " and {} more (icans map check lists what is missing)",
+            total - shown.len()
+        ));
+    }
+    out
+}
+
 fn text_of(v: &toml::Value) -> Option<String> {
     match v {
         toml::Value::String(s) => Some(s.clone()),
@@ -92,28 +148,132 @@ fn text_of(v: &toml::Value) -> Option<String> {
 
 /// A JSON record as a map sees it: its keys as the export's columns and its
 /// values as the cells, as text (null empty, numbers and booleans as
-/// written, a list `;`-joined), an object's members as `KEY_MEMBER` columns.
-pub fn json_cells(object: &serde_json::Map<String, serde_json::Value>) -> Vec<(String, String)> {
-    fn text(v: &serde_json::Value) -> String {
-        match v {
-            serde_json::Value::Null => String::new(),
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Array(a) => a.iter().map(text).collect::<Vec<_>>().join(";"),
-            other => other.to_string(),
-        }
+/// written, a list `;`-joined), an object's members as `KEY_MEMBER` columns,
+/// in the order written and every key kept, a repeated one too (so that it
+/// is refused as a repeated column, as without a map). `None` when the
+/// JSON is not an object.
+pub fn json_cells(bytes: &[u8]) -> serde_json::Result<Option<Vec<(String, String)>>> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let top = serde::Deserialize::deserialize(&mut de).map(|Top(cells)| cells)?;
+    de.end()?;
+    Ok(top)
+}
+
+/// A value's cell text.
+fn cell_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(a) => a.iter().map(cell_text).collect::<Vec<_>>().join(";"),
+        other => other.to_string(),
     }
-    let mut cells = Vec::with_capacity(object.len());
-    for (key, v) in object {
-        match v {
-            serde_json::Value::Object(members) => {
-                for (member, x) in members {
-                    cells.push((format!("{key}_{member}"), text(x)));
-                }
+}
+
+/// The record object, read into cells; anything else is `None`.
+struct Top(Option<Vec<(String, String)>>);
+
+/// A member of the record object: an object's members in order, or any
+/// other value.
+enum Member {
+    Object(Vec<(String, serde_json::Value)>),
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for Top {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Top;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
             }
-            other => cells.push((key.clone(), text(other))),
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Top, A::Error> {
+                let mut cells = Vec::new();
+                while let Some(key) = m.next_key::<String>()? {
+                    match m.next_value::<Member>()? {
+                        Member::Object(members) => {
+                            for (member, v) in members {
+                                cells.push((format!("{key}_{member}"), cell_text(&v)));
+                            }
+                        }
+                        Member::Other(v) => cells.push((key, cell_text(&v))),
+                    }
+                }
+                Ok(Top(Some(cells)))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut s: A) -> Result<Top, A::Error> {
+                while s.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Top(None))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Top, E> {
+                Ok(Top(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Top, E> {
+                Ok(Top(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Top, E> {
+                Ok(Top(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Top, E> {
+                Ok(Top(None))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Top, E> {
+                Ok(Top(None))
+            }
+            fn visit_unit<E>(self) -> Result<Top, E> {
+                Ok(Top(None))
+            }
         }
+        d.deserialize_any(V)
     }
-    cells
+}
+
+impl<'de> serde::Deserialize<'de> for Member {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Member;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Member, A::Error> {
+                let mut members = Vec::new();
+                while let Some(entry) = m.next_entry::<String, serde_json::Value>()? {
+                    members.push(entry);
+                }
+                Ok(Member::Object(members))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut s: A) -> Result<Member, A::Error> {
+                let mut items = Vec::new();
+                while let Some(v) = s.next_element::<serde_json::Value>()? {
+                    items.push(v);
+                }
+                Ok(Member::Other(serde_json::Value::Array(items)))
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Member, E> {
+                Ok(Member::Other(b.into()))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Member, E> {
+                Ok(Member::Other(n.into()))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Member, E> {
+                Ok(Member::Other(n.into()))
+            }
+            fn visit_f64<E>(self, n: f64) -> Result<Member, E> {
+                Ok(Member::Other(n.into()))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Member, E> {
+                Ok(Member::Other(s.into()))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Member, E> {
+                Ok(Member::Other(s.into()))
+            }
+            fn visit_unit<E>(self) -> Result<Member, E> {
+                Ok(Member::Other(serde_json::Value::Null))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 impl SiteMap {
@@ -215,8 +375,21 @@ impl SiteMap {
             }
         }
         if let Some(boxes) = table.get("checkboxes") {
+            let toml::Value::Table(boxes) = boxes else {
+                return Err(err(
+                    "checkboxes: not a table (allowed: a [checkboxes.other_cause] table)".into(),
+                ));
+            };
+            if let Some(other) = boxes.keys().find(|k| *k != "other_cause") {
+                return Err(err(format!(
+                    "checkboxes.{other}: checkboxes name only other_cause domains (allowed: a [checkboxes.other_cause] table; \
+                     a field's coded values go in [values.{other}])"
+                )));
+            }
             let Some(toml::Value::Table(oc)) = boxes.get("other_cause") else {
-                return Err(err("checkboxes: allowed: a [checkboxes.other_cause] table".into()));
+                return Err(err(
+                    "checkboxes.other_cause: not a table (allowed: \"export column\" = \"domain\")".into(),
+                ));
             };
             for (column, domain) in oc {
                 let Some(domain) = text_of(domain) else {
@@ -249,12 +422,14 @@ impl SiteMap {
             }
         }
         if let Some(missing) = table.get("missing") {
+            only_keys(missing, "missing", &["values"]).map_err(err)?;
             let values = missing
                 .get("values")
                 .ok_or_else(|| err("missing: allowed: values = [...]".into()))?;
             map.missing = strings(values, "missing.values").map_err(err)?;
         }
         if let Some(b) = table.get("booleans") {
+            only_keys(b, "booleans", &["true", "false"]).map_err(err)?;
             if let Some(t) = b.get("true") {
                 map.truthy = strings(t, "booleans.true").map_err(err)?;
             }
@@ -262,7 +437,31 @@ impl SiteMap {
                 map.falsy = strings(f, "booleans.false").map_err(err)?;
             }
         }
+        map.contradiction().map_err(err)?;
         Ok(map)
+    }
+
+    /// An entry that says two things: a coded value that is also a missing
+    /// code (the cell would read as missing, the code never used), or a
+    /// spelling both true and false.
+    fn contradiction(&self) -> Result<(), String> {
+        for (field, codes) in &self.values {
+            if let Some(code) = codes.keys().find(|c| self.is_missing(c)) {
+                return Err(format!(
+                    "values.{field}.{code:?}: {code:?} is also a [missing] value (allowed: a code is a value or missing, not both)"
+                ));
+            }
+        }
+        if let Some(both) = self
+            .truthy
+            .iter()
+            .find(|t| self.falsy.iter().any(|f| f.trim().eq_ignore_ascii_case(t.trim())))
+        {
+            return Err(format!(
+                "booleans: {both:?} is both true and false (allowed: each spelling in one list)"
+            ));
+        }
+        Ok(())
     }
 
     /// Refuses a map that still has `"?"` entries: grading with it would
@@ -345,17 +544,14 @@ impl SiteMap {
         if let Some(codes) = self.values.get(record) {
             return match codes.get(cell.trim()) {
                 Some(v) => Ok(v.clone()),
-                None => {
-                    let listed: Vec<&str> = codes.keys().map(String::as_str).collect();
-                    Err((
-                        format!(
-                            "{record} value {:?} is not in the map {} [values.{record}]",
-                            cell.trim(),
-                            self.file
-                        ),
-                        listed.join(", "),
-                    ))
-                }
+                None => Err((
+                    format!(
+                        "{record} value {:?} is not in the map {} [values.{record}]",
+                        cell.trim(),
+                        self.file
+                    ),
+                    first_of(codes.keys().map(String::as_str), codes.len()),
+                )),
             };
         }
         if field.is_some_and(|f| f.def().kind == Kind::Boolean) {

@@ -4,11 +4,14 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::{self, BufRead, Read};
 
 use crate::grading::catalogue::{self, Choice, Column, Field, Kind};
 
+use super::Input;
+use super::chunk::{Chunk, InputFailure};
 use super::map::{Mapped, SiteMap};
+use super::options::ReadOptions;
+use super::refused::Refused;
 
 /// Records read to propose a map.
 pub const SAMPLE_RECORDS: usize = 10_000;
@@ -26,6 +29,14 @@ const MISSING_CODES: [&str; 8] = ["", "NA", "N/A", "na", "UNK", "unknown", "-99"
 /// export; a column with more is hardly coded).
 pub const MAX_LACKING: usize = 1_000;
 
+/// Distinct values kept over all columns (an export with 100,000 columns
+/// keeps memory bounded); past it, new values are only counted.
+const MAX_KEPT: usize = 200_000;
+
+/// The longest value kept as a code; a longer one is free text (a coded
+/// value the map lacks is kept cut to this length, to name it).
+const MAX_VALUE_BYTES: usize = 64;
+
 /// An export's columns, in order, with the distinct values of each and the
 /// first line each value was seen on.
 #[derive(Debug, Default)]
@@ -37,12 +48,16 @@ pub struct Sample {
     pub values: BTreeMap<String, BTreeMap<String, (u64, usize)>>,
     /// Columns with more distinct values than are kept (never a column the
     /// map codes).
-    pub many: Vec<String>,
+    pub many: std::collections::BTreeSet<String>,
     /// Coded column -> cells whose value the map lacks, beyond the first
     /// [`MAX_LACKING`] distinct ones kept.
     pub lacking_beyond: BTreeMap<String, u64>,
     /// Records read.
     pub records: usize,
+    /// Distinct values kept, over all columns.
+    kept: usize,
+    /// The columns seen, for their order.
+    seen: std::collections::HashSet<String>,
 }
 
 /// What a map says of a cell's column: not coded, or coded with the value
@@ -67,102 +82,133 @@ fn coding(map: Option<&SiteMap>, codes: Option<&BTreeMap<String, String>>, value
 impl Sample {
     /// One cell, as its column's coding says.
     fn add(&mut self, column: &str, value: &str, line: usize, coding: Coding) {
-        if !self.columns.iter().any(|c| c == column) {
+        if !self.seen.contains(column) {
+            self.seen.insert(column.to_string());
             self.columns.push(column.to_string());
         }
         if coding == Coding::Known {
             return;
         }
+        let full = self.kept >= MAX_KEPT;
+        let key = super::map::cut(value, MAX_VALUE_BYTES);
         let values = self.values.entry(column.to_string()).or_default();
-        if let Some(e) = values.get_mut(value) {
+        if let Some(e) = values.get_mut(key) {
             e.0 += 1;
-        } else if coding == Coding::Lacking && values.len() < MAX_LACKING {
-            values.insert(value.to_string(), (1, line));
+        } else if coding == Coding::Lacking && values.len() < MAX_LACKING && !full {
+            values.insert(key.to_string(), (1, line));
+            self.kept += 1;
         } else if coding == Coding::Lacking {
             *self.lacking_beyond.entry(column.to_string()).or_default() += 1;
-        } else if values.len() < MAX_DISTINCT {
+        } else if values.len() < MAX_DISTINCT && value.len() <= MAX_VALUE_BYTES && !full {
             values.insert(value.to_string(), (1, line));
-        } else if !self.many.iter().any(|c| c == column) {
-            self.many.push(column.to_string());
+            self.kept += 1;
+        } else if !self.many.contains(column) {
+            self.many.insert(column.to_string());
         }
     }
-}
 
-/// Reads up to `limit` records (0: all) of a CSV export; with a map, every
-/// distinct value of the columns it codes.
-pub fn sample_csv(r: impl Read, limit: usize, map: Option<&SiteMap>) -> io::Result<Sample> {
-    // A read failure stays what it is; a CSV that does not parse is data
-    // the export got wrong.
-    use super::csv_io_error as problem;
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(r);
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(problem)?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
-        .collect();
-    let codes: Vec<_> = header.iter().map(|h| map.and_then(|m| m.codes_of(h))).collect();
-    let mut s = Sample {
-        columns: header.clone(),
-        ..Sample::default()
-    };
-    for row in reader.records() {
-        let row = row.map_err(problem)?;
-        let line = row.position().map_or(0, |p| p.line() as usize);
-        for ((name, cell), codes) in header.iter().zip(row.iter()).zip(&codes) {
+    /// The cells of one record, `(column, cell)`, as the map codes them.
+    fn add_record<'a>(
+        &mut self,
+        cells: impl Iterator<Item = (&'a str, std::borrow::Cow<'a, str>)>,
+        line: usize,
+        map: Option<&SiteMap>,
+        codes: &mut BTreeMap<String, Option<BTreeMap<String, String>>>,
+    ) {
+        for (column, cell) in cells {
             let cell = cell.trim();
-            s.add(name, cell, line, coding(map, *codes, cell));
+            if !codes.contains_key(column) {
+                if codes.len() >= 4096 {
+                    codes.clear();
+                }
+                codes.insert(column.to_string(), map.and_then(|m| m.codes_of(column)).cloned());
+            }
+            let column_codes = codes.get(column).and_then(Option::as_ref);
+            let how = coding(map, column_codes, cell);
+            self.add(column, cell, line, how);
         }
-        s.records += 1;
-        if limit > 0 && s.records >= limit {
-            break;
-        }
+        self.records += 1;
     }
-    Ok(s)
 }
 
-/// Reads up to `limit` records (0: all) of an NDJSON export (one object per
-/// line; objects nested one level are flattened to `key_item`); with a map,
-/// every distinct value of the keys it codes.
-pub fn sample_ndjson(r: impl BufRead, limit: usize, map: Option<&SiteMap>) -> io::Result<Sample> {
-    let mut s = Sample::default();
-    // Each key's coded values, looked up once.
-    let mut codes: BTreeMap<String, Option<&BTreeMap<String, String>>> = BTreeMap::new();
-    for (i, line) in r.lines().enumerate() {
-        let line = line?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let Ok(serde_json::Value::Object(o)) = serde_json::from_str::<serde_json::Value>(&line) else {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!(
-                    "line {}: not a JSON object on one line (allowed: NDJSON, one record object per line, or CSV \
-                     with a header; a JSON array converts with `jq -c '.[]'`)",
-                    i + 1
-                ),
-            ));
-        };
-        for (key, text) in super::map::json_cells(&o) {
-            let key_codes = match codes.get(&key) {
-                Some(c) => *c,
-                None => {
-                    let c = map.and_then(|m| m.codes_of(&key));
-                    if codes.len() >= 4096 {
-                        codes.clear();
+/// What a map tool read of its inputs, through the readers and the record
+/// builder `batch` uses (docs/spec.md §8): the sample of columns and values,
+/// and how the record builder took each record.
+#[derive(Debug, Default)]
+pub struct Reading {
+    /// The columns and values seen.
+    pub sample: Sample,
+    /// Records the record builder refused, as `batch` refuses them.
+    pub refused: u64,
+    /// The first of them.
+    pub first_refused: Vec<Refused>,
+    /// Inputs that could not be read.
+    pub failures: Vec<InputFailure>,
+}
+
+/// Refusals kept to show.
+const REFUSALS_SHOWN: usize = 5;
+
+/// Reads the inputs as `batch` would (`read`: the map, unknown fields, the
+/// record limit), sampling up to `limit` records (0: all) and, when
+/// `judge`, passing each record through the record builder. Memory stays
+/// bounded: records are read a chunk at a time, values kept are capped.
+pub fn read(inputs: &[Input], read: ReadOptions, limit: usize, judge: bool) -> Reading {
+    let mut r = Reading::default();
+    let map = read.map;
+    let mut codes = BTreeMap::new();
+    super::read_inputs(inputs, super::CHUNK_BYTES, read, &mut |chunk| {
+        match &chunk {
+            Chunk::Csv { layout, rows, .. } => {
+                let names = layout.names();
+                for (line, row) in rows {
+                    if let Ok(row) = row {
+                        let cells = names
+                            .iter()
+                            .map(String::as_str)
+                            .zip(row.iter().map(String::from_utf8_lossy));
+                        r.sample.add_record(cells, *line, map, &mut codes);
                     }
-                    codes.insert(key.clone(), c);
-                    c
+                    if limit > 0 && r.sample.records >= limit {
+                        break;
+                    }
                 }
-            };
-            s.add(&key, &text, i + 1, coding(map, key_codes, &text));
+            }
+            Chunk::Json { buf, items, .. } => {
+                for (line, item) in items {
+                    if let Ok(range) = item {
+                        let bytes = &buf[range.clone()];
+                        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+                        if let Ok(Some(cells)) = super::map::json_cells(bytes) {
+                            let cells = cells
+                                .iter()
+                                .map(|(k, v)| (k.as_str(), std::borrow::Cow::Borrowed(v.as_str())));
+                            r.sample.add_record(cells, *line, map, &mut codes);
+                        }
+                    }
+                    if limit > 0 && r.sample.records >= limit {
+                        break;
+                    }
+                }
+            }
+            Chunk::Problem { .. } | Chunk::Failed(_) => {}
         }
-        s.records += 1;
-        if limit > 0 && s.records >= limit {
-            break;
+        if judge {
+            let failure = super::each_record(chunk, read, &mut |record| {
+                if let Err(refused) = record.outcome {
+                    r.refused += 1;
+                    if r.first_refused.len() < REFUSALS_SHOWN {
+                        r.first_refused.push(refused);
+                    }
+                }
+            });
+            r.failures.extend(failure);
+        } else if let Chunk::Failed(f) = chunk {
+            r.failures.push(f);
         }
-    }
-    Ok(s)
+        limit == 0 || r.sample.records < limit
+    });
+    r
 }
 
 /// Names exports commonly give the record fields (matched with confidence
@@ -345,21 +391,37 @@ pub struct Check {
     /// (column, cells) the map lacks beyond the first [`MAX_LACKING`]
     /// distinct values of a column.
     pub missing_beyond: Vec<(String, u64)>,
+    /// (export column, what follows, the export's column most like it):
+    /// named by the map, absent from the export (a field then left not
+    /// assessed).
+    pub absent: Vec<(String, String, Option<String>)>,
+    /// No column of the export feeds the record.
+    pub nothing_mapped: bool,
+    /// Records the record builder refused, as `batch` would.
+    pub refused: u64,
+    /// The first of them.
+    pub first_refused: Vec<Refused>,
+    /// Records read.
+    pub records: usize,
 }
 
 impl Check {
-    /// Whether the export can be graded as mapped (unknown columns allowed
-    /// or not).
-    pub fn gradable(&self, allow_unknown: bool) -> bool {
-        self.missing_values.is_empty()
-            && self.missing_beyond.is_empty()
-            && (allow_unknown || self.unmapped.is_empty())
+    /// Whether `batch` with the map would grade every record (exit 0, or 3
+    /// at an alert): no record refused by the record builder.
+    pub fn gradable(&self) -> bool {
+        self.refused == 0
     }
 }
 
-/// Checks a map against an export's sample.
-pub fn check(map: &SiteMap, sample: &Sample) -> Check {
-    let mut c = Check::default();
+/// Checks a map against what was read of an export.
+pub fn check(map: &SiteMap, reading: &Reading) -> Check {
+    let sample = &reading.sample;
+    let mut c = Check {
+        refused: reading.refused,
+        first_refused: reading.first_refused.clone(),
+        records: sample.records,
+        ..Check::default()
+    };
     let mut fed: Vec<String> = Vec::new();
     for column in &sample.columns {
         match map.column(column) {
@@ -384,6 +446,23 @@ pub fn check(map: &SiteMap, sample: &Sample) -> Check {
         .iter()
         .map(|(k, n)| (k.clone(), *n))
         .collect();
+    c.nothing_mapped = fed.is_empty();
+    let present: std::collections::HashSet<&str> = sample.columns.iter().map(String::as_str).collect();
+    let fed_by = map
+        .columns
+        .iter()
+        .map(|(e, r)| (e, format!("{r} is left not assessed")))
+        .chain(
+            map.checkboxes
+                .iter()
+                .map(|(e, d)| (e, format!("other_cause never names {d}"))),
+        );
+    for (export, record) in fed_by {
+        if !present.contains(export.as_str()) {
+            c.absent
+                .push((export.clone(), record, most_like(export, &sample.columns)));
+        }
+    }
     for (name, col) in Column::all() {
         let field = match col {
             Column::Field(f) | Column::Item(f, _) => f,
@@ -395,6 +474,23 @@ pub fn check(map: &SiteMap, sample: &Sample) -> Check {
         }
     }
     c
+}
+
+/// The export's column a map's column name most likely meant: the same
+/// but for case, spaces or invisible characters, else the closest.
+fn most_like(name: &str, columns: &[String]) -> Option<String> {
+    let plain = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{feff}' | '\u{2060}'))
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let wanted = plain(name);
+    columns
+        .iter()
+        .find(|c| plain(c) == wanted)
+        .cloned()
+        .or_else(|| catalogue::closest(name, columns.iter().map(String::as_str)).map(String::from))
 }
 
 /// The map's entries still `"?"`, as text (empty when none is left).
@@ -459,11 +555,46 @@ pub fn report(c: &Check, map: &SiteMap, allow_unknown: bool) -> String {
             );
         }
     }
+    if c.nothing_mapped {
+        out.push_str("  Nothing is mapped: no column of the export feeds a record field (is it CSV with a header, comma-separated?).\n");
+    }
+    for (export, record, like) in &c.absent {
+        let hint = like
+            .as_ref()
+            .map(|s| format!(" (the export has {s:?})"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  Mapped column {export:?} is not in the export{hint}: {record}"
+        );
+    }
+    if c.refused > 0 {
+        let _ = writeln!(
+            out,
+            "  Records refused by the record builder, as batch refuses them: {} of {}",
+            c.refused, c.records
+        );
+        for r in &c.first_refused {
+            let shown: String = r
+                .to_string()
+                .chars()
+                .flat_map(|ch| {
+                    let escaped: Vec<char> = if ch.is_control() {
+                        ch.escape_debug().collect()
+                    } else {
+                        vec![ch]
+                    };
+                    escaped
+                })
+                .collect();
+            let _ = writeln!(out, "    {shown}");
+        }
+    }
     let _ = writeln!(
         out,
         "  {}",
-        if c.gradable(allow_unknown) {
-            "The export can be graded as mapped."
+        if c.gradable() {
+            "Every record can be graded as mapped (batch exits 0, or 3 at an alert)."
         } else {
             "The export cannot be graded as mapped (exit 65)."
         }
