@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Peak memory of `icans batch`, `summary` and `audit` on large, oversized and
+# Peak memory of every command (batch, summary, audit, grade, assess, map) on large, oversized and
 # endless inputs, and with a stalled reader of the output (docs/robustness.md):
 #   bash benches/memory.sh [RECORDS]      (default 1000000; needs /usr/bin/time)
 set -uo pipefail
@@ -41,3 +41,29 @@ echo "audit, 1M patients and scales, JSON (KB): $(peak "$bin" audit --format jso
   | paste -d '' - "$dir/records.ndjson" \
   | sed -E 's/^\{"grade":([0-9])\}\{/{"recorded_grade":\1,/; s/^\{"error":[^}]*\}\{/{/' > "$dir/agreeing.ndjson"
 echo "audit, all agreeing, text (KB):    $(peak "$bin" audit "$dir/agreeing.ndjson")"
+# Every command on endless and oversized input (a command that would read
+# forever is stopped after 5 s; its peak so far is what counts), and batch
+# at every thread count (glibc arenas capped in src/cli/platform.rs).
+endless() { /usr/bin/time -f "%M" timeout 5 "$@" 2>&1 >/dev/null </dev/zero | tail -1; }
+echo "grade < /dev/zero (KB):          $(endless "$bin" grade)"
+echo "assess < /dev/zero (KB):         $(endless "$bin" assess)"
+echo "batch < /dev/zero (KB):          $(endless "$bin" batch)"
+echo "summary < /dev/zero (KB):        $(endless "$bin" summary)"
+echo "audit < /dev/zero (KB):          $(endless "$bin" audit)"
+echo "map init /dev/zero (KB):         $(endless "$bin" map init /dev/zero)"
+echo "map check /dev/zero (KB):        $(endless "$bin" map check examples/site-export.map.toml /dev/zero)"
+{ echo "loc,comments"; printf '1,'; head -c 100M /dev/zero | tr '\0' 'x'; echo; } > "$dir/cell.csv"
+echo "map init, 100 MB cell (KB):      $(peak "$bin" map init "$dir/cell.csv")"
+echo "map check, 100 MB cell (KB):     $(peak "$bin" map check examples/site-export.map.toml "$dir/cell.csv" --allow-unknown-fields)"
+echo "grade, 100 MB file (KB):         $(peak "$bin" grade "$dir/cell.csv")"
+python3 - "$dir/wide.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write(",".join(f"c{i}" for i in range(100000)) + "\n")
+    for r in range(20):
+        f.write(",".join(str((i * r) % 7) for i in range(100000)) + "\n")
+PY
+echo "map init, 100k columns (KB, s):  $(/usr/bin/time -f "%M, %e" "$bin" map init "$dir/wide.csv" 2>&1 >/dev/null | tail -1)"
+for t in 1 2 4 16 64; do
+  echo "batch --threads $t (KB):         $(peak "$bin" batch --threads "$t" "$dir/records.ndjson")"
+done

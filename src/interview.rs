@@ -121,6 +121,11 @@ pub enum InterviewError {
     /// later answer onto the wrong question, so the interview stops.
     #[error("answer {1:?} does not fit \"{0}\": {2} No grade given.")]
     BadAnswer(&'static str, String, String),
+    /// A line longer than any answer: not read into memory, and no grade.
+    #[error(
+        "an answer of more than {0} bytes: not an answer (allowed: a word or a number per line); no grade given"
+    )]
+    TooLong(usize),
     /// Answers were left over after the last question: they were meant for
     /// other questions, so none is trusted.
     #[error(
@@ -452,6 +457,40 @@ impl Interview {
     }
 }
 
+/// The longest line read as an answer: answers are words and numbers, and
+/// a longer line (`icans assess < /dev/zero`) is refused without being held
+/// in memory.
+pub const MAX_ANSWER_BYTES: usize = 4096;
+
+/// Reads one line of answers into `line` (with its line end), at most
+/// [`MAX_ANSWER_BYTES`]; 0 at the end of the input.
+fn read_answer<R: BufRead>(r: &mut R, line: &mut String) -> Result<usize, InterviewError> {
+    let mut bytes = Vec::new();
+    loop {
+        let buf = r.fill_buf()?;
+        if buf.is_empty() {
+            break;
+        }
+        let (take, ended) = match memchr::memchr(b'\n', buf) {
+            Some(i) => (i + 1, true),
+            None => (buf.len(), false),
+        };
+        if bytes.len() + take > MAX_ANSWER_BYTES + 2 {
+            return Err(InterviewError::TooLong(MAX_ANSWER_BYTES));
+        }
+        bytes.extend_from_slice(&buf[..take]);
+        r.consume(take);
+        if ended {
+            break;
+        }
+    }
+    let n = bytes.len();
+    let text = String::from_utf8(bytes)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "stream did not contain valid UTF-8"))?;
+    line.push_str(&text);
+    Ok(n)
+}
+
 /// Runs the interview: questions go to `prompts`, answers come from
 /// `answers`, one per line. Returns the record once every question is
 /// answered or skipped.
@@ -489,7 +528,7 @@ pub fn run<R: BufRead, W: Write>(
         prompts.flush()?;
         loop {
             line.clear();
-            if answers.read_line(&mut line)? == 0 {
+            if read_answer(&mut answers, &mut line)? == 0 {
                 writeln!(prompts)?;
                 return Err(InterviewError::Ended(question.title()));
             }
@@ -523,7 +562,7 @@ pub fn run<R: BufRead, W: Write>(
         let mut first = None;
         loop {
             line.clear();
-            if answers.read_line(&mut line)? == 0 {
+            if read_answer(&mut answers, &mut line)? == 0 {
                 break;
             }
             if !line.trim().is_empty() {

@@ -135,7 +135,9 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             eprintln!("icans assess: {e}");
             return Ok(exit::IO);
         }
-        Err(e @ (InterviewError::LeftOver(..) | InterviewError::BadAnswer(..))) => {
+        Err(
+            e @ (InterviewError::LeftOver(..) | InterviewError::BadAnswer(..) | InterviewError::TooLong(_)),
+        ) => {
             eprintln!("icans assess: {e}");
             return Ok(exit::INVALID);
         }

@@ -96,8 +96,22 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             eprintln!("{STDIN_HINT}");
             return Ok(exit::USAGE);
         }
-        let bytes = super::read_input(args.file.as_deref())?;
-        let mut record = input::read_record(&bytes, args.grading.read_options()?, 1);
+        let limit = input::DEFAULT_MAX_RECORD_BYTES;
+        let bytes = super::read_input(args.file.as_deref(), limit)?;
+        let mut record = match &bytes {
+            Ok(bytes) => input::read_record(bytes, args.grading.read_options()?, 1),
+            // Not held in memory (icans grade < /dev/zero).
+            Err(len) => Err(input::Refused::bare(icans::grading::RecordError::Malformed(
+                match len {
+                    Some(n) => input::too_long(*n, limit),
+                    None => format!(
+                        "record is over the {} limit (allowed: one record; icans batch reads a file of records)",
+                        input::limit_words(limit)
+                    ),
+                },
+            ))),
+        };
+        let bytes = bytes.unwrap_or_default();
         if let Err(rejected) = &mut record {
             if let icans::grading::RecordError::Malformed(message) = &mut rejected.error {
                 if looks_like_csv(args.file.as_deref(), &bytes) {

@@ -130,7 +130,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
                 }
                 let c = map_tools::check(map, &reading);
                 gradable &= c.gradable();
-                text.push_str(&format!("{} ({} records)\n", f.display(), reading.sample.records));
+                text.push_str(&format!("{} ({} records)\n", f.display(), c.records));
                 text.push_str(&map_tools::report(&c, map, *allow_unknown_fields));
             }
             super::write_stdout(text.as_bytes())?;

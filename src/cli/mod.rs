@@ -93,23 +93,37 @@ pub fn load_protocol(path: Option<&Path>) -> anyhow::Result<icans::grading::Prot
         .map_err(|e| UsageError(format!("invalid protocol {}: {e}", path.display())).into())
 }
 
-/// Reads a whole input: a file, or standard input for `None` or `-`.
-pub fn read_input(path: Option<&Path>) -> anyhow::Result<Vec<u8>> {
+/// Reads one record's input: a file, or standard input for `None` or `-`,
+/// at most `limit` bytes. `Ok(Err(len))` when it is longer (its length,
+/// when known: standard input is not read past the limit).
+pub fn read_input(path: Option<&Path>, limit: usize) -> anyhow::Result<Result<Vec<u8>, Option<u64>>> {
     use anyhow::Context as _;
     use std::io::Read as _;
+    let mut buf = Vec::new();
+    let most = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
     match path {
         Some(p) if p != Path::new("-") => {
-            std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))
+            let file = std::fs::File::open(p).with_context(|| format!("cannot read {}", p.display()))?;
+            let len = file.metadata().ok().map(|m| m.len());
+            file.take(most)
+                .read_to_end(&mut buf)
+                .with_context(|| format!("cannot read {}", p.display()))?;
+            if buf.len() > limit {
+                return Ok(Err(len.filter(|n| *n > limit as u64)));
+            }
         }
         _ => {
-            let mut buf = Vec::new();
             std::io::stdin()
                 .lock()
+                .take(most)
                 .read_to_end(&mut buf)
                 .context("cannot read standard input")?;
-            Ok(buf)
+            if buf.len() > limit {
+                return Ok(Err(None));
+            }
         }
     }
+    Ok(Ok(buf))
 }
 
 /// Fails when standard output was closed by the caller (`icans ... >&-`):

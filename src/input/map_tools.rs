@@ -29,9 +29,13 @@ const MISSING_CODES: [&str; 8] = ["", "NA", "N/A", "na", "UNK", "unknown", "-99"
 /// export; a column with more is hardly coded).
 pub const MAX_LACKING: usize = 1_000;
 
-/// Distinct values kept over all columns (an export with 100,000 columns
-/// keeps memory bounded); past it, new values are only counted.
-const MAX_KEPT: usize = 200_000;
+/// Distinct values kept over all columns; past it, new values are only
+/// counted (memory stays bounded whatever the export).
+const MAX_KEPT: usize = 50_000;
+
+/// Columns sampled, in order; an export with more (a wide pivot) has the
+/// rest read by the record builder but not sampled, and the report says so.
+pub const MAX_COLUMNS: usize = 10_000;
 
 /// The longest value kept as a code; a longer one is free text (a coded
 /// value the map lacks is kept cut to this length, to name it).
@@ -54,6 +58,8 @@ pub struct Sample {
     pub lacking_beyond: BTreeMap<String, u64>,
     /// Records read.
     pub records: usize,
+    /// Columns past [`MAX_COLUMNS`], not sampled.
+    pub columns_beyond: bool,
     /// Distinct values kept, over all columns.
     kept: usize,
     /// The columns seen, for their order.
@@ -115,7 +121,11 @@ impl Sample {
         map: Option<&SiteMap>,
         codes: &mut BTreeMap<String, Option<BTreeMap<String, String>>>,
     ) {
-        for (column, cell) in cells {
+        for (i, (column, cell)) in cells.enumerate() {
+            if i >= MAX_COLUMNS {
+                self.columns_beyond = true;
+                break;
+            }
             let cell = cell.trim();
             if !codes.contains_key(column) {
                 if codes.len() >= 4096 {
@@ -142,6 +152,8 @@ pub struct Reading {
     pub refused: u64,
     /// The first of them.
     pub first_refused: Vec<Refused>,
+    /// Records passed through the record builder (refused or not).
+    pub judged: u64,
     /// Inputs that could not be read.
     pub failures: Vec<InputFailure>,
 }
@@ -195,6 +207,7 @@ pub fn read(inputs: &[Input], read: ReadOptions, limit: usize, judge: bool) -> R
         }
         if judge {
             let failure = super::each_record(chunk, read, &mut |record| {
+                r.judged += 1;
                 if let Err(refused) = record.outcome {
                     r.refused += 1;
                     if r.first_refused.len() < REFUSALS_SHOWN {
@@ -287,6 +300,12 @@ pub fn starter(sample: &Sample, file: &str) -> String {
          # text and other columns that feed nothing).\n\n[columns]                 # record field = export column",
         sample.records
     );
+    if sample.columns_beyond {
+        let _ = writeln!(
+            out,
+            "# Only the first {MAX_COLUMNS} columns are sampled; map the others by hand."
+        );
+    }
     let mut mapped: Vec<(String, String)> = Vec::new();
     let mut checkboxes = Vec::new();
     let mut used: Vec<String> = Vec::new();
@@ -402,7 +421,9 @@ pub struct Check {
     /// The first of them.
     pub first_refused: Vec<Refused>,
     /// Records read.
-    pub records: usize,
+    pub records: u64,
+    /// The export has more columns than are sampled.
+    pub columns_beyond: bool,
 }
 
 impl Check {
@@ -419,7 +440,8 @@ pub fn check(map: &SiteMap, reading: &Reading) -> Check {
     let mut c = Check {
         refused: reading.refused,
         first_refused: reading.first_refused.clone(),
-        records: sample.records,
+        records: reading.judged,
+        columns_beyond: sample.columns_beyond,
         ..Check::default()
     };
     let mut fed: Vec<String> = Vec::new();
@@ -516,6 +538,12 @@ pub fn report(c: &Check, map: &SiteMap, allow_unknown: bool) -> String {
     let _ = writeln!(out, "icans map check: {}", map.file);
     if c.unmapped.is_empty() {
         out.push_str("  Every column is mapped.\n");
+    }
+    if c.columns_beyond {
+        let _ = writeln!(
+            out,
+            "  Only the first {MAX_COLUMNS} columns are sampled (the record builder reads them all)."
+        );
     } else {
         let _ = writeln!(
             out,

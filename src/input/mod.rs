@@ -25,7 +25,7 @@ pub use self::chunk::{Chunk, InputFailure, Unreadable};
 pub use self::json::read_record;
 pub use self::json_array::{ArrayScanner, Scanned};
 pub use self::layout::Layout;
-pub use self::options::{DEFAULT_MAX_RECORD_BYTES, ReadOptions, finish, too_long};
+pub use self::options::{DEFAULT_MAX_RECORD_BYTES, ReadOptions, finish, limit_words, too_long};
 pub use self::refused::Refused;
 
 /// Input formats of `batch` (docs/spec.md §5 `--input-format`).
