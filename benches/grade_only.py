@@ -16,6 +16,10 @@ FREQUENCY = ["never", "rarely", "sometimes", "often", "always"]
 CAPD_REVERSED = {"eye_contact", "purposeful_actions", "aware_of_surroundings", "communicates_needs"}
 
 
+# ICE bands as registries record them; "unable" grades like no ICE.
+BANDS = {"10": 0, "7-9": 1, "3-6": 2, "0-2": 3}
+
+
 def capd_total(items):
     return sum(4 - FREQUENCY.index(v) if k in CAPD_REVERSED else FREQUENCY.index(v)
                for k, v in items.items())
@@ -28,6 +32,9 @@ def grade(r):
     g = 0
     ice = r.get("ice")
     total = sum(ice.values()) if ice else r.get("ice_total")
+    if total is None:
+        total = r.get("cartox10")  # CARTOX-10 read on the ICE bands
+    band = BANDS.get(r.get("ice_band"))
     capd = r.get("capd")
     if capd is None and r.get("capd_items"):
         capd = capd_total(r["capd_items"])
@@ -37,6 +44,8 @@ def grade(r):
             g = ICE[total]
         elif capd is not None:
             g = 0 if capd == 0 else (1 if capd <= 8 else 3)
+        elif band is not None:
+            g = band
         elif cons == "unarousable" and "consciousness" not in other:
             g = 4
     for name, table in (("consciousness", CONSCIOUSNESS), ("seizure", SEIZURE),

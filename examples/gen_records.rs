@@ -78,8 +78,14 @@ fn main() -> io::Result<()> {
                 rng.below(8).min(1),
                 rng.below(8).min(1),
             )?;
-        } else {
+        } else if rng.below(10) < 8 {
             write!(w, r#","ice_total":{}"#, 10 - rng.below(11) * rng.below(2))?;
+        } else if rng.below(2) == 0 {
+            // Records before 2019, and registry forms (contract v3).
+            write!(w, r#","cartox10":{}"#, 10 - rng.below(11) * rng.below(2))?;
+        } else {
+            let band = rng.pick(&["10", "7-9", "3-6", "0-2", "unable"]);
+            write!(w, r#","ice_band":"{band}""#)?;
         }
         let c = rng.pick(&[
             "alert",
@@ -170,6 +176,19 @@ fn main() -> io::Result<()> {
                 r#","recorded_grade":{},"recorded_scale":"{scale}""#,
                 rng.below(5)
             )?;
+        }
+        if rng.below(10) < 2 {
+            let scale = rng.pick(&["ASTCT 2019", "Lee 2014", "Penn"]);
+            write!(
+                w,
+                r#","recorded_crs_grade":{},"recorded_crs_scale":"{scale}""#,
+                rng.below(5)
+            )?;
+        }
+        if rng.below(2) == 0 {
+            let product = rng.pick(&["axi-cel", "tisa-cel", "liso-cel", "brexu-cel"]);
+            let site = rng.pick(&["Site A", "Site B", "Site C"]);
+            write!(w, r#","product":"{product}","site":"{site}""#)?;
         }
         writeln!(w, "}}")?;
     }

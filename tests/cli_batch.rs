@@ -300,11 +300,12 @@ fn csv_output_has_one_flat_row_per_record() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with(
         "line,file,id,patient_id,day,assessed_at,grade,complete,instrument,patient_group,ice_total,capd,\
-         encephalopathy_status,encephalopathy_grade,consciousness_status,consciousness_grade,\
+         cartox10,ice_band,encephalopathy_status,encephalopathy_grade,consciousness_status,consciousness_grade,\
          seizure_status,seizure_grade,motor_status,motor_grade,edema_status,edema_grade,\
          drivers,unassessed,excluded,masked,crs_grade,crs_complete,crs_source,fever_status,fever_grade,\
          hypotension_status,hypotension_grade,hypoxia_status,hypoxia_grade,crs_drivers,\
-         actions,reassess_hours,warnings,icans_version,protocol,recorded_grade,recorded_scale,error\n"
+         actions,reassess_hours,warnings,icans_version,protocol,recorded_grade,recorded_scale,\
+         recorded_crs_grade,recorded_crs_scale,product,site,error\n"
     ));
     let rows = csv_rows(&out.stdout);
     assert_eq!(rows.len(), 8);

@@ -183,6 +183,7 @@ fn nested_path(column: &str) -> Option<Vec<String>> {
         "crs_drivers" => keys(&["crs", "drivers"]),
         "actions" => keys(&["management", "actions", "*", "id"]),
         "reassess_hours" => keys(&["management", "reassess_hours"]),
+        "recorded_crs_grade" => keys(&["recorded_crs_grade"]),
         c => match c.rsplit_once('_') {
             Some((d, part @ ("status" | "grade"))) if crs_domains.contains(&d) => {
                 keys(&["crs", "domains", d, part])

@@ -80,7 +80,7 @@ fn the_generator_writes_mostly_valid_records_that_fill_the_fields() {
     use proptest::strategy::{Strategy, ValueTree};
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let strategy = common::any_record_json();
-    let (mut valid, mut dosed, mut masked, mut recorded) = (0, 0, 0, 0);
+    let (mut valid, mut dosed, mut masked, mut recorded, mut older, mut registry) = (0, 0, 0, 0, 0, 0);
     for _ in 0..1000 {
         let json = strategy.new_tree(&mut runner).expect("a record").current();
         if let Ok(a) = common::record(&json) {
@@ -94,11 +94,14 @@ fn the_generator_writes_mostly_valid_records_that_fill_the_fields() {
                     .is_some_and(|d| d.fever.masked),
             );
             recorded += usize::from(r.recorded_grade.is_some() && r.recorded_scale.is_some());
+            older += usize::from(r.cartox10.is_some() || r.ice_band.is_some());
+            registry +=
+                usize::from(r.recorded_crs_grade.is_some() && r.product.is_some() && r.site.is_some());
         }
     }
     assert!(valid >= 500, "{valid} of 1000 valid");
     assert!(
-        dosed >= 20 && masked >= 5 && recorded >= 50,
-        "dose_mg {dosed}, masked fever {masked}, recorded {recorded}"
+        dosed >= 20 && masked >= 5 && recorded >= 50 && older >= 20 && registry >= 20,
+        "dose_mg {dosed}, masked fever {masked}, recorded {recorded}, cartox10/ice_band {older}, recorded CRS/product/site {registry}"
     );
 }

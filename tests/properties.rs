@@ -11,8 +11,8 @@ use proptest::prelude::*;
 use icans::batch::{self, Options};
 use icans::format::OutputFormat;
 use icans::grading::{
-    Assessment, Consciousness, Domain, DomainSet, Edema, EncephalopathyScore, Hypotension, Hypoxia, IceItems,
-    Motor, RecordId, Seizure, Status, grade,
+    Assessment, Consciousness, Domain, DomainSet, Edema, EncephalopathyScore, Hypotension, Hypoxia, IceBand,
+    IceItems, Motor, RecordId, Seizure, Status, grade,
 };
 use icans::input::{self as json, ArrayScanner, Input, InputFormat, ReadOptions, Scanned, Source};
 
@@ -33,6 +33,8 @@ fn encephalopathy() -> impl Strategy<Value = Option<EncephalopathyScore>> {
             total: t
         })),
         (0..=32u8).prop_map(|s| Some(EncephalopathyScore::Capd(s))),
+        (0..=10u8).prop_map(|t| Some(EncephalopathyScore::Cartox10(t))),
+        proptest::sample::select(IceBand::ALL).prop_map(|b| Some(EncephalopathyScore::IceBand(b))),
     ]
 }
 
@@ -178,6 +180,20 @@ fn worsen(a: &Assessment, domain: Domain, step: usize) -> Option<Assessment> {
                 },
                 EncephalopathyScore::Capd(32) => return None,
                 EncephalopathyScore::Capd(s) => EncephalopathyScore::Capd(s + 1 + (step as u8 % (32 - s))),
+                EncephalopathyScore::Cartox10(0) => return None,
+                EncephalopathyScore::Cartox10(total) => {
+                    EncephalopathyScore::Cartox10(total - 1 - (step as u8 % total))
+                }
+                // A worse band; `unable` is graded only when unarousable.
+                EncephalopathyScore::IceBand(b) => {
+                    let banded = [
+                        IceBand::Ten,
+                        IceBand::SevenToNine,
+                        IceBand::ThreeToSix,
+                        IceBand::ZeroToTwo,
+                    ];
+                    EncephalopathyScore::IceBand(after(&banded, Some(b), step)?)
+                }
             })
         }
     }

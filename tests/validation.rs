@@ -347,7 +347,7 @@ fn nothing_assessed_is_rejected() {
             json,
             "record",
             "nothing assessed",
-            "at least one of ice, ice_total, capd, capd_items, consciousness, seizure, motor, edema",
+            "at least one of ice, ice_total, capd, capd_items, cartox10, ice_band, consciousness, seizure, motor, edema",
         );
     }
 }

@@ -212,6 +212,16 @@ static TABLE: &[&[Def]] = &[
     )],
     &[column("ice_total", SCORE, Read::Record(|g| count(g.r.ice_total)))],
     &[column("capd", SCORE, Read::Record(|g| count(g.r.capd)))],
+    &[column(
+        "cartox10",
+        "echoed: the CARTOX-10 total, read on the ICE bands",
+        Read::Record(|g| count(g.r.cartox10)),
+    )],
+    &[column(
+        "ice_band",
+        "echoed: the ICE band (`10`, `7-9`, `3-6`, `0-2`, `unable`)",
+        Read::Record(|g| g.r.ice_band.map_or(Value::Empty, |b| Value::Word(b.as_str()))),
+    )],
     &[
         column(
             "status",
@@ -314,6 +324,30 @@ static TABLE: &[&[Def]] = &[
         "recorded_scale",
         "echoed: its scale",
         Read::Record(|g| g.r.recorded_scale.as_deref().map_or(Value::Empty, Value::Word)),
+    )],
+    &[column(
+        "recorded_crs_grade",
+        "echoed: the CRS grade recorded at the source (audit)",
+        Read::Record(|g| count(g.r.recorded_crs_grade)),
+    )],
+    &[column(
+        "recorded_crs_scale",
+        "echoed: its scale",
+        Read::Record(|g| {
+            g.r.recorded_crs_scale
+                .as_deref()
+                .map_or(Value::Empty, Value::Word)
+        }),
+    )],
+    &[column(
+        "product",
+        "echoed: the cell product",
+        Read::Record(|g| g.r.product.as_deref().map_or(Value::Empty, Value::Text)),
+    )],
+    &[column(
+        "site",
+        "echoed: the treating site",
+        Read::Record(|g| g.r.site.as_deref().map_or(Value::Empty, Value::Text)),
     )],
     &[also_refused(
         column(
@@ -544,7 +578,7 @@ mod tests {
         assert_eq!(sorted.len(), names.len());
         assert_eq!(
             names.len(),
-            12 + 2 * Domain::ALL.len() + 12 + 4 + 2 * CrsDomain::ALL.len()
+            14 + 2 * Domain::ALL.len() + 12 + 8 + 2 * CrsDomain::ALL.len()
         );
     }
 

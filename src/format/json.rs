@@ -261,6 +261,14 @@ pub fn write_result_line(out: &mut Vec<u8>, r: &Grading) {
     opt_u8(out, r.ice_total);
     out.extend_from_slice(b",\"capd\":");
     opt_u8(out, r.capd);
+    if let Some(n) = r.cartox10 {
+        out.extend_from_slice(b",\"cartox10\":");
+        integer(out, n);
+    }
+    if let Some(b) = r.ice_band {
+        out.extend_from_slice(b",\"ice_band\":");
+        name(out, b.as_str());
+    }
     out.extend_from_slice(b",\"domains\":{");
     for (i, (d, res)) in r.domains.iter().enumerate() {
         if i > 0 {
@@ -334,6 +342,20 @@ pub fn write_result_line(out: &mut Vec<u8>, r: &Grading) {
     if let Some(s) = &r.recorded_scale {
         out.extend_from_slice(b",\"recorded_scale\":");
         string(out, s);
+    }
+    if let Some(g) = r.recorded_crs_grade {
+        out.extend_from_slice(b",\"recorded_crs_grade\":");
+        integer(out, g);
+    }
+    for (key, value) in [
+        (&b",\"recorded_crs_scale\":"[..], &r.recorded_crs_scale),
+        (b",\"product\":", &r.product),
+        (b",\"site\":", &r.site),
+    ] {
+        if let Some(s) = value {
+            out.extend_from_slice(key);
+            string(out, s);
+        }
     }
     out.extend_from_slice(b",\"icans_version\":");
     name(out, r.icans_version);

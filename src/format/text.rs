@@ -136,6 +136,12 @@ pub fn card_styled(r: &Grading, colour: bool) -> String {
     if let Some(t) = &r.assessed_at {
         ids.push(clean(t).into_owned());
     }
+    if let Some(p) = &r.product {
+        ids.push(format!("product {}", clean(p)));
+    }
+    if let Some(s) = &r.site {
+        ids.push(format!("site {}", clean(s)));
+    }
     if r.patient_group == PatientGroup::Child {
         ids.push("child".to_string());
     }

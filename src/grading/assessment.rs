@@ -5,7 +5,9 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::catalogue::{CAPD_ITEMS, FREQUENCIES, Scoring};
-use super::domain::{Consciousness, CrsDomain, DomainSet, Edema, Hypotension, Hypoxia, Motor, Seizure};
+use super::domain::{
+    Consciousness, CrsDomain, DomainSet, Edema, Hypotension, Hypoxia, IceBand, Motor, Seizure,
+};
 
 /// The record's `id`: a string or an integer, echoed unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -152,6 +154,21 @@ vocab! {
         Ice = "ice",
         /// Cornell Assessment of Pediatric Delirium (under 12, or developmental delay).
         Capd = "capd",
+        /// CARTOX-10 (records before 2019), read on the ICE bands.
+        Cartox10 = "cartox10",
+        /// An ICE (or CARTOX-10) total recorded only as a band.
+        IceBand = "ice_band",
+    }
+}
+
+impl Instrument {
+    /// The instrument to screen and reassess with, as the texts name it:
+    /// ICE for the older ICE-family records (CARTOX-10, a band).
+    pub const fn screening(self) -> Instrument {
+        match self {
+            Instrument::Capd => Instrument::Capd,
+            Instrument::Ice | Instrument::Cartox10 | Instrument::IceBand => Instrument::Ice,
+        }
     }
 }
 
@@ -167,6 +184,10 @@ pub enum EncephalopathyScore {
     },
     /// CAPD total, 0-32.
     Capd(u8),
+    /// CARTOX-10 total, 0-10, read on the ICE bands.
+    Cartox10(u8),
+    /// An ICE total recorded only as a band.
+    IceBand(IceBand),
 }
 
 impl EncephalopathyScore {
@@ -175,6 +196,24 @@ impl EncephalopathyScore {
         match self {
             EncephalopathyScore::Ice { .. } => Instrument::Ice,
             EncephalopathyScore::Capd(_) => Instrument::Capd,
+            EncephalopathyScore::Cartox10(_) => Instrument::Cartox10,
+            EncephalopathyScore::IceBand(_) => Instrument::IceBand,
+        }
+    }
+
+    /// The CARTOX-10 total, when that was recorded.
+    pub const fn cartox10(self) -> Option<u8> {
+        match self {
+            EncephalopathyScore::Cartox10(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The ICE band, when only that was recorded.
+    pub const fn ice_band(self) -> Option<IceBand> {
+        match self {
+            EncephalopathyScore::IceBand(b) => Some(b),
+            _ => None,
         }
     }
 
@@ -182,7 +221,7 @@ impl EncephalopathyScore {
     pub const fn ice_total(self) -> Option<u8> {
         match self {
             EncephalopathyScore::Ice { total, .. } => Some(total),
-            EncephalopathyScore::Capd(_) => None,
+            _ => None,
         }
     }
 
@@ -190,7 +229,7 @@ impl EncephalopathyScore {
     pub const fn capd(self) -> Option<u8> {
         match self {
             EncephalopathyScore::Capd(s) => Some(s),
-            EncephalopathyScore::Ice { .. } => None,
+            _ => None,
         }
     }
 }
@@ -258,6 +297,15 @@ pub struct Assessment {
     pub recorded_grade: Option<u8>,
     /// The scale of `recorded_grade` (echoed).
     pub recorded_scale: Option<String>,
+    /// The CRS grade recorded at the source, any scale (echoed; never used
+    /// in grading).
+    pub recorded_crs_grade: Option<u8>,
+    /// The scale of `recorded_crs_grade` (echoed).
+    pub recorded_crs_scale: Option<String>,
+    /// The cell product (echoed).
+    pub product: Option<String>,
+    /// The treating site (echoed).
+    pub site: Option<String>,
 }
 
 impl Serialize for Assessment {
@@ -290,6 +338,8 @@ impl Serialize for Assessment {
                 Some(answers) => m.serialize_entry("capd_items", answers)?,
                 None => m.serialize_entry("capd", &score)?,
             },
+            Some(EncephalopathyScore::Cartox10(score)) => m.serialize_entry("cartox10", &score)?,
+            Some(EncephalopathyScore::IceBand(band)) => m.serialize_entry("ice_band", &band)?,
             None => {}
         }
         opt!("consciousness", self.consciousness);
@@ -324,6 +374,10 @@ impl Serialize for Assessment {
         opt!("died_of_icans", self.died_of_icans);
         opt!("recorded_grade", self.recorded_grade);
         opt!("recorded_scale", self.recorded_scale);
+        opt!("recorded_crs_grade", self.recorded_crs_grade);
+        opt!("recorded_crs_scale", self.recorded_crs_scale);
+        opt!("product", self.product);
+        opt!("site", self.site);
         m.end()
     }
 }

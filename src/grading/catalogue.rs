@@ -14,7 +14,9 @@
 use std::fmt::Write as _;
 
 pub use super::domain::Choice;
-use super::domain::{Consciousness, Edema, Hypotension, Hypoxia, Motor, OTHER_CAUSE_CHOICES, Seizure};
+use super::domain::{
+    Consciousness, Edema, Hypotension, Hypoxia, IceBand, Motor, OTHER_CAUSE_CHOICES, Seizure,
+};
 use super::rules::{CAPD_MAX, ICE_MAX};
 use crate::fever_celsius;
 
@@ -230,6 +232,14 @@ fields! {
     /// `capd_items`: the eight CAPD answers.
     CapdItems = "capd_items" { kind: Kind::Items(&CAPD_ITEMS), note: NONE,
          help: "The eight CAPD answers (all required), scored by icans", flag: NONE, unit: NONE, question: NONE },
+    /// `cartox10`: CARTOX-10 total (records before 2019), read on the ICE bands.
+    Cartox10 = "cartox10" { kind: Kind::Integer { min: 0, max: Some(ICE_MAX as i64) }, note: "read on the ICE bands",
+         help: "CARTOX-10 total (records before 2019), read on the ICE bands", flag: "cartox10", unit: NONE,
+         question: NONE },
+    /// `ice_band`: an ICE total recorded only as a band.
+    IceBand = "ice_band" { kind: Kind::Choice(IceBand::CHOICES), note: NONE,
+         help: "ICE (or CARTOX-10) total recorded only as a band (registry forms)", flag: "ice-band", unit: "BAND",
+         question: NONE },
     /// `consciousness`: level of consciousness.
     Consciousness = "consciousness" { kind: Kind::Choice(Consciousness::CHOICES), note: NONE,
          help: "Level of consciousness (needing vigorous or repetitive tactile stimuli to arouse is unarousable)", flag: "consciousness", unit: "LEVEL", question: "Level of consciousness" },
@@ -305,6 +315,21 @@ fields! {
     /// `died_of_icans`.
     DiedOfIcans = "died_of_icans" { kind: Kind::Boolean, note: NONE,
          help: "Death attributed to ICANS (grade 5)", flag: "died-of-icans", unit: NONE, question: NONE },
+    /// `recorded_crs_grade`: the CRS grade recorded at the source.
+    RecordedCrsGrade = "recorded_crs_grade" { kind: Kind::Integer { min: 0, max: Some(5) },
+         note: "echoed, never used in grading",
+         help: "The CRS grade recorded at the source, on any scale (audit)", flag: "recorded-crs-grade", unit: NONE,
+         question: NONE },
+    /// `recorded_crs_scale`: the scale of `recorded_crs_grade`.
+    RecordedCrsScale = "recorded_crs_scale" { kind: Kind::Text, note: NONE,
+         help: "The scale of recorded_crs_grade (ASTCT 2019, Lee 2014, Penn, MSKCC, CARTOX, CTCAE v5, ...)",
+         flag: "recorded-crs-scale", unit: "SCALE", question: NONE },
+    /// `product`: the cell product.
+    Product = "product" { kind: Kind::Text, note: NONE,
+         help: "The cell product (axi-cel, tisa-cel, ...), echoed", flag: "product", unit: "PRODUCT", question: NONE },
+    /// `site`: the treating site.
+    Site = "site" { kind: Kind::Text, note: NONE,
+         help: "The treating site, echoed", flag: "site", unit: "SITE", question: NONE },
 }
 
 /// The ICE items (knowledge page "ICE Score Assessment"), in the screen's

@@ -161,6 +161,47 @@ finding! {
 }
 
 finding! {
+    /// An ICE (or CARTOX-10) total recorded only as a band, as registry forms
+    /// hold it (CIBMTR form 4100), graded by the ICE bands (docs/spec.md §2).
+    /// `unable` is grade 4 only when the patient is unarousable (and that is
+    /// not attributed to another cause); otherwise encephalopathy is not
+    /// assessed.
+    IceBand {
+        Ten = ("10", 0, "ICE band 10", "ICE 10 (no impairment)", []),
+        SevenToNine = ("7-9", 1, "ICE band 7-9", "ICE 7-9 (grade 1)", []),
+        ThreeToSix = ("3-6", 2, "ICE band 3-6", "ICE 3-6 (grade 2)", []),
+        ZeroToTwo = ("0-2", 3, "ICE band 0-2", "ICE 0-2 (grade 3)", []),
+        Unable = ("unable", 4, "ICE band: unable (unarousable)",
+            "unable to perform ICE (grade 4 when unarousable; otherwise not assessed)", []),
+    }
+}
+
+impl IceBand {
+    /// The band's highest ICE total ("ICE declining" holds for a band only
+    /// when this is below `previous_ice_total`); `None` for `unable`.
+    pub const fn top(self) -> Option<u8> {
+        match self {
+            IceBand::Ten => Some(10),
+            IceBand::SevenToNine => Some(9),
+            IceBand::ThreeToSix => Some(6),
+            IceBand::ZeroToTwo => Some(2),
+            IceBand::Unable => None,
+        }
+    }
+
+    /// The band's lowest ICE total; `None` for `unable`.
+    pub const fn bottom(self) -> Option<u8> {
+        match self {
+            IceBand::Ten => Some(10),
+            IceBand::SevenToNine => Some(7),
+            IceBand::ThreeToSix => Some(3),
+            IceBand::ZeroToTwo => Some(0),
+            IceBand::Unable => None,
+        }
+    }
+}
+
+finding! {
     /// Blood-pressure support (ASTCT 2019 CRS hypotension column).
     Hypotension {
         None = ("none", 0, "no hypotension", "no hypotension", ["no"]),

@@ -37,8 +37,8 @@ pub use actions::{ActionId, ActionRow, When};
 pub use assessment::{Assessment, CapdAnswers, EncephalopathyScore, IceItems, Instrument, RecordId};
 pub use catalogue::{Field, Kind, Shape};
 pub use domain::{
-    Consciousness, CrsDomain, Domain, DomainSet, Edema, Hypotension, Hypoxia, Motor, OTHER_CAUSE_CHOICES,
-    Seizure,
+    Consciousness, CrsDomain, Domain, DomainSet, Edema, Hypotension, Hypoxia, IceBand, Motor,
+    OTHER_CAUSE_CHOICES, Seizure,
 };
 pub use plan::{Context, Plan};
 pub use protocol::{
@@ -83,15 +83,39 @@ fn encephalopathy(a: &Assessment) -> Finding {
         Some(EncephalopathyScore::Capd(score)) => {
             rules::capd_grade(score).map(|g| (g, Cow::Owned(format!("CAPD {score}"))))
         }
-        None if a.consciousness == Some(Consciousness::Unarousable)
+        // CARTOX-10 read on the ICE bands (ICE refines CARTOX-10, Lee 2019).
+        Some(EncephalopathyScore::Cartox10(score)) => rules::ice_grade(score).map(|g| {
+            (
+                g,
+                Cow::Owned(format!(
+                    "CARTOX-10 {score}/{} read on the ICE bands",
+                    rules::ICE_MAX
+                )),
+            )
+        }),
+        // "unable" is grade 4 only when unarousable, as without ICE.
+        Some(EncephalopathyScore::IceBand(IceBand::Unable)) => unable_to_perform(a),
+        Some(EncephalopathyScore::IceBand(band)) => Some((band.grade(), Cow::Borrowed(band.label()))),
+        None => unable_to_perform(a),
+    }
+}
+
+/// Grade 4 "unable to perform ICE" when the patient is unarousable and that
+/// is not attributed to another cause (docs/spec.md §2); else not assessed.
+fn unable_to_perform(a: &Assessment) -> Finding {
+    match a.encephalopathy {
+        _ if a.consciousness == Some(Consciousness::Unarousable)
             && !a.other_cause.contains(Domain::Consciousness) =>
         {
             Some((
                 rules::UNABLE_TO_PERFORM_GRADE,
-                Cow::Borrowed("unable to perform ICE/CAPD: unarousable"),
+                Cow::Borrowed(match a.encephalopathy {
+                    Some(EncephalopathyScore::IceBand(band)) => band.label(),
+                    _ => "unable to perform ICE/CAPD: unarousable",
+                }),
             ))
         }
-        None => None,
+        _ => None,
     }
 }
 
@@ -150,7 +174,7 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
     instrument_warnings(a, &domains, &mut warnings);
     let ice_total = a.encephalopathy.and_then(EncephalopathyScore::ice_total);
     let capd = a.encephalopathy.and_then(EncephalopathyScore::capd);
-    let worsening = trend(ice_total, capd, a, &mut warnings);
+    let worsening = trend(a, &mut warnings);
     let instrument = a.encephalopathy.map(EncephalopathyScore::instrument);
     let group = patient_group(a.age_years, instrument, a.weight_kg);
     let dose_weight = dose_weight(a, &mut warnings);
@@ -205,6 +229,8 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
         instrument,
         ice_total,
         capd,
+        cartox10: a.encephalopathy.and_then(EncephalopathyScore::cartox10),
+        ice_band: a.encephalopathy.and_then(EncephalopathyScore::ice_band),
         domains,
         drivers,
         unassessed,
@@ -217,6 +243,10 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
         crs,
         recorded_grade: a.recorded_grade,
         recorded_scale: a.recorded_scale.clone(),
+        recorded_crs_grade: a.recorded_crs_grade,
+        recorded_crs_scale: a.recorded_crs_scale.clone(),
+        product: a.product.clone(),
+        site: a.site.clone(),
         reassess_by,
         icans_version: ICANS_VERSION,
         protocol: match protocol.name() {
@@ -332,22 +362,35 @@ fn masked_domains(
 }
 
 /// ICE declining (below `previous_ice_total`) or CAPD worsening (above
-/// `previous_capd`), each warned (docs/spec.md §3 `reassess_hours`).
-fn trend(ice_total: Option<u8>, capd: Option<u8>, a: &Assessment, warnings: &mut Vec<String>) -> bool {
-    let mut worsening = false;
-    if let (Some(now), Some(before)) = (ice_total, a.previous_ice_total) {
-        if now < before {
-            warnings.push(format!("ICE declining: {before} -> {now}"));
-            worsening = true;
+/// `previous_capd`), each warned (docs/spec.md §3 `reassess_hours`). A
+/// CARTOX-10 total is compared as an ICE total; a band declines only when
+/// its top is below the previous ICE total (docs/spec.md §2).
+fn trend(a: &Assessment, warnings: &mut Vec<String>) -> bool {
+    let Some(score) = a.encephalopathy else {
+        return false;
+    };
+    let declined = |now: u8, shown: String, warnings: &mut Vec<String>| match a.previous_ice_total {
+        Some(before) if now < before => {
+            warnings.push(format!("ICE declining: {before} -> {shown}"));
+            true
         }
+        _ => false,
+    };
+    match score {
+        EncephalopathyScore::Ice { total, .. } => declined(total, total.to_string(), warnings),
+        EncephalopathyScore::Cartox10(total) => declined(total, format!("{total} (CARTOX-10)"), warnings),
+        EncephalopathyScore::IceBand(band) => match band.top() {
+            Some(top) => declined(top, format!("band {band}"), warnings),
+            None => false,
+        },
+        EncephalopathyScore::Capd(now) => match a.previous_capd {
+            Some(before) if now > before => {
+                warnings.push(format!("CAPD worsening: {before} -> {now}"));
+                true
+            }
+            _ => false,
+        },
     }
-    if let (Some(now), Some(before)) = (capd, a.previous_capd) {
-        if now > before {
-            warnings.push(format!("CAPD worsening: {before} -> {now}"));
-            worsening = true;
-        }
-    }
-    worsening
 }
 
 /// docs/spec.md §6: with the age recorded, a child's under 18 and an
@@ -457,6 +500,9 @@ fn unvalidated_score_warnings(a: &Assessment, warnings: &mut Vec<String>) {
     }
 }
 
+/// What a CARTOX-10 result says of itself (docs/spec.md §2).
+pub const CARTOX10_APPROXIMATION: &str = "CARTOX-10 read on the ICE bands: an approximation (CARTOX-10 asks a head-of-state question where ICE asks to follow a command)";
+
 /// docs/spec.md §2 warnings about the encephalopathy instrument.
 fn instrument_warnings(a: &Assessment, domains: &Domains, warnings: &mut Vec<String>) {
     let Some(score) = a.encephalopathy else { return };
@@ -465,14 +511,33 @@ fn instrument_warnings(a: &Assessment, domains: &Domains, warnings: &mut Vec<Str
         EncephalopathyScore::Ice { total, .. } if total > 0 && unarousable => warnings.push(format!(
             "ICE total {total} recorded while consciousness is unarousable: an unarousable patient cannot perform ICE; check both findings"
         )),
+        EncephalopathyScore::Cartox10(total) if total > 0 && unarousable => warnings.push(format!(
+            "CARTOX-10 total {total} recorded while consciousness is unarousable: an unarousable patient cannot perform CARTOX-10; check both findings"
+        )),
+        EncephalopathyScore::IceBand(band) if band.bottom().is_some_and(|b| b > 0) && unarousable => {
+            warnings.push(format!(
+                "ICE band {band} recorded while consciousness is unarousable: an unarousable patient cannot perform ICE; check both findings"
+            ))
+        }
         EncephalopathyScore::Capd(total) if unarousable => warnings.push(format!(
             "CAPD {total} recorded while consciousness is unarousable: an unarousable child cannot be assessed with CAPD; check both findings"
         )),
         _ => {}
     }
+    match score {
+        EncephalopathyScore::Cartox10(_) => warnings.push(CARTOX10_APPROXIMATION.to_string()),
+        EncephalopathyScore::IceBand(IceBand::Unable)
+            if domains.get(Domain::Encephalopathy).status == Status::NotAssessed =>
+        {
+            warnings.push("ICE not done, reason not recorded: encephalopathy not assessed".to_string())
+        }
+        _ => {}
+    }
     let name = match score.instrument() {
         Instrument::Ice => "ICE",
         Instrument::Capd => "CAPD",
+        Instrument::Cartox10 => "CARTOX-10",
+        Instrument::IceBand => "ICE",
     };
     if domains.get(Domain::Encephalopathy).status == Status::Graded
         && domains.get(Domain::Consciousness).status == Status::Excluded
@@ -481,9 +546,9 @@ fn instrument_warnings(a: &Assessment, domains: &Domains, warnings: &mut Vec<Str
             "{name} graded while consciousness is excluded: the cause that depresses consciousness (sedation, say) likely confounds {name} too; consider excluding encephalopathy"
         ));
     }
-    match (score.instrument(), a.age_years) {
+    match (score.instrument().screening(), a.age_years) {
         (Instrument::Ice, Some(age)) if age < rules::ICE_MIN_AGE_YEARS => warnings.push(format!(
-            "ICE used at age {age} (under 12): CAPD is the instrument for children under 12"
+            "{name} used at age {age} (under 12): CAPD is the instrument for children under 12"
         )),
         (Instrument::Capd, Some(age)) if age >= rules::ICE_MIN_AGE_YEARS => warnings.push(format!(
             "CAPD used at age {age} (12 or over): CAPD is for children under 12 or patients with developmental delay; ICE otherwise"

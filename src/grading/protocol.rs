@@ -379,11 +379,13 @@ fn filled(row: &'static ActionRow, instrument: Instrument, group: PatientGroup) 
         .iter()
         .position(|r| r.grade == row.grade && r.key == row.key)
         .unwrap_or_default();
-    let variant = match (instrument, group) {
-        (Instrument::Ice, PatientGroup::Adult) => 0,
-        (Instrument::Ice, PatientGroup::Child) => 1,
+    // The texts name the instrument to screen with: ICE for CARTOX-10 and
+    // band records too.
+    let variant = match (instrument.screening(), group) {
         (Instrument::Capd, PatientGroup::Adult) => 2,
         (Instrument::Capd, PatientGroup::Child) => 3,
+        (_, PatientGroup::Adult) => 0,
+        (_, PatientGroup::Child) => 1,
     };
     &all[index][variant]
 }
@@ -394,9 +396,9 @@ fn fill(text: &str, instrument: Instrument, dose: Option<actions::Dose>, weight_
     if !text.contains('{') {
         return text.to_string();
     }
-    let (name, trend) = match instrument {
-        Instrument::Ice => ("ICE", "ICE declining"),
+    let (name, trend) = match instrument.screening() {
         Instrument::Capd => ("CAPD", "CAPD worsening"),
+        _ => ("ICE", "ICE declining"),
     };
     let mut t = text.replace("{instrument}", name).replace("{trend}", trend);
     if let Some(d) = dose {

@@ -10,7 +10,8 @@ use std::fmt;
 use super::assessment::{Assessment, CapdAnswers, EncephalopathyScore, IceItems, RecordId};
 use super::catalogue::{FREQUENCIES, Field, Item, Kind, Scoring, closest};
 use super::domain::{
-    Consciousness, CrsDomain, Domain, Edema, Hypotension, Hypoxia, Motor, OTHER_CAUSE_CHOICES, Seizure,
+    Consciousness, CrsDomain, Domain, Edema, Hypotension, Hypoxia, IceBand, Motor, OTHER_CAUSE_CHOICES,
+    Seizure,
 };
 
 /// A raw value as an input format read it, before validation.
@@ -207,11 +208,13 @@ fn items_of(field: Field) -> &'static [Item] {
 
 /// The fields that assess a domain: a record needs at least one of them
 /// (or `died_of_icans: true`).
-const ASSESSING: [Field; 8] = [
+const ASSESSING: [Field; 10] = [
     Field::Ice,
     Field::IceTotal,
     Field::Capd,
     Field::CapdItems,
+    Field::Cartox10,
+    Field::IceBand,
     Field::Consciousness,
     Field::Seizure,
     Field::Motor,
@@ -232,6 +235,8 @@ pub struct RecordBuilder {
     capd_items: ObjectState,
     ice_total: Option<u8>,
     capd: Option<u8>,
+    cartox10: Option<u8>,
+    ice_band: Option<IceBand>,
     errors: Vec<FieldError>,
 }
 
@@ -412,6 +417,8 @@ impl RecordBuilder {
             (Field::WeightKg, Checked::Number(x)) => r.weight_kg = Some(x),
             (Field::IceTotal, Checked::Integer(n)) => self.ice_total = small(n),
             (Field::Capd, Checked::Integer(n)) => self.capd = small(n),
+            (Field::Cartox10, Checked::Integer(n)) => self.cartox10 = small(n),
+            (Field::IceBand, Checked::Choice(i)) => self.ice_band = IceBand::ALL.get(i).copied(),
             (Field::Consciousness, Checked::Choice(i)) => {
                 r.consciousness = Consciousness::ALL.get(i).copied()
             }
@@ -427,6 +434,10 @@ impl RecordBuilder {
             (Field::DiedOfCrs, Checked::Boolean(b)) => r.died_of_crs = Some(b),
             (Field::RecordedGrade, Checked::Integer(n)) => r.recorded_grade = small(n),
             (Field::RecordedScale, Checked::Text(t)) => r.recorded_scale = Some(t),
+            (Field::RecordedCrsGrade, Checked::Integer(n)) => r.recorded_crs_grade = small(n),
+            (Field::RecordedCrsScale, Checked::Text(t)) => r.recorded_crs_scale = Some(t),
+            (Field::Product, Checked::Text(t)) => r.product = Some(t),
+            (Field::Site, Checked::Text(t)) => r.site = Some(t),
             (Field::PreviousIceTotal, Checked::Integer(n)) => r.previous_ice_total = small(n),
             (Field::PreviousCapd, Checked::Integer(n)) => r.previous_capd = small(n),
             (Field::HoursSinceOnset, Checked::Number(x)) => r.hours_since_onset = Some(x),
@@ -647,6 +658,41 @@ impl RecordBuilder {
                 "ICE (ice or ice_total) or CAPD, not both: CAPD for children under 12 or developmental delay, ICE otherwise",
             );
         }
+        // Exactly one instrument (docs/spec.md §2): a CARTOX-10 total or a
+        // band beside another is an error naming both.
+        let older = [
+            (
+                Field::Cartox10,
+                self.cartox10.map(|n| Value::Int(n.into())),
+                self.cartox10.map(|n| n.to_string()),
+            ),
+            (
+                Field::IceBand,
+                self.ice_band.map(|b| Value::Str(Cow::Borrowed(b.as_str()))),
+                self.ice_band.map(|b| format!("{:?}", b.as_str())),
+            ),
+        ];
+        let mut before: Vec<&str> = Vec::new();
+        if ice_used {
+            before.push("ICE (ice or ice_total)");
+        }
+        if capd_used {
+            before.push("CAPD (capd or capd_items)");
+        }
+        for (field, value, shown) in older {
+            let Some(shown) = shown else {
+                continue;
+            };
+            if let Some(other) = before.first() {
+                self.error(
+                    field.name(),
+                    value.as_ref(),
+                    format!("{shown} given together with {other}"),
+                    "exactly one instrument: ICE (ice or ice_total), CAPD (capd or capd_items), cartox10 or ice_band",
+                );
+            }
+            before.push(field.name());
+        }
         self.record.capd_answers = answers;
         self.record.encephalopathy = match (items, self.ice_total, capd) {
             (Some(items), _, _) => Some(EncephalopathyScore::Ice {
@@ -655,12 +701,18 @@ impl RecordBuilder {
             }),
             (None, Some(total), _) => Some(EncephalopathyScore::Ice { items: None, total }),
             (None, None, Some(score)) => Some(EncephalopathyScore::Capd(score)),
-            (None, None, None) => None,
+            (None, None, None) => match (self.cartox10, self.ice_band) {
+                (Some(score), _) => Some(EncephalopathyScore::Cartox10(score)),
+                (None, Some(band)) => Some(EncephalopathyScore::IceBand(band)),
+                (None, None) => None,
+            },
         };
         self.check_crs();
         let r = &self.record;
         let anything_assessed = ice_used
             || capd_used
+            || self.cartox10.is_some()
+            || self.ice_band.is_some()
             || r.consciousness.is_some()
             || r.seizure.is_some()
             || r.motor.is_some()

@@ -7,7 +7,7 @@ use serde::{Serialize, Serializer};
 
 use super::actions::ActionId;
 use super::assessment::{Instrument, RecordId};
-use super::domain::{CrsDomain, Domain};
+use super::domain::{CrsDomain, Domain, IceBand};
 
 /// The criteria every result names (docs/spec.md §4 `criteria`).
 pub const CRITERIA: &str = "ASTCT 2019";
@@ -155,12 +155,18 @@ pub struct Grading {
     pub grade: u8,
     /// No domain left not assessed.
     pub complete: bool,
-    /// `ice`, `capd` or null.
+    /// `ice`, `capd`, `cartox10`, `ice_band` or null.
     pub instrument: Option<Instrument>,
     /// The ICE total used, or null.
     pub ice_total: Option<u8>,
     /// The CAPD total used, or null.
     pub capd: Option<u8>,
+    /// Echoed `cartox10`, the CARTOX-10 total read on the ICE bands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cartox10: Option<u8>,
+    /// Echoed `ice_band`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ice_band: Option<IceBand>,
     /// All five domains.
     pub domains: Domains,
     /// Graded domains whose grade equals the ICANS grade (empty at 0 and 5).
@@ -189,6 +195,18 @@ pub struct Grading {
     /// Echoed `recorded_scale`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recorded_scale: Option<String>,
+    /// Echoed `recorded_crs_grade` (audit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded_crs_grade: Option<u8>,
+    /// Echoed `recorded_crs_scale`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded_crs_scale: Option<String>,
+    /// Echoed `product`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    /// Echoed `site`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
     /// How to reassess: the instrument, or a neurological examination while
     /// the patient is unarousable. Not part of the wire format.
     #[serde(skip)]
@@ -214,11 +232,11 @@ pub struct Reassessment {
 impl Reassessment {
     /// "ICE", "CAPD", or "neurological examination; ICE once arousable".
     pub const fn words(self) -> &'static str {
-        match (self.unarousable, self.instrument) {
-            (false, Instrument::Ice) => "ICE",
+        match (self.unarousable, self.instrument.screening()) {
             (false, Instrument::Capd) => "CAPD",
-            (true, Instrument::Ice) => "neurological examination; ICE once arousable",
+            (false, _) => "ICE",
             (true, Instrument::Capd) => "neurological examination; CAPD once arousable",
+            (true, _) => "neurological examination; ICE once arousable",
         }
     }
 }

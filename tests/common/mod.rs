@@ -184,6 +184,43 @@ pub fn oracle_plan(grade: u8, f: &Facts) -> Vec<(String, bool)> {
 /// exports do, so a test keeps what `record` accepts.
 pub fn any_record_json() -> impl proptest::strategy::Strategy<Value = String> {
     use proptest::prelude::*;
+    // The fields of records before 2019 and of registries (contract v3),
+    // added to the record: an older instrument (alone or beside another, an
+    // error naming both), the recorded CRS grade, product and site.
+    let older = (
+        prop_oneof![
+            10 => Just(None),
+            1 => (0..=10u8).prop_map(|t| Some(format!(r#""cartox10": {t}"#))),
+            1 => proptest::sample::select(&["10", "7-9", "3-6", "0-2", "unable"][..])
+                .prop_map(|b| Some(format!(r#""ice_band": "{b}""#))),
+        ],
+        proptest::option::of(0..=5u8),
+        pick_text(&["Lee 2014", "Penn", "ASTCT 2019"]),
+        pick_text(&["axi-cel", "tisa-cel", "liso-cel"]),
+        pick_text(&["Site A", "Site B"]),
+    );
+    (base_record_json(), older).prop_map(|(base, (instrument, crs, scale, product, site))| {
+        let mut extra: Vec<String> = Vec::new();
+        extra.extend(instrument);
+        extra.extend(crs.map(|g| format!(r#""recorded_crs_grade": {g}"#)));
+        extra.extend(scale.map(|s| format!(r#""recorded_crs_scale": "{s}""#)));
+        extra.extend(product.map(|p| format!(r#""product": "{p}""#)));
+        extra.extend(site.map(|s| format!(r#""site": "{s}""#)));
+        match (base.strip_suffix('}'), extra.is_empty()) {
+            (Some(open), false) if open.trim_end().ends_with('{') => format!("{open}{}}}", extra.join(", ")),
+            (Some(open), false) => format!("{open}, {}}}", extra.join(", ")),
+            _ => base,
+        }
+    })
+}
+
+fn pick_text(v: &'static [&'static str]) -> impl proptest::strategy::Strategy<Value = Option<&'static str>> {
+    proptest::option::of(proptest::sample::select(v))
+}
+
+/// A record filling the fields of contract versions 1 and 2.
+fn base_record_json() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
     let text = || "[A-Za-z0-9 \"\\\\é✓\t-]{0,10}";
     let pick = |v: &'static [&'static str]| proptest::option::of(proptest::sample::select(v));
     let labels = (

@@ -1,0 +1,282 @@
+//! Records scored before 2019 and as registries hold them (docs/spec.md §2,
+//! contract v3): a CARTOX-10 total read on the ICE bands, an ICE total
+//! recorded only as a band; exactly one instrument per record; the
+//! recorded CRS grade, product and site echoed in every output.
+
+mod common;
+
+use common::{graded, icans, rejected};
+use icans::grading::{CARTOX10_APPROXIMATION, Domain, Instrument, Status};
+use serde_json::Value;
+
+/// Every CARTOX-10 total, by the ICE bands written out by hand (10: 0;
+/// 7-9: 1; 3-6: 2; 0-2: 3), in an alert patient with every other domain 0.
+#[test]
+fn every_cartox10_total_is_graded_on_the_ice_bands() {
+    let expected = [3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 0];
+    for (total, grade) in expected.iter().enumerate() {
+        let r = graded(&format!(
+            r#"{{"cartox10": {total}, "consciousness": "alert", "seizure": "none", "motor": "none", "edema": "none"}}"#
+        ));
+        assert_eq!(r.grade, *grade, "CARTOX-10 {total}");
+        assert_eq!(r.domains.get(Domain::Encephalopathy).grade, Some(*grade));
+        assert_eq!(r.instrument, Some(Instrument::Cartox10));
+        assert_eq!(r.ice_total, None, "ice_total stays null");
+        assert_eq!(r.cartox10, Some(total as u8));
+        assert!(r.complete);
+        assert_eq!(
+            r.domains.get(Domain::Encephalopathy).finding.as_deref(),
+            Some(format!("CARTOX-10 {total}/10 read on the ICE bands").as_str())
+        );
+        assert!(
+            r.warnings.iter().any(|w| w == CARTOX10_APPROXIMATION),
+            "{:?}",
+            r.warnings
+        );
+    }
+}
+
+/// Every band (CIBMTR form 4100), and `unable` in each state of
+/// consciousness.
+#[test]
+fn every_ice_band_is_graded_by_its_band() {
+    for (band, grade) in [("10", 0), ("7-9", 1), ("3-6", 2), ("0-2", 3)] {
+        let r = graded(&format!(
+            r#"{{"ice_band": "{band}", "consciousness": "alert", "seizure": "none", "motor": "none", "edema": "none"}}"#
+        ));
+        assert_eq!(r.grade, grade, "band {band}");
+        assert_eq!(r.domains.get(Domain::Encephalopathy).grade, Some(grade));
+        assert_eq!(r.instrument, Some(Instrument::IceBand));
+        assert_eq!(r.ice_total, None);
+        assert_eq!(r.ice_band.map(|b| b.as_str()), Some(band));
+        assert!(
+            !r.warnings.iter().any(|w| w.contains("ICE not done")),
+            "{:?}",
+            r.warnings
+        );
+    }
+    // unable and unarousable: grade 4 through both domains.
+    let r = graded(r#"{"ice_band": "unable", "consciousness": "unarousable"}"#);
+    assert_eq!(r.grade, 4);
+    assert_eq!(r.domains.get(Domain::Encephalopathy).grade, Some(4));
+    assert_eq!(r.domains.get(Domain::Consciousness).grade, Some(4));
+    // unable while alert: encephalopathy not assessed, with the warning.
+    let r = graded(
+        r#"{"ice_band": "unable", "consciousness": "alert", "seizure": "none", "motor": "none", "edema": "none"}"#,
+    );
+    assert_eq!(r.grade, 0);
+    assert!(!r.complete);
+    assert_eq!(r.domains.get(Domain::Encephalopathy).status, Status::NotAssessed);
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.starts_with("ICE not done, reason not recorded")),
+        "{:?}",
+        r.warnings
+    );
+    // unable, unarousable by sedation (excluded): not assessed either.
+    let r =
+        graded(r#"{"ice_band": "unable", "consciousness": "unarousable", "other_cause": ["consciousness"]}"#);
+    assert_eq!(r.domains.get(Domain::Encephalopathy).status, Status::NotAssessed);
+    assert_eq!(r.domains.get(Domain::Consciousness).status, Status::Excluded);
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.starts_with("ICE not done, reason not recorded")),
+        "{:?}",
+        r.warnings
+    );
+    // Not a band.
+    assert!(rejected(r#"{"ice_band": "4-6"}"#).starts_with("ice_band: unknown value \"4-6\""));
+    assert!(
+        rejected(r#"{"cartox10": 11}"#).starts_with("cartox10: 11 is out of range (allowed: an integer 0-10")
+    );
+}
+
+/// Exactly one instrument: two is an error naming both.
+#[test]
+fn two_instruments_are_an_error_naming_both() {
+    for (record, says) in [
+        (
+            r#"{"cartox10": 8, "ice_total": 8}"#,
+            "cartox10: 8 given together with ICE (ice or ice_total)",
+        ),
+        (
+            r#"{"ice_band": "7-9", "capd": 4}"#,
+            "ice_band: \"7-9\" given together with CAPD (capd or capd_items)",
+        ),
+        (
+            r#"{"cartox10": 8, "ice_band": "7-9"}"#,
+            "ice_band: \"7-9\" given together with cartox10",
+        ),
+        (
+            r#"{"ice": {"orientation": 4, "naming": 3, "writing": 1, "attention": 1, "commands": 1}, "ice_band": "10"}"#,
+            "ice_band: \"10\" given together with ICE (ice or ice_total)",
+        ),
+    ] {
+        let e = rejected(record);
+        assert!(e.contains(says), "{record}: {e}");
+        assert!(e.contains("exactly one instrument"), "{record}: {e}");
+    }
+}
+
+/// The rules that speak of the ICE total apply to both: the trend, the
+/// unarousable warning, the age warning, the reassessment's words.
+#[test]
+fn the_ice_total_rules_apply_to_cartox10_and_bands() {
+    // A band declines only when its top is below the previous ICE total.
+    let r = graded(r#"{"ice_band": "3-6", "previous_ice_total": 8, "consciousness": "alert"}"#);
+    assert!(
+        r.warnings.iter().any(|w| w == "ICE declining: 8 -> band 3-6"),
+        "{:?}",
+        r.warnings
+    );
+    assert_eq!(r.management.reassess_hours, Some(4));
+    let r = graded(r#"{"ice_band": "7-9", "previous_ice_total": 9, "consciousness": "alert"}"#);
+    assert!(
+        !r.warnings.iter().any(|w| w.contains("declining")),
+        "{:?}",
+        r.warnings
+    );
+    let r = graded(r#"{"cartox10": 6, "previous_ice_total": 8, "consciousness": "alert"}"#);
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w == "ICE declining: 8 -> 6 (CARTOX-10)"),
+        "{:?}",
+        r.warnings
+    );
+    // Unarousable beside a score that needs an awake patient.
+    let r = graded(r#"{"cartox10": 5, "consciousness": "unarousable"}"#);
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.starts_with("CARTOX-10 total 5 recorded while consciousness is unarousable"))
+    );
+    let r = graded(r#"{"ice_band": "3-6", "consciousness": "unarousable"}"#);
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.starts_with("ICE band 3-6 recorded while consciousness is unarousable"))
+    );
+    let r = graded(r#"{"ice_band": "0-2", "consciousness": "unarousable"}"#);
+    assert!(
+        !r.warnings
+            .iter()
+            .any(|w| w.contains("recorded while consciousness is unarousable"))
+    );
+    // Under 12: CAPD is the instrument.
+    let r = graded(r#"{"cartox10": 9, "age_years": 9}"#);
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.starts_with("CARTOX-10 used at age 9 (under 12)")),
+        "{:?}",
+        r.warnings
+    );
+    let r = graded(r#"{"ice_band": "10", "age_years": 9}"#);
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.starts_with("ICE used at age 9 (under 12)")),
+        "{:?}",
+        r.warnings
+    );
+    // The texts name ICE, the instrument to reassess with.
+    let r = graded(r#"{"cartox10": 8, "consciousness": "alert"}"#);
+    assert_eq!(r.reassess_by.words(), "ICE");
+    assert!(
+        r.management.actions.iter().any(|a| a.text.contains("ICE")),
+        "{:?}",
+        r.management.actions
+    );
+}
+
+const ECHOED: &str = r#"{"id": "e1", "ice_band": "7-9", "recorded_crs_grade": 2, "recorded_crs_scale": "Lee 2014", "product": "axi-cel", "site": "Site A"}"#;
+
+/// Echoed in every output: NDJSON (the fast writer and serde alike), the
+/// pretty JSON, CSV, --fields and the card.
+#[test]
+fn the_recorded_crs_grade_product_and_site_are_echoed_in_every_output() {
+    let ndjson = icans()
+        .args(["batch"])
+        .write_stdin(format!("{ECHOED}\n"))
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&ndjson.stdout).unwrap();
+    for (key, want) in [
+        ("ice_band", Value::from("7-9")),
+        ("recorded_crs_grade", Value::from(2)),
+        ("recorded_crs_scale", Value::from("Lee 2014")),
+        ("product", Value::from("axi-cel")),
+        ("site", Value::from("Site A")),
+        ("instrument", Value::from("ice_band")),
+        ("ice_total", Value::Null),
+        ("grade", Value::from(1)),
+    ] {
+        assert_eq!(v[key], want, "{key}: {v}");
+    }
+    let grade = icans()
+        .args(["grade", "--format", "json"])
+        .write_stdin(ECHOED)
+        .output()
+        .unwrap();
+    let pretty: Value = serde_json::from_slice(&grade.stdout).unwrap();
+    assert_eq!(pretty, v, "serde and the fast writer agree");
+    let csv = icans()
+        .args(["batch", "--output-format", "csv"])
+        .write_stdin(format!("{ECHOED}\n"))
+        .output()
+        .unwrap();
+    let mut rows = csv::Reader::from_reader(&csv.stdout[..]);
+    let header = rows.headers().unwrap().clone();
+    let row = rows.records().next().unwrap().unwrap();
+    let cell = |name: &str| {
+        row.get(header.iter().position(|h| h == name).unwrap())
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(cell("ice_band"), "7-9");
+    assert_eq!(cell("cartox10"), "");
+    assert_eq!(cell("recorded_crs_grade"), "2");
+    assert_eq!(cell("recorded_crs_scale"), "Lee 2014");
+    assert_eq!(cell("product"), "axi-cel");
+    assert_eq!(cell("site"), "Site A");
+    let fields = icans()
+        .args([
+            "batch",
+            "--fields",
+            "id,cartox10,ice_band,product,site,recorded_crs_grade",
+        ])
+        .write_stdin(format!("{ECHOED}\n"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&fields.stdout),
+        "{\"id\":\"e1\",\"cartox10\":null,\"ice_band\":\"7-9\",\"product\":\"axi-cel\",\"site\":\"Site A\",\"recorded_crs_grade\":2}\n"
+    );
+    let card = icans().args(["grade"]).write_stdin(ECHOED).output().unwrap();
+    let card = String::from_utf8_lossy(&card.stdout);
+    assert!(
+        card.starts_with("record e1 | product axi-cel | site Site A\n"),
+        "{card}"
+    );
+    // Flags give them too.
+    let out = icans()
+        .args([
+            "grade",
+            "--cartox10",
+            "8",
+            "--product",
+            "tisa-cel",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["cartox10"].clone(), v["product"].clone(), v["grade"].clone()),
+        (Value::from(8), Value::from("tisa-cel"), Value::from(1))
+    );
+}
