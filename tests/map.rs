@@ -904,3 +904,142 @@ fn an_error_lists_a_bounded_number_of_codes() {
     assert!(line.len() < 1_000, "{} bytes", line.len());
     assert!(line.contains("and 4980 more"), "{line}");
 }
+
+/// `[ignore]` (contract v3): columns that feed nothing, without
+/// `--allow-unknown-fields`; their bytes are never read.
+#[test]
+fn ignored_columns_feed_nothing_and_need_no_flag() {
+    let (_m, map) = temp(
+        "m.toml",
+        "[columns]\nconsciousness = \"loc\"\n[values.consciousness]\n\"1\" = \"alert\"\n[ignore]\ncolumns = [\"redcap_event_name\", \"comments\"]\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("e.csv");
+    std::fs::write(
+        &export,
+        b"loc,redcap_event_name,comments\n1,day_1_arm_1,caf\xe9\n",
+    )
+    .unwrap();
+    let export = export.display().to_string();
+    let out = icans()
+        .args(["batch", &export, "--map", &map, "--fields", "grade"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "{\"grade\":0}\n");
+    let out = icans().args(["map", "check", &map, &export]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Every column is mapped."));
+    // A column ignored and mapped at once says two things.
+    let (_n, both) = temp(
+        "b.toml",
+        "[columns]\nconsciousness = \"loc\"\n[ignore]\ncolumns = [\"loc\"]\n",
+    );
+    let out = icans().args(["batch", &export, "--map", &both]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("ignore.columns: column \"loc\" also feeds consciousness in [columns]")
+    );
+}
+
+/// `[dates]` (contract v3): `day` from a visit date and the infusion date
+/// (ISO, date-times by their date, named formats), `assessed_at` from a
+/// date-time with its zone; bad dates and visits before the infusion are
+/// errors naming the column and the value.
+#[test]
+fn dates_become_the_day_since_infusion() {
+    let (_m, map) = temp(
+        "m.toml",
+        "[columns]\nid = \"rid\"\nconsciousness = \"loc\"\n[values.consciousness]\n\"1\" = \"alert\"\n\
+         [dates]\nday = [\"visit\", \"infused\"]\nassessed_at = [\"at\"]\nformats = [\"%d/%m/%Y\"]\n",
+    );
+    let rows = [
+        ("a", "2024-03-02", "2024-03-01", "", Ok(1)),
+        ("leap", "2024-03-01", "2024-02-28", "", Ok(2)),
+        ("leap-day", "2024-02-29", "2024-02-29", "", Ok(0)),
+        ("format", "04/03/2024", "01/03/2024", "", Ok(3)),
+        ("datetime", "2024-03-05T23:30:00-05:00", "2024-03-01", "", Ok(4)),
+        (
+            "before",
+            "2024-02-28",
+            "2024-03-01",
+            "",
+            Err(
+                "visit: \"2024-02-28\" is before the infusion date \"2024-03-01\" (infused): day would be -2",
+            ),
+        ),
+        (
+            "no-such-day",
+            "2023-02-29",
+            "2023-02-01",
+            "",
+            Err("visit: \"2023-02-29\" is not a date (for day)"),
+        ),
+        (
+            "zoneless",
+            "2024-03-02",
+            "2024-03-01",
+            "2024-03-02T08:00:00",
+            Err("at: \"2024-03-02T08:00:00\" has no time zone (for assessed_at)"),
+        ),
+    ];
+    let mut text = String::from("rid,visit,infused,at,loc\n");
+    for (id, visit, infused, at, _) in &rows {
+        text.push_str(&format!("{id},{visit},{infused},{at},1\n"));
+    }
+    let (_e, export) = temp("e.csv", &text);
+    let out = icans()
+        .args(["batch", &export, "--map", &map, "--fields", "id,day,error"])
+        .output()
+        .unwrap();
+    let got = lines(&out.stdout);
+    assert_eq!(got.len(), rows.len());
+    for ((id, _, _, _, want), v) in rows.iter().zip(&got) {
+        match want {
+            Ok(day) => assert_eq!(
+                (v["id"].clone(), v["day"].clone()),
+                (json!(id), json!(day)),
+                "{v}"
+            ),
+            Err(says) => assert!(
+                v["error"].as_str().unwrap_or_default().starts_with(says),
+                "{id}: {v}"
+            ),
+        }
+    }
+    let (_t, timed) = temp(
+        "t.csv",
+        "rid,visit,infused,at,loc\nt,2024-03-02,2024-03-01,2024-03-02T08:00:00+01:00,1\n",
+    );
+    let out = icans()
+        .args(["batch", &timed, "--map", &map, "--fields", "day,assessed_at"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "{\"day\":1,\"assessed_at\":\"2024-03-02T08:00:00+01:00\"}\n"
+    );
+    for (text, says) in [
+        ("[dates]\nday = [\"visit\"]\n", "dates.day: 1 column(s)"),
+        ("[dates]\ndays = [\"a\", \"b\"]\n", "dates.days: unknown key"),
+        (
+            "[columns]\nday = \"visit\"\n[dates]\nday = [\"visit\", \"infused\"]\n",
+            "dates: column \"visit\" also feeds day in [columns]",
+        ),
+    ] {
+        let (_d, bad) = temp("bad.toml", text);
+        let out = icans().args(["batch", &export, "--map", &bad]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(says),
+            "{text}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

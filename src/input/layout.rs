@@ -8,12 +8,74 @@ fn column_name(c: &Column) -> &str {
     match c {
         Column::Known(catalogue::Column::Field(f)) => f.name(),
         Column::Known(catalogue::Column::Item(_, i)) => i.column,
-        Column::Unknown(n) => n,
-        Column::Mapped { export, .. } | Column::Checkbox { export, .. } => export,
+        Column::Unknown(n) | Column::Ignored(n) => n,
+        Column::Mapped { export, .. } | Column::Checkbox { export, .. } | Column::Date { export, .. } => {
+            export
+        }
     }
 }
 
-use super::map::{Mapped, SiteMap};
+use super::map::{DateRole, Mapped, SiteMap};
+
+/// `[dates]` (docs/spec.md §8): `day` as the calendar days from the
+/// infusion's date to the visit's, `assessed_at` from a date-time with its
+/// zone; a cell that does not parse, or a visit before the infusion, is an
+/// error naming the column and the value.
+fn read_dates(b: &mut RecordBuilder, m: &SiteMap, dated: &[(DateRole, &str, &str)]) {
+    let formats = if m.date_formats.is_empty() {
+        String::new()
+    } else {
+        format!(", or {}", m.date_formats.join(", "))
+    };
+    let allowed = || format!("ISO dates (2026-03-09) or date-times{formats}");
+    let date = |role: DateRole, b: &mut RecordBuilder| {
+        let (_, export, cell) = dated.iter().find(|(r, ..)| *r == role)?;
+        match super::map::parse_date(cell, &m.date_formats) {
+            Some(d) => Some((d, *export, *cell)),
+            None => {
+                b.reject(
+                    export,
+                    cell,
+                    &format!("{:?} is not a date (for {})", cell.trim(), role.field()),
+                    allowed(),
+                );
+                None
+            }
+        }
+    };
+    let visit = date(DateRole::Visit, b);
+    let infusion = date(DateRole::Infusion, b);
+    if let (Some((v, visit_column, visit_cell)), Some((i, infusion_column, infusion_cell))) =
+        (visit, infusion)
+    {
+        let days = (v - i).num_days();
+        if days < 0 {
+            b.reject(
+                visit_column,
+                visit_cell,
+                &format!(
+                    "{:?} is before the infusion date {:?} ({infusion_column}): day would be {days}",
+                    visit_cell.trim(),
+                    infusion_cell.trim()
+                ),
+                "a visit on or after the infusion (day 0)".to_string(),
+            );
+        } else {
+            b.set(catalogue::Field::Day, Value::Text(&days.to_string()));
+        }
+    }
+    if let Some((_, export, cell)) = dated.iter().find(|(r, ..)| *r == DateRole::AssessedAt) {
+        match super::map::parse_date_time(cell, &m.date_formats) {
+            Ok(t) => b.set(catalogue::Field::AssessedAt, Value::Text(&t)),
+            Err(why) => b.reject(
+                export,
+                cell,
+                &format!("{:?} {why} (for assessed_at)", cell.trim()),
+                format!("RFC 3339 date-times with their zone (2026-03-09T08:30:00+01:00){formats}"),
+            ),
+        }
+    }
+}
 use super::options::ReadOptions;
 use super::refused::Refused;
 
@@ -33,6 +95,13 @@ enum Column {
     Checkbox {
         export: String,
         domain: String,
+    },
+    /// Through a map file: a column that feeds nothing (`[ignore]`).
+    Ignored(String),
+    /// Through a map file: a date column (`[dates]`).
+    Date {
+        export: String,
+        role: DateRole,
     },
 }
 
@@ -102,6 +171,11 @@ impl Layout {
                     export: name.clone(),
                     domain,
                 },
+                Some(Mapped::Ignored) => Column::Ignored(name.clone()),
+                Some(Mapped::Date(role)) => Column::Date {
+                    export: name.clone(),
+                    role,
+                },
                 None => match catalogue::Column::from_csv(name) {
                     Some(c) => Column::Known(c),
                     None => Column::Unknown(name.clone()),
@@ -128,9 +202,9 @@ impl Layout {
         }
         for (i, c) in columns.iter().enumerate() {
             let repeated = match c {
-                Column::Checkbox { export, .. } => columns[..i]
+                Column::Checkbox { export, .. } | Column::Date { export, .. } => columns[..i]
                     .iter()
-                    .any(|o| matches!(o, Column::Checkbox { export: e, .. } if e == export)),
+                    .any(|o| matches!(o, Column::Checkbox { export: e, .. } | Column::Date { export: e, .. } if e == export)),
                 _ => c
                     .known()
                     .is_some_and(|k| columns[..i].iter().any(|o| o.known() == Some(k))),
@@ -198,7 +272,12 @@ impl Layout {
         }
         let mut cells = Vec::with_capacity(row.len());
         for (column, raw) in self.columns.iter().zip(row.iter()) {
-            if matches!(column, Column::Unknown(_)) && (options.allow_unknown_fields || self.allow_unknown) {
+            let ignored = match column {
+                Column::Unknown(_) => options.allow_unknown_fields || self.allow_unknown,
+                Column::Ignored(_) => true,
+                _ => false,
+            };
+            if ignored {
                 // An ignored column is never read, whatever its bytes.
                 cells.push("");
                 continue;
@@ -226,6 +305,8 @@ impl Layout {
         // export's column, the field, the value and the map file.
         let mut translated: Vec<std::borrow::Cow<'_, str>> = Vec::with_capacity(cells.len());
         let mut checked: Vec<&str> = Vec::new();
+        // `[dates]` cells: (role, export column, cell), read after the loop.
+        let mut dated: Vec<(DateRole, &str, &str)> = Vec::new();
         for (column, cell) in self.columns.iter().zip(cells) {
             let text = match (column, self.map) {
                 (Column::Mapped { .. } | Column::Known(_), Some(m)) => {
@@ -260,9 +341,18 @@ impl Layout {
                     }
                     std::borrow::Cow::Borrowed("")
                 }
+                (Column::Date { export, role }, Some(m)) => {
+                    if !m.is_missing(cell) {
+                        dated.push((*role, export, cell));
+                    }
+                    std::borrow::Cow::Borrowed("")
+                }
                 _ => std::borrow::Cow::Borrowed(*cell),
             };
             translated.push(text);
+        }
+        if let Some(m) = self.map {
+            read_dates(&mut b, m, &dated);
         }
         // An object field (`ice`, `capd_items`) is given when any of its
         // item cells is not empty.

@@ -42,6 +42,12 @@ pub struct SiteMap {
     pub truthy: Vec<String>,
     /// Spellings of false.
     pub falsy: Vec<String>,
+    /// Export columns that feed nothing (`[ignore]`).
+    pub ignore: std::collections::BTreeSet<String>,
+    /// Date columns (`[dates]`): export column -> what it gives.
+    pub dates: BTreeMap<String, DateRole>,
+    /// Date formats beside ISO (`[dates] formats`).
+    pub date_formats: Vec<String>,
     /// Entries still `"?"` (a starter map not yet filled in), as
     /// `values.FIELD."CODE"` or `checkboxes.other_cause."COLUMN"`: `map check`
     /// lists them; grading refuses the map until none is left.
@@ -61,6 +67,83 @@ pub enum Mapped {
     Record(String),
     /// A checkbox naming an `other_cause` domain when checked.
     Checkbox(String),
+    /// A column that feeds nothing (`[ignore]`).
+    Ignored,
+    /// A date column of `[dates]`.
+    Date(DateRole),
+}
+
+/// What a `[dates]` column gives (docs/spec.md §8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DateRole {
+    /// The visit's date: `day` counts to it.
+    Visit,
+    /// The infusion's date: `day` counts from it.
+    Infusion,
+    /// The time of assessment (`assessed_at`), a date-time with its zone.
+    AssessedAt,
+}
+
+impl DateRole {
+    /// The record field it feeds.
+    pub const fn field(self) -> &'static str {
+        match self {
+            DateRole::Visit | DateRole::Infusion => "day",
+            DateRole::AssessedAt => "assessed_at",
+        }
+    }
+}
+
+/// How `[dates]` reads a date cell: ISO dates and date-times, or one of the
+/// `formats` (chrono's `strftime` syntax). A date-time counts by its date.
+pub fn parse_date(cell: &str, formats: &[String]) -> Option<chrono::NaiveDate> {
+    let c = cell.trim();
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(c, "%Y-%m-%d") {
+        return Some(d);
+    }
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(c) {
+        return Some(t.date_naive());
+    }
+    for f in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(c, f) {
+            return Some(t.date());
+        }
+    }
+    formats.iter().find_map(|f| {
+        chrono::NaiveDate::parse_from_str(c, f)
+            .ok()
+            .or_else(|| chrono::NaiveDateTime::parse_from_str(c, f).ok().map(|t| t.date()))
+            .or_else(|| {
+                chrono::DateTime::parse_from_str(c, f)
+                    .ok()
+                    .map(|t| t.date_naive())
+            })
+    })
+}
+
+/// A date-time with its zone, as `assessed_at` needs it (RFC 3339), from
+/// an ISO date-time or one of the `formats` with a zone (`%z`). `Err` says
+/// why not: no zone, or not a date-time.
+pub fn parse_date_time(cell: &str, formats: &[String]) -> Result<String, &'static str> {
+    let c = cell.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(c) {
+        return Ok(t.to_rfc3339());
+    }
+    if let Some(t) = formats
+        .iter()
+        .find_map(|f| chrono::DateTime::parse_from_str(c, f).ok())
+    {
+        return Ok(t.to_rfc3339());
+    }
+    if parse_date(c, formats).is_some() {
+        return Err("has no time zone");
+    }
+    Err("is not a date-time")
 }
 
 fn strings(v: &toml::Value, what: &str) -> Result<Vec<String>, String> {
@@ -285,7 +368,15 @@ impl SiteMap {
         let table: toml::Table = text
             .parse()
             .map_err(|e: toml::de::Error| err(format!("not valid TOML:\n{}", e.to_string().trim_end())))?;
-        let known = ["columns", "values", "checkboxes", "missing", "booleans"];
+        let known = [
+            "columns",
+            "values",
+            "checkboxes",
+            "missing",
+            "booleans",
+            "ignore",
+            "dates",
+        ];
         for key in table.keys() {
             if !known.contains(&key.as_str()) {
                 return Err(err(format!(
@@ -303,6 +394,9 @@ impl SiteMap {
             missing: vec![String::new()],
             truthy: DEFAULT_TRUE.map(String::from).to_vec(),
             falsy: DEFAULT_FALSE.map(String::from).to_vec(),
+            ignore: std::collections::BTreeSet::new(),
+            dates: BTreeMap::new(),
+            date_formats: Vec::new(),
             unfilled: Vec::new(),
         };
         if let Some(columns) = table.get("columns") {
@@ -437,6 +531,42 @@ impl SiteMap {
                 map.falsy = strings(f, "booleans.false").map_err(err)?;
             }
         }
+        if let Some(ignore) = table.get("ignore") {
+            only_keys(ignore, "ignore", &["columns"]).map_err(err)?;
+            if let Some(columns) = ignore.get("columns") {
+                map.ignore = strings(columns, "ignore.columns")
+                    .map_err(err)?
+                    .into_iter()
+                    .collect();
+            }
+        }
+        if let Some(dates) = table.get("dates") {
+            only_keys(dates, "dates", &["day", "assessed_at", "formats"]).map_err(err)?;
+            if let Some(day) = dates.get("day") {
+                let columns = strings(day, "dates.day").map_err(err)?;
+                let [visit, infusion] = columns.as_slice() else {
+                    return Err(err(format!(
+                        "dates.day: {} column(s) (allowed: [\"visit date column\", \"infusion date column\"])",
+                        columns.len()
+                    )));
+                };
+                map.dates.insert(visit.clone(), DateRole::Visit);
+                map.dates.insert(infusion.clone(), DateRole::Infusion);
+            }
+            if let Some(at) = dates.get("assessed_at") {
+                let columns = strings(at, "dates.assessed_at").map_err(err)?;
+                let [column] = columns.as_slice() else {
+                    return Err(err(format!(
+                        "dates.assessed_at: {} column(s) (allowed: [\"date-time column\"])",
+                        columns.len()
+                    )));
+                };
+                map.dates.insert(column.clone(), DateRole::AssessedAt);
+            }
+            if let Some(formats) = dates.get("formats") {
+                map.date_formats = strings(formats, "dates.formats").map_err(err)?;
+            }
+        }
         map.contradiction().map_err(err)?;
         Ok(map)
     }
@@ -445,6 +575,24 @@ impl SiteMap {
     /// code (the cell would read as missing, the code never used), or a
     /// spelling both true and false.
     fn contradiction(&self) -> Result<(), String> {
+        for column in self.ignore.iter().chain(self.dates.keys()) {
+            let ignored = self.ignore.contains(column);
+            let other = if let Some(field) = self.columns.get(column) {
+                Some(format!("feeds {field} in [columns]"))
+            } else if self.checkboxes.contains_key(column) {
+                Some("is a checkbox".to_string())
+            } else if ignored && self.dates.contains_key(column) {
+                Some("is a date in [dates]".to_string())
+            } else {
+                None
+            };
+            if let Some(other) = other {
+                let table = if ignored { "ignore.columns" } else { "dates" };
+                return Err(format!(
+                    "{table}: column {column:?} also {other} (allowed: each export column in one place)"
+                ));
+            }
+        }
         for (field, codes) in &self.values {
             if let Some(code) = codes.keys().find(|c| self.is_missing(c)) {
                 return Err(format!(
@@ -492,6 +640,12 @@ impl SiteMap {
         if let Some(domain) = self.checkboxes.get(export) {
             return Some(Mapped::Checkbox(domain.clone()));
         }
+        if let Some(role) = self.dates.get(export) {
+            return Some(Mapped::Date(*role));
+        }
+        if self.ignore.contains(export) {
+            return Some(Mapped::Ignored);
+        }
         Column::from_csv(export).map(|_| Mapped::Record(export.to_string()))
     }
 
@@ -506,7 +660,7 @@ impl SiteMap {
     pub fn codes_of(&self, export: &str) -> Option<&BTreeMap<String, String>> {
         match self.column(export)? {
             Mapped::Record(r) => self.values.get(&r),
-            Mapped::Checkbox(_) => None,
+            Mapped::Checkbox(_) | Mapped::Ignored | Mapped::Date(_) => None,
         }
     }
 

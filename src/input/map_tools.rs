@@ -449,6 +449,8 @@ pub fn check(map: &SiteMap, reading: &Reading) -> Check {
         match map.column(column) {
             None => c.unmapped.push(column.clone()),
             Some(Mapped::Checkbox(_)) => fed.push("other_cause".into()),
+            Some(Mapped::Ignored) => {}
+            Some(Mapped::Date(role)) => fed.push(role.field().into()),
             Some(Mapped::Record(record)) => {
                 fed.push(record.clone());
                 let Some(codes) = map.values.get(&record) else {
@@ -478,6 +480,11 @@ pub fn check(map: &SiteMap, reading: &Reading) -> Check {
             map.checkboxes
                 .iter()
                 .map(|(e, d)| (e, format!("other_cause never names {d}"))),
+        )
+        .chain(
+            map.dates
+                .iter()
+                .map(|(e, role)| (e, format!("{} is left not assessed", role.field()))),
         );
     for (export, record) in fed_by {
         if !present.contains(export.as_str()) {
@@ -536,14 +543,14 @@ pub fn unfilled_report(map: &SiteMap) -> String {
 pub fn report(c: &Check, map: &SiteMap, allow_unknown: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "icans map check: {}", map.file);
-    if c.unmapped.is_empty() {
-        out.push_str("  Every column is mapped.\n");
-    }
     if c.columns_beyond {
         let _ = writeln!(
             out,
             "  Only the first {MAX_COLUMNS} columns are sampled (the record builder reads them all)."
         );
+    }
+    if c.unmapped.is_empty() {
+        out.push_str("  Every column is mapped.\n");
     } else {
         let _ = writeln!(
             out,
