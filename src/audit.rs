@@ -142,6 +142,10 @@ pub struct Figures {
     pub indeterminate: u64,
     /// Exact agreement over the determinate ones.
     pub agreement: Incidence,
+    /// Presence agreement (ICANS recorded and regraded, or neither) over
+    /// the determinate ones, with its 2x2 table (contract v3, docs/spec.md
+    /// §9).
+    pub presence: Presence,
     /// Quadratic-weighted kappa over the determinate ones.
     pub kappa: Kappa,
     /// Recorded grade (rows 0-5) by regraded grade (columns 0-5).
@@ -152,6 +156,36 @@ pub struct Figures {
     pub downgraded: u64,
     /// Reclassified across grade 3.
     pub crossed_grade3: Crossed,
+}
+
+/// Presence agreement: records whose recorded and regraded grades agree on
+/// whether there is ICANS at all (grade >= 1), as regrading studies report
+/// beside exact agreement (Pennisi et al., Blood Adv 2020).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Presence {
+    /// n of N, percent and exact interval.
+    #[serde(flatten)]
+    pub agreement: Incidence,
+    /// Recorded absent / present (rows) by regraded absent / present
+    /// (columns).
+    pub table: [[u64; 2]; 2],
+}
+
+impl Presence {
+    /// From the grade table (recorded rows by regraded columns, 0-5).
+    fn of(table: &[[u64; GRADES]; GRADES]) -> Presence {
+        let mut two = [[0u64; 2]; 2];
+        for (r, row) in table.iter().enumerate() {
+            for (g, n) in row.iter().enumerate() {
+                two[usize::from(r >= 1)][usize::from(g >= 1)] += n;
+            }
+        }
+        let total: u64 = two.iter().flatten().sum();
+        Presence {
+            agreement: Incidence::of(two[0][0] + two[1][1], total),
+            table: two,
+        }
+    }
 }
 
 /// The whole audit (docs/spec.md §9).
@@ -294,6 +328,7 @@ impl Tally {
             compared: self.compared,
             indeterminate: self.indeterminate,
             agreement: Incidence::of(agree, determinate),
+            presence: Presence::of(&self.table),
             kappa: weighted_kappa(&self.table),
             table: self.table,
             upgraded: self.up,

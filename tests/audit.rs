@@ -114,3 +114,48 @@ fn audit_refuses_flags_it_would_ignore() {
         );
     }
 }
+
+/// Presence agreement (contract v3): over every pair of recorded and
+/// regraded grades 0-4, in varying numbers, the 2x2 table and n/N counted
+/// here by hand from the pairs, apart from the crate.
+#[test]
+fn presence_agreement_is_counted_from_the_pairs() {
+    // The regrade is set by consciousness alone, every other domain 0.
+    let levels = [
+        "alert",
+        "awakens_spontaneously",
+        "awakens_to_voice",
+        "awakens_to_tactile",
+        "unarousable",
+    ];
+    let mut records = String::new();
+    let mut two = [[0u64; 2]; 2];
+    let mut n = 0;
+    for recorded in 0..5u8 {
+        for (regraded, level) in levels.iter().enumerate() {
+            for _ in 0..=((recorded as usize + 2 * regraded) % 3) {
+                records.push_str(&format!(
+                    "{{\"recorded_grade\": {recorded}, \"ice_total\": 10, \"consciousness\": \"{level}\", \"seizure\": \"none\", \"motor\": \"none\", \"edema\": \"none\"}}\n"
+                ));
+                two[usize::from(recorded >= 1)][usize::from(regraded >= 1)] += 1;
+                n += 1;
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pairs.ndjson");
+    std::fs::write(&path, records).unwrap();
+    let out = icans()
+        .args(["audit", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["compared"], n);
+    assert_eq!(v["presence"]["table"], json!(two));
+    assert_eq!(v["presence"]["n"], two[0][0] + two[1][1]);
+    assert_eq!(v["presence"]["total"], n);
+    let (low, high) = icans::summary::clopper_pearson(two[0][0] + two[1][1], n).unwrap();
+    assert_eq!(v["presence"]["ci95"], json!([100.0 * low, 100.0 * high]));
+}

@@ -49,6 +49,17 @@ fn figures(out: &mut String, f: &Figures, unit: &str) {
             "  Exact agreement    {}/{}  {:.1}%  (95% CI {:.1}% - {:.1}%, exact)",
             f.agreement.n, f.agreement.total, f.agreement.percent, f.agreement.ci95[0], f.agreement.ci95[1]
         );
+        let p = &f.presence;
+        let _ = writeln!(
+            out,
+            "  Presence agreement {}/{}  {:.1}%  (95% CI {:.1}% - {:.1}%, exact; ICANS or none)",
+            p.agreement.n, p.agreement.total, p.agreement.percent, p.agreement.ci95[0], p.agreement.ci95[1]
+        );
+        let _ = writeln!(
+            out,
+            "    recorded/regraded  none/none {}  none/ICANS {}  ICANS/none {}  ICANS/ICANS {}",
+            p.table[0][0], p.table[0][1], p.table[1][0], p.table[1][1]
+        );
     }
     match (f.kappa.value, f.kappa.ci95) {
         (Some(k), Some(ci)) => {
