@@ -736,6 +736,8 @@ pub struct Summary {
     pub problems: Listed<Refused>,
     /// Inputs that could not be read.
     pub failures: Vec<InputFailure>,
+    /// The figures per group, with `--by`.
+    pub by: Option<Grouping>,
 }
 
 /// Why an assessment cannot be placed on its patient's timeline: its day.
@@ -781,8 +783,11 @@ struct Place {
 /// (docs/spec.md §5 `icans summary`): the assessments are sorted by
 /// patient and timeline (on disk past the budget) and read course by
 /// course. Fails only when a temporary file cannot be written or read back.
-pub fn from_inputs(inputs: &[Input], read: ReadOptions) -> io::Result<Summary> {
+pub fn from_inputs(inputs: &[Input], read: ReadOptions, by: Option<GroupBy>) -> io::Result<Summary> {
     let mut entries: Sorter<Entry> = Sorter::new();
+    // With `--by`, the entries again, sorted by group first, to fold each
+    // group's courses and cohort as if its records were alone.
+    let mut grouped: Sorter<Grouped> = Sorter::new();
     // Problems by their place in the input, to report in input order.
     let mut problems: Sorter<ByKey<usize, Refused>> = Sorter::new();
     let mut count = 0usize;
@@ -826,12 +831,28 @@ pub fn from_inputs(inputs: &[Input], read: ReadOptions) -> io::Result<Summary> {
                     };
                     count += 1;
                     let bytes = entry.heap_bytes();
-                    entries.push(entry, bytes)
+                    match by {
+                        Some(by) => {
+                            let group = by.value(a).to_string();
+                            let copy = Grouped(group, entry.clone());
+                            entries
+                                .push(entry, bytes)
+                                .and_then(|()| grouped.push(copy, bytes + 24))
+                        }
+                        None => entries.push(entry, bytes),
+                    }
                 }
             },
         };
     });
     spill?;
+    let by = match by {
+        Some(by) => Some(Grouping {
+            field: by.field(),
+            groups: group_cohorts(grouped.finish()?)?,
+        }),
+        None => None,
+    };
     let mut tally = CohortTally::default();
     let mut courses = Lister::new();
     fold_courses(
@@ -866,7 +887,126 @@ pub fn from_inputs(inputs: &[Input], read: ReadOptions) -> io::Result<Summary> {
         courses: courses.finish()?,
         problems: listed.finish()?,
         failures,
+        by,
     })
+}
+
+/// What `--by` groups records by (contract v3 §9): a record field, its
+/// value the group; a record without it joins the group `""`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    /// The cell product.
+    Product,
+    /// The treating site.
+    Site,
+    /// The scale of the recorded grade (audit).
+    RecordedScale,
+    /// The scale of the recorded CRS grade (audit).
+    RecordedCrsScale,
+}
+
+impl GroupBy {
+    /// The field's name (JSON `by.field`, the text's heading).
+    pub const fn field(self) -> &'static str {
+        match self {
+            GroupBy::Product => "product",
+            GroupBy::Site => "site",
+            GroupBy::RecordedScale => "recorded_scale",
+            GroupBy::RecordedCrsScale => "recorded_crs_scale",
+        }
+    }
+
+    /// A record's group.
+    pub fn value(self, a: &grading::Assessment) -> &str {
+        match self {
+            GroupBy::Product => a.product.as_deref(),
+            GroupBy::Site => a.site.as_deref(),
+            GroupBy::RecordedScale => a.recorded_scale.as_deref(),
+            GroupBy::RecordedCrsScale => a.recorded_crs_scale.as_deref(),
+        }
+        .unwrap_or_default()
+    }
+}
+
+/// The figures per group (`--by`): each group's cohort exactly as the
+/// summary of that group's records alone.
+#[derive(Debug)]
+pub struct Grouping {
+    /// The field grouped by.
+    pub field: &'static str,
+    /// Each group's value and cohort, in the order of the values.
+    pub groups: Vec<(String, Cohort)>,
+}
+
+impl Serialize for Grouping {
+    /// `{"field": "product", "groups": {VALUE: figures, ...}}`.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeStruct};
+        struct Groups<'a>(&'a [(String, Cohort)]);
+        impl Serialize for Groups<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(self.0.len()))?;
+                for (k, v) in self.0 {
+                    m.serialize_entry(k, v)?;
+                }
+                m.end()
+            }
+        }
+        let mut o = s.serialize_struct("Grouping", 2)?;
+        o.serialize_field("field", self.field)?;
+        o.serialize_field("groups", &Groups(&self.groups))?;
+        o.end()
+    }
+}
+
+/// An entry with its group, sorted by group, then as entries sort.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Grouped(String, Entry);
+
+impl PartialEq for Grouped {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+impl Eq for Grouped {}
+impl PartialOrd for Grouped {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Grouped {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (&self.0, self.1.key()).cmp(&(&other.0, other.1.key()))
+    }
+}
+
+/// Each group's cohort, from the entries sorted by group: one group at a
+/// time, so memory holds one group's tally whatever the number of groups.
+fn group_cohorts(sorted: impl Iterator<Item = io::Result<Grouped>>) -> io::Result<Vec<(String, Cohort)>> {
+    let mut out = Vec::new();
+    let mut sorted = sorted.peekable();
+    loop {
+        let group = match sorted.peek() {
+            None => return Ok(out),
+            Some(Ok(g)) => g.0.clone(),
+            Some(Err(_)) => {
+                return match sorted.next() {
+                    Some(Err(e)) => Err(e),
+                    _ => Ok(out),
+                };
+            }
+        };
+        let mut tally = CohortTally::default();
+        let members = std::iter::from_fn(|| match sorted.peek() {
+            Some(Ok(g)) if g.0 == group => sorted.next().map(|r| r.map(|g| g.1)),
+            Some(Err(_)) => sorted.next().map(|r| r.map(|g| g.1)),
+            _ => None,
+        });
+        // An entry that cannot be placed is reported once, by the summary
+        // of all records.
+        fold_courses(members, &mut |c| tally.add(&c), &mut |_, _| Ok(()))?;
+        out.push((group, tally.finish()?));
+    }
 }
 
 /// Adds a record not counted, at its place in the input.

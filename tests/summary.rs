@@ -488,3 +488,67 @@ fn text_and_csv_outputs() {
         Some("C-220,1,1,2,2,1,,unresolved,1,true,day,icans_present,,,")
     );
 }
+
+/// `summary --by product|site` (contract v3): each group's figures are
+/// exactly those of the summary of that group's records alone, for every
+/// group, the group "" (records without the field) included.
+#[test]
+fn each_groups_figures_equal_the_summary_of_its_records_alone() {
+    let products = ["axi-cel", "tisa-cel", ""];
+    let sites = ["A", "B"];
+    let mut all = Vec::new();
+    for i in 0..90u32 {
+        let product = products[(i % 3) as usize];
+        let site = sites[(i / 7 % 2) as usize];
+        let mut r = json!({
+            "patient_id": format!("P{}", i / 3),
+            "day": i % 5,
+            "ice_total": 10 - (i * 7 % 11),
+            "consciousness": if i % 13 == 0 { "unarousable" } else { "alert" },
+            "seizure": "none", "motor": "none", "edema": "none",
+            "crs_grade": i % 4,
+            "site": site,
+        });
+        if !product.is_empty() {
+            r["product"] = json!(product);
+        }
+        all.push(r);
+    }
+    let lines = |rs: &[&Value]| rs.iter().map(|r| format!("{r}\n")).collect::<String>();
+    let whole: Vec<&Value> = all.iter().collect();
+    for (field, values) in [("product", &products[..]), ("site", &sites[..])] {
+        let (code, v, _) = summary_json(&["--by", field], &lines(&whole));
+        assert_eq!(code, Some(0));
+        assert_eq!(v["by"]["field"], field);
+        let groups = v["by"]["groups"].as_object().expect("groups");
+        assert_eq!(groups.len(), values.len());
+        for value in values {
+            let subset: Vec<&Value> = all
+                .iter()
+                .filter(|r| r.get(field).and_then(Value::as_str).unwrap_or("") == *value)
+                .collect();
+            let (_, alone, _) = summary_json(&[], &lines(&subset));
+            let group = &groups[*value];
+            for key in group.as_object().expect("figures").keys() {
+                assert_eq!(group[key], alone[key], "--by {field}, group {value:?}, {key}");
+            }
+            assert_eq!(group["patients"], alone["patients"]);
+        }
+    }
+    // Without --by, `by` is null.
+    let (_, v, _) = summary_json(&[], &lines(&whole));
+    assert_eq!(v["by"], Value::Null);
+    // The text: the page's incidence table.
+    let out = icans()
+        .args(["summary", "--by", "product"])
+        .write_stdin(lines(&whole))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("By product (each group as its records alone)"),
+        "{text}"
+    );
+    assert!(text.contains("  axi-cel  "), "{text}");
+    assert!(text.contains("  (none)  "), "{text}");
+}

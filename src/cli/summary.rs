@@ -70,6 +70,21 @@ pub struct Args {
     /// Show the cohort beside the comparators of the clinical page.
     #[arg(long)]
     pub compare: bool,
+
+    /// The figures per product or site as well (the page's incidence table):
+    /// each group's exactly as the summary of its records alone; records
+    /// without the field form the group "".
+    #[arg(long, value_enum, value_name = "FIELD")]
+    pub by: Option<SummaryBy>,
+}
+
+/// What `summary --by` groups by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SummaryBy {
+    /// The cell product (`product`).
+    Product,
+    /// The treating site (`site`).
+    Site,
 }
 
 /// Runs `icans summary`.
@@ -79,7 +94,11 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         max_record_bytes: args.max_record_bytes,
         ..args.read.read_options()?
     };
-    let s = summary::from_inputs(&inputs, read).with_context(|| super::spill_context("summary"))?;
+    let by = args.by.map(|b| match b {
+        SummaryBy::Product => summary::GroupBy::Product,
+        SummaryBy::Site => summary::GroupBy::Site,
+    });
+    let s = summary::from_inputs(&inputs, read, by).with_context(|| super::spill_context("summary"))?;
     if !s.failures.is_empty() && s.failures.len() == inputs.len() {
         // Nothing could be read: no report of an empty cohort.
         for f in &s.failures {

@@ -33,6 +33,8 @@ struct Report<'a> {
     comparators: Option<&'a [Comparator]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     autoimmune_grade3_plus: Option<AutoimmuneCheck>,
+    /// The figures per group (`--by`), null without.
+    by: Option<&'a summary::Grouping>,
     ci_method: &'static str,
     criteria: &'static str,
     icans_version: &'static str,
@@ -50,6 +52,7 @@ pub fn write_json(w: &mut dyn io::Write, s: &Summary, compare: bool) -> io::Resu
         errors: &s.problems,
         comparators: compare.then_some(&COMPARATORS[..]),
         autoimmune_grade3_plus: compare.then(autoimmune_check),
+        by: s.by.as_ref(),
         ci_method: CI_METHOD,
         criteria: CRITERIA,
         icans_version: ICANS_VERSION,
@@ -147,6 +150,43 @@ fn duration_line(s: Option<Spread>) -> String {
     }
 }
 
+/// "n/N  p% (low-high)", or "-" without patients.
+fn incidence_cell(i: &Incidence) -> String {
+    if i.total == 0 {
+        return "-".to_string();
+    }
+    format!(
+        "{}/{} {:.1}% ({:.1}-{:.1})",
+        i.n, i.total, i.percent, i.ci95[0], i.ci95[1]
+    )
+}
+
+/// The figures per group as the clinical page's incidence table: group,
+/// patients, any-grade and grade >= 3 ICANS with exact intervals.
+fn group_table(out: &mut String, by: &summary::Grouping) {
+    let _ = writeln!(out, "\nBy {} (each group as its records alone)", by.field);
+    let _ = writeln!(
+        out,
+        "  {:<18} {:>8}  {:<27} {}",
+        by.field, "patients", "any-grade ICANS (95% CI)", "grade >= 3 ICANS (95% CI)"
+    );
+    for (group, c) in &by.groups {
+        let name = if group.is_empty() {
+            "(none)".to_string()
+        } else {
+            text::clean(group).into_owned()
+        };
+        let line = format!(
+            "  {:<18} {:>8}  {:<27} {}",
+            name,
+            c.patients,
+            incidence_cell(&c.any_grade),
+            incidence_cell(&c.grade3_plus)
+        );
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+}
+
 /// Writes the summary as text tables, with the comparators when
 /// `compare`; the lists are read as they are written.
 pub fn write_text(w: &mut dyn io::Write, s: &Summary, compare: bool) -> io::Result<()> {
@@ -206,6 +246,10 @@ pub fn write_text(w: &mut dyn io::Write, s: &Summary, compare: bool) -> io::Resu
         );
     }
     let _ = writeln!(out, "  Intervals: {CI_METHOD}.");
+
+    if let Some(by) = &s.by {
+        group_table(&mut out, by);
+    }
 
     out.push_str("\nPer patient\n");
     let _ = writeln!(
