@@ -167,8 +167,8 @@ fn group_table(out: &mut String, by: &summary::Grouping) {
     let _ = writeln!(out, "\nBy {} (each group as its records alone)", by.field);
     let _ = writeln!(
         out,
-        "  {:<18} {:>8}  {:<27} {}",
-        by.field, "patients", "any-grade ICANS (95% CI)", "grade >= 3 ICANS (95% CI)"
+        "  {:<18} {:>8}  {:<27} grade >= 3 ICANS (95% CI)",
+        by.field, "patients", "any-grade ICANS (95% CI)"
     );
     for (group, c) in &by.groups {
         let name = if group.is_empty() {
