@@ -14,7 +14,7 @@ use crate::grading::{self, Domain, Protocol, RecordId};
 use crate::input::Refused;
 use crate::input::{self, Input, InputFailure, ReadOptions};
 use crate::spill::{Combine, Listed, Lister, SpillMap};
-use crate::summary::Incidence;
+use crate::summary::{GroupBy, Incidence};
 
 /// The grades compared, 0-5.
 const GRADES: usize = 6;
@@ -209,6 +209,10 @@ pub struct Audit {
     /// of the scales' names.
     #[serde(serialize_with = "scale_figures")]
     pub by_scale: Listed<(String, Tally)>,
+    /// The figures per group (`--by`), each exactly those of the group's
+    /// records alone; null without `--by`.
+    #[serde(serialize_with = "group_figures")]
+    pub by: Option<(&'static str, Listed<(String, Tally)>)>,
     /// Inputs that could not be read.
     #[serde(skip)]
     pub failures: Vec<InputFailure>,
@@ -283,6 +287,29 @@ fn scale_figures<S: serde::Serializer>(scales: &Listed<(String, Tally)>, s: S) -
         map.serialize_entry(&scale, &tally.figures())?;
     }
     map.end()
+}
+
+/// `by` written as `{"field": ..., "groups": {VALUE: figures}}`, or null.
+fn group_figures<S: serde::Serializer>(
+    by: &Option<(&'static str, Listed<(String, Tally)>)>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeStruct as _;
+    struct Groups<'a>(&'a Listed<(String, Tally)>);
+    impl Serialize for Groups<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            scale_figures(self.0, s)
+        }
+    }
+    match by {
+        None => s.serialize_none(),
+        Some((field, groups)) => {
+            let mut o = s.serialize_struct("By", 2)?;
+            o.serialize_field("field", field)?;
+            o.serialize_field("groups", &Groups(groups))?;
+            o.end()
+        }
+    }
 }
 
 /// Running counts of compared records, from which [`Figures`] follow:
@@ -368,8 +395,10 @@ pub fn from_inputs(
     read: ReadOptions,
     protocol: &Protocol,
     keep_lists: bool,
+    by: Option<GroupBy>,
     each: &mut dyn FnMut(&Compared),
 ) -> io::Result<Audit> {
+    let mut groups: SpillMap<Tally> = SpillMap::new();
     let mut invalid = Lister::new();
     let mut without = 0u64;
     let mut all = Tally::default();
@@ -409,16 +438,22 @@ pub fn from_inputs(
                     };
                     all.add(c.grades());
                     each(&c);
-                    compare(&c, &mut scales, &mut patients).and_then(|()| {
-                        let bytes = c.heap_bytes();
-                        if keep_lists && c.indeterminate() {
-                            indeterminate_records.push(c, bytes)
-                        } else if keep_lists && c.recorded != c.regraded {
-                            discordant.push(c, bytes)
-                        } else {
-                            Ok(())
-                        }
-                    })
+                    let grouped = match by {
+                        Some(by) => groups.update(by.value(a), |t| t.add(c.grades())),
+                        None => Ok(()),
+                    };
+                    grouped
+                        .and_then(|()| compare(&c, &mut scales, &mut patients))
+                        .and_then(|()| {
+                            let bytes = c.heap_bytes();
+                            if keep_lists && c.indeterminate() {
+                                indeterminate_records.push(c, bytes)
+                            } else if keep_lists && c.recorded != c.regraded {
+                                discordant.push(c, bytes)
+                            } else {
+                                Ok(())
+                            }
+                        })
                 }
             },
         };
@@ -439,8 +474,21 @@ pub fn from_inputs(
         let bytes = scale.len();
         by_scale.push((scale, tally), bytes)?;
     }
+    let by = match by {
+        None => None,
+        Some(by) => {
+            let mut listed = Lister::new();
+            for entry in groups.finish()? {
+                let (group, tally) = entry?;
+                let bytes = group.len();
+                listed.push((group, tally), bytes)?;
+            }
+            Some((by.field(), listed.finish()?))
+        }
+    };
     Ok(Audit {
         figures: all.figures(),
+        by,
         without_recorded_grade: without,
         invalid: invalid.finish()?,
         discordant: discordant.finish()?,

@@ -159,3 +159,73 @@ fn presence_agreement_is_counted_from_the_pairs() {
     let (low, high) = icans::summary::clopper_pearson(two[0][0] + two[1][1], n).unwrap();
     assert_eq!(v["presence"]["ci95"], json!([100.0 * low, 100.0 * high]));
 }
+
+/// `audit --by` (contract v3): every group's figures are exactly those of
+/// the audit of that group's records alone (the group "" included), for
+/// each field it groups by.
+#[test]
+fn each_groups_figures_equal_the_audit_of_its_records_alone() {
+    let levels = [
+        "alert",
+        "awakens_spontaneously",
+        "awakens_to_voice",
+        "awakens_to_tactile",
+        "unarousable",
+    ];
+    let mut all = Vec::new();
+    for i in 0..120usize {
+        let mut r = json!({
+            "patient_id": format!("P{}", i / 4),
+            "recorded_grade": (i * 7) % 5,
+            "consciousness": levels[(i * 3) % 5],
+            "ice_total": 10,
+            "seizure": "none", "motor": "none",
+        });
+        if i % 9 != 0 {
+            r["edema"] = json!("none");
+        }
+        for (field, values) in [
+            ("product", ["axi-cel", "tisa-cel", ""]),
+            ("site", ["A", "B", "C"]),
+            ("recorded_scale", ["CTCAE v5", "Lee 2014", ""]),
+        ] {
+            let v = values[(i / (1 + field.len() % 3)) % 3];
+            if !v.is_empty() {
+                r[field] = json!(v);
+            }
+        }
+        all.push(r);
+    }
+    let run = |args: &[&str], records: &[&Value]| -> Value {
+        let input: String = records.iter().map(|r| format!("{r}\n")).collect();
+        let out = icans()
+            .args(["audit", "--format", "json"])
+            .args(args)
+            .write_stdin(input)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).expect("JSON")
+    };
+    let whole: Vec<&Value> = all.iter().collect();
+    for (flag, field) in [
+        ("product", "product"),
+        ("site", "site"),
+        ("recorded-scale", "recorded_scale"),
+    ] {
+        let v = run(&["--by", flag], &whole);
+        assert_eq!(v["by"]["field"], field);
+        let groups = v["by"]["groups"].as_object().expect("groups");
+        assert!(groups.len() >= 2, "{field}: {groups:?}");
+        for (value, figures) in groups {
+            let subset: Vec<&Value> = all
+                .iter()
+                .filter(|r| r.get(field).and_then(Value::as_str).unwrap_or("") == value)
+                .collect();
+            let alone = run(&[], &subset);
+            for key in figures.as_object().expect("figures").keys() {
+                assert_eq!(figures[key], alone[key], "--by {field}, group {value:?}, {key}");
+            }
+        }
+    }
+    assert_eq!(run(&[], &whole)["by"], Value::Null);
+}

@@ -61,9 +61,27 @@ pub struct Args {
     #[arg(long, value_name = "K", allow_negative_numbers = true)]
     pub fail_below_kappa: Option<f64>,
 
+    /// The figures per group as well, each exactly as the audit of the
+    /// group's records alone; records without the field form the group "".
+    #[arg(long, value_enum, value_name = "FIELD")]
+    pub by: Option<AuditBy>,
+
     /// Longest record in bytes; a longer one is reported, never held.
     #[arg(long, value_name = "BYTES", default_value_t = icans::input::DEFAULT_MAX_RECORD_BYTES)]
     pub max_record_bytes: usize,
+}
+
+/// What `audit --by` groups by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuditBy {
+    /// The cell product (`product`).
+    Product,
+    /// The treating site (`site`).
+    Site,
+    /// The scale of the recorded grade.
+    RecordedScale,
+    /// The scale of the recorded CRS grade.
+    RecordedCrsScale,
 }
 
 /// Runs `icans audit`.
@@ -91,7 +109,13 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     // quietly (exit 74) as everywhere else.
     let mut written: std::io::Result<()> = Ok(());
     let keep_lists = rows.is_none();
-    let audit = icans::audit::from_inputs(&inputs, read, &protocol, keep_lists, &mut |c| {
+    let by = args.by.map(|b| match b {
+        AuditBy::Product => icans::summary::GroupBy::Product,
+        AuditBy::Site => icans::summary::GroupBy::Site,
+        AuditBy::RecordedScale => icans::summary::GroupBy::RecordedScale,
+        AuditBy::RecordedCrsScale => icans::summary::GroupBy::RecordedCrsScale,
+    });
+    let audit = icans::audit::from_inputs(&inputs, read, &protocol, keep_lists, by, &mut |c| {
         if let (Some(r), Ok(())) = (rows.as_mut(), &written) {
             written = r.row(c);
         }

@@ -162,6 +162,19 @@ pub fn write_text(w: &mut dyn io::Write, a: &Audit) -> io::Result<()> {
             text::drain(&mut out, w, false)?;
         }
     }
+    if let Some((field, groups)) = &a.by {
+        for entry in groups.iter() {
+            let (group, tally) = entry?;
+            let name = if group.is_empty() {
+                "(none)".to_string()
+            } else {
+                text::clean(&group).into_owned()
+            };
+            let _ = writeln!(out, "\nBy {field}: {name} (its records alone)");
+            figures(&mut out, &tally.figures(), "record");
+            text::drain(&mut out, w, false)?;
+        }
+    }
     if !a.invalid.is_empty() {
         let _ = writeln!(out, "\nInvalid records ({})", a.invalid.len());
         for e in a.invalid.iter() {
