@@ -47,8 +47,62 @@ pub struct Compared {
     /// is not.
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub complete: bool,
-    /// The domains that drove the regrade.
-    pub drivers: Vec<Domain>,
+    /// The domains that drove the regrade (ICANS domains, or CRS domains in
+    /// the CRS audit).
+    pub drivers: Vec<Driver>,
+}
+
+/// A domain that drove a regrade: ICANS's or, in the CRS audit, CRS's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Driver {
+    /// An ICANS domain.
+    Icans(Domain),
+    /// A CRS domain.
+    Crs(grading::CrsDomain),
+}
+
+impl Driver {
+    /// Its name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Driver::Icans(d) => d.as_str(),
+            Driver::Crs(d) => d.as_str(),
+        }
+    }
+}
+
+/// Which grade a compared record's row is about (the CSV `kind` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditKind {
+    /// The ICANS grade (`recorded_grade`).
+    Icans,
+    /// The CRS grade (`recorded_crs_grade`).
+    Crs,
+}
+
+impl AuditKind {
+    /// `icans` or `crs`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AuditKind::Icans => "icans",
+            AuditKind::Crs => "crs",
+        }
+    }
+}
+
+/// The CRS audit (contract v3 §9): recorded CRS grades against the CRS
+/// graded from its findings.
+#[derive(Debug, Serialize)]
+pub struct CrsAudit {
+    /// The figures over the regradable records.
+    #[serde(flatten)]
+    pub figures: Figures,
+    /// Every discordant (determinate) record.
+    pub discordant: Listed<Compared>,
+    /// Records with a recorded CRS grade whose CRS cannot be regraded: the
+    /// grade was given (`crs_grade`), or no CRS finding was recorded.
+    pub not_regradable: u64,
 }
 
 fn yes() -> bool {
@@ -194,6 +248,8 @@ pub struct Audit {
     /// The figures over records.
     #[serde(flatten)]
     pub figures: Figures,
+    /// The CRS audit, when records carry `recorded_crs_grade`; else null.
+    pub crs: Option<CrsAudit>,
     /// Valid records without a recorded grade.
     pub without_recorded_grade: u64,
     /// Records that could not be graded.
@@ -396,8 +452,12 @@ pub fn from_inputs(
     protocol: &Protocol,
     keep_lists: bool,
     by: Option<GroupBy>,
-    each: &mut dyn FnMut(&Compared),
+    each: &mut dyn FnMut(&Compared, AuditKind),
 ) -> io::Result<Audit> {
+    let mut crs_all = Tally::default();
+    let mut crs_discordant = Lister::new();
+    let mut crs_seen = false;
+    let mut crs_not_regradable = 0u64;
     let mut groups: SpillMap<Tally> = SpillMap::new();
     let mut invalid = Lister::new();
     let mut without = 0u64;
@@ -418,44 +478,82 @@ pub fn from_inputs(
                 let bytes = rejected.heap_bytes();
                 invalid.push(rejected.clone(), bytes)
             }
-            Ok(a) => match a.recorded_grade {
-                None => {
-                    without += 1;
-                    Ok(())
-                }
-                Some(recorded) => {
-                    let g = grading::grade_scoped(a, protocol, grading::Scope::WithoutManagement);
-                    let c = Compared {
-                        line: r.line,
-                        file: r.file.map(String::from),
-                        id: a.id.clone(),
-                        patient_id: a.patient_id.clone(),
-                        recorded_scale: a.recorded_scale.clone(),
-                        recorded,
-                        regraded: g.grade,
-                        complete: g.complete,
-                        drivers: g.drivers,
-                    };
-                    all.add(c.grades());
-                    each(&c);
-                    let grouped = match by {
-                        Some(by) => groups.update(by.value(a), |t| t.add(c.grades())),
-                        None => Ok(()),
-                    };
-                    grouped
-                        .and_then(|()| compare(&c, &mut scales, &mut patients))
-                        .and_then(|()| {
-                            let bytes = c.heap_bytes();
-                            if keep_lists && c.indeterminate() {
-                                indeterminate_records.push(c, bytes)
-                            } else if keep_lists && c.recorded != c.regraded {
-                                discordant.push(c, bytes)
-                            } else {
-                                Ok(())
-                            }
-                        })
-                }
-            },
+            Ok(a) if a.recorded_grade.is_none() && a.recorded_crs_grade.is_none() => {
+                without += 1;
+                Ok(())
+            }
+            Ok(a) => {
+                let g = grading::grade_scoped(a, protocol, grading::Scope::WithoutManagement);
+                let place = (r.line, r.file);
+                let icans = match a.recorded_grade {
+                    None => {
+                        without += 1;
+                        Ok(())
+                    }
+                    Some(recorded) => {
+                        let c = Compared {
+                            line: place.0,
+                            file: place.1.map(String::from),
+                            id: a.id.clone(),
+                            patient_id: a.patient_id.clone(),
+                            recorded_scale: a.recorded_scale.clone(),
+                            recorded,
+                            regraded: g.grade,
+                            complete: g.complete,
+                            drivers: g.drivers.iter().copied().map(Driver::Icans).collect(),
+                        };
+                        all.add(c.grades());
+                        each(&c, AuditKind::Icans);
+                        let grouped = match by {
+                            Some(by) => groups.update(by.value(a), |t| t.add(c.grades())),
+                            None => Ok(()),
+                        };
+                        grouped
+                            .and_then(|()| compare(&c, &mut scales, &mut patients))
+                            .and_then(|()| {
+                                let bytes = c.heap_bytes();
+                                if keep_lists && c.indeterminate() {
+                                    indeterminate_records.push(c, bytes)
+                                } else if keep_lists && c.recorded != c.regraded {
+                                    discordant.push(c, bytes)
+                                } else {
+                                    Ok(())
+                                }
+                            })
+                    }
+                };
+                let crs = match (a.recorded_crs_grade, crs_regrade(a, &g)) {
+                    (None, _) => Ok(()),
+                    (Some(_), None) => {
+                        crs_seen = true;
+                        crs_not_regradable += 1;
+                        Ok(())
+                    }
+                    (Some(recorded), Some((regraded, complete, drivers))) => {
+                        crs_seen = true;
+                        let c = Compared {
+                            line: place.0,
+                            file: place.1.map(String::from),
+                            id: a.id.clone(),
+                            patient_id: a.patient_id.clone(),
+                            recorded_scale: a.recorded_crs_scale.clone(),
+                            recorded,
+                            regraded,
+                            complete,
+                            drivers,
+                        };
+                        crs_all.add(c.grades());
+                        each(&c, AuditKind::Crs);
+                        let bytes = c.heap_bytes();
+                        if keep_lists && !c.indeterminate() && c.recorded != c.regraded {
+                            crs_discordant.push(c, bytes)
+                        } else {
+                            Ok(())
+                        }
+                    }
+                };
+                icans.and(crs)
+            }
         };
     });
     spill?;
@@ -486,8 +584,18 @@ pub fn from_inputs(
             Some((by.field(), listed.finish()?))
         }
     };
+    let crs = if crs_seen {
+        Some(CrsAudit {
+            figures: crs_all.figures(),
+            discordant: crs_discordant.finish()?,
+            not_regradable: crs_not_regradable,
+        })
+    } else {
+        None
+    };
     Ok(Audit {
         figures: all.figures(),
+        crs,
         by,
         without_recorded_grade: without,
         invalid: invalid.finish()?,
@@ -497,6 +605,27 @@ pub fn from_inputs(
         by_scale: by_scale.finish()?,
         failures,
     })
+}
+
+/// The CRS regrade of a record, when it can be regraded: graded from its
+/// findings (a given `crs_grade`, or no finding, cannot be). Complete is
+/// false (so that a regrade below the recorded grade is indeterminate, as
+/// for ICANS) when the CRS grade is a lower bound, or 0 only because fever
+/// is absent while hypotension or hypoxia is graded 2 or more and
+/// `fever_masked` is not recorded (contract v3 §9).
+fn crs_regrade(a: &grading::Assessment, g: &grading::Grading) -> Option<(u8, bool, Vec<Driver>)> {
+    let c = g
+        .crs
+        .as_ref()
+        .filter(|c| c.source == grading::CrsSource::Findings)?;
+    let domains = c.domains.as_ref()?;
+    let severe_without_fever = c.grade == 0
+        && a.fever_masked.is_none()
+        && [grading::CrsDomain::Hypotension, grading::CrsDomain::Hypoxia]
+            .iter()
+            .any(|d| domains.get(*d).grade.is_some_and(|x| x >= 2));
+    let drivers = c.drivers.iter().copied().map(Driver::Crs).collect();
+    Some((c.grade, c.complete && !severe_without_fever, drivers))
 }
 
 /// Counts a compared record for its scale and its patient.

@@ -87,11 +87,11 @@ fn fail_below_kappa_alerts_and_text_and_csv_read() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "line,file,id,patient_id,recorded_scale,recorded,regraded,complete,status,drivers"
+        "line,file,id,patient_id,recorded_scale,recorded,regraded,complete,status,drivers,kind"
     );
     assert_eq!(lines.len(), 7);
     assert!(
-        lines[5].ends_with(",3,1,false,indeterminate,encephalopathy"),
+        lines[5].ends_with(",3,1,false,indeterminate,encephalopathy,icans"),
         "{}",
         lines[5]
     );
@@ -228,4 +228,76 @@ fn each_groups_figures_equal_the_audit_of_its_records_alone() {
         }
     }
     assert_eq!(run(&[], &whole)["by"], Value::Null);
+}
+
+/// The CRS audit (contract v3): recorded CRS grades against the CRS graded
+/// from findings; a given CRS grade or no CRS finding is not regradable;
+/// a regrade of 0 only because fever is absent (hypotension or hypoxia
+/// graded 2 or more, fever_masked not recorded) below the recorded grade is
+/// indeterminate. Every figure below is worked out by hand.
+#[test]
+fn the_crs_audit_compares_recorded_crs_grades_with_the_findings() {
+    let records = [
+        // CRS 2 (fever, fluids only): agrees with 2.
+        r#"{"id": 1, "recorded_crs_grade": 2, "recorded_crs_scale": "Lee 2014", "temperature_c": 38.6, "hypotension": "fluids_only", "hypoxia": "none"}"#,
+        // CRS 3 (one vasopressor): agrees with 3.
+        r#"{"id": 2, "recorded_crs_grade": 3, "temperature_c": 39.0, "hypotension": "one_vasopressor", "hypoxia": "low_flow"}"#,
+        // Given, not regradable.
+        r#"{"id": 3, "recorded_crs_grade": 2, "crs_grade": 2, "consciousness": "alert"}"#,
+        // No CRS finding, not regradable.
+        r#"{"id": 4, "recorded_crs_grade": 1, "consciousness": "alert"}"#,
+        // 0 only for want of fever, below the recorded 3: indeterminate.
+        r#"{"id": 5, "recorded_crs_grade": 3, "temperature_c": 37.0, "hypotension": "one_vasopressor", "hypoxia": "none"}"#,
+        // CRS 3 (high-flow oxygen) against a recorded 1: upgraded, discordant.
+        r#"{"id": 6, "recorded_crs_grade": 1, "temperature_c": 38.5, "hypotension": "none", "hypoxia": "high_flow"}"#,
+    ];
+    let input: String = records.iter().map(|r| format!("{r}\n")).collect();
+    let out = icans()
+        .args(["audit", "--format", "json"])
+        .write_stdin(input.clone())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let crs = &v["crs"];
+    assert_eq!(crs["compared"], 4);
+    assert_eq!(crs["indeterminate"], 1);
+    assert_eq!(crs["not_regradable"], 2);
+    assert_eq!(
+        (crs["agreement"]["n"].clone(), crs["agreement"]["total"].clone()),
+        (json!(2), json!(3))
+    );
+    assert_eq!(crs["upgraded"], 1);
+    assert_eq!(crs["downgraded"], 0);
+    assert_eq!(crs["crossed_grade3"], json!({"up": 1, "down": 0}));
+    assert_eq!(crs["table"][1][3], 1);
+    assert_eq!(crs["presence"]["table"], json!([[0, 0], [0, 3]]));
+    let discordant = crs["discordant"].as_array().expect("list");
+    assert_eq!(discordant.len(), 1);
+    assert_eq!(discordant[0]["id"], 6);
+    assert_eq!(discordant[0]["drivers"], json!(["hypoxia"]));
+    // No recorded ICANS grade anywhere: the ICANS figures compare nothing.
+    assert_eq!(v["compared"], 0);
+    // Without recorded_crs_grade, crs is null.
+    let out = icans()
+        .args(["audit", "examples/audit.ndjson", "--format", "json"])
+        .output()
+        .unwrap();
+    let plain: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(plain["crs"], Value::Null);
+    // CSV: a kind column.
+    let out = icans()
+        .args(["audit", "--format", "csv"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        csv.starts_with(
+            "line,file,id,patient_id,recorded_scale,recorded,regraded,complete,status,drivers,kind\n"
+        ),
+        "{csv}"
+    );
+    assert!(csv.contains("\n6,,6,,,1,3,true,upgraded,hypoxia,crs\n"), "{csv}");
+    assert!(csv.contains("\n5,,5,,,3,0,false,indeterminate,,crs\n"), "{csv}");
 }

@@ -34,7 +34,8 @@ pub fn write_json(w: &mut dyn io::Write, a: &Audit) -> io::Result<()> {
     w.flush()
 }
 
-fn figures(out: &mut String, f: &Figures, unit: &str) {
+/// `what`: ICANS or CRS, as the presence line names it.
+fn figures(out: &mut String, f: &Figures, unit: &str, what: &str) {
     let det = f.compared - f.indeterminate;
     let _ = writeln!(
         out,
@@ -52,12 +53,12 @@ fn figures(out: &mut String, f: &Figures, unit: &str) {
         let p = &f.presence;
         let _ = writeln!(
             out,
-            "  Presence agreement {}/{}  {:.1}%  (95% CI {:.1}% - {:.1}%, exact; ICANS or none)",
+            "  Presence agreement {}/{}  {:.1}%  (95% CI {:.1}% - {:.1}%, exact; {what} or none)",
             p.agreement.n, p.agreement.total, p.agreement.percent, p.agreement.ci95[0], p.agreement.ci95[1]
         );
         let _ = writeln!(
             out,
-            "    recorded/regraded  none/none {}  none/ICANS {}  ICANS/none {}  ICANS/ICANS {}",
+            "    recorded/regraded  none/none {}  none/{what} {}  {what}/none {}  {what}/{what} {}",
             p.table[0][0], p.table[0][1], p.table[1][0], p.table[1][1]
         );
     }
@@ -129,7 +130,7 @@ pub fn write_text(w: &mut dyn io::Write, a: &Audit) -> io::Result<()> {
         out,
         "ICANS audit: recorded grades against the {CRITERIA} regrade\n"
     );
-    figures(&mut out, &a.figures, "record");
+    figures(&mut out, &a.figures, "record", "ICANS");
     let _ = writeln!(
         out,
         "\n  Not compared: {} record(s) without recorded_grade, {} invalid",
@@ -150,15 +151,34 @@ pub fn write_text(w: &mut dyn io::Write, a: &Audit) -> io::Result<()> {
             text::drain(&mut out, w, false)?;
         }
     }
+    if let Some(crs) = &a.crs {
+        let _ = writeln!(
+            out,
+            "\nCRS audit: recorded CRS grades against the {CRITERIA} CRS graded from findings"
+        );
+        figures(&mut out, &crs.figures, "record", "CRS");
+        let _ = writeln!(
+            out,
+            "  Not regradable     {} record(s): CRS grade given, or no CRS finding recorded",
+            crs.not_regradable
+        );
+        if !crs.discordant.is_empty() {
+            let _ = writeln!(out, "\nCRS discordant records ({})", crs.discordant.len());
+            for c in crs.discordant.iter() {
+                text::wrapped(&mut out, &record(&c?), "  ", "    ");
+                text::drain(&mut out, w, false)?;
+            }
+        }
+    }
     if let Some(p) = &a.patients {
         out.push_str("\nPer patient (worst recorded against worst regraded)\n");
-        figures(&mut out, p, "patient");
+        figures(&mut out, p, "patient", "ICANS");
     }
     if a.by_scale.len() > 1 {
         for entry in a.by_scale.iter() {
             let (scale, tally) = entry?;
             let _ = writeln!(out, "\nRecorded on {}", text::clean(&scale));
-            figures(&mut out, &tally.figures(), "record");
+            figures(&mut out, &tally.figures(), "record", "ICANS");
             text::drain(&mut out, w, false)?;
         }
     }
@@ -171,7 +191,7 @@ pub fn write_text(w: &mut dyn io::Write, a: &Audit) -> io::Result<()> {
                 text::clean(&group).into_owned()
             };
             let _ = writeln!(out, "\nBy {field}: {name} (its records alone)");
-            figures(&mut out, &tally.figures(), "record");
+            figures(&mut out, &tally.figures(), "record", "ICANS");
             text::drain(&mut out, w, false)?;
         }
     }
@@ -207,6 +227,7 @@ struct CsvRow<'a> {
     complete: bool,
     status: &'static str,
     drivers: String,
+    kind: &'static str,
 }
 
 impl<W: std::io::Write> CsvRows<W> {
@@ -218,7 +239,7 @@ impl<W: std::io::Write> CsvRows<W> {
     }
 
     /// One compared record.
-    pub fn row(&mut self, c: &Compared) -> std::io::Result<()> {
+    pub fn row(&mut self, c: &Compared, kind: crate::audit::AuditKind) -> std::io::Result<()> {
         let status = if c.indeterminate() {
             "indeterminate"
         } else if c.regraded > c.recorded {
@@ -241,6 +262,7 @@ impl<W: std::io::Write> CsvRows<W> {
                 complete: c.complete,
                 status,
                 drivers: drivers.join(crate::format::columns::LIST_SEPARATOR),
+                kind: kind.as_str(),
             })
             .map_err(io_error)
     }
