@@ -201,11 +201,17 @@ fn skipped(command: &str) -> Option<&'static str> {
 fn scratch() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temporary directory");
     let d = dir.path();
-    std::fs::create_dir(d.join("examples")).expect("examples/");
-    for entry in std::fs::read_dir("examples").expect("examples/") {
-        let path = entry.expect("entry").path();
-        if path.is_file() {
-            std::fs::copy(&path, d.join("examples").join(path.file_name().expect("name"))).expect("copy");
+    // examples/ and its folders (examples/registry/).
+    let mut folders = vec![std::path::PathBuf::from("examples")];
+    while let Some(folder) = folders.pop() {
+        std::fs::create_dir_all(d.join(&folder)).expect("a folder of examples/");
+        for entry in std::fs::read_dir(&folder).expect("examples/") {
+            let path = entry.expect("entry").path();
+            if path.is_file() {
+                std::fs::copy(&path, d.join(&path)).expect("copy");
+            } else if path.is_dir() {
+                folders.push(path);
+            }
         }
     }
     let cohort = std::fs::read_to_string("examples/cohort.ndjson").expect("cohort");

@@ -1045,3 +1045,106 @@ fn dates_become_the_day_since_infusion() {
         );
     }
 }
+
+/// The registry example (contract v3): a REDCap raw export and its data
+/// dictionary become a map with nothing left to fill (every coded value
+/// through its label, the checkboxes' domains, the dates, the columns that
+/// feed nothing), which `map check` accepts without --allow-unknown-fields;
+/// the grades are those worked out by hand from the rows. A label export
+/// without the dictionary is matched by its labels, only the checkboxes'
+/// domains (which no label says) left as "?".
+#[test]
+fn a_redcap_raw_export_and_its_dictionary_become_a_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = icans()
+        .args([
+            "map",
+            "init",
+            "examples/registry/export-raw.csv",
+            "--dictionary",
+            "examples/registry/dictionary.csv",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let starter = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(!starter.lines().any(|l| l.contains("= \"?\"")), "{starter}");
+    assert_eq!(
+        starter,
+        std::fs::read_to_string("examples/registry/export-raw.map.toml").unwrap(),
+        "the shipped map is the starter as written"
+    );
+    let map = dir.path().join("raw.toml");
+    std::fs::write(&map, &starter).unwrap();
+    let map = map.display().to_string();
+    let out = icans()
+        .args(["map", "check", &map, "examples/registry/export-raw.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let (code, results) = {
+        let out = icans()
+            .args([
+                "batch",
+                "examples/registry/export-raw.csv",
+                "--map",
+                &map,
+                "--fields",
+                "id,product,day,instrument,grade,masked,crs_grade,recorded_grade,recorded_crs_grade",
+            ])
+            .output()
+            .unwrap();
+        (out.status.code(), lines(&out.stdout))
+    };
+    assert_eq!(code, Some(0));
+    // By hand: r1 CARTOX-10 8 -> 1; CRS fever + fluids -> 2. r2 CARTOX-10 4
+    // and awakens to voice -> 2; CRS one vasopressor -> 3. r3 band 7-9 -> 1;
+    // no fever -> CRS 0. r4 band unable, unarousable but attributed to
+    // another cause: excluded, masked, grade 0; CRS high flow -> 3. r5
+    // CARTOX-10 10 but a rapidly resolving seizure -> 3; CRS 0.
+    let expected = [
+        ("r1", "axi-cel", 1, "cartox10", 1, json!([]), 2, 1, 1),
+        ("r2", "axi-cel", 3, "cartox10", 2, json!([]), 3, 2, 3),
+        ("r3", "tisa-cel", 1, "ice_band", 1, json!([]), 0, 1, 0),
+        (
+            "r4",
+            "tisa-cel",
+            5,
+            "ice_band",
+            0,
+            json!(["consciousness"]),
+            3,
+            3,
+            2,
+        ),
+        ("r5", "axi-cel", 2, "cartox10", 3, json!([]), 0, 3, 0),
+    ];
+    assert_eq!(results.len(), expected.len());
+    for (v, (id, product, day, instrument, grade, masked, crs, rec, rec_crs)) in results.iter().zip(expected)
+    {
+        assert_eq!(
+            v,
+            &json!({"id": id, "product": product, "day": day, "instrument": instrument, "grade": grade,
+                    "masked": masked, "crs_grade": crs, "recorded_grade": rec, "recorded_crs_grade": rec_crs}),
+        );
+    }
+    // The label export, without the dictionary.
+    let out = icans()
+        .args(["map", "init", "examples/registry/export-labels.csv"])
+        .output()
+        .unwrap();
+    let starter = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        starter.contains("\"Awakens to voice\" = \"awakens_to_voice\""),
+        "{starter}"
+    );
+    assert!(starter.contains("\"Fluids only\" = \"fluids_only\""), "{starter}");
+    assert!(starter.contains("\"Unable\" = \"unable\""), "{starter}");
+    let unknown: Vec<&str> = starter.lines().filter(|l| l.ends_with("= \"?\"")).collect();
+    assert_eq!(unknown, ["\"oc___1\" = \"?\"", "\"oc___2\" = \"?\""], "{starter}");
+}

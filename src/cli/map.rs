@@ -44,6 +44,10 @@ pub enum MapCommand {
     Init {
         /// The export (.csv, .json array, or NDJSON).
         file: PathBuf,
+        /// A REDCap data dictionary (CSV): columns and coded values are
+        /// matched by their labels too, and every code it lists is proposed.
+        #[arg(long, value_name = "DICT.csv")]
+        dictionary: Option<PathBuf>,
     },
     /// Report, without grading, what a map leaves unmapped in exports, and
     /// whether batch with it would grade every record (each record read as
@@ -81,7 +85,27 @@ fn unreadable(failures: &[icans::input::InputFailure]) -> Option<u8> {
 /// Runs `icans map`.
 pub fn run(args: &Args) -> anyhow::Result<u8> {
     match &args.command {
-        MapCommand::Init { file } => {
+        MapCommand::Init { file, dictionary } => {
+            let dictionary = match dictionary {
+                None => None,
+                Some(path) => {
+                    let shown = icans::format::text::clean(&path.display().to_string()).into_owned();
+                    let opened = match std::fs::File::open(path) {
+                        Ok(f) => f,
+                        Err(e) => {
+                            eprintln!("icans: cannot read {shown}: {e}");
+                            return Ok(exit::IO);
+                        }
+                    };
+                    match map_tools::Dictionary::read(std::io::BufReader::new(opened)) {
+                        Ok(d) => Some(d),
+                        Err(e) => {
+                            eprintln!("icans: {shown}: {e}");
+                            return Ok(exit::INVALID);
+                        }
+                    }
+                }
+            };
             let read = ReadOptions {
                 allow_unknown_fields: true,
                 ..ReadOptions::default()
@@ -104,7 +128,8 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
                 );
                 return Ok(exit::INVALID);
             }
-            let starter = map_tools::starter(&reading.sample, &file.display().to_string());
+            let starter =
+                map_tools::starter(&reading.sample, &file.display().to_string(), dictionary.as_ref());
             super::write_stdout(starter.as_bytes())?;
             Ok(exit::OK)
         }

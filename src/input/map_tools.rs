@@ -279,7 +279,128 @@ fn guess(column: &str) -> Option<(String, f64)> {
 
 /// The record value a coded export value most likely stands for, if any.
 fn propose(choices: &[Choice], value: &str) -> Option<&'static str> {
+    if let Some(p) = propose_label(choices, value) {
+        return Some(p);
+    }
     choices.iter().find(|c| c.matches_bedside(value)).map(|c| c.wire)
+}
+
+/// Text as labels are compared: lower case, every run of characters other
+/// than letters and digits one space.
+fn plain_words(s: &str) -> String {
+    s.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The record value a label names (docs/spec.md §8 "labels"): the one
+/// value whose name, alias or definition equals the label, ignoring case,
+/// spacing and punctuation ("Awakens to voice" is `awakens_to_voice`,
+/// "Awakens only to tactile stimulus" `awakens_to_tactile`). No value, or
+/// more than one, proposes nothing: a wrong proposal is worse than none.
+fn propose_label(choices: &[Choice], label: &str) -> Option<&'static str> {
+    let wanted = plain_words(label);
+    if wanted.is_empty() {
+        return None;
+    }
+    let mut found = choices.iter().filter(|c| {
+        plain_words(c.wire) == wanted
+            || plain_words(c.description) == wanted
+            || c.aliases.iter().any(|a| plain_words(a) == wanted)
+    });
+    match (found.next(), found.next()) {
+        (Some(c), None) => Some(c.wire),
+        _ => None,
+    }
+}
+
+/// A REDCap data dictionary, as `map init --dictionary` reads it: each
+/// export column with its label and coded choices; a checkbox field
+/// expanded to its `name___code` columns.
+#[derive(Debug, Default)]
+pub struct Dictionary {
+    /// Export column -> (its label, its choices as (code, label)).
+    pub columns: BTreeMap<String, (String, Vec<(String, String)>)>,
+}
+
+/// The dictionary columns `map init --dictionary` reads (REDCap's names).
+pub const DICTIONARY_COLUMNS: [&str; 4] = [
+    "Variable / Field Name",
+    "Field Type",
+    "Field Label",
+    "Choices, Calculations, OR Slider Labels",
+];
+
+impl Dictionary {
+    /// Reads a REDCap data dictionary (CSV, its standard columns; the
+    /// four of [`DICTIONARY_COLUMNS`] are needed). `Err` names what is
+    /// wrong.
+    pub fn read(r: impl std::io::Read) -> Result<Dictionary, String> {
+        let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(r);
+        let header: Vec<String> = csv
+            .headers()
+            .map_err(|e| format!("not a CSV data dictionary: {e}"))?
+            .iter()
+            .map(|h| h.trim_start_matches('\u{feff}').trim().to_lowercase())
+            .collect();
+        let mut at = [0usize; 4];
+        for (i, name) in DICTIONARY_COLUMNS.iter().enumerate() {
+            at[i] = header
+                .iter()
+                .position(|h| *h == name.to_lowercase())
+                .ok_or_else(|| {
+                    format!(
+                        "column {name:?} missing (allowed: a REDCap data dictionary with the columns {})",
+                        DICTIONARY_COLUMNS.map(|c| format!("{c:?}")).join(", ")
+                    )
+                })?;
+        }
+        let mut d = Dictionary::default();
+        for (row, record) in csv.records().enumerate() {
+            let record = record.map_err(|e| format!("row {}: {e}", row + 2))?;
+            let cell = |i: usize| record.get(at[i]).unwrap_or_default().trim().to_string();
+            let (name, kind, label, choices) = (cell(0), cell(1).to_lowercase(), cell(2), cell(3));
+            if name.is_empty() {
+                continue;
+            }
+            let choices = match kind.as_str() {
+                "radio" | "dropdown" | "checkbox" => parse_choices(&choices),
+                "yesno" => vec![("1".into(), "Yes".into()), ("0".into(), "No".into())],
+                "truefalse" => vec![("1".into(), "True".into()), ("0".into(), "False".into())],
+                _ => Vec::new(),
+            };
+            if kind == "checkbox" {
+                for (code, choice) in choices {
+                    let column = format!("{name}___{}", code.to_lowercase().replace('-', "_"));
+                    let checked = vec![("1".into(), "Checked".into()), ("0".into(), "Unchecked".into())];
+                    d.columns.insert(column, (choice, checked));
+                }
+            } else {
+                d.columns.insert(name, (label, choices));
+            }
+        }
+        Ok(d)
+    }
+
+    /// The label of a coded value of a column, when the dictionary has it.
+    fn label_of(&self, column: &str, code: &str) -> Option<&str> {
+        let (_, choices) = self.columns.get(column)?;
+        choices.iter().find(|(c, _)| c == code).map(|(_, l)| l.as_str())
+    }
+}
+
+/// REDCap choices: `1, Alert | 2, Awakens to voice` (a label may hold
+/// commas: only the first separates the code).
+fn parse_choices(text: &str) -> Vec<(String, String)> {
+    text.split('|')
+        .filter_map(|choice| {
+            let (code, label) = choice.split_once(',')?;
+            let code = code.trim();
+            (!code.is_empty()).then(|| (code.to_string(), label.trim().to_string()))
+        })
+        .collect()
 }
 
 fn quoted(s: &str) -> String {
@@ -289,7 +410,7 @@ fn quoted(s: &str) -> String {
 /// A starter map: confident column matches filled in, the others
 /// commented with their confidence; a `[values]` table for every coded
 /// column with each value seen and a proposed record value or `"?"`.
-pub fn starter(sample: &Sample, file: &str) -> String {
+pub fn starter(sample: &Sample, file: &str, dictionary: Option<&Dictionary>) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -309,14 +430,46 @@ pub fn starter(sample: &Sample, file: &str) -> String {
     let mut mapped: Vec<(String, String)> = Vec::new();
     let mut checkboxes = Vec::new();
     let mut used: Vec<String> = Vec::new();
+    let (mut unmatched, mut visit_dates, mut infusion_dates) = (Vec::new(), Vec::new(), Vec::new());
     for column in &sample.columns {
         let values = sample.values.get(column);
-        let binary = values.is_some_and(|v| v.keys().all(|k| ["0", "1", ""].contains(&k.as_str())));
+        // A checkbox column: `name___code` holding 0/1 or the boolean
+        // spellings (a label export's Checked/Unchecked).
+        let spelling = |k: &str| {
+            k.is_empty()
+                || super::map::DEFAULT_TRUE
+                    .iter()
+                    .chain(&super::map::DEFAULT_FALSE)
+                    .any(|b| b.eq_ignore_ascii_case(k))
+        };
+        let binary = values.is_some_and(|v| v.keys().all(|k| spelling(k)));
         if column.contains("___") && binary {
             checkboxes.push(column.clone());
             continue;
         }
-        match guess(column) {
+        // Dates: a visit (or assessment) date and the infusion date become
+        // `day` through `[dates]`.
+        let lower = column.to_lowercase();
+        if lower.contains("date") && guess(column).is_none_or(|(_, c)| c < 0.9) {
+            if lower.contains("infus") {
+                infusion_dates.push(column.clone());
+                continue;
+            }
+            if lower.contains("visit") || lower.contains("assess") {
+                visit_dates.push(column.clone());
+                continue;
+            }
+        }
+        // By the column's name, else by its label in the dictionary.
+        let by_label = dictionary
+            .and_then(|d| d.columns.get(column))
+            .and_then(|(label, _)| guess(label));
+        let guessed = match (guess(column), by_label) {
+            (Some(a), Some(b)) if b.1 > a.1 => Some(b),
+            (None, b) => b,
+            (a, _) => a,
+        };
+        match guessed {
             Some((record, confidence)) if confidence >= 0.9 && !used.contains(&record) => {
                 used.push(record.clone());
                 if record != *column {
@@ -330,19 +483,56 @@ pub fn starter(sample: &Sample, file: &str) -> String {
                     "# {record} = {}   # confidence {confidence:.2}: check, or leave out",
                     quoted(column)
                 );
+                unmatched.push(column.clone());
             }
             None => {
                 let _ = writeln!(out, "# ? = {}   # no field matched", quoted(column));
+                unmatched.push(column.clone());
             }
         }
     }
+    let dates = match (visit_dates.as_slice(), infusion_dates.as_slice()) {
+        ([visit], [infusion]) => Some((visit.clone(), infusion.clone())),
+        _ => {
+            unmatched.extend(visit_dates.iter().chain(&infusion_dates).cloned());
+            None
+        }
+    };
     for (record, column) in &mapped {
         let Some(field) = Field::from_name(record) else {
             continue;
         };
-        let (Kind::Choice(choices), Some(values)) = (field.def().kind, sample.values.get(column)) else {
+        let Kind::Choice(choices) = field.def().kind else {
+            // A text field (product, a scale) coded in the dictionary: each
+            // code becomes its label.
+            let listed = dictionary.and_then(|d| d.columns.get(column)).map(|(_, l)| l);
+            if let (Kind::Text, Some(listed)) = (field.def().kind, listed.filter(|l| !l.is_empty())) {
+                let _ = writeln!(
+                    out,
+                    "\n[values.{record}]   # export value = its label in the dictionary"
+                );
+                for (code, label) in listed {
+                    let _ = writeln!(out, "{} = {}", quoted(code), quoted(label));
+                }
+            }
             continue;
         };
+        // Every value seen, and every code the dictionary lists.
+        let mut codes: Vec<String> = sample
+            .values
+            .get(column)
+            .map(|v| v.keys().cloned().collect())
+            .unwrap_or_default();
+        if let Some((_, listed)) = dictionary.and_then(|d| d.columns.get(column)) {
+            for (code, _) in listed {
+                if !codes.contains(code) {
+                    codes.push(code.clone());
+                }
+            }
+        }
+        if codes.is_empty() {
+            continue;
+        }
         let _ = writeln!(
             out,
             "\n[values.{record}]   # export value = record value ({})",
@@ -355,9 +545,26 @@ pub fn starter(sample: &Sample, file: &str) -> String {
                  map check lists the others"
             );
         }
-        for value in values.keys().filter(|v| !MISSING_CODES.contains(&v.as_str())) {
-            let proposal = propose(choices, value).unwrap_or("?");
-            let _ = writeln!(out, "{} = {}", quoted(value), quoted(proposal));
+        for value in codes.iter().filter(|v| !MISSING_CODES.contains(&v.as_str())) {
+            let by_label = dictionary.and_then(|d| d.label_of(column, value));
+            let proposal = by_label
+                .and_then(|label| propose(choices, label))
+                .or_else(|| propose(choices, value))
+                .unwrap_or("?");
+            match by_label {
+                Some(label) => {
+                    let _ = writeln!(
+                        out,
+                        "{} = {}   # {}",
+                        quoted(value),
+                        quoted(proposal),
+                        label.replace('\n', " ")
+                    );
+                }
+                None => {
+                    let _ = writeln!(out, "{} = {}", quoted(value), quoted(proposal));
+                }
+            }
         }
     }
     if !checkboxes.is_empty() {
@@ -367,8 +574,29 @@ pub fn starter(sample: &Sample, file: &str) -> String {
             "\n[checkboxes.other_cause]  # export column = domain ({domains})"
         );
         for c in &checkboxes {
-            let _ = writeln!(out, "{} = \"?\"", quoted(c));
+            // The domain the checkbox's label names, when it names one.
+            let domain = dictionary
+                .and_then(|d| d.columns.get(c))
+                .and_then(|(label, _)| propose(crate::grading::OTHER_CAUSE_CHOICES, label))
+                .unwrap_or("?");
+            let _ = writeln!(out, "{} = {}", quoted(c), quoted(domain));
         }
+    }
+    if let Some((visit, infusion)) = &dates {
+        let _ = writeln!(
+            out,
+            "\n[dates]                   # day = calendar days from the infusion to the visit\nday = [{}, {}]",
+            quoted(visit),
+            quoted(infusion)
+        );
+    }
+    if !unmatched.is_empty() {
+        let list: Vec<String> = unmatched.iter().map(|c| quoted(c)).collect();
+        let _ = writeln!(
+            out,
+            "\n[ignore]                  # columns no field matched: check that each feeds nothing\ncolumns = [{}]",
+            list.join(", ")
+        );
     }
     let seen_missing: Vec<&str> = MISSING_CODES
         .iter()
@@ -635,4 +863,75 @@ pub fn report(c: &Check, map: &SiteMap, allow_unknown: bool) -> String {
         }
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grading::Consciousness;
+
+    const DICT: &str = "\u{feff}Variable / Field Name,Form Name,Section Header,Field Type,Field Label,\"Choices, Calculations, OR Slider Labels\",Field Note\n\
+        loc,f,,radio,Level of consciousness,\"1, Alert | 2, Awakens, but only to voice | 3,Unarousable\",\n\
+        oc,f,,checkbox,Other cause,\"1, Encephalopathy | -99, Not known\",\n\
+        temp,f,,text,Temperature,,\n\
+        ok,f,,yesno,Steroid refractory,,\n";
+
+    #[test]
+    fn a_redcap_dictionary_is_read_with_its_choices_and_checkboxes() {
+        let d = Dictionary::read(DICT.as_bytes()).expect("a dictionary");
+        let (label, choices) = &d.columns["loc"];
+        assert_eq!(label, "Level of consciousness");
+        assert_eq!(
+            choices,
+            &[
+                ("1".to_string(), "Alert".to_string()),
+                ("2".to_string(), "Awakens, but only to voice".to_string()),
+                ("3".to_string(), "Unarousable".to_string())
+            ]
+        );
+        // A checkbox field is its name___code columns, labelled by choice.
+        assert_eq!(d.columns["oc___1"].0, "Encephalopathy");
+        assert_eq!(d.columns["oc____99"].0, "Not known");
+        assert!(!d.columns.contains_key("oc"));
+        assert_eq!(d.columns["temp"].1, []);
+        assert_eq!(d.columns["ok"].1.len(), 2);
+        assert_eq!(d.label_of("loc", "3"), Some("Unarousable"));
+        let e = Dictionary::read("Variable / Field Name,Field Type,Field Label\nx,text,X\n".as_bytes())
+            .unwrap_err();
+        assert!(
+            e.starts_with("column \"Choices, Calculations, OR Slider Labels\" missing"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_label_is_proposed_only_when_it_names_one_value() {
+        let c = Consciousness::CHOICES;
+        assert_eq!(propose_label(c, "Awakens to voice"), Some("awakens_to_voice"));
+        assert_eq!(
+            propose_label(c, "awakens only to TACTILE stimulus."),
+            Some("awakens_to_tactile")
+        );
+        assert_eq!(
+            propose_label(c, "Awakens, but only to voice"),
+            None,
+            "close is not equal"
+        );
+        assert_eq!(propose_label(c, ""), None);
+        // Two values named by one label: no proposal.
+        const TWO: &[Choice] = &[
+            Choice {
+                wire: "low",
+                description: "low flow",
+                aliases: &[],
+            },
+            Choice {
+                wire: "low_flow",
+                description: "nasal cannula",
+                aliases: &[],
+            },
+        ];
+        assert_eq!(propose_label(TWO, "Low flow"), None);
+        assert_eq!(propose_label(TWO, "nasal cannula"), Some("low_flow"));
+    }
 }
