@@ -68,7 +68,9 @@ for t in 1 2 4 16 64; do
   echo "batch --threads $t (KB):         $(peak "$bin" batch --threads "$t" "$dir/records.ndjson")"
 done
 # --by on 1M records in 10,000 groups (contract v3 §9).
-awk '{ printf "{\"product\":\"G%d\",\"recorded_grade\":%d,\"recorded_crs_grade\":%d,%s\n", NR % 10000, NR % 5, NR % 4, substr($0, 2) }' \
+awk '{ sub(/,"product":"[^"]*","site":"[^"]*"/, ""); sub(/,"recorded_crs_grade":[0-9]+,"recorded_crs_scale":"[^"]*"/, "");
+       sub(/,"recorded_grade":[0-9]+,"recorded_scale":"[^"]*"/, "");
+       printf "{\"product\":\"G%d\",\"recorded_grade\":%d,\"recorded_crs_grade\":%d,%s\n", NR % 10000, NR % 5, NR % 4, substr($0, 2) }' \
   "$dir/records.ndjson" > "$dir/groups.ndjson"
 echo "summary --by product, 10,000 groups (KB): $(peak "$bin" summary --by product --format json "$dir/groups.ndjson")"
 echo "audit --by product, 10,000 groups (KB):   $(peak "$bin" audit --by product --format json "$dir/groups.ndjson")"
