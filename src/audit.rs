@@ -444,7 +444,7 @@ impl Combine for Tally {
 /// to temporary files past their budget (docs/spec.md §10). Each compared
 /// record goes to `each` as it is read (the CSV output, which lists nothing
 /// else: then `keep_lists` is false and the discordant and indeterminate
-/// lists stay empty). Fails only when a temporary file cannot be written
+/// lists stay empty), with its kind and its group (`--by`, else empty). Fails only when a temporary file cannot be written
 /// or read back.
 pub fn from_inputs(
     inputs: &[Input],
@@ -452,7 +452,7 @@ pub fn from_inputs(
     protocol: &Protocol,
     keep_lists: bool,
     by: Option<GroupBy>,
-    each: &mut dyn FnMut(&Compared, AuditKind),
+    each: &mut dyn FnMut(&Compared, AuditKind, &str),
 ) -> io::Result<Audit> {
     let mut crs_all = Tally::default();
     let mut crs_discordant = Lister::new();
@@ -503,7 +503,7 @@ pub fn from_inputs(
                             drivers: g.drivers.iter().copied().map(Driver::Icans).collect(),
                         };
                         all.add(c.grades());
-                        each(&c, AuditKind::Icans);
+                        each(&c, AuditKind::Icans, by.map_or("", |b| b.value(a)));
                         let grouped = match by {
                             Some(by) => groups.update(by.value(a), |t| t.add(c.grades())),
                             None => Ok(()),
@@ -543,7 +543,7 @@ pub fn from_inputs(
                             drivers,
                         };
                         crs_all.add(c.grades());
-                        each(&c, AuditKind::Crs);
+                        each(&c, AuditKind::Crs, by.map_or("", |b| b.value(a)));
                         let bytes = c.heap_bytes();
                         if keep_lists && !c.indeterminate() && c.recorded != c.regraded {
                             crs_discordant.push(c, bytes)

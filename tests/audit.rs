@@ -87,11 +87,11 @@ fn fail_below_kappa_alerts_and_text_and_csv_read() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "line,file,id,patient_id,recorded_scale,recorded,regraded,complete,status,drivers,kind"
+        "line,file,id,patient_id,recorded_scale,recorded,regraded,complete,status,drivers,kind,group"
     );
     assert_eq!(lines.len(), 7);
     assert!(
-        lines[5].ends_with(",3,1,false,indeterminate,encephalopathy,icans"),
+        lines[5].ends_with(",3,1,false,indeterminate,encephalopathy,icans,"),
         "{}",
         lines[5]
     );
@@ -294,10 +294,42 @@ fn the_crs_audit_compares_recorded_crs_grades_with_the_findings() {
     let csv = String::from_utf8_lossy(&out.stdout);
     assert!(
         csv.starts_with(
-            "line,file,id,patient_id,recorded_scale,recorded,regraded,complete,status,drivers,kind\n"
+            "line,file,id,patient_id,recorded_scale,recorded,regraded,complete,status,drivers,kind,group\n"
         ),
         "{csv}"
     );
-    assert!(csv.contains("\n6,,6,,,1,3,true,upgraded,hypoxia,crs\n"), "{csv}");
-    assert!(csv.contains("\n5,,5,,,3,0,false,indeterminate,,crs\n"), "{csv}");
+    assert!(csv.contains("\n6,,6,,,1,3,true,upgraded,hypoxia,crs,\n"), "{csv}");
+    assert!(csv.contains("\n5,,5,,,3,0,false,indeterminate,,crs,\n"), "{csv}");
+}
+
+/// With `--by`, every CSV row names its group (contract v3: "CSV a group
+/// column").
+#[test]
+fn the_csv_rows_name_their_group() {
+    let out = icans()
+        .args([
+            "audit",
+            "examples/registry/export-raw.csv",
+            "--map",
+            "examples/registry/export-raw.map.toml",
+            "--by",
+            "product",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    let csv = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(rows[0].ends_with(",kind,group"), "{csv}");
+    assert_eq!(rows.len(), 11, "5 ICANS and 5 CRS rows: {csv}");
+    assert!(
+        rows[1].starts_with("2,examples/registry/export-raw.csv,r1,101,CARTOX-10,1,1,true,agree,"),
+        "{csv}"
+    );
+    assert!(rows[1].ends_with(",icans,axi-cel"), "{csv}");
+    assert!(
+        rows.iter().filter(|r| r.ends_with(",tisa-cel")).count() == 4,
+        "{csv}"
+    );
 }

@@ -115,9 +115,9 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         AuditBy::RecordedScale => icans::summary::GroupBy::RecordedScale,
         AuditBy::RecordedCrsScale => icans::summary::GroupBy::RecordedCrsScale,
     });
-    let audit = icans::audit::from_inputs(&inputs, read, &protocol, keep_lists, by, &mut |c, kind| {
+    let audit = icans::audit::from_inputs(&inputs, read, &protocol, keep_lists, by, &mut |c, kind, group| {
         if let (Some(r), Ok(())) = (rows.as_mut(), &written) {
-            written = r.row(c, kind);
+            written = r.row(c, kind, group);
         }
     })
     .with_context(|| super::spill_context("audit"))?;

@@ -228,6 +228,8 @@ struct CsvRow<'a> {
     status: &'static str,
     drivers: String,
     kind: &'static str,
+    /// The record's group with `--by` (empty without).
+    group: &'a str,
 }
 
 impl<W: std::io::Write> CsvRows<W> {
@@ -239,7 +241,7 @@ impl<W: std::io::Write> CsvRows<W> {
     }
 
     /// One compared record.
-    pub fn row(&mut self, c: &Compared, kind: crate::audit::AuditKind) -> std::io::Result<()> {
+    pub fn row(&mut self, c: &Compared, kind: crate::audit::AuditKind, group: &str) -> std::io::Result<()> {
         let status = if c.indeterminate() {
             "indeterminate"
         } else if c.regraded > c.recorded {
@@ -263,6 +265,7 @@ impl<W: std::io::Write> CsvRows<W> {
                 status,
                 drivers: drivers.join(crate::format::columns::LIST_SEPARATOR),
                 kind: kind.as_str(),
+                group,
             })
             .map_err(io_error)
     }
