@@ -551,4 +551,22 @@ fn each_groups_figures_equal_the_summary_of_its_records_alone() {
     );
     assert!(text.contains("  axi-cel  "), "{text}");
     assert!(text.contains("  (none)  "), "{text}");
+    // CSV: one row per group, the group column first.
+    let out = icans()
+        .args(["summary", "--by", "site", "--format", "csv"])
+        .write_stdin(lines(&whole))
+        .output()
+        .unwrap();
+    let csv = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(
+        rows[0].starts_with("group,patients,assessments,any_grade_n,"),
+        "{csv}"
+    );
+    assert_eq!(rows.len(), 3, "{csv}");
+    let (_, by_site, _) = summary_json(&["--by", "site"], &lines(&whole));
+    assert!(
+        rows[1].starts_with(&format!("A,{},", by_site["by"]["groups"]["A"]["patients"])),
+        "{csv}"
+    );
 }

@@ -108,7 +108,11 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     }
     super::stream_stdout(|out| match args.format {
         SummaryFormat::Json => format_summary::write_json(out, &s, args.compare),
-        SummaryFormat::Csv => format_summary::write_courses_csv(out, &s.courses),
+        SummaryFormat::Csv => match &s.by {
+            // With --by, the table per group (the text's incidence table).
+            Some(by) => format_summary::write_groups_csv(out, by),
+            None => format_summary::write_courses_csv(out, &s.courses),
+        },
         SummaryFormat::Text => format_summary::write_text(out, &s, args.compare),
     })?;
     if args.format != SummaryFormat::Text {

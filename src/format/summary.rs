@@ -408,3 +408,46 @@ pub fn write_courses_csv(w: &mut dyn io::Write, courses: &Listed<PatientCourse>)
     }
     w.flush()
 }
+
+/// One group's figures as a CSV row (`summary --by ... --format csv`): the
+/// group, then the figures of the page's incidence table, CRS when known.
+#[derive(Debug, Default, serde::Serialize)]
+struct GroupRow<'a> {
+    group: &'a str,
+    patients: u64,
+    assessments: u64,
+    any_grade_n: u64,
+    any_grade_percent: f64,
+    any_grade_ci_low: f64,
+    any_grade_ci_high: f64,
+    grade3_plus_n: u64,
+    grade3_plus_percent: f64,
+    grade3_plus_ci_low: f64,
+    grade3_plus_ci_high: f64,
+    crs_any_grade_n: Option<u64>,
+    crs_grade3_plus_n: Option<u64>,
+}
+
+/// Writes the figures per group as CSV, one row per group.
+pub fn write_groups_csv(w: &mut dyn io::Write, by: &summary::Grouping) -> io::Result<()> {
+    let mut w = crate::format::csv::serde_rows::<GroupRow<'_>, _>(w)?;
+    for (group, c) in &by.groups {
+        w.serialize(GroupRow {
+            group,
+            patients: c.patients,
+            assessments: c.assessments,
+            any_grade_n: c.any_grade.n,
+            any_grade_percent: c.any_grade.percent,
+            any_grade_ci_low: c.any_grade.ci95[0],
+            any_grade_ci_high: c.any_grade.ci95[1],
+            grade3_plus_n: c.grade3_plus.n,
+            grade3_plus_percent: c.grade3_plus.percent,
+            grade3_plus_ci_low: c.grade3_plus.ci95[0],
+            grade3_plus_ci_high: c.grade3_plus.ci95[1],
+            crs_any_grade_n: c.crs_any_grade.map(|i| i.n),
+            crs_grade3_plus_n: c.crs_grade3_plus.map(|i| i.n),
+        })
+        .map_err(io_error)?;
+    }
+    w.flush()
+}
