@@ -484,24 +484,28 @@ pub fn from_inputs(
             }
             Ok(a) => {
                 let g = grading::grade_scoped(a, protocol, grading::Scope::WithoutManagement);
-                let place = (r.line, r.file);
+                // A recorded grade (on its scale) against a regrade (grade,
+                // complete, drivers), at this record's place.
+                let compared =
+                    |scale: Option<String>, recorded: u8, (regraded, complete, drivers)| Compared {
+                        line: r.line,
+                        file: r.file.map(String::from),
+                        id: a.id.clone(),
+                        patient_id: a.patient_id.clone(),
+                        recorded_scale: scale,
+                        recorded,
+                        regraded,
+                        complete,
+                        drivers,
+                    };
                 let icans = match a.recorded_grade {
                     None => {
                         without += 1;
                         Ok(())
                     }
                     Some(recorded) => {
-                        let c = Compared {
-                            line: place.0,
-                            file: place.1.map(String::from),
-                            id: a.id.clone(),
-                            patient_id: a.patient_id.clone(),
-                            recorded_scale: a.recorded_scale.clone(),
-                            recorded,
-                            regraded: g.grade,
-                            complete: g.complete,
-                            drivers: g.drivers.iter().copied().map(Driver::Icans).collect(),
-                        };
+                        let drivers = g.drivers.iter().copied().map(Driver::Icans).collect();
+                        let c = compared(a.recorded_scale.clone(), recorded, (g.grade, g.complete, drivers));
                         all.add(c.grades());
                         each(&c, AuditKind::Icans, by.map_or("", |b| b.value(a)));
                         let grouped = match by {
@@ -529,19 +533,9 @@ pub fn from_inputs(
                         crs_not_regradable += 1;
                         Ok(())
                     }
-                    (Some(recorded), Some((regraded, complete, drivers))) => {
+                    (Some(recorded), Some(regrade)) => {
                         crs_seen = true;
-                        let c = Compared {
-                            line: place.0,
-                            file: place.1.map(String::from),
-                            id: a.id.clone(),
-                            patient_id: a.patient_id.clone(),
-                            recorded_scale: a.recorded_crs_scale.clone(),
-                            recorded,
-                            regraded,
-                            complete,
-                            drivers,
-                        };
+                        let c = compared(a.recorded_crs_scale.clone(), recorded, regrade);
                         crs_all.add(c.grades());
                         each(&c, AuditKind::Crs, by.map_or("", |b| b.value(a)));
                         let bytes = c.heap_bytes();

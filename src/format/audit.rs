@@ -123,6 +123,25 @@ fn record(c: &Compared) -> String {
     )
 }
 
+/// A list of discordant records under its title (nothing when empty),
+/// read as it is written.
+fn discordant_list(
+    out: &mut String,
+    w: &mut dyn io::Write,
+    title: &str,
+    listed: &crate::spill::Listed<Compared>,
+) -> io::Result<()> {
+    if listed.is_empty() {
+        return Ok(());
+    }
+    let _ = writeln!(out, "\n{title} ({})", listed.len());
+    for c in listed.iter() {
+        text::wrapped(out, &record(&c?), "  ", "    ");
+        text::drain(out, w, false)?;
+    }
+    Ok(())
+}
+
 /// Writes the audit as text, the lists read as they are written.
 pub fn write_text(w: &mut dyn io::Write, a: &Audit) -> io::Result<()> {
     let mut out = String::new();
@@ -137,13 +156,7 @@ pub fn write_text(w: &mut dyn io::Write, a: &Audit) -> io::Result<()> {
         a.without_recorded_grade,
         a.invalid.len()
     );
-    if !a.discordant.is_empty() {
-        let _ = writeln!(out, "\nDiscordant records ({})", a.discordant.len());
-        for c in a.discordant.iter() {
-            text::wrapped(&mut out, &record(&c?), "  ", "    ");
-            text::drain(&mut out, w, false)?;
-        }
-    }
+    discordant_list(&mut out, w, "Discordant records", &a.discordant)?;
     if !a.indeterminate_records.is_empty() {
         let _ = writeln!(out, "\nIndeterminate records ({})", a.indeterminate_records.len());
         for c in a.indeterminate_records.iter() {
@@ -162,13 +175,7 @@ pub fn write_text(w: &mut dyn io::Write, a: &Audit) -> io::Result<()> {
             "  Not regradable     {} record(s): CRS grade given, or no CRS finding recorded",
             crs.not_regradable
         );
-        if !crs.discordant.is_empty() {
-            let _ = writeln!(out, "\nCRS discordant records ({})", crs.discordant.len());
-            for c in crs.discordant.iter() {
-                text::wrapped(&mut out, &record(&c?), "  ", "    ");
-                text::drain(&mut out, w, false)?;
-            }
-        }
+        discordant_list(&mut out, w, "CRS discordant records", &crs.discordant)?;
     }
     if let Some(p) = &a.patients {
         out.push_str("\nPer patient (worst recorded against worst regraded)\n");
