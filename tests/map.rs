@@ -984,11 +984,22 @@ fn dates_become_the_day_since_infusion() {
             Err("visit: \"2023-02-29\" is not a date (for day)"),
         ),
         (
-            "zoneless",
-            "2024-03-02",
+            "dst-gap",
+            "2024-03-31",
             "2024-03-01",
-            "2024-03-02T08:00:00",
-            Err("at: \"2024-03-02T08:00:00\" has no time zone (for assessed_at)"),
+            "2024-03-31T02:30:00",
+            Err(
+                "at: \"2024-03-31T02:30:00\" does not exist in local time (a daylight-saving change) (for assessed_at)",
+            ),
+        ),
+        (
+            "dst-twice",
+            "2024-10-27",
+            "2024-10-01",
+            "2024-10-27T02:30:00",
+            Err(
+                "at: \"2024-10-27T02:30:00\" is ambiguous in local time (a daylight-saving change) (for assessed_at)",
+            ),
         ),
     ];
     let mut text = String::from("rid,visit,infused,at,loc\n");
@@ -996,8 +1007,11 @@ fn dates_become_the_day_since_infusion() {
         text.push_str(&format!("{id},{visit},{infused},{at},1\n"));
     }
     let (_e, export) = temp("e.csv", &text);
+    // A date-time without a zone is read as local time: the machine's
+    // zone, here set for the test.
     let out = icans()
         .args(["batch", &export, "--map", &map, "--fields", "id,day,error"])
+        .env("TZ", "Europe/Berlin")
         .output()
         .unwrap();
     let got = lines(&out.stdout);
@@ -1017,15 +1031,36 @@ fn dates_become_the_day_since_infusion() {
     }
     let (_t, timed) = temp(
         "t.csv",
-        "rid,visit,infused,at,loc\nt,2024-03-02,2024-03-01,2024-03-02T08:00:00+01:00,1\n",
+        "rid,visit,infused,at,loc\nt,2024-03-02,2024-03-01,2024-03-02T08:00:00+01:00,1\n\
+         u,2024-07-02,2024-07-01,2024-07-02T08:00:00,1\nv,2024-07-02,2024-07-01,02/07/2024,1\n",
     );
     let out = icans()
-        .args(["batch", &timed, "--map", &map, "--fields", "day,assessed_at"])
+        .args([
+            "batch",
+            &timed,
+            "--map",
+            &map,
+            "--fields",
+            "day,assessed_at,error",
+        ])
+        .env("TZ", "America/New_York")
         .output()
         .unwrap();
+    let got = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = got.lines().collect();
     assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
-        "{\"day\":1,\"assessed_at\":\"2024-03-02T08:00:00+01:00\"}\n"
+        rows[0],
+        "{\"day\":1,\"assessed_at\":\"2024-03-02T08:00:00+01:00\",\"error\":null}"
+    );
+    // Without a zone: local time, New York's summer offset here.
+    assert_eq!(
+        rows[1],
+        "{\"day\":1,\"assessed_at\":\"2024-07-02T08:00:00-04:00\",\"error\":null}"
+    );
+    // A date alone is no date-time.
+    assert!(
+        rows[2].contains("02/07/2024") && rows[2].contains("is not a date-time (for assessed_at)"),
+        "{got}"
     );
     for (text, says) in [
         ("[dates]\nday = [\"visit\"]\n", "dates.day: 1 column(s)"),

@@ -71,7 +71,7 @@ fn read_dates(b: &mut RecordBuilder, m: &SiteMap, dated: &[(DateRole, &str, &str
                 export,
                 cell,
                 &format!("{:?} {why} (for assessed_at)", cell.trim()),
-                format!("RFC 3339 date-times with their zone (2026-03-09T08:30:00+01:00){formats}"),
+                format!("RFC 3339 date-times (2026-03-09T08:30:00+01:00), or without a zone, read as local time{formats}"),
             ),
         }
     }

@@ -126,10 +126,13 @@ pub fn parse_date(cell: &str, formats: &[String]) -> Option<chrono::NaiveDate> {
     })
 }
 
-/// A date-time with its zone, as `assessed_at` needs it (RFC 3339), from
-/// an ISO date-time or one of the `formats` with a zone (`%z`). `Err` says
-/// why not: no zone, or not a date-time.
+/// A date-time as `assessed_at` needs it (RFC 3339), from an ISO
+/// date-time or one of the `formats`; one without a zone is read as local
+/// time (contract v3 §8: the machine's time zone). `Err` says why not: not
+/// a date-time, or a local time that a daylight-saving change makes
+/// ambiguous or skips.
 pub fn parse_date_time(cell: &str, formats: &[String]) -> Result<String, &'static str> {
+    use chrono::TimeZone as _;
     let c = cell.trim();
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(c) {
         return Ok(t.to_rfc3339());
@@ -140,10 +143,25 @@ pub fn parse_date_time(cell: &str, formats: &[String]) -> Result<String, &'stati
     {
         return Ok(t.to_rfc3339());
     }
-    if parse_date(c, formats).is_some() {
-        return Err("has no time zone");
+    let iso = [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+    ];
+    let naive = iso
+        .iter()
+        .copied()
+        .chain(formats.iter().map(String::as_str))
+        .find_map(|f| chrono::NaiveDateTime::parse_from_str(c, f).ok());
+    match naive.map(|n| chrono::Local.from_local_datetime(&n)) {
+        Some(chrono::LocalResult::Single(t)) => Ok(t.fixed_offset().to_rfc3339()),
+        Some(chrono::LocalResult::Ambiguous(..)) => {
+            Err("is ambiguous in local time (a daylight-saving change)")
+        }
+        Some(chrono::LocalResult::None) => Err("does not exist in local time (a daylight-saving change)"),
+        None => Err("is not a date-time"),
     }
-    Err("is not a date-time")
 }
 
 fn strings(v: &toml::Value, what: &str) -> Result<Vec<String>, String> {
