@@ -123,20 +123,21 @@ fn record(c: &Compared) -> String {
     )
 }
 
-/// A list of discordant records under its title (nothing when empty),
-/// read as it is written.
-fn discordant_list(
+/// A list of compared records under its title (nothing when empty), each
+/// followed by `note`, read as it is written.
+fn record_list(
     out: &mut String,
     w: &mut dyn io::Write,
     title: &str,
     listed: &crate::spill::Listed<Compared>,
+    note: &str,
 ) -> io::Result<()> {
     if listed.is_empty() {
         return Ok(());
     }
     let _ = writeln!(out, "\n{title} ({})", listed.len());
     for c in listed.iter() {
-        text::wrapped(out, &record(&c?), "  ", "    ");
+        text::wrapped(out, &format!("{}{note}", record(&c?)), "  ", "    ");
         text::drain(out, w, false)?;
     }
     Ok(())
@@ -156,14 +157,14 @@ pub fn write_text(w: &mut dyn io::Write, a: &Audit) -> io::Result<()> {
         a.without_recorded_grade,
         a.invalid.len()
     );
-    discordant_list(&mut out, w, "Discordant records", &a.discordant)?;
-    if !a.indeterminate_records.is_empty() {
-        let _ = writeln!(out, "\nIndeterminate records ({})", a.indeterminate_records.len());
-        for c in a.indeterminate_records.iter() {
-            text::wrapped(&mut out, &format!("{} (lower bound)", record(&c?)), "  ", "    ");
-            text::drain(&mut out, w, false)?;
-        }
-    }
+    record_list(&mut out, w, "Discordant records", &a.discordant, "")?;
+    record_list(
+        &mut out,
+        w,
+        "Indeterminate records",
+        &a.indeterminate_records,
+        " (lower bound)",
+    )?;
     if let Some(crs) = &a.crs {
         let _ = writeln!(
             out,
@@ -175,7 +176,7 @@ pub fn write_text(w: &mut dyn io::Write, a: &Audit) -> io::Result<()> {
             "  Not regradable     {} record(s): CRS grade given, or no CRS finding recorded",
             crs.not_regradable
         );
-        discordant_list(&mut out, w, "CRS discordant records", &crs.discordant)?;
+        record_list(&mut out, w, "CRS discordant records", &crs.discordant, "")?;
     }
     if let Some(p) = &a.patients {
         out.push_str("\nPer patient (worst recorded against worst regraded)\n");
