@@ -36,6 +36,8 @@ pub struct Options {
     /// until a record reaches it or the input ends, so that the alert is
     /// never lost to a full disk or a closed pipe (docs/robustness.md).
     pub alert_at: Option<u8>,
+    /// The byte between CSV output cells (`--delimiter`).
+    pub delimiter: u8,
 }
 
 impl Default for Options {
@@ -48,6 +50,7 @@ impl Default for Options {
             chunk_bytes: input::CHUNK_BYTES,
             fields: None,
             alert_at: None,
+            delimiter: b',',
         }
     }
 }
@@ -65,6 +68,10 @@ pub struct Stats {
     pub by_grade: [u64; 6],
     /// Graded records with a domain not assessed.
     pub incomplete: u64,
+    /// Problems of an input that are no record (a CSV header that cannot be
+    /// used, a JSON array not closed): each an error object at its line,
+    /// counted apart from the records.
+    pub problems: u64,
 }
 
 impl Stats {
@@ -73,6 +80,7 @@ impl Stats {
         self.graded += o.graded;
         self.failed += o.failed;
         self.incomplete += o.incomplete;
+        self.problems += o.problems;
         for (a, b) in self.by_grade.iter_mut().zip(o.by_grade) {
             *a += b;
         }
@@ -107,13 +115,19 @@ pub struct Report {
     pub input_failures: Vec<InputFailure>,
     /// The output failed (closed, full): the run stopped there.
     pub output_error: Option<io::Error>,
+    /// The first record refused (or problem of an input), as
+    /// `file:line: message`: the reason said on standard error.
+    pub first_invalid: Option<String>,
 }
 
 /// A rendered piece of work.
 struct Done {
     out: Vec<u8>,
+    /// The error objects (or rows) alone, when they are copied elsewhere.
+    invalid: Vec<u8>,
     stats: Stats,
     failure: Option<InputFailure>,
+    first_invalid: Option<String>,
 }
 
 /// Output bytes reserved per input byte (a result is about five times the
@@ -129,8 +143,19 @@ pub const MAX_THREADS: usize = 64;
 /// or a chunk takes long, whatever the input.
 pub const MAX_CHUNKS_IN_FLIGHT: usize = 8;
 
-fn process(chunk: Chunk, options: &Options) -> Done {
-    let mut writer = options.output.writer(options.fields.as_deref());
+/// Reads, grades and renders one chunk; with `copy_invalid`, the error
+/// objects are rendered a second time, alone.
+fn process(chunk: Chunk, options: &Options, copy_invalid: bool) -> Done {
+    let mut writer = options
+        .output
+        .writer(options.fields.as_deref(), options.delimiter);
+    let mut invalid = copy_invalid.then(|| {
+        options
+            .output
+            .writer(options.fields.as_deref(), options.delimiter)
+    });
+    let problem = matches!(chunk, Chunk::Problem { .. });
+    let mut first_invalid = None;
     let input_bytes = match &chunk {
         Chunk::Json { buf, .. } => buf.len(),
         Chunk::Csv { rows, .. } => rows
@@ -158,8 +183,18 @@ fn process(chunk: Chunk, options: &Options) -> Done {
                 writer.result(r.line, r.file, &result)
             }
             Err(rejected) => {
-                stats.count_failed();
-                writer.error(&rejected)
+                if problem {
+                    stats.problems += 1;
+                } else {
+                    stats.count_failed();
+                }
+                if first_invalid.is_none() {
+                    first_invalid = Some(rejected.to_string());
+                }
+                match invalid.as_mut() {
+                    Some(copy) => copy.error(&rejected).and_then(|()| writer.error(&rejected)),
+                    None => writer.error(&rejected),
+                }
             }
         };
         if written.is_ok() {
@@ -172,17 +207,31 @@ fn process(chunk: Chunk, options: &Options) -> Done {
     if let Err(e) = written {
         let _ = writeln!(out, "internal error rendering a result: {e}");
     }
-    Done { out, stats, failure }
+    let invalid = invalid
+        .map(|mut w| w.take().unwrap_or_default())
+        .unwrap_or_default();
+    Done {
+        out,
+        invalid,
+        stats,
+        failure,
+        first_invalid,
+    }
 }
 
-fn worker(jobs: &Mutex<Receiver<(u64, Chunk)>>, done: SyncSender<(u64, Done)>, options: &Options) {
+fn worker(
+    jobs: &Mutex<Receiver<(u64, Chunk)>>,
+    done: SyncSender<(u64, Done)>,
+    options: &Options,
+    copy_invalid: bool,
+) {
     loop {
         let job = jobs
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .recv();
         let Ok((seq, work)) = job else { return };
-        if done.send((seq, process(work, options))).is_err() {
+        if done.send((seq, process(work, options, copy_invalid))).is_err() {
             return;
         }
     }
@@ -199,10 +248,33 @@ pub fn run(
     options: &Options,
     progress: &mut dyn FnMut(&Stats),
 ) -> Report {
+    run_copying_invalid(inputs, out, None, options, progress)
+}
+
+/// [`run`], with the error objects (or CSV rows) of the records that could
+/// not be graded written to `invalid` as well, in input order (`batch
+/// --invalid FILE`), after the same header. A failure to write there is an
+/// output failure like any other.
+pub fn run_copying_invalid(
+    inputs: &[Input],
+    out: &mut dyn Write,
+    mut invalid: Option<&mut dyn Write>,
+    options: &Options,
+    progress: &mut dyn FnMut(&Stats),
+) -> Report {
+    let copy_invalid = invalid.is_some();
     let threads = options.threads.clamp(1, MAX_THREADS);
     let window = (threads + 2).clamp(2, MAX_CHUNKS_IN_FLIGHT);
     let mut report = Report::default();
-    if let Err(e) = out.write_all(&options.output.writer(options.fields.as_deref()).header()) {
+    let header = options
+        .output
+        .writer(options.fields.as_deref(), options.delimiter)
+        .header();
+    let written = out.write_all(&header).and_then(|()| match invalid.as_mut() {
+        Some(copy) => copy.write_all(&header),
+        None => Ok(()),
+    });
+    if let Err(e) = written {
         report.output_error = Some(e);
         if options.alert_at.is_none() {
             return report;
@@ -228,7 +300,7 @@ pub fn run(
         for _ in 0..threads {
             let jobs = Arc::clone(&jobs);
             let done = done_tx.clone();
-            s.spawn(move || worker(&jobs, done, options));
+            s.spawn(move || worker(&jobs, done, options, copy_invalid));
         }
         drop(done_tx);
         drop(jobs);
@@ -252,11 +324,18 @@ pub fn run(
             while let Some(done) = pending.remove(&next) {
                 next += 1;
                 if report.output_error.is_none() {
-                    if let Err(e) = out.write_all(&done.out) {
+                    let written = out.write_all(&done.out).and_then(|()| match invalid.as_mut() {
+                        Some(copy) if !done.invalid.is_empty() => copy.write_all(&done.invalid),
+                        _ => Ok(()),
+                    });
+                    if let Err(e) = written {
                         report.output_error = Some(e);
                     }
                 }
                 report.stats.add(&done.stats);
+                if report.first_invalid.is_none() {
+                    report.first_invalid = done.first_invalid;
+                }
                 if report.output_error.is_some() && done_after_failure(&report.stats) {
                     stop.store(true, std::sync::atomic::Ordering::Relaxed);
                 }
@@ -271,7 +350,11 @@ pub fn run(
         }
         drop(token_tx);
         if report.output_error.is_none() {
-            if let Err(e) = out.flush() {
+            let flushed = out.flush().and_then(|()| match invalid.as_mut() {
+                Some(copy) => copy.flush(),
+                None => Ok(()),
+            });
+            if let Err(e) = flushed {
                 report.output_error = Some(e);
             }
         }

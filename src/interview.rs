@@ -142,17 +142,64 @@ fn yes_no(s: &str) -> Option<bool> {
     }
 }
 
+/// A number as typed at the bedside: a decimal point or a decimal comma
+/// (`38,5`), never both; `-0` is 0.
+fn typed_number(s: &str) -> Option<f64> {
+    let x: f64 = match (s.contains('.'), s.matches(',').count()) {
+        (false, 1) => s.replace(',', ".").parse().ok()?,
+        (_, 0) => s.parse().ok()?,
+        _ => return None,
+    };
+    // A negative zero is zero (so that it is written as 0).
+    Some(x + 0.0)
+}
+
 fn number_in(s: &str, lo: f64, hi: f64, integer: bool) -> Option<f64> {
-    let x: f64 = s.parse().ok()?;
+    let x = typed_number(s)?;
     (x.is_finite() && x >= lo && x <= hi && (!integer || x.fract() == 0.0)).then_some(x)
 }
 
-/// A choice by option number or by name (wire name or bedside alias).
+/// The options whose wire name or an alias begins with what was typed
+/// (spaces and hyphens as `_`).
+fn starting_with(s: &str, choices: &'static [Choice]) -> Vec<&'static Choice> {
+    let s = s.replace([' ', '-'], "_");
+    choices
+        .iter()
+        .filter(|c| c.wire.starts_with(&s) || c.aliases.iter().any(|a| a.starts_with(&s)))
+        .collect()
+}
+
+/// A choice by option number, by name (wire name or bedside alias), or by
+/// the beginning of exactly one option's names, at least two letters
+/// (`low` for low_flow): one that begins several is asked again, naming
+/// them.
 fn choice(s: &str, choices: &'static [Choice]) -> Option<&'static str> {
     if let Ok(n) = s.parse::<usize>() {
         return n.checked_sub(1).and_then(|i| choices.get(i)).map(|c| c.wire);
     }
-    choices.iter().find(|c| c.matches_bedside(s)).map(|c| c.wire)
+    if let Some(c) = choices.iter().find(|c| c.matches_bedside(s)) {
+        return Some(c.wire);
+    }
+    match starting_with(s, choices).as_slice() {
+        [one] if s.len() >= 2 => Some(one.wire),
+        _ => None,
+    }
+}
+
+/// What a choice answer that fits no option may have meant: the options it
+/// begins, when several, else the closest name.
+fn meant(s: &str, choices: &'static [Choice]) -> String {
+    let several = starting_with(s, choices);
+    if several.len() > 1 && s.len() >= 2 {
+        let names: Vec<&str> = several.iter().map(|c| c.wire).collect();
+        return format!(" It begins {}: type more of it.", names.join(", "));
+    }
+    let names = choices
+        .iter()
+        .flat_map(|c| std::iter::once(c.wire).chain(c.aliases.iter().copied()));
+    crate::grading::catalogue::closest(s, names)
+        .map(|n| format!(" Did you mean {n}?"))
+        .unwrap_or_default()
 }
 
 /// The numbered options, wrapped to 80 columns.
@@ -284,7 +331,14 @@ impl Question {
                     _ => s
                         .split([',', ';', ' '])
                         .filter(|p| !p.is_empty())
-                        .map(|p| choices.iter().find(|c| c.wire == p).map(|c| c.wire))
+                        .map(|p| {
+                            let exact = choices.iter().find(|c| c.wire == p);
+                            match (exact, starting_with(p, choices).as_slice()) {
+                                (Some(c), _) => Some(c.wire),
+                                (None, [one]) if p.len() >= 2 => Some(one.wire),
+                                _ => None,
+                            }
+                        })
                         .collect::<Option<Vec<_>>>()
                         .filter(|v| !v.is_empty())
                         .map(Answer::Domains),
@@ -299,6 +353,15 @@ impl Question {
     }
 
     fn hint(self, typed: &str) -> String {
+        let guess = match self {
+            Question::Capd(_) => meant(typed, FREQUENCIES),
+            Question::Field(field) => match field.def().kind {
+                Kind::Choice(choices) => meant(typed, choices),
+                Kind::Number { .. } if field == Field::TemperatureC => fahrenheit(typed),
+                _ => String::new(),
+            },
+            Question::Ice(_) => String::new(),
+        };
         let what = match self {
             Question::Ice(IceStep::Naming) => format!("a whole number 0-{}", ICE_ITEMS[1].max),
             Question::Ice(_) => "y or n".into(),
@@ -313,7 +376,18 @@ impl Question {
                 Kind::Id | Kind::Text | Kind::Timestamp | Kind::Items(_) => "text".into(),
             },
         };
-        format!("\"{typed}\"? Type {what} (or skip, back).")
+        format!("\"{typed}\"?{guess} Type {what} (or skip, back).")
+    }
+}
+
+/// A temperature typed in degrees Fahrenheit, most likely: said, with the
+/// Celsius value, never converted unasked.
+fn fahrenheit(typed: &str) -> String {
+    match typed_number(typed).and_then(crate::grading::catalogue::fahrenheit_as_celsius) {
+        Some(c) => format!(
+            " {typed} looks like degrees Fahrenheit ({c:.1} C); the question asks for degrees Celsius."
+        ),
+        None => String::new(),
     }
 }
 

@@ -14,7 +14,24 @@ mod cli;
 ///
 /// Decision support only: confirm with the treating team and local protocol.
 #[derive(Debug, Parser)]
-#[command(name = "icans", version, propagate_version = true)]
+#[command(name = "icans", version, propagate_version = true, after_help = cli::after_help(
+    "Examples:
+  icans grade examples/grade2-adult.json
+  icans assess
+  icans batch examples/records.ndjson -o graded.ndjson   # exit 65: record 7
+  icans summary examples/cohort.ndjson
+  icans audit examples/audit.ndjson   # exit 65: one record is not regradable
+
+Each command's --help (and man page: icans man --dir DIR) has its own
+examples and exit statuses.",
+    &[
+        (cli::exit::OK, "all records graded"),
+        (cli::exit::USAGE, "usage error"),
+        (cli::exit::ALERT, "a graded record reached --fail-at-grade (or audit's kappa fell below --fail-below-kappa); this outranks 74 and 65: an alert is never lost"),
+        (cli::exit::INVALID, "at least one record invalid (every valid record is still written)"),
+        (cli::exit::IO, "an input or output failure"),
+    ],
+))]
 struct Cli {
     #[command(subcommand)]
     command: Command,

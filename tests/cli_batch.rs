@@ -447,13 +447,38 @@ fn fail_at_grade_gates_alerts() {
 #[test]
 fn summary_counts_on_stderr() {
     let (_, _, err) = batch(&["examples/records.ndjson", "--summary"], "");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 3, "{err}");
     assert_eq!(
-        err.trim_end(),
+        lines[2],
         "icans batch: 8 records read, 7 graded, 1 failed; by grade 0: 2, 1: 2, 2: 1, 3: 1, 4: 1, 5: 0; \
          1 incomplete (grade is a lower bound)"
     );
-    let (_, _, quiet) = batch(&["examples/records.ndjson"], "");
-    assert_eq!(quiet, "", "no summary in pipes unless asked");
+    // Without --summary, in a pipe: no counts, but the reason for exit 65.
+    let (code, _, piped) = batch(&["examples/records.ndjson"], "");
+    assert_eq!(code, Some(65));
+    assert_eq!(
+        piped.lines().collect::<Vec<_>>(),
+        lines[..2],
+        "the reason, whatever the output"
+    );
+    assert!(
+        lines[0].starts_with(
+            "icans: invalid: examples/records.ndjson:7: siezure: unknown field (did you mean `seizure`?)"
+        ),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(
+        lines[1],
+        "icans: 1 record not graded; its error is in its place in the output (--invalid FILE writes it apart too)"
+    );
+    let (code, _, quiet) = batch(&["examples/cohort.ndjson"], "");
+    assert_eq!(
+        (code, quiet.as_str()),
+        (Some(0), ""),
+        "nothing on stderr when every record is graded"
+    );
 }
 
 /// Many records, many chunks: the output order is the input order whatever
@@ -606,6 +631,38 @@ fn needs_pty_progress_and_counts_on_a_terminal() {
     assert!(shown.contains("records/s"), "{shown:?}");
     assert!(
         shown.contains("\x1b[2Kicans batch: 2 records read, 2 graded, 0 failed"),
+        "{shown:?}"
+    );
+    assert!(
+        !shown.contains(", 0 records/s") && !shown.contains("\r, "),
+        "well formed: {shown:?}"
+    );
+}
+
+/// A run shorter than a second shows no progress line on a terminal, only
+/// the counts (and the reason for exit 65).
+#[test]
+#[ignore = "needs a pty from script(1) (.ci/run runs it where there is one)"]
+fn needs_pty_no_progress_line_for_a_short_run() {
+    let bin = assert_cmd::cargo::cargo_bin("icans");
+    let out = Process::new("/usr/bin/script")
+        .args([
+            "-qec",
+            &format!("{} batch examples/records.csv > /dev/null", bin.display()),
+            "/dev/null",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(!shown.is_empty(), "script(1) gave no terminal output");
+    assert!(!shown.contains("records/s"), "{shown:?}");
+    assert!(
+        shown.contains("icans: invalid: examples/records.csv:7: ice_total: 11 is out of range"),
+        "{shown:?}"
+    );
+    assert!(
+        shown.contains("icans batch: 6 records read, 5 graded, 1 failed"),
         "{shown:?}"
     );
 }

@@ -474,22 +474,178 @@ fn small_inconsistencies_are_settled() {
     assert_eq!(out.stdout, b"", "no empty report before the failure");
 }
 
+/// The subcommands of `icans ARGS --help`, by its `Commands:` list.
+fn subcommands_of(args: &[&str]) -> Vec<String> {
+    let mut all: Vec<&str> = args.to_vec();
+    all.push("--help");
+    let out = icans().args(&all).output().unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .skip_while(|l| l.trim() != "Commands:")
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(String::from)
+        .collect()
+}
+
+/// The lines of a help text's section (`Examples:`, `Exit status:`).
+fn help_section(help: &str, heading: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|l| !l.starts_with(heading))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// A roff page's `.nf` section, as text.
+fn page_section(page: &str, title: &str) -> Vec<String> {
+    page.lines()
+        .skip_while(|l| *l != format!(".SH \"{title}\""))
+        .skip(2)
+        .take_while(|l| *l != ".fi")
+        .map(|l| l.replace("\\-", "-").replace("\\e", "\\").replace("\\&", ""))
+        .collect()
+}
+
 #[test]
-fn man_pages_exist_for_every_subcommand() {
+fn man_pages_exist_for_every_subcommand_with_their_own_exit_status() {
     let dir = tempfile::tempdir().unwrap();
     let out = icans().arg("man").arg("--dir").arg(dir.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
-    for name in [
-        "icans",
-        "icans-grade",
-        "icans-batch",
-        "icans-assess",
-        "icans-summary",
-        "icans-man",
-    ] {
+    // Every command at every depth, from the help texts.
+    let mut commands: Vec<Vec<String>> = vec![Vec::new()];
+    let mut i = 0;
+    while i < commands.len() {
+        let path = commands[i].clone();
+        let args: Vec<&str> = path.iter().map(String::as_str).collect();
+        for sub in subcommands_of(&args) {
+            let mut p = path.clone();
+            p.push(sub);
+            commands.push(p);
+        }
+        i += 1;
+    }
+    assert!(commands.len() >= 13, "{commands:?}");
+    let mut names: Vec<String> = commands
+        .iter()
+        .map(|p| {
+            std::iter::once("icans".to_string())
+                .chain(p.iter().cloned())
+                .collect::<Vec<_>>()
+                .join("-")
+        })
+        .collect();
+    names.sort();
+    let mut written: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .trim_end_matches(".1")
+                .to_string()
+        })
+        .collect();
+    written.sort();
+    assert_eq!(
+        written, names,
+        "a page per command, map init and map check included"
+    );
+    for (path, name) in commands.iter().zip(commands.iter().map(|p| {
+        std::iter::once("icans".to_string())
+            .chain(p.iter().cloned())
+            .collect::<Vec<_>>()
+            .join("-")
+    })) {
         let page = std::fs::read_to_string(dir.path().join(format!("{name}.1"))).unwrap();
-        assert!(page.contains(".SH \"EXIT STATUS\""), "{name}");
-        assert!(page.contains(".SH EXAMPLES"), "{name}");
+        // Every page it refers to exists.
+        for reference in page.split("icans").skip(1) {
+            let Some(end) = reference.find("(1)") else {
+                continue;
+            };
+            let named = format!("icans{}", &reference[..end]).replace("\\-", "-");
+            if named.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
+                assert!(
+                    names.contains(&named),
+                    "{name}.1 refers to {named}(1), which is not written"
+                );
+            }
+        }
+        // Its exit status and examples are its own --help's, line for line.
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        let help =
+            String::from_utf8(icans().args(&args).env("COLUMNS", "200").output().unwrap().stdout).unwrap();
+        let statuses = help_section(&help, "Exit status");
+        assert!(
+            statuses.iter().any(|l| l.trim_start().starts_with("0 ")),
+            "{name}: {statuses:?}"
+        );
+        assert_eq!(page_section(&page, "EXIT STATUS"), statuses, "{name}");
+        let examples = help_section(&help, "Examples:");
+        assert!(!examples.is_empty(), "{name} has no examples");
+        assert_eq!(page_section(&page, "EXAMPLES"), examples, "{name}");
+    }
+    // Each command says its own statuses: grade's are not batch's.
+    let grade = std::fs::read_to_string(dir.path().join("icans-grade.1")).unwrap();
+    let batch = std::fs::read_to_string(dir.path().join("icans-batch.1")).unwrap();
+    assert_ne!(
+        page_section(&grade, "EXIT STATUS"),
+        page_section(&batch, "EXIT STATUS")
+    );
+    // `icans man map init` prints the same page as --dir writes.
+    let one = icans().args(["man", "map", "init"]).output().unwrap();
+    assert_eq!(one.status.code(), Some(0));
+    assert_eq!(
+        one.stdout,
+        std::fs::read(dir.path().join("icans-map-init.1")).unwrap()
+    );
+    let bad = icans().args(["man", "map", "nope"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("map-init"),
+        "the pages are listed"
+    );
+}
+
+/// Every line of every after-help (examples, exit statuses) fits 80
+/// columns: a terminal of 80 shows them as written, so an example copied
+/// from it is the whole command (clap would wrap a longer one, leaving a
+/// continuation `\\` alone on its line).
+#[test]
+fn help_examples_are_not_wrapped_at_80_columns() {
+    let mut commands: Vec<Vec<String>> = vec![Vec::new()];
+    let mut i = 0;
+    while i < commands.len() {
+        let path = commands[i].clone();
+        let args: Vec<&str> = path.iter().map(String::as_str).collect();
+        for sub in subcommands_of(&args) {
+            let mut p = path.clone();
+            p.push(sub);
+            commands.push(p);
+        }
+        i += 1;
+    }
+    for path in &commands {
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        let at = |columns: &str| {
+            let out = icans().args(&args).env("COLUMNS", columns).output().unwrap();
+            let text = String::from_utf8(out.stdout).unwrap();
+            let mut tail: Vec<String> = help_section(&text, "Examples:");
+            tail.extend(help_section(&text, "Exit status"));
+            tail
+        };
+        let narrow = at("80");
+        assert_eq!(narrow, at("1000"), "{path:?}: wrapped at 80 columns");
+        for line in &narrow {
+            assert!(line.chars().count() <= 80, "{path:?}: {line}");
+            assert_ne!(line.trim(), "\\", "{path:?}: a lone continuation");
+        }
     }
 }
 

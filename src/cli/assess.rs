@@ -17,8 +17,10 @@ const ASSESS_HELP: &str = "\
 Examples:
   icans assess                              # at the bedside
   icans assess --emit-record > record.json  # keep the record (card on stderr)
-  printf '54\\n70\\ny\\ny\\ny\\ny\\n3\\ny\\ny\\ny\\n1\\n1\\n1\\n1\\n37\\n1\\n1\\nn\\nnone\\n10\\n' | icans assess
-  icans assess --age 7 --weight 22 --patient-id P-3 --day 4 --emit-record >> course.ndjson
+  printf '54\\n70\\ny\\ny\\ny\\ny\\n3\\ny\\ny\\ny\\n1\\n1\\n1\\n1\\n37\\n1\\n1\\nn\\nnone\\n10\\n' \\
+    | icans assess
+  icans assess --age 7 --weight 22 --patient-id P-3 --day 4 \\
+    --emit-record >> course.ndjson
 
 The questions come in one fixed order (the counter shows \"question k of N\"):
 age, weight, the eight ICE items (or the eight CAPD questions under 12),
@@ -76,6 +78,9 @@ pub struct Args {
     #[arg(long, visible_alias = "output-format", value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
+    #[command(flatten)]
+    pub output: super::OutputFlag,
+
     /// Management protocol file (TOML): the centre's action texts and intervals.
     #[arg(long, value_name = "FILE")]
     pub protocol: Option<std::path::PathBuf>,
@@ -104,9 +109,16 @@ fn parse_age(s: &str) -> Result<f64, String> {
 
 /// Runs `icans assess`.
 pub fn run(args: &Args) -> anyhow::Result<u8> {
-    if let Err(e) = super::stdout_open() {
-        return Ok(super::report_write_error(&e));
-    }
+    // Opened before the first question: an output that cannot be written
+    // is said before the patient is assessed, not after.
+    let mut out = match args.output.open() {
+        Ok(out) => out,
+        Err(e) if args.output.file().is_some() => {
+            eprintln!("icans: {}: {e}", args.output.cannot_write());
+            return Ok(exit::IO);
+        }
+        Err(e) => return Ok(super::report_write_error(&e)),
+    };
     let protocol = super::load_protocol(args.protocol.as_deref())?;
     use icans::grading::Field;
     let given: Vec<(Field, String)> = [
@@ -147,16 +159,15 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     // A blank line between the last question and the result.
     eprintln!();
 
-    let mut out = std::io::stdout().lock();
     if args.emit_record {
-        json::write_line(&mut out, &record).context("cannot write output")?;
+        json::write_line(&mut out, &record).with_context(|| args.output.cannot_write())?;
     }
     let to_stdout = !args.emit_record;
     let rendered = match args.format {
         Format::Json => serde_json::to_string_pretty(&result).context("cannot render the result")? + "\n",
         Format::Text => {
             let colour = if to_stdout {
-                text::colour_for(&std::io::stdout())
+                args.output.colour()
             } else {
                 text::colour_for(&std::io::stderr())
             };
@@ -166,9 +177,9 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     if to_stdout {
         out.write_all(rendered.as_bytes())
             .and_then(|()| out.flush())
-            .context("cannot write output")?;
+            .with_context(|| args.output.cannot_write())?;
     } else {
-        out.flush().context("cannot write output")?;
+        out.flush().with_context(|| args.output.cannot_write())?;
         eprint!("{rendered}");
     }
     Ok(exit::OK)

@@ -55,6 +55,12 @@ pub struct Args {
     pub format: AuditFormat,
 
     #[command(flatten)]
+    pub output: super::OutputFlag,
+
+    #[command(flatten)]
+    pub delimiter: super::flags::DelimiterFlag,
+
+    #[command(flatten)]
     pub read: ReadFlags,
 
     /// Exit 3 when the weighted kappa is below K (or undefined).
@@ -87,8 +93,11 @@ pub enum AuditBy {
 /// Runs `icans audit`.
 pub fn run(args: &Args) -> anyhow::Result<u8> {
     let inputs = inputs(&args.files, args.input_format);
+    args.output
+        .not_an_input(args.files.iter().map(PathBuf::as_path))?;
     let read = icans::input::ReadOptions {
         max_record_bytes: args.max_record_bytes,
+        delimiter: args.delimiter.delimiter,
         ..args.read.read_options()?
     };
     // The audit compares grades, never a management step: no protocol.
@@ -97,10 +106,10 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     // figures are known.
     let mut rows = match args.format {
         AuditFormat::Csv => {
-            super::stdout_open().context("cannot write output")?;
+            let out = args.output.open().with_context(|| args.output.cannot_write())?;
             Some(
-                render::CsvRows::new(std::io::BufWriter::new(std::io::stdout().lock()))
-                    .context("cannot write output")?,
+                render::CsvRows::new(std::io::BufWriter::new(out), args.delimiter.output())
+                    .with_context(|| args.output.cannot_write())?,
             )
         }
         _ => None,
@@ -131,8 +140,10 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         .fail_below_kappa
         .is_some_and(|k| audit.figures.kappa.value.is_none_or(|v| v < k));
     let output = match rows {
-        Some(r) => written.and_then(|()| r.finish()).context("cannot write output"),
-        None => super::stream_stdout(|out| match args.format {
+        Some(r) => written
+            .and_then(|()| r.finish())
+            .with_context(|| args.output.cannot_write()),
+        None => args.output.stream(|out| match args.format {
             AuditFormat::Json => render::write_json(out, &audit),
             _ => render::write_text(out, &audit),
         }),
@@ -145,6 +156,8 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     }
     if args.format != AuditFormat::Text {
         super::report_each(&audit.invalid)?;
+    } else {
+        super::report_first(&audit.invalid, "not regraded")?;
     }
     for f in &audit.failures {
         eprintln!("icans: cannot read {}: {}", f.name, f.error);

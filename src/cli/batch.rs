@@ -10,7 +10,7 @@ use icans::batch::{self, Options, Stats};
 use icans::format::OutputFormat;
 
 use super::exit;
-use super::flags::{GradingFlags, InFormat, inputs};
+use super::flags::{DelimiterFlag, GradingFlags, InFormat, inputs};
 
 /// `--output-format` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -24,17 +24,19 @@ pub enum OutFormat {
 /// Examples and notes of `--help` (the exit statuses follow, from `exit`).
 const BATCH_HELP: &str = "\
 Input format: --input-format, else the file extension (.ndjson/.jsonl, .json,
-.csv), else NDJSON. Blank NDJSON lines are skipped (line numbers still count
-them). CSV columns are the record fields, with ICE items as ice_orientation,
-ice_naming, ice_writing, ice_attention, ice_commands and other_cause as
-`;`-separated names; an empty cell means not assessed.
+.csv, .tsv), else NDJSON. Blank NDJSON lines are skipped (line numbers still
+count them). CSV columns are the record fields, with ICE items as
+ice_orientation, ice_naming, ice_writing, ice_attention, ice_commands and
+other_cause as `;`-separated names; an empty cell means not assessed.
 
 Examples:
-  # exit 65: record 7 misspells a field, on purpose (an error object in its place)
-  icans batch examples/records.ndjson
+  # exit 65: record 7 misspells a field, on purpose (its error in its place)
+  icans batch examples/records.ndjson -o graded.ndjson --invalid bad.ndjson
   # exit 65 likewise: row 6 has an ICE total of 11
-  icans batch examples/records.csv --output-format csv > graded.csv
-  cat export.ndjson | icans batch --fail-at-grade 3 > graded.ndjson";
+  icans batch examples/records.csv --output-format csv -o graded.csv
+  # a .tsv input is read with tabs; --delimiter sets the output's too
+  icans batch examples/records.tsv --output-format csv --delimiter '\\t'
+  cat examples/records.ndjson | icans batch --fail-at-grade 3 > graded.ndjson";
 
 /// Regrade many records: exactly one result per input record, in input order.
 ///
@@ -62,6 +64,18 @@ pub struct Args {
     /// Output format (`--format` is the same flag).
     #[arg(long, visible_alias = "format", value_enum, default_value_t = OutFormat::Ndjson)]
     pub output_format: OutFormat,
+
+    #[command(flatten)]
+    pub output: super::OutputFlag,
+
+    /// Also write the error objects (CSV: error rows, after the header) of
+    /// the records that could not be graded to FILE, in input order; they
+    /// stay in their places in the output as well.
+    #[arg(long, value_name = "FILE")]
+    pub invalid: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub delimiter: DelimiterFlag,
 
     #[command(flatten)]
     pub grading: GradingFlags,
@@ -101,7 +115,45 @@ pub fn summary_line(s: &Stats) -> String {
         s.failed,
         grades.join(", "),
         s.incomplete
-    )
+    ) + &match s.problems {
+        0 => String::new(),
+        1 => "; 1 problem with an input (no record)".to_string(),
+        n => format!("; {n} problems with the inputs (no records)"),
+    }
+}
+
+/// The reason for exit 65, said on standard error whatever the output: the
+/// first record refused (or problem of an input), and how many there are;
+/// `copy` names the file of `--invalid`, when given.
+pub fn invalid_lines(s: &Stats, first: Option<&str>, copy: Option<&str>) -> Vec<String> {
+    let Some(first) = first else { return Vec::new() };
+    let mut counts = Vec::new();
+    match s.failed {
+        0 => {}
+        1 => counts.push("1 record not graded".to_string()),
+        n => counts.push(format!("{n} records not graded")),
+    }
+    match s.problems {
+        0 => {}
+        1 => counts.push("1 problem with an input".to_string()),
+        n => counts.push(format!("{n} problems with the inputs")),
+    }
+    let (each, them) = if s.failed + s.problems == 1 {
+        ("its error is", "it")
+    } else {
+        ("each error is", "them")
+    };
+    let copied = match copy {
+        Some(file) => format!("and in {file}"),
+        None => format!("(--invalid FILE writes {them} apart too)"),
+    };
+    vec![
+        format!("icans: invalid: {first}"),
+        format!(
+            "icans: {}; {each} in its place in the output {copied}",
+            counts.join(" and ")
+        ),
+    ]
 }
 
 /// Standard output closed by the caller: every write fails.
@@ -126,10 +178,12 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         },
         read: icans::input::ReadOptions {
             max_record_bytes: args.max_record_bytes,
+            delimiter: args.delimiter.delimiter,
             ..args.grading.read_options()?
         },
         protocol: std::sync::Arc::new(super::load_protocol(args.grading.protocol.as_deref())?),
         alert_at: args.grading.fail_at_grade,
+        delimiter: args.delimiter.output(),
         ..Options::default()
     };
     if let Some(list) = &args.fields {
@@ -140,39 +194,54 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         options.threads = usize::from(n);
     }
     let inputs = inputs(&args.files, args.input_format);
-    let terminal = std::io::stderr().is_terminal();
-    // indicatif draws only on a terminal (never into a pipe or a file).
-    let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
-    let style = indicatif::ProgressStyle::with_template("{msg}, {rate}")
-        .map(|s| {
-            s.with_key(
-                "rate",
-                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                    let _ = write!(w, "{:.0} records/s", state.per_sec());
-                },
-            )
-        })
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
-    bar.set_style(style);
-    let mut progress = |s: &Stats| {
-        bar.set_position(s.read);
-        bar.set_message(format!("{} records ({} failed)", s.read, s.failed));
+    let named = || args.files.iter().map(PathBuf::as_path);
+    args.output.not_an_input(named())?;
+    let invalid_flag = super::OutputFlag {
+        output: args.invalid.clone(),
     };
-    let report = match super::stdout_open() {
-        Ok(()) => batch::run(&inputs, &mut std::io::stdout().lock(), &options, &mut progress),
+    invalid_flag.not_an_input(named())?;
+    if let (Some(out), Some(bad)) = (args.output.file(), invalid_flag.file()) {
+        if out == bad {
+            return Err(
+                super::UsageError("-o and --invalid name one file (allowed: two files)".into()).into(),
+            );
+        }
+    }
+    let terminal = std::io::stderr().is_terminal();
+    let bar = Progress::new();
+    let mut progress = |s: &Stats| bar.show(s);
+    let mut invalid = match invalid_flag.file().map(|_| invalid_flag.open()).transpose() {
+        Ok(sink) => sink,
+        Err(e) => {
+            eprintln!("icans: {}: {e}", invalid_flag.cannot_write());
+            return Ok(exit::IO);
+        }
+    };
+    let invalid = invalid.as_mut().map(|w| w as &mut dyn std::io::Write);
+    let report = match args.output.open() {
+        Ok(mut out) => batch::run_copying_invalid(&inputs, &mut out, invalid, &options, &mut progress),
         // Nothing can be written; with --fail-at-grade the records are
         // still graded for the alert.
         Err(e) if options.alert_at.is_some() => {
-            batch::run(&inputs, &mut Closed(e.kind()), &options, &mut progress)
+            eprintln!("icans: {}: {e}", args.output.cannot_write());
+            batch::run_copying_invalid(&inputs, &mut Closed(e.kind()), invalid, &options, &mut progress)
+        }
+        Err(e) if args.output.file().is_some() => {
+            eprintln!("icans: {}: {e}", args.output.cannot_write());
+            return Ok(exit::IO);
         }
         Err(e) => return Ok(super::report_write_error(&e)),
     };
-    bar.finish_and_clear();
+    bar.finish();
     if let Some(e) = &report.output_error {
         super::report_write_error(e);
     }
     for f in &report.input_failures {
         eprintln!("icans: cannot read {}: {}", f.name, f.error);
+    }
+    let copy = invalid_flag.file().map(|_| invalid_flag.name());
+    for line in invalid_lines(&report.stats, report.first_invalid.as_deref(), copy.as_deref()) {
+        eprintln!("{line}");
     }
     if terminal || args.summary {
         eprintln!("{}", summary_line(&report.stats));
@@ -186,9 +255,58 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         exit::ALERT
     } else if report.output_error.is_some() || !report.input_failures.is_empty() {
         exit::IO
-    } else if stats.failed > 0 {
+    } else if stats.failed > 0 || stats.problems > 0 {
         exit::INVALID
     } else {
         exit::OK
     })
+}
+
+/// The progress line on a terminal (never in a pipe or a file): shown only
+/// once a run has taken a second, so that a small file prints none.
+struct Progress {
+    bar: indicatif::ProgressBar,
+    started: std::time::Instant,
+    shown: std::cell::Cell<bool>,
+}
+
+impl Progress {
+    fn new() -> Self {
+        let bar = indicatif::ProgressBar::hidden();
+        let style = indicatif::ProgressStyle::with_template("{msg}, {rate}")
+            .map(|s| {
+                s.with_key(
+                    "rate",
+                    |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{:.0} records/s", state.per_sec());
+                    },
+                )
+            })
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+        bar.set_style(style);
+        Progress {
+            bar,
+            started: std::time::Instant::now(),
+            shown: std::cell::Cell::new(false),
+        }
+    }
+
+    /// The counts so far; the line appears after the first second.
+    fn show(&self, s: &Stats) {
+        // The message first: the line is never drawn without it.
+        self.bar
+            .set_message(format!("{} records ({} failed)", s.read, s.failed));
+        self.bar.set_position(s.read);
+        if !self.shown.get() && self.started.elapsed() >= std::time::Duration::from_secs(1) {
+            self.shown.set(true);
+            // indicatif draws only on a terminal; drawn now, with the
+            // message already set.
+            self.bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            self.bar.tick();
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
 }

@@ -7,6 +7,12 @@ use anyhow::Context as _;
 
 /// Print shell completions for bash, zsh, fish or PowerShell.
 #[derive(Debug, clap::Args)]
+#[command(after_help = super::after_help(
+    "Examples:
+  icans completions bash > icans.bash   # then: source icans.bash
+  icans completions zsh > _icans        # into a directory on $fpath",
+    super::WRITES_A_FILE,
+))]
 pub struct Args {
     /// The shell.
     #[arg(value_enum)]
@@ -16,9 +22,18 @@ pub struct Args {
 /// Print a man page (roff): `icans man > icans.1`, `icans man grade >
 /// icans-grade.1`, or write them all with `--dir DIR`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = super::after_help(
+    "Examples:
+  icans man > icans.1 && man ./icans.1
+  icans man map init > icans-map-init.1
+  icans man --dir man/       # icans.1, icans-grade.1, ..., icans-map-check.1",
+    super::WRITES_A_FILE,
+))]
 pub struct ManArgs {
-    /// The subcommand whose page to print (default: the main page).
-    pub command: Option<String>,
+    /// The subcommand whose page to print (default: the main page):
+    /// `grade`, `map init`, ...
+    #[arg(num_args = 0..=2)]
+    pub command: Vec<String>,
 
     /// Write every page (icans.1, icans-grade.1, ...) into this directory.
     #[arg(long, value_name = "DIR", conflicts_with = "command")]
@@ -34,52 +49,118 @@ pub fn run(args: &Args, mut command: clap::Command) -> anyhow::Result<u8> {
     Ok(super::exit::OK)
 }
 
-const EXIT_STATUS: &str = "0 all records graded; 2 usage error; 3 a graded record reached the grade given to \
---fail-at-grade (this outranks 74 and 65: an alert is never lost); 65 at least one record invalid (every \
-valid record is still written); 74 an input or output failure.";
+/// A command's after-help in parts, by the paragraph that heads each:
+/// `Examples:`, `Exit status...:`, and the notes (everything else), each
+/// as written for `--help` (see [`super::after_help`]), so that a page
+/// says exactly what its `--help` says.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct AfterHelp {
+    notes: Vec<String>,
+    examples: Vec<String>,
+    exit_status: Vec<String>,
+}
 
-fn examples(name: &str) -> &'static str {
-    match name {
-        "grade" => {
-            "icans grade examples/grade2-adult.json\nicans grade --ice-total 8 --consciousness alert --no-seizure-motor-edema\necho '{\"ice_total\": 0, \"consciousness\": \"unarousable\"}' | icans grade --format json"
+fn split_after_help(text: &str) -> AfterHelp {
+    let mut parts = AfterHelp::default();
+    for paragraph in text.split("\n\n") {
+        let mut lines = paragraph.lines();
+        let Some(first) = lines.next() else { continue };
+        let rest = || lines.clone().map(str::to_string).collect::<Vec<_>>();
+        if first == "Examples:" {
+            parts.examples.extend(rest());
+        } else if first.starts_with("Exit status") {
+            parts.exit_status.extend(rest());
+        } else {
+            parts.notes.push(paragraph.to_string());
         }
-        "batch" => {
-            "icans batch examples/records.ndjson > graded.ndjson\nicans batch examples/records.csv --output-format csv > graded.csv\ncat export.ndjson | icans batch --fail-at-grade 3 > graded.ndjson"
-        }
-        "assess" => {
-            "icans assess\nicans assess --age 7 --weight 22 --patient-id P-3 --day 4 --emit-record >> course.ndjson"
-        }
-        "summary" => "icans summary examples/cohort.ndjson\nicans summary export.csv --format json",
-        "schema" => "icans schema record > record.schema.json",
-        "protocol" => {
-            "icans protocol > centre.toml\nicans grade examples/grade2-adult.json --protocol centre.toml"
-        }
-        "completions" => "icans completions bash > /etc/bash_completion.d/icans",
-        "man" => "icans man > icans.1\nicans man --dir man/",
-        _ => "icans grade examples/grade2-adult.json\nicans batch examples/records.ndjson\nicans assess",
+    }
+    parts
+}
+
+/// Roff text: backslashes and hyphens escaped, and a line that would read
+/// as a request (a leading `.` or `'`) guarded.
+fn roff_line(line: &str) -> String {
+    let escaped = line.replace('\\', "\\e").replace('-', "\\-");
+    if escaped.starts_with('.') || escaped.starts_with('\'') {
+        format!("\\&{escaped}")
+    } else {
+        escaped
     }
 }
 
-/// One page: clap_mangen's sections, then EXIT STATUS and EXAMPLES.
-fn page(command: &clap::Command, name: &str) -> std::io::Result<Vec<u8>> {
+/// One page: clap_mangen's sections (title, name, synopsis, description,
+/// options, subcommands), then the command's own notes, EXAMPLES and EXIT
+/// STATUS from its after-help, then the version.
+fn page(command: &clap::Command) -> std::io::Result<Vec<u8>> {
+    let man = clap_mangen::Man::new(command.clone());
     let mut out = Vec::new();
-    clap_mangen::Man::new(command.clone()).render(&mut out)?;
-    let escape = |s: &str| s.replace('\\', "\\\\").replace('-', "\\-");
-    out.extend_from_slice(format!(".SH \"EXIT STATUS\"\n{}\n.SH EXAMPLES\n", escape(EXIT_STATUS)).as_bytes());
-    for line in examples(name).lines() {
-        out.extend_from_slice(format!(".PP\n.nf\n{}\n.fi\n", escape(line)).as_bytes());
+    man.render_title(&mut out)?;
+    man.render_name_section(&mut out)?;
+    man.render_synopsis_section(&mut out)?;
+    man.render_description_section(&mut out)?;
+    if command.get_arguments().any(|a| !a.is_hide_set()) {
+        man.render_options_section(&mut out)?;
     }
+    if command.get_subcommands().any(|s| !s.is_hide_set()) {
+        man.render_subcommands_section(&mut out)?;
+    }
+    let after = command
+        .get_after_help()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let parts = split_after_help(&after);
+    let notes: Vec<String> = parts
+        .notes
+        .iter()
+        .flat_map(|p| [String::from(".PP")].into_iter().chain(p.lines().map(roff_line)))
+        .collect();
+    if !notes.is_empty() {
+        out.extend_from_slice(b".SH NOTES\n");
+        for line in &notes {
+            out.extend_from_slice(line.as_bytes());
+            out.push(b'\n');
+        }
+    }
+    let section = |out: &mut Vec<u8>, title: &str, lines: &[String]| {
+        if lines.is_empty() {
+            return;
+        }
+        out.extend_from_slice(format!(".SH \"{title}\"\n.nf\n").as_bytes());
+        for line in lines {
+            out.extend_from_slice(roff_line(line).as_bytes());
+            out.push(b'\n');
+        }
+        out.extend_from_slice(b".fi\n");
+    };
+    section(&mut out, "EXAMPLES", &parts.examples);
+    section(&mut out, "EXIT STATUS", &parts.exit_status);
+    man.render_version_section(&mut out)?;
     Ok(out)
 }
 
-/// The pages: the main one and one per subcommand, each named `icans` or
-/// `icans-NAME` (as the main page's SEE ALSO names them).
+/// The pages: the main one and one per subcommand at every depth, each
+/// named as its parent's page names it in SUBCOMMANDS (`icans-map`,
+/// `icans-map-init`).
 fn pages(command: &clap::Command) -> Vec<(String, clap::Command)> {
-    let mut all = vec![("icans".to_string(), command.clone())];
-    for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
-        let name = format!("icans-{}", sub.get_name());
-        all.push((name.clone(), sub.clone().name(name)));
+    fn walk(name: &str, cmd: &clap::Command, all: &mut Vec<(String, clap::Command)>) {
+        let cmd = cmd
+            .clone()
+            .name(name.to_string())
+            .display_name(name.to_string())
+            .version(env!("CARGO_PKG_VERSION"))
+            .disable_help_subcommand(true);
+        for sub in cmd
+            .get_subcommands()
+            .filter(|s| s.get_name() != "help" && !s.is_hide_set())
+        {
+            walk(&format!("{name}-{}", sub.get_name()), sub, all);
+        }
+        all.push((name.to_string(), cmd));
     }
+    let mut all = Vec::new();
+    walk("icans", command, &mut all);
+    // The main page first, then each page before its own subcommands'.
+    all.sort_by(|a, b| a.0.cmp(&b.0));
     all
 }
 
@@ -90,27 +171,28 @@ pub fn man(args: &ManArgs, command: clap::Command) -> anyhow::Result<u8> {
     if let Some(dir) = &args.dir {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         for (name, cmd) in &all {
-            let short = name.strip_prefix("icans-").unwrap_or("");
             let path = dir.join(format!("{name}.1"));
-            let bytes = page(cmd, short).context("cannot render the man page")?;
+            let bytes = page(cmd).context("cannot render the man page")?;
             std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
         }
         return Ok(super::exit::OK);
     }
-    let wanted = args
-        .command
-        .as_deref()
-        .map_or("icans".to_string(), |c| format!("icans-{c}"));
+    // `icans man map init` or `icans man map-init`.
+    let wanted = match args.command.as_slice() {
+        [] => "icans".to_string(),
+        words => format!("icans-{}", words.join("-")),
+    };
     let Some((name, cmd)) = all.iter().find(|(n, _)| *n == wanted) else {
         let names: Vec<&str> = all.iter().filter_map(|(n, _)| n.strip_prefix("icans-")).collect();
         return Err(super::UsageError(format!(
             "no man page for {:?} (allowed: {})",
-            args.command.as_deref().unwrap_or_default(),
+            args.command.join(" "),
             names.join(", ")
         ))
         .into());
     };
-    let bytes = page(cmd, name.strip_prefix("icans-").unwrap_or("")).context("cannot render the man page")?;
+    let _ = name;
+    let bytes = page(cmd).context("cannot render the man page")?;
     super::write_stdout(&bytes)?;
     Ok(super::exit::OK)
 }

@@ -22,6 +22,8 @@ pub enum InFormat {
     Json,
     /// CSV with a header row of field names.
     Csv,
+    /// CSV with tabs between the cells (the default for a .tsv file).
+    Tsv,
 }
 
 impl InFormat {
@@ -31,6 +33,7 @@ impl InFormat {
             InFormat::Ndjson => InputFormat::Ndjson,
             InFormat::Json => InputFormat::Json,
             InFormat::Csv => InputFormat::Csv,
+            InFormat::Tsv => InputFormat::Tsv,
         }
     }
 }
@@ -58,6 +61,38 @@ pub fn inputs(files: &[PathBuf], given: Option<InFormat>) -> Vec<Input> {
                 .unwrap_or(InputFormat::Ndjson),
         })
         .collect()
+}
+
+/// `--delimiter`, on the commands that read or write CSV.
+#[derive(Debug, Clone, Copy, Default, clap::Args)]
+pub struct DelimiterFlag {
+    /// The character between CSV cells, in and out: `,` by default (a tab
+    /// for a .tsv input); `'\t'` or `tab` for TSV, `;` for exports from
+    /// spreadsheets that write decimal commas.
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+}
+
+impl DelimiterFlag {
+    /// The delimiter of CSV output: the one given, else a comma.
+    pub fn output(self) -> u8 {
+        self.delimiter.unwrap_or(b',')
+    }
+}
+
+/// A delimiter as typed: one ASCII character other than a quote or a line
+/// end, or `\t` / `tab` for a tab (a shell passes `'\t'` as two
+/// characters).
+pub fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "\\t" | "tab" | "\t" => Ok(b'\t'),
+        _ => match s.as_bytes() {
+            [b] if b.is_ascii() && !matches!(b, b'"' | b'\n' | b'\r') && !b.is_ascii_alphanumeric() => Ok(*b),
+            _ => Err(format!(
+                "{s:?} is not a delimiter (allowed: one character such as , ; | or '\\t' for a tab; not a quote, letter, digit or line end)"
+            )),
+        },
+    }
 }
 
 /// How records are read, for every command that reads them (`grade`,

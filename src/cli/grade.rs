@@ -28,8 +28,9 @@ pub enum Format {
 const GRADE_HELP: &str = "\
 Examples:
   icans grade examples/grade2-adult.json
-  icans grade --orientation 3 --naming 2 --writing 1 --attention 0 --commands 1 \\
-      --consciousness awakens_to_voice --seizure none --motor none --edema none
+  icans grade --orientation 3 --naming 2 --writing 1 --attention 0 \\
+    --commands 1 --consciousness awakens_to_voice \\
+    --seizure none --motor none --edema none
   icans grade --ice-total 8 --consciousness alert --crs-grade 2 --format json
   echo '{\"ice_total\": 0, \"consciousness\": \"unarousable\"}' | icans grade -";
 
@@ -57,6 +58,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, visible_alias = "output-format", value_enum, default_value_t = Format::Text)]
     pub format: Format,
+
+    #[command(flatten)]
+    pub output: super::OutputFlag,
 
     #[command(flatten)]
     pub grading: GradingFlags,
@@ -124,40 +128,46 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         record
     };
     let protocol = super::load_protocol(args.grading.protocol.as_deref())?;
-    let mut out = std::io::stdout().lock();
     let result = match record {
         Ok(a) => grading::grade_with(&a, &protocol),
         Err(rejected) => {
             if args.format == Format::Json {
-                super::stdout_open()
-                    .and_then(|()| json::write_line(&mut out, &rejected))
-                    .context("cannot write output")?;
+                args.output
+                    .open()
+                    .and_then(|mut out| json::write_line(&mut out, &rejected).and_then(|()| out.flush()))
+                    .with_context(|| args.output.cannot_write())?;
             }
-            match args.file.as_deref().filter(|f| *f != std::path::Path::new("-")) {
-                Some(file) => eprintln!("icans: invalid record in {}: {}", file.display(), rejected.error),
-                None => eprintln!("icans: invalid record: {}", rejected.error),
+            let place = match args.file.as_deref().filter(|f| *f != std::path::Path::new("-")) {
+                Some(file) => format!(" in {}", file.display()),
+                None => String::new(),
+            };
+            // One line per problem, each whole.
+            for problem in rejected.error.problems() {
+                eprintln!("icans: invalid record{place}: {problem}");
             }
             return Ok(exit::INVALID);
         }
     };
     let alert = args.grading.alerts(Some(result.grade));
-    let written = super::stdout_open()
-        .and_then(|()| match args.format {
+    let written = args.output.open().and_then(|mut out| {
+        match args.format {
             Format::Json => json::write_pretty(&mut out, &result),
-            Format::Text => {
-                let colour = text::colour_for(&std::io::stdout());
-                out.write_all(text::card_styled(&result, colour).as_bytes())
-            }
-        })
-        .and_then(|()| out.flush());
+            Format::Text => out.write_all(text::card_styled(&result, args.output.colour()).as_bytes()),
+        }
+        .and_then(|()| out.flush())
+    });
     match written {
         // The alert outranks the failed output (docs/robustness.md): the
         // grade was reached, whether or not the card could be written.
         Err(e) if alert => {
-            super::report_write_error(&e);
+            if args.output.file().is_some() {
+                eprintln!("icans: {}: {e}", args.output.cannot_write());
+            } else {
+                super::report_write_error(&e);
+            }
             Ok(exit::ALERT)
         }
-        Err(e) => Err(e).context("cannot write output"),
+        Err(e) => Err(e).with_context(|| args.output.cannot_write()),
         Ok(()) if alert => Ok(exit::ALERT),
         Ok(()) => Ok(exit::OK),
     }

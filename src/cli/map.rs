@@ -12,12 +12,28 @@ use super::exit;
 /// Examples and notes of `--help` (the exit statuses follow, from `exit`).
 const MAP_HELP: &str = "\
 Examples:
-  icans map init examples/site-export.csv > site.map.toml
+  icans map init examples/site-export.csv -o site.map.toml
   # exit 65 until every \"?\" in the starter is filled in:
-  icans map check site.map.toml examples/site-export.csv --allow-unknown-fields
+  icans map check site.map.toml examples/site-export.csv \\
+    --allow-unknown-fields
   # the shipped map is that starter filled in:
-  icans map check examples/site-export.map.toml examples/site-export.csv --allow-unknown-fields
-  icans batch examples/site-export.csv --map examples/site-export.map.toml --allow-unknown-fields";
+  icans map check examples/site-export.map.toml \\
+    examples/site-export.csv --allow-unknown-fields
+  icans batch examples/site-export.csv \\
+    --map examples/site-export.map.toml --allow-unknown-fields";
+
+/// `map init`'s examples.
+const INIT_HELP: &str = "\
+Examples:
+  icans map init examples/site-export.csv -o site.map.toml
+  icans map init examples/registry/export-raw.csv \\
+    --dictionary examples/registry/dictionary.csv";
+
+/// `map check`'s examples.
+const CHECK_HELP: &str = "\
+Examples:
+  icans map check examples/site-export.map.toml \\
+    examples/site-export.csv --allow-unknown-fields";
 
 /// Site exports: write a starter map from an export, or check a map
 /// against exports without grading.
@@ -26,9 +42,9 @@ Examples:
     MAP_HELP,
     &[
         (exit::OK, "done"),
-        (exit::INVALID, "(check) batch with the map would refuse a record, or an entry is still \"?\"; (init) no record read"),
         (exit::USAGE, "usage error or an invalid map"),
-        (exit::IO, "a file could not be read"),
+        (exit::INVALID, "see icans map init --help and icans map check --help"),
+        (exit::IO, "a file could not be read, or the output not written"),
     ],
 ))]
 pub struct Args {
@@ -41,6 +57,15 @@ pub struct Args {
 pub enum MapCommand {
     /// Print a starter map from an export's header (CSV) or keys (NDJSON, a
     /// JSON array) and the distinct values of its first 10,000 records.
+    #[command(after_help = super::after_help(
+        INIT_HELP,
+        &[
+            (exit::OK, "the starter map written"),
+            (exit::USAGE, "usage error"),
+            (exit::INVALID, "no record read, column names not UTF-8, or a dictionary that cannot be used"),
+            (exit::IO, "a file could not be read, or the map not written"),
+        ],
+    ))]
     Init {
         /// The export (.csv, .json array, or NDJSON).
         file: PathBuf,
@@ -48,10 +73,23 @@ pub enum MapCommand {
         /// matched by their labels too, and every code it lists is proposed.
         #[arg(long, value_name = "DICT.csv")]
         dictionary: Option<PathBuf>,
+        #[command(flatten)]
+        output: super::OutputFlag,
+        #[command(flatten)]
+        delimiter: super::flags::DelimiterFlag,
     },
     /// Report, without grading, what a map leaves unmapped in exports, and
     /// whether batch with it would grade every record (each record read as
     /// batch reads it, through the same record builder).
+    #[command(after_help = super::after_help(
+        CHECK_HELP,
+        &[
+            (exit::OK, "batch with the map would grade every record"),
+            (exit::USAGE, "usage error or an invalid map"),
+            (exit::INVALID, "batch with the map would refuse a record, or an entry is still \"?\""),
+            (exit::IO, "a file could not be read, or the report not written"),
+        ],
+    ))]
     Check {
         /// The map file.
         map: PathBuf,
@@ -61,6 +99,10 @@ pub enum MapCommand {
         /// Columns the map does not name are ignored (as batch does with it).
         #[arg(long)]
         allow_unknown_fields: bool,
+        #[command(flatten)]
+        output: super::OutputFlag,
+        #[command(flatten)]
+        delimiter: super::flags::DelimiterFlag,
     },
 }
 
@@ -85,7 +127,13 @@ fn unreadable(failures: &[icans::input::InputFailure]) -> Option<u8> {
 /// Runs `icans map`.
 pub fn run(args: &Args) -> anyhow::Result<u8> {
     match &args.command {
-        MapCommand::Init { file, dictionary } => {
+        MapCommand::Init {
+            file,
+            dictionary,
+            output,
+            delimiter,
+        } => {
+            output.not_an_input([file.as_path()].into_iter().chain(dictionary.as_deref()))?;
             let dictionary = match dictionary {
                 None => None,
                 Some(path) => {
@@ -108,6 +156,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             };
             let read = ReadOptions {
                 allow_unknown_fields: true,
+                delimiter: delimiter.delimiter,
                 ..ReadOptions::default()
             };
             let reading = map_tools::read(&exports(std::slice::from_ref(file)), read, SAMPLE_RECORDS, false);
@@ -130,14 +179,17 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             }
             let starter =
                 map_tools::starter(&reading.sample, &file.display().to_string(), dictionary.as_ref());
-            super::write_stdout(starter.as_bytes())?;
+            output.write(starter.as_bytes())?;
             Ok(exit::OK)
         }
         MapCommand::Check {
             map,
             files,
             allow_unknown_fields,
+            output,
+            delimiter,
         } => {
+            output.not_an_input(files.iter().map(PathBuf::as_path).chain([map.as_path()]))?;
             let map = super::flags::read_map(Some(map))?.context("a map")?;
             let mut text = map_tools::unfilled_report(map);
             let mut gradable = map.unfilled.is_empty();
@@ -146,6 +198,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             let read = ReadOptions {
                 allow_unknown_fields: *allow_unknown_fields,
                 map: Some(map),
+                delimiter: delimiter.delimiter,
                 ..ReadOptions::default()
             };
             for f in files {
@@ -158,7 +211,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
                 text.push_str(&format!("{} ({} records)\n", f.display(), c.records));
                 text.push_str(&map_tools::report(&c, map, *allow_unknown_fields));
             }
-            super::write_stdout(text.as_bytes())?;
+            output.write(text.as_bytes())?;
             Ok(if gradable { exit::OK } else { exit::INVALID })
         }
     }

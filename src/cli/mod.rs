@@ -37,10 +37,39 @@ pub fn after_help(body: &str, statuses: &[(u8, &str)]) -> String {
     let mut out = String::from(body.trim_end());
     out.push_str("\n\nExit status:");
     for (code, meaning) in statuses {
-        out.push_str(&format!("\n  {code:<3}{meaning}"));
+        // Wrapped here, within HELP_WIDTH, under the meaning: clap would
+        // wrap a long line back to the margin.
+        let mut line = format!("\n  {code:<3}");
+        let mut room = HELP_WIDTH - 5;
+        for word in meaning.split(' ') {
+            if room < HELP_WIDTH - 5 && word.len() + 1 > room {
+                out.push_str(&line);
+                line = "\n     ".to_string();
+                room = HELP_WIDTH - 5;
+            } else if room < HELP_WIDTH - 5 {
+                line.push(' ');
+                room -= 1;
+            }
+            line.push_str(word);
+            room = room.saturating_sub(word.len());
+        }
+        out.push_str(&line);
     }
     out
 }
+
+/// The exit statuses of the commands that write one file (schema,
+/// protocol, completions, man).
+pub const WRITES_A_FILE: &[(u8, &str)] = &[
+    (exit::OK, "written"),
+    (exit::USAGE, "usage error"),
+    (exit::IO, "the output could not be written"),
+];
+
+/// The widest line of an after-help (examples, exit statuses): a terminal
+/// of 80 columns shows each whole, so that an example copied from it is
+/// the whole command.
+pub const HELP_WIDTH: usize = 80;
 
 /// A usage error found after argument parsing (exit 2).
 #[derive(Debug)]
@@ -146,25 +175,138 @@ pub fn report_write_error(e: &std::io::Error) -> u8 {
     exit::IO
 }
 
+/// `-o/--output FILE`, on every command that writes results: where they
+/// go, standard output by default.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct OutputFlag {
+    /// Write the output to FILE (created, or replaced) instead of standard
+    /// output; `-` is standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+}
+
+/// Where a command's output goes: standard output, or the file of `-o`.
+pub enum Sink {
+    /// Standard output.
+    Stdout(std::io::StdoutLock<'static>),
+    /// The file of `-o`, buffered.
+    File(std::io::BufWriter<std::fs::File>),
+}
+
+impl std::io::Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Sink::Stdout(out) => out.write(buf),
+            Sink::File(out) => out.write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        match self {
+            Sink::Stdout(out) => out.write_all(buf),
+            Sink::File(out) => out.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::Stdout(out) => out.flush(),
+            Sink::File(out) => out.flush(),
+        }
+    }
+}
+
+/// Whether two paths name one existing file (an output that would replace
+/// an input before it is read).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+impl OutputFlag {
+    /// The file, when one is named (`-` is standard output).
+    pub fn file(&self) -> Option<&Path> {
+        self.output.as_deref().filter(|p| *p != Path::new("-"))
+    }
+
+    /// What the output is called in messages.
+    pub fn name(&self) -> String {
+        self.file().map_or_else(
+            || "standard output".to_string(),
+            |p| icans::format::text::clean(&p.display().to_string()).into_owned(),
+        )
+    }
+
+    /// The context of a failed write: "cannot write output" (standard
+    /// output) or "cannot write FILE".
+    pub fn cannot_write(&self) -> String {
+        match self.file() {
+            None => "cannot write output".to_string(),
+            Some(_) => format!("cannot write {}", self.name()),
+        }
+    }
+
+    /// Refuses an output file that is one of the inputs (it would be
+    /// emptied before it is read): a usage error.
+    pub fn not_an_input<'a>(&self, inputs: impl IntoIterator<Item = &'a Path>) -> anyhow::Result<()> {
+        let Some(out) = self.file() else { return Ok(()) };
+        match inputs.into_iter().find(|i| same_file(i, out)) {
+            Some(_) => Err(UsageError(format!(
+                "-o {}: the output file is also an input (allowed: another file; it would be replaced before it is read)",
+                self.name()
+            ))
+            .into()),
+            None => Ok(()),
+        }
+    }
+
+    /// Opens the output: standard output (checked to be open), or the file,
+    /// created or replaced. A failure is an output failure (exit 74).
+    pub fn open(&self) -> std::io::Result<Sink> {
+        match self.file() {
+            None => {
+                stdout_open()?;
+                Ok(Sink::Stdout(std::io::stdout().lock()))
+            }
+            Some(path) => std::fs::File::create(path)
+                .map(|f| Sink::File(std::io::BufWriter::with_capacity(64 * 1024, f))),
+        }
+    }
+
+    /// Whether the card may be coloured: only on a terminal that takes
+    /// colour, never in a file.
+    pub fn colour(&self) -> bool {
+        self.file().is_none() && icans::format::text::colour_for(&std::io::stdout())
+    }
+
+    /// Writes all of `bytes` to the output, checking that the write (and
+    /// flush) went through.
+    pub fn write(&self, bytes: &[u8]) -> anyhow::Result<()> {
+        self.stream(|out| out.write_all(bytes))
+    }
+
+    /// Runs `write` on the output, checking that it opened and that every
+    /// write (and the flush) went through: for outputs written as they are
+    /// read back (audit and summary lists kept on disk).
+    pub fn stream(
+        &self,
+        write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> anyhow::Result<()> {
+        use anyhow::Context as _;
+        use std::io::Write as _;
+        let mut out = self.open().with_context(|| self.cannot_write())?;
+        write(&mut out)
+            .and_then(|()| out.flush())
+            .with_context(|| self.cannot_write())
+    }
+}
+
 /// Writes all of `bytes` to standard output, checking that it is open and
 /// that the write (and flush) went through.
 pub fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
-    stream_stdout(|out| out.write_all(bytes))
-}
-
-/// Runs `write` on standard output, checking that it is open and that
-/// every write (and the flush) went through: for outputs written as they
-/// are read back (audit and summary lists kept on disk).
-pub fn stream_stdout(
-    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
-) -> anyhow::Result<()> {
-    use anyhow::Context as _;
-    use std::io::Write as _;
-    stdout_open().context("cannot write output")?;
-    let mut out = std::io::stdout().lock();
-    write(&mut out)
-        .and_then(|()| out.flush())
-        .context("cannot write output")
+    OutputFlag::default().write(bytes)
 }
 
 /// What a failure to keep a command's lists on disk says: where they were
@@ -185,5 +327,26 @@ pub fn report_each<T: fmt::Display + Clone + serde::de::DeserializeOwned>(
     for item in items.iter() {
         eprintln!("icans: {}", item.context("cannot read back a temporary file")?);
     }
+    Ok(())
+}
+
+/// For a report that lists the records it could not use (summary and audit
+/// text): the first of them on standard error, and how many, so that the
+/// reason for exit 65 is seen even when the report goes to a file.
+pub fn report_first<T: fmt::Display + Clone + serde::de::DeserializeOwned>(
+    items: &icans::spill::Listed<T>,
+    what: &str,
+) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let Some(first) = items.iter().next() else {
+        return Ok(());
+    };
+    eprintln!(
+        "icans: invalid: {}",
+        first.context("cannot read back a temporary file")?
+    );
+    let n = items.len();
+    let records = if n == 1 { "record" } else { "records" };
+    eprintln!("icans: {n} {records} {what}; each is listed in the report");
     Ok(())
 }

@@ -16,10 +16,19 @@ pub enum Which {
 
 /// Print the JSON Schema (2020-12) of the record or of the result.
 #[derive(Debug, clap::Args)]
+#[command(after_help = super::after_help(
+    "Examples:
+  icans schema record -o record.schema.json
+  icans schema result > result.schema.json",
+    super::WRITES_A_FILE,
+))]
 pub struct Args {
     /// record or result.
     #[arg(value_enum)]
     pub which: Which,
+
+    #[command(flatten)]
+    pub output: super::OutputFlag,
 }
 
 /// Runs `icans schema`.
@@ -30,6 +39,6 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     };
     let mut text = serde_json::to_string_pretty(&schema).context("cannot render the schema")?;
     text.push('\n');
-    super::write_stdout(text.as_bytes())?;
+    args.output.write(text.as_bytes())?;
     Ok(super::exit::OK)
 }

@@ -29,7 +29,7 @@ const SUMMARY_HELP: &str = "\
 Examples:
   icans summary examples/cohort.ndjson
   icans summary export.csv --format json
-  icans summary export.ndjson --compare        # beside the published comparators
+  icans summary export.ndjson --compare     # beside the published comparators
   icans summary export.ndjson --format csv > courses.csv";
 
 /// Per-patient course and cohort incidence (any-grade and grade >= 3 ICANS
@@ -58,6 +58,12 @@ pub struct Args {
     /// Output format.
     #[arg(long, visible_alias = "output-format", value_enum, default_value_t = SummaryFormat::Text)]
     pub format: SummaryFormat,
+
+    #[command(flatten)]
+    pub output: super::OutputFlag,
+
+    #[command(flatten)]
+    pub delimiter: super::flags::DelimiterFlag,
 
     #[command(flatten)]
     pub read: super::flags::ReadFlags,
@@ -90,8 +96,11 @@ pub enum SummaryBy {
 /// Runs `icans summary`.
 pub fn run(args: &Args) -> anyhow::Result<u8> {
     let inputs = inputs(&args.files, args.input_format);
+    args.output
+        .not_an_input(args.files.iter().map(PathBuf::as_path))?;
     let read = ReadOptions {
         max_record_bytes: args.max_record_bytes,
+        delimiter: args.delimiter.delimiter,
         ..args.read.read_options()?
     };
     let by = args.by.map(|b| match b {
@@ -106,17 +115,19 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         }
         return Ok(exit::IO);
     }
-    super::stream_stdout(|out| match args.format {
+    args.output.stream(|out| match args.format {
         SummaryFormat::Json => format_summary::write_json(out, &s, args.compare),
         SummaryFormat::Csv => match &s.by {
             // With --by, the table per group (the text's incidence table).
-            Some(by) => format_summary::write_groups_csv(out, by),
-            None => format_summary::write_courses_csv(out, &s.courses),
+            Some(by) => format_summary::write_groups_csv(out, by, args.delimiter.output()),
+            None => format_summary::write_courses_csv(out, &s.courses, args.delimiter.output()),
         },
         SummaryFormat::Text => format_summary::write_text(out, &s, args.compare),
     })?;
     if args.format != SummaryFormat::Text {
         super::report_each(&s.problems)?;
+    } else {
+        super::report_first(&s.problems, "not counted")?;
     }
     for f in &s.failures {
         eprintln!("icans: cannot read {}: {}", f.name, f.error);

@@ -242,9 +242,9 @@ struct CsvRow<'a> {
 
 impl<W: std::io::Write> CsvRows<W> {
     /// Starts the output with its header row.
-    pub fn new(out: W) -> std::io::Result<Self> {
+    pub fn new(out: W, delimiter: u8) -> std::io::Result<Self> {
         Ok(CsvRows {
-            w: crate::format::csv::serde_rows::<CsvRow<'_>, W>(out)?,
+            w: crate::format::csv::serde_rows::<CsvRow<'_>, W>(out, delimiter)?,
         })
     }
 

@@ -12,8 +12,11 @@ pub use crate::input::csv_io_error as io_error;
 /// A CSV writer of rows of type `T` (`#[derive(Serialize)]`), its header
 /// written at once from the row type's field names, as csv derives them
 /// (so an output without rows still has its header, and the names are
-/// written only as the fields of `T`).
-pub fn serde_rows<T: serde::Serialize + Default, W: io::Write>(out: W) -> io::Result<csv::Writer<W>> {
+/// written only as the fields of `T`); cells separated by `delimiter`.
+pub fn serde_rows<T: serde::Serialize + Default, W: io::Write>(
+    out: W,
+    delimiter: u8,
+) -> io::Result<csv::Writer<W>> {
     let mut probe = csv::Writer::from_writer(Vec::new());
     probe.serialize(T::default()).map_err(io_error)?;
     let bytes = probe.into_inner().map_err(|e| io::Error::other(e.to_string()))?;
@@ -23,40 +26,49 @@ pub fn serde_rows<T: serde::Serialize + Default, W: io::Write>(out: W) -> io::Re
         .from_reader(bytes.as_slice())
         .read_byte_record(&mut header)
         .map_err(io_error)?;
-    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(out);
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .delimiter(delimiter)
+        .from_writer(out);
     w.write_byte_record(&header).map_err(io_error)?;
     Ok(w)
 }
 
 /// Writes results as CSV rows, one per record, with the columns of
-/// [`ResultColumn::all`].
+/// [`ResultColumn::all`] (or those asked for).
 pub struct CsvWriter {
     columns: Vec<ResultColumn>,
+    delimiter: u8,
     writer: csv::Writer<Vec<u8>>,
 }
 
-fn new_writer() -> csv::Writer<Vec<u8>> {
+fn new_writer(delimiter: u8) -> csv::Writer<Vec<u8>> {
     csv::WriterBuilder::new()
         .has_headers(false)
+        .delimiter(delimiter)
         .from_writer(Vec::new())
 }
 
 impl Default for CsvWriter {
     fn default() -> Self {
-        CsvWriter {
-            columns: ResultColumn::all(),
-            writer: new_writer(),
-        }
+        CsvWriter::new(ResultColumn::all(), b',')
     }
 }
 
 impl CsvWriter {
-    /// A writer of only these columns, in this order (`--fields`).
-    pub fn with_columns(columns: Vec<ResultColumn>) -> Self {
+    /// A writer of these columns, in this order (`--fields`), cells
+    /// separated by `delimiter`.
+    pub fn new(columns: Vec<ResultColumn>, delimiter: u8) -> Self {
         CsvWriter {
             columns,
-            writer: new_writer(),
+            delimiter,
+            writer: new_writer(delimiter),
         }
+    }
+
+    /// A writer of only these columns, in this order (`--fields`).
+    pub fn with_columns(columns: Vec<ResultColumn>) -> Self {
+        CsvWriter::new(columns, b',')
     }
 
     fn row(&mut self, row: &Row<'_>) -> io::Result<()> {
@@ -67,7 +79,7 @@ impl CsvWriter {
 
 impl ResultWriter for CsvWriter {
     fn header(&self) -> Vec<u8> {
-        let mut w = new_writer();
+        let mut w = new_writer(self.delimiter);
         let names: Vec<String> = self.columns.iter().map(|c| c.name().into_owned()).collect();
         // Writing into memory cannot fail.
         let _ = w.write_record(&names);
@@ -83,7 +95,7 @@ impl ResultWriter for CsvWriter {
     }
 
     fn take(&mut self) -> io::Result<Vec<u8>> {
-        std::mem::replace(&mut self.writer, new_writer())
+        std::mem::replace(&mut self.writer, new_writer(self.delimiter))
             .into_inner()
             .map_err(|e| io::Error::other(e.to_string()))
     }

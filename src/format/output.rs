@@ -16,13 +16,13 @@ pub enum OutputFormat {
 
 impl OutputFormat {
     /// A fresh writer of this format: every result field, or only `fields`
-    /// in their order.
-    pub fn writer(self, fields: Option<&[ResultColumn]>) -> Box<dyn ResultWriter + Send> {
+    /// in their order; CSV cells separated by `delimiter` (`--delimiter`).
+    pub fn writer(self, fields: Option<&[ResultColumn]>, delimiter: u8) -> Box<dyn ResultWriter + Send> {
         match (self, fields) {
             (OutputFormat::Ndjson, None) => Box::new(NdjsonWriter::default()),
             (OutputFormat::Ndjson, Some(f)) => Box::new(FieldsWriter::new(f.to_vec())),
-            (OutputFormat::Csv, None) => Box::new(CsvWriter::default()),
-            (OutputFormat::Csv, Some(f)) => Box::new(CsvWriter::with_columns(f.to_vec())),
+            (OutputFormat::Csv, None) => Box::new(CsvWriter::new(ResultColumn::all(), delimiter)),
+            (OutputFormat::Csv, Some(f)) => Box::new(CsvWriter::new(f.to_vec(), delimiter)),
         }
     }
 }

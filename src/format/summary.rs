@@ -383,8 +383,12 @@ struct CourseRow {
 }
 
 /// Writes the per-patient courses as CSV.
-pub fn write_courses_csv(w: &mut dyn io::Write, courses: &Listed<PatientCourse>) -> io::Result<()> {
-    let mut w = crate::format::csv::serde_rows::<CourseRow, _>(w)?;
+pub fn write_courses_csv(
+    w: &mut dyn io::Write,
+    courses: &Listed<PatientCourse>,
+    delimiter: u8,
+) -> io::Result<()> {
+    let mut w = crate::format::csv::serde_rows::<CourseRow, _>(w, delimiter)?;
     for c in courses.iter() {
         let c = c?;
         w.serialize(CourseRow {
@@ -429,8 +433,8 @@ struct GroupRow<'a> {
 }
 
 /// Writes the figures per group as CSV, one row per group.
-pub fn write_groups_csv(w: &mut dyn io::Write, by: &summary::Grouping) -> io::Result<()> {
-    let mut w = crate::format::csv::serde_rows::<GroupRow<'_>, _>(w)?;
+pub fn write_groups_csv(w: &mut dyn io::Write, by: &summary::Grouping, delimiter: u8) -> io::Result<()> {
+    let mut w = crate::format::csv::serde_rows::<GroupRow<'_>, _>(w, delimiter)?;
     for (group, c) in &by.groups {
         w.serialize(GroupRow {
             group,

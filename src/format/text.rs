@@ -333,11 +333,56 @@ fn finding_and_grade(res: &DomainResult) -> (String, String) {
 /// about this many bytes, never whole.
 pub const PIECE_BYTES: usize = 64 << 10;
 
-/// Writes what `out` holds once it is a piece's worth (or when `last`).
+/// Writes what `out` holds once it is a piece's worth (or when `last`),
+/// each line within [`REPORT_WIDTH`] ([`fit_lines`]).
 pub fn drain(out: &mut String, w: &mut dyn std::io::Write, last: bool) -> std::io::Result<()> {
     if last || out.len() >= PIECE_BYTES {
-        w.write_all(out.as_bytes())?;
+        w.write_all(fit_lines(out, REPORT_WIDTH).as_bytes())?;
         out.clear();
     }
     Ok(())
+}
+
+/// The widest line of a report (audit, summary, map check): a wider one
+/// is wrapped (a single word wider than this, such as a long file name,
+/// stays whole).
+pub const REPORT_WIDTH: usize = 100;
+
+/// `text` with every line wider than `width` wrapped at spaces: the lines
+/// after the first indented as far as the value after a label (`Compared
+/// 6 record(s); ...`, two spaces or more after the label), else two more
+/// than the line itself. Narrower lines are unchanged.
+pub fn fit_lines(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
+    if text.lines().all(|l| l.chars().count() <= width) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    for line in text.split_inclusive('\n') {
+        let body = line.strip_suffix('\n').unwrap_or(line);
+        if body.chars().count() <= width {
+            out.push_str(line);
+            continue;
+        }
+        let lead = body.len() - body.trim_start().len();
+        let content = &body[lead..];
+        // The value column after a label, when the line has one near its start.
+        let value_at = content
+            .find("  ")
+            .map(|gap| gap + content[gap..].len() - content[gap..].trim_start().len())
+            .filter(|at| lead + at <= 40);
+        let indent = " ".repeat(lead + value_at.unwrap_or(2));
+        let opts = textwrap::Options::new(width)
+            .initial_indent(&body[..lead])
+            .subsequent_indent(&indent)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation)
+            .break_words(false);
+        for piece in textwrap::wrap(content, opts) {
+            out.push_str(piece.trim_end());
+            out.push('\n');
+        }
+        if !line.ends_with('\n') {
+            out.pop();
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }

@@ -628,6 +628,13 @@ impl Column {
     }
 }
 
+/// A temperature given as `temperature_c` that is most likely degrees
+/// Fahrenheit (95-113 F, which is 35-45 C): its value in degrees Celsius,
+/// for a message that says so. Never used to convert a value unasked.
+pub fn fahrenheit_as_celsius(x: f64) -> Option<f64> {
+    (95.0..=113.0).contains(&x).then(|| (x - 32.0) * 5.0 / 9.0)
+}
+
 /// The candidate closest to `input`, when it is close enough to be a typo.
 pub fn closest<'n>(input: &str, candidates: impl Iterator<Item = &'n str>) -> Option<&'n str> {
     let lower = input.to_ascii_lowercase();

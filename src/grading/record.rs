@@ -138,6 +138,15 @@ fn join(errors: &[FieldError]) -> String {
 }
 
 impl RecordError {
+    /// Each problem on its own, as said one per line at the bedside (the
+    /// message joins them with "; ").
+    pub fn problems(&self) -> Vec<String> {
+        match self {
+            RecordError::Invalid(errors) => errors.iter().map(ToString::to_string).collect(),
+            other => vec![other.to_string()],
+        }
+    }
+
     /// The first field named by the error, for scripts that key on it.
     pub fn field(&self) -> Option<&str> {
         match self {
@@ -831,12 +840,13 @@ impl RecordBuilder {
             } else {
                 v.show()
             };
-            self.error(
-                field.name(),
-                Some(v),
-                format!("{shown} is out of range"),
-                field.allowed(),
-            );
+            let problem = match super::catalogue::fahrenheit_as_celsius(x) {
+                Some(c) if field == Field::TemperatureC => {
+                    format!("{shown} is out of range; it looks like degrees Fahrenheit ({c:.1} C)")
+                }
+                _ => format!("{shown} is out of range"),
+            };
+            self.error(field.name(), Some(v), problem, field.allowed());
             None
         }
     }
@@ -907,8 +917,6 @@ fn integer_in(v: &Value<'_>, lo: i128, hi: i128) -> Result<i128, String> {
             }
             Err(_) => return Err(format!("{} is not a number", v.show())),
         },
-        // JSON `-0` reads as a negative zero; CSV and flags read it as 0.
-        Value::Float(f) if *f == 0.0 && f.is_sign_negative() => 0,
         Value::Float(_) => return Err(format!("{} is not an integer", v.show())),
         _ => return Err(wrong_type(v)),
     };

@@ -58,17 +58,38 @@ impl<R: BufRead> Lines<R> {
         let mut bytes = Vec::new();
         let mut len = 0u64;
         let mut any = false;
+        // A line ends at `\n`, `\r\n`, or a lone `\r` (old Mac exports):
+        // after a `\r` that ended a buffer, a `\n` may begin the next.
+        let mut after_cr = false;
         loop {
             let buf = self.inner.fill_buf()?;
             if buf.is_empty() {
                 break;
             }
+            if after_cr {
+                if buf[0] == b'\n' {
+                    if len <= self.max {
+                        bytes.push(b'\n');
+                    }
+                    self.inner.consume(1);
+                }
+                break;
+            }
             any = true;
-            let (take, ended) = match memchr::memchr(b'\n', buf) {
-                Some(i) => (i + 1, true),
+            let (take, ended) = match memchr::memchr2(b'\n', b'\r', buf) {
+                Some(i) if buf[i] == b'\n' => (i + 1, true),
+                Some(i) => match buf.get(i + 1) {
+                    Some(b'\n') => (i + 2, true),
+                    Some(_) => (i + 1, true),
+                    None => {
+                        after_cr = true;
+                        (i + 1, false)
+                    }
+                },
                 None => (buf.len(), false),
             };
-            len += (take - usize::from(ended)) as u64;
+            // The length without the final `\n` (a `\r` counts).
+            len += (take - usize::from(ended && buf[take - 1] == b'\n')) as u64;
             if len <= self.max {
                 bytes.extend_from_slice(&buf[..take]);
             } else if !bytes.is_empty() {
@@ -144,7 +165,7 @@ enum Fed {
 }
 
 impl<R: BufRead> Records<R> {
-    fn new(inner: R, max: usize) -> Self {
+    fn new(inner: R, max: usize, delimiter: u8) -> Self {
         Records {
             lines: Lines {
                 inner,
@@ -152,7 +173,7 @@ impl<R: BufRead> Records<R> {
                 max: max as u64,
                 again: VecDeque::new(),
             },
-            parser: csv_core::Reader::new(),
+            parser: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
             max,
             rest: None,
             fields: vec![0; 1024],
@@ -321,24 +342,31 @@ impl<R: BufRead> Records<R> {
 }
 
 /// Cuts CSV into chunks of rows; the header row gives the layout. A header
-/// with an unknown or repeated column is one error at line 1, and every row
-/// then points to it rather than being graded without that column.
+/// with an unknown or repeated column, or one that cannot be read (over the
+/// record limit, a quote never closed), is one error at line 1, and every
+/// row then points to it rather than being graded without that column.
 pub(super) fn read(
     r: &mut dyn Read,
     file: &Option<Arc<str>>,
     chunk_bytes: usize,
-    max_record: usize,
-    allow_unknown: bool,
-    map: Option<&'static super::map::SiteMap>,
+    options: super::options::CsvOptions,
     emit: &mut dyn FnMut(Chunk) -> bool,
 ) -> io::Result<()> {
-    let mut records = Records::new(BufReader::with_capacity(64 * 1024, r), max_record);
-    let header = match records.next()? {
-        Some((_, Ok(header))) => header,
-        // A header that cannot be read is no header: every column unknown.
-        Some((_, Err(_))) | None => csv::ByteRecord::new(),
+    let max_record = options.max_record_bytes;
+    let mut records = Records::new(
+        BufReader::with_capacity(64 * 1024, r),
+        max_record,
+        options.delimiter,
+    );
+    let layout = match records.next()? {
+        Some((_, Ok(header))) => Layout::with_map(&header, options.allow_unknown_fields, options.map),
+        Some((_, Err(Unreadable::TooLong(len)))) => Layout::unreadable(format!(
+            "header: the header row is {len} bytes, over the {} limit (allowed: a header up to --max-record-bytes; give a larger --max-record-bytes)",
+            limit_words(max_record)
+        )),
+        Some((_, Err(Unreadable::Broken(why)))) => Layout::unreadable(format!("header: {why}")),
+        None => Layout::with_map(&csv::ByteRecord::new(), options.allow_unknown_fields, options.map),
     };
-    let layout = Layout::with_map(&header, allow_unknown, map);
     if let Some(problem) = layout.header_problem() {
         if !emit(Chunk::Problem {
             file: file.clone(),
@@ -390,7 +418,13 @@ mod tests {
     fn rows_with(input: &[u8], max: usize, allow_unknown: bool) -> Vec<(usize, Result<usize, Unreadable>)> {
         let mut out = Vec::new();
         let mut r = input;
-        read(&mut r, &None, 1 << 20, max, allow_unknown, None, &mut |chunk| {
+        let options = crate::input::options::CsvOptions {
+            delimiter: b',',
+            max_record_bytes: max,
+            allow_unknown_fields: allow_unknown,
+            map: None,
+        };
+        read(&mut r, &None, 1 << 20, options, &mut |chunk| {
             match chunk {
                 Chunk::Csv { rows, .. } => out.extend(rows.into_iter().map(|(l, r)| (l, r.map(|r| r.len())))),
                 Chunk::Problem { line, .. } => out.push((line, Err(Unreadable::TooLong(0)))),
@@ -400,6 +434,48 @@ mod tests {
         })
         .expect("reading from memory");
         out
+    }
+
+    /// A reader that gives one byte per read, so that every `\r` ends a
+    /// buffer and the `\n` after it, if any, begins the next.
+    struct OneByte<'a>(&'a [u8]);
+
+    impl Read for OneByte<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            match (self.0.split_first(), buf.first_mut()) {
+                (Some((b, rest)), Some(out)) => {
+                    *out = *b;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    #[test]
+    fn lone_cr_crlf_and_lf_each_end_one_line_across_buffer_ends() {
+        let input = b"id,note,seizure\r1,,bogus\r\n2,,bogus\n\r3,,bogus\r\r\n4,\"a\rb\",none\r5,,bogus";
+        // The `\r` inside quotes (in a column not read) ends line 7 too:
+        // record 4 runs to line 8.
+        let expected = [(2, Ok(3)), (3, Ok(3)), (5, Ok(3)), (7, Ok(3)), (9, Ok(3))];
+        assert_eq!(rows_with(input, 100, true), expected);
+        let mut lines = Vec::new();
+        let mut r = OneByte(input);
+        let options = crate::input::options::CsvOptions {
+            delimiter: b',',
+            max_record_bytes: 100,
+            allow_unknown_fields: true,
+            map: None,
+        };
+        read(&mut r, &None, 1 << 20, options, &mut |chunk| {
+            if let Chunk::Csv { rows, .. } = chunk {
+                lines.extend(rows.into_iter().map(|(l, r)| (l, r.map(|r| r.len()))));
+            }
+            true
+        })
+        .expect("reading from memory");
+        assert_eq!(lines, expected, "one byte at a time");
     }
 
     #[test]

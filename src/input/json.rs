@@ -18,6 +18,11 @@ use super::refused::Refused;
 pub fn read_record(bytes: &[u8], options: ReadOptions, first_line: usize) -> Result<Assessment, Refused> {
     // A byte-order mark, as some Windows tools write, is not part of the JSON.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let zeros = integer_negative_zeros(bytes);
+    let bytes: &[u8] = match &zeros {
+        Some(rewritten) => rewritten,
+        None => bytes,
+    };
     if let Some(map) = options.map {
         return read_mapped(bytes, options, map, first_line);
     }
@@ -30,6 +35,39 @@ pub fn read_record(bytes: &[u8], options: ReadOptions, first_line: usize) -> Res
     }
     .map_err(|e| Refused::bare(json_error(&e, first_line)))?;
     super::options::finish(builder)
+}
+
+/// The record with each integer literal `-0` written `' 0'` (same length,
+/// so positions in messages hold), or `None` when it has none. serde_json
+/// reads `-0` and `-0.0` alike, as the float negative zero; this way `-0`
+/// is the integer 0 (as in CSV and flags) and `-0.0` a decimal like `0.0`,
+/// refused where an integer belongs. Only a record with `-0` in its bytes
+/// is scanned (strings skipped).
+fn integer_negative_zeros(bytes: &[u8]) -> Option<Vec<u8>> {
+    memchr::memmem::find(bytes, b"-0")?;
+    let mut out: Option<Vec<u8>> = None;
+    let (mut in_string, mut escaped) = (false, false);
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'-' if bytes.get(i + 1) == Some(&b'0')
+                && !matches!(bytes.get(i + 2), Some(b'.' | b'e' | b'E' | b'0'..=b'9')) =>
+            {
+                out.get_or_insert_with(|| bytes.to_vec())[i] = b' ';
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The record's fields, and nothing after the record.

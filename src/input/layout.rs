@@ -229,6 +229,18 @@ impl Layout {
         }
     }
 
+    /// The layout of a header row that could not be read: no columns, and
+    /// every row refused, pointing to line 1.
+    pub fn unreadable(problem: String) -> Layout {
+        Layout {
+            columns: Vec::new(),
+            has_items: false,
+            problem: Some(problem),
+            allow_unknown: false,
+            map: None,
+        }
+    }
+
     /// The columns' names, as the header has them.
     pub fn names(&self) -> Vec<String> {
         self.columns.iter().map(|c| column_name(c).to_string()).collect()
@@ -247,7 +259,9 @@ impl Layout {
         self.columns
             .iter()
             .zip(row.iter())
-            .find(|(c, cell)| !matches!(c, Column::Unknown(_)) && cell.contains(&b'\n'))
+            .find(|(c, cell)| {
+                !matches!(c, Column::Unknown(_)) && cell.iter().any(|&b| b == b'\n' || b == b'\r')
+            })
             .map(|(c, _)| column_name(c))
     }
 

@@ -25,7 +25,7 @@ pub use self::chunk::{Chunk, InputFailure, Unreadable};
 pub use self::json::read_record;
 pub use self::json_array::{ArrayScanner, Scanned};
 pub use self::layout::Layout;
-pub use self::options::{DEFAULT_MAX_RECORD_BYTES, ReadOptions, finish, limit_words, too_long};
+pub use self::options::{CsvOptions, DEFAULT_MAX_RECORD_BYTES, ReadOptions, finish, limit_words, too_long};
 pub use self::refused::Refused;
 
 /// Input formats of `batch` (docs/spec.md §5 `--input-format`).
@@ -37,17 +37,20 @@ pub enum InputFormat {
     Json,
     /// CSV with a header row.
     Csv,
+    /// CSV with tabs between the cells (TSV), a header row likewise.
+    Tsv,
 }
 
 impl InputFormat {
-    /// The format a file's extension names: `.csv`, `.json`, or `.ndjson`
-    /// / `.jsonl`; `None` for anything else.
+    /// The format a file's extension names: `.csv`, `.tsv`, `.json`, or
+    /// `.ndjson` / `.jsonl`; `None` for anything else.
     pub fn from_path(path: &Path) -> Option<InputFormat> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
             "ndjson" | "jsonl" => Some(InputFormat::Ndjson),
             "json" => Some(InputFormat::Json),
             "csv" => Some(InputFormat::Csv),
+            "tsv" => Some(InputFormat::Tsv),
             _ => None,
         }
     }
@@ -178,15 +181,8 @@ pub fn read_inputs(
         let result = opened.and_then(|mut r| match input.format {
             InputFormat::Ndjson => ndjson::read(&mut *r, &name, chunk_bytes, max, emit),
             InputFormat::Json => json_array::read(&mut *r, &name, chunk_bytes, max, emit),
-            InputFormat::Csv => csv::read(
-                &mut *r,
-                &name,
-                chunk_bytes,
-                max,
-                read.allow_unknown_fields,
-                read.map,
-                emit,
-            ),
+            InputFormat::Csv => csv::read(&mut *r, &name, chunk_bytes, read.csv(b','), emit),
+            InputFormat::Tsv => csv::read(&mut *r, &name, chunk_bytes, read.csv(b'\t'), emit),
         });
         if let Err(error) = result {
             let name = name.map_or_else(|| "standard input".to_string(), |n| n.to_string());

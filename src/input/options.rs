@@ -20,6 +20,35 @@ pub struct ReadOptions {
     /// A site's map file (`--map`), applied to CSV columns and JSON keys
     /// before validation.
     pub map: Option<&'static super::map::SiteMap>,
+    /// The byte between CSV cells (`--delimiter`); `None`: a comma, or a
+    /// tab for TSV.
+    pub delimiter: Option<u8>,
+}
+
+/// How one CSV (or TSV) input is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvOptions {
+    /// The byte between cells.
+    pub delimiter: u8,
+    /// The longest record, in bytes.
+    pub max_record_bytes: usize,
+    /// Unknown columns are ignored rather than an error in the header.
+    pub allow_unknown_fields: bool,
+    /// The site's map file.
+    pub map: Option<&'static super::map::SiteMap>,
+}
+
+impl ReadOptions {
+    /// How a CSV input is read: the delimiter given, else `default` (a tab
+    /// for TSV, a comma otherwise).
+    pub fn csv(&self, default: u8) -> CsvOptions {
+        CsvOptions {
+            delimiter: self.delimiter.unwrap_or(default),
+            max_record_bytes: self.max_record_bytes,
+            allow_unknown_fields: self.allow_unknown_fields,
+            map: self.map,
+        }
+    }
 }
 
 impl Default for ReadOptions {
@@ -28,6 +57,7 @@ impl Default for ReadOptions {
             allow_unknown_fields: false,
             max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
             map: None,
+            delimiter: None,
         }
     }
 }
