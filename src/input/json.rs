@@ -44,7 +44,16 @@ pub fn read_record(bytes: &[u8], options: ReadOptions, first_line: usize) -> Res
 /// refused where an integer belongs. Only a record with `-0` in its bytes
 /// is scanned (strings skipped).
 fn integer_negative_zeros(bytes: &[u8]) -> Option<Vec<u8>> {
-    memchr::memmem::find(bytes, b"-0")?;
+    // A literal begins after `:`, `,`, `[` or white space, never after a
+    // letter or digit (`"P-0123"`): only such a `-0`, not followed by a
+    // fraction, exponent or digit, calls for the scan.
+    let literal = |i: usize| {
+        (i == 0 || matches!(bytes[i - 1], b':' | b',' | b'[' | b' ' | b'\t' | b'\n' | b'\r'))
+            && !matches!(bytes.get(i + 2), Some(b'.' | b'e' | b'E' | b'0'..=b'9'))
+    };
+    if !memchr::memmem::find_iter(bytes, b"-0").any(literal) {
+        return None;
+    }
     let mut out: Option<Vec<u8>> = None;
     let (mut in_string, mut escaped) = (false, false);
     for (i, &b) in bytes.iter().enumerate() {
