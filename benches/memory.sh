@@ -12,6 +12,14 @@ bin=$PWD/target/release/icans
 peak() { /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1; }
 echo "batch, to /dev/null (KB):        $(peak "$bin" batch "$dir/records.ndjson")"
 echo "batch, reader stalled 5 s (KB):  $( { /usr/bin/time -f "%M" "$bin" batch "$dir/records.ndjson" 2>&1 1>&3 | tail -1; } 3> >(sleep 5; cat > /dev/null))"
+# Every record invalid, the error objects also to a FIFO read 5 s late
+# (batch --invalid): the copy is held back like the output, never piled up.
+sed 's/"day":/"ice_total":12,"day":/' "$dir/records.ndjson" > "$dir/invalid.ndjson"
+rm -f "$dir/invalid.fifo"; mkfifo "$dir/invalid.fifo"
+(sleep 5; cat "$dir/invalid.fifo" > /dev/null) &
+echo "batch --invalid FIFO, stalled (KB): $(peak "$bin" batch "$dir/invalid.ndjson" -o "$dir/out.ndjson" --invalid "$dir/invalid.fifo")"
+wait
+rm -f "$dir/invalid.fifo" "$dir/invalid.ndjson" "$dir/out.ndjson"
 echo "batch, 500 MB line (KB):         $(head -c 500M /dev/zero | peak "$bin" batch)"
 truncate -s 4G "$dir/sparse.bin"
 echo "batch, 4 GB sparse file (KB):    $(peak "$bin" batch "$dir/sparse.bin")"
