@@ -780,3 +780,97 @@ fn the_readme_shows_the_exit_65_reason_as_printed() {
         "README is stale: {err}"
     );
 }
+
+/// The README's two error lines are what `icans grade` prints for a record
+/// with both problems: one line each (the allowed field list shortened to
+/// `...` in the README).
+#[test]
+fn the_readme_error_lines_are_one_per_problem_as_printed() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let record = r#"{"siezure": "none", "ice": {"orientation": 5, "naming": 3, "writing": 1, "attention": 1, "commands": 1}}"#;
+    let out = icans().arg("grade").write_stdin(record).output().unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    let shown = "icans: invalid record: siezure: unknown field (did you mean `seizure`?) (allowed: id, patient_id, ...)";
+    assert!(
+        lines[0].starts_with(shown.trim_end_matches("...)")),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(
+        lines[1],
+        "icans: invalid record: ice.orientation: 5 is out of range (allowed: an integer 0-4)"
+    );
+    assert!(
+        readme.contains(&format!("```\n{shown}\n{}\n```", lines[1])),
+        "README is stale"
+    );
+}
+
+/// Reports keep every line within 100 columns (a long one wrapped under
+/// its value), so that they read on a terminal and in a mail.
+#[test]
+fn report_lines_fit_100_columns() {
+    let runs: &[&[&str]] = &[
+        &["audit", "examples/audit.ndjson"],
+        &[
+            "audit",
+            "examples/site-export.csv",
+            "--map",
+            "examples/site-export.map.toml",
+            "--allow-unknown-fields",
+        ],
+        &[
+            "audit",
+            "examples/registry/export-raw.csv",
+            "--map",
+            "examples/registry/export-raw.map.toml",
+            "--by",
+            "product",
+        ],
+        &["summary", "examples/cohort.ndjson", "--compare"],
+        &[
+            "map",
+            "check",
+            "examples/site-export.map.toml",
+            "examples/site-export.csv",
+        ],
+        &[
+            "map",
+            "check",
+            "examples/site-export.map.toml",
+            "examples/site-export.csv",
+            "--allow-unknown-fields",
+        ],
+    ];
+    for args in runs {
+        let out = icans().args(*args).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.lines().count() > 3, "{args:?}");
+        for line in text.lines() {
+            // A single word longer than the width (a path) stays whole.
+            let words_fit = line.split_whitespace().all(|w| w.chars().count() <= 60);
+            assert!(line.chars().count() <= 100 || !words_fit, "{args:?}: {line}");
+        }
+    }
+    // The starter's "?" list too, which has the longest lines.
+    let dir = tempfile::tempdir().unwrap();
+    let starter = dir.path().join("s.map.toml");
+    let out = icans()
+        .args(["map", "init", "examples/site-export.csv", "-o"])
+        .arg(&starter)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let out = icans()
+        .args(["map", "check"])
+        .arg(&starter)
+        .args(["examples/site-export.csv", "--allow-unknown-fields"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
+    assert!(text.contains("  values.consciousness.\"1\" (allowed: alert, awakens_spontaneously, awakens_to_voice,\n    awakens_to_tactile, unarousable)\n"), "{text}");
+}

@@ -386,3 +386,43 @@ pub fn fit_lines(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
     }
     std::borrow::Cow::Owned(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_lines_wraps_only_long_lines_under_their_value() {
+        let short = "  Compared           6 record(s)\nnext\n";
+        assert!(matches!(fit_lines(short, 100), std::borrow::Cow::Borrowed(_)));
+        let long = format!("  Compared           {}\nafter\n", "word ".repeat(30).trim_end());
+        let fitted = fit_lines(&long, 60);
+        let lines: Vec<&str> = fitted.lines().collect();
+        assert!(lines.iter().all(|l| l.chars().count() <= 60), "{fitted}");
+        assert!(
+            lines[1].starts_with(&" ".repeat(21)) && !lines[1].starts_with(&" ".repeat(22)),
+            "{fitted}"
+        );
+        assert_eq!(lines.last(), Some(&"after"));
+        assert_eq!(fitted.split_whitespace().count(), long.split_whitespace().count());
+        // No label: two more than the line's own indent; a long word whole.
+        let path = format!("  ! {} and more words to wrap here", "x".repeat(70));
+        let fitted = fit_lines(&path, 50);
+        assert!(fitted.lines().any(|l| l.trim() == "x".repeat(70)), "{fitted}");
+        assert!(
+            fitted
+                .lines()
+                .all(|l| l.chars().count() <= 50 || l.trim() == "x".repeat(70)),
+            "{fitted}"
+        );
+        assert!(
+            fitted
+                .lines()
+                .skip(1)
+                .all(|l| l.starts_with("    ") && !l.starts_with("     ")),
+            "{fitted}"
+        );
+        // The last line keeps (or lacks) its line end as given.
+        assert!(!fitted.ends_with('\n'));
+    }
+}
