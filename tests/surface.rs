@@ -874,3 +874,48 @@ fn report_lines_fit_100_columns() {
     assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
     assert!(text.contains("  values.consciousness.\"1\" (allowed: alert, awakens_spontaneously, awakens_to_voice,\n    awakens_to_tactile, unarousable)\n"), "{text}");
 }
+
+/// `-o FILE` is emptied when the command starts, so that a run that ends
+/// without output (an invalid record, an unreadable input) never leaves an
+/// earlier run's card or report in the file as if it were this run's.
+#[test]
+fn dash_o_never_leaves_an_earlier_output_in_place() {
+    let dir = scratch();
+    let d = dir.path();
+    let stale = d.join("out.txt");
+    let runs: &[(&[&str], &str, i32)] = &[
+        (&["grade", "-o", "out.txt"], "{\"ice_total\": 12}", 65),
+        (&["grade", "--ice-total", "12", "-o", "out.txt"], "", 65),
+        (&["summary", "missing.ndjson", "-o", "out.txt"], "", 74),
+        (&["audit", "missing.ndjson", "-o", "out.txt"], "", 74),
+        (&["map", "init", "missing.csv", "-o", "out.txt"], "", 74),
+        (
+            &[
+                "map",
+                "check",
+                "examples/site-export.map.toml",
+                "missing.csv",
+                "-o",
+                "out.txt",
+            ],
+            "",
+            74,
+        ),
+        (&["batch", "missing.ndjson", "-o", "out.txt"], "", 74),
+    ];
+    for (args, stdin, code) in runs {
+        std::fs::write(&stale, "ICANS grade 0 (an earlier patient's card)\n").unwrap();
+        let (got, _, err) = run_in(d, args, stdin);
+        assert_eq!(got, Some(*code), "{args:?}: {err}");
+        assert_eq!(std::fs::read_to_string(&stale).unwrap(), "", "{args:?}");
+    }
+    // --format json: the error object is the file's content.
+    let (code, _, _) = run_in(
+        d,
+        &["grade", "--format", "json", "-o", "out.txt"],
+        "{\"ice_total\": 12}",
+    );
+    assert_eq!(code, Some(65));
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&stale).unwrap()).unwrap();
+    assert_eq!(v["field"], "ice_total");
+}

@@ -95,6 +95,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     let inputs = inputs(&args.files, args.input_format);
     args.output
         .not_an_input(args.files.iter().map(PathBuf::as_path))?;
+    let mut out = Some(args.output.create()?);
     let read = icans::input::ReadOptions {
         max_record_bytes: args.max_record_bytes,
         delimiter: args.delimiter.delimiter,
@@ -106,7 +107,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     // figures are known.
     let mut rows = match args.format {
         AuditFormat::Csv => {
-            let out = args.output.open().with_context(|| args.output.cannot_write())?;
+            let out = out.take().context("the output, opened once")?;
             Some(
                 render::CsvRows::new(std::io::BufWriter::new(out), args.delimiter.output())
                     .with_context(|| args.output.cannot_write())?,
@@ -143,10 +144,12 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         Some(r) => written
             .and_then(|()| r.finish())
             .with_context(|| args.output.cannot_write()),
-        None => args.output.stream(|out| match args.format {
-            AuditFormat::Json => render::write_json(out, &audit),
-            _ => render::write_text(out, &audit),
-        }),
+        None => args
+            .output
+            .finish(out.context("the output, opened once")?, |out| match args.format {
+                AuditFormat::Json => render::write_json(out, &audit),
+                _ => render::write_text(out, &audit),
+            }),
     };
     match output {
         // The alert outranks the failed output (docs/robustness.md).

@@ -90,16 +90,20 @@ See `icans grade --help`.";
 
 /// Runs `icans grade`.
 pub fn run(args: &Args) -> anyhow::Result<u8> {
+    if args.record.any() && args.file.is_some() {
+        return Err(UsageError("give the record as flags or as FILE, not both".into()).into());
+    }
+    if !args.record.any() && args.file.is_none() && std::io::stdin().is_terminal() {
+        eprintln!("{STDIN_HINT}");
+        return Ok(exit::USAGE);
+    }
+    args.output.not_an_input(args.file.as_deref())?;
+    // Opened (a file emptied) before the record is read: an invalid record
+    // never leaves an earlier card in the file as if it were this one's.
+    let mut sink = args.output.open();
     let record = if args.record.any() {
-        if args.file.is_some() {
-            return Err(UsageError("give the record as flags or as FILE, not both".into()).into());
-        }
         args.record.to_record()
     } else {
-        if args.file.is_none() && std::io::stdin().is_terminal() {
-            eprintln!("{STDIN_HINT}");
-            return Ok(exit::USAGE);
-        }
         let limit = input::DEFAULT_MAX_RECORD_BYTES;
         let bytes = super::read_input(args.file.as_deref(), limit)?;
         let mut record = match &bytes {
@@ -132,9 +136,9 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         Ok(a) => grading::grade_with(&a, &protocol),
         Err(rejected) => {
             if args.format == Format::Json {
-                args.output
-                    .open()
-                    .and_then(|mut out| json::write_line(&mut out, &rejected).and_then(|()| out.flush()))
+                sink.as_mut()
+                    .map_err(|e| std::io::Error::new(e.kind(), e.to_string()))
+                    .and_then(|out| json::write_line(out, &rejected).and_then(|()| out.flush()))
                     .with_context(|| args.output.cannot_write())?;
             }
             let place = match args.file.as_deref().filter(|f| *f != std::path::Path::new("-")) {
@@ -145,11 +149,14 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             for problem in rejected.error.problems() {
                 eprintln!("icans: invalid record{place}: {problem}");
             }
+            if let Err(e) = &sink {
+                eprintln!("icans: {}: {e}", args.output.cannot_write());
+            }
             return Ok(exit::INVALID);
         }
     };
     let alert = args.grading.alerts(Some(result.grade));
-    let written = args.output.open().and_then(|mut out| {
+    let written = sink.and_then(|mut out| {
         match args.format {
             Format::Json => json::write_pretty(&mut out, &result),
             Format::Text => out.write_all(text::card_styled(&result, args.output.colour()).as_bytes()),

@@ -134,6 +134,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             delimiter,
         } => {
             output.not_an_input([file.as_path()].into_iter().chain(dictionary.as_deref()))?;
+            let out = output.create()?;
             let dictionary = match dictionary {
                 None => None,
                 Some(path) => {
@@ -179,7 +180,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             }
             let starter =
                 map_tools::starter(&reading.sample, &file.display().to_string(), dictionary.as_ref());
-            output.write(starter.as_bytes())?;
+            output.finish(out, |w| w.write_all(starter.as_bytes()))?;
             Ok(exit::OK)
         }
         MapCommand::Check {
@@ -190,6 +191,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             delimiter,
         } => {
             output.not_an_input(files.iter().map(PathBuf::as_path).chain([map.as_path()]))?;
+            let out = output.create()?;
             let map = super::flags::read_map(Some(map))?.context("a map")?;
             let mut text = map_tools::unfilled_report(map);
             let mut gradable = map.unfilled.is_empty();
@@ -211,7 +213,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
                 text.push_str(&format!("{} ({} records)\n", f.display(), c.records));
                 text.push_str(&map_tools::report(&c, map, *allow_unknown_fields));
             }
-            output.write(text.as_bytes())?;
+            output.finish(out, |w| w.write_all(text.as_bytes()))?;
             Ok(if gradable { exit::OK } else { exit::INVALID })
         }
     }

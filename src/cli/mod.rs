@@ -281,6 +281,29 @@ impl OutputFlag {
         self.file().is_none() && icans::format::text::colour_for(&std::io::stdout())
     }
 
+    /// Opens the output at the start of a command, before its inputs are
+    /// read: a file named is emptied at once, so that a run that ends
+    /// without output never leaves an earlier run's output looking like
+    /// its own.
+    pub fn create(&self) -> anyhow::Result<Sink> {
+        use anyhow::Context as _;
+        self.open().with_context(|| self.cannot_write())
+    }
+
+    /// Runs `write` on an output opened with [`OutputFlag::create`],
+    /// checking that every write and the flush went through.
+    pub fn finish(
+        &self,
+        mut out: Sink,
+        write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> anyhow::Result<()> {
+        use anyhow::Context as _;
+        use std::io::Write as _;
+        write(&mut out)
+            .and_then(|()| out.flush())
+            .with_context(|| self.cannot_write())
+    }
+
     /// Writes all of `bytes` to the output, checking that the write (and
     /// flush) went through.
     pub fn write(&self, bytes: &[u8]) -> anyhow::Result<()> {

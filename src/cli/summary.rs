@@ -98,6 +98,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     let inputs = inputs(&args.files, args.input_format);
     args.output
         .not_an_input(args.files.iter().map(PathBuf::as_path))?;
+    let out = args.output.create()?;
     let read = ReadOptions {
         max_record_bytes: args.max_record_bytes,
         delimiter: args.delimiter.delimiter,
@@ -115,7 +116,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         }
         return Ok(exit::IO);
     }
-    args.output.stream(|out| match args.format {
+    args.output.finish(out, |out| match args.format {
         SummaryFormat::Json => format_summary::write_json(out, &s, args.compare),
         SummaryFormat::Csv => match &s.by {
             // With --by, the table per group (the text's incidence table).
