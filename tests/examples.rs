@@ -126,19 +126,6 @@ fn help(args: &[&str]) -> String {
     plain(&common::stdout_of(&all))
 }
 
-/// The subcommands a help text lists under `Commands:` (not `help`).
-fn subcommands(help: &str) -> Vec<String> {
-    help.lines()
-        .skip_while(|l| l.trim() != "Commands:")
-        .skip(1)
-        .take_while(|l| !l.trim().is_empty())
-        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
-        .filter_map(|l| l.split_whitespace().next())
-        .filter(|name| *name != "help")
-        .map(String::from)
-        .collect()
-}
-
 /// Every command of every help text's `Examples:` section, each command's
 /// examples in order (a later one may read what an earlier one wrote).
 fn help_examples() -> Vec<(String, Vec<Example>)> {
@@ -147,7 +134,7 @@ fn help_examples() -> Vec<(String, Vec<Example>)> {
     while let Some(path) = queue.pop() {
         let args: Vec<&str> = path.iter().map(String::as_str).collect();
         let text = help(&args);
-        for sub in subcommands(&text) {
+        for sub in common::subcommands(&text) {
             let mut p = path.clone();
             p.push(sub);
             queue.push(p);
@@ -202,18 +189,7 @@ fn scratch() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temporary directory");
     let d = dir.path();
     // examples/ and its folders (examples/registry/).
-    let mut folders = vec![std::path::PathBuf::from("examples")];
-    while let Some(folder) = folders.pop() {
-        std::fs::create_dir_all(d.join(&folder)).expect("a folder of examples/");
-        for entry in std::fs::read_dir(&folder).expect("examples/") {
-            let path = entry.expect("entry").path();
-            if path.is_file() {
-                std::fs::copy(&path, d.join(&path)).expect("copy");
-            } else if path.is_dir() {
-                folders.push(path);
-            }
-        }
-    }
+    common::copy_examples(d);
     let cohort = std::fs::read_to_string("examples/cohort.ndjson").expect("cohort");
     let lines: Vec<&str> = cohort.lines().collect();
     let half = lines.len() / 2;

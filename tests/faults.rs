@@ -474,23 +474,6 @@ fn small_inconsistencies_are_settled() {
     assert_eq!(out.stdout, b"", "no empty report before the failure");
 }
 
-/// The subcommands of `icans ARGS --help`, by its `Commands:` list.
-fn subcommands_of(args: &[&str]) -> Vec<String> {
-    let mut all: Vec<&str> = args.to_vec();
-    all.push("--help");
-    let out = icans().args(&all).output().unwrap();
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .skip_while(|l| l.trim() != "Commands:")
-        .skip(1)
-        .take_while(|l| !l.trim().is_empty())
-        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
-        .filter_map(|l| l.split_whitespace().next())
-        .filter(|name| *name != "help")
-        .map(String::from)
-        .collect()
-}
-
 /// The lines of a help text's section (`Examples:`, `Exit status:`).
 fn help_section(help: &str, heading: &str) -> Vec<String> {
     help.lines()
@@ -517,18 +500,7 @@ fn man_pages_exist_for_every_subcommand_with_their_own_exit_status() {
     let out = icans().arg("man").arg("--dir").arg(dir.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     // Every command at every depth, from the help texts.
-    let mut commands: Vec<Vec<String>> = vec![Vec::new()];
-    let mut i = 0;
-    while i < commands.len() {
-        let path = commands[i].clone();
-        let args: Vec<&str> = path.iter().map(String::as_str).collect();
-        for sub in subcommands_of(&args) {
-            let mut p = path.clone();
-            p.push(sub);
-            commands.push(p);
-        }
-        i += 1;
-    }
+    let commands = common::all_commands();
     assert!(commands.len() >= 13, "{commands:?}");
     let mut names: Vec<String> = commands
         .iter()
@@ -618,18 +590,7 @@ fn man_pages_exist_for_every_subcommand_with_their_own_exit_status() {
 /// continuation `\\` alone on its line).
 #[test]
 fn help_examples_are_not_wrapped_at_80_columns() {
-    let mut commands: Vec<Vec<String>> = vec![Vec::new()];
-    let mut i = 0;
-    while i < commands.len() {
-        let path = commands[i].clone();
-        let args: Vec<&str> = path.iter().map(String::as_str).collect();
-        for sub in subcommands_of(&args) {
-            let mut p = path.clone();
-            p.push(sub);
-            commands.push(p);
-        }
-        i += 1;
-    }
+    let commands = common::all_commands();
     for path in &commands {
         let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
         args.push("--help");

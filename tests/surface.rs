@@ -28,18 +28,7 @@ fn run_in(dir: &std::path::Path, args: &[&str], stdin: &str) -> (Option<i32>, St
 /// A scratch directory holding a copy of examples/.
 fn scratch() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let mut folders = vec![std::path::PathBuf::from("examples")];
-    while let Some(folder) = folders.pop() {
-        std::fs::create_dir_all(dir.path().join(&folder)).unwrap();
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_file() {
-                std::fs::copy(&path, dir.path().join(&path)).unwrap();
-            } else if path.is_dir() {
-                folders.push(path);
-            }
-        }
-    }
+    common::copy_examples(dir.path());
     dir
 }
 

@@ -347,3 +347,52 @@ fn base_record_json() -> impl proptest::strategy::Strategy<Value = String> {
         },
     )
 }
+
+/// Copies `examples/` (its folders too) into `dir`, for examples that
+/// write files beside their inputs.
+pub fn copy_examples(dir: &std::path::Path) {
+    let mut folders = vec![std::path::PathBuf::from("examples")];
+    while let Some(folder) = folders.pop() {
+        std::fs::create_dir_all(dir.join(&folder)).expect("a folder of examples/");
+        for entry in std::fs::read_dir(&folder).expect("examples/") {
+            let path = entry.expect("entry").path();
+            if path.is_file() {
+                std::fs::copy(&path, dir.join(&path)).expect("copy");
+            } else if path.is_dir() {
+                folders.push(path);
+            }
+        }
+    }
+}
+
+/// The subcommands a help text lists under `Commands:` (not `help`).
+pub fn subcommands(help: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|l| l.trim() != "Commands:")
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(String::from)
+        .collect()
+}
+
+/// Every command at every depth, as its words (`[]`, `["map", "init"]`),
+/// from the help texts' `Commands:` lists.
+pub fn all_commands() -> Vec<Vec<String>> {
+    let mut commands: Vec<Vec<String>> = vec![Vec::new()];
+    let mut i = 0;
+    while i < commands.len() {
+        let mut args: Vec<&str> = commands[i].iter().map(String::as_str).collect();
+        args.push("--help");
+        let help = stdout_of(&args);
+        for sub in subcommands(&help) {
+            let mut p = commands[i].clone();
+            p.push(sub);
+            commands.push(p);
+        }
+        i += 1;
+    }
+    commands
+}
