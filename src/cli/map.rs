@@ -213,6 +213,8 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
                 text.push_str(&format!("{} ({} records)\n", f.display(), c.records));
                 text.push_str(&map_tools::report(&c, map, *allow_unknown_fields));
             }
+            // Within the report width, as every report (audit, summary).
+            let text = icans::format::text::fit_lines(&text, icans::format::text::REPORT_WIDTH);
             output.finish(out, |w| w.write_all(text.as_bytes()))?;
             Ok(if gradable { exit::OK } else { exit::INVALID })
         }

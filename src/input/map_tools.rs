@@ -764,7 +764,7 @@ pub fn unfilled_report(map: &SiteMap) -> String {
             let _ = writeln!(out, "  {u}");
         }
     }
-    crate::format::text::fit_lines(&out, crate::format::text::REPORT_WIDTH).into_owned()
+    out
 }
 
 /// The check as text.
@@ -862,7 +862,7 @@ pub fn report(c: &Check, map: &SiteMap, allow_unknown: bool) -> String {
             "The export cannot be graded as mapped (exit 65)."
         }
     );
-    crate::format::text::fit_lines(&out, crate::format::text::REPORT_WIDTH).into_owned()
+    out
 }
 
 #[cfg(test)]
