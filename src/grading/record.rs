@@ -624,7 +624,15 @@ impl RecordBuilder {
     }
 
     /// Checks the record as a whole and returns it, or every problem found.
-    pub fn finish(mut self) -> Result<Assessment, RecordError> {
+    pub fn finish(self) -> Result<Assessment, RecordError> {
+        self.finish_labelled().map_err(|(error, _, _)| error)
+    }
+
+    /// [`RecordBuilder::finish`], a refusal keeping the record's `id` and
+    /// `patient_id` (moved out, so that a record that is graded pays for no
+    /// copy of them).
+    #[allow(clippy::type_complexity)]
+    pub fn finish_labelled(mut self) -> Result<Assessment, (RecordError, Option<RecordId>, Option<String>)> {
         self.missing_items(Field::Ice);
         self.missing_items(Field::CapdItems);
         let items = self.ice.complete::<5>().map(IceItems::from_array);
@@ -681,18 +689,18 @@ impl RecordBuilder {
                 self.ice_band.map(|b| format!("{:?}", b.as_str())),
             ),
         ];
-        let mut before: Vec<&str> = Vec::new();
+        // The first instrument named so far (no list: only the first is said).
+        let mut before: Option<&str> = None;
         if ice_used {
-            before.push("ICE (ice or ice_total)");
-        }
-        if capd_used {
-            before.push("CAPD (capd or capd_items)");
+            before = Some("ICE (ice or ice_total)");
+        } else if capd_used {
+            before = Some("CAPD (capd or capd_items)");
         }
         for (field, value, shown) in older {
             let Some(shown) = shown else {
                 continue;
             };
-            if let Some(other) = before.first() {
+            if let Some(other) = before {
                 self.error(
                     field.name(),
                     value.as_ref(),
@@ -700,7 +708,7 @@ impl RecordBuilder {
                     "exactly one instrument: ICE (ice or ice_total), CAPD (capd or capd_items), cartox10 or ice_band",
                 );
             }
-            before.push(field.name());
+            before.get_or_insert(field.name());
         }
         self.record.capd_answers = answers;
         self.record.encephalopathy = match (items, self.ice_total, capd) {
@@ -744,7 +752,11 @@ impl RecordBuilder {
         if self.errors.is_empty() {
             Ok(self.record)
         } else {
-            Err(RecordError::Invalid(self.errors))
+            Err((
+                RecordError::Invalid(self.errors),
+                self.record.id,
+                self.record.patient_id,
+            ))
         }
     }
 

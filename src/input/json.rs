@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
@@ -18,23 +19,40 @@ use super::refused::Refused;
 pub fn read_record(bytes: &[u8], options: ReadOptions, first_line: usize) -> Result<Assessment, Refused> {
     // A byte-order mark, as some Windows tools write, is not part of the JSON.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let zeros = integer_negative_zeros(bytes);
-    let bytes: &[u8] = match &zeros {
-        Some(rewritten) => rewritten,
-        None => bytes,
-    };
     if let Some(map) = options.map {
-        return read_mapped(bytes, options, map, first_line);
+        let zeros = integer_negative_zeros(bytes);
+        return read_mapped(zeros.as_deref().unwrap_or(bytes), options, map, first_line);
     }
-    // UTF-8 checked once for the whole record, not string by string (the
-    // parse is then the same, faster); a record that is not UTF-8 is parsed
-    // from its bytes, so that the message says where it goes wrong.
-    let builder = match std::str::from_utf8(bytes) {
-        Ok(text) => parse(serde_json::Deserializer::from_str(text), options),
-        Err(_) => parse(serde_json::Deserializer::from_slice(bytes), options),
+    // A negative zero stops the parse (`NEGATIVE_ZERO`); the record is then
+    // read again with its integer `-0` literals written ` 0`. Records
+    // without one pay nothing for it.
+    let builder = match parse_bytes(bytes, options, false) {
+        Err(e) if e.to_string().starts_with(NEGATIVE_ZERO) => {
+            let rewritten = integer_negative_zeros(bytes);
+            parse_bytes(rewritten.as_deref().unwrap_or(bytes), options, true)
+        }
+        parsed => parsed,
     }
     .map_err(|e| Refused::bare(json_error(&e, first_line)))?;
     super::options::finish(builder)
+}
+
+/// What a negative zero says to stop the first parse of a record.
+const NEGATIVE_ZERO: &str = "icans: a negative zero";
+
+/// Parses a record's bytes: UTF-8 checked once for the whole record, not
+/// string by string (the parse is then the same, faster); a record that is
+/// not UTF-8 is parsed from its bytes, so that the message says where it
+/// goes wrong.
+fn parse_bytes(bytes: &[u8], options: ReadOptions, negative_zero: bool) -> serde_json::Result<RecordBuilder> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse(serde_json::Deserializer::from_str(text), options, negative_zero),
+        Err(_) => parse(
+            serde_json::Deserializer::from_slice(bytes),
+            options,
+            negative_zero,
+        ),
+    }
 }
 
 /// The record with each integer literal `-0` written `' 0'` (same length,
@@ -83,8 +101,13 @@ fn integer_negative_zeros(bytes: &[u8]) -> Option<Vec<u8>> {
 fn parse<'de, R: serde_json::de::Read<'de>>(
     mut de: serde_json::Deserializer<R>,
     options: ReadOptions,
+    negative_zero: bool,
 ) -> serde_json::Result<RecordBuilder> {
-    let builder = RecordSeed { options }.deserialize(&mut de)?;
+    let builder = RecordSeed {
+        options,
+        negative_zero,
+    }
+    .deserialize(&mut de)?;
     de.end()?;
     Ok(builder)
 }
@@ -136,8 +159,12 @@ fn json_error(e: &serde_json::Error, first_line: usize) -> RecordError {
     }
 }
 
+/// The record, read into a [`RecordBuilder`]. `negative_zero`: whether a
+/// negative zero is read as a number (the second read of a record that has
+/// one) or stops the parse ([`NEGATIVE_ZERO`]).
 struct RecordSeed {
     options: ReadOptions,
+    negative_zero: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for RecordSeed {
@@ -146,12 +173,14 @@ impl<'de> DeserializeSeed<'de> for RecordSeed {
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<RecordBuilder, D::Error> {
         d.deserialize_map(RecordVisitor {
             options: self.options,
+            negative_zero: self.negative_zero,
         })
     }
 }
 
 struct RecordVisitor {
     options: ReadOptions,
+    negative_zero: bool,
 }
 
 impl<'de> Visitor<'de> for RecordVisitor {
@@ -171,23 +200,11 @@ impl<'de> Visitor<'de> for RecordVisitor {
                 map.next_value::<IgnoredAny>()?;
                 continue;
             };
-            match (field.shape(), map.next_value::<Node<'de>>()?) {
-                (_, Node::Scalar(v)) => b.set(field, v),
-                (Shape::Object, Node::Map(entries)) => {
-                    b.begin_object(field);
-                    for (k, v) in entries {
-                        b.object_item(field, &k, v);
-                    }
-                }
-                (Shape::List, Node::List(items)) => {
-                    b.begin_other_cause();
-                    for v in items {
-                        b.other_cause_item(v);
-                    }
-                }
-                (_, Node::Map(_)) => b.set(field, Value::Object),
-                (_, Node::List(_)) => b.set(field, Value::Array),
-            }
+            map.next_value_seed(FieldSeed {
+                field,
+                b: &mut b,
+                negative_zero: self.negative_zero,
+            })?;
         }
         Ok(b)
     }
@@ -218,97 +235,167 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
     }
 }
 
-/// A field's value: a scalar, or one level of object or array (for `ice`
-/// and `other_cause`); anything nested deeper is only noted as
-/// [`Value::Object`] or [`Value::Array`].
-enum Node<'de> {
-    Scalar(Value<'de>),
-    Map(Vec<(Cow<'de, str>, Value<'de>)>),
-    List(Vec<Value<'de>>),
+/// A field's value, handed to the builder as it is read: a scalar, or one
+/// level of object or array (for `ice`, `capd_items` and `other_cause`),
+/// item by item with no list in between; anything nested deeper is only
+/// noted as [`Value::Object`] or [`Value::Array`].
+struct FieldSeed<'b> {
+    field: Field,
+    b: &'b mut RecordBuilder,
+    negative_zero: bool,
 }
 
-impl<'de> de::Deserialize<'de> for Node<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(NodeVisitor { top: true })
+impl<'de> DeserializeSeed<'de> for FieldSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
     }
 }
 
-/// An item inside `ice` or `other_cause`: a scalar, or a nested container
-/// noted by kind and skipped.
-struct Item<'de>(Value<'de>);
+/// A scalar as the builder takes it; a negative zero stops the first read.
+fn scalar<'de, E: de::Error>(v: Scalar<'de>, negative_zero: bool) -> Result<Value<'de>, E> {
+    Ok(match v {
+        Scalar::Null => Value::Null,
+        Scalar::Bool(b) => Value::Bool(b),
+        Scalar::Int(n) => Value::Int(n),
+        Scalar::Float(x) if x == 0.0 && x.is_sign_negative() && !negative_zero => {
+            return Err(E::custom(NEGATIVE_ZERO));
+        }
+        Scalar::Float(x) => Value::Float(x),
+        Scalar::Str(s) => Value::Str(s),
+    })
+}
 
-impl<'de> de::Deserialize<'de> for Item<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(NodeVisitor { top: false }).map(|n| match n {
-            Node::Scalar(v) => Item(v),
-            Node::Map(_) => Item(Value::Object),
-            Node::List(_) => Item(Value::Array),
-        })
+/// A JSON scalar, before it is a [`Value`].
+enum Scalar<'de> {
+    Null,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Str(Cow<'de, str>),
+}
+
+/// The scalar visits shared by a field and an item: each hands the value to
+/// `$then`.
+macro_rules! scalar_visits {
+    ($then:ident) => {
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            self.$then(Scalar::Null)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            self.$then(Scalar::Null)
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            self.$then(Scalar::Bool(v))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            self.$then(Scalar::Int(v.into()))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            self.$then(Scalar::Int(v.into()))
+        }
+        fn visit_i128<E: de::Error>(self, v: i128) -> Result<Self::Value, E> {
+            self.$then(Scalar::Int(v))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            self.$then(Scalar::Float(v))
+        }
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            self.$then(Scalar::Str(Cow::Borrowed(v)))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            self.$then(Scalar::Str(Cow::Owned(v.to_owned())))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            self.$then(Scalar::Str(Cow::Owned(v)))
+        }
+    };
+}
+
+impl FieldSeed<'_> {
+    fn set<E: de::Error>(self, v: Scalar<'_>) -> Result<(), E> {
+        let v = scalar(v, self.negative_zero)?;
+        self.b.set(self.field, v);
+        Ok(())
     }
 }
 
-struct NodeVisitor {
-    top: bool,
-}
-
-impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node<'de>;
+impl<'de> Visitor<'de> for FieldSeed<'_> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON value")
     }
-    fn visit_unit<E>(self) -> Result<Node<'de>, E> {
-        Ok(Node::Scalar(Value::Null))
-    }
-    fn visit_none<E>(self) -> Result<Node<'de>, E> {
-        Ok(Node::Scalar(Value::Null))
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Node<'de>, E> {
-        Ok(Node::Scalar(Value::Bool(v)))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Node<'de>, E> {
-        Ok(Node::Scalar(Value::Int(v.into())))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Node<'de>, E> {
-        Ok(Node::Scalar(Value::Int(v.into())))
-    }
-    fn visit_i128<E>(self, v: i128) -> Result<Node<'de>, E> {
-        Ok(Node::Scalar(Value::Int(v)))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Node<'de>, E> {
-        Ok(Node::Scalar(Value::Float(v)))
-    }
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Node<'de>, E> {
-        Ok(Node::Scalar(Value::Str(Cow::Borrowed(v))))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Node<'de>, E> {
-        Ok(Node::Scalar(Value::Str(Cow::Owned(v.to_owned()))))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Node<'de>, E> {
-        Ok(Node::Scalar(Value::Str(Cow::Owned(v))))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node<'de>, A::Error> {
-        // `ice` has five items, `capd_items` eight.
-        let mut entries = Vec::with_capacity(if self.top { 8 } else { 0 });
-        if self.top {
-            while let Some(Key(k)) = map.next_key()? {
-                let Item(v) = map.next_value()?;
-                entries.push((k, v));
-            }
-        } else {
-            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+
+    scalar_visits!(set);
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        if self.field.shape() != Shape::Object {
+            while map
+                .next_entry_seed(PhantomData::<Key<'de>>, ItemSeed(self.negative_zero))?
+                .is_some()
+            {}
+            self.b.set(self.field, Value::Object);
+            return Ok(());
         }
-        Ok(Node::Map(entries))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node<'de>, A::Error> {
-        let mut items = Vec::new();
-        if self.top {
-            while let Some(Item(v)) = seq.next_element()? {
-                items.push(v);
-            }
-        } else {
-            while seq.next_element::<IgnoredAny>()?.is_some() {}
+        self.b.begin_object(self.field);
+        while let Some(Key(k)) = map.next_key()? {
+            let v = map.next_value_seed(ItemSeed(self.negative_zero))?;
+            self.b.object_item(self.field, &k, v);
         }
-        Ok(Node::List(items))
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        if self.field.shape() != Shape::List {
+            while seq.next_element_seed(ItemSeed(self.negative_zero))?.is_some() {}
+            self.b.set(self.field, Value::Array);
+            return Ok(());
+        }
+        self.b.begin_other_cause();
+        while let Some(v) = seq.next_element_seed(ItemSeed(self.negative_zero))? {
+            self.b.other_cause_item(v);
+        }
+        Ok(())
+    }
+}
+
+/// An item inside `ice`, `capd_items` or `other_cause`: a scalar, or a
+/// nested container noted by kind and skipped.
+#[derive(Clone, Copy)]
+struct ItemSeed(bool);
+
+impl<'de> DeserializeSeed<'de> for ItemSeed {
+    type Value = Value<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value<'de>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl ItemSeed {
+    fn set<'de, E: de::Error>(self, v: Scalar<'de>) -> Result<Value<'de>, E> {
+        scalar(v, self.0)
+    }
+}
+
+impl<'de> Visitor<'de> for ItemSeed {
+    type Value = Value<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    scalar_visits!(set);
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value<'de>, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Value::Object)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value<'de>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Value::Array)
     }
 }

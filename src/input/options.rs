@@ -84,9 +84,7 @@ pub fn too_long(bytes: u64, limit: usize) -> String {
 /// Checks a built record as a whole: the record, or the rejection with the
 /// `id` and `patient_id` that were readable.
 pub fn finish(b: RecordBuilder) -> Result<Assessment, Refused> {
-    let id = b.id().cloned();
-    let patient_id = b.patient_id().map(String::from);
-    b.finish().map_err(|error| Refused {
+    b.finish_labelled().map_err(|(error, id, patient_id)| Refused {
         id,
         patient_id,
         ..Refused::bare(error)
