@@ -406,3 +406,23 @@ proptest! {
         prop_assert_eq!(String::from_utf8(out).unwrap().lines().count(), non_blank);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// Batch grades a record it owns, moving the echoed texts into the
+    /// result: the result equals the one graded from a reference, field for
+    /// field, in both scopes, for records that fill every field.
+    #[test]
+    fn grading_an_owned_record_equals_grading_a_borrowed_one(text in common::any_record_json()) {
+        let read = json::read_record(text.as_bytes(), ReadOptions::default(), 1);
+        prop_assume!(read.is_ok(), "the generator's records are valid but for a few");
+        if let Ok(a) = read {
+            for scope in [icans::grading::Scope::Full, icans::grading::Scope::WithoutManagement] {
+                let borrowed = icans::grading::grade_scoped(&a, &icans::grading::Protocol::BUILTIN, scope);
+                let owned = icans::grading::grade_scoped_owned(a.clone(), &icans::grading::Protocol::BUILTIN, scope);
+                prop_assert_eq!(owned, borrowed);
+            }
+        }
+    }
+}

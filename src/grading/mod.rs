@@ -149,6 +149,30 @@ pub enum Scope {
     WithoutManagement,
 }
 
+/// [`grade_scoped`] of an assessment that is not needed after: the echoed
+/// texts (`id`, `patient_id`, `assessed_at`, the scales, `product`, `site`)
+/// move into the result instead of being copied (batch work, one record at a
+/// time). No rule reads them; the result is the same.
+pub fn grade_scoped_owned(mut a: Assessment, protocol: &Protocol, scope: Scope) -> Grading {
+    let id = a.id.take();
+    let patient_id = a.patient_id.take();
+    let assessed_at = a.assessed_at.take();
+    let recorded_scale = a.recorded_scale.take();
+    let recorded_crs_scale = a.recorded_crs_scale.take();
+    let product = a.product.take();
+    let site = a.site.take();
+    Grading {
+        id,
+        patient_id,
+        assessed_at,
+        recorded_scale,
+        recorded_crs_scale,
+        product,
+        site,
+        ..grade_scoped(&a, protocol, scope)
+    }
+}
+
 /// Grades one assessment as [`grade_with`] does, the management step only
 /// in [`Scope::Full`].
 pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Grading {
