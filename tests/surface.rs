@@ -147,6 +147,11 @@ fn dash_o_refuses_an_input_and_says_why_it_cannot_write() {
         assert_eq!(code, Some(74), "{args:?}: {err}");
         assert!(err.contains("no/such/dir/out."), "{args:?}: {err}");
     }
+    // assess says so before the first question, not after the assessment.
+    let (code, _, err) = run_in(d, &["assess", "-o", "no/such/dir/card.txt"], "54\n");
+    assert_eq!(code, Some(74), "{err}");
+    assert!(err.contains("cannot write no/such/dir/card.txt"), "{err}");
+    assert!(!err.contains("question 1 of"), "no question asked: {err}");
     // With --fail-at-grade the alert survives an output that cannot open.
     let (code, _, _) = run_in(
         d,
