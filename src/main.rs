@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
+#[macro_use]
 mod cli;
 
 /// Grade ICANS (immune effector cell-associated neurotoxicity syndrome) by the
@@ -109,7 +110,7 @@ fn run() -> u8 {
         Ok(code) => code,
         Err(e) if cli::is_broken_pipe(&e) => cli::exit::IO,
         Err(e) => {
-            eprintln!("icans: {e:#}");
+            say!("icans: {e:#}");
             cli::exit_code_for(&e)
         }
     }

@@ -37,6 +37,46 @@ fn to_full(args: &[&str], stdin: &str) -> (Option<i32>, String) {
     )
 }
 
+/// Standard error on a full disk: every message is lost, but the exit
+/// status is the one the run earns (never a panic, 101).
+#[test]
+#[ignore = "needs /dev/full (.ci/run runs it where there is one)"]
+fn needs_dev_full_a_full_stderr_changes_no_exit_status() {
+    let answers = "54\n70\ny\ny\ny\nn\n2\nn\ny\ny\nvoice\n1\n1\n1\n37\n1\n1\nn\nnone\n10\n";
+    let cases: &[(&[&str], &str, i32)] = &[
+        (&["batch", "examples/records.ndjson"], "", 65),
+        (&["batch", "examples/records.ndjson", "--summary"], "", 65),
+        (&["batch", "examples/cohort.ndjson", "--summary"], "", 0),
+        (&["grade", "--ice-total", "12"], "", 65),
+        (&["grade", "-"], "{\"ice_total\": 12}", 65),
+        (&["summary", "examples/cohort.ndjson", "missing.ndjson"], "", 74),
+        (&["audit", "examples/audit.ndjson"], "", 65),
+        (&["map", "init", "missing.csv"], "", 74),
+        (&["batch", "--bogus"], "", 2),
+        // The questions cannot be shown: an input or output failure.
+        (&["assess"], answers, 74),
+    ];
+    for (args, stdin, code) in cases {
+        let mut child = Process::new(bin())
+            .args(*args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open("/dev/full")
+                    .expect("/dev/full"),
+            )
+            .spawn()
+            .expect("icans runs");
+        let mut input = child.stdin.take().expect("stdin");
+        let _ = input.write_all(stdin.as_bytes());
+        drop(input);
+        let status = child.wait().expect("ends");
+        assert_eq!(status.code(), Some(*code), "{args:?}");
+    }
+}
+
 #[test]
 #[ignore = "needs /dev/full (.ci/run runs it where there is one)"]
 fn needs_dev_full_every_command_reports_a_full_disk_with_74() {

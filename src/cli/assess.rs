@@ -114,7 +114,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     let mut out = match args.output.open() {
         Ok(out) => out,
         Err(e) if args.output.file().is_some() => {
-            eprintln!("icans: {}: {e}", args.output.cannot_write());
+            say!("icans: {}: {e}", args.output.cannot_write());
             return Ok(exit::IO);
         }
         Err(e) => return Ok(super::report_write_error(&e)),
@@ -140,24 +140,24 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     let record = match interview::run(stdin.lock(), std::io::stderr().lock(), settings) {
         Ok(record) => record,
         Err(InterviewError::Invalid(rejected)) => {
-            eprintln!("icans: invalid record: {}", rejected.error);
+            say!("icans: invalid record: {}", rejected.error);
             return Ok(exit::INVALID);
         }
         Err(e @ InterviewError::Ended(_)) => {
-            eprintln!("icans assess: {e}");
+            say!("icans assess: {e}");
             return Ok(exit::IO);
         }
         Err(
             e @ (InterviewError::LeftOver(..) | InterviewError::BadAnswer(..) | InterviewError::TooLong(_)),
         ) => {
-            eprintln!("icans assess: {e}");
+            say!("icans assess: {e}");
             return Ok(exit::INVALID);
         }
         Err(InterviewError::Io(e)) => return Err(e).context("cannot run the assessment"),
     };
     let result = grading::grade_with(&record, &protocol);
     // A blank line between the last question and the result.
-    eprintln!();
+    say!();
 
     if args.emit_record {
         json::write_line(&mut out, &record).with_context(|| args.output.cannot_write())?;
@@ -180,7 +180,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             .with_context(|| args.output.cannot_write())?;
     } else {
         out.flush().with_context(|| args.output.cannot_write())?;
-        eprint!("{rendered}");
+        say_inline!("{rendered}");
     }
     Ok(exit::OK)
 }

@@ -133,7 +133,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     .with_context(|| super::spill_context("audit"))?;
     if audit.failures.len() == inputs.len() && !audit.failures.is_empty() && rows.is_none() {
         for f in &audit.failures {
-            eprintln!("icans: cannot read {}: {}", f.name, f.error);
+            say!("icans: cannot read {}: {}", f.name, f.error);
         }
         return Ok(exit::IO);
     }
@@ -153,7 +153,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     };
     match output {
         // The alert outranks the failed output (docs/robustness.md).
-        Err(e) if below => eprintln!("icans: {e:#}"),
+        Err(e) if below => say!("icans: {e:#}"),
         Err(e) => return Err(e),
         Ok(()) => {}
     }
@@ -163,7 +163,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         super::report_first(&audit.invalid, "not regraded")?;
     }
     for f in &audit.failures {
-        eprintln!("icans: cannot read {}: {}", f.name, f.error);
+        say!("icans: cannot read {}: {}", f.name, f.error);
     }
     Ok(if below {
         exit::ALERT

@@ -213,7 +213,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     let mut invalid = match invalid_flag.file().map(|_| invalid_flag.open()).transpose() {
         Ok(sink) => sink,
         Err(e) => {
-            eprintln!("icans: {}: {e}", invalid_flag.cannot_write());
+            say!("icans: {}: {e}", invalid_flag.cannot_write());
             return Ok(exit::IO);
         }
     };
@@ -223,11 +223,11 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         // Nothing can be written; with --fail-at-grade the records are
         // still graded for the alert.
         Err(e) if options.alert_at.is_some() => {
-            eprintln!("icans: {}: {e}", args.output.cannot_write());
+            say!("icans: {}: {e}", args.output.cannot_write());
             batch::run_copying_invalid(&inputs, &mut Closed(e.kind()), invalid, &options, &mut progress)
         }
         Err(e) if args.output.file().is_some() => {
-            eprintln!("icans: {}: {e}", args.output.cannot_write());
+            say!("icans: {}: {e}", args.output.cannot_write());
             return Ok(exit::IO);
         }
         Err(e) => return Ok(super::report_write_error(&e)),
@@ -237,14 +237,14 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         super::report_write_error(e);
     }
     for f in &report.input_failures {
-        eprintln!("icans: cannot read {}: {}", f.name, f.error);
+        say!("icans: cannot read {}: {}", f.name, f.error);
     }
     let copy = invalid_flag.file().map(|_| invalid_flag.name());
     for line in invalid_lines(&report.stats, report.first_invalid.as_deref(), copy.as_deref()) {
-        eprintln!("{line}");
+        say!("{line}");
     }
     if terminal || args.summary {
-        eprintln!("{}", summary_line(&report.stats));
+        say!("{}", summary_line(&report.stats));
     }
     let stats = report.stats;
     // An alert outranks a failure: a patient at the alerting grade must

@@ -94,7 +94,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         return Err(UsageError("give the record as flags or as FILE, not both".into()).into());
     }
     if !args.record.any() && args.file.is_none() && std::io::stdin().is_terminal() {
-        eprintln!("{STDIN_HINT}");
+        say!("{STDIN_HINT}");
         return Ok(exit::USAGE);
     }
     args.output.not_an_input(args.file.as_deref())?;
@@ -147,10 +147,10 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             };
             // One line per problem, each whole.
             for problem in rejected.error.problems() {
-                eprintln!("icans: invalid record{place}: {problem}");
+                say!("icans: invalid record{place}: {problem}");
             }
             if let Err(e) = &sink {
-                eprintln!("icans: {}: {e}", args.output.cannot_write());
+                say!("icans: {}: {e}", args.output.cannot_write());
             }
             return Ok(exit::INVALID);
         }
@@ -168,7 +168,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         // grade was reached, whether or not the card could be written.
         Err(e) if alert => {
             if args.output.file().is_some() {
-                eprintln!("icans: {}: {e}", args.output.cannot_write());
+                say!("icans: {}: {e}", args.output.cannot_write());
             } else {
                 super::report_write_error(&e);
             }

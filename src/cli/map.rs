@@ -115,7 +115,7 @@ fn exports(files: &[PathBuf]) -> Vec<icans::input::Input> {
 /// Says which inputs could not be read; the exit status (74) when any.
 fn unreadable(failures: &[icans::input::InputFailure]) -> Option<u8> {
     for f in failures {
-        eprintln!(
+        say!(
             "icans: cannot read {}: {}",
             icans::format::text::clean(&f.name),
             f.error
@@ -142,14 +142,14 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
                     let opened = match std::fs::File::open(path) {
                         Ok(f) => f,
                         Err(e) => {
-                            eprintln!("icans: cannot read {shown}: {e}");
+                            say!("icans: cannot read {shown}: {e}");
                             return Ok(exit::IO);
                         }
                     };
                     match map_tools::Dictionary::read(std::io::BufReader::new(opened)) {
                         Ok(d) => Some(d),
                         Err(e) => {
-                            eprintln!("icans: {shown}: {e}");
+                            say!("icans: {shown}: {e}");
                             return Ok(exit::INVALID);
                         }
                     }
@@ -165,14 +165,14 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
                 return Ok(code);
             }
             if reading.sample.columns.iter().any(|c| c.contains('\u{fffd}')) {
-                eprintln!(
+                say!(
                     "icans: {}: the column names are not valid UTF-8 (allowed: a UTF-8 header; a map names columns exactly)",
                     icans::format::text::clean(&file.display().to_string())
                 );
                 return Ok(exit::INVALID);
             }
             if reading.sample.columns.is_empty() {
-                eprintln!(
+                say!(
                     "icans: {}: no record read (allowed: CSV with a header, NDJSON or a JSON array of record objects)",
                     icans::format::text::clean(&file.display().to_string())
                 );

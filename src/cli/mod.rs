@@ -1,6 +1,28 @@
 //! The command-line front end: one thin module per command. Each parses its
 //! arguments, calls the library, renders and picks the exit code.
 
+/// `eprintln!` that never panics: a message to standard error is written
+/// if it can be; a full disk or a closed pipe there must not turn a run
+/// into a panic (exit 101) or hide its exit status (docs/robustness.md).
+macro_rules! say {
+    () => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr());
+    }};
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprint!` that never panics (see `say!`).
+macro_rules! say_inline {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod assess;
 pub mod audit;
 pub mod batch;
@@ -170,7 +192,7 @@ pub fn stdout_open() -> std::io::Result<()> {
 /// a message otherwise. Returns the exit status (74).
 pub fn report_write_error(e: &std::io::Error) -> u8 {
     if e.kind() != std::io::ErrorKind::BrokenPipe {
-        eprintln!("icans: cannot write output: {e}");
+        say!("icans: cannot write output: {e}");
     }
     exit::IO
 }
@@ -348,7 +370,7 @@ pub fn report_each<T: fmt::Display + Clone + serde::de::DeserializeOwned>(
 ) -> anyhow::Result<()> {
     use anyhow::Context as _;
     for item in items.iter() {
-        eprintln!("icans: {}", item.context("cannot read back a temporary file")?);
+        say!("icans: {}", item.context("cannot read back a temporary file")?);
     }
     Ok(())
 }
@@ -364,12 +386,12 @@ pub fn report_first<T: fmt::Display + Clone + serde::de::DeserializeOwned>(
     let Some(first) = items.iter().next() else {
         return Ok(());
     };
-    eprintln!(
+    say!(
         "icans: invalid: {}",
         first.context("cannot read back a temporary file")?
     );
     let n = items.len();
     let records = if n == 1 { "record" } else { "records" };
-    eprintln!("icans: {n} {records} {what}; each is listed in the report");
+    say!("icans: {n} {records} {what}; each is listed in the report");
     Ok(())
 }
