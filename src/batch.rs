@@ -172,8 +172,8 @@ fn process(chunk: Chunk, options: &Options, copy_invalid: bool) -> Done {
     let mut stats = Stats::default();
     let mut written = Ok(());
     let scope = match &options.fields {
-        Some(fields) if !fields.iter().any(|c| c.shows_management()) => grading::Scope::WithoutManagement,
-        _ => grading::Scope::Full,
+        Some(fields) => crate::format::columns::ResultColumn::scope_for(fields),
+        None => grading::Scope::Full,
     };
     let failure = input::each_record(chunk, options.read, &mut |r| {
         let step = match r.outcome {

@@ -426,3 +426,74 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// Every result column reads, in the least grading its `needs` asks for,
+    /// exactly what it reads in the full grading, for records that fill
+    /// every field (and each column's needs are what batch grades with):
+    /// a column that read something its scope leaves empty would fail here.
+    #[test]
+    fn every_column_reads_the_same_in_the_scope_it_needs(text in common::any_record_json()) {
+        use icans::format::columns::{ResultColumn, Row};
+        use icans::grading::{Protocol, Scope, grade_scoped};
+        let read = json::read_record(text.as_bytes(), ReadOptions::default(), 1);
+        prop_assume!(read.is_ok(), "the generator's records are valid but for a few");
+        if let Ok(a) = read {
+            let full = grade_scoped(&a, &Protocol::BUILTIN, Scope::Full);
+            for scope in [Scope::Grade, Scope::WithoutManagement] {
+                let part = grade_scoped(&a, &Protocol::BUILTIN, scope);
+                for column in ResultColumn::all().into_iter().filter(|c| scope.covers(c.needs())) {
+                    let row = |result| Row::Graded { line: 3, file: Some("f"), result };
+                    prop_assert_eq!(column.cell(&row(&part)), column.cell(&row(&full)), "{:?} in {:?}", column, scope);
+                }
+            }
+        }
+    }
+}
+
+/// batch grades as far as its columns read: the grade alone for id,grade,
+/// past it for warnings or the CRS, everything for actions.
+#[test]
+fn the_scope_of_a_column_list_is_the_least_that_serves_every_column() {
+    use icans::format::columns::ResultColumn;
+    use icans::grading::Scope;
+    let scope = |list: &str| ResultColumn::scope_for(&ResultColumn::parse_list(list).unwrap());
+    assert_eq!(scope("id,grade"), Scope::Grade);
+    assert_eq!(
+        scope("id,grade,drivers,complete,patient_group,seizure_grade"),
+        Scope::Grade
+    );
+    assert_eq!(scope("id,grade,warnings"), Scope::WithoutManagement);
+    assert_eq!(scope("crs_grade"), Scope::WithoutManagement);
+    assert_eq!(scope("masked,id"), Scope::WithoutManagement);
+    assert_eq!(scope("fever_status"), Scope::WithoutManagement);
+    assert_eq!(scope("grade,actions"), Scope::Full);
+    assert_eq!(scope("reassess_hours"), Scope::Full);
+    // Which columns go past the grade, by name, so that a change is seen.
+    let past: Vec<String> = ResultColumn::all()
+        .into_iter()
+        .filter(|c| c.needs() != Scope::Grade)
+        .map(|c| c.name().into_owned())
+        .collect();
+    assert_eq!(
+        past,
+        [
+            "masked",
+            "crs_grade",
+            "crs_complete",
+            "crs_source",
+            "fever_status",
+            "fever_grade",
+            "hypotension_status",
+            "hypotension_grade",
+            "hypoxia_status",
+            "hypoxia_grade",
+            "crs_drivers",
+            "actions",
+            "reassess_hours",
+            "warnings"
+        ]
+    );
+}

@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
-use crate::grading::{CrsDomain, Domain, Grading};
+use crate::grading::{CrsDomain, Domain, Grading, Scope};
 use crate::input::Refused;
 
 /// One column of a result row: an entry of `TABLE` (for one domain, when
@@ -91,9 +91,9 @@ struct Def {
     holds: &'static str,
     /// How its value is read.
     read: Read,
-    /// It shows the management step (so a run whose columns show none
-    /// can grade without it, `grading::Scope`).
-    management: bool,
+    /// What grading must work out for it (`grading::Scope`): a run grades
+    /// only as far as its columns read.
+    needs: Scope,
     /// Its cell in the row of a refused record; empty when `None`.
     refused: Option<fn(&Refused) -> String>,
 }
@@ -103,7 +103,7 @@ const fn column(name: &'static str, holds: &'static str, read: Read) -> Def {
         name,
         holds,
         read,
-        management: false,
+        needs: Scope::Grade,
         refused: None,
     }
 }
@@ -116,9 +116,19 @@ const fn also_refused(def: Def, cell: fn(&Refused) -> String) -> Def {
     }
 }
 
+/// A column of the management step.
 const fn management(def: Def) -> Def {
     Def {
-        management: true,
+        needs: Scope::Full,
+        ..def
+    }
+}
+
+/// A column of what grading works out past the grade (the CRS, masked
+/// domains, warnings).
+const fn past_the_grade(def: Def) -> Def {
+    Def {
+        needs: Scope::WithoutManagement,
         ..def
     }
 }
@@ -245,22 +255,22 @@ static TABLE: &[&[Def]] = &[
         DOMAINS,
         Read::Record(|g| names(&g.r.excluded)),
     )],
-    &[column(
+    &[past_the_grade(column(
         "masked",
         "excluded domains whose finding would grade higher: ICANS cannot be ruled out",
         Read::Record(|g| names(&g.r.masked)),
-    )],
-    &[column(
+    ))],
+    &[past_the_grade(column(
         "crs_grade",
         "concurrent CRS grade 0-5, given or graded from findings; empty without CRS information",
         Read::Record(|g| count(g.r.crs.as_ref().map(|c| c.grade))),
-    )],
-    &[column(
+    ))],
+    &[past_the_grade(column(
         "crs_complete",
         "`true` when the CRS grade is not a lower bound",
         Read::Record(|g| g.r.crs.as_ref().map_or(Value::Empty, |c| Value::Flag(c.complete))),
-    )],
-    &[column(
+    ))],
+    &[past_the_grade(column(
         "crs_source",
         "`given` or `findings`",
         Read::Record(|g| {
@@ -268,20 +278,20 @@ static TABLE: &[&[Def]] = &[
                 .as_ref()
                 .map_or(Value::Empty, |c| Value::Word(c.source.as_str()))
         }),
-    )],
+    ))],
     &[
-        column(
+        past_the_grade(column(
             "status",
             "`graded`, `not_assessed` or `excluded` (CRS graded from findings)",
             Read::Crs(|r, d| crs_domain(r, d).map_or(Value::Empty, |x| Value::Word(x.status.as_str()))),
-        ),
-        column(
+        )),
+        past_the_grade(column(
             "grade",
             "the CRS domain grade when graded, else empty",
             Read::Crs(|r, d| count(crs_domain(r, d).and_then(|x| x.grade))),
-        ),
+        )),
     ],
-    &[column(
+    &[past_the_grade(column(
         "crs_drivers",
         "CRS domains at the CRS grade, `;`-separated",
         Read::Record(|g| {
@@ -289,7 +299,7 @@ static TABLE: &[&[Def]] = &[
                 Value::List(c.drivers.iter().map(|d| d.as_str()).collect())
             })
         }),
-    )],
+    ))],
     &[management(column(
         "actions",
         "management action ids, `;`-separated",
@@ -300,11 +310,11 @@ static TABLE: &[&[Def]] = &[
         "hours to the next assessment (empty at a death, ICANS or CRS grade 5)",
         Read::Record(|g| count(g.r.management.reassess_hours)),
     ))],
-    &[column(
+    &[past_the_grade(column(
         "warnings",
         "warnings, separated by a space, a vertical bar and a space",
         Read::Record(|g| Value::Warnings(&g.r.warnings)),
-    )],
+    ))],
     &[column(
         "icans_version",
         "the icans version that graded it",
@@ -375,7 +385,20 @@ impl ResultColumn {
     /// Whether the column shows the management step (so a run whose
     /// columns show none can grade without it, `grading::Scope`).
     pub fn shows_management(self) -> bool {
-        self.def.management
+        self.def.needs == Scope::Full
+    }
+
+    /// What grading must work out for this column.
+    pub fn needs(self) -> Scope {
+        self.def.needs
+    }
+
+    /// The least grading that serves every one of `columns`.
+    pub fn scope_for(columns: &[ResultColumn]) -> Scope {
+        [Scope::Grade, Scope::WithoutManagement, Scope::Full]
+            .into_iter()
+            .find(|scope| columns.iter().all(|c| scope.covers(c.needs())))
+            .unwrap_or(Scope::Full)
     }
 
     /// Every column, in row order (`TABLE`).

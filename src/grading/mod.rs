@@ -147,6 +147,49 @@ pub enum Scope {
     /// All but the management step: `management` is then empty (no
     /// summary, no action, no reassessment interval) and must not be shown.
     WithoutManagement,
+    /// The grade, the domains, drivers, what is not assessed or excluded,
+    /// the instrument, the patient group and the echoed fields only: no
+    /// CRS, no masked list, no warnings, no management step (those are then
+    /// empty and must not be shown). For `batch --fields` whose columns read
+    /// no more; the grade is worked out exactly as in the other scopes.
+    Grade,
+}
+
+impl Scope {
+    /// Whether this scope works out everything `other` does.
+    pub fn covers(self, other: Scope) -> bool {
+        let rank = |s: Scope| match s {
+            Scope::Grade => 0,
+            Scope::WithoutManagement => 1,
+            Scope::Full => 2,
+        };
+        rank(self) >= rank(other)
+    }
+}
+
+/// What a grading works out past the grade: the CRS, the masked domains,
+/// the warnings and the management step ([`Scope::Grade`] leaves them
+/// empty).
+struct PastTheGrade {
+    crs: Option<Crs>,
+    masked: DomainSet,
+    warnings: Vec<String>,
+    management: Management,
+}
+
+impl PastTheGrade {
+    fn none() -> Self {
+        PastTheGrade {
+            crs: None,
+            masked: DomainSet::default(),
+            warnings: Vec::new(),
+            management: Management {
+                summary: String::new(),
+                actions: Vec::new(),
+                reassess_hours: None,
+            },
+        }
+    }
 }
 
 /// [`grade_scoped`] of an assessment that is not needed after: the echoed
@@ -189,57 +232,25 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
     let excluded = with_status(&domains, Status::Excluded);
     // A death is complete: grade 5 is never a lower bound (docs/spec.md §3).
     let complete = died || unassessed.is_empty();
-    // The CRS first, its warnings kept for their place below: after a
-    // death by CRS no warning asks for a reassessment.
-    let mut crs_warnings = Vec::new();
-    let crs = concurrent_crs(a, &mut crs_warnings);
-    let crs_state = CrsState::of(crs.as_ref());
-    let masked = masked_domains(a, &findings, grade, crs_state != CrsState::Death, &mut warnings);
-    instrument_warnings(a, &domains, &mut warnings);
     let ice_total = a.encephalopathy.and_then(EncephalopathyScore::ice_total);
     let capd = a.encephalopathy.and_then(EncephalopathyScore::capd);
-    let worsening = trend(a, &mut warnings);
     let instrument = a.encephalopathy.map(EncephalopathyScore::instrument);
     let group = patient_group(a.age_years, instrument, a.weight_kg);
-    let dose_weight = dose_weight(a, &mut warnings);
     let screening = screening_instrument(instrument, a.age_years);
-    warnings.append(&mut crs_warnings);
-    let ctx = Context {
-        grade,
-        domain_grades: std::array::from_fn(|i| domains.0[i].grade),
-        excluded_grades: std::array::from_fn(|i| {
-            (domains.0[i].status == Status::Excluded)
-                .then(|| findings[i].as_ref().map(|(g, _)| *g))
-                .flatten()
-        }),
-        crs: crs_state,
-        hours_since_onset: a.hours_since_onset,
-        steroid_refractory: a.steroid_refractory == Some(true),
-        worsening,
-        masked,
-    };
-    if ctx.death().is_none() {
-        excluded_emergency_warnings(&ctx, &findings, &mut warnings);
-    }
-    if plan::shows_dose(&ctx) {
-        patient_group_warnings(a, group, &mut warnings);
-    }
-    let patient = Patient {
-        group,
-        weight_kg: dose_weight,
-        instrument: screening,
-        age_known: a.age_years.is_some(),
-    };
-    let management = match scope {
-        Scope::Full => {
-            let lower_bound = (!complete && grade < 5).then(|| lower_bound_note(&unassessed));
-            protocol.render(&plan::plan(&ctx), &patient, lower_bound.as_deref())
+    let past = match scope {
+        Scope::Grade => PastTheGrade::none(),
+        Scope::Full | Scope::WithoutManagement => {
+            let graded = Graded {
+                findings: &findings,
+                domains: &domains,
+                grade,
+                complete,
+                unassessed: &unassessed,
+                group,
+                screening,
+            };
+            past_the_grade(a, protocol, scope, &graded, warnings)
         }
-        Scope::WithoutManagement => Management {
-            summary: String::new(),
-            actions: Vec::new(),
-            reassess_hours: None,
-        },
     };
     let reassess_by = reassessment(a, &domains, screening);
 
@@ -259,12 +270,12 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
         drivers,
         unassessed,
         excluded,
-        masked: masked.iter().collect(),
-        warnings,
-        management,
+        masked: past.masked.iter().collect(),
+        warnings: past.warnings,
+        management: past.management,
         criteria: CRITERIA,
         patient_group: group,
-        crs,
+        crs: past.crs,
         recorded_grade: a.recorded_grade,
         recorded_scale: a.recorded_scale.clone(),
         recorded_crs_grade: a.recorded_crs_grade,
@@ -277,6 +288,79 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
             BUILTIN_NAME => Cow::Borrowed(BUILTIN_NAME),
             name => Cow::Owned(name.to_string()),
         },
+    }
+}
+
+/// What the grade was worked out from, for what comes past it.
+struct Graded<'g> {
+    findings: &'g [Finding; 5],
+    domains: &'g Domains,
+    grade: u8,
+    complete: bool,
+    unassessed: &'g [Domain],
+    group: PatientGroup,
+    screening: Instrument,
+}
+
+/// The CRS, the masked domains, the warnings (after those of the domains,
+/// `warnings`) and the management step, in [`Scope::Full`] and
+/// [`Scope::WithoutManagement`].
+fn past_the_grade(
+    a: &Assessment,
+    protocol: &Protocol,
+    scope: Scope,
+    g: &Graded<'_>,
+    mut warnings: Vec<String>,
+) -> PastTheGrade {
+    let (findings, domains, grade, group) = (g.findings, g.domains, g.grade, g.group);
+    // The CRS first, its warnings kept for their place below: after a
+    // death by CRS no warning asks for a reassessment.
+    let mut crs_warnings = Vec::new();
+    let crs = concurrent_crs(a, &mut crs_warnings);
+    let crs_state = CrsState::of(crs.as_ref());
+    let masked = masked_domains(a, findings, grade, crs_state != CrsState::Death, &mut warnings);
+    instrument_warnings(a, domains, &mut warnings);
+    let worsening = trend(a, &mut warnings);
+    let dose_weight = dose_weight(a, &mut warnings);
+    warnings.append(&mut crs_warnings);
+    let ctx = Context {
+        grade,
+        domain_grades: std::array::from_fn(|i| domains.0[i].grade),
+        excluded_grades: std::array::from_fn(|i| {
+            (domains.0[i].status == Status::Excluded)
+                .then(|| findings[i].as_ref().map(|(g, _)| *g))
+                .flatten()
+        }),
+        crs: crs_state,
+        hours_since_onset: a.hours_since_onset,
+        steroid_refractory: a.steroid_refractory == Some(true),
+        worsening,
+        masked,
+    };
+    if ctx.death().is_none() {
+        excluded_emergency_warnings(&ctx, findings, &mut warnings);
+    }
+    if plan::shows_dose(&ctx) {
+        patient_group_warnings(a, group, &mut warnings);
+    }
+    let patient = Patient {
+        group,
+        weight_kg: dose_weight,
+        instrument: g.screening,
+        age_known: a.age_years.is_some(),
+    };
+    let management = match scope {
+        Scope::Full => {
+            let lower_bound = (!g.complete && grade < 5).then(|| lower_bound_note(g.unassessed));
+            protocol.render(&plan::plan(&ctx), &patient, lower_bound.as_deref())
+        }
+        Scope::WithoutManagement | Scope::Grade => PastTheGrade::none().management,
+    };
+    PastTheGrade {
+        crs,
+        masked,
+        warnings,
+        management,
     }
 }
 
