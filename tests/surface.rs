@@ -152,8 +152,9 @@ fn dash_o_refuses_an_input_and_says_why_it_cannot_write() {
     assert_eq!(code, Some(74), "{err}");
     assert!(err.contains("cannot write no/such/dir/card.txt"), "{err}");
     assert!(!err.contains("question 1 of"), "no question asked: {err}");
-    // With --fail-at-grade the alert survives an output that cannot open.
-    let (code, _, _) = run_in(
+    // With --fail-at-grade the alert survives an output that cannot open,
+    // said once, naming the file.
+    let (code, _, err) = run_in(
         d,
         &[
             "batch",
@@ -166,6 +167,8 @@ fn dash_o_refuses_an_input_and_says_why_it_cannot_write() {
         "",
     );
     assert_eq!(code, Some(3));
+    assert_eq!(err.matches("cannot write").count(), 1, "{err}");
+    assert!(err.contains("icans: cannot write no/such/dir/x: "), "{err}");
     let (code, _, _) = run_in(
         d,
         &[

@@ -113,11 +113,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     // is said before the patient is assessed, not after.
     let mut out = match args.output.open() {
         Ok(out) => out,
-        Err(e) if args.output.file().is_some() => {
-            say!("icans: {}: {e}", args.output.cannot_write());
-            return Ok(exit::IO);
-        }
-        Err(e) => return Ok(super::report_write_error(&e)),
+        Err(e) => return Ok(args.output.report(&e)),
     };
     let protocol = super::load_protocol(args.protocol.as_deref())?;
     use icans::grading::Field;

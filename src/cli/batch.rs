@@ -157,11 +157,13 @@ pub fn invalid_lines(s: &Stats, first: Option<&str>, copy: Option<&str>) -> Vec<
 }
 
 /// Standard output closed by the caller: every write fails.
-struct Closed(std::io::ErrorKind);
+/// An output that could not be opened: every write fails as the opening
+/// did (reported once, with the run's other output failure).
+struct Closed(std::io::ErrorKind, String);
 
 impl std::io::Write for Closed {
     fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
-        Err(std::io::Error::new(self.0, "standard output is closed"))
+        Err(std::io::Error::new(self.0, self.1.clone()))
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
@@ -223,18 +225,14 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         // Nothing can be written; with --fail-at-grade the records are
         // still graded for the alert.
         Err(e) if options.alert_at.is_some() => {
-            say!("icans: {}: {e}", args.output.cannot_write());
-            batch::run_copying_invalid(&inputs, &mut Closed(e.kind()), invalid, &options, &mut progress)
+            let mut closed = Closed(e.kind(), e.to_string());
+            batch::run_copying_invalid(&inputs, &mut closed, invalid, &options, &mut progress)
         }
-        Err(e) if args.output.file().is_some() => {
-            say!("icans: {}: {e}", args.output.cannot_write());
-            return Ok(exit::IO);
-        }
-        Err(e) => return Ok(super::report_write_error(&e)),
+        Err(e) => return Ok(args.output.report(&e)),
     };
     bar.finish();
     if let Some(e) = &report.output_error {
-        super::report_write_error(e);
+        args.output.report(e);
     }
     for f in &report.input_failures {
         say!("icans: cannot read {}: {}", f.name, f.error);

@@ -100,7 +100,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     args.output.not_an_input(args.file.as_deref())?;
     // Opened (a file emptied) before the record is read: an invalid record
     // never leaves an earlier card in the file as if it were this one's.
-    let mut sink = args.output.open();
+    let sink = args.output.open();
     let record = if args.record.any() {
         args.record.to_record()
     } else {
@@ -135,12 +135,19 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     let result = match record {
         Ok(a) => grading::grade_with(&a, &protocol),
         Err(rejected) => {
-            if args.format == Format::Json {
-                sink.as_mut()
-                    .map_err(|e| std::io::Error::new(e.kind(), e.to_string()))
-                    .and_then(|out| json::write_line(out, &rejected).and_then(|()| out.flush()))
-                    .with_context(|| args.output.cannot_write())?;
-            }
+            // JSON's output is the error object; text has none (the
+            // problems go to standard error, with a file that cannot be
+            // written).
+            let unwritten = match args.format {
+                Format::Json => {
+                    let mut out = sink.with_context(|| args.output.cannot_write())?;
+                    json::write_line(&mut out, &rejected)
+                        .and_then(|()| out.flush())
+                        .with_context(|| args.output.cannot_write())?;
+                    None
+                }
+                Format::Text => sink.err(),
+            };
             let place = match args.file.as_deref().filter(|f| *f != std::path::Path::new("-")) {
                 Some(file) => format!(" in {}", file.display()),
                 None => String::new(),
@@ -149,8 +156,8 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             for problem in rejected.error.problems() {
                 say!("icans: invalid record{place}: {problem}");
             }
-            if let Err(e) = &sink {
-                say!("icans: {}: {e}", args.output.cannot_write());
+            if let Some(e) = unwritten {
+                args.output.report(&e);
             }
             return Ok(exit::INVALID);
         }
@@ -167,11 +174,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         // The alert outranks the failed output (docs/robustness.md): the
         // grade was reached, whether or not the card could be written.
         Err(e) if alert => {
-            if args.output.file().is_some() {
-                say!("icans: {}: {e}", args.output.cannot_write());
-            } else {
-                super::report_write_error(&e);
-            }
+            args.output.report(&e);
             Ok(exit::ALERT)
         }
         Err(e) => Err(e).with_context(|| args.output.cannot_write()),

@@ -329,22 +329,19 @@ impl OutputFlag {
     /// Writes all of `bytes` to the output, checking that the write (and
     /// flush) went through.
     pub fn write(&self, bytes: &[u8]) -> anyhow::Result<()> {
-        self.stream(|out| out.write_all(bytes))
+        self.finish(self.create()?, |out| out.write_all(bytes))
     }
 
-    /// Runs `write` on the output, checking that it opened and that every
-    /// write (and the flush) went through: for outputs written as they are
-    /// read back (audit and summary lists kept on disk).
-    pub fn stream(
-        &self,
-        write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
-    ) -> anyhow::Result<()> {
-        use anyhow::Context as _;
-        use std::io::Write as _;
-        let mut out = self.open().with_context(|| self.cannot_write())?;
-        write(&mut out)
-            .and_then(|()| out.flush())
-            .with_context(|| self.cannot_write())
+    /// Says, once, that the output could not be written (quietly for a
+    /// closed pipe on standard output); the exit status, 74.
+    pub fn report(&self, e: &std::io::Error) -> u8 {
+        match self.file() {
+            Some(_) => {
+                say!("icans: {}: {e}", self.cannot_write());
+                exit::IO
+            }
+            None => report_write_error(e),
+        }
     }
 }
 
