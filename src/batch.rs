@@ -115,6 +115,9 @@ pub struct Report {
     pub input_failures: Vec<InputFailure>,
     /// The output failed (closed, full): the run stopped there.
     pub output_error: Option<io::Error>,
+    /// The failure was the copy of the refused records' errors
+    /// (`run_copying_invalid`), not the output itself.
+    pub in_invalid_copy: bool,
     /// The first record refused (or problem of an input), as
     /// `file:line: message`: the reason said on standard error.
     pub first_invalid: Option<String>,
@@ -270,12 +273,14 @@ pub fn run_copying_invalid(
         .output
         .writer(options.fields.as_deref(), options.delimiter)
         .header();
-    let written = out.write_all(&header).and_then(|()| match invalid.as_mut() {
-        Some(copy) => copy.write_all(&header),
-        None => Ok(()),
-    });
-    if let Err(e) = written {
+    if let Err((e, in_copy)) = both(
+        out,
+        invalid.as_deref_mut(),
+        |w| w.write_all(&header),
+        |c| c.write_all(&header),
+    ) {
         report.output_error = Some(e);
+        report.in_invalid_copy = in_copy;
         if options.alert_at.is_none() {
             return report;
         }
@@ -324,12 +329,15 @@ pub fn run_copying_invalid(
             while let Some(done) = pending.remove(&next) {
                 next += 1;
                 if report.output_error.is_none() {
-                    let written = out.write_all(&done.out).and_then(|()| match invalid.as_mut() {
-                        Some(copy) if !done.invalid.is_empty() => copy.write_all(&done.invalid),
-                        _ => Ok(()),
-                    });
-                    if let Err(e) = written {
+                    let written = both(
+                        out,
+                        invalid.as_deref_mut(),
+                        |w| w.write_all(&done.out),
+                        |c| c.write_all(&done.invalid),
+                    );
+                    if let Err((e, in_copy)) = written {
                         report.output_error = Some(e);
+                        report.in_invalid_copy = in_copy;
                     }
                 }
                 report.stats.add(&done.stats);
@@ -350,14 +358,26 @@ pub fn run_copying_invalid(
         }
         drop(token_tx);
         if report.output_error.is_none() {
-            let flushed = out.flush().and_then(|()| match invalid.as_mut() {
-                Some(copy) => copy.flush(),
-                None => Ok(()),
-            });
-            if let Err(e) = flushed {
+            if let Err((e, in_copy)) = both(out, invalid, |w| w.flush(), |c| c.flush()) {
                 report.output_error = Some(e);
+                report.in_invalid_copy = in_copy;
             }
         }
     });
     report
+}
+
+/// Does `on_out` to the output, then `on_copy` to the copy of the refused
+/// records' errors when there is one; a failure says which of the two.
+fn both(
+    out: &mut dyn Write,
+    copy: Option<&mut (dyn Write + '_)>,
+    on_out: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    on_copy: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), (io::Error, bool)> {
+    on_out(out).map_err(|e| (e, false))?;
+    match copy {
+        Some(c) => on_copy(c).map_err(|e| (e, true)),
+        None => Ok(()),
+    }
 }

@@ -916,3 +916,42 @@ fn dash_o_never_leaves_an_earlier_output_in_place() {
     let v: Value = serde_json::from_str(&std::fs::read_to_string(&stale).unwrap()).unwrap();
     assert_eq!(v["field"], "ice_total");
 }
+
+/// A copy of the errors that cannot be written is reported as that file,
+/// not as the output (exit 74); and the output's own failure as the output.
+#[test]
+#[ignore = "needs /dev/full (.ci/run runs it where there is one)"]
+fn needs_dev_full_a_failing_invalid_copy_is_named_as_such() {
+    let dir = scratch();
+    let d = dir.path();
+    let (code, _, err) = run_in(
+        d,
+        &[
+            "batch",
+            "examples/records.ndjson",
+            "-o",
+            "out.ndjson",
+            "--invalid",
+            "/dev/full",
+        ],
+        "",
+    );
+    assert_eq!(code, Some(74), "{err}");
+    assert!(err.contains("icans: cannot write /dev/full: "), "{err}");
+    assert!(!err.contains("cannot write out.ndjson"), "{err}");
+    let (code, _, err) = run_in(
+        d,
+        &[
+            "batch",
+            "examples/records.ndjson",
+            "-o",
+            "/dev/full",
+            "--invalid",
+            "bad.ndjson",
+        ],
+        "",
+    );
+    assert_eq!(code, Some(74), "{err}");
+    assert!(err.contains("icans: cannot write /dev/full: "), "{err}");
+    assert!(!err.contains("cannot write bad.ndjson"), "{err}");
+}

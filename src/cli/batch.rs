@@ -232,7 +232,11 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     };
     bar.finish();
     if let Some(e) = &report.output_error {
-        args.output.report(e);
+        if report.in_invalid_copy {
+            invalid_flag.report(e);
+        } else {
+            args.output.report(e);
+        }
     }
     for f in &report.input_failures {
         say!("icans: cannot read {}: {}", f.name, f.error);
