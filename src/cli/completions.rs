@@ -182,7 +182,7 @@ pub fn man(args: &ManArgs, command: clap::Command) -> anyhow::Result<u8> {
         [] => "icans".to_string(),
         words => format!("icans-{}", words.join("-")),
     };
-    let Some((name, cmd)) = all.iter().find(|(n, _)| *n == wanted) else {
+    let Some((_, cmd)) = all.iter().find(|(n, _)| *n == wanted) else {
         let names: Vec<&str> = all.iter().filter_map(|(n, _)| n.strip_prefix("icans-")).collect();
         return Err(super::UsageError(format!(
             "no man page for {:?} (allowed: {})",
@@ -191,7 +191,6 @@ pub fn man(args: &ManArgs, command: clap::Command) -> anyhow::Result<u8> {
         ))
         .into());
     };
-    let _ = name;
     let bytes = page(cmd).context("cannot render the man page")?;
     super::write_stdout(&bytes)?;
     Ok(super::exit::OK)
