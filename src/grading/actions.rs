@@ -208,32 +208,44 @@ impl Dose {
     /// ("8 mg/kg (max 800 mg per dose; 12 mg/kg under 30 kg)"), in mg with
     /// one ("560 mg (8 mg/kg, max 800 mg)").
     pub fn describe(&self, weight_kg: Option<f64>) -> String {
-        let num = |x: f64| format!("{x}");
+        let mut out = String::new();
+        self.describe_into(&mut out, weight_kg);
+        out
+    }
+
+    /// [`describe`](Self::describe), appended to `out` (a text being
+    /// filled, with no string of its own per record).
+    pub fn describe_into(&self, out: &mut String, weight_kg: Option<f64>) {
+        use std::fmt::Write;
+        // Writing into a String cannot fail.
         match weight_kg {
             None => {
+                let _ = write!(out, "{} mg/kg", self.mg_per_kg);
                 let mut parts = Vec::new();
                 if let Some(cap) = self.max {
                     parts.push(cap.said());
                 }
                 if let Some((under, rate)) = self.small {
-                    parts.push(format!("{} mg/kg under {} kg", num(rate), num(under)));
+                    parts.push(format!("{rate} mg/kg under {under} kg"));
                 }
-                if parts.is_empty() {
-                    format!("{} mg/kg", num(self.mg_per_kg))
-                } else {
-                    format!("{} mg/kg ({})", num(self.mg_per_kg), parts.join("; "))
+                if !parts.is_empty() {
+                    let _ = write!(out, " ({})", parts.join("; "));
                 }
             }
             Some(w) => {
                 let rate = self.rate(w);
-                let mut why = format!("{} mg/kg", num(rate));
-                if self.small.is_some_and(|(under, _)| w < under) {
-                    why.push_str(&format!(" under {} kg", num(self.small.map_or(0.0, |s| s.0))));
-                } else if let Some(cap) = self.max {
-                    why.push_str(", ");
-                    why.push_str(&cap.said_beside_a_dose());
+                let _ = write!(out, "{} mg ({rate} mg/kg", self.mg(w));
+                match (self.small, self.max) {
+                    (Some((under, _)), _) if w < under => {
+                        let _ = write!(out, " under {under} kg");
+                    }
+                    (_, Some(cap)) => {
+                        out.push_str(", ");
+                        out.push_str(&cap.said_beside_a_dose());
+                    }
+                    _ => {}
                 }
-                format!("{} mg ({why})", self.mg(w))
+                out.push(')');
             }
         }
     }

@@ -393,18 +393,33 @@ fn filled(row: &'static ActionRow, instrument: Instrument, group: PatientGroup) 
 /// A text with its placeholders filled: `{instrument}` (ICE or CAPD),
 /// `{trend}` ("ICE declining" or "CAPD worsening"), `{dose}`.
 fn fill(text: &str, instrument: Instrument, dose: Option<actions::Dose>, weight_kg: Option<f64>) -> String {
-    if !text.contains('{') {
-        return text.to_string();
-    }
     let (name, trend) = match instrument.screening() {
         Instrument::Capd => ("CAPD", "CAPD worsening"),
         _ => ("ICE", "ICE declining"),
     };
-    let mut t = text.replace("{instrument}", name).replace("{trend}", trend);
-    if let Some(d) = dose {
-        t = t.replace("{dose}", &d.describe(weight_kg));
+    // One pass, each placeholder filled where it stands: what is filled in
+    // holds no brace, so this is the same as replacing each in turn.
+    let mut out = String::with_capacity(text.len() + 40);
+    let mut rest = text;
+    while let Some(at) = rest.find('{') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        rest = if let Some(after) = tail.strip_prefix("{instrument}") {
+            out.push_str(name);
+            after
+        } else if let Some(after) = tail.strip_prefix("{trend}") {
+            out.push_str(trend);
+            after
+        } else if let (Some(after), Some(d)) = (tail.strip_prefix("{dose}"), dose) {
+            d.describe_into(&mut out, weight_kg);
+            after
+        } else {
+            out.push('{');
+            &tail[1..]
+        };
     }
-    t
+    out.push_str(rest);
+    out
 }
 
 /// What the summary says of the CRS state (docs/spec.md §3 "CRS words").
