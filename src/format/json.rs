@@ -139,13 +139,30 @@ pub fn write_pretty<W: Write>(out: &mut W, result: &Grading) -> io::Result<()> {
     out.write_all(b"\n")
 }
 
-/// Whether a string can be written between quotes as it is (no `"`, `\` or
-/// control characters). Checked 16 bytes at a time so it vectorises.
+/// Whether a string can be written between quotes as it is (no `"`, `\`
+/// or control characters). Checked 16 bytes at a time, the last few padded
+/// with a plain byte, so that every check is of a fixed length and
+/// vectorises: the check was 10% of a full batch's instructions when its
+/// pieces were of any length (callgrind, 20,000 records: 56 million), and
+/// the texts it reads (actions, summaries, warnings) are most of a result.
 fn is_plain(s: &str) -> bool {
-    s.as_bytes().chunks(16).all(|c| {
-        c.iter()
-            .fold(true, |ok, &b| ok & (b >= 0x20) & (b != b'"') & (b != b'\\'))
-    })
+    #[inline(always)]
+    fn any_escape(block: &[u8; 16]) -> bool {
+        block
+            .iter()
+            .fold(false, |bad, &b| bad | (b < 0x20) | (b == b'"') | (b == b'\\'))
+    }
+    let bytes = s.as_bytes();
+    let Some(last_block) = bytes.len().checked_sub(16) else {
+        let mut padded = [b' '; 16];
+        padded[..bytes.len()].copy_from_slice(bytes);
+        return !any_escape(&padded);
+    };
+    // Whole blocks, then the last 16 bytes (overlapping the blocks before).
+    !bytes
+        .chunks_exact(16)
+        .chain(std::iter::once(&bytes[last_block..]))
+        .any(|block| block.try_into().is_ok_and(any_escape))
 }
 
 /// Writes a JSON string exactly as serde_json escapes it.
@@ -428,5 +445,26 @@ mod tests {
             n += 1;
         }
         assert!(n > 40, "{n}");
+    }
+
+    /// The block-wise check finds every byte that needs an escape at every
+    /// place of strings of every length around the block size, and passes
+    /// every other byte.
+    #[test]
+    fn is_plain_finds_every_escape_at_every_place() {
+        for len in 0..50 {
+            let base = "a".repeat(len);
+            assert!(super::is_plain(&base), "{len}");
+            for at in 0..len {
+                for b in 0u8..=0x7F {
+                    let mut bytes = base.clone().into_bytes();
+                    bytes[at] = b;
+                    let s = String::from_utf8(bytes).unwrap();
+                    let needs = b < 0x20 || b == b'"' || b == b'\\';
+                    assert_eq!(super::is_plain(&s), !needs, "{len} {at} {b}");
+                }
+            }
+        }
+        assert!(super::is_plain("é ✓ 𝄞 and a longer tail of plain text"));
     }
 }
