@@ -133,15 +133,10 @@ struct Done {
     first_invalid: Option<String>,
 }
 
-/// Output bytes reserved per input byte (a full result is about six times
-/// the size of a record that fills every field), and at most this much per
-/// chunk. A chunk's output that outgrows its reserve is copied whole into a
-/// buffer twice the size: with 6 and 1 MiB, most chunks of the generator's
-/// records (about 196 KB in, 1.13 MB out) were, at 6% of a full batch's
-/// instructions (callgrind); 7 and 2 MiB reserve 1.37 MB, less than the
-/// 2 MiB such a chunk grew to.
-const OUTPUT_PER_INPUT: usize = 7;
-const MAX_OUTPUT_RESERVE: usize = 2 << 20;
+/// Output bytes reserved per input byte (a result is about five times the
+/// size of its record), and at most this much per chunk.
+const OUTPUT_PER_INPUT: usize = 6;
+const MAX_OUTPUT_RESERVE: usize = 1 << 20;
 
 /// Most worker threads a run may ask for.
 pub const MAX_THREADS: usize = 64;
