@@ -146,12 +146,23 @@ pub const MAX_THREADS: usize = 64;
 /// or a chunk takes long, whatever the input.
 pub const MAX_CHUNKS_IN_FLIGHT: usize = 8;
 
-/// Reads, grades and renders one chunk; with `copy_invalid`, the error
-/// objects are rendered a second time, alone.
-fn process(chunk: Chunk, options: &Options, copy_invalid: bool) -> Done {
+/// Output buffers at most this large are handed back for the next chunk
+/// (one per chunk in flight, so memory stays bounded as before); a larger
+/// one, grown for an unusual chunk, is let go.
+const MAX_REUSED_BUFFER: usize = 2 << 20;
+
+/// A chunk to grade, with the buffer its output goes into.
+type Job = (u64, Chunk, Vec<u8>);
+
+/// Reads, grades and renders one chunk into `buf` (an earlier chunk's
+/// buffer, emptied: reusing it spares allocating, touching and growing a
+/// fresh one per chunk); with `copy_invalid`, the error objects are
+/// rendered a second time, alone.
+fn process(chunk: Chunk, buf: Vec<u8>, options: &Options, copy_invalid: bool) -> Done {
     let mut writer = options
         .output
         .writer(options.fields.as_deref(), options.delimiter);
+    writer.write_into(buf);
     let mut invalid = copy_invalid.then(|| {
         options
             .output
@@ -222,19 +233,17 @@ fn process(chunk: Chunk, options: &Options, copy_invalid: bool) -> Done {
     }
 }
 
-fn worker(
-    jobs: &Mutex<Receiver<(u64, Chunk)>>,
-    done: SyncSender<(u64, Done)>,
-    options: &Options,
-    copy_invalid: bool,
-) {
+fn worker(jobs: &Mutex<Receiver<Job>>, done: SyncSender<(u64, Done)>, options: &Options, copy_invalid: bool) {
     loop {
         let job = jobs
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .recv();
-        let Ok((seq, work)) = job else { return };
-        if done.send((seq, process(work, options, copy_invalid))).is_err() {
+        let Ok((seq, work, buf)) = job else { return };
+        if done
+            .send((seq, process(work, buf, options, copy_invalid)))
+            .is_err()
+        {
             return;
         }
     }
@@ -293,13 +302,14 @@ pub fn run_copying_invalid(
     };
     let stop = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|s| {
-        let (work_tx, work_rx) = sync_channel::<(u64, Chunk)>(threads);
+        let (work_tx, work_rx) = sync_channel::<Job>(threads);
         let (done_tx, done_rx) = sync_channel::<(u64, Done)>(window);
         // One token per chunk in flight: the reader takes one before
         // reading a chunk, the writer gives it back once the chunk is out.
-        let (token_tx, token_rx) = sync_channel::<()>(window);
+        // The token is the output buffer, handed back emptied.
+        let (token_tx, token_rx) = sync_channel::<Vec<u8>>(window);
         for _ in 0..window {
-            let _ = token_tx.send(());
+            let _ = token_tx.send(Vec::new());
         }
         let jobs = Arc::new(Mutex::new(work_rx));
         for _ in 0..threads {
@@ -313,10 +323,11 @@ pub fn run_copying_invalid(
         s.spawn(move || {
             let mut seq = 0u64;
             input::read_inputs(inputs, options.chunk_bytes, options.read, &mut |chunk| {
-                if token_rx.recv().is_err() || stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let Ok(buf) = token_rx.recv() else { return false };
+                if stop.load(std::sync::atomic::Ordering::Relaxed) {
                     return false;
                 }
-                let sent = work_tx.send((seq, chunk)).is_ok();
+                let sent = work_tx.send((seq, chunk, buf)).is_ok();
                 seq += 1;
                 sent
             });
@@ -350,7 +361,12 @@ pub fn run_copying_invalid(
                 if let Some(f) = done.failure {
                     report.input_failures.push(f);
                 }
-                let _ = token_tx.send(());
+                let mut buf = done.out;
+                buf.clear();
+                if buf.capacity() > MAX_REUSED_BUFFER {
+                    buf = Vec::new();
+                }
+                let _ = token_tx.send(buf);
                 if report.output_error.is_none() {
                     progress(&report.stats);
                 }

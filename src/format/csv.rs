@@ -43,10 +43,14 @@ pub struct CsvWriter {
 }
 
 fn new_writer(delimiter: u8) -> csv::Writer<Vec<u8>> {
+    writer_into(delimiter, Vec::new())
+}
+
+fn writer_into(delimiter: u8, buf: Vec<u8>) -> csv::Writer<Vec<u8>> {
     csv::WriterBuilder::new()
         .has_headers(false)
         .delimiter(delimiter)
-        .from_writer(Vec::new())
+        .from_writer(buf)
 }
 
 impl Default for CsvWriter {
@@ -92,6 +96,11 @@ impl ResultWriter for CsvWriter {
 
     fn error(&mut self, error: &Refused) -> io::Result<()> {
         self.row(&Row::Failed(error))
+    }
+
+    fn write_into(&mut self, mut buf: Vec<u8>) {
+        buf.clear();
+        self.writer = writer_into(self.delimiter, buf);
     }
 
     fn take(&mut self) -> io::Result<Vec<u8>> {

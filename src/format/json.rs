@@ -36,6 +36,11 @@ impl super::writer::ResultWriter for NdjsonWriter {
         self.buf.reserve(bytes);
     }
 
+    fn write_into(&mut self, mut buf: Vec<u8>) {
+        buf.clear();
+        self.buf = buf;
+    }
+
     fn take(&mut self) -> io::Result<Vec<u8>> {
         Ok(std::mem::take(&mut self.buf))
     }
@@ -120,6 +125,11 @@ impl super::writer::ResultWriter for FieldsWriter {
 
     fn reserve(&mut self, bytes: usize) {
         self.buf.reserve(bytes / 4);
+    }
+
+    fn write_into(&mut self, mut buf: Vec<u8>) {
+        buf.clear();
+        self.buf = buf;
     }
 
     fn take(&mut self) -> io::Result<Vec<u8>> {

@@ -21,6 +21,12 @@ pub trait ResultWriter {
     fn reserve(&mut self, bytes: usize) {
         let _ = bytes;
     }
+    /// Writes from now on into `buf`, emptied: a buffer an earlier chunk
+    /// was written into, reused so that its memory is not allocated and
+    /// touched afresh. A hint only (the default lets it go).
+    fn write_into(&mut self, buf: Vec<u8>) {
+        drop(buf);
+    }
     /// Takes out what was written so far.
     fn take(&mut self) -> io::Result<Vec<u8>>;
 }
