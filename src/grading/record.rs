@@ -266,6 +266,7 @@ impl RecordBuilder {
         self.record.patient_id.as_deref()
     }
 
+    #[cold]
     fn error(
         &mut self,
         field: impl Into<String>,
@@ -321,19 +322,28 @@ impl RecordBuilder {
 
     /// Marks `field` as given; a second time is an error (a repeated key
     /// would otherwise silently override a finding).
+    #[inline]
     fn first_time(&mut self, field: Field) -> bool {
         let bit = 1u64 << (field as u32);
         if self.seen & bit != 0 {
-            self.error(
-                field.name(),
-                None,
-                "given more than once",
-                "each field at most once",
-            );
+            self.given_again(field);
             return false;
         }
         self.seen |= bit;
         true
+    }
+
+    /// The error of a field given twice, kept out of the way of the check
+    /// every field makes ([`first_time`](Self::first_time)).
+    #[cold]
+    #[inline(never)]
+    fn given_again(&mut self, field: Field) {
+        self.error(
+            field.name(),
+            None,
+            "given more than once",
+            "each field at most once",
+        );
     }
 
     /// Sets a field from a raw value. For `ice` and `other_cause` this takes

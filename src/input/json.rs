@@ -26,10 +26,14 @@ pub fn read_record(bytes: &[u8], options: ReadOptions, first_line: usize) -> Res
     // A negative zero stops the parse (`NEGATIVE_ZERO`); the record is then
     // read again with its integer `-0` literals written ` 0`. Records
     // without one pay nothing for it.
-    let builder = match parse_bytes(bytes, options, false) {
+    // The builder is filled in place (not returned through each layer of
+    // the parse: it is large, and each move a copy).
+    let mut builder = RecordBuilder::new();
+    match parse_bytes(bytes, options, false, &mut builder) {
         Err(e) if e.to_string().starts_with(NEGATIVE_ZERO) => {
+            builder = RecordBuilder::new();
             let rewritten = integer_negative_zeros(bytes);
-            parse_bytes(rewritten.as_deref().unwrap_or(bytes), options, true)
+            parse_bytes(rewritten.as_deref().unwrap_or(bytes), options, true, &mut builder)
         }
         parsed => parsed,
     }
@@ -44,13 +48,24 @@ const NEGATIVE_ZERO: &str = "icans: a negative zero";
 /// string by string (the parse is then the same, faster); a record that is
 /// not UTF-8 is parsed from its bytes, so that the message says where it
 /// goes wrong.
-fn parse_bytes(bytes: &[u8], options: ReadOptions, negative_zero: bool) -> serde_json::Result<RecordBuilder> {
+fn parse_bytes(
+    bytes: &[u8],
+    options: ReadOptions,
+    negative_zero: bool,
+    b: &mut RecordBuilder,
+) -> serde_json::Result<()> {
     match std::str::from_utf8(bytes) {
-        Ok(text) => parse(serde_json::Deserializer::from_str(text), options, negative_zero),
+        Ok(text) => parse(
+            serde_json::Deserializer::from_str(text),
+            options,
+            negative_zero,
+            b,
+        ),
         Err(_) => parse(
             serde_json::Deserializer::from_slice(bytes),
             options,
             negative_zero,
+            b,
         ),
     }
 }
@@ -97,19 +112,20 @@ fn integer_negative_zeros(bytes: &[u8]) -> Option<Vec<u8>> {
     out
 }
 
-/// The record's fields, and nothing after the record.
+/// The record's fields into `b`, and nothing after the record.
 fn parse<'de, R: serde_json::de::Read<'de>>(
     mut de: serde_json::Deserializer<R>,
     options: ReadOptions,
     negative_zero: bool,
-) -> serde_json::Result<RecordBuilder> {
-    let builder = RecordSeed {
+    b: &mut RecordBuilder,
+) -> serde_json::Result<()> {
+    RecordSeed {
         options,
         negative_zero,
+        b,
     }
     .deserialize(&mut de)?;
-    de.end()?;
-    Ok(builder)
+    de.end()
 }
 
 /// Reads one record of a site's JSON export through its map: the object's
@@ -162,36 +178,39 @@ fn json_error(e: &serde_json::Error, first_line: usize) -> RecordError {
 /// The record, read into a [`RecordBuilder`]. `negative_zero`: whether a
 /// negative zero is read as a number (the second read of a record that has
 /// one) or stops the parse ([`NEGATIVE_ZERO`]).
-struct RecordSeed {
+struct RecordSeed<'b> {
     options: ReadOptions,
     negative_zero: bool,
+    b: &'b mut RecordBuilder,
 }
 
-impl<'de> DeserializeSeed<'de> for RecordSeed {
-    type Value = RecordBuilder;
+impl<'de> DeserializeSeed<'de> for RecordSeed<'_> {
+    type Value = ();
 
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<RecordBuilder, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_map(RecordVisitor {
             options: self.options,
             negative_zero: self.negative_zero,
+            b: self.b,
         })
     }
 }
 
-struct RecordVisitor {
+struct RecordVisitor<'b> {
     options: ReadOptions,
     negative_zero: bool,
+    b: &'b mut RecordBuilder,
 }
 
-impl<'de> Visitor<'de> for RecordVisitor {
-    type Value = RecordBuilder;
+impl<'de> Visitor<'de> for RecordVisitor<'_> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object (one assessment record)")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RecordBuilder, A::Error> {
-        let mut b = RecordBuilder::new();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let b = self.b;
         while let Some(Key(key)) = map.next_key()? {
             let Some(field) = Field::from_name(&key) else {
                 if !self.options.allow_unknown_fields {
@@ -202,11 +221,11 @@ impl<'de> Visitor<'de> for RecordVisitor {
             };
             map.next_value_seed(FieldSeed {
                 field,
-                b: &mut b,
+                b: &mut *b,
                 negative_zero: self.negative_zero,
             })?;
         }
-        Ok(b)
+        Ok(())
     }
 }
 
