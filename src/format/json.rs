@@ -169,10 +169,15 @@ fn is_plain(s: &str) -> bool {
         return !any_escape(&padded);
     };
     // Whole blocks, then the last 16 bytes (overlapping the blocks before).
-    !bytes
-        .chunks_exact(16)
-        .chain(std::iter::once(&bytes[last_block..]))
-        .any(|block| block.try_into().is_ok_and(any_escape))
+    // (Every block is 16 bytes; were one not, the string would be escaped
+    // byte by byte, which is right for any string.)
+    for block in bytes.chunks_exact(16) {
+        match <&[u8; 16]>::try_from(block) {
+            Ok(block) if !any_escape(block) => {}
+            _ => return false,
+        }
+    }
+    <&[u8; 16]>::try_from(&bytes[last_block..]).is_ok_and(|block| !any_escape(block))
 }
 
 /// Writes a JSON string exactly as serde_json escapes it.
