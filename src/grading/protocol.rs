@@ -375,10 +375,7 @@ fn filled(row: &'static ActionRow, instrument: Instrument, group: PatientGroup) 
             })
             .collect()
     });
-    let index = actions::ACTIONS
-        .iter()
-        .position(|r| r.grade == row.grade && r.key == row.key)
-        .unwrap_or_default();
+    let index = row_index(row);
     // The texts name the instrument to screen with: ICE for CARTOX-10 and
     // band records too.
     let variant = match (instrument.screening(), group) {
@@ -388,6 +385,25 @@ fn filled(row: &'static ActionRow, instrument: Instrument, group: PatientGroup) 
         (_, PatientGroup::Child) => 1,
     };
     &all[index][variant]
+}
+
+/// The position of a row in the action table, found from its address: the
+/// rows a plan holds are the table's own (`actions::of_grade`), so this is
+/// checked and exact; a row from elsewhere is searched for by grade and
+/// key. (The search, for each row of every result, was 2% of a full
+/// batch's instructions.)
+fn row_index(row: &'static ActionRow) -> usize {
+    let table = actions::ACTIONS;
+    let size = std::mem::size_of::<ActionRow>().max(1);
+    let offset = (row as *const ActionRow as usize).wrapping_sub(table.as_ptr() as usize);
+    let at = offset / size;
+    if offset % size == 0 && table.get(at).is_some_and(|r| std::ptr::eq(r, row)) {
+        return at;
+    }
+    table
+        .iter()
+        .position(|r| r.grade == row.grade && r.key == row.key)
+        .unwrap_or_default()
 }
 
 /// A text with its placeholders filled: `{instrument}` (ICE or CAPD),
@@ -497,6 +513,17 @@ fn summary(plan: &Plan, briefs: &[Cow<'static, str>], lower_bound_note: Option<&
 mod tests {
     use super::*;
     use crate::grading::plan::{Context, plan};
+
+    /// Every row of the table is found at its place from its address; a
+    /// copy of a row, elsewhere in memory, by its grade and key.
+    #[test]
+    fn every_row_is_found_at_its_place() {
+        for (i, row) in actions::ACTIONS.iter().enumerate() {
+            assert_eq!(row_index(row), i);
+            let copy: &'static ActionRow = Box::leak(Box::new(*row));
+            assert_eq!(row_index(copy), i, "{}", row.key);
+        }
+    }
 
     fn ctx(grade: u8, crs_grade: u8) -> Context {
         Context {
