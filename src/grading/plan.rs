@@ -271,7 +271,10 @@ pub fn plan(ctx: &Context) -> Plan {
             death: Some(death),
         };
     }
-    let mut rows: Vec<Chosen> = chosen(ctx).collect();
+    // Room for every action of a plan at once (12 in the largest of 1M
+    // generated records), so the list is not grown row by row each time.
+    let mut rows: Vec<Chosen> = Vec::with_capacity(16);
+    rows.extend(chosen(ctx));
     let antiseizure = rows.iter().any(|c| c.row.id == ActionId::AntiseizureTherapy);
     rows.retain(|c| stays(c, antiseizure));
     // The emergencies first (stable: table order otherwise).

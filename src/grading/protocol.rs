@@ -468,7 +468,9 @@ fn listed<'a>(out: &mut String, parts: impl Iterator<Item = &'a str> + Clone) {
 /// plan's notes and the lower-bound note. Built from the plan, so it can
 /// never name an action the result does not carry.
 fn summary(plan: &Plan, briefs: &[Cow<'static, str>], lower_bound_note: Option<&str>) -> String {
-    let mut s = String::with_capacity(160);
+    // Room for a summary at once (the longest of 1M generated records: 531
+    // bytes), so it is not grown phrase by phrase.
+    let mut s = String::with_capacity(512);
     let masked = plan.notes.iter().find_map(|n| match n {
         Note::CannotBeRuledOut(ds) => Some(*ds),
         _ => None,
