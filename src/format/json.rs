@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::grading::{Crs, DomainResult, Grading, RecordId};
+use crate::grading::{Crs, DomainResult, Grading, RecordId, Status};
 
 use super::columns::ResultColumn;
 use crate::input::Refused;
@@ -240,12 +240,13 @@ fn domains(out: &mut Vec<u8>, ds: &[crate::grading::Domain]) {
 }
 
 /// One domain's result object, as serde writes [`DomainResult`] (ICANS
-/// and CRS domains alike).
+/// and CRS domains alike): its status and grade as one fragment rendered
+/// once ([`domain_head`]), then the finding.
 fn domain_result(out: &mut Vec<u8>, res: &DomainResult) {
-    out.extend_from_slice(b"{\"status\":");
-    name(out, res.status.as_str());
-    out.extend_from_slice(b",\"grade\":");
-    opt_u8(out, res.grade);
+    match domain_head(res.status, res.grade) {
+        Some(head) => out.extend_from_slice(head),
+        None => write_domain_head(out, res.status, res.grade),
+    }
     if let Some(f) = &res.finding {
         out.extend_from_slice(b",\"finding\":");
         string(out, f);
@@ -254,6 +255,40 @@ fn domain_result(out: &mut Vec<u8>, res: &DomainResult) {
         out.extend_from_slice(b",\"masked\":true");
     }
     out.push(b'}');
+}
+
+/// `{"status":...,"grade":...` of a domain.
+fn write_domain_head(out: &mut Vec<u8>, status: Status, grade: Option<u8>) {
+    out.extend_from_slice(b"{\"status\":");
+    name(out, status.as_str());
+    out.extend_from_slice(b",\"grade\":");
+    opt_u8(out, grade);
+}
+
+/// [`write_domain_head`] of every status with no grade or grade 0-5,
+/// written once: eight of these begin every full result.
+fn domain_head(status: Status, grade: Option<u8>) -> Option<&'static [u8]> {
+    const GRADES: usize = 7;
+    static HEADS: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
+    let heads = HEADS.get_or_init(|| {
+        Status::ALL
+            .iter()
+            .flat_map(|s| {
+                (0..GRADES).map(|g| {
+                    let mut head = Vec::new();
+                    write_domain_head(&mut head, *s, g.checked_sub(1).and_then(|g| u8::try_from(g).ok()));
+                    head
+                })
+            })
+            .collect()
+    });
+    let at = match grade {
+        None => 0,
+        Some(g) if usize::from(g) < GRADES - 1 => usize::from(g) + 1,
+        Some(_) => return None,
+    };
+    let s = Status::ALL.iter().position(|s| *s == status)?;
+    heads.get(s * GRADES + at).map(Vec::as_slice)
 }
 
 /// The CRS object, as serde writes [`Crs`]: by hand, since the generator's
@@ -460,6 +495,21 @@ mod tests {
             n += 1;
         }
         assert!(n > 40, "{n}");
+    }
+
+    /// Each domain's status and grade fragment, rendered once, is what the
+    /// writer writes without it, for every status and grade (and there is
+    /// none past grade 5).
+    #[test]
+    fn every_domain_head_is_written_as_without_the_table() {
+        for s in Status::ALL {
+            for g in [None, Some(0), Some(1), Some(2), Some(3), Some(4), Some(5)] {
+                let mut direct = Vec::new();
+                super::write_domain_head(&mut direct, s, g);
+                assert_eq!(super::domain_head(s, g), Some(direct.as_slice()), "{s} {g:?}");
+            }
+            assert_eq!(super::domain_head(s, Some(6)), None);
+        }
     }
 
     /// The block-wise check finds every byte that needs an escape at every
