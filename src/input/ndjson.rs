@@ -12,6 +12,10 @@ use super::chunk::{Chunk, Unreadable};
 /// Bytes asked of the input per read.
 const READ_BYTES: usize = 64 * 1024;
 
+/// The most room a chunk's buffer hands on to the next (a chunk is about
+/// `CHUNK_BYTES` and one read more).
+const MAX_CARRIED_BYTES: usize = 1 << 20;
+
 /// Cuts NDJSON into chunks of whole lines. Blank lines are skipped (they
 /// hold no record) but counted, so line numbers stay those of the file; a
 /// trailing `\r` (CRLF) and a byte-order mark at the start are dropped. A
@@ -129,13 +133,21 @@ impl Lines {
 
     /// The complete lines as a chunk; the partial line stays.
     fn take_chunk(&mut self, file: &Option<Arc<str>>) -> Chunk {
-        let partial = self.buf.split_off(self.line_start);
+        // The next chunk's buffers start with the room this one's took (up
+        // to a bound: not the room of one huge record for every chunk
+        // after it), rather than growing from nothing by doubling, a copy
+        // at each step (1% of a batch's instructions, and more memory).
+        let mut partial = Vec::with_capacity(self.buf.capacity().min(MAX_CARRIED_BYTES));
+        partial.extend_from_slice(&self.buf[self.line_start..]);
+        self.buf.truncate(self.line_start);
         let buf = std::mem::replace(&mut self.buf, partial);
         self.line_start = 0;
+        let room = self.items.capacity().min(MAX_CARRIED_BYTES / 64);
+        let items = std::mem::replace(&mut self.items, Vec::with_capacity(room));
         Chunk::Json {
             file: file.clone(),
             buf,
-            items: std::mem::take(&mut self.items),
+            items,
         }
     }
 }
