@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::grading::{Crs, DomainResult, Grading, RecordId, Status};
+use crate::grading::{Crs, CrsDomain, Domain, DomainResult, Grading, RecordId, Status};
 
 use super::columns::ResultColumn;
 use crate::input::Refused;
@@ -228,13 +228,14 @@ fn opt_u8(out: &mut Vec<u8>, v: Option<u8>) {
     }
 }
 
-fn domains(out: &mut Vec<u8>, ds: &[crate::grading::Domain]) {
+/// A list of domain names (ICANS or CRS domains).
+fn domains<D: Copy>(out: &mut Vec<u8>, ds: &[D], wire: fn(D) -> &'static str) {
     out.push(b'[');
     for (i, d) in ds.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        name(out, d.as_str());
+        name(out, wire(*d));
     }
     out.push(b']');
 }
@@ -312,14 +313,9 @@ fn crs_object(out: &mut Vec<u8>, crs: &Crs) {
         domain_result(out, &ds.hypoxia);
         out.push(b'}');
     }
-    out.extend_from_slice(b",\"drivers\":[");
-    for (i, d) in crs.drivers.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        name(out, d.as_str());
-    }
-    out.extend_from_slice(b"]}");
+    out.extend_from_slice(b",\"drivers\":");
+    domains(out, &crs.drivers, CrsDomain::as_str);
+    out.push(b'}');
 }
 
 /// Writes one result as a line of compact JSON: byte for byte what
@@ -394,13 +390,13 @@ pub fn write_result_line(out: &mut Vec<u8>, r: &Grading) {
         domain_result(out, res);
     }
     out.extend_from_slice(b"},\"drivers\":");
-    domains(out, &r.drivers);
+    domains(out, &r.drivers, Domain::as_str);
     out.extend_from_slice(b",\"unassessed\":");
-    domains(out, &r.unassessed);
+    domains(out, &r.unassessed, Domain::as_str);
     out.extend_from_slice(b",\"excluded\":");
-    domains(out, &r.excluded);
+    domains(out, &r.excluded, Domain::as_str);
     out.extend_from_slice(b",\"masked\":");
-    domains(out, &r.masked);
+    domains(out, &r.masked, Domain::as_str);
     out.extend_from_slice(b",\"warnings\":[");
     for (i, w) in r.warnings.iter().enumerate() {
         if i > 0 {
