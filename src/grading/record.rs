@@ -357,7 +357,7 @@ impl RecordBuilder {
         }
         let value = match value {
             Value::Null => return,
-            Value::Text(t) if t.trim().is_empty() => return,
+            Value::Text(t) if blank(t) => return,
             v => v,
         };
         match field.def().kind {
@@ -525,7 +525,7 @@ impl RecordBuilder {
             self.about_item(field, item.key);
             return;
         }
-        if matches!(value, Value::Null) || matches!(value, Value::Text(t) if t.trim().is_empty()) {
+        if matches!(value, Value::Null) || matches!(value, Value::Text(t) if blank(t)) {
             // Left to the completeness check in `finish`.
             return;
         }
@@ -947,6 +947,12 @@ fn integer_in(v: &Value<'_>, lo: i128, hi: i128) -> Result<i128, String> {
     } else {
         Err(format!("{n} is out of range"))
     }
+}
+
+/// Untyped text that holds nothing but white space: the field is absent.
+/// (The empty cell, most cells of a wide export, is told at once.)
+fn blank(t: &str) -> bool {
+    t.is_empty() || t.trim().is_empty()
 }
 
 /// "X is a string", "got an object": a value of the wrong type.
