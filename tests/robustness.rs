@@ -234,6 +234,29 @@ fn needs_dev_full_grade_reports_a_failing_write_with_74() {
     }
 }
 
+/// A character cut in two by a cell boundary: the row's bytes together are
+/// UTF-8 ("\u{e9}"), each cell alone is not. The row is refused naming the
+/// first such cell, and the row after it is graded.
+#[test]
+fn a_character_split_between_two_csv_cells_is_invalid_utf8() {
+    let out = icans()
+        .args(["batch", "--input-format", "csv"])
+        .write_stdin(b"id,patient_id,seizure\n1,a\xc3,\xa9none\n2,b,none\n".to_vec())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    let v: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(v.len(), 2);
+    assert_eq!(
+        v[0]["error"],
+        "malformed input: column patient_id: invalid UTF-8 at byte 1 (allowed: UTF-8 text)"
+    );
+    assert_eq!(v[1]["grade"], 0);
+}
+
 #[test]
 fn invalid_utf8_in_a_csv_cell_names_the_column() {
     let out = icans()

@@ -293,7 +293,12 @@ impl Layout {
             ))));
         }
         let mut cells = Vec::with_capacity(row.len());
-        for (column, raw) in self.columns.iter().zip(row.iter()) {
+        // UTF-8 checked once for the row; a cell is then its slice of the
+        // row, when its ends fall between characters (they always do in
+        // text that is UTF-8 cell by cell). A cell that is not is checked
+        // alone, for the message.
+        let whole = std::str::from_utf8(row.as_slice()).ok();
+        for (i, (column, raw)) in self.columns.iter().zip(row.iter()).enumerate() {
             let ignored = match column {
                 Column::Unknown(_) => options.allow_unknown_fields || self.allow_unknown,
                 Column::Ignored(_) => true,
@@ -304,7 +309,8 @@ impl Layout {
                 cells.push("");
                 continue;
             }
-            match std::str::from_utf8(raw) {
+            let cell = whole.zip(row.range(i)).and_then(|(whole, at)| whole.get(at));
+            match cell.map_or_else(|| std::str::from_utf8(raw), Ok) {
                 Ok(text) => cells.push(text),
                 Err(e) => {
                     return Err(Refused::bare(RecordError::Malformed(format!(
