@@ -17,6 +17,8 @@ bin=target/release
 "$bin/examples/gen_records" "$n" > "$dir/records.ndjson"
 size=$(stat -c %s "$dir/records.ndjson")
 echo "records: $n, $(( size / 1000000 )) MB at $dir/records.ndjson"
+# The same records as a CSV export (benches/to_csv.py), for CSV input.
+python3 benches/to_csv.py "$dir/records.ndjson" > "$dir/records.csv"
 
 # Exit status 65 is expected from icans: the generator puts a few invalid
 # records in (about 1%).
@@ -25,6 +27,8 @@ python3 benches/compare.py "${ROUNDS:-5}" \
   "icans-id-grade=$bin/icans batch --fields id,grade $dir/records.ndjson" \
   "icans-batch=$bin/icans batch $dir/records.ndjson" \
   "icans-batch-1-thread=$bin/icans batch --threads 1 $dir/records.ndjson" \
+  "icans-csv-id-grade=$bin/icans batch --allow-unknown-fields --fields id,grade $dir/records.csv" \
+  "icans-csv-batch=$bin/icans batch --allow-unknown-fields $dir/records.csv" \
   "python-id-grade=python3 benches/grade_id.py $dir/records.ndjson" \
   "python-grade-only=python3 benches/grade_only.py $dir/records.ndjson"
 if [ -z "${SKIP_JQ:-}" ] && command -v jq >/dev/null; then
