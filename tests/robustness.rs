@@ -234,22 +234,30 @@ fn needs_dev_full_grade_reports_a_failing_write_with_74() {
     }
 }
 
+/// Runs `icans batch` on CSV from standard input; returns the exit code
+/// and the output objects.
+fn batch_csv(input: &[u8]) -> (Option<i32>, Vec<Value>) {
+    let out = icans()
+        .args(["batch", "--input-format", "csv"])
+        .write_stdin(input.to_vec())
+        .output()
+        .unwrap();
+    let v = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (out.status.code(), v)
+}
+
 /// A character cut in two by a cell boundary: the row's bytes together are
 /// UTF-8 ("\u{e9}"), each cell alone is not. The row is refused naming the
 /// first such cell, and the row after it is graded.
 #[test]
 fn a_character_split_between_two_csv_cells_is_invalid_utf8() {
-    let out = icans()
-        .args(["batch", "--input-format", "csv"])
-        .write_stdin(b"id,patient_id,seizure\n1,a\xc3,\xa9none\n2,b,none\n".to_vec())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(65));
-    let v: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (code, v) = batch_csv(b"id,patient_id,seizure\n1,a\xc3,\xa9none\n2,b,none\n");
+    assert_eq!(code, Some(65));
     assert_eq!(v.len(), 2);
+    assert_eq!(v[0]["line"], 2);
     assert_eq!(
         v[0]["error"],
         "malformed input: column patient_id: invalid UTF-8 at byte 1 (allowed: UTF-8 text)"
@@ -259,16 +267,8 @@ fn a_character_split_between_two_csv_cells_is_invalid_utf8() {
 
 #[test]
 fn invalid_utf8_in_a_csv_cell_names_the_column() {
-    let out = icans()
-        .args(["batch", "--input-format", "csv"])
-        .write_stdin(b"id,seizure\n1,n\xffne\n2,none\n".to_vec())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(65));
-    let v: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (code, v) = batch_csv(b"id,seizure\n1,n\xffne\n2,none\n");
+    assert_eq!(code, Some(65));
     assert_eq!(v.len(), 2);
     assert_eq!(v[0]["line"], 2);
     assert_eq!(
