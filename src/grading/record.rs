@@ -37,6 +37,17 @@ pub enum Value<'a> {
 }
 
 impl Value<'_> {
+    /// Whether the value says nothing: JSON `null`, or untyped text of
+    /// white space only (an empty cell, most cells of a wide export, is
+    /// told at once). The field or item is then absent, not assessed.
+    pub fn is_absent(&self) -> bool {
+        match self {
+            Value::Null => true,
+            Value::Text(t) => t.is_empty() || t.trim().is_empty(),
+            _ => false,
+        }
+    }
+
     /// A short rendering for error messages (long values are cut).
     fn show(&self) -> String {
         fn cut(s: &str) -> String {
@@ -355,11 +366,9 @@ impl RecordBuilder {
         if !self.first_time(field) {
             return;
         }
-        let value = match value {
-            Value::Null => return,
-            Value::Text(t) if blank(t) => return,
-            v => v,
-        };
+        if value.is_absent() {
+            return;
+        }
         match field.def().kind {
             // Untyped text cannot carry an object: CSV has ice_* columns.
             Kind::Items(_) => self.wrong_type(field.name(), &value, field.allowed()),
@@ -525,7 +534,7 @@ impl RecordBuilder {
             self.about_item(field, item.key);
             return;
         }
-        if matches!(value, Value::Null) || matches!(value, Value::Text(t) if blank(t)) {
+        if value.is_absent() {
             // Left to the completeness check in `finish`.
             return;
         }
@@ -949,12 +958,6 @@ fn integer_in(v: &Value<'_>, lo: i128, hi: i128) -> Result<i128, String> {
     }
 }
 
-/// Untyped text that holds nothing but white space: the field is absent.
-/// (The empty cell, most cells of a wide export, is told at once.)
-fn blank(t: &str) -> bool {
-    t.is_empty() || t.trim().is_empty()
-}
-
 /// "X is a string", "got an object": a value of the wrong type.
 fn wrong_type(v: &Value<'_>) -> String {
     match v {
@@ -975,6 +978,32 @@ fn unknown_value<'n>(s: &str, names: impl Iterator<Item = &'n str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Absent: null and untyped text of white space only (Unicode white
+    /// space too, as `trim` reads it). A JSON string is never absent, even
+    /// empty: it is checked, and refused where a value is wanted.
+    #[test]
+    fn only_null_and_blank_untyped_text_are_absent() {
+        for absent in [
+            Value::Null,
+            Value::Text(""),
+            Value::Text(" \t "),
+            Value::Text("\u{a0}"),
+        ] {
+            assert!(absent.is_absent(), "{absent:?}");
+        }
+        for present in [
+            Value::Text(" x "),
+            Value::Str(Cow::Borrowed("")),
+            Value::Str(Cow::Borrowed(" ")),
+            Value::Int(0),
+            Value::Bool(false),
+            Value::Object,
+            Value::Array,
+        ] {
+            assert!(!present.is_absent(), "{present:?}");
+        }
+    }
 
     #[test]
     fn values_are_shown_short_and_quoted() {

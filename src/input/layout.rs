@@ -406,8 +406,7 @@ impl Layout {
         if self.has_items {
             for (column, text) in self.columns.iter().zip(texts) {
                 if let Some(catalogue::Column::Item(f, _)) = column.known() {
-                    let text = text.as_ref();
-                    if !text.is_empty() && !text.trim().is_empty() {
+                    if !Value::Text(text.as_ref()).is_absent() {
                         given |= field_bit(f);
                     }
                 }
