@@ -183,11 +183,7 @@ impl PastTheGrade {
             crs: None,
             masked: DomainSet::default(),
             warnings: Vec::new(),
-            management: Management {
-                summary: String::new(),
-                actions: Vec::new(),
-                reassess_hours: None,
-            },
+            management: Management::NONE,
         }
     }
 }
@@ -354,7 +350,7 @@ fn past_the_grade(
             let lower_bound = (!g.complete && grade < 5).then(|| lower_bound_note(g.unassessed));
             protocol.render(&plan::plan(&ctx), &patient, lower_bound.as_deref())
         }
-        Scope::WithoutManagement | Scope::Grade => PastTheGrade::none().management,
+        Scope::WithoutManagement | Scope::Grade => Management::NONE,
     };
     PastTheGrade {
         crs,

@@ -325,6 +325,16 @@ pub struct Management {
     pub reassess_hours: Option<u8>,
 }
 
+impl Management {
+    /// No management step: what a grading that does not work it out
+    /// ([`Scope`](super::Scope) short of full) holds, never shown.
+    pub const NONE: Management = Management {
+        summary: String::new(),
+        actions: Vec::new(),
+        reassess_hours: None,
+    };
+}
+
 vocab! {
     /// Where the CRS grade came from.
     pub enum CrsSource {
