@@ -156,9 +156,10 @@ pub fn invalid_lines(s: &Stats, first: Option<&str>, copy: Option<&str>) -> Vec<
     ]
 }
 
-/// Standard output closed by the caller: every write fails.
-/// An output that could not be opened: every write fails as the opening
-/// did (reported once, with the run's other output failure).
+/// An output that could not be opened (a file, or standard output closed
+/// by the caller), for a run that grades on for `--fail-at-grade`: every
+/// write fails as the opening did (reported once, with the run's other
+/// output failure).
 struct Closed(std::io::ErrorKind, String);
 
 impl std::io::Write for Closed {
