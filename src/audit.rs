@@ -491,7 +491,7 @@ pub fn from_inputs(
                         line: r.line,
                         file: r.file.map(String::from),
                         id: a.id.clone(),
-                        patient_id: a.patient_id.clone(),
+                        patient_id: a.patient_id.as_deref().map(String::from),
                         recorded_scale: scale,
                         recorded,
                         regraded,
@@ -505,7 +505,11 @@ pub fn from_inputs(
                     }
                     Some(recorded) => {
                         let drivers = g.drivers.iter().copied().map(Driver::Icans).collect();
-                        let c = compared(a.recorded_scale.clone(), recorded, (g.grade, g.complete, drivers));
+                        let c = compared(
+                            a.recorded_scale.as_deref().map(String::from),
+                            recorded,
+                            (g.grade, g.complete, drivers),
+                        );
                         all.add(c.grades());
                         each(&c, AuditKind::Icans, by.map_or("", |b| b.value(a)));
                         let grouped = match by {
@@ -535,7 +539,11 @@ pub fn from_inputs(
                     }
                     (Some(recorded), Some(regrade)) => {
                         crs_seen = true;
-                        let c = compared(a.recorded_crs_scale.clone(), recorded, regrade);
+                        let c = compared(
+                            a.recorded_crs_scale.as_deref().map(String::from),
+                            recorded,
+                            regrade,
+                        );
                         crs_all.add(c.grades());
                         each(&c, AuditKind::Crs, by.map_or("", |b| b.value(a)));
                         let bytes = c.heap_bytes();

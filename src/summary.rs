@@ -809,7 +809,7 @@ pub fn from_inputs(inputs: &[Input], read: ReadOptions, by: Option<GroupBy>) -> 
                         grading::Scope::WithoutManagement,
                     );
                     let entry = Entry {
-                        patient_id: patient.clone(),
+                        patient_id: patient.to_string(),
                         dayless: a.day.is_none(),
                         day: a.day,
                         assessed_at: a

@@ -55,7 +55,7 @@ fn record_id() -> impl Strategy<Value = Option<RecordId>> {
     prop_oneof![
         Just(None),
         any::<i64>().prop_map(|n| Some(RecordId::Int(n.into()))),
-        any::<String>().prop_map(|s| Some(RecordId::Text(s))),
+        any::<String>().prop_map(|s| Some(RecordId::Text(s.into()))),
     ]
 }
 
@@ -124,9 +124,9 @@ fn assessment() -> impl Strategy<Value = Assessment> {
                 || died_of_crs.is_some();
             Assessment {
                 id,
-                patient_id,
+                patient_id: patient_id.map(Into::into),
                 day,
-                assessed_at: assessed_at.map(String::from),
+                assessed_at: assessed_at.map(Into::into),
                 age_years,
                 weight_kg,
                 encephalopathy,
@@ -148,7 +148,7 @@ fn assessment() -> impl Strategy<Value = Assessment> {
                 steroid_refractory,
                 died_of_icans,
                 recorded_grade,
-                recorded_scale: recorded_grade.map(|_| "CTCAE v5".to_string()),
+                recorded_scale: recorded_grade.map(|_| "CTCAE v5".into()),
                 ..Assessment::default()
             }
         },

@@ -9,13 +9,19 @@ use super::domain::{
     Consciousness, CrsDomain, DomainSet, Edema, Hypotension, Hypoxia, IceBand, Motor, Seizure,
 };
 
+/// Text echoed from a record (a text id, `patient_id`, `assessed_at`, the
+/// recorded scales, `product`, `site`): kept inline up to 24 bytes, so the
+/// common record allocates nothing for it (README, Performance); it reads
+/// as a `&str` and is written as a JSON string.
+pub type EchoedText = compact_str::CompactString;
+
 /// The record's `id`: a string or an integer, echoed unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RecordId {
     /// An integer id.
     Int(i128),
     /// A string id.
-    Text(String),
+    Text(EchoedText),
 }
 
 impl Serialize for RecordId {
@@ -241,11 +247,11 @@ pub struct Assessment {
     /// Echoed unchanged.
     pub id: Option<RecordId>,
     /// Links assessments of one patient.
-    pub patient_id: Option<String>,
+    pub patient_id: Option<EchoedText>,
     /// Days since cell infusion (day 0 = infusion).
     pub day: Option<u32>,
     /// Time of assessment, RFC 3339, echoed as given.
-    pub assessed_at: Option<String>,
+    pub assessed_at: Option<EchoedText>,
     /// Patient age, for instrument warnings and the patient group.
     pub age_years: Option<f64>,
     /// Body weight in kg, for weight-based doses.
@@ -296,16 +302,16 @@ pub struct Assessment {
     /// The grade recorded at the source (echoed; audit only).
     pub recorded_grade: Option<u8>,
     /// The scale of `recorded_grade` (echoed).
-    pub recorded_scale: Option<String>,
+    pub recorded_scale: Option<EchoedText>,
     /// The CRS grade recorded at the source, any scale (echoed; never used
     /// in grading).
     pub recorded_crs_grade: Option<u8>,
     /// The scale of `recorded_crs_grade` (echoed).
-    pub recorded_crs_scale: Option<String>,
+    pub recorded_crs_scale: Option<EchoedText>,
     /// The cell product (echoed).
-    pub product: Option<String>,
+    pub product: Option<EchoedText>,
     /// The treating site (echoed).
-    pub site: Option<String>,
+    pub site: Option<EchoedText>,
 }
 
 impl Serialize for Assessment {

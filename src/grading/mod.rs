@@ -34,7 +34,9 @@ pub mod rules;
 use std::borrow::Cow;
 
 pub use actions::{ActionId, ActionRow, When};
-pub use assessment::{Assessment, CapdAnswers, EncephalopathyScore, IceItems, Instrument, RecordId};
+pub use assessment::{
+    Assessment, CapdAnswers, EchoedText, EncephalopathyScore, IceItems, Instrument, RecordId,
+};
 pub use catalogue::{Field, Kind, Shape};
 pub use domain::{
     Consciousness, CrsDomain, Domain, DomainSet, Edema, Hypotension, Hypoxia, IceBand, Motor,

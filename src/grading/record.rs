@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use super::assessment::{Assessment, CapdAnswers, EncephalopathyScore, IceItems, RecordId};
+use super::assessment::{Assessment, CapdAnswers, EchoedText, EncephalopathyScore, IceItems, RecordId};
 use super::catalogue::{FREQUENCIES, Field, Item, Kind, Scoring, closest};
 use super::domain::{
     Consciousness, CrsDomain, Domain, Edema, Hypotension, Hypoxia, IceBand, Motor, OTHER_CAUSE_CHOICES,
@@ -171,7 +171,7 @@ impl RecordError {
 /// A value checked against its field's kind, before it lands in the record.
 enum Checked {
     Id(RecordId),
-    Text(String),
+    Text(EchoedText),
     Integer(i128),
     Number(f64),
     /// The position of the value in the field's choices.
@@ -392,7 +392,7 @@ impl RecordBuilder {
     fn check(&mut self, field: Field, v: &Value<'_>) -> Option<Checked> {
         match field.def().kind {
             Kind::Id => self.record_id(v).map(Checked::Id),
-            Kind::Text => self.text(field, v).map(|t| Checked::Text(t.to_owned())),
+            Kind::Text => self.text(field, v).map(|t| Checked::Text(EchoedText::from(t))),
             Kind::Timestamp => self.timestamp(field, v).map(Checked::Text),
             Kind::Integer { min, max } => {
                 let hi = max.map_or(i128::MAX, i128::from);
@@ -774,7 +774,7 @@ impl RecordBuilder {
             Err((
                 RecordError::Invalid(self.errors),
                 self.record.id,
-                self.record.patient_id,
+                self.record.patient_id.map(EchoedText::into_string),
             ))
         }
     }
@@ -905,11 +905,11 @@ impl RecordBuilder {
         }
     }
 
-    fn timestamp(&mut self, field: Field, v: &Value<'_>) -> Option<String> {
+    fn timestamp(&mut self, field: Field, v: &Value<'_>) -> Option<EchoedText> {
         let t = self.text(field, v)?;
         match chrono::DateTime::parse_from_rfc3339(t.trim()) {
             // Echoed unchanged, as given.
-            Ok(_) => Some(t.to_owned()),
+            Ok(_) => Some(EchoedText::from(t)),
             Err(e) => {
                 self.error(
                     field.name(),
@@ -925,8 +925,8 @@ impl RecordBuilder {
     fn record_id(&mut self, v: &Value<'_>) -> Option<RecordId> {
         match v {
             Value::Int(n) => Some(RecordId::Int(*n)),
-            Value::Str(s) => Some(RecordId::Text(s.to_string())),
-            Value::Text(t) => Some(RecordId::Text(t.to_string())),
+            Value::Str(s) => Some(RecordId::Text(EchoedText::from(s.as_ref()))),
+            Value::Text(t) => Some(RecordId::Text(EchoedText::from(*t))),
             _ => {
                 self.wrong_type(Field::Id.name(), v, Field::Id.allowed());
                 None

@@ -6,7 +6,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use super::actions::ActionId;
-use super::assessment::{Instrument, RecordId};
+use super::assessment::{EchoedText, Instrument, RecordId};
 use super::domain::{CrsDomain, Domain, IceBand};
 
 /// The criteria every result names (docs/spec.md §4 `criteria`).
@@ -144,13 +144,13 @@ pub struct Grading {
     pub id: Option<RecordId>,
     /// Echoed `patient_id`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub patient_id: Option<String>,
+    pub patient_id: Option<EchoedText>,
     /// Echoed `day`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub day: Option<u32>,
     /// Echoed `assessed_at`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub assessed_at: Option<String>,
+    pub assessed_at: Option<EchoedText>,
     /// ICANS grade, 0-5. A lower bound when `complete` is false.
     pub grade: u8,
     /// No domain left not assessed.
@@ -194,19 +194,19 @@ pub struct Grading {
     pub recorded_grade: Option<u8>,
     /// Echoed `recorded_scale`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recorded_scale: Option<String>,
+    pub recorded_scale: Option<EchoedText>,
     /// Echoed `recorded_crs_grade` (audit).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recorded_crs_grade: Option<u8>,
     /// Echoed `recorded_crs_scale`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recorded_crs_scale: Option<String>,
+    pub recorded_crs_scale: Option<EchoedText>,
     /// Echoed `product`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub product: Option<String>,
+    pub product: Option<EchoedText>,
     /// Echoed `site`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub site: Option<String>,
+    pub site: Option<EchoedText>,
     /// How to reassess: the instrument, or a neurological examination while
     /// the patient is unarousable. Not part of the wire format.
     #[serde(skip)]
