@@ -30,7 +30,7 @@
 //!
 //! assert_eq!(result.grade, 2);
 //! assert!(result.complete);
-//! assert_eq!(result.drivers, [Domain::Encephalopathy, Domain::Consciousness]);
+//! assert_eq!(result.drivers[..], [Domain::Encephalopathy, Domain::Consciousness]);
 //! assert_eq!(result.domains.get(Domain::Seizure).status, Status::Graded);
 //! let ids: Vec<&str> = result.management.actions.iter().map(|a| a.id.as_str()).collect();
 //! assert_eq!(ids, ["dexamethasone", "levetiracetam", "neurology_consult", "eeg"]);

@@ -198,14 +198,14 @@ fn check_grid(ice_values: &[Option<u8>], exclusion_sets: &[[bool; 5]]) -> usize 
                                     .map(|(d, _)| *d)
                                     .collect()
                             };
-                            assert_eq!(r.drivers, drivers, "{json}");
+                            assert_eq!(r.drivers[..], drivers[..], "{json}");
                             let unassessed: Vec<Domain> = Domain::ALL
                                 .iter()
                                 .zip(&expected)
                                 .filter(|(_, e)| e.0 == Status::NotAssessed)
                                 .map(|(d, _)| *d)
                                 .collect();
-                            assert_eq!(r.unassessed, unassessed, "{json}");
+                            assert_eq!(r.unassessed[..], unassessed[..], "{json}");
                             assert_eq!(r.complete, unassessed.is_empty(), "{json}");
                             let excl: Vec<Domain> = Domain::ALL
                                 .iter()
@@ -213,7 +213,7 @@ fn check_grid(ice_values: &[Option<u8>], exclusion_sets: &[[bool; 5]]) -> usize 
                                 .filter(|(_, e)| e.0 == Status::Excluded)
                                 .map(|(d, _)| *d)
                                 .collect();
-                            assert_eq!(r.excluded, excl, "{json}");
+                            assert_eq!(r.excluded[..], excl[..], "{json}");
                             assert_eq!(r.criteria, "ASTCT 2019");
                             checked += 1;
                         }

@@ -231,7 +231,7 @@ proptest! {
             } else {
                 r.domains.iter().filter(|(_, d)| d.grade == Some(highest)).map(|(d, _)| d).collect()
             };
-            prop_assert_eq!(&r.drivers, &drivers);
+            prop_assert_eq!(&r.drivers[..], &drivers[..]);
         }
         for (d, res) in r.domains.iter() {
             prop_assert_eq!(res.grade.is_some(), res.status == Status::Graded, "{}", d);

@@ -694,7 +694,7 @@ fn the_reviewed_examples_give_the_safe_answer() {
     let r = graded(
         r#"{"ice_total": 10, "consciousness": "unarousable", "other_cause": ["consciousness"], "died_of_crs": true}"#,
     );
-    assert_eq!(r.masked, [icans::grading::Domain::Consciousness]);
+    assert_eq!(r.masked[..], [icans::grading::Domain::Consciousness]);
     assert!(
         !r.warnings.iter().any(|w| w.contains("reassess")),
         "{:?}",

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use crate::fever_celsius;
 
 use super::assessment::Assessment;
-use super::domain::CrsDomain;
+use super::domain::{CrsDomain, CrsDomainList};
 use super::record::has_crs_findings;
 use super::result::{Crs, CrsDomains, CrsSource, CrsState, DomainResult, Status, drivers};
 use super::rules::{CRS_UNRULED_MIN_ORGAN_GRADE, FEVER_CRS_GRADE, FEVER_MIN_CELSIUS};
@@ -26,7 +26,7 @@ pub fn grade_crs(a: &Assessment, warnings: &mut Vec<String>) -> Option<Crs> {
             complete: true,
             source: CrsSource::Given,
             domains: None,
-            drivers: Vec::new(),
+            drivers: CrsDomainList::new(),
             state: match grade {
                 0 => CrsState::Absent,
                 g => CrsState::Active(g),
@@ -116,7 +116,7 @@ pub fn grade_crs(a: &Assessment, warnings: &mut Vec<String>) -> Option<Crs> {
         hypotension,
         hypoxia,
     };
-    let drivers = drivers(grade, CrsDomain::ALL.into_iter().map(|d| (d, domains.get(d))));
+    let drivers = drivers(grade, CrsDomain::ALL.map(|d| (d, domains.get(d))));
     Some(Crs {
         grade,
         complete,

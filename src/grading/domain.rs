@@ -315,6 +315,14 @@ impl Domain {
     }
 }
 
+/// Domains a result names (its drivers, the domains not assessed, excluded
+/// or masked), in contract order. At most the five, so held inline: grading
+/// makes no list on the heap per record (README, Performance).
+pub type DomainList = arrayvec::ArrayVec<Domain, 5>;
+
+/// The CRS domains driving the CRS grade, in contract order, held inline.
+pub type CrsDomainList = arrayvec::ArrayVec<CrsDomain, 3>;
+
 /// A set of domains (for `other_cause`), kept in output order.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct DomainSet(u8);
@@ -341,6 +349,16 @@ impl DomainSet {
     /// The domains in output order.
     pub fn iter(self) -> impl Iterator<Item = Domain> {
         Domain::ALL.into_iter().filter(move |d| self.contains(*d))
+    }
+
+    /// The domains in output order, as a result's list.
+    pub fn to_list(self) -> DomainList {
+        let mut out = DomainList::new();
+        // At most five of five: the list cannot overflow.
+        for d in self.iter() {
+            out.push(d);
+        }
+        out
     }
 }
 

@@ -39,8 +39,8 @@ pub use assessment::{
 };
 pub use catalogue::{Field, Kind, Shape};
 pub use domain::{
-    Consciousness, CrsDomain, Domain, DomainSet, Edema, Hypotension, Hypoxia, IceBand, Motor,
-    OTHER_CAUSE_CHOICES, Seizure,
+    Consciousness, CrsDomain, CrsDomainList, Domain, DomainList, DomainSet, Edema, Hypotension, Hypoxia,
+    IceBand, Motor, OTHER_CAUSE_CHOICES, Seizure,
 };
 pub use plan::{Context, Plan};
 pub use protocol::{
@@ -225,7 +225,7 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
     let died = a.died_of_icans == Some(true);
     let highest = domains.0.iter().filter_map(|r| r.grade).max().unwrap_or(0);
     let grade = if died { 5 } else { highest };
-    let drivers = result::drivers(grade, domains.iter());
+    let drivers = result::drivers(grade, domains.pairs());
     let unassessed = with_status(&domains, Status::NotAssessed);
     let excluded = with_status(&domains, Status::Excluded);
     // A death is complete: grade 5 is never a lower bound (docs/spec.md §3).
@@ -268,7 +268,7 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
         drivers,
         unassessed,
         excluded,
-        masked: past.masked.iter().collect(),
+        masked: past.masked.to_list(),
         warnings: past.warnings,
         management: past.management,
         criteria: CRITERIA,
@@ -429,12 +429,15 @@ fn icans_domains(a: &Assessment, findings: &[Finding; 5], warnings: &mut Vec<Str
 }
 
 /// The domains of one status, in contract order.
-fn with_status(domains: &Domains, status: Status) -> Vec<Domain> {
-    domains
-        .iter()
-        .filter(|(_, r)| r.status == status)
-        .map(|(d, _)| d)
-        .collect()
+fn with_status(domains: &Domains, status: Status) -> DomainList {
+    let mut out = DomainList::new();
+    // At most five of five: the list cannot overflow.
+    for (d, r) in domains.pairs() {
+        if r.status == status {
+            out.push(d);
+        }
+    }
+    out
 }
 
 /// Excluded findings above the grade: ICANS cannot be ruled out, each

@@ -2,12 +2,13 @@
 
 use std::borrow::Cow;
 
+use arrayvec::ArrayVec;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use super::actions::ActionId;
 use super::assessment::{EchoedText, Instrument, RecordId};
-use super::domain::{CrsDomain, Domain, IceBand};
+use super::domain::{CrsDomain, CrsDomainList, Domain, DomainList, IceBand};
 
 /// The criteria every result names (docs/spec.md §4 `criteria`).
 pub const CRITERIA: &str = "ASTCT 2019";
@@ -77,14 +78,17 @@ impl DomainResult {
 
 /// The drivers (docs/spec.md §2, §7): the graded domains whose grade equals
 /// the grade; none at 0 and 5. The one rule for ICANS and CRS.
-pub fn drivers<'r, D: Copy + 'r>(grade: u8, domains: impl Iterator<Item = (D, &'r DomainResult)>) -> Vec<D> {
-    if !(1..=4).contains(&grade) {
-        return Vec::new();
+pub fn drivers<D: Copy, const N: usize>(grade: u8, domains: [(D, &DomainResult); N]) -> ArrayVec<D, N> {
+    let mut out = ArrayVec::new();
+    if (1..=4).contains(&grade) {
+        // At most N of N: the list cannot overflow.
+        for (d, r) in domains {
+            if r.grade == Some(grade) {
+                out.push(d);
+            }
+        }
     }
-    domains
-        .filter(|(_, r)| r.grade == Some(grade))
-        .map(|(d, _)| d)
-        .collect()
+    out
 }
 
 /// The five domains of a result, in contract order.
@@ -100,6 +104,11 @@ impl Domains {
     /// Each domain with its result, in contract order.
     pub fn iter(&self) -> impl Iterator<Item = (Domain, &DomainResult)> {
         Domain::ALL.into_iter().zip(self.0.iter())
+    }
+
+    /// Each domain with its result, in contract order, as an array.
+    pub fn pairs(&self) -> [(Domain, &DomainResult); 5] {
+        Domain::ALL.map(|d| (d, self.get(d)))
     }
 }
 
@@ -170,14 +179,18 @@ pub struct Grading {
     /// All five domains.
     pub domains: Domains,
     /// Graded domains whose grade equals the ICANS grade (empty at 0 and 5).
-    pub drivers: Vec<Domain>,
+    #[schemars(with = "Vec<Domain>")]
+    pub drivers: DomainList,
     /// Domains not assessed.
-    pub unassessed: Vec<Domain>,
+    #[schemars(with = "Vec<Domain>")]
+    pub unassessed: DomainList,
     /// Domains excluded as attributable to another cause.
-    pub excluded: Vec<Domain>,
+    #[schemars(with = "Vec<Domain>")]
+    pub excluded: DomainList,
     /// Excluded domains whose finding would grade above the ICANS grade:
     /// ICANS cannot be ruled out.
-    pub masked: Vec<Domain>,
+    #[schemars(with = "Vec<Domain>")]
+    pub masked: DomainList,
     /// Problems worth a second look; the result is still graded.
     pub warnings: Vec<String>,
     /// The management step.
@@ -381,7 +394,8 @@ pub struct Crs {
     pub domains: Option<CrsDomains>,
     /// The graded domains at the CRS grade (fever drives grade 1); empty at
     /// 0 and 5.
-    pub drivers: Vec<CrsDomain>,
+    #[schemars(with = "Vec<CrsDomain>")]
+    pub drivers: CrsDomainList,
     /// What the CRS means for management (docs/spec.md §3 "CRS words"). Not
     /// part of the wire format.
     #[serde(skip)]
