@@ -369,28 +369,37 @@ impl RecordBuilder {
         if value.is_absent() {
             return;
         }
-        match field.def().kind {
-            // Untyped text cannot carry an object: CSV has ice_* columns.
-            Kind::Items(_) => self.wrong_type(field.name(), &value, field.allowed()),
-            Kind::Domains(_) => match value {
-                Value::Text(t) => {
-                    for name in t.split([';', ',']).map(str::trim).filter(|n| !n.is_empty()) {
-                        self.other_cause_item(Value::Text(name));
-                    }
-                }
-                v => self.wrong_type(field.name(), &v, field.allowed()),
-            },
+        let kind = field.def().kind;
+        match kind {
+            Kind::Items(_) | Kind::Domains(_) => self.set_whole(field, value),
             _ => {
-                if let Some(checked) = self.check(field, &value) {
+                if let Some(checked) = self.check(field, kind, &value) {
                     self.store(field, checked);
                 }
             }
         }
     }
 
+    /// [`set`](Self::set) of an object or list field from one raw value,
+    /// kept out of the scalar fields' path (which every record takes many
+    /// times): `other_cause` as untyped text (`;`- or `,`-separated names),
+    /// else the wrong type.
+    #[inline(never)]
+    fn set_whole(&mut self, field: Field, value: Value<'_>) {
+        match (field.def().kind, value) {
+            (Kind::Domains(_), Value::Text(t)) => {
+                for name in t.split([';', ',']).map(str::trim).filter(|n| !n.is_empty()) {
+                    self.other_cause_item(Value::Text(name));
+                }
+            }
+            // Untyped text cannot carry an object: CSV has ice_* columns.
+            (_, v) => self.wrong_type(field.name(), &v, field.allowed()),
+        }
+    }
+
     /// Checks a scalar value against its field's kind.
-    fn check(&mut self, field: Field, v: &Value<'_>) -> Option<Checked> {
-        match field.def().kind {
+    fn check(&mut self, field: Field, kind: Kind, v: &Value<'_>) -> Option<Checked> {
+        match kind {
             Kind::Id => self.record_id(v).map(Checked::Id),
             Kind::Text => self.text(field, v).map(|t| Checked::Text(EchoedText::from(t))),
             Kind::Timestamp => self.timestamp(field, v).map(Checked::Text),
@@ -894,6 +903,7 @@ impl RecordBuilder {
         }
     }
 
+    #[inline]
     fn text<'v>(&mut self, field: Field, v: &'v Value<'_>) -> Option<&'v str> {
         match v {
             Value::Str(s) => Some(s.as_ref()),
