@@ -195,6 +195,12 @@ impl PastTheGrade {
 /// move into the result instead of being copied (batch work, one record at a
 /// time). No rule reads them; the result is the same.
 pub fn grade_scoped_owned(mut a: Assessment, protocol: &Protocol, scope: Scope) -> Grading {
+    grade_scoped_taking(&mut a, protocol, scope)
+}
+
+/// [`grade_scoped_owned`] of a record lent where it was built (batch work):
+/// the echoed texts are taken out of it; the rest stays.
+pub fn grade_scoped_taking(a: &mut Assessment, protocol: &Protocol, scope: Scope) -> Grading {
     let id = a.id.take();
     let patient_id = a.patient_id.take();
     let assessed_at = a.assessed_at.take();
@@ -210,7 +216,7 @@ pub fn grade_scoped_owned(mut a: Assessment, protocol: &Protocol, scope: Scope) 
         recorded_crs_scale,
         product,
         site,
-        ..grade_scoped(&a, protocol, scope)
+        ..grade_scoped(a, protocol, scope)
     }
 }
 

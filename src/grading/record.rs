@@ -661,6 +661,40 @@ impl RecordBuilder {
     /// copy of them).
     #[allow(clippy::type_complexity)]
     pub fn finish_labelled(mut self) -> Result<Assessment, (RecordError, Option<RecordId>, Option<String>)> {
+        let checked = self.finish_in_place().map(|_| ());
+        checked.map(|()| self.record)
+    }
+
+    /// [`RecordBuilder::finish_labelled`] with the record left where it was
+    /// built: batch work reads one record after another into one builder
+    /// ([`RecordBuilder::reset`]), and a record is large, so each move a
+    /// copy (README, Performance). After a refusal the builder holds no
+    /// record: reset it before the next.
+    #[allow(clippy::type_complexity)]
+    pub fn finish_in_place(
+        &mut self,
+    ) -> Result<&mut Assessment, (RecordError, Option<RecordId>, Option<String>)> {
+        self.check_whole();
+        if self.errors.is_empty() {
+            Ok(&mut self.record)
+        } else {
+            Err((
+                RecordError::Invalid(std::mem::take(&mut self.errors)),
+                self.record.id.take(),
+                self.record.patient_id.take().map(EchoedText::into_string),
+            ))
+        }
+    }
+
+    /// Empties the builder for the next record.
+    pub fn reset(&mut self) {
+        *self = Self::default();
+    }
+
+    /// The checks of the record as a whole (docs/spec.md §1-2), the
+    /// instrument worked out and the CRS findings checked: every problem
+    /// joins the field errors.
+    fn check_whole(&mut self) {
         self.missing_items(Field::Ice);
         self.missing_items(Field::CapdItems);
         let items = self.ice.complete::<5>().map(IceItems::from_array);
@@ -776,15 +810,6 @@ impl RecordBuilder {
                     Field::DiedOfIcans.name()
                 ),
             );
-        }
-        if self.errors.is_empty() {
-            Ok(self.record)
-        } else {
-            Err((
-                RecordError::Invalid(self.errors),
-                self.record.id,
-                self.record.patient_id.map(EchoedText::into_string),
-            ))
         }
     }
 

@@ -17,28 +17,55 @@ use super::refused::Refused;
 /// Reads one record from JSON text. Positions in malformed-input messages
 /// count from `first_line` (1 for a whole document, the file line for NDJSON).
 pub fn read_record(bytes: &[u8], options: ReadOptions, first_line: usize) -> Result<Assessment, Refused> {
+    let mut builder = RecordBuilder::new();
+    read_record_into(bytes, options, first_line, &mut builder).map(std::mem::take)
+}
+
+/// [`read_record`] into `b`, an empty builder, where the record then stays
+/// (batch work reads every record of a chunk into one builder: a record is
+/// large, and each move a copy).
+pub fn read_record_into<'b>(
+    bytes: &[u8],
+    options: ReadOptions,
+    first_line: usize,
+    b: &'b mut RecordBuilder,
+) -> Result<&'b mut Assessment, Refused> {
+    match fill(bytes, options, first_line, b)? {
+        None => super::options::finish_in_place(b),
+        Some(layout) => layout.finish(b),
+    }
+}
+
+/// Hands the record's fields to `b`, and through the map when there is one
+/// (then the layout of its keys, which names the export's columns in the
+/// record's errors); a refusal when the text is not one JSON object.
+fn fill(
+    bytes: &[u8],
+    options: ReadOptions,
+    first_line: usize,
+    b: &mut RecordBuilder,
+) -> Result<Option<super::layout::Layout>, Refused> {
     // A byte-order mark, as some Windows tools write, is not part of the JSON.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Some(map) = options.map {
         let zeros = integer_negative_zeros(bytes);
-        return read_mapped(zeros.as_deref().unwrap_or(bytes), options, map, first_line);
+        return fill_mapped(zeros.as_deref().unwrap_or(bytes), options, map, first_line, b).map(Some);
     }
     // A negative zero stops the parse (`NEGATIVE_ZERO`); the record is then
     // read again with its integer `-0` literals written ` 0`. Records
     // without one pay nothing for it.
     // The builder is filled in place (not returned through each layer of
     // the parse: it is large, and each move a copy).
-    let mut builder = RecordBuilder::new();
-    match parse_bytes(bytes, options, false, &mut builder) {
+    match parse_bytes(bytes, options, false, b) {
         Err(e) if e.to_string().starts_with(NEGATIVE_ZERO) => {
-            builder = RecordBuilder::new();
+            b.reset();
             let rewritten = integer_negative_zeros(bytes);
-            parse_bytes(rewritten.as_deref().unwrap_or(bytes), options, true, &mut builder)
+            parse_bytes(rewritten.as_deref().unwrap_or(bytes), options, true, b)
         }
         parsed => parsed,
     }
     .map_err(|e| Refused::bare(json_error(&e, first_line)))?;
-    super::options::finish(builder)
+    Ok(None)
 }
 
 /// What a negative zero says to stop the first parse of a record.
@@ -132,12 +159,13 @@ fn parse<'de, R: serde_json::de::Read<'de>>(
 /// keys are the export's columns and its values the cells (numbers and
 /// booleans as text, a list `;`-joined, an object flattened to `key_item`),
 /// then the same path as a CSV row.
-fn read_mapped(
+fn fill_mapped(
     bytes: &[u8],
     options: ReadOptions,
     map: &'static super::map::SiteMap,
     first_line: usize,
-) -> Result<Assessment, Refused> {
+    b: &mut RecordBuilder,
+) -> Result<super::layout::Layout, Refused> {
     let cells = super::map::json_cells(bytes).map_err(|e| Refused::bare(json_error(&e, first_line)))?;
     let Some(cells) = cells else {
         return Err(Refused::bare(RecordError::NotARecord(
@@ -152,7 +180,8 @@ fn read_mapped(
         )));
     }
     let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
-    layout.read_cells(&cells)
+    layout.fill_cells(b, &cells);
+    Ok(layout)
 }
 
 /// Turns a serde_json error into a record error that says where.

@@ -280,6 +280,19 @@ impl Layout {
 
     /// Reads one data row into a record.
     pub fn read_row(&self, row: &csv::ByteRecord, options: ReadOptions) -> Result<Assessment, Refused> {
+        let mut b = RecordBuilder::new();
+        self.read_row_into(row, options, &mut b).map(std::mem::take)
+    }
+
+    /// [`read_row`](Self::read_row) into `b`, an empty builder, where the
+    /// record then stays (batch work: a record is large, and each move a
+    /// copy).
+    pub fn read_row_into<'b>(
+        &self,
+        row: &csv::ByteRecord,
+        options: ReadOptions,
+        b: &'b mut RecordBuilder,
+    ) -> Result<&'b mut Assessment, Refused> {
         if self.problem.is_some() {
             return Err(Refused::bare(RecordError::Malformed(
                 "not graded: the header (line 1) is invalid".to_string(),
@@ -321,17 +334,23 @@ impl Layout {
                 }
             }
         }
-        self.read_cells(&cells)
+        self.fill_cells(b, &cells);
+        self.finish(b)
     }
 
-    /// Builds a record from one row's cells (in column order), through the
-    /// map when there is one.
-    pub fn read_cells(&self, cells: &[&str]) -> Result<Assessment, Refused> {
-        let mut b = RecordBuilder::new();
+    /// Checks the record built from a row as a whole: through a map, a
+    /// field's error then names the export's column.
+    pub fn finish<'b>(&self, b: &'b mut RecordBuilder) -> Result<&'b mut Assessment, Refused> {
+        super::options::finish_in_place(b).map_err(|r| self.name_export_columns(r))
+    }
+
+    /// Hands one row's cells (in column order) to `b`, through the map when
+    /// there is one; [`finish`](Self::finish) then checks the record.
+    pub fn fill_cells(&self, b: &mut RecordBuilder, cells: &[&str]) {
         let Some(map) = self.map else {
             // Without a map every cell is read as it is.
-            self.read_texts(&mut b, cells);
-            return super::options::finish(b);
+            self.read_texts(b, cells);
+            return;
         };
         // Through a map: each cell translated (coded values, booleans,
         // missing codes); a value the map lacks is an error naming the
@@ -384,15 +403,14 @@ impl Layout {
             };
             translated.push(text);
         }
-        read_dates(&mut b, map, &dated);
-        self.read_texts(&mut b, &translated);
+        read_dates(b, map, &dated);
+        self.read_texts(b, &translated);
         if !checked.is_empty() {
             b.begin_other_cause();
             for d in checked {
                 b.other_cause_item(Value::Text(d));
             }
         }
-        super::options::finish(b).map_err(|r| self.name_export_columns(r))
     }
 
     /// Hands each cell's text (as read, or as its map translated it) to the

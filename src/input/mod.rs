@@ -19,7 +19,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::grading::{self, Assessment};
+use crate::grading::{self, Assessment, RecordBuilder};
 
 pub use self::chunk::{Chunk, InputFailure, Unreadable};
 pub use self::json::read_record;
@@ -94,8 +94,10 @@ pub struct RecordRead<'a> {
     pub line: usize,
     /// The file, when it came from a named file.
     pub file: Option<&'a str>,
-    /// The record, or the refusal (placed at this line and file).
-    pub outcome: Result<Assessment, Refused>,
+    /// The record, or the refusal (placed at this line and file). The
+    /// record is lent where it was built, for the next record's builder
+    /// (take what is kept).
+    pub outcome: Result<&'a mut Assessment, Refused>,
 }
 
 /// Reads every record of a chunk, in order, handing each to `f` with its
@@ -105,11 +107,15 @@ pub fn each_record(
     read: ReadOptions,
     f: &mut dyn FnMut(RecordRead<'_>),
 ) -> Option<InputFailure> {
+    // One builder for the chunk: each record is built in it and lent from
+    // it, not moved (a record is large, and each move a copy).
+    let mut builder = RecordBuilder::new();
     match chunk {
         Chunk::Json { file, buf, items } => {
             for (line, item) in items {
+                builder.reset();
                 let outcome = match item {
-                    Ok(range) => json::read_record(&buf[range], read, line),
+                    Ok(range) => json::read_record_into(&buf[range], read, line, &mut builder),
                     Err(why) => Err(why.refused(read.max_record_bytes)),
                 }
                 .map_err(|r| r.at(line, file.as_deref()));
@@ -122,8 +128,9 @@ pub fn each_record(
         }
         Chunk::Csv { file, layout, rows } => {
             for (line, row) in rows {
+                builder.reset();
                 let outcome = match row {
-                    Ok(row) => layout.read_row(&row, read),
+                    Ok(row) => layout.read_row_into(&row, read, &mut builder),
                     Err(why) => Err(why.refused(read.max_record_bytes)),
                 }
                 .map_err(|r| r.at(line, file.as_deref()));

@@ -1,7 +1,7 @@
 //! How records are read, and the checks that finish a record.
 
 use super::refused::Refused;
-use crate::grading::{Assessment, RecordBuilder};
+use crate::grading::{Assessment, RecordBuilder, RecordError, RecordId};
 
 /// The default longest record (docs/spec.md §10): 1 MiB.
 pub const DEFAULT_MAX_RECORD_BYTES: usize = 1 << 20;
@@ -84,9 +84,19 @@ pub fn too_long(bytes: u64, limit: usize) -> String {
 /// Checks a built record as a whole: the record, or the rejection with the
 /// `id` and `patient_id` that were readable.
 pub fn finish(b: RecordBuilder) -> Result<Assessment, Refused> {
-    b.finish_labelled().map_err(|(error, id, patient_id)| Refused {
+    b.finish_labelled().map_err(labelled)
+}
+
+/// [`finish`] with the record left in the builder (batch work: no copy).
+pub fn finish_in_place(b: &mut RecordBuilder) -> Result<&mut Assessment, Refused> {
+    b.finish_in_place().map_err(labelled)
+}
+
+/// A refusal with the `id` and `patient_id` that were readable.
+fn labelled((error, id, patient_id): (RecordError, Option<RecordId>, Option<String>)) -> Refused {
+    Refused {
         id,
         patient_id,
         ..Refused::bare(error)
-    })
+    }
 }
