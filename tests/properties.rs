@@ -445,7 +445,7 @@ proptest! {
         prop_assume!(read.is_ok(), "the generator's records are valid but for a few");
         if let Ok(a) = read {
             let full = grade_scoped(&a, &Protocol::BUILTIN, Scope::Full);
-            for scope in [Scope::Grade, Scope::WithoutManagement] {
+            for scope in [Scope::GradeAlone, Scope::Grade, Scope::WithoutManagement] {
                 let part = grade_scoped(&a, &Protocol::BUILTIN, scope);
                 for column in ResultColumn::all().into_iter().filter(|c| scope.covers(c.needs())) {
                     let row = |result| Row::Graded { line: 3, file: Some("f"), result };
@@ -463,7 +463,12 @@ fn the_scope_of_a_column_list_is_the_least_that_serves_every_column() {
     use icans::format::columns::ResultColumn;
     use icans::grading::Scope;
     let scope = |list: &str| ResultColumn::scope_for(&ResultColumn::parse_list(list).unwrap());
-    assert_eq!(scope("id,grade"), Scope::Grade);
+    assert_eq!(scope("id,grade"), Scope::GradeAlone);
+    assert_eq!(
+        scope("line,id,patient_id,day,grade,encephalopathy_status,seizure_grade,product,site,recorded_grade"),
+        Scope::GradeAlone
+    );
+    assert_eq!(scope("id,grade,complete"), Scope::Grade);
     assert_eq!(
         scope("id,grade,drivers,complete,patient_group,seizure_grade"),
         Scope::Grade
@@ -474,10 +479,31 @@ fn the_scope_of_a_column_list_is_the_least_that_serves_every_column() {
     assert_eq!(scope("fever_status"), Scope::WithoutManagement);
     assert_eq!(scope("grade,actions"), Scope::Full);
     assert_eq!(scope("reassess_hours"), Scope::Full);
-    // Which columns go past the grade, by name, so that a change is seen.
+    // Which columns need more than the grade alone, and which go past the
+    // grade, by name, so that a change is seen.
+    let graded: Vec<String> = ResultColumn::all()
+        .into_iter()
+        .filter(|c| c.needs() == Scope::Grade)
+        .map(|c| c.name().into_owned())
+        .collect();
+    assert_eq!(
+        graded,
+        [
+            "complete",
+            "instrument",
+            "patient_group",
+            "ice_total",
+            "capd",
+            "cartox10",
+            "ice_band",
+            "drivers",
+            "unassessed",
+            "excluded"
+        ]
+    );
     let past: Vec<String> = ResultColumn::all()
         .into_iter()
-        .filter(|c| c.needs() != Scope::Grade)
+        .filter(|c| !Scope::Grade.covers(c.needs()))
         .map(|c| c.name().into_owned())
         .collect();
     assert_eq!(

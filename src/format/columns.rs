@@ -108,6 +108,15 @@ const fn column(name: &'static str, holds: &'static str, read: Read) -> Def {
     }
 }
 
+/// A column that reads only the grade, the domains or what the record
+/// echoes (`grading::Scope::GradeAlone`).
+const fn grade_alone(def: Def) -> Def {
+    Def {
+        needs: Scope::GradeAlone,
+        ..def
+    }
+}
+
 /// A column that a refused record's row fills too.
 const fn also_refused(def: Def, cell: fn(&Refused) -> String) -> Def {
     Def {
@@ -162,49 +171,49 @@ fn crs_domain(r: &Grading, d: CrsDomain) -> Option<&crate::grading::DomainResult
 /// is one column.
 static TABLE: &[&[Def]] = &[
     &[also_refused(
-        column(
+        grade_alone(column(
             "line",
             "input line where the record starts",
             Read::Record(|g| Value::Number(g.line as u64)),
-        ),
+        )),
         |e| opt(e.line),
     )],
     &[also_refused(
-        column(
+        grade_alone(column(
             "file",
             "input file, when named",
             Read::Record(|g| g.file.map_or(Value::Empty, Value::Text)),
-        ),
+        )),
         |e| opt(e.file.as_ref()),
     )],
     &[also_refused(
-        column(
+        grade_alone(column(
             "id",
             ECHOED,
             Read::Record(|g| g.r.id.as_ref().map_or(Value::Empty, Value::Id)),
-        ),
+        )),
         |e| opt(e.id.as_ref()),
     )],
-    &[column(
+    &[grade_alone(column(
         "patient_id",
         ECHOED,
         Read::Record(|g| g.r.patient_id.as_deref().map_or(Value::Empty, Value::Text)),
-    )],
-    &[column(
+    ))],
+    &[grade_alone(column(
         "day",
         ECHOED,
         Read::Record(|g| g.r.day.map_or(Value::Empty, |d| Value::Number(d.into()))),
-    )],
-    &[column(
+    ))],
+    &[grade_alone(column(
         "assessed_at",
         ECHOED,
         Read::Record(|g| g.r.assessed_at.as_deref().map_or(Value::Empty, Value::Text)),
-    )],
-    &[column(
+    ))],
+    &[grade_alone(column(
         "grade",
         "ICANS grade 0-5 (a lower bound when `complete` is false)",
         Read::Record(|g| Value::Number(g.r.grade.into())),
-    )],
+    ))],
     &[column(
         "complete",
         "`true` when no domain is left not assessed",
@@ -233,16 +242,16 @@ static TABLE: &[&[Def]] = &[
         Read::Record(|g| g.r.ice_band.map_or(Value::Empty, |b| Value::Word(b.as_str()))),
     )],
     &[
-        column(
+        grade_alone(column(
             "status",
             "`graded`, `not_assessed` or `excluded`",
             Read::Icans(|r, d| Value::Word(r.domains.get(d).status.as_str())),
-        ),
-        column(
+        )),
+        grade_alone(column(
             "grade",
             "the domain grade when graded, else empty",
             Read::Icans(|r, d| count(r.domains.get(d).grade)),
-        ),
+        )),
     ],
     &[column("drivers", DOMAINS, Read::Record(|g| names(&g.r.drivers)))],
     &[column(
@@ -315,32 +324,32 @@ static TABLE: &[&[Def]] = &[
         "warnings, separated by a space, a vertical bar and a space",
         Read::Record(|g| Value::Warnings(&g.r.warnings)),
     ))],
-    &[column(
+    &[grade_alone(column(
         "icans_version",
         "the icans version that graded it",
         Read::Record(|g| Value::Word(g.r.icans_version)),
-    )],
-    &[column(
+    ))],
+    &[grade_alone(column(
         "protocol",
         "`built-in` or the protocol file's name",
         Read::Record(|g| Value::Word(&g.r.protocol)),
-    )],
-    &[column(
+    ))],
+    &[grade_alone(column(
         "recorded_grade",
         "echoed: the grade recorded at the source (audit)",
         Read::Record(|g| count(g.r.recorded_grade)),
-    )],
-    &[column(
+    ))],
+    &[grade_alone(column(
         "recorded_scale",
         "echoed: its scale",
         Read::Record(|g| g.r.recorded_scale.as_deref().map_or(Value::Empty, Value::Word)),
-    )],
-    &[column(
+    ))],
+    &[grade_alone(column(
         "recorded_crs_grade",
         "echoed: the CRS grade recorded at the source (audit)",
         Read::Record(|g| count(g.r.recorded_crs_grade)),
-    )],
-    &[column(
+    ))],
+    &[grade_alone(column(
         "recorded_crs_scale",
         "echoed: its scale",
         Read::Record(|g| {
@@ -348,23 +357,23 @@ static TABLE: &[&[Def]] = &[
                 .as_deref()
                 .map_or(Value::Empty, Value::Word)
         }),
-    )],
-    &[column(
+    ))],
+    &[grade_alone(column(
         "product",
         "echoed: the cell product",
         Read::Record(|g| g.r.product.as_deref().map_or(Value::Empty, Value::Text)),
-    )],
-    &[column(
+    ))],
+    &[grade_alone(column(
         "site",
         "echoed: the treating site",
         Read::Record(|g| g.r.site.as_deref().map_or(Value::Empty, Value::Text)),
-    )],
+    ))],
     &[also_refused(
-        column(
+        grade_alone(column(
             "error",
             "why the record could not be graded (every other cell but line, file and id empty)",
             Read::Record(|_| Value::Empty),
-        ),
+        )),
         |e| e.error.to_string(),
     )],
 ];
@@ -395,10 +404,15 @@ impl ResultColumn {
 
     /// The least grading that serves every one of `columns`.
     pub fn scope_for(columns: &[ResultColumn]) -> Scope {
-        [Scope::Grade, Scope::WithoutManagement, Scope::Full]
-            .into_iter()
-            .find(|scope| columns.iter().all(|c| scope.covers(c.needs())))
-            .unwrap_or(Scope::Full)
+        [
+            Scope::GradeAlone,
+            Scope::Grade,
+            Scope::WithoutManagement,
+            Scope::Full,
+        ]
+        .into_iter()
+        .find(|scope| columns.iter().all(|c| scope.covers(c.needs())))
+        .unwrap_or(Scope::Full)
     }
 
     /// Every column, in row order (`TABLE`).
