@@ -210,28 +210,48 @@ pub fn grade_scoped_owned(mut a: Assessment, protocol: &Protocol, scope: Scope) 
 /// [`grade_scoped_owned`] of a record lent where it was built (batch work):
 /// the echoed texts are taken out of it; the rest stays.
 pub fn grade_scoped_taking(a: &mut Assessment, protocol: &Protocol, scope: Scope) -> Grading {
-    let id = a.id.take();
-    let patient_id = a.patient_id.take();
-    let assessed_at = a.assessed_at.take();
-    let recorded_scale = a.recorded_scale.take();
-    let recorded_crs_scale = a.recorded_crs_scale.take();
-    let product = a.product.take();
-    let site = a.site.take();
-    Grading {
-        id,
-        patient_id,
-        assessed_at,
-        recorded_scale,
-        recorded_crs_scale,
-        product,
-        site,
-        ..grade_scoped(a, protocol, scope)
-    }
+    let echo = Echo {
+        id: a.id.take(),
+        patient_id: a.patient_id.take(),
+        assessed_at: a.assessed_at.take(),
+        recorded_scale: a.recorded_scale.take(),
+        recorded_crs_scale: a.recorded_crs_scale.take(),
+        product: a.product.take(),
+        site: a.site.take(),
+    };
+    grade_echoing(a, protocol, scope, echo)
 }
 
 /// Grades one assessment as [`grade_with`] does, the management step only
 /// in [`Scope::Full`].
 pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Grading {
+    let echo = Echo {
+        id: a.id.clone(),
+        patient_id: a.patient_id.clone(),
+        assessed_at: a.assessed_at.clone(),
+        recorded_scale: a.recorded_scale.clone(),
+        recorded_crs_scale: a.recorded_crs_scale.clone(),
+        product: a.product.clone(),
+        site: a.site.clone(),
+    };
+    grade_echoing(a, protocol, scope, echo)
+}
+
+/// The texts a result echoes from its record: copied from a record that is
+/// kept, taken from one that is not ([`grade_scoped_taking`]), so that the
+/// result is built once either way.
+struct Echo {
+    id: Option<RecordId>,
+    patient_id: Option<EchoedText>,
+    assessed_at: Option<EchoedText>,
+    recorded_scale: Option<EchoedText>,
+    recorded_crs_scale: Option<EchoedText>,
+    product: Option<EchoedText>,
+    site: Option<EchoedText>,
+}
+
+/// [`grade_scoped`], echoing `echo` (no rule reads it).
+fn grade_echoing(a: &Assessment, protocol: &Protocol, scope: Scope, echo: Echo) -> Grading {
     let findings = findings(a);
     let domains = icans_domains(a, &findings);
 
@@ -239,7 +259,7 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
     let highest = domains.0.iter().filter_map(|r| r.grade).max().unwrap_or(0);
     let grade = if died { 5 } else { highest };
     if scope == Scope::GradeAlone {
-        return echoed(a, protocol, grade, domains);
+        return echoed(a, protocol, grade, domains, echo);
     }
     let drivers = result::drivers(grade, domains.pairs());
     let unassessed = with_status(&domains, Status::NotAssessed);
@@ -288,19 +308,19 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
         patient_group: group,
         crs: past.crs,
         reassess_by,
-        id: a.id.clone(),
-        patient_id: a.patient_id.clone(),
+        id: echo.id,
+        patient_id: echo.patient_id,
         day: a.day,
-        assessed_at: a.assessed_at.clone(),
+        assessed_at: echo.assessed_at,
         grade,
         domains,
         criteria: CRITERIA,
         recorded_grade: a.recorded_grade,
-        recorded_scale: a.recorded_scale.clone(),
+        recorded_scale: echo.recorded_scale,
         recorded_crs_grade: a.recorded_crs_grade,
-        recorded_crs_scale: a.recorded_crs_scale.clone(),
-        product: a.product.clone(),
-        site: a.site.clone(),
+        recorded_crs_scale: echo.recorded_crs_scale,
+        product: echo.product,
+        site: echo.site,
         icans_version: ICANS_VERSION,
         protocol: match protocol.name() {
             BUILTIN_NAME => Cow::Borrowed(BUILTIN_NAME),
@@ -310,18 +330,18 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
 }
 
 /// A result that holds the grade, the domains, what the record echoes and
-/// what names the grading (criteria, version, protocol), as
-/// [`grade_scoped`] fills them; the rest is left at its default, worked out
-/// by nothing ([`Scope::GradeAlone`]; a property test holds every column of
-/// that scope to the full grading). The full result lists its fields
-/// itself: building it on this one costs a full batch 0.5% (the defaults
-/// made, then dropped).
-fn echoed(a: &Assessment, protocol: &Protocol, grade: u8, domains: Domains) -> Grading {
+/// what names the grading (criteria, version, protocol), as the full result
+/// fills them; the rest is left at its default, worked out by nothing
+/// ([`Scope::GradeAlone`]; a property test holds every column of that scope
+/// to the full grading). The full result lists its fields itself: building
+/// it on this one costs a full batch 0.5% (the defaults made, then
+/// dropped).
+fn echoed(a: &Assessment, protocol: &Protocol, grade: u8, domains: Domains, echo: Echo) -> Grading {
     Grading {
-        id: a.id.clone(),
-        patient_id: a.patient_id.clone(),
+        id: echo.id,
+        patient_id: echo.patient_id,
         day: a.day,
-        assessed_at: a.assessed_at.clone(),
+        assessed_at: echo.assessed_at,
         grade,
         complete: false,
         instrument: None,
@@ -340,11 +360,11 @@ fn echoed(a: &Assessment, protocol: &Protocol, grade: u8, domains: Domains) -> G
         patient_group: PatientGroup::Adult,
         crs: None,
         recorded_grade: a.recorded_grade,
-        recorded_scale: a.recorded_scale.clone(),
+        recorded_scale: echo.recorded_scale,
         recorded_crs_grade: a.recorded_crs_grade,
-        recorded_crs_scale: a.recorded_crs_scale.clone(),
-        product: a.product.clone(),
-        site: a.site.clone(),
+        recorded_crs_scale: echo.recorded_crs_scale,
+        product: echo.product,
+        site: echo.site,
         reassess_by: Reassessment {
             instrument: Instrument::Ice,
             unarousable: false,
