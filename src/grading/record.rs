@@ -10,8 +10,8 @@ use std::fmt;
 use super::assessment::{Assessment, CapdAnswers, EchoedText, EncephalopathyScore, IceItems, RecordId};
 use super::catalogue::{FREQUENCIES, Field, Item, Kind, Scoring, closest};
 use super::domain::{
-    Consciousness, CrsDomain, Domain, Edema, Hypotension, Hypoxia, IceBand, Motor, OTHER_CAUSE_CHOICES,
-    Seizure,
+    Choice, Consciousness, CrsDomain, Domain, Edema, Hypotension, Hypoxia, IceBand, Motor,
+    OTHER_CAUSE_CHOICES, Seizure,
 };
 
 /// A raw value as an input format read it, before validation.
@@ -421,16 +421,7 @@ impl RecordBuilder {
                 match choices.iter().position(|c| c.wire == s) {
                     Some(i) => Some(Checked::Choice(i)),
                     None => {
-                        // A bedside alias in a record: name the value meant.
-                        let problem = match choices.iter().find(|c| c.is_alias(s)) {
-                            Some(c) => format!(
-                                "unknown value {} (did you mean `{}`? records take the full names)",
-                                Value::Text(s).show(),
-                                c.wire
-                            ),
-                            None => unknown_value(s, choices.iter().map(|c| c.wire)),
-                        };
-                        self.error(field.name(), Some(v), problem, field.allowed());
+                        self.unknown_choice(field, choices, s, v);
                         None
                     }
                 }
@@ -438,6 +429,23 @@ impl RecordBuilder {
             Kind::Boolean => self.boolean(field, v).map(Checked::Boolean),
             Kind::Domains(_) | Kind::Items(_) => None,
         }
+    }
+
+    /// The error of a value that is not one of a choice field's: a bedside
+    /// alias names the value meant. Kept out of the way of the path every
+    /// valid value takes.
+    #[cold]
+    #[inline(never)]
+    fn unknown_choice(&mut self, field: Field, choices: &[Choice], s: &str, v: &Value<'_>) {
+        let problem = match choices.iter().find(|c| c.is_alias(s)) {
+            Some(c) => format!(
+                "unknown value {} (did you mean `{}`? records take the full names)",
+                Value::Text(s).show(),
+                c.wire
+            ),
+            None => unknown_value(s, choices.iter().map(|c| c.wire)),
+        };
+        self.error(field.name(), Some(v), problem, field.allowed());
     }
 
     /// Puts a checked value in its place in the record: the one place that
@@ -838,6 +846,8 @@ impl RecordBuilder {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn wrong_type(&mut self, field: &str, v: &Value<'_>, allowed: impl Into<Cow<'static, str>>) {
         self.error(field, Some(v), wrong_type(v), allowed);
     }
@@ -973,7 +983,18 @@ impl RecordBuilder {
 /// An integer within `lo..=hi`, or what is wrong with the value. JSON
 /// strings and decimals are the wrong type; untyped text is read as an
 /// integer.
+#[inline]
 fn integer_in(v: &Value<'_>, lo: i128, hi: i128) -> Result<i128, String> {
+    // The common case, a JSON integer in range, without the call.
+    match v {
+        Value::Int(n) if (lo..=hi).contains(n) => Ok(*n),
+        _ => integer_in_general(v, lo, hi),
+    }
+}
+
+/// [`integer_in`] of any value: untyped text parsed, every problem said.
+#[inline(never)]
+fn integer_in_general(v: &Value<'_>, lo: i128, hi: i128) -> Result<i128, String> {
     let n = match v {
         Value::Int(n) => *n,
         Value::Text(t) => match t.trim().parse::<i128>() {
