@@ -322,10 +322,15 @@ fn grade_echoing(a: &Assessment, protocol: &Protocol, scope: Scope, echo: Echo) 
         product: echo.product,
         site: echo.site,
         icans_version: ICANS_VERSION,
-        protocol: match protocol.name() {
-            BUILTIN_NAME => Cow::Borrowed(BUILTIN_NAME),
-            name => Cow::Owned(name.to_string()),
-        },
+        protocol: protocol_name(protocol),
+    }
+}
+
+/// The name a result gives its protocol: the built-in one's without a copy.
+fn protocol_name(protocol: &Protocol) -> Cow<'static, str> {
+    match protocol.name() {
+        BUILTIN_NAME => Cow::Borrowed(BUILTIN_NAME),
+        name => Cow::Owned(name.to_string()),
     }
 }
 
@@ -370,10 +375,7 @@ fn echoed(a: &Assessment, protocol: &Protocol, grade: u8, domains: Domains, echo
             unarousable: false,
         },
         icans_version: ICANS_VERSION,
-        protocol: match protocol.name() {
-            BUILTIN_NAME => Cow::Borrowed(BUILTIN_NAME),
-            name => Cow::Owned(name.to_string()),
-        },
+        protocol: protocol_name(protocol),
     }
 }
 
