@@ -3,6 +3,8 @@
 //! reassessment interval, and which notes the summary must carry. No texts
 //! and no hours: those are the [`Protocol`](super::Protocol)'s.
 
+use arrayvec::ArrayVec;
+
 use super::actions::{self, ActionId, ActionRow, When};
 use super::domain::{Domain, DomainSet};
 use super::result::CrsState;
@@ -191,14 +193,20 @@ pub struct Plan {
     /// The ICANS grade planned for.
     pub grade: u8,
     /// The actions, emergencies first, then in table order; none at death.
-    pub rows: Vec<Chosen>,
+    /// Each action at most once, so held inline (no list on the heap per
+    /// record).
+    pub rows: PlanRows,
     /// The reassessment interval; `None` at death.
     pub interval: Option<Interval>,
-    /// Notes the summary carries, in order.
-    pub notes: Vec<Note>,
+    /// Notes the summary carries, in order: the masked findings', then the
+    /// CRS's.
+    pub notes: ArrayVec<Note, 2>,
     /// A death: no management step.
     pub death: Option<Death>,
 }
+
+/// A plan's actions: at most every action once.
+pub type PlanRows = ArrayVec<Chosen, { ActionId::ALL.len() }>;
 
 /// The rows that apply, before the emergency order: the table's rows at
 /// the counted grade whose condition holds, then those the excluded
@@ -265,22 +273,21 @@ pub fn plan(ctx: &Context) -> Plan {
     if let Some(death) = ctx.death() {
         return Plan {
             grade: ctx.grade,
-            rows: Vec::new(),
+            rows: PlanRows::new(),
             interval: None,
-            notes: Vec::new(),
+            notes: ArrayVec::new(),
             death: Some(death),
         };
     }
-    // Room for every action of a plan at once (12 in the largest of 1M
-    // generated records), so the list is not grown row by row each time.
-    let mut rows: Vec<Chosen> = Vec::with_capacity(16);
+    // Each action id at most once (`chosen`): the list cannot overflow.
+    let mut rows = PlanRows::new();
     rows.extend(chosen(ctx));
     let antiseizure = rows.iter().any(|c| c.row.id == ActionId::AntiseizureTherapy);
     rows.retain(|c| stays(c, antiseizure));
     // The emergencies first (stable: table order otherwise).
     rows.sort_by_key(|c| actions::emergency_rank(c.row.id));
 
-    let mut notes = Vec::new();
+    let mut notes = ArrayVec::new();
     if !ctx.masked.is_empty() {
         notes.push(Note::CannotBeRuledOut(ctx.masked));
     }
@@ -510,30 +517,30 @@ mod tests {
 
     #[test]
     fn notes() {
-        assert_eq!(plan(&ctx(1)).notes, []);
-        assert_eq!(plan(&ctx(2)).notes, [Note::Crs(CrsState::NotAssessed)]);
+        assert_eq!(plan(&ctx(1)).notes[..], []);
+        assert_eq!(plan(&ctx(2)).notes[..], [Note::Crs(CrsState::NotAssessed)]);
         let absent = Context {
             crs: CrsState::Absent,
             ..ctx(2)
         };
-        assert_eq!(plan(&absent).notes, [Note::Crs(CrsState::Absent)]);
-        assert_eq!(plan(&ctx(5)).notes, []);
+        assert_eq!(plan(&absent).notes[..], [Note::Crs(CrsState::Absent)]);
+        assert_eq!(plan(&ctx(5)).notes[..], []);
         let overlap = Context {
             crs: CrsState::Active(3),
             ..ctx(3)
         };
-        assert_eq!(plan(&overlap).notes, [Note::Overlap { crs: 3, icans: 3 }]);
+        assert_eq!(plan(&overlap).notes[..], [Note::Overlap { crs: 3, icans: 3 }]);
         let crs2 = Context {
             crs: CrsState::Active(2),
             ..ctx(4)
         };
-        assert_eq!(plan(&crs2).notes, []);
+        assert_eq!(plan(&crs2).notes[..], []);
         let unruled = Context {
             crs: CrsState::CannotBeRuledOut { with_fever: 4 },
             ..ctx(0)
         };
         let p = plan(&unruled);
-        assert_eq!(p.notes, [Note::Crs(unruled.crs)]);
+        assert_eq!(p.notes[..], [Note::Crs(unruled.crs)]);
         assert_eq!(ids(&p), ["ice_screening", "confirm_crs"]);
     }
 

@@ -7,7 +7,9 @@
 
 use std::borrow::Cow;
 
-use super::actions::{self, ActionRow};
+use arrayvec::ArrayVec;
+
+use super::actions::{self, ActionId, ActionRow};
 use super::assessment::Instrument;
 use super::plan::{Interval, Note, Plan};
 use super::result::CrsState;
@@ -265,7 +267,8 @@ impl Protocol {
                 reassess_hours: None,
             };
         }
-        let mut briefs: Vec<Cow<'static, str>> = Vec::with_capacity(plan.rows.len());
+        // At most one a row: held inline, like the rows.
+        let mut briefs: ArrayVec<Cow<'static, str>, { ActionId::ALL.len() }> = ArrayVec::new();
         let actions = plan
             .rows
             .iter()
