@@ -516,10 +516,19 @@ pub fn names(choices: &[Choice]) -> String {
     names.join(", ")
 }
 
+// Every field has a bit of its own in a set of fields (`Field::bit`).
+const _: () = assert!(Field::ALL.len() <= 64);
+
 impl Field {
     /// The record key.
     pub const fn name(self) -> &'static str {
         self.def().name
+    }
+
+    /// The field's bit in a set of fields held as a `u64` (the fields a
+    /// record gave, the object fields a row gives).
+    pub const fn bit(self) -> u64 {
+        1u64 << (self as u32)
     }
 
     /// How the value is laid out in JSON.

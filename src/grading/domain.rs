@@ -350,16 +350,6 @@ impl DomainSet {
     pub fn iter(self) -> impl Iterator<Item = Domain> {
         Domain::ALL.into_iter().filter(move |d| self.contains(*d))
     }
-
-    /// The domains in output order, as a result's list.
-    pub fn to_list(self) -> DomainList {
-        let mut out = DomainList::new();
-        // At most five of five: the list cannot overflow.
-        for d in self.iter() {
-            out.push(d);
-        }
-        out
-    }
 }
 
 impl FromIterator<Domain> for DomainSet {

@@ -335,7 +335,7 @@ impl RecordBuilder {
     /// would otherwise silently override a finding).
     #[inline]
     fn first_time(&mut self, field: Field) -> bool {
-        let bit = 1u64 << (field as u32);
+        let bit = field.bit();
         if self.seen & bit != 0 {
             self.given_again(field);
             return false;
@@ -669,8 +669,8 @@ impl RecordBuilder {
     /// copy of them).
     #[allow(clippy::type_complexity)]
     pub fn finish_labelled(mut self) -> Result<Assessment, (RecordError, Option<RecordId>, Option<String>)> {
-        let checked = self.finish_in_place().map(|_| ());
-        checked.map(|()| self.record)
+        self.finish_in_place()?;
+        Ok(self.record)
     }
 
     /// [`RecordBuilder::finish_labelled`] with the record left where it was

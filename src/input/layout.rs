@@ -105,14 +105,6 @@ enum Column {
     },
 }
 
-/// A field's bit in a set of fields.
-const fn field_bit(f: catalogue::Field) -> u64 {
-    1u64 << (f as u32)
-}
-
-// Every field has a bit of its own.
-const _: () = assert!(catalogue::Field::ALL.len() <= 64);
-
 impl Column {
     /// The catalogue column it feeds, if any.
     fn known(&self) -> Option<catalogue::Column> {
@@ -425,12 +417,12 @@ impl Layout {
             for (column, text) in self.columns.iter().zip(texts) {
                 if let Some(catalogue::Column::Item(f, _)) = column.known() {
                     if !Value::Text(text.as_ref()).is_absent() {
-                        given |= field_bit(f);
+                        given |= f.bit();
                     }
                 }
             }
         }
-        let is_given = |f: catalogue::Field| given & field_bit(f) != 0;
+        let is_given = |f: catalogue::Field| given & f.bit() != 0;
         for f in catalogue::Field::ALL.iter().copied().filter(|f| is_given(*f)) {
             b.begin_object(f);
         }
