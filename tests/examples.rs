@@ -165,7 +165,7 @@ fn skipped(command: &str) -> Option<&'static str> {
             "the benchmark, on a release build of 1M records",
         ),
         ("python3 benches/", "the benchmark's Python baseline"),
-        ("bash benches/", "the benchmark runner (needs hyperfine)"),
+        ("bash benches/", "the benchmark runner (benches/compare.py)"),
         ("bash .ci/run", "CI itself"),
         (
             "rustup target add",
@@ -174,6 +174,10 @@ fn skipped(command: &str) -> Option<&'static str> {
         (
             "cargo build --release --locked --target",
             "the static build, which .ci/run makes and runs (tests/platform.rs)",
+        ),
+        (
+            "cargo build --release --locked",
+            "the release build the benchmark times (README, Performance)",
         ),
     ]
     .iter()
