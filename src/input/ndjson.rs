@@ -31,6 +31,7 @@ pub(super) fn read(
     let mut lines = Lines {
         buf: Vec::new(),
         items: Vec::new(),
+        room: (0, 0),
         line_start: 0,
         line: 1,
         skipping: None,
@@ -69,6 +70,10 @@ struct Lines {
     /// Complete lines (without their `\n`), then the current partial line.
     buf: Vec<u8>,
     items: Vec<(usize, Result<std::ops::Range<usize>, Unreadable>)>,
+    /// The room (bytes, items) the last chunk took, reserved at the next
+    /// feed: after the chunk was handed on, so that a reader that grades a
+    /// chunk before reading on (`summary`, `audit`) never holds two.
+    room: (usize, usize),
     /// Where the current partial line starts in `buf`.
     line_start: usize,
     /// The current line's number.
@@ -81,6 +86,9 @@ struct Lines {
 
 impl Lines {
     fn feed(&mut self, mut data: &[u8]) {
+        let (bytes, items) = std::mem::take(&mut self.room);
+        self.buf.reserve(bytes.saturating_sub(self.buf.len()));
+        self.items.reserve(items);
         while !data.is_empty() {
             let (part, newline) = match memchr::memchr(b'\n', data) {
                 Some(i) => (&data[..i], true),
@@ -137,13 +145,15 @@ impl Lines {
         // to a bound: not the room of one huge record for every chunk
         // after it), rather than growing from nothing by doubling, a copy
         // at each step (1% of a batch's instructions, and more memory).
-        let mut partial = Vec::with_capacity(self.buf.capacity().min(MAX_CARRIED_BYTES));
-        partial.extend_from_slice(&self.buf[self.line_start..]);
+        self.room = (
+            self.buf.capacity().min(MAX_CARRIED_BYTES),
+            self.items.capacity().min(MAX_CARRIED_BYTES / 64),
+        );
+        let partial = self.buf[self.line_start..].to_vec();
         self.buf.truncate(self.line_start);
         let buf = std::mem::replace(&mut self.buf, partial);
         self.line_start = 0;
-        let room = self.items.capacity().min(MAX_CARRIED_BYTES / 64);
-        let items = std::mem::replace(&mut self.items, Vec::with_capacity(room));
+        let items = std::mem::take(&mut self.items);
         Chunk::Json {
             file: file.clone(),
             buf,
