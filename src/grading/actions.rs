@@ -6,6 +6,7 @@
 //! [`Protocol`](super::Protocol).
 
 use super::domain::Domain;
+use super::number::push_number;
 use super::rules::{
     ACTIVE_CRS_MIN_GRADE, ANTISEIZURE_MIN_SEIZURE_GRADE, CHILD_PULSE_MAX_MG, CHILD_PULSE_MG_PER_KG,
     CRS_UNRULED_MIN_ORGAN_GRADE, EXCLUDED_EMERGENCY_MIN_GRADE, ICU_WITH_CRS_MIN_GRADE,
@@ -159,27 +160,31 @@ pub enum Per {
 
 impl Cap {
     /// "max 800 mg" or "max 1 g": whole grams in g, else mg.
-    fn amount(self) -> String {
+    fn amount_into(self, out: &mut String) {
+        out.push_str("max ");
         if self.mg >= 1000.0 && self.mg % 1000.0 == 0.0 {
-            format!("max {} g", self.mg / 1000.0)
+            push_number(out, self.mg / 1000.0);
+            out.push_str(" g");
         } else {
-            format!("max {} mg", self.mg)
+            push_number(out, self.mg);
+            out.push_str(" mg");
         }
     }
 
     /// "max 800 mg per dose", "max 1 g a day".
-    fn said(self) -> String {
-        match self.per {
-            Per::Dose => format!("{} per dose", self.amount()),
-            Per::Day => format!("{} a day", self.amount()),
-        }
+    fn said_into(self, out: &mut String) {
+        self.amount_into(out);
+        out.push_str(match self.per {
+            Per::Dose => " per dose",
+            Per::Day => " a day",
+        });
     }
 
     /// Beside a computed dose, which is one dose: "max 800 mg", "max 1 g a day".
-    fn said_beside_a_dose(self) -> String {
+    fn said_beside_a_dose_into(self, out: &mut String) {
         match self.per {
-            Per::Dose => self.amount(),
-            Per::Day => self.said(),
+            Per::Dose => self.amount_into(out),
+            Per::Day => self.said_into(out),
         }
     }
 }
@@ -216,32 +221,41 @@ impl Dose {
     /// [`describe`](Self::describe), appended to `out` (a text being
     /// filled, with no string of its own per record).
     pub fn describe_into(&self, out: &mut String, weight_kg: Option<f64>) {
-        use std::fmt::Write;
-        // Writing into a String cannot fail.
         match weight_kg {
             None => {
-                let _ = write!(out, "{} mg/kg", self.mg_per_kg);
-                let mut parts = Vec::new();
-                if let Some(cap) = self.max {
-                    parts.push(cap.said());
-                }
-                if let Some((under, rate)) = self.small {
-                    parts.push(format!("{rate} mg/kg under {under} kg"));
-                }
-                if !parts.is_empty() {
-                    let _ = write!(out, " ({})", parts.join("; "));
+                push_number(out, self.mg_per_kg);
+                out.push_str(" mg/kg");
+                if self.max.is_some() || self.small.is_some() {
+                    out.push_str(" (");
+                    if let Some(cap) = self.max {
+                        cap.said_into(out);
+                    }
+                    if let Some((under, rate)) = self.small {
+                        if self.max.is_some() {
+                            out.push_str("; ");
+                        }
+                        push_number(out, rate);
+                        out.push_str(" mg/kg under ");
+                        push_number(out, under);
+                        out.push_str(" kg");
+                    }
+                    out.push(')');
                 }
             }
             Some(w) => {
-                let rate = self.rate(w);
-                let _ = write!(out, "{} mg ({rate} mg/kg", self.mg(w));
+                out.push_str(itoa::Buffer::new().format(self.mg(w)));
+                out.push_str(" mg (");
+                push_number(out, self.rate(w));
+                out.push_str(" mg/kg");
                 match (self.small, self.max) {
                     (Some((under, _)), _) if w < under => {
-                        let _ = write!(out, " under {under} kg");
+                        out.push_str(" under ");
+                        push_number(out, under);
+                        out.push_str(" kg");
                     }
                     (_, Some(cap)) => {
                         out.push_str(", ");
-                        out.push_str(&cap.said_beside_a_dose());
+                        cap.said_beside_a_dose_into(out);
                     }
                     _ => {}
                 }

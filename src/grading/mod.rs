@@ -25,6 +25,7 @@ mod assessment;
 pub mod catalogue;
 pub mod crs;
 mod domain;
+mod number;
 pub mod plan;
 mod protocol;
 mod record;
