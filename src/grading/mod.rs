@@ -575,18 +575,23 @@ fn trend(a: &Assessment, warnings: &mut Vec<String>) -> bool {
     let Some(score) = a.encephalopathy else {
         return false;
     };
-    let declined = |now: u8, shown: String, warnings: &mut Vec<String>| match a.previous_ice_total {
-        Some(before) if now < before => {
-            warnings.push(format!("ICE declining: {before} -> {shown}"));
-            true
-        }
-        _ => false,
-    };
+    // What was recorded is written only when it declined (most records
+    // have no previous total, or no decline).
+    let declined =
+        |now: u8, shown: &dyn std::fmt::Display, warnings: &mut Vec<String>| match a.previous_ice_total {
+            Some(before) if now < before => {
+                warnings.push(format!("ICE declining: {before} -> {shown}"));
+                true
+            }
+            _ => false,
+        };
     match score {
-        EncephalopathyScore::Ice { total, .. } => declined(total, total.to_string(), warnings),
-        EncephalopathyScore::Cartox10(total) => declined(total, format!("{total} (CARTOX-10)"), warnings),
+        EncephalopathyScore::Ice { total, .. } => declined(total, &total, warnings),
+        EncephalopathyScore::Cartox10(total) => {
+            declined(total, &format_args!("{total} (CARTOX-10)"), warnings)
+        }
         EncephalopathyScore::IceBand(band) => match band.top() {
-            Some(top) => declined(top, format!("band {band}"), warnings),
+            Some(top) => declined(top, &format_args!("band {band}"), warnings),
             None => false,
         },
         EncephalopathyScore::Capd(now) => match a.previous_capd {
