@@ -16,6 +16,7 @@ use proptest::prelude::*;
 use icans::batch::{self, Options};
 use icans::format::OutputFormat;
 use icans::format::columns::ResultColumn;
+use icans::grading::catalogue::Field;
 use icans::input::{Input, InputFormat, ReadOptions, Source};
 
 /// Runs batch over `bytes` written to `path` (the same path for every run,
@@ -117,46 +118,6 @@ fn assert_same_in_place_and_alone(records: &[Vec<u8>], header: &[u8], format: In
     }
 }
 
-/// Field names a fault is put on: every kind of field (numbers, choices,
-/// lists, objects, texts, booleans, ids).
-const FIELDS: &[&str] = &[
-    "id",
-    "patient_id",
-    "day",
-    "assessed_at",
-    "age_years",
-    "weight_kg",
-    "ice",
-    "ice_total",
-    "capd",
-    "capd_items",
-    "cartox10",
-    "ice_band",
-    "consciousness",
-    "seizure",
-    "motor",
-    "edema",
-    "other_cause",
-    "crs_grade",
-    "temperature_c",
-    "fever",
-    "fever_masked",
-    "hypotension",
-    "hypoxia",
-    "died_of_crs",
-    "previous_ice_total",
-    "previous_capd",
-    "hours_since_onset",
-    "steroid_refractory",
-    "recorded_grade",
-    "recorded_scale",
-    "died_of_icans",
-    "recorded_crs_grade",
-    "recorded_crs_scale",
-    "product",
-    "site",
-];
-
 /// Values that are wrong for most fields and right for some.
 const VALUES: &[&str] = &[
     r#""x""#,
@@ -184,7 +145,7 @@ fn ndjson_record() -> impl Strategy<Value = Vec<u8>> {
         let insert = |s: &str| format!("{}{s}{}", &json[..open], &json[open..]).into_bytes();
         match kind {
             // A field with a value wrong for it (or a second time).
-            0..=2 => insert(&format!(r#""{}": {}, "#, FIELDS[field], VALUES[value])),
+            0..=2 => insert(&format!(r#""{}": {}, "#, Field::ALL[field].name(), VALUES[value])),
             // An unknown field.
             3 => insert(r#""siezure": "none", "#),
             // Cut short.
@@ -207,7 +168,7 @@ fn ndjson_record() -> impl Strategy<Value = Vec<u8>> {
         3 => (
             common::any_record_json(),
             0..8usize,
-            0..FIELDS.len(),
+            0..Field::ALL.len(),
             0..VALUES.len(),
             any::<usize>()
         )
