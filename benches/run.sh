@@ -20,6 +20,12 @@ echo "records: $n, $(( size / 1000000 )) MB at $dir/records.ndjson"
 # The same records as a CSV export (benches/to_csv.py), for CSV input.
 python3 benches/to_csv.py "$dir/records.ndjson" > "$dir/records.csv"
 
+# The writing floor: the fast writer alone writing the results of the first
+# 200,000 records (examples/writers), scaled to this file's records.
+"$bin/examples/writers" "$dir/records.ndjson" 200000 > "$dir/writers.out"
+per_million=$(awk '/^per million records read:/ { print $7 }' "$dir/writers.out")
+export WRITING_FLOOR_S=$(awk -v p="$per_million" -v n="$n" 'BEGIN { printf "%.3f", p * n / 1000000 }')
+
 # Exit status 65 is expected from icans: the generator puts a few invalid
 # records in (about 1%).
 python3 benches/compare.py "${ROUNDS:-5}" \
@@ -47,7 +53,7 @@ paste -d '\t' "$dir/python-id-grade.out" "$dir/icans-id-grade.out" \
 
 echo
 echo "result writers (fast NDJSON writer against serde_json):"
-"$bin/examples/writers" "$dir/records.ndjson" 200000
+cat "$dir/writers.out"
 
 echo
 echo "peak RSS of icans batch (KB):"
