@@ -26,7 +26,12 @@ fn main() {
         ..Assessment::default()
     };
     let result = grade(&record);
-    println!("ICANS grade {} (complete: {})", result.grade, result.complete);
+    // `grade` is `None` when the record assessed no ICANS domain (CRS
+    // findings alone): "ICANS not assessed", never grade 0.
+    match result.grade {
+        Some(g) => println!("ICANS grade {g} (complete: {})", result.complete),
+        None => println!("ICANS not assessed"),
+    }
     for (domain, r) in result.domains.iter() {
         println!("  {domain:<15} {:?} {:?}", r.status, r.grade);
     }
@@ -40,5 +45,19 @@ fn main() {
         ..record
     };
     let r = grade(&sedated);
-    println!("sedated: grade {} (excluded: {:?})", r.grade, r.excluded);
+    println!("sedated: grade {:?} (excluded: {:?})", r.grade, r.excluded);
+
+    // CRS findings alone: ICANS not assessed; the CRS step is still proposed.
+    let crs_only = Assessment {
+        temperature_c: Some(39.2),
+        hypotension: Some(icans::grading::Hypotension::OneVasopressor),
+        ..Assessment::default()
+    };
+    let r = grade(&crs_only);
+    println!(
+        "CRS only: ICANS {:?}, CRS grade {:?}, {} actions",
+        r.grade,
+        r.crs.as_ref().map(|c| c.grade),
+        r.management.actions.len()
+    );
 }

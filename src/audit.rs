@@ -252,6 +252,9 @@ pub struct Audit {
     pub crs: Option<CrsAudit>,
     /// Valid records without a recorded grade.
     pub without_recorded_grade: u64,
+    /// Records with a recorded grade whose ICANS cannot be regraded: no
+    /// ICANS domain was assessed (docs/spec.md §2, v4).
+    pub not_regradable: u64,
     /// Records that could not be graded.
     pub invalid: Listed<Refused>,
     /// Every discordant (determinate) record.
@@ -461,6 +464,7 @@ pub fn from_inputs(
     let mut groups: SpillMap<Tally> = SpillMap::new();
     let mut invalid = Lister::new();
     let mut without = 0u64;
+    let mut not_regradable = 0u64;
     let mut all = Tally::default();
     let mut scales: SpillMap<Tally> = SpillMap::new();
     let mut patients: SpillMap<Grades> = SpillMap::new();
@@ -498,17 +502,21 @@ pub fn from_inputs(
                         complete,
                         drivers,
                     };
-                let icans = match a.recorded_grade {
-                    None => {
+                let icans = match (a.recorded_grade, g.grade) {
+                    (None, _) => {
                         without += 1;
                         Ok(())
                     }
-                    Some(recorded) => {
+                    (Some(_), None) => {
+                        not_regradable += 1;
+                        Ok(())
+                    }
+                    (Some(recorded), Some(regraded)) => {
                         let drivers = g.drivers.iter().copied().map(Driver::Icans).collect();
                         let c = compared(
                             a.recorded_scale.as_deref().map(String::from),
                             recorded,
-                            (g.grade, g.complete, drivers),
+                            (regraded, g.complete, drivers),
                         );
                         all.add(c.grades());
                         each(&c, AuditKind::Icans, by.map_or("", |b| b.value(a)));
@@ -600,6 +608,7 @@ pub fn from_inputs(
         crs,
         by,
         without_recorded_grade: without,
+        not_regradable,
         invalid: invalid.finish()?,
         discordant: discordant.finish()?,
         indeterminate_records: indeterminate_records.finish()?,

@@ -36,6 +36,9 @@ pub struct Options {
     /// until a record reaches it or the input ends, so that the alert is
     /// never lost to a full disk or a closed pipe (docs/robustness.md).
     pub alert_at: Option<u8>,
+    /// The CRS grade that raises the alert (`--fail-at-crs-grade`), kept as
+    /// `alert_at` is. Records are then graded at least to their CRS.
+    pub crs_alert_at: Option<u8>,
     /// The byte between CSV output cells (`--delimiter`).
     pub delimiter: u8,
 }
@@ -50,6 +53,7 @@ impl Default for Options {
             chunk_bytes: input::CHUNK_BYTES,
             fields: None,
             alert_at: None,
+            crs_alert_at: None,
             delimiter: b',',
         }
     }
@@ -66,6 +70,12 @@ pub struct Stats {
     pub failed: u64,
     /// Graded records per grade 0-5.
     pub by_grade: [u64; 6],
+    /// Graded records whose ICANS was not assessed (no grade: docs/spec.md
+    /// §2), counted apart from `by_grade`.
+    pub icans_not_assessed: u64,
+    /// Graded records per CRS grade 0-5 (records with CRS information, in
+    /// a grading that works the CRS out).
+    pub by_crs_grade: [u64; 6],
     /// Graded records with a domain not assessed.
     pub incomplete: u64,
     /// Problems of an input that are no record (a CSV header that cannot be
@@ -81,22 +91,48 @@ impl Stats {
         self.failed += o.failed;
         self.incomplete += o.incomplete;
         self.problems += o.problems;
+        self.icans_not_assessed += o.icans_not_assessed;
         for (a, b) in self.by_grade.iter_mut().zip(o.by_grade) {
+            *a += b;
+        }
+        for (a, b) in self.by_crs_grade.iter_mut().zip(o.by_crs_grade) {
             *a += b;
         }
     }
 
-    /// The highest grade among graded records.
+    /// The highest ICANS grade among graded records (none for records whose
+    /// ICANS was not assessed).
     pub fn highest_grade(&self) -> Option<u8> {
         (0..6u8).rev().find(|g| self.by_grade[usize::from(*g)] > 0)
+    }
+
+    /// The highest CRS grade among graded records.
+    pub fn highest_crs_grade(&self) -> Option<u8> {
+        (0..6u8).rev().find(|g| self.by_crs_grade[usize::from(*g)] > 0)
+    }
+
+    /// Whether a record reached an alert grade: the ICANS grade `icans`, or
+    /// the CRS grade `crs`.
+    pub fn alerts(&self, icans: Option<u8>, crs: Option<u8>) -> bool {
+        let reached =
+            |at: Option<u8>, highest: Option<u8>| matches!((at, highest), (Some(n), Some(g)) if g >= n);
+        reached(icans, self.highest_grade()) || reached(crs, self.highest_crs_grade())
     }
 
     fn count(&mut self, r: &Grading) {
         self.read += 1;
         self.graded += 1;
-        self.by_grade[usize::from(r.grade.min(5))] += 1;
-        if !r.complete {
-            self.incomplete += 1;
+        match r.grade {
+            Some(g) => {
+                self.by_grade[usize::from(g.min(5))] += 1;
+                if !r.complete {
+                    self.incomplete += 1;
+                }
+            }
+            None => self.icans_not_assessed += 1,
+        }
+        if let Some(c) = &r.crs {
+            self.by_crs_grade[usize::from(c.grade.min(5))] += 1;
         }
     }
 
@@ -104,6 +140,13 @@ impl Stats {
         self.read += 1;
         self.failed += 1;
     }
+}
+
+/// Whether a grade reaches an alert grade (`--fail-at-grade`,
+/// `--fail-at-crs-grade`): both given and the grade at least the alert's;
+/// never without a grade (ICANS not assessed).
+pub fn reaches(at: Option<u8>, grade: Option<u8>) -> bool {
+    matches!((at, grade), (Some(n), Some(g)) if g >= n)
 }
 
 /// What a finished run reports.
@@ -188,6 +231,11 @@ fn process(chunk: Chunk, buf: Vec<u8>, options: &Options, copy_invalid: bool) ->
     let scope = match &options.fields {
         Some(fields) => crate::format::columns::ResultColumn::scope_for(fields),
         None => grading::Scope::Full,
+    };
+    // The CRS alert reads the CRS, which the narrowest scopes leave out.
+    let scope = match options.crs_alert_at {
+        Some(_) if !scope.covers(grading::Scope::WithoutManagement) => grading::Scope::WithoutManagement,
+        _ => scope,
     };
     let failure = input::each_record(chunk, options.read, &mut |r| {
         let step = match r.outcome {
@@ -290,15 +338,15 @@ pub fn run_copying_invalid(
     ) {
         report.output_error = Some(e);
         report.in_invalid_copy = in_copy;
-        if options.alert_at.is_none() {
+        if options.alert_at.is_none() && options.crs_alert_at.is_none() {
             return report;
         }
     }
     // Whether the run has nothing left to learn once the output failed:
     // without an alert grade, at once; with one, once a record reached it.
-    let done_after_failure = |stats: &Stats| match options.alert_at {
-        None => true,
-        Some(at) => stats.highest_grade().is_some_and(|g| g >= at),
+    let done_after_failure = |stats: &Stats| match (options.alert_at, options.crs_alert_at) {
+        (None, None) => true,
+        (icans, crs) => stats.alerts(icans, crs),
     };
     let stop = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|s| {

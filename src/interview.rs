@@ -459,8 +459,8 @@ impl Interview {
     /// 24 h), steroid-refractory at grade 3 (anakinra).
     fn follow_ups(&self, main: &[Question]) -> Vec<Question> {
         match self.record(main).map(|a| grading::grade(&a).grade) {
-            Ok(1) => vec![Question::Field(Field::HoursSinceOnset)],
-            Ok(3) => vec![Question::Field(Field::SteroidRefractory)],
+            Ok(Some(1)) => vec![Question::Field(Field::HoursSinceOnset)],
+            Ok(Some(3)) => vec![Question::Field(Field::SteroidRefractory)],
             _ => Vec::new(),
         }
     }

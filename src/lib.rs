@@ -28,7 +28,8 @@
 //! let record = read_record(json, ReadOptions::default(), 1).expect("a valid record");
 //! let result = grade(&record);
 //!
-//! assert_eq!(result.grade, 2);
+//! // `grade` is an `Option`: `None` when no ICANS domain was assessed.
+//! assert_eq!(result.grade, Some(2));
 //! assert!(result.complete);
 //! assert_eq!(result.drivers[..], [Domain::Encephalopathy, Domain::Consciousness]);
 //! assert_eq!(result.domains.get(Domain::Seizure).status, Status::Graded);

@@ -28,7 +28,7 @@ examples and exit statuses.",
     &[
         (cli::exit::OK, "all records graded"),
         (cli::exit::USAGE, "usage error"),
-        (cli::exit::ALERT, "a graded record reached --fail-at-grade (or audit's kappa fell below --fail-below-kappa); this outranks 74 and 65: an alert is never lost"),
+        (cli::exit::ALERT, "a graded record reached --fail-at-grade, or its CRS grade --fail-at-crs-grade (or audit's kappa fell below --fail-below-kappa); this outranks 74 and 65: an alert is never lost"),
         (cli::exit::INVALID, "at least one record invalid (every valid record is still written)"),
         (cli::exit::IO, "an input or output failure"),
     ],

@@ -25,8 +25,9 @@ pub struct Observation {
     pub day: Option<u32>,
     /// Seconds since the Unix epoch of `assessed_at`, when recorded.
     pub assessed_at: Option<i64>,
-    /// The ICANS grade.
-    pub grade: u8,
+    /// The ICANS grade; `None` when ICANS was not assessed (the observation
+    /// then counts for CRS only: docs/spec.md §2, v4).
+    pub grade: Option<u8>,
     /// Whether the assessment was complete.
     pub complete: bool,
     /// Its place in the input (0, 1, 2, ...), to report in input order.
@@ -61,6 +62,9 @@ pub enum Course {
     /// The last assessment does not rule ICANS out (`unresolved_because`
     /// says why).
     Unresolved,
+    /// No record of the patient assessed ICANS (CRS information only): no
+    /// ICANS course, never "no ICANS".
+    NotAssessed,
 }
 
 /// One patient's course.
@@ -68,12 +72,14 @@ pub enum Course {
 pub struct PatientCourse {
     /// The patient.
     pub patient_id: String,
-    /// Number of assessments.
+    /// Number of assessments (records of the patient placed on the
+    /// timeline, ICANS assessed or not).
     pub assessments: usize,
-    /// Worst grade.
-    pub worst_grade: u8,
+    /// Worst grade; `None` when no record of the patient assessed ICANS
+    /// (never shown as 0).
+    pub worst_grade: Option<u8>,
     /// Day the worst grade was first reached.
-    pub worst_grade_day: u32,
+    pub worst_grade_day: Option<u32>,
     /// First day at grade >= 1.
     pub onset_day: Option<u32>,
     /// Distinct days with an assessment at grade >= 1.
@@ -136,9 +142,13 @@ pub struct Spread {
 /// The cohort.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cohort {
-    /// Patients.
+    /// Patients with at least one record that assesses ICANS: the ICANS
+    /// denominators (docs/spec.md §2, v4).
     pub patients: u64,
-    /// Graded assessments counted.
+    /// Patients with CRS information in at least one record: the CRS
+    /// denominators.
+    pub crs_patients: u64,
+    /// Graded assessments counted (ICANS assessed or not).
     pub assessments: u64,
     /// Patients with ICANS of any grade.
     pub any_grade: Incidence,
@@ -270,7 +280,7 @@ struct Entry {
     day: Option<u32>,
     assessed_at: Option<i64>,
     order: usize,
-    grade: u8,
+    grade: Option<u8>,
     complete: bool,
     crs_grade: Option<u8>,
     not_ruled_out: Option<NotRuledOut>,
@@ -358,8 +368,8 @@ struct CourseFold {
     /// The first time of assessment (the day basis of `assessed_at`).
     first_time: Option<i64>,
     assessments: usize,
-    worst_grade: u8,
-    worst_grade_day: u32,
+    worst_grade: Option<u8>,
+    worst_grade_day: Option<u32>,
     onset_day: Option<u32>,
     /// The first day of the current run of assessments that rule ICANS
     /// out, if the last one does.
@@ -389,8 +399,8 @@ impl CourseFold {
             },
             first_time: None,
             assessments: 0,
-            worst_grade: 0,
-            worst_grade_day: 0,
+            worst_grade: None,
+            worst_grade_day: None,
             onset_day: None,
             clear_since: None,
             not_clear: None,
@@ -432,12 +442,28 @@ impl CourseFold {
                 ));
             }
         };
-        if self.assessments == 0 || e.grade > self.worst_grade {
-            self.worst_grade = e.grade;
-            self.worst_grade_day = day;
-        }
         self.assessments += 1;
-        if e.grade >= 1 {
+        if let Some(g) = e.grade {
+            self.add_icans(g, day, e);
+        }
+        if let Some(g) = e.crs_grade {
+            self.with_crs = true;
+            self.crs_worst_grade = self.crs_worst_grade.max(g);
+            if g >= 1 {
+                self.crs_onset_day.get_or_insert(day);
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds an entry's ICANS grade `grade` on `day` (an entry whose ICANS
+    /// was not assessed adds none: it is never 0).
+    fn add_icans(&mut self, grade: u8, day: u32, e: &Entry) {
+        if self.worst_grade.is_none_or(|w| grade > w) {
+            self.worst_grade = Some(grade);
+            self.worst_grade_day = Some(day);
+        }
+        if grade >= 1 {
             self.onset_day.get_or_insert(day);
             if self.last_icans_day != Some(day) {
                 self.days_with_icans += 1;
@@ -454,14 +480,6 @@ impl CourseFold {
             None => Some(self.clear_since.unwrap_or(day)),
         };
         self.any_incomplete |= !e.complete;
-        if let Some(g) = e.crs_grade {
-            self.with_crs = true;
-            self.crs_worst_grade = self.crs_worst_grade.max(g);
-            if g >= 1 {
-                self.crs_onset_day.get_or_insert(day);
-            }
-        }
-        Ok(())
     }
 
     /// The course, when any assessment was placed.
@@ -482,6 +500,7 @@ impl CourseFold {
             days_with_icans: self.days_with_icans,
             resolution_day: self.onset_day.and(self.clear_since),
             course: match (self.onset_day, self.not_clear) {
+                _ if self.worst_grade.is_none() => Course::NotAssessed,
                 (None, _) => Course::NoIcans,
                 (Some(_), None) => Course::Resolved,
                 (Some(_), Some(_)) => Course::Unresolved,
@@ -528,6 +547,7 @@ fn fold_courses(
 #[derive(Default)]
 struct CohortTally {
     patients: u64,
+    crs_patients: u64,
     assessments: u64,
     any_grade: u64,
     grade3_plus: u64,
@@ -544,20 +564,25 @@ struct CohortTally {
 
 impl CohortTally {
     fn add(&mut self, c: &PatientCourse) -> io::Result<()> {
-        self.patients += 1;
         self.assessments += c.assessments as u64;
-        self.any_grade += u64::from(c.worst_grade >= 1);
-        self.grade3_plus += u64::from(c.worst_grade >= 3);
-        self.worst_grade_counts[usize::from(c.worst_grade.min(5))] += 1;
-        if let Some(d) = c.onset_day {
-            self.onset_days.push(d, 0)?;
+        // A patient counts for ICANS only with a record that assessed it
+        // (docs/spec.md §2, v4), for CRS only with CRS information.
+        if let Some(worst) = c.worst_grade {
+            self.patients += 1;
+            self.any_grade += u64::from(worst >= 1);
+            self.grade3_plus += u64::from(worst >= 3);
+            self.worst_grade_counts[usize::from(worst.min(5))] += 1;
+            if let Some(d) = c.onset_day {
+                self.onset_days.push(d, 0)?;
+            }
+            if let (Some(onset), Some(resolved)) = (c.onset_day, c.resolution_day) {
+                self.durations.push(resolved.saturating_sub(onset), 0)?;
+            }
+            self.unresolved += u64::from(c.course == Course::Unresolved);
+            self.incomplete += u64::from(c.any_incomplete);
         }
-        if let (Some(onset), Some(resolved)) = (c.onset_day, c.resolution_day) {
-            self.durations.push(resolved.saturating_sub(onset), 0)?;
-        }
-        self.unresolved += u64::from(c.course == Course::Unresolved);
-        self.incomplete += u64::from(c.any_incomplete);
         if let Some(g) = c.crs_worst_grade {
+            self.crs_patients += 1;
             self.with_crs = true;
             self.crs_any_grade += u64::from(g >= 1);
             self.crs_grade3_plus += u64::from(g >= 3);
@@ -585,8 +610,10 @@ impl CohortTally {
         } else {
             None
         };
+        let crs_total = self.crs_patients;
         Ok(Cohort {
             patients: total,
+            crs_patients: crs_total,
             assessments: self.assessments,
             any_grade: Incidence::of(self.any_grade, total),
             grade3_plus: Incidence::of(self.grade3_plus, total),
@@ -597,9 +624,14 @@ impl CohortTally {
             duration_days: spread(self.durations)?,
             unresolved: self.unresolved,
             patients_with_incomplete_assessments: self.incomplete,
-            // CRS incidence over all patients, when any record carries CRS.
-            crs_any_grade: self.with_crs.then(|| Incidence::of(self.crs_any_grade, total)),
-            crs_grade3_plus: self.with_crs.then(|| Incidence::of(self.crs_grade3_plus, total)),
+            // CRS incidence over the patients with CRS information, when
+            // any record carries it.
+            crs_any_grade: self
+                .with_crs
+                .then(|| Incidence::of(self.crs_any_grade, crs_total)),
+            crs_grade3_plus: self
+                .with_crs
+                .then(|| Incidence::of(self.crs_grade3_plus, crs_total)),
             crs_to_icans_days,
         })
     }

@@ -333,3 +333,38 @@ fn the_csv_rows_name_their_group() {
         "{csv}"
     );
 }
+
+/// Contract v4 §2: a record with a recorded ICANS grade but no ICANS domain
+/// assessed cannot be regraded: counted as `not_regradable`, never compared
+/// as grade 0; its CRS is still audited.
+#[test]
+fn a_record_whose_icans_was_not_assessed_is_not_regradable() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.ndjson");
+    std::fs::write(
+        &path,
+        "{\"id\": 1, \"recorded_grade\": 2, \"ice_total\": 5, \"consciousness\": \"awakens_to_voice\", \"seizure\": \"none\", \"motor\": \"none\", \"edema\": \"none\"}\n\
+         {\"id\": 2, \"recorded_grade\": 3, \"recorded_crs_grade\": 2, \"temperature_c\": 39, \"hypotension\": \"fluids_only\", \"hypoxia\": \"none\"}\n",
+    )
+    .unwrap();
+    let out = icans()
+        .args(["audit", path.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["compared"], 1);
+    assert_eq!(v["not_regradable"], 1);
+    assert_eq!(
+        v["table"][3],
+        json!([0, 0, 0, 0, 0, 0]),
+        "never compared as grade 0"
+    );
+    assert_eq!(v["crs"]["compared"], 1);
+    let text = icans().args(["audit", path.to_str().unwrap()]).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&text.stdout).contains("1 not regradable (ICANS not assessed)"),
+        "{}",
+        String::from_utf8_lossy(&text.stdout)
+    );
+}

@@ -75,7 +75,7 @@ fn every_grade_for_adults_and_children_with_and_without_weight() {
                     .unwrap_or_default();
                 let json = format!(r#"{{{finding}, {extra}, "crs_grade": 2{w}}}"#);
                 let r = graded(&json);
-                assert_eq!(r.grade, grade, "{json}");
+                assert_eq!(r.grade, Some(grade), "{json}");
                 // docs/spec.md §6 (v3): the age decides when recorded; without
                 // it CAPD or a weight under 40 kg makes a child.
                 let child = match age {
@@ -150,16 +150,20 @@ fn every_grade_for_adults_and_children_with_and_without_weight() {
                     let pulse = text(&r, "methylprednisolone_pulse").expect("pulse at grade 4");
                     match group {
                         PatientGroup::Adult if age.is_some() => {
+                            // One corticosteroid for ICANS 4 and CRS 2 (contract
+                            // v4 §3): the pulse, tapered only when both are
+                            // grade 1 or less, keeping consider_dexamethasone's
+                            // words.
                             assert_eq!(
                                 pulse,
-                                "Pulse methylprednisolone 1-2 g IV daily for 3 days, then taper"
+                                "Pulse methylprednisolone 1-2 g IV daily for 3 days; no improvement 24 h after tocilizumab: manage as CRS grade 3; strongly consider antifungal prophylaxis while on corticosteroids (for ICANS grade 4 and CRS grade 2; continue until ICANS and CRS are both grade 1 or less, then taper)"
                             );
                             assert_eq!(dose(&r, "methylprednisolone_pulse"), None);
                         }
                         PatientGroup::Adult => {
                             assert_eq!(
                                 pulse,
-                                "Pulse methylprednisolone 1-2 g IV daily for 3 days, then taper (if under 18: 30 mg/kg, at most 1 g)"
+                                "Pulse methylprednisolone 1-2 g IV daily for 3 days (if under 18: 30 mg/kg, at most 1 g); no improvement 24 h after tocilizumab: manage as CRS grade 3; strongly consider antifungal prophylaxis while on corticosteroids (for ICANS grade 4 and CRS grade 2; continue until ICANS and CRS are both grade 1 or less, then taper)"
                             );
                             assert_eq!(dose(&r, "methylprednisolone_pulse"), None);
                         }
@@ -186,7 +190,7 @@ fn the_safety_examples_of_issue_11_give_the_safe_answer() {
     let r = graded(
         r#"{"age_years": 3, "capd": 20, "consciousness": "unarousable", "seizure": "prolonged_or_repetitive"}"#,
     );
-    assert_eq!(r.grade, 4);
+    assert_eq!(r.grade, Some(4));
     assert_eq!(r.patient_group, PatientGroup::Child);
     let ids = action_ids(&r);
     assert!(ids.contains(&"antiseizure_therapy"), "{ids:?}");
@@ -201,7 +205,7 @@ fn the_safety_examples_of_issue_11_give_the_safe_answer() {
     );
     // A 5-year-old with CAPD 9.
     let r = graded(r#"{"age_years": 5, "capd": 9}"#);
-    assert_eq!(r.grade, 3);
+    assert_eq!(r.grade, Some(3));
     assert!(text(&r, "dexamethasone").is_some_and(|t| !t.contains("10 mg")));
     // An awake adult with ICE 10 and hemiparesis.
     let r = graded(r#"{"ice_total": 10, "consciousness": "alert", "motor": "deep_focal_weakness"}"#);
@@ -210,7 +214,7 @@ fn the_safety_examples_of_issue_11_give_the_safe_answer() {
     let r = graded(
         r#"{"ice_total": 0, "consciousness": "unarousable", "other_cause": ["consciousness", "encephalopathy"], "seizure": "none", "motor": "none", "edema": "none"}"#,
     );
-    assert_eq!(r.grade, 0);
+    assert_eq!(r.grade, Some(0));
     assert_eq!(common::names(&r.masked), ["encephalopathy", "consciousness"]);
     assert_eq!(r.management.reassess_hours, Some(4));
     assert!(
@@ -247,7 +251,7 @@ fn masked_findings_follow_the_rule_for_every_exclusion() {
                 let json = format!(r#"{{{rest}, "{domain}": "{value}"{oc}}}"#);
                 let r = graded(&json);
                 let finding = o["findings"][domain][value].as_u64().expect("grade") as u8;
-                let masked = excluded && finding > r.grade;
+                let masked = excluded && Some(finding) > r.grade;
                 assert_eq!(r.masked.is_empty(), !masked, "{json}");
                 assert_eq!(
                     r.management.summary.contains("ICANS cannot be ruled out"),
@@ -423,7 +427,7 @@ fn weight_and_age_are_checked() {
     for ok in ["2", "300"] {
         assert_eq!(
             graded(&format!(r#"{{"ice_total": 5, "weight_kg": {ok}}}"#)).grade,
-            2
+            Some(2)
         );
     }
     for bad in ["120.5", "250", "-1"] {
@@ -434,7 +438,7 @@ fn weight_and_age_are_checked() {
     for ok in ["0", "120"] {
         assert_eq!(
             graded(&format!(r#"{{"ice_total": 5, "age_years": {ok}}}"#)).grade,
-            2
+            Some(2)
         );
     }
 }

@@ -112,7 +112,10 @@ fn the_card_is_the_same_as_grade_gives() {
     assert!(out.contains("ICANS grade 2\n"));
     assert!(out.contains("Criteria: ASTCT 2019"));
     assert!(out.contains("Decision support only"));
-    assert!(out.ends_with("ICANS grade 2 - reassess (ICE) in 4 h\n"), "{out}");
+    assert!(
+        out.ends_with("ICANS grade 2, CRS grade 0 - reassess (ICE) in 4 h\n"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -180,8 +183,10 @@ fn a_child_takes_the_capd_path_in_the_capds_words_and_emits_the_record() {
     assert_eq!(v["grade"], 3);
     assert_eq!(v["capd"], 12);
     assert_eq!(v["patient_group"], "child");
-    let tocilizumab = &v["management"]["actions"].as_array().unwrap().last().unwrap();
-    assert_eq!(tocilizumab["id"], "tocilizumab");
+    let actions = v["management"]["actions"].as_array().unwrap();
+    let tocilizumab = actions.iter().find(|a| a["id"] == "tocilizumab").unwrap();
+    // The CRS step follows the ICANS step (contract v4 §3).
+    assert_eq!(actions.last().unwrap()["id"], "crs_supportive_care");
     assert_eq!(tocilizumab["dose_mg"], 264, "12 mg/kg under 30 kg");
     let batch = icans().arg("batch").write_stdin(out.clone()).output().unwrap();
     assert_eq!(serde_json::from_slice::<Value>(&batch.stdout).unwrap(), v);
@@ -354,7 +359,7 @@ fn on_a_terminal_an_answer_that_does_not_fit_is_asked_again_with_a_hint() {
     }
     let r = icans::grading::grade(&record);
     assert_eq!(r.ice_total, Some(10));
-    assert_eq!(r.grade, 0);
+    assert_eq!(r.grade, Some(0));
     assert!(r.complete);
 }
 
@@ -486,4 +491,42 @@ fn grade_help_has_worked_examples() {
     assert!(help.contains("Examples:"));
     assert!(help.contains("icans grade --ice-total"));
     assert!(help.contains("voice"));
+}
+
+/// Contract v4 §3: `--fail-at-crs-grade` on `assess` as on `grade`: exit 3
+/// when the CRS grade reaches it, the card shown all the same;
+/// `--fail-at-grade` stays the ICANS grade.
+#[test]
+fn assess_alerts_on_the_crs_grade_and_the_icans_grade() {
+    let mut answers = ADULT_ICE.to_vec();
+    // Awakens to voice (ICANS 2); fever with one vasopressor (CRS 3).
+    answers.extend([
+        "voice",
+        "none",
+        "none",
+        "none",
+        "39.2",
+        "one_vasopressor",
+        "none",
+        "n",
+        "none",
+        "skip",
+    ]);
+    for (flags, code) in [
+        (&[][..], 0),
+        (&["--fail-at-crs-grade", "3"][..], 3),
+        (&["--fail-at-crs-grade", "4"][..], 0),
+        (&["--fail-at-grade", "3"][..], 0),
+        (&["--fail-at-grade", "2"][..], 3),
+    ] {
+        let (got, out, err) = assess(flags, &answers);
+        assert_eq!(got, Some(code), "{flags:?}: {err}");
+        assert!(out.contains("Concurrent CRS grade 3"), "{out}");
+        assert!(out.contains("CRS steps below: ASCO 2021"), "{out}");
+        assert!(
+            out.trim_end()
+                .ends_with("ICANS grade 2, CRS grade 3 - reassess (ICE) in 4 h"),
+            "{out}"
+        );
+    }
 }

@@ -227,7 +227,10 @@ fn csv_input_reads_columns_by_name() {
             "neurology_consult",
             "eeg",
             "consider_anakinra",
-            "tocilizumab"
+            "tocilizumab",
+            "crs_fluids_oxygen",
+            "crs_monitoring",
+            "crs_supportive_care"
         ]
     );
     assert_eq!(out[5]["line"], 7);
@@ -313,7 +316,7 @@ fn csv_output_has_one_flat_row_per_record() {
     assert_eq!(rows[2]["drivers"], "encephalopathy;consciousness");
     assert_eq!(
         rows[2]["actions"],
-        "dexamethasone;levetiracetam;neurology_consult;eeg;tocilizumab"
+        "dexamethasone;levetiracetam;neurology_consult;eeg;tocilizumab;crs_supportive_care"
     );
     assert_eq!(rows[2]["reassess_hours"], "4");
     assert_eq!(rows[2]["motor_grade"], "0");
@@ -664,5 +667,53 @@ fn needs_pty_no_progress_line_for_a_short_run() {
     assert!(
         shown.contains("icans batch: 6 records read, 5 graded, 1 failed"),
         "{shown:?}"
+    );
+}
+
+/// Contract v4 §5: `--fail-at-crs-grade` on `batch`, beside
+/// `--fail-at-grade` (the ICANS grade, which a record whose ICANS was not
+/// assessed never reaches), with the narrowest `--fields` too (the CRS is
+/// then worked out for the alert).
+#[test]
+fn batch_alerts_on_the_crs_grade() {
+    let records = "{\"id\": 1, \"ice_total\": 10, \"consciousness\": \"alert\"}\n\
+                   {\"id\": 2, \"temperature_c\": 39.5, \"hypoxia\": \"high_flow\"}\n";
+    for (flags, code) in [
+        (&[][..], 0),
+        (&["--fail-at-crs-grade", "3"][..], 3),
+        (&["--fail-at-crs-grade", "3", "--fields", "id,grade"][..], 3),
+        (&["--fail-at-crs-grade", "4", "--fields", "id,grade"][..], 0),
+        (&["--fail-at-grade", "0"][..], 3),
+        (&["--fail-at-grade", "1"][..], 0),
+    ] {
+        let out = icans()
+            .arg("batch")
+            .args(flags)
+            .write_stdin(records)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(code), "{flags:?}");
+        let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 2, "{flags:?}");
+        assert_eq!(lines[1]["grade"], Value::Null, "{flags:?}");
+    }
+    // The CSV output leaves the grade of a record without ICANS empty.
+    let out = icans()
+        .args([
+            "batch",
+            "--output-format",
+            "csv",
+            "--fields",
+            "id,grade,crs_grade",
+        ])
+        .write_stdin(records)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "id,grade,crs_grade\n1,0,\n2,,3\n"
     );
 }

@@ -88,7 +88,8 @@ fn json_from_a_file_is_the_contract_result() {
             "levetiracetam",
             "neurology_consult",
             "eeg",
-            "tocilizumab"
+            "tocilizumab",
+            "crs_supportive_care"
         ]
     );
     assert_eq!(v["management"]["reassess_hours"], 4);
@@ -174,7 +175,10 @@ fn grades_from_bedside_flags() {
             "ice_monitoring",
             "supportive_care",
             "consider_corticosteroids",
-            "tocilizumab"
+            "tocilizumab",
+            "crs_fluids_oxygen",
+            "crs_monitoring",
+            "crs_supportive_care"
         ]
     );
     assert_eq!(v["management"]["reassess_hours"], 4);
@@ -435,4 +439,134 @@ fn every_grade_has_its_headline() {
             "ICANS grade 5 (death attributed to ICANS)\n",
         ))
         .stdout(predicate::str::contains("or higher").not());
+}
+
+/// The "Done when" for contract v4 §2-3, word for word: CRS findings
+/// alone are "ICANS not assessed" with the grade-3 CRS step (ICU,
+/// tocilizumab with its dose, dexamethasone 10 mg IV q6h with antifungal
+/// prophylaxis) and both grades on the last line; `--fail-at-crs-grade 3`
+/// exits 3, `--fail-at-grade` never fires without an ICANS grade.
+#[test]
+fn crs_findings_alone_get_the_crs_step_and_its_alert() {
+    let args = [
+        "grade",
+        "--temperature",
+        "39.2",
+        "--hypotension",
+        "one_vasopressor",
+    ];
+    let run = |more: &[&str]| icans().args(args).args(more).output().unwrap();
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(0));
+    let card = String::from_utf8_lossy(&out.stdout);
+    assert!(card.starts_with("ICANS not assessed\n"), "{card}");
+    for shown in [
+        "  CRS steps below: ASCO 2021",
+        "  - ICANS not assessed: do the ICE (or CAPD) now\n",
+        "  - ICU for CRS: vasopressors as needed, hemodynamic monitoring,",
+        "  - Tocilizumab 8 mg/kg (max 800 mg per dose; 12 mg/kg under 30 kg) IV over 1",
+        "  - Corticosteroids for CRS: dexamethasone 10 mg IV q6h, then rapid taper once",
+        "antifungal prophylaxis while on corticosteroids",
+    ] {
+        assert!(card.contains(shown), "{shown:?} not in\n{card}");
+    }
+    assert!(!card.contains("icans proposes only tocilizumab"), "{card}");
+    assert!(!card.contains("No ICANS"), "{card}");
+    assert!(
+        card.trim_end()
+            .ends_with("ICANS not assessed, CRS grade 3 or higher - reassess (ICE) in 4 h"),
+        "{card}"
+    );
+    let v = json_of(&run(&["--format", "json"]).stdout);
+    assert_eq!(v["grade"], Value::Null);
+    assert_eq!(v["complete"], false);
+    assert_eq!(v["crs"]["grade"], 3);
+    assert_eq!(
+        common::json_action_ids(&v),
+        [
+            "ice_screening",
+            "icu",
+            "tocilizumab",
+            "dexamethasone",
+            "crs_fluids_oxygen",
+            "crs_monitoring",
+            "crs_supportive_care"
+        ]
+    );
+    assert_eq!(v["management"]["reassess_hours"], 4);
+    for (more, code) in [
+        (&["--fail-at-crs-grade", "3"][..], 3),
+        (&["--fail-at-crs-grade", "4"][..], 0),
+        (&["--fail-at-grade", "0"][..], 0),
+        (&["--fail-at-grade", "0", "--fail-at-crs-grade", "1"][..], 3),
+    ] {
+        assert_eq!(run(more).status.code(), Some(code), "{more:?}");
+    }
+    // CRS grade 4 at ICANS grade 0: alert on the CRS grade alone.
+    let crs4 = icans()
+        .args([
+            "grade",
+            "--ice-total",
+            "10",
+            "--consciousness",
+            "alert",
+            "--temperature",
+            "39",
+        ])
+        .args([
+            "--hypotension",
+            "multiple_vasopressors",
+            "--fail-at-crs-grade",
+            "4",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(crs4.status.code(), Some(3));
+    let card = String::from_utf8_lossy(&crs4.stdout);
+    assert!(
+        card.contains("Methylprednisolone for CRS: 500 mg IV q12h for 3 days"),
+        "{card}"
+    );
+}
+
+/// The child "Done when": a 6-year-old of 20 kg with CAPD 0, fever
+/// and two vasopressors gets the child pulse (600 mg), and no adult
+/// absolute dose (contract v4 §5 defines one).
+#[test]
+fn a_child_with_crs_grade_4_gets_the_child_pulse_and_no_adult_dose() {
+    let v = grade_json(&[
+        "--age",
+        "6",
+        "--weight",
+        "20",
+        "--capd",
+        "0",
+        "--temperature",
+        "39",
+        "--hypotension",
+        "multiple_vasopressors",
+    ]);
+    assert_eq!(
+        (v["grade"].clone(), v["crs"]["grade"].clone()),
+        (json!(0), json!(4))
+    );
+    assert_eq!(v["patient_group"], "child");
+    let actions = v["management"]["actions"].as_array().unwrap();
+    let pulse = actions
+        .iter()
+        .find(|a| a["id"] == "methylprednisolone_pulse")
+        .unwrap();
+    assert_eq!(pulse["dose_mg"], 600);
+    assert!(
+        pulse["text"].as_str().unwrap().starts_with(
+            "Pulse methylprednisolone 600 mg (30 mg/kg, max 1 g a day) IV daily for 3 days, then taper"
+        ),
+        "{pulse}"
+    );
+    let toci = actions.iter().find(|a| a["id"] == "tocilizumab").unwrap();
+    assert_eq!(toci["dose_mg"], 240);
+    for a in actions {
+        let text = a["text"].as_str().unwrap();
+        assert_eq!(common::adult_absolute_dose(text), None, "{text}");
+    }
 }

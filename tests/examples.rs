@@ -249,7 +249,10 @@ fn allowed_exits(e: &Example) -> Vec<i32> {
                 allowed = vec![n];
             }
         }
-        if e.command.contains("--fail-at-grade") || e.command.contains("--fail-below-kappa") {
+        if ["--fail-at-grade", "--fail-at-crs-grade", "--fail-below-kappa"]
+            .iter()
+            .any(|f| e.command.contains(f))
+        {
             allowed.push(3);
         }
     }

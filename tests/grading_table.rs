@@ -39,7 +39,7 @@ fn every_ice_total_gets_its_band() {
             (Status::Graded, Some(expected)),
             "ICE {total}"
         );
-        assert_eq!(r.grade, expected, "ICE {total}");
+        assert_eq!(r.grade, Some(expected), "ICE {total}");
         assert_eq!(r.ice_total, Some(total as u8));
         assert_eq!(r.capd, None);
         assert_eq!(serde_json::to_value(r.instrument).unwrap(), "ice");
@@ -58,7 +58,7 @@ fn every_capd_total_gets_its_band() {
             (Status::Graded, Some(expected)),
             "CAPD {score}"
         );
-        assert_eq!(r.grade, expected);
+        assert_eq!(r.grade, Some(expected));
         assert_eq!(r.capd, Some(score));
         assert_eq!(r.ice_total, None);
         assert_eq!(serde_json::to_value(r.instrument).unwrap(), "capd");
@@ -81,7 +81,7 @@ fn every_finding_gets_its_domain_grade() {
             let value = value.as_str();
             let r = graded(&format!(r#"{{"{field}": "{value}"}}"#));
             assert_eq!(domain(&r, d), (Status::Graded, Some(expected)), "{field}={value}");
-            assert_eq!(r.grade, expected, "{field}={value}");
+            assert_eq!(r.grade, Some(expected), "{field}={value}");
             let drivers: Vec<&str> = if (1..=4).contains(&expected) {
                 let mut v = vec![field];
                 // An unarousable patient with no ICE also has encephalopathy 4.
@@ -187,7 +187,7 @@ fn check_grid(ice_values: &[Option<u8>], exclusion_sets: &[[bool; 5]]) -> usize 
                             let got: Vec<_> = Domain::ALL.iter().map(|d| domain(&r, *d)).collect();
                             assert_eq!(got, expected.to_vec(), "{json}");
                             let grade = expected.iter().filter_map(|e| e.1).max().unwrap_or(0);
-                            assert_eq!(r.grade, grade, "{json}");
+                            assert_eq!(r.grade, Some(grade), "{json}");
                             let drivers: Vec<Domain> = if grade == 0 {
                                 vec![]
                             } else {
@@ -246,14 +246,14 @@ fn ice_zero_awake_is_grade_3_and_unarousable_is_grade_4_through_consciousness() 
     let awake = graded(
         r#"{"ice_total": 0, "consciousness": "alert", "seizure": "none", "motor": "none", "edema": "none"}"#,
     );
-    assert_eq!(awake.grade, 3);
+    assert_eq!(awake.grade, Some(3));
     assert_eq!(names(&awake.drivers), ["encephalopathy"]);
     assert!(awake.complete);
 
     let unarousable = graded(
         r#"{"ice_total": 0, "consciousness": "unarousable", "seizure": "none", "motor": "none", "edema": "none", "age_years": 50}"#,
     );
-    assert_eq!(unarousable.grade, 4);
+    assert_eq!(unarousable.grade, Some(4));
     assert_eq!(
         domain(&unarousable, Domain::Encephalopathy),
         (Status::Graded, Some(3))
@@ -289,14 +289,14 @@ fn unable_to_perform_ice_is_encephalopathy_4_unless_consciousness_is_excluded() 
         (Status::NotAssessed, None)
     );
     assert_eq!(domain(&sedated, Domain::Consciousness), (Status::Excluded, None));
-    assert_eq!(sedated.grade, 0);
+    assert_eq!(sedated.grade, Some(0));
     assert!(sedated.drivers.is_empty());
     assert_eq!(names(&sedated.excluded), ["consciousness"]);
 
     // A recorded CAPD is graded by its band, not by "unable to perform".
     let child = graded(r#"{"capd": 4, "consciousness": "unarousable", "age_years": 5}"#);
     assert_eq!(domain(&child, Domain::Encephalopathy), (Status::Graded, Some(1)));
-    assert_eq!(child.grade, 4);
+    assert_eq!(child.grade, Some(4));
     assert_eq!(names(&child.drivers), ["consciousness"]);
 }
 
@@ -305,7 +305,7 @@ fn tremor_and_myoclonus_are_recorded_but_never_graded() {
     let r = graded(
         r#"{"motor": "tremor_or_myoclonus", "ice_total": 10, "consciousness": "alert", "seizure": "none", "edema": "none"}"#,
     );
-    assert_eq!(r.grade, 0);
+    assert_eq!(r.grade, Some(0));
     assert_eq!(domain(&r, Domain::Motor), (Status::Graded, Some(0)));
     assert!(r.complete);
     assert!(r.drivers.is_empty());
@@ -319,13 +319,13 @@ fn died_of_icans_is_grade_5_whatever_the_domains_say() {
         r#"{"died_of_icans": true, "edema": "diffuse", "crs_grade": 4}"#,
     ] {
         let r = graded(json);
-        assert_eq!(r.grade, 5, "{json}");
+        assert_eq!(r.grade, Some(5), "{json}");
         assert!(r.drivers.is_empty(), "{json}");
         assert!(r.management.actions.is_empty(), "{json}");
         assert_eq!(r.management.reassess_hours, None, "{json}");
     }
     let alive = graded(r#"{"died_of_icans": false, "ice_total": 10}"#);
-    assert_eq!(alive.grade, 0);
+    assert_eq!(alive.grade, Some(0));
     assert!(rejected(r#"{"died_of_icans": false}"#).contains("nothing assessed"));
 }
 
@@ -334,7 +334,7 @@ fn all_domains_at_zero_is_complete_grade_0() {
     let r = graded(
         r#"{"ice": {"orientation": 4, "naming": 3, "writing": 1, "attention": 1, "commands": 1}, "consciousness": "alert", "seizure": "none", "motor": "none", "edema": "none"}"#,
     );
-    assert_eq!(r.grade, 0);
+    assert_eq!(r.grade, Some(0));
     assert!(r.complete);
     assert!(r.drivers.is_empty());
     assert!(r.unassessed.is_empty());
@@ -348,7 +348,7 @@ fn other_cause_for_a_domain_not_assessed_warns_and_leaves_it_not_assessed() {
     assert_eq!(domain(&r, Domain::Seizure), (Status::NotAssessed, None));
     assert_eq!(r.warnings, ["other_cause names seizure, which was not assessed"]);
     assert!(r.excluded.is_empty());
-    assert_eq!(r.grade, 1);
+    assert_eq!(r.grade, Some(1));
 }
 
 /// An assessment built in Rust, bypassing validation, with a score no
@@ -384,6 +384,6 @@ fn unvalidated_scores_are_not_graded_silently() {
         }),
         ..Assessment::default()
     });
-    assert_eq!(r.grade, 2, "the total is what is graded");
+    assert_eq!(r.grade, Some(2), "the total is what is graded");
     assert!(r.warnings[0].starts_with("ICE items add up to 10, not the ICE total 6"));
 }

@@ -335,16 +335,11 @@ false = ["Non"]
     );
     assert_eq!(r[0]["actions"], icans_one("awakens_to_tactile", true)["actions"]);
     assert_eq!(r[1]["actions"], icans_one("awakens_to_tactile", false)["actions"]);
-    // n/a is a missing code: consciousness not assessed, so nothing is.
-    assert_eq!(r[2]["field"], "record");
-    assert!(
-        r[2]["error"]
-            .as_str()
-            .unwrap()
-            .starts_with("record: nothing assessed"),
-        "{}",
-        r[2]
-    );
+    // n/a is a missing code: consciousness not assessed, so no ICANS
+    // domain is: with the CRS grade alone, ICANS not assessed (contract v4).
+    assert_eq!(r[2]["grade"], Value::Null, "{}", r[2]);
+    assert_eq!(r[2]["error"], Value::Null, "{}", r[2]);
+    assert_eq!(r[2]["unassessed"].as_array().map(Vec::len), Some(5), "{}", r[2]);
     // "yes" is not a spelling this map allows.
     assert_eq!(r[3]["field"], "refr");
     assert_eq!(

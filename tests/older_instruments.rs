@@ -18,7 +18,7 @@ fn every_cartox10_total_is_graded_on_the_ice_bands() {
         let r = graded(&format!(
             r#"{{"cartox10": {total}, "consciousness": "alert", "seizure": "none", "motor": "none", "edema": "none"}}"#
         ));
-        assert_eq!(r.grade, *grade, "CARTOX-10 {total}");
+        assert_eq!(r.grade, Some(*grade), "CARTOX-10 {total}");
         assert_eq!(r.domains.get(Domain::Encephalopathy).grade, Some(*grade));
         assert_eq!(r.instrument, Some(Instrument::Cartox10));
         assert_eq!(r.ice_total, None, "ice_total stays null");
@@ -44,7 +44,7 @@ fn every_ice_band_is_graded_by_its_band() {
         let r = graded(&format!(
             r#"{{"ice_band": "{band}", "consciousness": "alert", "seizure": "none", "motor": "none", "edema": "none"}}"#
         ));
-        assert_eq!(r.grade, grade, "band {band}");
+        assert_eq!(r.grade, Some(grade), "band {band}");
         assert_eq!(r.domains.get(Domain::Encephalopathy).grade, Some(grade));
         assert_eq!(r.instrument, Some(Instrument::IceBand));
         assert_eq!(r.ice_total, None);
@@ -57,14 +57,14 @@ fn every_ice_band_is_graded_by_its_band() {
     }
     // unable and unarousable: grade 4 through both domains.
     let r = graded(r#"{"ice_band": "unable", "consciousness": "unarousable"}"#);
-    assert_eq!(r.grade, 4);
+    assert_eq!(r.grade, Some(4));
     assert_eq!(r.domains.get(Domain::Encephalopathy).grade, Some(4));
     assert_eq!(r.domains.get(Domain::Consciousness).grade, Some(4));
     // unable while alert: encephalopathy not assessed, with the warning.
     let r = graded(
         r#"{"ice_band": "unable", "consciousness": "alert", "seizure": "none", "motor": "none", "edema": "none"}"#,
     );
-    assert_eq!(r.grade, 0);
+    assert_eq!(r.grade, Some(0));
     assert!(!r.complete);
     assert_eq!(r.domains.get(Domain::Encephalopathy).status, Status::NotAssessed);
     assert!(

@@ -225,10 +225,12 @@ proptest! {
         let r = grade(&a);
         let highest = r.domains.iter().filter_map(|(_, d)| d.grade).max().unwrap_or(0);
         if a.died_of_icans == Some(true) {
-            prop_assert_eq!(r.grade, 5);
+            prop_assert_eq!(r.grade, Some(5));
             prop_assert!(r.drivers.is_empty());
         } else {
-            prop_assert_eq!(r.grade, highest);
+            // ICANS not assessed: no grade, never 0 (contract v4 section 2).
+            let assessed = r.domains.iter().any(|(_, d)| d.status != Status::NotAssessed);
+            prop_assert_eq!(r.grade, assessed.then_some(highest));
             let drivers: Vec<Domain> = if highest == 0 {
                 vec![]
             } else {
@@ -242,7 +244,7 @@ proptest! {
             prop_assert_eq!(res.status == Status::NotAssessed, r.unassessed.contains(&d));
         }
         // A death is complete: grade 5 is never a lower bound.
-        prop_assert_eq!(r.complete, r.unassessed.is_empty() || r.grade == 5);
+        prop_assert_eq!(r.complete, r.unassessed.is_empty() || r.grade == Some(5));
         // Tocilizumab only with concurrent CRS, given or graded from findings.
         let crs_active = r.crs.as_ref().is_some_and(|c| (1..=4).contains(&c.grade));
         prop_assert!(r.management.actions.iter().all(|x| x.id.as_str() != "tocilizumab") || crs_active);

@@ -1,11 +1,13 @@
-//! The safety rules of docs/spec.md §3 and §6 (contract v3), table-driven:
-//! every ICANS grade (and the excluded emergencies) x adult, child and
-//! unknown age x no weight, a plausible and an implausible one x every CRS
-//! state (none, given, graded, fever not recorded, fever absent, fever
-//! masked, death), each checked for its exact action list (ids, order, which
-//! are attributed to another cause), reassessment, doses, warnings and
-//! words, against an oracle written here from the contract (and
-//! tests/data/oracle.json), not from the crate's tables. Then "a child never
+//! The safety rules of docs/spec.md §3 and §6 (contract v3 and v4),
+//! table-driven: every ICANS grade (and the excluded emergencies, and ICANS
+//! not assessed) x adult, child and unknown age x no weight, a plausible and
+//! an implausible one x every CRS state (none, given 0-4, graded 0-5, fever
+//! not recorded, fever absent with masking unrecorded or recorded false,
+//! fever masked, death), each checked for its exact action list (ids, order,
+//! which are attributed to another cause; the CRS step of v4 with its one
+//! corticosteroid), reassessment, doses, warnings and words, against an
+//! oracle written here from the contract (and tests/data/oracle.json), not
+//! from the crate's tables. Then "a child never
 //! sees an adult absolute dose" as a property over generated records, and
 //! the examples the clinical review found unsafe, each giving the safe
 //! answer.
@@ -20,6 +22,7 @@ use proptest::prelude::*;
 struct IcansCase {
     name: &'static str,
     json: &'static str,
+    /// The ICANS grade; 0 with `graded` all `None` for ICANS not assessed.
     grade: u8,
     /// Domain grades where graded (encephalopathy .. edema).
     graded: [Option<u8>; 5],
@@ -32,6 +35,15 @@ struct IcansCase {
 }
 
 const ICANS: &[IcansCase] = &[
+    IcansCase {
+        name: "ICANS not assessed",
+        json: "",
+        grade: 0,
+        graded: [None; 5],
+        excluded: [None; 5],
+        masked: false,
+        unarousable: false,
+    },
     IcansCase {
         name: "grade 0",
         json: r#""ice_total": 10, "consciousness": "alert", "seizure": "none", "motor": "none", "edema": "none""#,
@@ -193,6 +205,60 @@ const CRS: &[CrsCase] = &[
         masked_fever: false,
     },
     CrsCase {
+        name: "crs_grade 1 given",
+        json: r#""crs_grade": 1"#,
+        state: CrsState::Active(1),
+        masked_fever: false,
+    },
+    CrsCase {
+        name: "crs_grade 3 given",
+        json: r#""crs_grade": 3"#,
+        state: CrsState::Active(3),
+        masked_fever: false,
+    },
+    CrsCase {
+        name: "crs_grade 4 given",
+        json: r#""crs_grade": 4"#,
+        state: CrsState::Active(4),
+        masked_fever: false,
+    },
+    CrsCase {
+        name: "graded: fever alone",
+        json: r#""temperature_c": 38.4, "hypotension": "none", "hypoxia": "none""#,
+        state: CrsState::Active(1),
+        masked_fever: false,
+    },
+    CrsCase {
+        name: "graded: fever and fluids, hypoxia not assessed",
+        json: r#""fever": true, "hypotension": "fluids_only""#,
+        state: CrsState::Active(2),
+        masked_fever: false,
+    },
+    CrsCase {
+        name: "graded: fever and positive pressure",
+        json: r#""temperature_c": 39.5, "hypotension": "none", "hypoxia": "positive_pressure""#,
+        state: CrsState::Active(4),
+        masked_fever: false,
+    },
+    CrsCase {
+        name: "fever not recorded, low-flow oxygen",
+        json: r#""hypotension": "none", "hypoxia": "low_flow""#,
+        state: CrsState::CannotBeRuledOut { with_fever: 2 },
+        masked_fever: false,
+    },
+    CrsCase {
+        name: "fever absent, one vasopressor",
+        json: r#""temperature_c": 37.0, "hypotension": "one_vasopressor", "hypoxia": "none""#,
+        state: CrsState::NoFever { with_fever: 3 },
+        masked_fever: false,
+    },
+    CrsCase {
+        name: "fever false and not masked, two vasopressors and positive pressure",
+        json: r#""fever": false, "fever_masked": false, "hypotension": "multiple_vasopressors", "hypoxia": "positive_pressure""#,
+        state: CrsState::NoFeverNotMasked { with_fever: 4 },
+        masked_fever: false,
+    },
+    CrsCase {
         name: "crs_grade 0 given",
         json: r#""crs_grade": 0"#,
         state: CrsState::Absent,
@@ -255,11 +321,22 @@ const AGES: [(&str, Option<f64>); 3] = [
 const WEIGHTS: [Option<f64>; 5] = [None, Some(45.0), Some(15.0), Some(25.0), Some(150.0)];
 
 /// Adult absolute doses (tests/data/oracle.json "adult_absolute_doses", in
-/// the forms the adult texts give them).
-const ADULT_DOSES: [&str; 3] = ["10 mg IV q6", "500-750 mg", "1-2 g"];
+/// the forms the adult texts give them); `common::adult_absolute_dose`
+/// finds any other.
+const ADULT_DOSES: [&str; 6] = [
+    "10 mg IV q6",
+    "500-750 mg",
+    "1-2 g",
+    "500 mg IV q12h",
+    "1,000 mg",
+    "500-1,000 mL",
+];
 
 fn record(icans: &IcansCase, crs: &CrsCase, age: Option<f64>, weight: Option<f64>) -> String {
-    let mut parts = vec![icans.json.to_string()];
+    let mut parts = Vec::new();
+    if !icans.json.is_empty() {
+        parts.push(icans.json.to_string());
+    }
     if !crs.json.is_empty() {
         parts.push(crs.json.to_string());
     }
@@ -286,15 +363,22 @@ fn action<'a>(r: &'a Grading, id: &str) -> Option<&'a icans::grading::Action> {
 fn every_grade_age_weight_and_crs_state_gets_the_contracts_management() {
     let suffix = "(attributed to another cause: treat it; not counted in the ICANS grade)";
     let mut checked = 0;
+    let mut skipped = 0;
     for icans in ICANS {
         for crs in CRS {
+            let not_assessed = icans.graded == [None; 5] && icans.grade == 0;
+            if not_assessed && crs.json.is_empty() {
+                // Neither ICANS nor CRS: "nothing assessed", an error (tests/validation.rs).
+                skipped += AGES.len() * WEIGHTS.len();
+                continue;
+            }
             for (who, age) in AGES {
                 for weight in WEIGHTS {
                     let json = record(icans, crs, age, weight);
                     let r = graded(&json);
                     let at = || format!("{} / {} / {who} / {weight:?}: {json}", icans.name, crs.name);
-                    // The grades are the table's.
-                    assert_eq!(r.grade, icans.grade, "{}", at());
+                    // The grades are the table's; ICANS not assessed has none.
+                    assert_eq!(r.grade, (!not_assessed).then_some(icans.grade), "{}", at());
                     let c = r.crs.as_ref().map_or(CrsState::NotAssessed, |c| c.state);
                     assert_eq!(c, crs.state, "{}", at());
                     // Patient group (§6 v3).
@@ -324,13 +408,15 @@ fn every_grade_age_weight_and_crs_state_gets_the_contracts_management() {
                         crs: crs_grade,
                         crs_unruled: matches!(crs.state, CrsState::CannotBeRuledOut { .. }),
                         crs_died: crs.state == CrsState::Death,
+                        crs_without_fever: crs.state.without_fever().unwrap_or(0),
+                        icans_not_assessed: not_assessed,
                         ..Facts::default()
                     };
                     let expected = oracle_plan(icans.grade, &facts);
                     let ids: Vec<&str> = expected.iter().map(|(id, _)| id.as_str()).collect();
                     assert_eq!(action_ids(&r), ids, "{}", at());
                     for (a, (_, attributed)) in r.management.actions.iter().zip(&expected) {
-                        assert_eq!(a.text.ends_with(suffix), *attributed, "{}: {}", at(), a.text);
+                        assert_eq!(a.text.contains(suffix), *attributed, "{}: {}", at(), a.text);
                     }
                     // Reassessment (§3 v3).
                     let excluded_emergency = icans.excluded[2].is_some_and(|g| g >= 3)
@@ -339,7 +425,9 @@ fn every_grade_age_weight_and_crs_state_gets_the_contracts_management() {
                         || crs_grade >= 1
                         || matches!(
                             crs.state,
-                            CrsState::CannotBeRuledOut { .. } | CrsState::NoFever { .. }
+                            CrsState::CannotBeRuledOut { .. }
+                                | CrsState::NoFever { .. }
+                                | CrsState::NoFeverNotMasked { .. }
                         )
                         || icans.masked
                         || excluded_emergency;
@@ -384,19 +472,29 @@ fn every_grade_age_weight_and_crs_state_gets_the_contracts_management() {
                     let s = &r.management.summary;
                     let treated = (2..=4).contains(&icans.grade) && !death;
                     let words = match crs.state {
-                        CrsState::NotAssessed if treated => {
+                        // v4: at every ICANS grade 0-4.
+                        CrsState::NotAssessed if !death => {
                             Some("CRS not assessed (tocilizumab only with concurrent CRS).")
                         }
                         CrsState::Absent if treated => {
                             Some("No concurrent CRS: tocilizumab is not indicated")
                         }
                         CrsState::LowerBound if treated => Some("CRS grade 0 or higher (lower bound)"),
-                        CrsState::CannotBeRuledOut { .. } if !death => {
+                        CrsState::CannotBeRuledOut { with_fever: 4 } if !death => {
                             Some("CRS cannot be ruled out (fever not recorded; with fever, CRS grade 4).")
                         }
-                        CrsState::NoFever { .. } if !death => Some(
+                        CrsState::NoFever { with_fever: 2 } if !death => Some(
                             "No CRS by ASTCT (no fever); if an antipyretic, tocilizumab or a corticosteroid was given, record fever_masked (CRS grade 2).",
                         ),
+                        CrsState::NoFever { with_fever: 3 } if !death => Some(
+                            "No CRS by ASTCT (no fever); if an antipyretic, tocilizumab or a corticosteroid was given, record fever_masked (CRS grade 3).",
+                        ),
+                        CrsState::NoFeverNotMasked { .. } if !death => Some(
+                            "No CRS by ASTCT (no fever, not masked): find the cause of the hypotension or hypoxia (sepsis, say).",
+                        ),
+                        CrsState::CannotBeRuledOut { with_fever: 2 } if !death => {
+                            Some("CRS cannot be ruled out (fever not recorded; with fever, CRS grade 2).")
+                        }
                         _ => None,
                     };
                     match words {
@@ -458,8 +556,10 @@ fn every_grade_age_weight_and_crs_state_gets_the_contracts_management() {
                             for adult in ADULT_DOSES {
                                 assert!(!a.text.contains(adult), "{}: {}", at(), a.text);
                             }
+                            assert_eq!(common::adult_absolute_dose(&a.text), None, "{}: {}", at(), a.text);
                         }
                     }
+                    crs_step_words(&r, icans.grade, crs.state, group, age.is_none(), &at());
                     // Warnings of the patient group (§6 v3), only where a
                     // dose is shown.
                     let shows_dose = r.management.actions.iter().any(|a| {
@@ -470,6 +570,9 @@ fn every_grade_age_weight_and_crs_state_gets_the_contracts_management() {
                             "levetiracetam",
                             "methylprednisolone",
                             "methylprednisolone_pulse",
+                            "consider_tocilizumab",
+                            "consider_dexamethasone",
+                            "crs_fluids_oxygen",
                         ]
                         .contains(&a.id.as_str())
                     });
@@ -512,7 +615,118 @@ fn every_grade_age_weight_and_crs_state_gets_the_contracts_management() {
             }
         }
     }
-    assert_eq!(checked, ICANS.len() * CRS.len() * AGES.len() * WEIGHTS.len());
+    assert_eq!(
+        checked + skipped,
+        ICANS.len() * CRS.len() * AGES.len() * WEIGHTS.len()
+    );
+}
+
+/// The words of the CRS step (contract v4 section 3) on one result: every
+/// corticosteroid given for CRS names antifungal prophylaxis; one given for
+/// both syndromes ends with the joint taper and never tapers on one
+/// syndrome alone; an ICANS one in place of consider_dexamethasone keeps
+/// its words; an ICU for both names both reasons; a child's dexamethasone
+/// is weight-based; an adult's, with the age unknown, says so.
+fn crs_step_words(r: &Grading, icans: u8, crs: CrsState, group: PatientGroup, age_unknown: bool, at: &str) {
+    let crs_grade = match crs {
+        CrsState::Active(g) => g,
+        _ => 0,
+    };
+    let ending = format!(
+        "(for ICANS grade {icans} and CRS grade {crs_grade}; continue until ICANS and CRS are both grade 1 or less, then taper)"
+    );
+    let antifungal = "strongly consider antifungal prophylaxis while on corticosteroids";
+    let steroids = [
+        "consider_corticosteroids",
+        "consider_dexamethasone",
+        "dexamethasone",
+        "methylprednisolone",
+        "methylprednisolone_pulse",
+    ];
+    // Which steroid each step asks for (the oracle's strengths).
+    let icans_steroid = match icans {
+        1 => r
+            .management
+            .actions
+            .iter()
+            .any(|a| a.text.contains("ICANS persisting > 24 h")),
+        2..=4 => r.grade.is_some(),
+        _ => false,
+    };
+    let crs_steroid = crs_grade >= 2;
+    for a in r
+        .management
+        .actions
+        .iter()
+        .filter(|a| steroids.contains(&a.id.as_str()))
+    {
+        let t = &a.text;
+        if crs_steroid {
+            assert!(t.contains(antifungal), "{at}: {t}");
+        }
+        let both = crs_steroid && (icans_steroid || (r.grade.is_some_and(|g| (2..=4).contains(&g))));
+        assert_eq!(t.ends_with(&ending), both, "{at}: {t}");
+        if both {
+            for one in [
+                "until improvement to grade 1",
+                "rapid taper once improved",
+                "until CRS grade 1",
+            ] {
+                assert!(!t.contains(one), "{at}: one syndrome's taper in {t}");
+            }
+        }
+        if crs_grade == 2 && both && a.id.as_str() != "consider_dexamethasone" {
+            assert!(
+                t.contains("no improvement 24 h after tocilizumab: manage as CRS grade 3"),
+                "{at}: {t}"
+            );
+        }
+        if ["dexamethasone", "consider_dexamethasone"].contains(&a.id.as_str())
+            && group == PatientGroup::Child
+        {
+            assert!(
+                t.contains("weight-based paediatric dose per local protocol"),
+                "{at}: {t}"
+            );
+        }
+        if a.text.contains("dexamethasone 10 mg") {
+            assert_eq!(
+                t.contains("(if under 18: weight-based dose)"),
+                age_unknown,
+                "{at}: {t}"
+            );
+        }
+    }
+    // At most one corticosteroid, or the two ICANS grade-3 alternatives.
+    let shown: Vec<&str> = r
+        .management
+        .actions
+        .iter()
+        .map(|a| a.id.as_str())
+        .filter(|id| steroids.contains(id))
+        .collect();
+    assert!(
+        shown.len() <= 1 || shown == ["dexamethasone", "methylprednisolone"],
+        "{at}: {shown:?}"
+    );
+    if let Some(icu) = r.management.actions.iter().find(|a| a.id.as_str() == "icu") {
+        let icans_icu = (3..=4).contains(&icans) && r.grade.is_some();
+        let crs_icu = crs_grade >= 3 || crs.without_fever().is_some_and(|g| g >= 3);
+        if icans_icu && crs_icu {
+            assert!(
+                icu.text.contains(&format!("(for ICANS grade {icans})")),
+                "{at}: {}",
+                icu.text
+            );
+        }
+        if crs_icu && crs_grade == 0 {
+            assert!(
+                icu.text.contains("ICU-level care whatever the cause"),
+                "{at}: {}",
+                icu.text
+            );
+        }
+    }
 }
 
 /// A centre's protocol whose adult texts hold absolute doses marked ADULT:
@@ -524,6 +738,12 @@ fn centre() -> Protocol {
             "dexamethasone 12 mg IV q6h ADULT",
         )
         .replace("levetiracetam 500-750 mg BID", "levetiracetam 1000 mg BID ADULT")
+        .replace(
+            "dexamethasone 10 mg IV q6h, then rapid",
+            "dexamethasone 12 mg IV q6h ADULT, then rapid",
+        )
+        .replace("500 mg IV q12h for 3 days", "500 mg IV q12h ADULT for 3 days")
+        .replace("adult 500-1,000 mL", "adult 500-1,000 mL ADULT")
         .replace(
             "Pulse methylprednisolone 1-2 g IV daily",
             "Pulse methylprednisolone 1 g IV daily ADULT",
@@ -546,13 +766,14 @@ proptest! {
                     for adult in ADULT_DOSES.iter().chain(&["ADULT"]) {
                         prop_assert!(!x.text.contains(adult), "{}: {}", json, x.text);
                     }
+                    prop_assert_eq!(common::adult_absolute_dose(&x.text), None, "{}: {}", json, x.text);
                 }
                 prop_assert!(!r.management.summary.contains("ADULT"), "{}", json);
             }
             // And the other rules hold for every record: no step at a death,
             // each id once, anti-seizure therapy never beside prophylaxis,
             // emergencies first, no placeholder left.
-            let dead = r.grade == 5 || r.crs.as_ref().is_some_and(|c| c.grade == 5);
+            let dead = r.grade == Some(5) || r.crs.as_ref().is_some_and(|c| c.grade == 5);
             prop_assert_eq!(dead, r.management.reassess_hours.is_none(), "{}", json);
             if dead {
                 prop_assert!(r.management.actions.is_empty(), "{}", json);
@@ -632,7 +853,7 @@ fn the_reviewed_examples_give_the_safe_answer() {
     // Status epilepticus attributed to another cause, ICE 8: treated first,
     // ICU and airway, urgent.
     let r = graded(r#"{"ice_total": 8, "seizure": "prolonged_or_repetitive", "other_cause": ["seizure"]}"#);
-    assert_eq!(r.grade, 1);
+    assert_eq!(r.grade, Some(1));
     assert_eq!(
         action_ids(&r),
         [

@@ -57,7 +57,7 @@ fn obs(patient: &str, day: Option<u32>, grade: u8, order: usize) -> Observation 
         patient_id: patient.into(),
         day,
         assessed_at: None,
-        grade,
+        grade: Some(grade),
         complete: true,
         order,
         crs_grade: None,
@@ -84,7 +84,7 @@ fn a_course_from_records_in_any_order() {
         assert!(unplaced.is_empty());
         let c = &courses[0];
         assert_eq!(c.assessments, 8);
-        assert_eq!((c.worst_grade, c.worst_grade_day), (3, 4));
+        assert_eq!((c.worst_grade, c.worst_grade_day), (Some(3), Some(4)));
         assert_eq!(c.onset_day, Some(3));
         assert_eq!(c.days_with_icans, 4);
         assert_eq!(c.resolution_day, Some(9));
@@ -257,7 +257,7 @@ fn without_day_the_first_assessment_counts_days() {
         patient_id: "Q".into(),
         day: None,
         assessed_at: Some(t),
-        grade,
+        grade: Some(grade),
         complete: false,
         order,
         crs_grade: None,
@@ -435,7 +435,9 @@ fn text_and_csv_outputs() {
     assert_eq!(out.status.code(), Some(65));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.starts_with("ICANS cohort summary (ASTCT 2019): 3 patients, 7 assessments\n"),
+        text.starts_with(
+            "ICANS cohort summary (ASTCT 2019): 3 patients, 7 assessments; CRS information for 2 patients\n"
+        ),
         "{text}"
     );
     assert!(
@@ -569,4 +571,74 @@ fn each_groups_figures_equal_the_summary_of_its_records_alone() {
         rows[1].starts_with(&format!("A,{},", by_site["by"]["groups"]["A"]["patients"])),
         "{csv}"
     );
+}
+
+/// Contract v4 §2: a record whose ICANS was not assessed (CRS findings
+/// alone) counts for CRS only: never in an ICANS denominator or course, its
+/// patient's course "not assessed" (never "no ICANS", never grade 0);
+/// `patients` counts the patients with a record that assessed ICANS,
+/// `crs_patients` those with CRS information, each the denominator of its
+/// own incidence.
+#[test]
+fn icans_not_assessed_counts_for_crs_only() {
+    let records = [
+        r#"{"patient_id": "A", "day": 1, "temperature_c": 39.0}"#,
+        r#"{"patient_id": "A", "day": 3, "ice_total": 8, "consciousness": "alert"}"#,
+        r#"{"patient_id": "B", "day": 2, "crs_grade": 3}"#,
+        r#"{"patient_id": "B", "day": 4, "temperature_c": 37.0, "hypotension": "none", "hypoxia": "none"}"#,
+        r#"{"patient_id": "C", "day": 2, "ice_total": 10, "consciousness": "alert"}"#,
+    ]
+    .join("\n");
+    let (code, v, _) = summary_json(&["-"], &records);
+    assert_eq!(code, Some(0));
+    assert_eq!(v["patients"], 2, "A and C assessed ICANS");
+    assert_eq!(v["crs_patients"], 2, "A and B have CRS information");
+    assert_eq!(v["assessments"], 5);
+    assert_eq!(
+        (v["any_grade"]["n"].clone(), v["any_grade"]["total"].clone()),
+        (json!(1), json!(2))
+    );
+    assert_eq!(
+        (
+            v["crs_any_grade"]["n"].clone(),
+            v["crs_any_grade"]["total"].clone()
+        ),
+        (json!(2), json!(2))
+    );
+    assert_eq!(v["crs_grade3_plus"]["n"], 1);
+    assert_eq!(
+        v["worst_grade_counts"],
+        json!({"0": 1, "1": 1, "2": 0, "3": 0, "4": 0, "5": 0})
+    );
+    let courses = v["per_patient"].as_array().expect("per_patient");
+    let b = courses
+        .iter()
+        .find(|c| c["patient_id"] == "B")
+        .expect("B's course");
+    assert_eq!(b["course"], "not_assessed");
+    assert_eq!(b["worst_grade"], Value::Null);
+    assert_eq!(b["crs_worst_grade"], 3);
+    let a = courses
+        .iter()
+        .find(|c| c["patient_id"] == "A")
+        .expect("A's course");
+    assert_eq!(
+        (a["worst_grade"].clone(), a["worst_grade_day"].clone()),
+        (json!(1), json!(3))
+    );
+    assert_eq!(a["onset_day"], 3);
+    assert_eq!(a["crs_onset_day"], 1);
+    // The text says it in words, never as grade 0.
+    let out = icans()
+        .args(["summary", "-"])
+        .write_stdin(records)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("B "))
+        .expect("B's row");
+    assert!(line.ends_with("ICANS not assessed"), "{line}");
+    assert!(!line.contains(" 0 ("), "{line}");
 }

@@ -220,6 +220,8 @@ fn a_centre_protocol_changes_texts_and_intervals_but_not_rules() {
             "json",
             "--ice-total",
             "5",
+            "--age",
+            "50",
             "--protocol",
             path,
         ])
@@ -273,9 +275,11 @@ fn a_centre_protocol_changes_texts_and_intervals_but_not_rules() {
     let first: Value =
         serde_json::from_str(String::from_utf8_lossy(&batch.stdout).lines().nth(2).unwrap()).unwrap();
     assert_eq!(first["protocol"], "City Hospital CAR-T v3");
+    // The age is not recorded there: the adult dose says a child's is
+    // weight-based (contract v4 §3).
     assert_eq!(
         first["management"]["actions"][0]["text"],
-        "Dexamethasone 10 mg IV q6h (unit SOP 4.2)"
+        "Dexamethasone 10 mg IV q6h (unit SOP 4.2) (if under 18: weight-based dose)"
     );
 
     icans()
@@ -373,6 +377,26 @@ fn bad_protocols_are_refused_naming_table_key_and_allowed() {
             format!("{builtin}\n[child.grade_4]\nlevetiracetam = \"levetiracetam {{dose}}\"\n"),
             "child.grade_4.levetiracetam: {dose} in the text of an action without a per-kg dose",
         ),
+        // The CRS step's tables (contract v4 §3), each checked the same way.
+        (
+            "name = \"x\"\n[grade_0]\n[grade_1]\n[grade_2]\n[grade_3]\n[grade_4]\n[crs.grade_2]\nicu = \"ICU\"\n"
+                .to_string(),
+            "crs.grade_2.icu: not an action of CRS grade 2 (allowed: crs_supportive_care, crs_fluids_oxygen, crs_monitoring, tocilizumab, consider_dexamethasone)",
+        ),
+        (
+            "name = \"x\"\n[grade_0]\n[grade_1]\n[grade_2]\n[grade_3]\n[grade_4]\n[crs.grade_5]\n".to_string(),
+            "crs.grade_5: unknown table (did you mean `grade_4`?) (allowed: grade_0, grade_1, grade_2, grade_3, grade_4)",
+        ),
+        (
+            "name = \"x\"\n[grade_0]\n[grade_1]\n[grade_2]\n[grade_3]\n[grade_4]\n[crs.grade_3]\ndexamethasone = \"dex {dose}\"\n"
+                .to_string(),
+            "crs.grade_3.dexamethasone: {dose} in the text of an action without a per-kg dose",
+        ),
+        (
+            "name = \"x\"\n[grade_0]\n[grade_1]\n[grade_2]\n[grade_3]\n[grade_4]\n[child.crs.grade_3]\ndexamethasone = \"\"\n"
+                .to_string(),
+            "child.crs.grade_3.dexamethasone: empty text",
+        ),
     ];
     for (text, expected) in cases {
         let result = protocol::parse(&text);
@@ -386,7 +410,10 @@ fn bad_protocols_are_refused_naming_table_key_and_allowed() {
         "name = \"p\"\n[grade_0]\n[grade_1]\n[grade_2]\neeg = \"cEEG 24 h\"\n[grade_3]\n[grade_4]\n",
     )
     .unwrap();
-    let r = grading::grade_with(&common::record(r#"{"ice_total": 4}"#).unwrap(), &partial);
+    let r = grading::grade_with(
+        &common::record(r#"{"ice_total": 4, "age_years": 50}"#).unwrap(),
+        &partial,
+    );
     assert_eq!(
         r.management.actions[0].text,
         "Corticosteroids: dexamethasone 10 mg IV q6-12h until improvement to grade 1, then taper"
@@ -417,4 +444,74 @@ fn bad_protocols_are_refused_naming_table_key_and_allowed() {
         .assert()
         .code(74)
         .stderr(predicate::str::contains("cannot read protocol /no/such.toml"));
+}
+
+/// Contract v4 §3: a protocol sets the CRS step's texts, `[crs.grade_N]` for
+/// adults and `[child.crs.grade_N]` for children (an adult table never
+/// serves a child); the corticosteroid both steps share takes the stronger's
+/// text from its table with the joint ending; `icans protocol` writes every
+/// CRS table, the child ones commented out, and reads back as the built-in.
+#[test]
+fn a_protocol_sets_the_crs_steps_texts() {
+    let builtin = protocol::builtin_file();
+    for table in [
+        "[crs.grade_0]",
+        "[crs.grade_1]",
+        "[crs.grade_2]",
+        "[crs.grade_3]",
+        "[crs.grade_4]",
+    ] {
+        assert!(builtin.contains(&format!("\n{table}\n")), "{table}");
+    }
+    assert!(
+        builtin.contains("\n# [child.crs.grade_4]\n"),
+        "child CRS tables commented out"
+    );
+    assert!(!builtin.contains("\n[child.crs"), "no live child CRS table");
+    let read_back = protocol::parse(&builtin).expect("the starter reads back");
+    let crs3 = r#"{"age_years": 50, "weight_kg": 70, "temperature_c": 39, "hypotension": "one_vasopressor", "hypoxia": "none"}"#;
+    let same = |json: &str| {
+        let a = common::record(json).unwrap();
+        assert_eq!(
+            grading::grade_with(&a, &read_back).management,
+            grading::grade(&a).management,
+            "{json}"
+        );
+    };
+    same(crs3);
+    let text = format!(
+        "{builtin}\n[child.crs.grade_3]\ndexamethasone = \"Child CRS dexamethasone per unit SOP\"\n"
+    )
+    .replacen(
+        "dexamethasone = \"Corticosteroids for CRS: dexamethasone 10 mg IV q6h, then rapid taper once improved; if refractory, manage as CRS grade 4; strongly consider antifungal prophylaxis while on corticosteroids\"",
+        "dexamethasone = \"Dexamethasone 10 mg IV q6h per CRS SOP, then rapid taper once improved\"",
+        1,
+    );
+    let centre = protocol::parse(&text).expect("a valid protocol");
+    let dex = |json: &str| {
+        let r = grading::grade_with(&common::record(json).unwrap(), &centre);
+        r.management
+            .actions
+            .iter()
+            .find(|a| a.id.as_str() == "dexamethasone")
+            .map(|a| a.text.to_string())
+    };
+    assert_eq!(
+        dex(crs3).as_deref(),
+        Some("Dexamethasone 10 mg IV q6h per CRS SOP, then rapid taper once improved")
+    );
+    let child = r#"{"age_years": 8, "weight_kg": 25, "temperature_c": 39, "hypotension": "one_vasopressor", "hypoxia": "none"}"#;
+    assert_eq!(
+        dex(child).as_deref(),
+        Some("Child CRS dexamethasone per unit SOP")
+    );
+    // ICANS grade 1 persisting with CRS grade 3: the CRS text is the
+    // stronger, its one-syndrome taper cut, the joint ending added.
+    let both = r#"{"age_years": 50, "ice_total": 8, "hours_since_onset": 30, "temperature_c": 39, "hypotension": "one_vasopressor", "hypoxia": "none"}"#;
+    assert_eq!(
+        dex(both).as_deref(),
+        Some(
+            "Dexamethasone 10 mg IV q6h per CRS SOP; strongly consider antifungal prophylaxis while on corticosteroids (for ICANS grade 1 and CRS grade 3; continue until ICANS and CRS are both grade 1 or less, then taper)"
+        )
+    );
 }

@@ -338,7 +338,7 @@ fn conflicting_fields_are_rejected() {
 fn nothing_assessed_is_rejected() {
     for json in [
         "{}",
-        r#"{"id": 3, "patient_id": "p", "day": 2, "crs_grade": 3}"#,
+        r#"{"id": 3, "patient_id": "p", "day": 2}"#,
         r#"{"other_cause": ["seizure"]}"#,
         r#"{"died_of_icans": false}"#,
         r#"{"seizure": null, "ice": null}"#,
@@ -347,8 +347,36 @@ fn nothing_assessed_is_rejected() {
             json,
             "record",
             "nothing assessed",
-            "at least one of ice, ice_total, capd, capd_items, cartox10, ice_band, consciousness, seizure, motor, edema",
+            "at least one of ice, ice_total, capd, capd_items, cartox10, ice_band, consciousness, seizure, motor, edema (or died_of_icans: true), or CRS information alone (crs_grade or the CRS findings)",
         );
+    }
+}
+
+/// Contract v4 section 2: CRS information alone is a valid record whose
+/// ICANS was not assessed: no grade (never 0), every domain not assessed,
+/// not complete, the screening asked for now.
+#[test]
+fn crs_information_alone_is_icans_not_assessed() {
+    for json in [
+        r#"{"id": 3, "patient_id": "p", "day": 2, "crs_grade": 3}"#,
+        r#"{"temperature_c": 39}"#,
+        r#"{"hypotension": "none", "hypoxia": "none"}"#,
+        r#"{"died_of_crs": false, "fever_masked": true}"#,
+    ] {
+        let r = graded(json);
+        assert_eq!(r.grade, None, "{json}");
+        assert!(!r.complete, "{json}");
+        assert_eq!(r.unassessed.len(), 5, "{json}");
+        assert!(r.drivers.is_empty(), "{json}");
+        assert!(r.crs.is_some(), "{json}");
+        let first = &r.management.actions[0];
+        assert_eq!(
+            (first.id.as_str(), first.text.as_ref()),
+            ("ice_screening", "ICANS not assessed: do the ICE (or CAPD) now"),
+            "{json}"
+        );
+        assert!(r.management.summary.starts_with("ICANS not assessed: "), "{json}");
+        assert!(!r.management.summary.contains("No ICANS"), "{json}");
     }
 }
 
@@ -405,7 +433,7 @@ fn unarousable_with_a_nonzero_ice_total_warns() {
         let r = graded(&format!(
             r#"{{"ice_total": {total}, "consciousness": "unarousable", "age_years": 50}}"#
         ));
-        assert_eq!(r.grade, 4);
+        assert_eq!(r.grade, Some(4));
         assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
         assert!(r.warnings[0].starts_with(&format!(
             "ICE total {total} recorded while consciousness is unarousable"

@@ -45,6 +45,7 @@ again would shift every later answer onto the wrong question).";
     &[
         (exit::OK, "graded"),
         (exit::USAGE, "usage error"),
+        (exit::ALERT, "the grade reached --fail-at-grade, or the CRS grade --fail-at-crs-grade"),
         (exit::INVALID, "nothing assessed, an answer that does not fit (from a pipe), or answers left over after the last question (no grade)"),
         (exit::IO, "the answers ended before the last question (no grade is given from a partial assessment)"),
     ],
@@ -89,6 +90,9 @@ pub struct Args {
     /// feed to `icans batch`); the result then goes to standard error.
     #[arg(long)]
     pub emit_record: bool,
+
+    #[command(flatten)]
+    pub alert: super::flags::AlertFlags,
 }
 
 /// A number flag checked against its field's range in the catalogue.
@@ -155,9 +159,12 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     // A blank line between the last question and the result.
     say!();
 
-    if args.emit_record {
-        json::write_line(&mut out, &record).with_context(|| args.output.cannot_write())?;
-    }
+    // The record first, when asked for; a failure to write it still
+    // leaves the alert its exit status (below).
+    let emitted = match args.emit_record {
+        true => json::write_line(&mut out, &record),
+        false => Ok(()),
+    };
     let to_stdout = !args.emit_record;
     let rendered = match args.format {
         Format::Json => serde_json::to_string_pretty(&result).context("cannot render the result")? + "\n",
@@ -170,13 +177,23 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             text::card_styled(&result, colour)
         }
     };
-    if to_stdout {
-        out.write_all(rendered.as_bytes())
-            .and_then(|()| out.flush())
-            .with_context(|| args.output.cannot_write())?;
-    } else {
-        out.flush().with_context(|| args.output.cannot_write())?;
-        say_inline!("{rendered}");
+    let alert = args.alert.alerts(&result);
+    let written = emitted.and_then(|()| {
+        if to_stdout {
+            out.write_all(rendered.as_bytes()).and_then(|()| out.flush())
+        } else {
+            out.flush().map(|()| say_inline!("{rendered}"))
+        }
+    });
+    match written {
+        // The alert outranks the failed output (docs/robustness.md), as in
+        // `icans grade`.
+        Err(e) if alert => {
+            args.output.report(&e);
+            Ok(exit::ALERT)
+        }
+        Err(e) => Err(e).with_context(|| args.output.cannot_write()),
+        Ok(()) if alert => Ok(exit::ALERT),
+        Ok(()) => Ok(exit::OK),
     }
-    Ok(exit::OK)
 }

@@ -48,7 +48,7 @@ Examples:
     &[
         (exit::OK, "all graded"),
         (exit::USAGE, "usage error"),
-        (exit::ALERT, "a record reached --fail-at-grade"),
+        (exit::ALERT, "a record reached --fail-at-grade (ICANS), or --fail-at-crs-grade (CRS)"),
         (exit::INVALID, "at least one record invalid (every valid record is still written)"),
         (exit::IO, "an input or output failure"),
     ],
@@ -115,7 +115,10 @@ pub fn summary_line(s: &Stats) -> String {
         s.failed,
         grades.join(", "),
         s.incomplete
-    ) + &match s.problems {
+    ) + &match s.icans_not_assessed {
+        0 => String::new(),
+        n => format!("; {n} with ICANS not assessed (no grade)"),
+    } + &match s.problems {
         0 => String::new(),
         1 => "; 1 problem with an input (no record)".to_string(),
         n => format!("; {n} problems with the inputs (no records)"),
@@ -185,7 +188,8 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             ..args.grading.read_options()?
         },
         protocol: std::sync::Arc::new(super::load_protocol(args.grading.protocol.as_deref())?),
-        alert_at: args.grading.fail_at_grade,
+        alert_at: args.grading.alert.fail_at_grade,
+        crs_alert_at: args.grading.alert.fail_at_crs_grade,
         delimiter: args.delimiter.output(),
         ..Options::default()
     };
@@ -225,7 +229,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         Ok(mut out) => batch::run_copying_invalid(&inputs, &mut out, invalid, &options, &mut progress),
         // Nothing can be written; with --fail-at-grade the records are
         // still graded for the alert.
-        Err(e) if options.alert_at.is_some() => {
+        Err(e) if args.grading.alert.any() => {
             let mut closed = Closed(e.kind(), e.to_string());
             batch::run_copying_invalid(&inputs, &mut closed, invalid, &options, &mut progress)
         }
@@ -253,7 +257,10 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     // An alert outranks a failure: a patient at the alerting grade must
     // page someone even when another record or file of the batch is bad, or
     // the output failed after the record was graded.
-    let alert = args.grading.alerts(stats.highest_grade());
+    let alert = stats.alerts(
+        args.grading.alert.fail_at_grade,
+        args.grading.alert.fail_at_crs_grade,
+    );
     Ok(if alert {
         exit::ALERT
     } else if report.output_error.is_some() || !report.input_failures.is_empty() {

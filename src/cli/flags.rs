@@ -135,10 +135,8 @@ pub struct GradingFlags {
     #[arg(long, value_name = "FILE")]
     pub protocol: Option<PathBuf>,
 
-    /// Exit 3 when a graded record reaches grade N or higher (for alerting
-    /// from scripts).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=5))]
-    pub fail_at_grade: Option<u8>,
+    #[command(flatten)]
+    pub alert: AlertFlags,
 }
 
 impl GradingFlags {
@@ -146,10 +144,37 @@ impl GradingFlags {
     pub fn read_options(&self) -> anyhow::Result<ReadOptions> {
         self.read.read_options()
     }
+}
 
-    /// Whether a grade reaches `--fail-at-grade`.
-    pub fn alerts(&self, grade: Option<u8>) -> bool {
-        matches!((self.fail_at_grade, grade), (Some(n), Some(g)) if g >= n)
+use icans::batch::reaches;
+
+/// The alerts of the commands that grade (`grade`, `assess`, `batch`): exit
+/// 3 at an ICANS grade or a CRS grade (docs/spec.md §5).
+#[derive(Debug, clap::Args)]
+pub struct AlertFlags {
+    /// Exit 3 when a graded record reaches ICANS grade N or higher (for
+    /// alerting from scripts; never a record whose ICANS was not assessed).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=5))]
+    pub fail_at_grade: Option<u8>,
+
+    /// Exit 3 when a graded record reaches CRS grade N or higher (beside
+    /// --fail-at-grade, which is the ICANS grade).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=5))]
+    pub fail_at_crs_grade: Option<u8>,
+}
+
+impl AlertFlags {
+    /// Whether a result reaches `--fail-at-grade` (its ICANS grade; never
+    /// when ICANS was not assessed) or `--fail-at-crs-grade` (its CRS
+    /// grade).
+    pub fn alerts(&self, result: &icans::grading::Grading) -> bool {
+        let crs = result.crs.as_ref().map(|c| c.grade);
+        reaches(self.fail_at_grade, result.grade) || reaches(self.fail_at_crs_grade, crs)
+    }
+
+    /// Whether either alert is asked for.
+    pub fn any(&self) -> bool {
+        self.fail_at_grade.is_some() || self.fail_at_crs_grade.is_some()
     }
 }
 

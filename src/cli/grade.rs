@@ -32,6 +32,8 @@ Examples:
     --commands 1 --consciousness awakens_to_voice \\
     --seizure none --motor none --edema none
   icans grade --ice-total 8 --consciousness alert --crs-grade 2 --format json
+  icans grade --temperature 39.2 --hypotension one_vasopressor \\
+    --fail-at-crs-grade 3
   echo '{\"ice_total\": 0, \"consciousness\": \"unarousable\"}' | icans grade -";
 
 /// Grade one assessment record.
@@ -46,7 +48,7 @@ Examples:
     &[
         (exit::OK, "graded"),
         (exit::USAGE, "usage error"),
-        (exit::ALERT, "grade reached --fail-at-grade"),
+        (exit::ALERT, "the ICANS grade reached --fail-at-grade, or the CRS grade --fail-at-crs-grade"),
         (exit::INVALID, "invalid record"),
         (exit::IO, "input or output failure"),
     ],
@@ -162,7 +164,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             return Ok(exit::INVALID);
         }
     };
-    let alert = args.grading.alerts(Some(result.grade));
+    let alert = args.grading.alert.alerts(&result);
     let written = sink.and_then(|mut out| {
         match args.format {
             Format::Json => json::write_pretty(&mut out, &result),

@@ -44,7 +44,7 @@ pub mod exit {
     pub const OK: u8 = 0;
     /// Usage error.
     pub const USAGE: u8 = 2;
-    /// A graded record reached `--fail-at-grade`.
+    /// A graded record reached `--fail-at-grade` or `--fail-at-crs-grade`.
     pub const ALERT: u8 = 3;
     /// At least one record invalid.
     pub const INVALID: u8 = 65;

@@ -153,8 +153,9 @@ pub fn write_text(w: &mut dyn io::Write, a: &Audit) -> io::Result<()> {
     figures(&mut out, &a.figures, "record", "ICANS");
     let _ = writeln!(
         out,
-        "\n  Not compared: {} record(s) without recorded_grade, {} invalid",
+        "\n  Not compared: {} record(s) without recorded_grade, {} not regradable (ICANS not assessed), {} invalid",
         a.without_recorded_grade,
+        a.not_regradable,
         a.invalid.len()
     );
     record_list(&mut out, w, "Discordant records", &a.discordant, "")?;

@@ -211,8 +211,8 @@ static TABLE: &[&[Def]] = &[
     ))],
     &[grade_alone(column(
         "grade",
-        "ICANS grade 0-5 (a lower bound when `complete` is false)",
-        Read::Record(|g| Value::Number(g.r.grade.into())),
+        "ICANS grade 0-5 (a lower bound when `complete` is false); empty when ICANS was not assessed",
+        Read::Record(|g| count(g.r.grade)),
     ))],
     &[column(
         "complete",

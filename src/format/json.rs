@@ -104,7 +104,7 @@ impl super::writer::ResultWriter for FieldsWriter {
             }
             self.buf.extend_from_slice(key);
             match written {
-                Written::Grade => integer(&mut self.buf, result.grade),
+                Written::Grade => opt_u8(&mut self.buf, result.grade),
                 Written::Id => match &result.id {
                     Some(id) => record_id(&mut self.buf, id),
                     None => self.buf.extend_from_slice(b"null"),
@@ -365,7 +365,7 @@ pub fn write_result_line(out: &mut Vec<u8>, r: &Grading) {
         echoed = true;
     }
     out.extend_from_slice(if echoed { b",\"grade\":" } else { b"\"grade\":" });
-    integer(out, r.grade);
+    opt_u8(out, r.grade);
     out.extend_from_slice(if r.complete {
         b",\"complete\":true"
     } else {

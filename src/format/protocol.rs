@@ -17,17 +17,18 @@
 
 use std::fmt::Write as _;
 
-use crate::grading::actions;
+use crate::grading::actions::{self, Step};
 use crate::grading::{BUILTIN_INTERVALS, Intervals, Protocol, ProtocolError};
 
 /// The grade tables a protocol file must have.
 const GRADE_TABLES: [&str; 5] = ["grade_0", "grade_1", "grade_2", "grade_3", "grade_4"];
 
 /// The top-level keys a protocol file may have.
-const TOP_KEYS: [&str; 8] = [
+const TOP_KEYS: [&str; 9] = [
     "name",
     "reassess_hours",
     "child",
+    "crs",
     "grade_0",
     "grade_1",
     "grade_2",
@@ -135,23 +136,37 @@ pub fn parse(text: &str) -> Result<Protocol, ProtocolError> {
                 )));
             }
         };
-        for (key, text) in action_texts(table_name, grade, table_actions)? {
+        for (key, text) in action_texts(table_name, Step::Icans, grade, table_actions)? {
             texts.push((grade, key, text));
         }
     }
+    let crs_texts = match table.get("crs") {
+        None => Vec::new(),
+        Some(value) => crs_tables("crs", value)?,
+    };
+    let (child_texts, child_crs_texts) = child_tables(table.get("child"))?;
+    Protocol::new(name, texts, child_texts, intervals)?.with_crs_texts(crs_texts, child_crs_texts)
+}
+
+/// The children's tables (`[child]`, `[child.grade_N]`, `[child.crs.grade_N]`):
+/// the texts for every grade or one ICANS grade, and the CRS step's.
+fn child_tables(child: Option<&toml::Value>) -> Result<(ChildTexts, CrsTexts), ProtocolError> {
     let mut child_texts = Vec::new();
-    match table.get("child") {
+    let mut child_crs_texts = Vec::new();
+    match child {
         None => {}
         Some(toml::Value::Table(child)) => {
             for (key, value) in child {
-                if let Some(grade) = GRADE_TABLES.iter().position(|t| t == key) {
+                if key == "crs" {
+                    child_crs_texts = crs_tables("child.crs", value)?;
+                } else if let Some(grade) = GRADE_TABLES.iter().position(|t| t == key) {
                     let grade = grade as u8;
                     let toml::Value::Table(t) = value else {
                         return Err(err(format!(
                             "child.{key}: {value} is not a table (allowed: a [child.{key}] table of action texts)"
                         )));
                     };
-                    for (k, text) in action_texts(&format!("child.{key}"), grade, t)? {
+                    for (k, text) in action_texts(&format!("child.{key}"), Step::Icans, grade, t)? {
                         child_texts.push((Some(grade), k, text));
                     }
                 } else {
@@ -170,23 +185,66 @@ pub fn parse(text: &str) -> Result<Protocol, ProtocolError> {
             )));
         }
     }
-    Protocol::new(name, texts, child_texts, intervals)
+    Ok((child_texts, child_crs_texts))
 }
 
-/// The texts of one grade table: each key an action of that grade.
+/// Children's texts: for one ICANS grade or (`None`) every grade, the
+/// action key, the text.
+type ChildTexts = Vec<(Option<u8>, String, String)>;
+
+/// The CRS step's texts: CRS grade, action key, text.
+type CrsTexts = Vec<(u8, String, String)>;
+
+/// The CRS step's texts (`[crs.grade_N]`, `[child.crs.grade_N]`): a table
+/// of CRS grade tables, each optional (docs/spec.md §3, v4).
+fn crs_tables(name: &str, value: &toml::Value) -> Result<CrsTexts, ProtocolError> {
+    let toml::Value::Table(grades) = value else {
+        return Err(err(format!(
+            "{name}: {value} is not a table (allowed: [{name}.grade_0] to [{name}.grade_4] tables of CRS action texts)"
+        )));
+    };
+    let mut out = Vec::new();
+    for (key, value) in grades {
+        let Some(grade) = GRADE_TABLES.iter().position(|t| t == key) else {
+            return Err(err(format!(
+                "{name}.{key}: unknown table{} (allowed: {})",
+                did_you_mean(key, &GRADE_TABLES),
+                GRADE_TABLES.join(", ")
+            )));
+        };
+        let grade = grade as u8;
+        let toml::Value::Table(t) = value else {
+            return Err(err(format!(
+                "{name}.{key}: {value} is not a table (allowed: a [{name}.{key}] table of action texts)"
+            )));
+        };
+        for (k, text) in action_texts(&format!("{name}.{key}"), Step::Crs, grade, t)? {
+            out.push((grade, k, text));
+        }
+    }
+    Ok(out)
+}
+
+/// The texts of one grade table: each key an action of that grade of the
+/// step.
 fn action_texts(
     table_name: &str,
+    step: Step,
     grade: u8,
     table: &toml::Table,
 ) -> Result<Vec<(String, String)>, ProtocolError> {
     let mut out = Vec::new();
+    let what = match step {
+        Step::Icans => "grade",
+        Step::Crs => "CRS grade",
+    };
     for (key, value) in table {
-        if actions::find_key(grade, key).is_none() {
-            let known: Vec<&str> = actions::of_grade(grade).map(|r| r.key).collect();
+        if actions::find_key(step, grade, key).is_none() {
+            let known: Vec<&str> = actions::of_step(step, grade).map(|r| r.key).collect();
             return Err(err(format!(
-                "{table_name}.{key}: not an action of grade {grade}{} (allowed: {})",
+                "{table_name}.{key}: not an action of {what} {grade}{} (allowed: {})",
                 did_you_mean(key, &known),
-                actions::names(grade)
+                actions::names(step, grade)
             )));
         }
         let toml::Value::String(text) = value else {
@@ -245,6 +303,24 @@ pub fn builtin_file() -> String {
         }
     }
     out.push_str(
+        "\n# The CRS step (ASCO 2021), added at every ICANS grade by the CRS grade:\n\
+         # [crs.grade_N] for CRS grade N (grade 0: hypotension or hypoxia without a\n\
+         # recorded fever). These tables may be left out; an action left out keeps\n\
+         # its built-in text. Where both steps give a corticosteroid, one is shown\n\
+         # (the stronger): its text's taper on one syndrome's improvement (\"until\n\
+         # improvement to grade 1, then taper\", \"then rapid taper once improved\",\n\
+         # \"until CRS grade 1\", \"then taper\") is cut and the joint ending added.\n",
+    );
+    for grade in 0..=actions::MAX_ACTION_GRADE {
+        let _ = write!(out, "\n[crs.grade_{grade}]\n");
+        for row in actions::of_step(Step::Crs, grade) {
+            if let Some(c) = row.when.describe() {
+                let _ = writeln!(out, "# {c}");
+            }
+            let _ = writeln!(out, "{} = {}", row.key, quoted(row.text));
+        }
+    }
+    out.push_str(
         "\n# Children's built-in texts where they differ from the adults' (no adult\n\
          # absolute dose), commented out: uncomment a table and a text to change it,\n\
          # or add a [child] table whose texts serve every grade. A [child.grade_N]\n\
@@ -258,6 +334,18 @@ pub fn builtin_file() -> String {
             continue;
         }
         let _ = write!(out, "\n# [child.grade_{grade}]\n");
+        for row in rows {
+            let _ = writeln!(out, "# {} = {}", row.key, quoted(row.child_text));
+        }
+    }
+    for grade in 0..=actions::MAX_ACTION_GRADE {
+        let rows: Vec<_> = actions::of_step(Step::Crs, grade)
+            .filter(|r| !r.child_text.is_empty())
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let _ = write!(out, "\n# [child.crs.grade_{grade}]\n");
         for row in rows {
             let _ = writeln!(out, "# {} = {}", row.key, quoted(row.child_text));
         }

@@ -80,6 +80,7 @@ fn opt<T: ToString>(v: Option<T>) -> String {
 /// The course in words, with why it is unresolved.
 fn course_words(c: &PatientCourse) -> String {
     match (c.course, c.unresolved_because) {
+        (Course::NotAssessed, _) => "ICANS not assessed".into(),
         (Course::NoIcans, _) => "no ICANS".into(),
         (Course::Resolved, _) => "resolved".into(),
         (Course::Unresolved, Some(why)) => format!("unresolved: {}", why.word()),
@@ -187,26 +188,40 @@ fn group_table(out: &mut String, by: &summary::Grouping) {
     }
 }
 
-/// Writes the summary as text tables, with the comparators when
-/// `compare`; the lists are read as they are written.
-pub fn write_text(w: &mut dyn io::Write, s: &Summary, compare: bool) -> io::Result<()> {
-    let (cohort, courses, problems) = (&s.cohort, &s.courses, &s.problems);
-    let mut out = String::new();
-    let _ = writeln!(
+/// The cohort line and its incidence table: ICANS over the patients with a
+/// record that assessed ICANS, CRS over those with CRS information
+/// (docs/spec.md §2, v4).
+fn incidence_table(out: &mut String, cohort: &crate::summary::Cohort) {
+    let _ = write!(
         out,
         "ICANS cohort summary ({CRITERIA}): {}, {}",
         plural(cohort.patients as usize, "patient"),
         plural(cohort.assessments as usize, "assessment")
     );
-    out.push('\n');
+    if cohort.crs_any_grade.is_some() {
+        let _ = write!(
+            out,
+            "; CRS information for {}",
+            plural(cohort.crs_patients as usize, "patient")
+        );
+    }
+    out.push_str("\n\n");
     let _ = writeln!(out, "  {:<18} {:>9} {:>8}   95% CI (exact)", "", "n/N", "%");
-    incidence_row(&mut out, "Any-grade ICANS", &cohort.any_grade);
-    incidence_row(&mut out, "Grade >= 3 ICANS", &cohort.grade3_plus);
+    incidence_row(out, "Any-grade ICANS", &cohort.any_grade);
+    incidence_row(out, "Grade >= 3 ICANS", &cohort.grade3_plus);
     if let (Some(any), Some(severe)) = (&cohort.crs_any_grade, &cohort.crs_grade3_plus) {
-        incidence_row(&mut out, "Any-grade CRS", any);
-        incidence_row(&mut out, "Grade >= 3 CRS", severe);
+        incidence_row(out, "Any-grade CRS", any);
+        incidence_row(out, "Grade >= 3 CRS", severe);
     }
     out.push('\n');
+}
+
+/// Writes the summary as text tables, with the comparators when
+/// `compare`; the lists are read as they are written.
+pub fn write_text(w: &mut dyn io::Write, s: &Summary, compare: bool) -> io::Result<()> {
+    let (cohort, courses, problems) = (&s.cohort, &s.courses, &s.problems);
+    let mut out = String::new();
+    incidence_table(&mut out, cohort);
     let counts: Vec<String> = cohort
         .worst_grade_counts
         .iter()
@@ -276,7 +291,10 @@ pub fn write_text(w: &mut dyn io::Write, s: &Summary, compare: bool) -> io::Resu
             "  {:<12} {:>6} {:>11} {:>5} {:>4} {:>8} {:>3} {:>9} {:<7} {}{basis}",
             text::clean(&c.patient_id),
             c.assessments,
-            format!("{} ({})", c.worst_grade, c.worst_grade_day),
+            match (c.worst_grade, c.worst_grade_day) {
+                (Some(g), Some(d)) => format!("{g} ({d})"),
+                _ => "-".to_string(),
+            },
             opt(c.onset_day),
             c.days_with_icans,
             opt(c.resolution_day),
@@ -367,8 +385,8 @@ pub fn write_text(w: &mut dyn io::Write, s: &Summary, compare: bool) -> io::Resu
 struct CourseRow {
     patient_id: String,
     assessments: usize,
-    worst_grade: u8,
-    worst_grade_day: u32,
+    worst_grade: Option<u8>,
+    worst_grade_day: Option<u32>,
     onset_day: Option<u32>,
     days_with_icans: usize,
     resolution_day: Option<u32>,

@@ -42,23 +42,68 @@ pub const DECISION_SUPPORT_NOTE: &str =
     "Decision support only: confirm with the treating team and local protocol.";
 
 /// The headline: "ICANS grade 2", "ICANS grade 2 or higher", "ICANS grade 0
-/// (no ICANS)", "ICANS grade 0 - ICANS cannot be ruled out".
+/// (no ICANS)", "ICANS grade 0 - ICANS cannot be ruled out", "ICANS not
+/// assessed" (docs/spec.md §2, v4: never grade 0).
 pub fn headline(r: &Grading) -> String {
-    let mut s = format!("ICANS grade {}", r.grade);
-    if !r.complete && r.grade < 5 {
+    let Some(grade) = r.grade else {
+        return NOT_ASSESSED.to_string();
+    };
+    let mut s = format!("ICANS grade {grade}");
+    if !r.complete && grade < 5 {
         s.push_str(" or higher");
     }
     if !r.masked.is_empty() {
         s.push_str(" - ICANS cannot be ruled out");
         return s;
     }
-    match r.grade {
+    match grade {
         0 if r.complete => s.push_str(" (no ICANS)"),
         0 => s.push_str(" (no ICANS in the domains assessed)"),
         5 => s.push_str(" (death attributed to ICANS)"),
         _ => {}
     }
     s
+}
+
+/// The headline of a result whose ICANS was not assessed.
+pub const NOT_ASSESSED: &str = "ICANS not assessed";
+
+/// The ICANS grade in a few words, as the last line names it: "ICANS grade
+/// 2", "ICANS grade 0 or higher", "ICANS not assessed".
+fn short_headline(r: &Grading) -> String {
+    match r.grade {
+        None => NOT_ASSESSED.to_string(),
+        // What must never be lost from the last line: the masked findings,
+        // a death.
+        Some(g) if !r.masked.is_empty() || g >= 5 => headline(r),
+        Some(g) if !r.complete && g < 5 => format!("ICANS grade {g} or higher"),
+        Some(g) => format!("ICANS grade {g}"),
+    }
+}
+
+/// The CRS in a few words, as the last line names it beside the ICANS
+/// grade (docs/spec.md §3, v4): "CRS grade 3", "CRS grade 2 or higher",
+/// "CRS cannot be ruled out", "CRS not assessed".
+fn crs_short(r: &Grading) -> String {
+    let Some(crs) = &r.crs else {
+        return "CRS not assessed".to_string();
+    };
+    match crs.state {
+        CrsState::Active(g) if !crs.complete => format!("CRS grade {g} or higher"),
+        CrsState::LowerBound => "CRS grade 0 or higher".to_string(),
+        CrsState::NoFever { .. } | CrsState::NoFeverNotMasked { .. } => {
+            "no CRS by ASTCT (no fever)".to_string()
+        }
+        CrsState::CannotBeRuledOut { .. } => "CRS cannot be ruled out".to_string(),
+        CrsState::NotAssessed => "CRS not assessed".to_string(),
+        CrsState::Active(_) | CrsState::Absent | CrsState::Death => format!("CRS grade {}", crs.grade),
+    }
+}
+
+/// The colour of a card: that of the worse of the ICANS and CRS grades.
+fn card_style(r: &Grading) -> Style {
+    let worst = r.grade.unwrap_or(0).max(r.crs.as_ref().map_or(0, |c| c.grade));
+    GRADE_STYLES[usize::from(worst.min(5))]
 }
 
 fn names(ds: &[Domain]) -> String {
@@ -113,16 +158,10 @@ pub fn colour_for<S: anstream::stream::RawStream>(stream: &S) -> bool {
     anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never && (!dumb || forced)
 }
 
-/// Renders the whole card, in plain text.
-pub fn card(r: &Grading) -> String {
-    card_styled(r, false)
-}
-
-/// Renders the whole card; with `colour`, the grade, the drivers and the
-/// warnings are coloured by severity (ANSI).
-pub fn card_styled(r: &Grading, colour: bool) -> String {
-    let grade_colour = GRADE_STYLES[usize::from(r.grade.min(5))];
-    let mut out = String::new();
+/// The card's first line: what the record says of itself (record,
+/// patient, day, time, product, site) and the patient group; `None` when
+/// there is nothing to say.
+fn identity_line(r: &Grading) -> Option<String> {
     let mut ids = Vec::new();
     if let Some(id) = &r.id {
         ids.push(format!("record {}", clean(&id.to_string())));
@@ -145,12 +184,26 @@ pub fn card_styled(r: &Grading, colour: bool) -> String {
     if r.patient_group == PatientGroup::Child {
         ids.push("child".to_string());
     }
-    if !ids.is_empty() {
-        let _ = writeln!(out, "{}", ids.join(" | "));
+    (!ids.is_empty()).then(|| ids.join(" | "))
+}
+
+/// Renders the whole card, in plain text.
+pub fn card(r: &Grading) -> String {
+    card_styled(r, false)
+}
+
+/// Renders the whole card; with `colour`, the grade, the drivers and the
+/// warnings are coloured by severity (ANSI).
+pub fn card_styled(r: &Grading, colour: bool) -> String {
+    let grade_colour = card_style(r);
+    let mut out = String::new();
+    if let Some(line) = identity_line(r) {
+        let _ = writeln!(out, "{line}");
     }
     let _ = writeln!(out, "{}", paint(&headline(r), grade_colour, colour));
-    if !r.complete {
-        let note = if r.grade < 5 {
+    // Not assessed at all is the headline itself, never a lower bound.
+    if let Some(grade) = r.grade.filter(|_| !r.complete) {
+        let note = if grade < 5 {
             lower_bound_note(&r.unassessed)
         } else {
             format!("Not assessed: {}.", names(&r.unassessed))
@@ -248,19 +301,20 @@ pub fn card_styled(r: &Grading, colour: bool) -> String {
         "  ",
     );
     wrapped(&mut out, DECISION_SUPPORT_NOTE, "", "  ");
-    // The grade again on the last line, so it stays on an 80x24 screen:
+    // Both grades again on the last line, so they stay on an 80x24 screen:
     // with how to reassess when that fits the width (the Reassess line above
     // always says it), wrapped only as a last resort.
+    let grades = format!("{}, {}", short_headline(r), crs_short(r));
     let last = match r.management.reassess_hours {
         Some(h) => {
-            let full = format!("{} - reassess ({reassess_by}) in {h} h", headline(r));
+            let full = format!("{grades} - reassess ({reassess_by}) in {h} h");
             if full.chars().count() <= WIDTH {
                 full
             } else {
-                format!("{} - reassess in {h} h", headline(r))
+                format!("{grades} - reassess in {h} h")
             }
         }
-        None => headline(r),
+        None => grades,
     };
     let mut last_lines = String::new();
     wrapped(&mut last_lines, &last, "", "  ");
@@ -310,8 +364,10 @@ fn crs_line(crs: &crate::grading::Crs) -> String {
     s
 }
 
-/// The card's reminder under the CRS line.
-pub const CRS_PROTOCOL_LINE: &str = "CRS is managed by the CRS protocol (icans proposes only tocilizumab).";
+/// The card's line under an active CRS (grade 1-4): the CRS step follows
+/// in the management (docs/spec.md §3, v4).
+pub const CRS_PROTOCOL_LINE: &str =
+    "CRS steps below: ASCO 2021 (Santomasso et al., J Clin Oncol 2021;39:3978-92).";
 
 /// A domain row's finding and grade cells: the finding and its grade,
 /// "not assessed", or "excluded: finding" (no grade).

@@ -10,9 +10,9 @@ use super::number::push_number;
 use super::rules::{
     ACTIVE_CRS_MIN_GRADE, ANTISEIZURE_MIN_SEIZURE_GRADE, CHILD_PULSE_MAX_MG, CHILD_PULSE_MG_PER_KG,
     CRS_UNRULED_MIN_ORGAN_GRADE, EXCLUDED_EMERGENCY_MIN_GRADE, ICU_WITH_CRS_MIN_GRADE,
-    LIFE_THREATENING_DOMAIN_GRADE, METHYLPREDNISOLONE_MG_PER_KG, STATUS_EPILEPTICUS_GRADE,
-    STEROIDS_AFTER_HOURS, TOCILIZUMAB_MAX_MG, TOCILIZUMAB_MG_PER_KG, TOCILIZUMAB_SMALL_MG_PER_KG,
-    TOCILIZUMAB_SMALL_UNDER_KG,
+    LIFE_THREATENING_DOMAIN_GRADE, METHYLPREDNISOLONE_MG_PER_KG, SHOCK_MIN_ORGAN_GRADE,
+    STATUS_EPILEPTICUS_GRADE, STEROIDS_AFTER_HOURS, TOCILIZUMAB_MAX_MG, TOCILIZUMAB_MG_PER_KG,
+    TOCILIZUMAB_SMALL_MG_PER_KG, TOCILIZUMAB_SMALL_UNDER_KG,
 };
 
 vocab! {
@@ -62,7 +62,33 @@ vocab! {
         /// (or `fever_masked`); tocilizumab applies if CRS is confirmed. Not a
         /// drug order: it carries no `dose_mg`.
         ConfirmCrs = "confirm_crs",
+        /// CRS step (ASCO 2021): antipyretics, hydration, infection work-up.
+        CrsSupportiveCare = "crs_supportive_care",
+        /// CRS grade 1 at ICANS grade 0 or not assessed: consider
+        /// tocilizumab (names its dose, orders nothing).
+        ConsiderTocilizumab = "consider_tocilizumab",
+        /// CRS step from grade 2: fluid bolus, oxygen.
+        CrsFluidsOxygen = "crs_fluids_oxygen",
+        /// CRS step from grade 2: telemetry and pulse oximetry.
+        CrsMonitoring = "crs_monitoring",
+        /// CRS grade 2: dexamethasone if no improvement 24 h after tocilizumab.
+        ConsiderDexamethasone = "consider_dexamethasone",
+        /// Hypotension or hypoxia without a recorded fever: look for the cause.
+        EvaluateCause = "evaluate_cause",
     }
+}
+
+/// Which step a row of the action table belongs to (docs/spec.md §3): the
+/// ICANS step of an ICANS grade, or the CRS step (ASCO 2021) of a CRS grade,
+/// added at every ICANS grade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Rows labelled by the ICANS grade (protocol tables `[grade_N]`).
+    Icans,
+    /// Rows labelled by the CRS grade (protocol tables `[crs.grade_N]`);
+    /// grade 0 holds what hypotension or hypoxia without a recorded fever
+    /// calls for.
+    Crs,
 }
 
 /// When a row of the table applies (docs/spec.md §3 conditions).
@@ -72,9 +98,24 @@ pub enum When {
     Always,
     /// Only with concurrent CRS (CRS grade >= [`ACTIVE_CRS_MIN_GRADE`]).
     ConcurrentCrs,
-    /// Only with CRS grade >= [`ICU_WITH_CRS_MIN_GRADE`] (ICU consideration
-    /// at ICANS grade 2).
+    /// Only with CRS grade >= [`ICU_WITH_CRS_MIN_GRADE`], or CRS that cannot
+    /// be ruled out and would be that grade with fever (ICU consideration at
+    /// ICANS grade 2).
     CrsGrade2Plus,
+    /// Only when some ICANS domain was assessed (grade 0 screening).
+    IcansAssessed,
+    /// Only when no ICANS domain was assessed (docs/spec.md §2 "ICANS not
+    /// assessed").
+    IcansNotAssessed,
+    /// Only at ICANS grade 0 or ICANS not assessed (CRS grade 1:
+    /// tocilizumab is considered, not given).
+    IcansGrade0OrNotAssessed,
+    /// Hypotension or hypoxia graded >= [`SHOCK_MIN_ORGAN_GRADE`] (not
+    /// excluded) while the CRS grade is 0 for want of a recorded fever.
+    ShockWithoutFever,
+    /// Hypotension or hypoxia graded >= [`CRS_UNRULED_MIN_ORGAN_GRADE`] (not
+    /// excluded) while the CRS grade is 0 for want of a recorded fever.
+    OrganWithoutFever,
     /// Only when CRS cannot be ruled out: fever not recorded and not
     /// masked while hypotension or hypoxia is graded >= 2.
     CrsCannotBeRuledOut,
@@ -104,7 +145,18 @@ impl When {
             When::ConcurrentCrs => Some(format!(
                 "only with concurrent CRS (CRS grade >= {ACTIVE_CRS_MIN_GRADE})"
             )),
-            When::CrsGrade2Plus => Some(format!("only with CRS grade >= {ICU_WITH_CRS_MIN_GRADE}")),
+            When::CrsGrade2Plus => Some(format!(
+                "only with CRS grade >= {ICU_WITH_CRS_MIN_GRADE}, or CRS that cannot be ruled out and would be grade >= {ICU_WITH_CRS_MIN_GRADE} with fever"
+            )),
+            When::IcansAssessed => Some("only when an ICANS domain was assessed".into()),
+            When::IcansNotAssessed => Some("only when no ICANS domain was assessed".into()),
+            When::IcansGrade0OrNotAssessed => Some("only at ICANS grade 0 or ICANS not assessed".into()),
+            When::ShockWithoutFever => Some(format!(
+                "only when hypotension or hypoxia is graded >= {SHOCK_MIN_ORGAN_GRADE} without a recorded fever (CRS cannot be ruled out, or none by ASTCT for want of fever)"
+            )),
+            When::OrganWithoutFever => Some(format!(
+                "only when hypotension or hypoxia is graded >= {CRS_UNRULED_MIN_ORGAN_GRADE} without a recorded fever (CRS cannot be ruled out, or none by ASTCT for want of fever)"
+            )),
             When::CrsCannotBeRuledOut => Some(format!(
                 "only when CRS cannot be ruled out (fever not recorded and not masked, hypotension or hypoxia graded >= {CRS_UNRULED_MIN_ORGAN_GRADE})"
             )),
@@ -268,7 +320,10 @@ impl Dose {
 /// One row of the action table.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ActionRow {
-    /// The ICANS grade the row belongs to (0-4).
+    /// The step the row belongs to: ICANS or CRS.
+    pub step: Step,
+    /// The grade the row belongs to (0-4): the ICANS grade, or the CRS
+    /// grade for a row of the CRS step.
     pub grade: u8,
     /// The stable id.
     pub id: ActionId,
@@ -298,10 +353,28 @@ pub struct ActionRow {
     /// The action in a few words for the summary sentence; empty when the
     /// summary leaves it out (an alternative to another row).
     pub brief: &'static str,
+    /// How strong a corticosteroid the row gives (docs/spec.md §3: consider
+    /// < dexamethasone q6-12h < dexamethasone q6h = methylprednisolone
+    /// 1 mg/kg q12h < pulse); 0 for a row that gives none. Where the ICANS
+    /// and the CRS step both give one, the stronger is shown, once.
+    pub corticosteroid: u8,
+}
+
+/// Corticosteroid strengths (docs/spec.md §3, v4), weakest first.
+pub mod strength {
+    /// `consider_corticosteroids`, `consider_dexamethasone`.
+    pub const CONSIDER: u8 = 1;
+    /// Dexamethasone 10 mg IV q6-12h.
+    pub const DEXAMETHASONE_Q6_12H: u8 = 2;
+    /// Dexamethasone 10 mg IV q6h, or methylprednisolone 1 mg/kg IV q12h.
+    pub const DEXAMETHASONE_Q6H: u8 = 3;
+    /// Pulse methylprednisolone.
+    pub const PULSE: u8 = 4;
 }
 
 const fn row(grade: u8, id: ActionId, when: When, text: &'static str, brief: &'static str) -> ActionRow {
     ActionRow {
+        step: Step::Icans,
         grade,
         id,
         when,
@@ -313,10 +386,27 @@ const fn row(grade: u8, id: ActionId, when: When, text: &'static str, brief: &'s
         child_text: "",
         child_dose: None,
         brief,
+        corticosteroid: 0,
+    }
+}
+
+/// A row of the CRS step (ASCO 2021), labelled by the CRS grade.
+const fn crs_row(grade: u8, id: ActionId, when: When, text: &'static str, brief: &'static str) -> ActionRow {
+    ActionRow {
+        step: Step::Crs,
+        ..row(grade, id, when, text, brief)
     }
 }
 
 impl ActionRow {
+    /// The same row giving a corticosteroid of this strength.
+    const fn steroid(self, strength: u8) -> ActionRow {
+        ActionRow {
+            corticosteroid: strength,
+            ..self
+        }
+    }
+
     /// The same row with its text for children.
     const fn for_children(self, child_text: &'static str, child_dose: Option<Dose>) -> ActionRow {
         ActionRow {
@@ -421,6 +511,27 @@ const fn confirm_crs(grade: u8) -> ActionRow {
     .naming_dose(TOCILIZUMAB_DOSE)
 }
 
+/// Tocilizumab in the CRS step (ASCO 2021; the v3 text and dose rules).
+const fn crs_tocilizumab(grade: u8) -> ActionRow {
+    ActionRow {
+        step: Step::Crs,
+        ..tocilizumab(grade)
+    }
+}
+
+/// The CRS step's supportive care at every CRS grade (ASCO 2021; IEC-HS,
+/// Hines et al. 2023).
+const CRS_SUPPORTIVE_CARE: &str = "CRS supportive care: antipyretics, IV hydration, symptomatic care; work-up for infection (blood and urine cultures, chest radiograph); empiric broad-spectrum antibiotics if neutropenic, per the neutropenic fever protocol; if CRS lasts beyond 7 days, or ferritin rises with cytopenias, evaluate for IEC-HS (Hines et al. 2023)";
+/// Fluids and oxygen from CRS grade 2 (ASCO 2021).
+const CRS_FLUIDS_OXYGEN: &str = "IV fluid bolus for hypotension (adult 500-1,000 mL normal saline, may repeat once; child weight-based per local protocol); supplemental oxygen for hypoxia; if hypotension persists after fluids and tocilizumab: vasopressor and ICU";
+/// The same for a child: no adult volume (docs/spec.md §5: an amount in mL
+/// is an adult absolute dose).
+const CRS_FLUIDS_OXYGEN_CHILD: &str = "IV fluid bolus for hypotension (weight-based per local protocol; the adult volume does not apply); supplemental oxygen for hypoxia; if hypotension persists after fluids and tocilizumab: vasopressor and ICU";
+/// Monitoring from CRS grade 2 (ASCO 2021).
+const CRS_MONITORING: &str = "Continuous cardiac telemetry and pulse oximetry";
+/// The child's pulse (docs/spec.md §6), at ICANS grade 4.
+const CHILD_PULSE: &str = "Pulse methylprednisolone {dose} IV daily for 3 days, then taper";
+
 /// Anti-seizure therapy for a seizure graded 3 (ASCO 2021).
 const ANTISEIZURE_SEIZURE: &str = "Anti-seizure therapy: levetiracetam loading; a benzodiazepine if a seizure recurs, per the seizure protocol (doses per local protocol)";
 /// Anti-seizure therapy for status epilepticus, a seizure graded 4 (ASCO 2021).
@@ -431,6 +542,9 @@ const DEXAMETHASONE_CHILD: &str = "Corticosteroids: dexamethasone, weight-based 
 const LEVETIRACETAM_CHILD: &str = "Seizure prophylaxis: levetiracetam, weight-based paediatric dose per local protocol (the adult dose does not apply), IV or PO (IV if swallowing is impaired)";
 const LEVETIRACETAM_ADULT: &str =
     "Seizure prophylaxis: levetiracetam 500-750 mg BID, IV or PO (IV if swallowing is impaired)";
+/// Said beside an adult dexamethasone dose when the age is not recorded
+/// (docs/spec.md §3, v4).
+pub const DEXAMETHASONE_AGE_UNKNOWN_NOTE: &str = "(if under 18: weight-based dose)";
 /// Said beside the adult pulse when the age is not recorded (docs/spec.md
 /// §6; the child pulse: 30 mg/kg, at most 1 g a day; a test holds the two
 /// together).
@@ -445,21 +559,27 @@ use When as W;
 /// in table order. Emergencies are listed first in results
 /// ([`EMERGENCY_ORDER`]).
 pub static ACTIONS: &[ActionRow] = &[
-    row(0, A::IceScreening, W::Always,
+    row(0, A::IceScreening, W::IcansAssessed,
         "{instrument} screening every 8-12 h during the at-risk period (day 0-10); every 4 h if {trend} or CRS active",
         "continue {instrument} screening"),
+    row(0, A::IceScreening, W::IcansNotAssessed, "ICANS not assessed: do the ICE (or CAPD) now",
+        "do the ICE (or CAPD) now")
+        .keyed("ice_screening_not_assessed"),
     confirm_crs(0),
     row(1, A::IceMonitoring, W::Always, "Close monitoring: {instrument} q8h (q4h if {trend} or CRS active)",
         "close monitoring"),
     row(1, A::SupportiveCare, W::Always, "Supportive care", "supportive care"),
     row(1, A::ConsiderCorticosteroids, W::PersistingOver24Hours, "Consider corticosteroids: ICANS persisting > 24 h",
-        "consider corticosteroids"),
+        "consider corticosteroids")
+        .steroid(strength::CONSIDER),
     tocilizumab(1),
     confirm_crs(1),
     row(2, A::Dexamethasone, W::Always,
         "Corticosteroids: dexamethasone 10 mg IV q6-12h until improvement to grade 1, then taper",
         "corticosteroids (dexamethasone)")
-        .for_children(DEXAMETHASONE_CHILD, None),
+        .for_children(DEXAMETHASONE_CHILD, None)
+        .when_age_unknown(DEXAMETHASONE_AGE_UNKNOWN_NOTE)
+        .steroid(strength::DEXAMETHASONE_Q6_12H),
     row(2, A::Levetiracetam, W::Always, LEVETIRACETAM_ADULT, "seizure prophylaxis")
         .for_children(LEVETIRACETAM_CHILD, None),
     row(2, A::NeurologyConsult, W::Always, "Neurology consult", "neurology consult"),
@@ -474,10 +594,13 @@ pub static ACTIONS: &[ActionRow] = &[
         .for_children(
             "High-dose corticosteroids: dexamethasone, weight-based paediatric dose per local protocol (the adult dose does not apply), until improvement to grade 1, then taper",
             None,
-        ),
+        )
+        .when_age_unknown(DEXAMETHASONE_AGE_UNKNOWN_NOTE)
+        .steroid(strength::DEXAMETHASONE_Q6H),
     row(3, A::Methylprednisolone, W::Always,
         "Or, instead of dexamethasone: methylprednisolone {dose} IV q12h until improvement to grade 1, then taper", "")
-        .dosed(METHYLPREDNISOLONE_DOSE),
+        .dosed(METHYLPREDNISOLONE_DOSE)
+        .steroid(strength::DEXAMETHASONE_Q6H),
     row(3, A::AntiseizureTherapy, W::SeizureGraded(ANTISEIZURE_MIN_SEIZURE_GRADE), ANTISEIZURE_SEIZURE,
         "anti-seizure therapy"),
     row(3, A::Levetiracetam, W::NoSeizureGraded3, LEVETIRACETAM_ADULT, "seizure prophylaxis")
@@ -492,8 +615,9 @@ pub static ACTIONS: &[ActionRow] = &[
     confirm_crs(3),
     row(4, A::MethylprednisolonePulse, W::Always, "Pulse methylprednisolone 1-2 g IV daily for 3 days, then taper",
         "pulse methylprednisolone")
-        .for_children("Pulse methylprednisolone {dose} IV daily for 3 days, then taper", Some(CHILD_PULSE_DOSE))
-        .when_age_unknown(PULSE_AGE_UNKNOWN_NOTE),
+        .for_children(CHILD_PULSE, Some(CHILD_PULSE_DOSE))
+        .when_age_unknown(PULSE_AGE_UNKNOWN_NOTE)
+        .steroid(strength::PULSE),
     row(4, A::Icu, W::Always, "ICU with neuro-critical care", "ICU with neuro-critical care"),
     row(4, A::NeurologyConsult, W::Always, "Neurology consult", "neurology consult"),
     row(4, A::Eeg, W::Always, "EEG monitoring", "EEG"),
@@ -515,6 +639,65 @@ pub static ACTIONS: &[ActionRow] = &[
         "consider additional immunosuppression"),
     tocilizumab(4),
     confirm_crs(4),
+    // The CRS step (docs/spec.md §3, v4; ASCO 2021 CRS table), by CRS
+    // grade. Grade 0: hypotension or hypoxia without a recorded fever.
+    crs_row(0, A::Icu, W::ShockWithoutFever,
+        "Vasopressor or high-flow oxygen: ICU-level care whatever the cause", "ICU-level care"),
+    crs_row(0, A::EvaluateCause, W::OrganWithoutFever,
+        "Hypotension or hypoxia without a recorded fever: evaluate for infection (cultures, chest radiograph) and other causes",
+        "evaluate the cause of the hypotension or hypoxia"),
+    crs_row(1, A::CrsSupportiveCare, W::Always, CRS_SUPPORTIVE_CARE, "CRS supportive care"),
+    crs_row(1, A::ConsiderTocilizumab, W::IcansGrade0OrNotAssessed,
+        "Consider tocilizumab {dose} IV over 1 h for fever persisting > 3 days or refractory, earlier if older, comorbid or per the product's label: manage as CRS grade 2",
+        "consider tocilizumab")
+        .naming_dose(TOCILIZUMAB_DOSE),
+    crs_row(2, A::CrsSupportiveCare, W::Always, CRS_SUPPORTIVE_CARE, "CRS supportive care"),
+    crs_row(2, A::CrsFluidsOxygen, W::Always, CRS_FLUIDS_OXYGEN, "fluids and oxygen")
+        .for_children(CRS_FLUIDS_OXYGEN_CHILD, None),
+    crs_row(2, A::CrsMonitoring, W::Always, CRS_MONITORING, "cardiac and oxygen monitoring"),
+    crs_tocilizumab(2),
+    crs_row(2, A::ConsiderDexamethasone, W::Always,
+        "If no improvement within 24 h of starting tocilizumab: dexamethasone 10 mg IV q6h, and manage as CRS grade 3; strongly consider antifungal prophylaxis while on corticosteroids",
+        "dexamethasone if no improvement 24 h after tocilizumab")
+        .for_children(
+            "If no improvement within 24 h of starting tocilizumab: dexamethasone, weight-based paediatric dose per local protocol (the adult dose does not apply), and manage as CRS grade 3; strongly consider antifungal prophylaxis while on corticosteroids",
+            None,
+        )
+        .when_age_unknown(DEXAMETHASONE_AGE_UNKNOWN_NOTE)
+        .steroid(strength::CONSIDER),
+    crs_row(3, A::CrsSupportiveCare, W::Always, CRS_SUPPORTIVE_CARE, "CRS supportive care"),
+    crs_row(3, A::CrsFluidsOxygen, W::Always, CRS_FLUIDS_OXYGEN, "fluids and oxygen")
+        .for_children(CRS_FLUIDS_OXYGEN_CHILD, None),
+    crs_row(3, A::CrsMonitoring, W::Always, CRS_MONITORING, "cardiac and oxygen monitoring"),
+    crs_tocilizumab(3),
+    crs_row(3, A::Icu, W::Always,
+        "ICU for CRS: vasopressors as needed, hemodynamic monitoring, echocardiogram", "ICU admission"),
+    crs_row(3, A::Dexamethasone, W::Always,
+        "Corticosteroids for CRS: dexamethasone 10 mg IV q6h, then rapid taper once improved; if refractory, manage as CRS grade 4; strongly consider antifungal prophylaxis while on corticosteroids",
+        "dexamethasone for the CRS")
+        .for_children(
+            "Corticosteroids for CRS: dexamethasone, weight-based paediatric dose per local protocol (the adult dose does not apply), then rapid taper once improved; if refractory, manage as CRS grade 4; strongly consider antifungal prophylaxis while on corticosteroids",
+            None,
+        )
+        .when_age_unknown(DEXAMETHASONE_AGE_UNKNOWN_NOTE)
+        .steroid(strength::DEXAMETHASONE_Q6H),
+    crs_row(4, A::CrsSupportiveCare, W::Always, CRS_SUPPORTIVE_CARE, "CRS supportive care"),
+    crs_row(4, A::CrsFluidsOxygen, W::Always, CRS_FLUIDS_OXYGEN, "fluids and oxygen")
+        .for_children(CRS_FLUIDS_OXYGEN_CHILD, None),
+    crs_row(4, A::CrsMonitoring, W::Always, CRS_MONITORING, "cardiac and oxygen monitoring"),
+    crs_tocilizumab(4),
+    crs_row(4, A::Icu, W::Always,
+        "ICU for CRS: vasopressors and mechanical ventilation as needed, hemodynamic monitoring, echocardiogram",
+        "ICU admission"),
+    crs_row(4, A::MethylprednisolonePulse, W::Always,
+        "Methylprednisolone for CRS: 500 mg IV q12h for 3 days, then 250 mg q12h for 2 days, 125 mg q12h for 2 days, 60 mg q12h until CRS grade 1; if not improving, methylprednisolone 1,000 mg IV twice daily or alternative therapy (anakinra or siltuximab per local protocol); strongly consider antifungal prophylaxis while on corticosteroids",
+        "methylprednisolone for the CRS")
+        .for_children(
+            "Pulse methylprednisolone {dose} IV daily for 3 days, then taper; if not improving, alternative therapy (anakinra or siltuximab) per local protocol; strongly consider antifungal prophylaxis while on corticosteroids",
+            Some(CHILD_PULSE_DOSE),
+        )
+        .when_age_unknown(PULSE_AGE_UNKNOWN_NOTE)
+        .steroid(strength::PULSE),
 ];
 
 /// The actions of an active emergency, listed first wherever they appear
@@ -570,41 +753,50 @@ pub const ATTRIBUTED_SUFFIX: &str = "(attributed to another cause: treat it; not
 /// Highest grade with management actions (grade 5 has none).
 pub const MAX_ACTION_GRADE: u8 = 4;
 
-/// The rows of one grade, in table order: the table is in grade order, so
-/// they are one slice of it (found once; a test keeps the table ordered).
-pub fn of_grade(grade: u8) -> impl Iterator<Item = &'static ActionRow> {
-    static SLICES: std::sync::OnceLock<[std::ops::Range<usize>; 6]> = std::sync::OnceLock::new();
+/// The rows of one grade of one step, in table order: the table holds the
+/// ICANS rows, then the CRS rows, each in grade order, so they are one
+/// slice of it (found once; a test keeps the table ordered).
+pub fn of_step(step: Step, grade: u8) -> impl Iterator<Item = &'static ActionRow> {
+    type Slices = [[std::ops::Range<usize>; 6]; 2];
+    static SLICES: std::sync::OnceLock<Slices> = std::sync::OnceLock::new();
     let slices = SLICES.get_or_init(|| {
-        std::array::from_fn(|g| {
-            let start = ACTIONS
-                .iter()
-                .position(|r| usize::from(r.grade) >= g)
-                .unwrap_or(ACTIONS.len());
-            let end = ACTIONS
-                .iter()
-                .position(|r| usize::from(r.grade) > g)
-                .unwrap_or(ACTIONS.len());
-            start..end
+        [Step::Icans, Step::Crs].map(|step| {
+            std::array::from_fn(|g| {
+                let of = |i: &usize| ACTIONS[*i].step == step && usize::from(ACTIONS[*i].grade) == g;
+                match ((0..ACTIONS.len()).find(of), (0..ACTIONS.len()).rfind(of)) {
+                    (Some(first), Some(last)) => first..last + 1,
+                    _ => 0..0,
+                }
+            })
         })
     });
-    let range = slices.get(usize::from(grade)).cloned().unwrap_or(0..0);
+    let index = match step {
+        Step::Icans => 0,
+        Step::Crs => 1,
+    };
+    let range = slices[index].get(usize::from(grade)).cloned().unwrap_or(0..0);
     ACTIONS[range].iter()
 }
 
-/// The rows of a grade with a protocol key, when the key belongs to that
-/// grade.
-pub fn find_key(grade: u8, key: &str) -> Option<&'static ActionRow> {
-    of_grade(grade).find(|r| r.key == key)
+/// The ICANS step's rows of one grade, in table order.
+pub fn of_grade(grade: u8) -> impl Iterator<Item = &'static ActionRow> {
+    of_step(Step::Icans, grade)
 }
 
-/// Whether any row, at any grade, has this protocol key.
+/// The row of a step's grade with a protocol key, when the key belongs to
+/// that grade.
+pub fn find_key(step: Step, grade: u8, key: &str) -> Option<&'static ActionRow> {
+    of_step(step, grade).find(|r| r.key == key)
+}
+
+/// Whether any row, at any grade of either step, has this protocol key.
 pub fn is_key(key: &str) -> bool {
     ACTIONS.iter().any(|r| r.key == key)
 }
 
-/// The protocol keys of a grade, comma separated, for messages.
-pub fn names(grade: u8) -> String {
-    let mut keys: Vec<&str> = of_grade(grade).map(|r| r.key).collect();
+/// The protocol keys of a step's grade, comma separated, for messages.
+pub fn names(step: Step, grade: u8) -> String {
+    let mut keys: Vec<&str> = of_step(step, grade).map(|r| r.key).collect();
     keys.dedup();
     keys.join(", ")
 }
@@ -623,8 +815,9 @@ pub fn all_keys() -> Vec<&'static str> {
 /// The action table as Markdown (docs/spec.md §3 is kept to it by a
 /// test): grade, id, condition, built-in text, child text.
 pub fn markdown_table() -> String {
-    let mut out =
-        String::from("| grade | id | when | built-in text | child's text |\n|---|---|---|---|---|\n");
+    let mut out = String::from(
+        "| step | grade | id | when | built-in text | child's text |\n|---|---|---|---|---|---|\n",
+    );
     for r in ACTIONS {
         let when = r.when.describe().unwrap_or_else(|| "always".into());
         let fill =
@@ -634,8 +827,12 @@ pub fn markdown_table() -> String {
         } else {
             fill(r.child_text, r.child_dose)
         };
+        let step = match r.step {
+            Step::Icans => "ICANS",
+            Step::Crs => "CRS",
+        };
         out.push_str(&format!(
-            "| {} | `{}` | {when} | {} | {child} |\n",
+            "| {step} | {} | `{}` | {when} | {} | {child} |\n",
             r.grade,
             r.id.as_str(),
             fill(r.text, r.dose)
@@ -651,7 +848,34 @@ mod tests {
     #[test]
     fn each_grade_has_its_rows_in_order() {
         let ids = |g| of_grade(g).map(|r| r.key).collect::<Vec<_>>();
-        assert_eq!(ids(0), ["ice_screening", "confirm_crs"]);
+        assert_eq!(
+            ids(0),
+            ["ice_screening", "ice_screening_not_assessed", "confirm_crs"]
+        );
+        let crs = |g| of_step(Step::Crs, g).map(|r| r.key).collect::<Vec<_>>();
+        assert_eq!(crs(0), ["icu", "evaluate_cause"]);
+        assert_eq!(crs(1), ["crs_supportive_care", "consider_tocilizumab"]);
+        assert_eq!(
+            crs(2),
+            [
+                "crs_supportive_care",
+                "crs_fluids_oxygen",
+                "crs_monitoring",
+                "tocilizumab",
+                "consider_dexamethasone"
+            ]
+        );
+        assert_eq!(
+            crs(4),
+            [
+                "crs_supportive_care",
+                "crs_fluids_oxygen",
+                "crs_monitoring",
+                "tocilizumab",
+                "icu",
+                "methylprednisolone_pulse"
+            ]
+        );
         assert_eq!(
             ids(2),
             [
@@ -676,10 +900,21 @@ mod tests {
 
     #[test]
     fn the_table_is_in_grade_order_and_of_grade_finds_every_row() {
-        assert!(ACTIONS.windows(2).all(|w| w[0].grade <= w[1].grade));
-        for g in 0..=6u8 {
-            let filtered: Vec<_> = ACTIONS.iter().filter(|r| r.grade == g).collect();
-            assert_eq!(of_grade(g).collect::<Vec<_>>(), filtered, "grade {g}");
+        // The ICANS rows, then the CRS rows, each in grade order.
+        let order = |r: &ActionRow| (r.step == Step::Crs, r.grade);
+        assert!(ACTIONS.windows(2).all(|w| order(&w[0]) <= order(&w[1])));
+        for step in [Step::Icans, Step::Crs] {
+            for g in 0..=6u8 {
+                let filtered: Vec<_> = ACTIONS
+                    .iter()
+                    .filter(|r| r.step == step && r.grade == g)
+                    .collect();
+                assert_eq!(
+                    of_step(step, g).collect::<Vec<_>>(),
+                    filtered,
+                    "{step:?} grade {g}"
+                );
+            }
         }
     }
 
@@ -688,7 +923,7 @@ mod tests {
         for r in ACTIONS.iter().filter(|r| r.id == ActionId::Tocilizumab) {
             assert_eq!(r.when, When::ConcurrentCrs);
         }
-        assert!(find_key(0, "tocilizumab").is_none());
+        assert!(find_key(Step::Icans, 0, "tocilizumab").is_none());
     }
 
     #[test]
@@ -762,14 +997,14 @@ mod tests {
     }
 
     #[test]
-    fn only_confirm_crs_names_a_dose_without_ordering_it() {
+    fn only_confirm_crs_and_consider_tocilizumab_name_a_dose_without_ordering_it() {
         for r in ACTIONS
             .iter()
             .filter(|r| r.dose.is_some() || r.child_dose.is_some())
         {
             assert_eq!(
                 r.drug_order,
-                r.id != ActionId::ConfirmCrs,
+                !matches!(r.id, ActionId::ConfirmCrs | ActionId::ConsiderTocilizumab),
                 "{} at {}",
                 r.key,
                 r.grade

@@ -1,7 +1,7 @@
 //! The concurrent CRS grade (docs/spec.md §7, ASTCT 2019): graded from
 //! fever, hypotension and hypoxia, or taken as given (`crs_grade`). It feeds
-//! the ICANS management step exactly as a given `crs_grade` does; icans
-//! grades CRS but proposes no CRS management beyond that step.
+//! the management step exactly as a given `crs_grade` does: the CRS step
+//! (ASCO 2021) at every ICANS grade (docs/spec.md §3).
 
 use std::borrow::Cow;
 
@@ -86,15 +86,7 @@ pub fn grade_crs(a: &Assessment, warnings: &mut Vec<String>) -> Option<Crs> {
     // Fever is required (unless masked): say what the organ findings would
     // grade with fever, when that is 2 or more.
     if !fever_present && !masked && grade < 5 && organ >= 2 {
-        let what = match fever_result.status {
-            Status::NotAssessed => "fever not recorded (CRS grade 0 is a lower bound)",
-            Status::Excluded => "fever attributed to another cause",
-            Status::Graded => "no fever, and fever_masked not given",
-        };
-        // (A masked fever is excluded too, but a masked record is never here.)
-        warnings.push(format!(
-            "CRS: {what}; with fever, hypotension or hypoxia would make it CRS grade {organ} (record fever_masked if tocilizumab or corticosteroids were given)"
-        ));
+        warnings.push(without_fever_warning(fever_result.status, a.fever_masked, organ));
     }
     let assessed = |r: &DomainResult| r.status != Status::NotAssessed;
     // A death is complete: CRS grade 5 is never a lower bound (docs/spec.md §3).
@@ -108,6 +100,7 @@ pub fn grade_crs(a: &Assessment, warnings: &mut Vec<String>) -> Option<Crs> {
             CrsState::CannotBeRuledOut { with_fever: organ }
         }
         0 if unruled && a.fever_masked.is_none() => CrsState::NoFever { with_fever: organ },
+        0 if unruled => CrsState::NoFeverNotMasked { with_fever: organ },
         0 if complete => CrsState::Absent,
         0 => CrsState::LowerBound,
     };
@@ -125,4 +118,24 @@ pub fn grade_crs(a: &Assessment, warnings: &mut Vec<String>) -> Option<Crs> {
         drivers,
         state,
     })
+}
+
+/// The warning of a CRS graded 0 for want of a recorded fever while
+/// hypotension or hypoxia would grade `organ` (>= 2) with it (docs/spec.md
+/// §7). What the record says of masking is never contradicted: with
+/// `fever_masked` recorded false, no word asks for it (§3, v4).
+fn without_fever_warning(fever: Status, fever_masked: Option<bool>, organ: u8) -> String {
+    let (what, ask) = match (fever, fever_masked) {
+        (Status::NotAssessed, _) => ("fever not recorded (CRS grade 0 is a lower bound)", true),
+        (Status::Excluded, _) => ("fever attributed to another cause", fever_masked.is_none()),
+        (Status::Graded, None) => ("no fever, and fever_masked not given", true),
+        (Status::Graded, Some(_)) => ("no fever, not masked", false),
+    };
+    // (A masked fever is excluded too, but a masked record never warns.)
+    let then = if ask {
+        " (record fever_masked if tocilizumab or corticosteroids were given)"
+    } else {
+        ": find their cause"
+    };
+    format!("CRS: {what}; with fever, hypotension or hypoxia would make it CRS grade {organ}{then}")
 }

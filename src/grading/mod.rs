@@ -14,8 +14,12 @@
 //!     ..Assessment::default()
 //! };
 //! let result = grade(&record);
-//! assert_eq!(result.grade, 2);
+//! assert_eq!(result.grade, Some(2));
 //! assert!(!result.complete); // seizure, motor and edema not assessed
+//!
+//! // A record of CRS findings alone: ICANS not assessed (grade null).
+//! let crs_only = Assessment { temperature_c: Some(39.2), ..Assessment::default() };
+//! assert_eq!(grade(&crs_only).grade, None);
 //! ```
 
 #[macro_use]
@@ -258,9 +262,12 @@ fn grade_echoing(a: &Assessment, protocol: &Protocol, scope: Scope, echo: Echo) 
 
     let died = a.died_of_icans == Some(true);
     let highest = domains.0.iter().filter_map(|r| r.grade).max().unwrap_or(0);
+    // ICANS not assessed: no domain recorded, no death by ICANS
+    // (docs/spec.md §2, v4): no grade at all, never 0.
+    let icans_assessed = died || domains.0.iter().any(|r| r.status != Status::NotAssessed);
     let grade = if died { 5 } else { highest };
     if scope == Scope::GradeAlone {
-        return echoed(a, protocol, grade, domains, echo);
+        return echoed(a, protocol, icans_assessed.then_some(grade), domains, echo);
     }
     let drivers = result::drivers(grade, domains.pairs());
     let unassessed = with_status(&domains, Status::NotAssessed);
@@ -283,6 +290,7 @@ fn grade_echoing(a: &Assessment, protocol: &Protocol, scope: Scope, echo: Echo) 
                 findings: &findings,
                 domains: &domains,
                 grade,
+                icans_assessed,
                 complete,
                 unassessed: &unassessed,
                 group,
@@ -313,7 +321,7 @@ fn grade_echoing(a: &Assessment, protocol: &Protocol, scope: Scope, echo: Echo) 
         patient_id: echo.patient_id,
         day: a.day,
         assessed_at: echo.assessed_at,
-        grade,
+        grade: icans_assessed.then_some(grade),
         domains,
         criteria: CRITERIA,
         recorded_grade: a.recorded_grade,
@@ -342,7 +350,7 @@ fn protocol_name(protocol: &Protocol) -> Cow<'static, str> {
 /// to the full grading). The full result lists its fields itself: building
 /// it on this one costs a full batch 0.5% (the defaults made, then
 /// dropped).
-fn echoed(a: &Assessment, protocol: &Protocol, grade: u8, domains: Domains, echo: Echo) -> Grading {
+fn echoed(a: &Assessment, protocol: &Protocol, grade: Option<u8>, domains: Domains, echo: Echo) -> Grading {
     Grading {
         id: echo.id,
         patient_id: echo.patient_id,
@@ -384,7 +392,10 @@ fn echoed(a: &Assessment, protocol: &Protocol, grade: u8, domains: Domains, echo
 struct Graded<'g> {
     findings: &'g [Finding; 5],
     domains: &'g Domains,
+    /// The ICANS grade (0 when ICANS was not assessed).
     grade: u8,
+    /// Some ICANS domain was assessed (or death by ICANS recorded).
+    icans_assessed: bool,
     complete: bool,
     unassessed: &'g [Domain],
     group: PatientGroup,
@@ -414,6 +425,7 @@ fn past_the_grade(
     warnings.append(&mut crs_warnings);
     let ctx = Context {
         grade,
+        icans_assessed: g.icans_assessed,
         domain_grades: std::array::from_fn(|i| domains.0[i].grade),
         excluded_grades: std::array::from_fn(|i| {
             (domains.0[i].status == Status::Excluded)
@@ -429,7 +441,8 @@ fn past_the_grade(
     if ctx.death().is_none() {
         excluded_emergency_warnings(&ctx, findings, &mut warnings);
     }
-    if plan::shows_dose(&ctx) {
+    let plan = plan::plan(&ctx);
+    if plan.shows_dose() {
         patient_group_warnings(a, group, &mut warnings);
     }
     let patient = Patient {
@@ -440,8 +453,11 @@ fn past_the_grade(
     };
     let management = match scope {
         Scope::Full => {
-            let lower_bound = (!g.complete && grade < 5).then(|| lower_bound_note(g.unassessed));
-            protocol.render(&plan::plan(&ctx), &patient, lower_bound.as_deref())
+            // Not assessed at all is said in the step itself, not as a
+            // lower bound.
+            let lower_bound =
+                (!g.complete && grade < 5 && g.icans_assessed).then(|| lower_bound_note(g.unassessed));
+            protocol.render(&plan, &patient, lower_bound.as_deref())
         }
         Scope::WithoutManagement | Scope::Grade | Scope::GradeAlone => Management::NONE,
     };

@@ -5,19 +5,23 @@
 
 use arrayvec::ArrayVec;
 
-use super::actions::{self, ActionId, ActionRow, When};
+use super::actions::{self, ActionId, ActionRow, Step, When};
 use super::domain::{Domain, DomainSet};
 use super::result::CrsState;
+use super::rules::CRS_UNRULED_MIN_ORGAN_GRADE;
 use super::rules::{
     ACTIVE_CRS_MIN_GRADE, ANTISEIZURE_MIN_SEIZURE_GRADE, ICU_WITH_CRS_MIN_GRADE,
-    LIFE_THREATENING_DOMAIN_GRADE, OVERLAP_MIN_GRADE, STEROIDS_AFTER_HOURS,
+    LIFE_THREATENING_DOMAIN_GRADE, OVERLAP_MIN_GRADE, SHOCK_MIN_ORGAN_GRADE, STEROIDS_AFTER_HOURS,
 };
 
 /// The facts the conditions of the action table and the interval read.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Context {
-    /// The ICANS grade, 0-5.
+    /// The ICANS grade, 0-5 (0 when ICANS was not assessed).
     pub grade: u8,
+    /// Some ICANS domain was assessed (or death by ICANS recorded): false
+    /// for "ICANS not assessed" (docs/spec.md §2, v4).
+    pub icans_assessed: bool,
     /// Each domain's grade when graded (in [`Domain::ALL`] order).
     pub domain_grades: [Option<u8>; 5],
     /// The grade each domain's finding would have where `other_cause`
@@ -44,6 +48,7 @@ impl Context {
     pub const fn of_grade(grade: u8) -> Context {
         Context {
             grade,
+            icans_assessed: true,
             domain_grades: [None; 5],
             excluded_grades: [None; 5],
             crs: CrsState::NotAssessed,
@@ -95,7 +100,21 @@ impl Context {
         match when {
             When::Always => true,
             When::ConcurrentCrs => self.crs_active(),
-            When::CrsGrade2Plus => self.crs_grade() >= ICU_WITH_CRS_MIN_GRADE,
+            When::CrsGrade2Plus => {
+                self.crs_grade() >= ICU_WITH_CRS_MIN_GRADE
+                    || matches!(self.crs, CrsState::CannotBeRuledOut { with_fever } if with_fever >= ICU_WITH_CRS_MIN_GRADE)
+            }
+            When::IcansAssessed => self.icans_assessed,
+            When::IcansNotAssessed => !self.icans_assessed,
+            When::IcansGrade0OrNotAssessed => self.grade == 0,
+            When::ShockWithoutFever => self
+                .crs
+                .without_fever()
+                .is_some_and(|g| g >= SHOCK_MIN_ORGAN_GRADE),
+            When::OrganWithoutFever => self
+                .crs
+                .without_fever()
+                .is_some_and(|g| g >= CRS_UNRULED_MIN_ORGAN_GRADE),
             When::CrsCannotBeRuledOut => matches!(self.crs, CrsState::CannotBeRuledOut { .. }),
             When::PersistingOver24Hours => self.hours_since_onset.is_some_and(|h| h > STEROIDS_AFTER_HOURS),
             When::SteroidRefractory => self.steroid_refractory,
@@ -177,21 +196,65 @@ pub enum Note {
     },
 }
 
-/// One action the plan chose: a row of the table, and whether it is given
-/// for a finding attributed to another cause.
+/// One action the plan chose: a row of the table, whether it is given
+/// for a finding attributed to another cause, and whether it serves both
+/// syndromes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Chosen {
-    /// The row (its grade is that of the finding it treats).
+    /// The row (its grade is that of the finding it treats, or the CRS
+    /// grade for a row of the CRS step).
     pub row: &'static ActionRow,
     /// Given for an excluded emergency: its text says so.
     pub attributed: bool,
+    /// One action for both steps (docs/spec.md §3, v4 "One action per id").
+    pub merged: Merged,
+    /// Shown after the ICANS step, as the CRS step's own (its brief goes to
+    /// the summary's CRS part).
+    pub crs_side: bool,
+}
+
+impl Chosen {
+    /// A row shown as its step's own.
+    const fn of(row: &'static ActionRow, attributed: bool) -> Chosen {
+        Chosen {
+            row,
+            attributed,
+            merged: Merged::No,
+            crs_side: matches!(row.step, Step::Crs),
+        }
+    }
+}
+
+/// How an action serves both the ICANS and the CRS step (docs/spec.md §3,
+/// v4).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Merged {
+    /// It serves its own step alone.
+    No,
+    /// The one corticosteroid of both steps (the stronger; at equal
+    /// strength the ICANS one): its text loses a taper on one syndrome's
+    /// improvement and ends "(for ICANS grade N and CRS grade M; continue
+    /// until ICANS and CRS are both grade 1 or less, then taper)".
+    Corticosteroid {
+        /// It stands where the CRS step would give `consider_dexamethasone`,
+        /// whose words it keeps ("no improvement 24 h after tocilizumab:
+        /// manage as CRS grade 3").
+        after_consider_dexamethasone: bool,
+    },
+    /// The one ICU admission of both steps: the ICANS text, then the CRS
+    /// step's, each naming its reason.
+    Icu(&'static ActionRow),
 }
 
 /// The management decision for one result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
-    /// The ICANS grade planned for.
+    /// The ICANS grade planned for (0 when ICANS was not assessed).
     pub grade: u8,
+    /// Some ICANS domain was assessed.
+    pub icans_assessed: bool,
+    /// The concurrent CRS planned for.
+    pub crs: CrsState,
     /// The actions, emergencies first, then in table order; none at death.
     /// Each action at most once, so held inline (no list on the heap per
     /// record).
@@ -215,19 +278,13 @@ pub type PlanRows = ArrayVec<Chosen, { ActionId::ALL.len() }>;
 fn chosen(ctx: &Context) -> impl Iterator<Item = Chosen> + '_ {
     let table = actions::of_grade(ctx.grade)
         .filter(|r| ctx.holds(r.when))
-        .map(|row| Chosen {
-            row,
-            attributed: false,
-        });
+        .map(|row| Chosen::of(row, false));
     let attributed = ctx.excluded_emergencies().flat_map(move |(d, g)| {
         let counted = ctx.counted(d, g);
         let needed = actions::excluded_emergency_actions(d, g);
         actions::of_grade(g)
             .filter(move |r| needed.contains(&r.id) && counted.holds(r.when))
-            .map(|row| Chosen {
-                row,
-                attributed: true,
-            })
+            .map(|row| Chosen::of(row, true))
     });
     let mut seen = 0u32;
     table.chain(attributed).filter(move |c| {
@@ -244,25 +301,14 @@ fn stays(c: &Chosen, antiseizure: bool) -> bool {
     !(antiseizure && c.row.id == ActionId::Levetiracetam)
 }
 
-/// Whether the management step shows an action whose dose depends on the
-/// patient group or the weight (docs/spec.md §6 warnings): exactly what
-/// [`plan`]'s rows would show, without building them.
-pub fn shows_dose(ctx: &Context) -> bool {
-    if ctx.death().is_some() {
-        return false;
+impl Plan {
+    /// Whether the management step shows an action whose dose depends on
+    /// the patient group or the weight (docs/spec.md §6 warnings).
+    pub fn shows_dose(&self) -> bool {
+        self.rows
+            .iter()
+            .any(|c| c.row.shows_dose() || matches!(c.merged, Merged::Icu(crs) if crs.shows_dose()))
     }
-    // One pass: a row that shows a dose stays unless it is the prophylaxis
-    // that anti-seizure therapy replaces (`stays`).
-    let (mut prophylaxis, mut antiseizure) = (false, false);
-    for c in chosen(ctx) {
-        match c.row.id {
-            ActionId::AntiseizureTherapy => antiseizure = true,
-            ActionId::Levetiracetam => prophylaxis |= c.row.shows_dose(),
-            _ if c.row.shows_dose() => return true,
-            _ => {}
-        }
-    }
-    prophylaxis && !antiseizure
 }
 
 /// Decides the management step for a grade in its context (docs/spec.md
@@ -273,6 +319,8 @@ pub fn plan(ctx: &Context) -> Plan {
     if let Some(death) = ctx.death() {
         return Plan {
             grade: ctx.grade,
+            icans_assessed: ctx.icans_assessed,
+            crs: ctx.crs,
             rows: PlanRows::new(),
             interval: None,
             notes: ArrayVec::new(),
@@ -286,6 +334,7 @@ pub fn plan(ctx: &Context) -> Plan {
     rows.retain(|c| stays(c, antiseizure));
     // The emergencies first (stable: table order otherwise).
     rows.sort_by_key(|c| actions::emergency_rank(c.row.id));
+    add_crs_step(ctx, &mut rows);
 
     let mut notes = ArrayVec::new();
     if !ctx.masked.is_empty() {
@@ -296,6 +345,8 @@ pub fn plan(ctx: &Context) -> Plan {
     }
     Plan {
         grade: ctx.grade,
+        icans_assessed: ctx.icans_assessed,
+        crs: ctx.crs,
         rows,
         interval: interval(ctx),
         notes,
@@ -303,18 +354,113 @@ pub fn plan(ctx: &Context) -> Plan {
     }
 }
 
+/// The CRS step (docs/spec.md §3, v4): the rows of the CRS grade (or, at
+/// CRS grade 0, those that hypotension or hypoxia without a recorded fever
+/// calls for) whose condition holds, added after the ICANS step. One action
+/// per id: an action the ICANS step already shows stays where it is
+/// (`icu` then names both reasons); one corticosteroid for both, the
+/// stronger, where the ICANS step gives its own; `consider_icu` goes when
+/// `icu` is shown. The CRS step's own actions follow in [`CRS_ORDER`].
+fn add_crs_step(ctx: &Context, rows: &mut PlanRows) {
+    let grade = if ctx.crs_active() { ctx.crs_grade() } else { 0 };
+    let mut own = PlanRows::new();
+    for row in actions::of_step(Step::Crs, grade).filter(|r| ctx.holds(r.when)) {
+        if row.corticosteroid > 0 {
+            merge_corticosteroid(row, rows, &mut own);
+        } else if let Some(shown) = rows.iter_mut().find(|c| c.row.id == row.id) {
+            if row.id == ActionId::Icu {
+                shown.merged = Merged::Icu(row);
+            }
+        } else {
+            // Each id at most once in `rows` and `own` together: no overflow.
+            own.push(Chosen::of(row, false));
+        }
+    }
+    own.sort_by_key(|c| crs_rank(c.row.id));
+    rows.extend(own);
+    if rows.iter().any(|c| c.row.id == ActionId::Icu) {
+        rows.retain(|c| c.row.id != ActionId::ConsiderIcu);
+    }
+}
+
+/// The CRS step's corticosteroid beside the ICANS step's (docs/spec.md §3,
+/// v4): none there, it is the CRS step's own; a weaker or equal one there
+/// stays (every alternative of it) and serves both; a stronger CRS one takes
+/// the place of the first and the others go.
+fn merge_corticosteroid(row: &'static ActionRow, rows: &mut PlanRows, own: &mut PlanRows) {
+    let icans = rows.iter().filter(|c| c.row.corticosteroid > 0 && !c.attributed);
+    let Some(strongest) = icans.map(|c| c.row.corticosteroid).max() else {
+        own.push(Chosen::of(row, false));
+        return;
+    };
+    if row.corticosteroid > strongest {
+        let mut replaced = false;
+        rows.retain(|c| {
+            if c.row.corticosteroid == 0 || c.attributed {
+                return true;
+            }
+            if replaced {
+                return false;
+            }
+            replaced = true;
+            *c = Chosen {
+                merged: Merged::Corticosteroid {
+                    after_consider_dexamethasone: false,
+                },
+                crs_side: false,
+                ..Chosen::of(row, false)
+            };
+            true
+        });
+    } else {
+        for c in rows
+            .iter_mut()
+            .filter(|c| c.row.corticosteroid > 0 && !c.attributed)
+        {
+            c.merged = Merged::Corticosteroid {
+                after_consider_dexamethasone: row.id == ActionId::ConsiderDexamethasone,
+            };
+        }
+    }
+}
+
+/// The order of the CRS step's own actions after the ICANS step
+/// (docs/spec.md §3, v4 "Order"); the corticosteroid has one place.
+pub const CRS_ORDER: [&[ActionId]; 10] = [
+    &[ActionId::Icu],
+    &[ActionId::Tocilizumab],
+    &[ActionId::Dexamethasone, ActionId::MethylprednisolonePulse],
+    &[ActionId::ConfirmCrs],
+    &[ActionId::ConsiderTocilizumab],
+    &[ActionId::ConsiderDexamethasone],
+    &[ActionId::EvaluateCause],
+    &[ActionId::CrsFluidsOxygen],
+    &[ActionId::CrsMonitoring],
+    &[ActionId::CrsSupportiveCare],
+];
+
+/// Where an action stands in [`CRS_ORDER`].
+fn crs_rank(id: ActionId) -> usize {
+    CRS_ORDER
+        .iter()
+        .position(|ids| ids.contains(&id))
+        .unwrap_or(CRS_ORDER.len())
+}
+
 /// What the summary says of the CRS: its own words when it cannot be ruled
-/// out or is 0 only for want of fever (at every grade); at grade 2-4 that
-/// there is no concurrent CRS, none was assessed, or it is a lower bound
-/// (tocilizumab only with concurrent CRS); the overlap at grade >= 3 with
-/// CRS grade >= 3.
+/// out or is 0 only for want of fever, and that it was not assessed (at
+/// every grade); at grade 2-4 that there is no concurrent CRS or it is a
+/// lower bound (tocilizumab only with concurrent CRS); the overlap at grade
+/// >= 3 with CRS grade >= 3.
 fn crs_note(ctx: &Context) -> Option<Note> {
     let treated = (2..=actions::MAX_ACTION_GRADE).contains(&ctx.grade);
     match ctx.crs {
-        CrsState::NoFever { .. } | CrsState::CannotBeRuledOut { .. } => Some(Note::Crs(ctx.crs)),
-        CrsState::NotAssessed | CrsState::Absent | CrsState::LowerBound if treated => {
+        CrsState::NoFever { .. } | CrsState::NoFeverNotMasked { .. } | CrsState::CannotBeRuledOut { .. } => {
             Some(Note::Crs(ctx.crs))
         }
+        // "CRS not assessed" at every grade 0-4 (docs/spec.md §3, v4).
+        CrsState::NotAssessed => Some(Note::Crs(ctx.crs)),
+        CrsState::Absent | CrsState::LowerBound if treated => Some(Note::Crs(ctx.crs)),
         CrsState::Active(crs) if ctx.grade >= OVERLAP_MIN_GRADE && crs >= OVERLAP_MIN_GRADE => {
             Some(Note::Overlap {
                 crs,
@@ -378,7 +524,8 @@ mod tests {
                 "ice_monitoring",
                 "supportive_care",
                 "consider_corticosteroids",
-                "tocilizumab"
+                "tocilizumab",
+                "crs_supportive_care"
             ]
         );
         let at_24 = Context {
@@ -517,7 +664,12 @@ mod tests {
 
     #[test]
     fn notes() {
-        assert_eq!(plan(&ctx(1)).notes[..], []);
+        assert_eq!(plan(&ctx(1)).notes[..], [Note::Crs(CrsState::NotAssessed)]);
+        let none = Context {
+            crs: CrsState::Absent,
+            ..ctx(1)
+        };
+        assert_eq!(plan(&none).notes[..], []);
         assert_eq!(plan(&ctx(2)).notes[..], [Note::Crs(CrsState::NotAssessed)]);
         let absent = Context {
             crs: CrsState::Absent,
@@ -541,57 +693,32 @@ mod tests {
         };
         let p = plan(&unruled);
         assert_eq!(p.notes[..], [Note::Crs(unruled.crs)]);
-        assert_eq!(ids(&p), ["ice_screening", "confirm_crs"]);
-    }
-
-    /// `shows_dose` reads the same rows as `plan`: equal on every grade,
-    /// every seizure and edema finding counted or excluded, every CRS state.
-    #[test]
-    fn shows_dose_is_what_the_plan_shows() {
-        let states = [
-            CrsState::NotAssessed,
-            CrsState::Absent,
-            CrsState::LowerBound,
-            CrsState::NoFever { with_fever: 2 },
-            CrsState::CannotBeRuledOut { with_fever: 3 },
-            CrsState::Active(1),
-            CrsState::Active(3),
-            CrsState::Death,
-        ];
-        let mut checked = 0;
-        for grade in 0..=5 {
-            for seizure in [None, Some(0), Some(3), Some(4)] {
-                for edema in [None, Some(0), Some(3), Some(4)] {
-                    for excluded in [false, true] {
-                        for crs in states {
-                            let mut c = Context { crs, ..ctx(grade) };
-                            let slot = if excluded {
-                                &mut c.excluded_grades
-                            } else {
-                                &mut c.domain_grades
-                            };
-                            slot[Domain::Seizure.index()] = seizure;
-                            slot[Domain::Edema.index()] = edema;
-                            let p = plan(&c);
-                            let shown = p.rows.iter().any(|r| r.row.shows_dose());
-                            assert_eq!(shows_dose(&c), shown, "{c:?}");
-                            checked += 1;
-                        }
-                    }
-                }
-            }
-        }
-        assert_eq!(checked, 6 * 4 * 4 * 2 * 8);
+        // Shock without a recorded fever: ICU whatever the cause, and its cause looked for.
+        assert_eq!(ids(&p), ["ice_screening", "confirm_crs", "icu", "evaluate_cause"]);
     }
 
     #[test]
     fn icu_is_considered_at_grade_2_with_crs_grade_2() {
-        for (crs, icu) in [(1, false), (2, true), (4, true)] {
+        // From CRS grade 3 the CRS step's ICU is shown, and consider_icu goes.
+        for (crs, consider, icu) in [
+            (1, false, false),
+            (2, true, false),
+            (3, false, true),
+            (4, false, true),
+        ] {
             let c = Context {
                 crs: CrsState::Active(crs),
                 ..ctx(2)
             };
-            assert_eq!(ids(&plan(&c)).contains(&"consider_icu"), icu, "CRS {crs}");
+            let p = ids(&plan(&c));
+            assert_eq!(p.contains(&"consider_icu"), consider, "CRS {crs}");
+            assert_eq!(p.contains(&"icu"), icu, "CRS {crs}");
         }
+        // CRS that cannot be ruled out and would be grade 2 with fever.
+        let unruled = Context {
+            crs: CrsState::CannotBeRuledOut { with_fever: 2 },
+            ..ctx(2)
+        };
+        assert!(ids(&plan(&unruled)).contains(&"consider_icu"));
     }
 }

@@ -9,9 +9,9 @@ use std::borrow::Cow;
 
 use arrayvec::ArrayVec;
 
-use super::actions::{self, ActionId, ActionRow};
+use super::actions::{self, ActionId, ActionRow, Step};
 use super::assessment::Instrument;
-use super::plan::{Interval, Note, Plan};
+use super::plan::{Chosen, Interval, Merged, Note, Plan};
 use super::result::CrsState;
 use super::result::{Action, Management, PatientGroup};
 
@@ -58,12 +58,18 @@ pub const BUILTIN_INTERVALS: Intervals = Intervals {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Protocol {
     name: Cow<'static, str>,
-    texts: Vec<(u8, &'static str, String)>,
-    /// Children's texts: for one grade, or (`None`) for every grade.
-    child_texts: Vec<(Option<u8>, &'static str, String)>,
+    /// Adults' texts: step, grade, action key, text.
+    texts: Vec<(Step, u8, &'static str, String)>,
+    /// Children's texts: for one grade of one step, or (`None`) for every
+    /// grade of both.
+    child_texts: Vec<ChildText>,
     /// The reassessment intervals.
     pub intervals: Intervals,
 }
+
+/// A child's text: for one grade of one step, or (`None`) for every grade
+/// of both; the action key; the text.
+type ChildText = (Option<(Step, u8)>, &'static str, String);
 
 /// Who a management step is for, as its texts need it (docs/spec.md §6).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -146,10 +152,10 @@ impl Protocol {
                     actions::MAX_ACTION_GRADE
                 )));
             }
-            let Some(row) = actions::find_key(grade, &key) else {
+            let Some(row) = actions::find_key(Step::Icans, grade, &key) else {
                 return Err(ProtocolError(format!(
                     "grade_{grade}.{key}: not an action of grade {grade} (allowed: {})",
-                    actions::names(grade)
+                    actions::names(Step::Icans, grade)
                 )));
             };
             if text.trim().is_empty() {
@@ -160,15 +166,15 @@ impl Protocol {
             if text.contains(DOSE_PLACEHOLDER) && row.dose.is_none() {
                 return Err(no_dose(&format!("grade_{grade}.{key}")));
             }
-            adult.push((grade, row.key, text));
+            adult.push((Step::Icans, grade, row.key, text));
         }
         let mut child = Vec::new();
         for (grade, key, text) in child_texts {
             let row = match grade {
-                Some(g) => actions::find_key(g, &key).ok_or_else(|| {
+                Some(g) => actions::find_key(Step::Icans, g, &key).ok_or_else(|| {
                     ProtocolError(format!(
                         "child.grade_{g}.{key}: not an action of grade {g} (allowed: {})",
-                        actions::names(g)
+                        actions::names(Step::Icans, g)
                     ))
                 })?,
                 None => actions::ACTIONS.iter().find(|r| r.key == key).ok_or_else(|| {
@@ -190,11 +196,11 @@ impl Protocol {
             // Every row the text serves must have a per-kg dose for children.
             let served = actions::ACTIONS
                 .iter()
-                .filter(|r| r.key == row.key && grade.is_none_or(|g| r.grade == g));
+                .filter(|r| r.key == row.key && grade.is_none_or(|g| r.step == Step::Icans && r.grade == g));
             if text.contains(DOSE_PLACEHOLDER) && served.clone().any(|r| child_dose(r).is_none()) {
                 return Err(no_dose(&entry));
             }
-            child.push((grade, row.key, text));
+            child.push((grade.map(|g| (Step::Icans, g)), row.key, text));
         }
         for (key, hours) in [
             ("urgent", intervals.urgent),
@@ -221,6 +227,44 @@ impl Protocol {
         })
     }
 
+    /// The same protocol with texts for the CRS step (docs/spec.md §3, v4):
+    /// adults' `[crs.grade_N]` texts and children's `[child.crs.grade_N]`
+    /// texts (CRS grade, action key, text). Refuses an action that is not in
+    /// that CRS grade's table, an empty text, and `{dose}` where the action
+    /// has no per-kg dose.
+    pub fn with_crs_texts(
+        mut self,
+        texts: Vec<(u8, String, String)>,
+        child_texts: Vec<(u8, String, String)>,
+    ) -> Result<Protocol, ProtocolError> {
+        for (child, list) in [(false, texts), (true, child_texts)] {
+            for (grade, key, text) in list {
+                let entry = format!("{}crs.grade_{grade}.{key}", if child { "child." } else { "" });
+                let row = actions::find_key(Step::Crs, grade, &key).ok_or_else(|| {
+                    ProtocolError(format!(
+                        "{entry}: not an action of CRS grade {grade} (allowed: {})",
+                        actions::names(Step::Crs, grade)
+                    ))
+                })?;
+                if text.trim().is_empty() {
+                    return Err(ProtocolError(format!(
+                        "{entry}: empty text (allowed: the action's text, with dose)"
+                    )));
+                }
+                let dose = if child { child_dose(row) } else { row.dose };
+                if text.contains(DOSE_PLACEHOLDER) && dose.is_none() {
+                    return Err(no_dose(&entry));
+                }
+                if child {
+                    self.child_texts.push((Some((Step::Crs, grade)), row.key, text));
+                } else {
+                    self.texts.push((Step::Crs, grade, row.key, text));
+                }
+            }
+        }
+        Ok(self)
+    }
+
     /// The protocol's name, as results show it.
     pub fn name(&self) -> &str {
         &self.name
@@ -235,20 +279,20 @@ impl Protocol {
     /// shadows the next (docs/spec.md §3 "Protocol files").
     fn own_text(&self, row: &ActionRow, group: PatientGroup) -> Option<&str> {
         let builtin = builtin_text(row, group);
-        let own = |t: &&(Option<u8>, &'static str, String)| t.1 == row.key && t.2 != builtin;
+        let own = |t: &&ChildText| t.1 == row.key && t.2 != builtin;
         match group {
             PatientGroup::Child => self
                 .child_texts
                 .iter()
                 .filter(own)
-                .find(|t| t.0 == Some(row.grade))
+                .find(|t| t.0 == Some((row.step, row.grade)))
                 .or_else(|| self.child_texts.iter().filter(own).find(|t| t.0.is_none()))
                 .map(|t| t.2.as_str()),
             PatientGroup::Adult => self
                 .texts
                 .iter()
-                .find(|(g, k, t)| *g == row.grade && *k == row.key && t != builtin)
-                .map(|(_, _, t)| t.as_str()),
+                .find(|(s, g, k, t)| *s == row.step && *g == row.grade && *k == row.key && t != builtin)
+                .map(|(_, _, _, t)| t.as_str()),
         }
     }
 
@@ -268,67 +312,164 @@ impl Protocol {
             };
         }
         // At most one a row: held inline, like the rows.
-        let mut briefs: ArrayVec<Cow<'static, str>, { ActionId::ALL.len() }> = ArrayVec::new();
+        let mut briefs = Briefs::new();
+        let mut crs_briefs = Briefs::new();
         let actions = plan
             .rows
             .iter()
             .map(|chosen| {
-                let r = chosen.row;
-                let dose = match patient.group {
-                    PatientGroup::Child => child_dose(r),
-                    PatientGroup::Adult => r.dose,
-                };
-                let builtin = filled(r, patient.instrument, patient.group);
-                let (mut text, brief): (Cow<'static, str>, Option<Cow<'static, str>>) =
-                    match self.own_text(r, patient.group) {
-                        Some(own) => {
-                            let t = fill(own, patient.instrument, dose, patient.weight_kg);
-                            let brief = Cow::Owned(t.trim_end_matches('.').to_string());
-                            (Cow::Owned(t), Some(brief))
-                        }
-                        None => {
-                            let brief =
-                                (!builtin.brief.is_empty()).then_some(Cow::Borrowed(builtin.brief.as_str()));
-                            let text = match (dose, patient.weight_kg) {
-                                (Some(_), Some(w)) => Cow::Owned(fill(
-                                    builtin_text(r, patient.group),
-                                    patient.instrument,
-                                    dose,
-                                    Some(w),
-                                )),
-                                _ => Cow::Borrowed(builtin.text.as_str()),
-                            };
-                            (text, brief)
-                        }
-                    };
-                if patient.group == PatientGroup::Adult
-                    && !patient.age_known
-                    && !r.age_unknown_note.is_empty()
-                {
-                    text = Cow::Owned(then(&text, r.age_unknown_note));
-                }
-                let brief = if chosen.attributed {
-                    text = Cow::Owned(then(&text, actions::ATTRIBUTED_SUFFIX));
-                    brief.map(|b| Cow::Owned([&b, ATTRIBUTED_BRIEF].concat()))
+                let (action, brief) = self.action(plan, chosen, patient);
+                if chosen.crs_side {
+                    crs_briefs.extend(brief);
                 } else {
-                    brief
-                };
-                briefs.extend(brief);
-                Action {
-                    id: r.id,
-                    text,
-                    dose_mg: dose
-                        .filter(|_| r.drug_order)
-                        .zip(patient.weight_kg)
-                        .map(|(d, w)| d.mg(w)),
+                    briefs.extend(brief);
                 }
+                action
             })
             .collect();
         Management {
-            summary: summary(plan, &briefs, lower_bound_note),
+            summary: summary(plan, &briefs, &crs_briefs, lower_bound_note),
             actions,
             reassess_hours: plan.interval.map(|i| self.intervals.hours(i)),
         }
+    }
+
+    /// A row's text for a patient, and its brief for the summary: the
+    /// protocol's own text (its brief the text itself), else the built-in
+    /// one (filled once, unless a dose is computed with the weight).
+    fn text(
+        &self,
+        r: &'static ActionRow,
+        patient: &Patient,
+    ) -> (Cow<'static, str>, Option<Cow<'static, str>>) {
+        let dose = match patient.group {
+            PatientGroup::Child => child_dose(r),
+            PatientGroup::Adult => r.dose,
+        };
+        let builtin = filled(r, patient.instrument, patient.group);
+        match self.own_text(r, patient.group) {
+            Some(own) => {
+                let t = fill(own, patient.instrument, dose, patient.weight_kg);
+                let brief = Cow::Owned(t.trim_end_matches('.').to_string());
+                (Cow::Owned(t), Some(brief))
+            }
+            None => {
+                let brief = (!builtin.brief.is_empty()).then_some(Cow::Borrowed(builtin.brief.as_str()));
+                let text = match (dose, patient.weight_kg) {
+                    (Some(_), Some(w)) => Cow::Owned(fill(
+                        builtin_text(r, patient.group),
+                        patient.instrument,
+                        dose,
+                        Some(w),
+                    )),
+                    _ => Cow::Borrowed(builtin.text.as_str()),
+                };
+                (text, brief)
+            }
+        }
+    }
+
+    /// One action of the step: its text for the patient (a taper on one
+    /// syndrome's improvement cut from a corticosteroid both steps share),
+    /// the adult note for an unknown age, the words of an action given for
+    /// a finding attributed to another cause, and the words of an action
+    /// that serves both steps; its computed dose; its brief.
+    fn action(&self, plan: &Plan, chosen: &Chosen, patient: &Patient) -> (Action, Option<Cow<'static, str>>) {
+        let r = chosen.row;
+        let (mut text, mut brief) = self.text(r, patient);
+        if let Merged::Corticosteroid { .. } = chosen.merged {
+            text = without_one_syndrome_taper(text);
+        }
+        if patient.group == PatientGroup::Adult && !patient.age_known && !r.age_unknown_note.is_empty() {
+            text = Cow::Owned(then(&text, r.age_unknown_note));
+        }
+        if chosen.attributed {
+            text = Cow::Owned(then(&text, actions::ATTRIBUTED_SUFFIX));
+            brief = brief.map(|b| Cow::Owned([&b, ATTRIBUTED_BRIEF].concat()));
+        }
+        match chosen.merged {
+            Merged::No => {}
+            Merged::Corticosteroid {
+                after_consider_dexamethasone,
+            } => {
+                let mut t = text.into_owned();
+                if after_consider_dexamethasone {
+                    t.push_str("; ");
+                    t.push_str(AFTER_CONSIDER_DEXAMETHASONE);
+                }
+                if !t.contains(ANTIFUNGAL) {
+                    t.push_str("; ");
+                    t.push_str(ANTIFUNGAL);
+                }
+                t.push_str(&format!(
+                    " (for ICANS grade {} and CRS grade {}; continue until ICANS and CRS are both grade 1 or less, then taper)",
+                    plan.grade,
+                    plan.crs.grade()
+                ));
+                text = Cow::Owned(t);
+            }
+            Merged::Icu(crs_row) => {
+                let (crs_text, _) = self.text(crs_row, patient);
+                let icans = if chosen.attributed {
+                    String::new()
+                } else {
+                    format!(" (for ICANS grade {})", plan.grade)
+                };
+                let crs = match plan.crs {
+                    CrsState::Active(g) => format!("for CRS grade {g}"),
+                    _ => "for hypotension or hypoxia without a recorded fever".to_string(),
+                };
+                text = Cow::Owned(format!(
+                    "{}{icans}; {} ({crs})",
+                    text.trim_end_matches('.'),
+                    crs_text.trim_end_matches('.')
+                ));
+            }
+        }
+        let dose = match patient.group {
+            PatientGroup::Child => child_dose(r),
+            PatientGroup::Adult => r.dose,
+        };
+        let action = Action {
+            id: r.id,
+            text,
+            dose_mg: dose
+                .filter(|_| r.drug_order)
+                .zip(patient.weight_kg)
+                .map(|(d, w)| d.mg(w)),
+        };
+        (action, brief)
+    }
+}
+
+/// The briefs of a summary's part: at most one a row.
+type Briefs = ArrayVec<Cow<'static, str>, { ActionId::ALL.len() }>;
+
+/// What every corticosteroid given for CRS adds (ASCO 2021).
+pub const ANTIFUNGAL: &str = "strongly consider antifungal prophylaxis while on corticosteroids";
+
+/// What an ICANS corticosteroid that stands where the CRS step would give
+/// `consider_dexamethasone` keeps of it (docs/spec.md §3, v4).
+pub const AFTER_CONSIDER_DEXAMETHASONE: &str = "no improvement 24 h after tocilizumab: manage as CRS grade 3";
+
+/// The tapers on one syndrome's improvement the corticosteroid texts hold
+/// (built-in ones, and a centre's that use the same words), longest first:
+/// a corticosteroid both steps share is tapered only when both syndromes
+/// are at grade 1 or less, so the first of these its text holds is cut
+/// (docs/spec.md §3, v4).
+pub const ONE_SYNDROME_TAPERS: [&str; 5] = [
+    ", until improvement to grade 1, then taper",
+    " until improvement to grade 1, then taper",
+    ", then rapid taper once improved",
+    " until CRS grade 1",
+    ", then taper",
+];
+
+/// A corticosteroid text without its taper on one syndrome's improvement.
+fn without_one_syndrome_taper(text: Cow<'static, str>) -> Cow<'static, str> {
+    match ONE_SYNDROME_TAPERS.iter().find(|t| text.contains(**t)) {
+        Some(taper) => Cow::Owned(text.replacen(taper, "", 1)),
+        None => text,
     }
 }
 
@@ -401,7 +542,7 @@ fn row_index(row: &'static ActionRow) -> usize {
     }
     table
         .iter()
-        .position(|r| r.grade == row.grade && r.key == row.key)
+        .position(|r| r.step == row.step && r.grade == row.grade && r.key == row.key)
         .unwrap_or_default()
 }
 
@@ -475,7 +616,12 @@ fn listed<'a>(out: &mut String, parts: impl Iterator<Item = &'a str> + Clone) {
 /// The summary sentence: the grade, the chosen actions in brief, then the
 /// plan's notes and the lower-bound note. Built from the plan, so it can
 /// never name an action the result does not carry.
-fn summary(plan: &Plan, briefs: &[Cow<'static, str>], lower_bound_note: Option<&str>) -> String {
+fn summary(
+    plan: &Plan,
+    briefs: &[Cow<'static, str>],
+    crs_briefs: &[Cow<'static, str>],
+    lower_bound_note: Option<&str>,
+) -> String {
     // Room for a summary at once (the longest of 1M generated records: 531
     // bytes), so it is not grown phrase by phrase.
     let mut s = String::with_capacity(512);
@@ -490,6 +636,7 @@ fn summary(plan: &Plan, briefs: &[Cow<'static, str>], lower_bound_note: Option<&
         s.push_str(", attributed to another cause, would grade higher; reassess urgently. ");
     }
     match plan.grade {
+        _ if !plan.icans_assessed => s.push_str("ICANS not assessed: "),
         0 if masked.is_some() => s.push_str("Grade 0 in the domains counted: "),
         0 => s.push_str("No ICANS: "),
         g => {
@@ -500,6 +647,18 @@ fn summary(plan: &Plan, briefs: &[Cow<'static, str>], lower_bound_note: Option<&
     }
     listed(&mut s, briefs.iter().map(|b| b.as_ref()));
     s.push('.');
+    if !crs_briefs.is_empty() {
+        match plan.crs {
+            CrsState::Active(g) => {
+                s.push_str(" CRS grade ");
+                s.push(char::from(b'0' + g.min(9)));
+                s.push_str(" (ASCO 2021): ");
+            }
+            _ => s.push_str(" Hypotension or hypoxia without a recorded fever: "),
+        }
+        listed(&mut s, crs_briefs.iter().map(|b| b.as_ref()));
+        s.push('.');
+    }
     for note in &plan.notes {
         match note {
             Note::CannotBeRuledOut(_) => {}
@@ -557,7 +716,7 @@ mod tests {
         let m = Protocol::BUILTIN.render(&plan(&ctx(1, 2)), &ADULT, None);
         assert_eq!(
             m.summary,
-            "Grade 1 ICANS: close monitoring, supportive care and tocilizumab for the concurrent CRS."
+            "Grade 1 ICANS: close monitoring, supportive care and tocilizumab for the concurrent CRS. CRS grade 2 (ASCO 2021): dexamethasone if no improvement 24 h after tocilizumab, fluids and oxygen, cardiac and oxygen monitoring and CRS supportive care."
         );
         let m = Protocol::BUILTIN.render(
             &plan(&ctx(0, 0)),
@@ -620,7 +779,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             e.0,
-            "grade_0.tocilizumab: not an action of grade 0 (allowed: ice_screening, confirm_crs)"
+            "grade_0.tocilizumab: not an action of grade 0 (allowed: ice_screening, ice_screening_not_assessed, confirm_crs)"
         );
         let e = Protocol::new("Built-In", vec![], vec![], BUILTIN_INTERVALS).unwrap_err();
         assert!(e.0.starts_with("name: \"Built-In\" is reserved"), "{}", e.0);
@@ -647,7 +806,11 @@ mod tests {
             "Pulse methylprednisolone 600 mg (30 mg/kg, max 1 g a day) IV daily for 3 days, then taper"
         );
         assert_eq!(pulse.dose_mg, Some(600));
-        let toci = m.actions.last().expect("tocilizumab");
+        let toci = m
+            .actions
+            .iter()
+            .find(|a| a.id == actions::ActionId::Tocilizumab)
+            .expect("tocilizumab");
         assert_eq!(toci.dose_mg, Some(240));
         let m0 = Protocol::BUILTIN.render(&plan(&ctx(0, 0)), &child, None);
         assert!(

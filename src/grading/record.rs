@@ -795,9 +795,15 @@ impl RecordBuilder {
             },
         };
         self.check_crs();
+        self.check_something_assessed(ice_used || capd_used);
+    }
+
+    /// docs/spec.md §2: a record assesses an ICANS domain (or records a
+    /// death by ICANS), or holds CRS information alone (ICANS then not
+    /// assessed, v4); with neither it is "nothing assessed".
+    fn check_something_assessed(&mut self, score_used: bool) {
         let r = &self.record;
-        let anything_assessed = ice_used
-            || capd_used
+        let anything_assessed = score_used
             || self.cartox10.is_some()
             || self.ice_band.is_some()
             || r.consciousness.is_some()
@@ -805,7 +811,8 @@ impl RecordBuilder {
             || r.motor.is_some()
             || r.edema.is_some()
             || r.died_of_icans == Some(true)
-            || has_crs_findings(r);
+            || has_crs_findings(r)
+            || r.crs_grade.is_some();
         if !anything_assessed && self.errors.is_empty() {
             let names: Vec<&str> = ASSESSING.iter().map(|f| f.name()).collect();
             self.error(
@@ -813,9 +820,10 @@ impl RecordBuilder {
                 None,
                 "nothing assessed",
                 format!(
-                    "at least one of {} (or {}: true)",
+                    "at least one of {} (or {}: true), or CRS information alone ({} or the CRS findings): ICANS then not assessed",
                     names.join(", "),
-                    Field::DiedOfIcans.name()
+                    Field::DiedOfIcans.name(),
+                    Field::CrsGrade.name()
                 ),
             );
         }

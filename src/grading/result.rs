@@ -160,8 +160,10 @@ pub struct Grading {
     /// Echoed `assessed_at`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assessed_at: Option<EchoedText>,
-    /// ICANS grade, 0-5. A lower bound when `complete` is false.
-    pub grade: u8,
+    /// ICANS grade, 0-5. A lower bound when `complete` is false; null when
+    /// ICANS was not assessed (no ICANS domain recorded: docs/spec.md §2).
+    #[schemars(schema_with = "grade_schema")]
+    pub grade: Option<u8>,
     /// No domain left not assessed.
     pub complete: bool,
     /// `ice`, `capd`, `cartox10`, `ice_band` or null.
@@ -229,6 +231,16 @@ pub struct Grading {
     pub icans_version: &'static str,
     /// The management protocol used: the built-in one or a centre's.
     pub protocol: Cow<'static, str>,
+}
+
+/// The schema of `grade`: always present, 0-5 or null (a plain
+/// `Option` would leave it out of `required`).
+fn grade_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": ["integer", "null"],
+        "minimum": 0,
+        "maximum": 5
+    })
 }
 
 /// How the next assessment is made (docs/spec.md §3 "Reassessment
@@ -300,7 +312,7 @@ impl Grading {
     /// domain whose finding would grade higher, encephalopathy and
     /// consciousness assessed. `None` when it does; else why not.
     pub fn not_ruled_out(&self) -> Option<NotRuledOut> {
-        if self.grade >= 1 {
+        if self.grade.is_some_and(|g| g >= 1) {
             Some(NotRuledOut::IcansPresent)
         } else if !self.masked.is_empty() {
             Some(NotRuledOut::Masked)
@@ -422,6 +434,12 @@ pub enum CrsState {
         /// The CRS grade with fever (the organ grade).
         with_fever: u8,
     },
+    /// The same with `fever_masked` recorded false (docs/spec.md §3, v4):
+    /// no CRS by ASTCT, and the hypotension or hypoxia needs a cause.
+    NoFeverNotMasked {
+        /// The CRS grade with fever (the organ grade).
+        with_fever: u8,
+    },
     /// Fever not recorded and not masked while hypotension or hypoxia is
     /// graded >= 2: CRS cannot be ruled out.
     CannotBeRuledOut {
@@ -462,18 +480,31 @@ impl CrsState {
             CrsState::NoFever { with_fever } => Some(format!(
                 "No CRS by ASTCT (no fever); if an antipyretic, tocilizumab or a corticosteroid was given, record fever_masked (CRS grade {with_fever})"
             )),
+            CrsState::NoFeverNotMasked { .. } => Some(
+                "No CRS by ASTCT (no fever, not masked): find the cause of the hypotension or hypoxia (sepsis, say)"
+                    .into(),
+            ),
             CrsState::CannotBeRuledOut { with_fever } => Some(format!(
                 "CRS cannot be ruled out (fever not recorded; with fever, CRS grade {with_fever})"
             )),
         }
     }
 
+    /// The CRS grade hypotension and hypoxia would give with fever, when
+    /// the CRS grade is 0 only for want of a recorded fever (CRS cannot be
+    /// ruled out, or none by ASTCT for want of fever).
+    pub const fn without_fever(self) -> Option<u8> {
+        match self {
+            CrsState::NoFever { with_fever }
+            | CrsState::NoFeverNotMasked { with_fever }
+            | CrsState::CannotBeRuledOut { with_fever } => Some(with_fever),
+            _ => None,
+        }
+    }
+
     /// Whether the state alone calls for the urgent reassessment: CRS that
     /// cannot be ruled out, or is 0 only for want of a recorded fever.
     pub const fn urgent(self) -> bool {
-        matches!(
-            self,
-            CrsState::NoFever { .. } | CrsState::CannotBeRuledOut { .. } | CrsState::Active(_)
-        )
+        self.without_fever().is_some() || matches!(self, CrsState::Active(_))
     }
 }

@@ -83,6 +83,11 @@ pub const ICU_WITH_CRS_MIN_GRADE: u8 = 2;
 /// §3 "CRS words").
 pub const CRS_UNRULED_MIN_ORGAN_GRADE: u8 = 2;
 
+/// Hypotension or hypoxia graded at least this (a vasopressor, high-flow
+/// oxygen) without a recorded fever calls for ICU-level care whatever the
+/// cause (docs/spec.md §3, v4 "Shock or hypoxia whatever the CRS words").
+pub const SHOCK_MIN_ORGAN_GRADE: u8 = 3;
+
 /// The domain grade from which a seizure calls for anti-seizure therapy
 /// rather than prophylaxis at grade 4, and the grade that is status
 /// epilepticus (docs/spec.md §3).

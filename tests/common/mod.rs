@@ -111,6 +111,12 @@ pub struct Facts {
     pub crs_unruled: bool,
     /// Death attributed to CRS.
     pub crs_died: bool,
+    /// The CRS grade hypotension and hypoxia would give with fever, when
+    /// the CRS grade is 0 for want of a recorded fever (CRS cannot be
+    /// ruled out, or none by ASTCT for want of fever); else 0.
+    pub crs_without_fever: u8,
+    /// No ICANS domain was assessed (contract v4 section 2).
+    pub icans_not_assessed: bool,
     /// `hours_since_onset`.
     pub hours: Option<f64>,
     /// `steroid_refractory`.
@@ -123,7 +129,7 @@ pub fn oracle_holds(f: &Facts, when: &str) -> bool {
     match when {
         "always" => true,
         "crs" => f.crs >= 1,
-        "crs_2_or_more" => f.crs >= 2,
+        "crs_2_or_more" => f.crs >= 2 || (f.crs_unruled && f.crs_without_fever >= 2),
         "crs_cannot_be_ruled_out" => f.crs_unruled,
         "hours_over_24" => f.hours.is_some_and(|h| h > 24.0),
         "steroid_refractory" => f.refractory,
@@ -172,7 +178,84 @@ pub fn oracle_plan(grade: u8, f: &Facts) -> Vec<(String, bool)> {
         .filter_map(|v| v.as_str())
         .collect();
     rows.sort_by_key(|(id, _)| order.iter().position(|e| e == id).unwrap_or(order.len()));
+    oracle_crs_step(&o, grade, f, &mut rows);
     rows
+}
+
+/// The CRS step (contract v4 section 3) added after the ICANS step `rows`:
+/// the oracle's CRS rows of the CRS grade (or grade 0 without a recorded
+/// fever); one action per id; one corticosteroid, the stronger, in the
+/// ICANS step's place; the CRS step's own in the oracle's order;
+/// consider_icu gone when icu is shown.
+fn oracle_crs_step(o: &serde_json::Value, grade: u8, f: &Facts, rows: &mut Vec<(String, bool)>) {
+    let strength = |table: &str, g: u8, id: &str| {
+        o["corticosteroid_strength"][table][g.to_string()][id]
+            .as_u64()
+            .unwrap_or(0)
+    };
+    let crs_holds = |when: &str| match when {
+        "always" => true,
+        "icans_0_or_not_assessed" => grade == 0,
+        "shock_without_fever" => f.crs_without_fever >= 3,
+        "organ_without_fever" => f.crs_without_fever >= 2,
+        other => panic!("unknown oracle CRS condition {other}"),
+    };
+    let crs_rows: Vec<String> = o["crs_actions"][f.crs.to_string()]
+        .as_array()
+        .expect("CRS actions of the grade")
+        .iter()
+        .filter(|row| crs_holds(row[1].as_str().expect("a condition")))
+        .map(|row| row[0].as_str().expect("an id").to_string())
+        .collect();
+    let mut own: Vec<String> = Vec::new();
+    for id in crs_rows {
+        let s = strength("crs", f.crs, &id);
+        let icans_steroid = |(r, attributed): &(String, bool)| !attributed && strength("icans", grade, r) > 0;
+        if s > 0 {
+            let strongest = rows
+                .iter()
+                .filter(|r| icans_steroid(r))
+                .map(|(r, _)| strength("icans", grade, r))
+                .max();
+            match strongest {
+                None => own.push(id),
+                Some(icans) if s > icans => {
+                    let at = rows
+                        .iter()
+                        .position(&icans_steroid)
+                        .expect("an ICANS corticosteroid");
+                    rows[at] = (id, false);
+                    let mut i = 0;
+                    rows.retain(|r| {
+                        i += 1;
+                        i - 1 == at || !icans_steroid(r)
+                    });
+                }
+                Some(_) => {}
+            }
+        } else if !rows.iter().any(|(r, _)| *r == id) {
+            own.push(id);
+        }
+    }
+    let order: Vec<&str> = o["crs_order"]
+        .as_array()
+        .expect("CRS order")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    let rank = |id: &str| {
+        let id = if ["dexamethasone", "methylprednisolone_pulse"].contains(&id) {
+            "corticosteroid"
+        } else {
+            id
+        };
+        order.iter().position(|e| *e == id).unwrap_or(order.len())
+    };
+    own.sort_by_key(|id| rank(id));
+    rows.extend(own.into_iter().map(|id| (id, false)));
+    if rows.iter().any(|(id, _)| id == "icu") {
+        rows.retain(|(id, _)| id != "consider_icu");
+    }
 }
 
 /// Any record JSON that fills every field the contract has (docs/spec.md
@@ -395,4 +478,42 @@ pub fn all_commands() -> Vec<Vec<String>> {
         i += 1;
     }
     commands
+}
+
+/// The first adult absolute dose a text holds (contract v4 section 5: any
+/// amount in mg, g or mL that is not per kg), if any. Per kg are a rate
+/// ("8 mg/kg"), a dose computed from one ("240 mg (12 mg/kg ...)") and the
+/// cap of one ("max 800 mg", "max 1 g a day").
+pub fn adult_absolute_dose(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let starts = b[i].is_ascii_digit() && (i == 0 || !(b[i - 1].is_ascii_alphanumeric()));
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < b.len() && (b[j].is_ascii_digit() || b[j] == b',' || b[j] == b'.' || b[j] == b'-') {
+            j += 1;
+        }
+        let amount = text[i..j].trim_end_matches([',', '.', '-']);
+        let rest = text[i + amount.len()..].trim_start_matches(' ');
+        let unit = ["mg", "g", "mL"].into_iter().find(|u| {
+            rest.strip_prefix(u)
+                .is_some_and(|after| after.chars().next().is_none_or(|c| !c.is_ascii_alphanumeric()))
+        });
+        if let Some(unit) = unit {
+            let after = &rest[unit.len()..];
+            let per_kg = after.starts_with("/kg")
+                || text[..i].ends_with("max ")
+                || (after.starts_with(" (")
+                    && after[2..].split(')').next().is_some_and(|p| p.contains("mg/kg")));
+            if !per_kg {
+                return Some(format!("{amount} {unit}"));
+            }
+        }
+        i = j.max(i + 1);
+    }
+    None
 }
