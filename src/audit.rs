@@ -567,32 +567,11 @@ pub fn from_inputs(
         };
     });
     spill?;
-    let patients = if patients.is_empty() {
-        None
-    } else {
-        let mut t = Tally::default();
-        for entry in patients.finish()? {
-            t.add(entry?.1);
-        }
-        Some(t.figures())
-    };
-    let mut by_scale = Lister::new();
-    for entry in scales.finish()? {
-        let (scale, tally) = entry?;
-        let bytes = scale.len();
-        by_scale.push((scale, tally), bytes)?;
-    }
+    let patients = per_patient(patients)?;
+    let by_scale = listed(scales)?;
     let by = match by {
         None => None,
-        Some(by) => {
-            let mut listed = Lister::new();
-            for entry in groups.finish()? {
-                let (group, tally) = entry?;
-                let bytes = group.len();
-                listed.push((group, tally), bytes)?;
-            }
-            Some((by.field(), listed.finish()?))
-        }
+        Some(by) => Some((by.field(), listed(groups)?)),
     };
     let crs = if crs_seen {
         Some(CrsAudit {
@@ -613,9 +592,34 @@ pub fn from_inputs(
         discordant: discordant.finish()?,
         indeterminate_records: indeterminate_records.finish()?,
         patients,
-        by_scale: by_scale.finish()?,
+        by_scale,
         failures,
     })
+}
+
+/// The figures per patient (worst recorded against worst regraded), when
+/// records carry `patient_id`.
+fn per_patient(patients: SpillMap<Grades>) -> io::Result<Option<Figures>> {
+    if patients.is_empty() {
+        return Ok(None);
+    }
+    let mut t = Tally::default();
+    for entry in patients.finish()? {
+        t.add(entry?.1);
+    }
+    Ok(Some(t.figures()))
+}
+
+/// The tallies of a map (per scale, per group) as a list, in the order of
+/// their keys, spilled past the memory budget as the map was.
+fn listed(map: SpillMap<Tally>) -> io::Result<Listed<(String, Tally)>> {
+    let mut out = Lister::new();
+    for entry in map.finish()? {
+        let (key, tally) = entry?;
+        let bytes = key.len();
+        out.push((key, tally), bytes)?;
+    }
+    out.finish()
 }
 
 /// The CRS regrade of a record, when it can be regraded: graded from its

@@ -441,8 +441,13 @@ fn past_the_grade(
     if ctx.death().is_none() {
         excluded_emergency_warnings(&ctx, findings, &mut warnings);
     }
-    let plan = plan::plan(&ctx);
-    if plan.shows_dose() {
+    // The plan is built only where it is shown; elsewhere its one fact the
+    // warnings need is read without it.
+    let plan = (scope == Scope::Full).then(|| plan::plan(&ctx));
+    if plan
+        .as_ref()
+        .map_or_else(|| plan::shows_dose(&ctx), Plan::shows_dose)
+    {
         patient_group_warnings(a, group, &mut warnings);
     }
     let patient = Patient {
@@ -451,15 +456,15 @@ fn past_the_grade(
         instrument: g.screening,
         age_known: a.age_years.is_some(),
     };
-    let management = match scope {
-        Scope::Full => {
+    let management = match plan {
+        Some(plan) => {
             // Not assessed at all is said in the step itself, not as a
             // lower bound.
             let lower_bound =
                 (!g.complete && grade < 5 && g.icans_assessed).then(|| lower_bound_note(g.unassessed));
             protocol.render(&plan, &patient, lower_bound.as_deref())
         }
-        Scope::WithoutManagement | Scope::Grade | Scope::GradeAlone => Management::NONE,
+        None => Management::NONE,
     };
     PastTheGrade {
         crs,

@@ -301,6 +301,34 @@ fn stays(c: &Chosen, antiseizure: bool) -> bool {
     !(antiseizure && c.row.id == ActionId::Levetiracetam)
 }
 
+/// Whether the management step shows an action whose dose depends on the
+/// patient group or the weight (docs/spec.md §6 warnings): exactly what
+/// [`plan`]'s rows would show ([`Plan::shows_dose`]; a test holds the two
+/// together), without building them, for the gradings that show no step
+/// (`summary`, `audit`, `--fields` without management: 10% of their
+/// instructions when the plan was built).
+pub fn shows_dose(ctx: &Context) -> bool {
+    if ctx.death().is_some() {
+        return false;
+    }
+    // One pass: a row that shows a dose stays unless it is the prophylaxis
+    // that anti-seizure therapy replaces (`stays`). The CRS step's rows
+    // that show one stay too (a corticosteroid merged into another is
+    // shown as one that shows a dose).
+    let (mut prophylaxis, mut antiseizure) = (false, false);
+    for c in chosen(ctx) {
+        match c.row.id {
+            ActionId::AntiseizureTherapy => antiseizure = true,
+            ActionId::Levetiracetam => prophylaxis |= c.row.shows_dose(),
+            _ if c.row.shows_dose() => return true,
+            _ => {}
+        }
+    }
+    let crs_grade = if ctx.crs_active() { ctx.crs_grade() } else { 0 };
+    (prophylaxis && !antiseizure)
+        || actions::of_step(Step::Crs, crs_grade).any(|r| r.shows_dose() && ctx.holds(r.when))
+}
+
 impl Plan {
     /// Whether the management step shows an action whose dose depends on
     /// the patient group or the weight (docs/spec.md §6 warnings).
@@ -695,6 +723,54 @@ mod tests {
         assert_eq!(p.notes[..], [Note::Crs(unruled.crs)]);
         // Shock without a recorded fever: ICU whatever the cause, and its cause looked for.
         assert_eq!(ids(&p), ["ice_screening", "confirm_crs", "icu", "evaluate_cause"]);
+    }
+
+    /// `shows_dose` reads the same rows as `plan`: equal on every grade,
+    /// ICANS assessed or not, every seizure and edema finding counted or
+    /// excluded, every CRS state.
+    #[test]
+    fn shows_dose_is_what_the_plan_shows() {
+        let states = [
+            CrsState::NotAssessed,
+            CrsState::Absent,
+            CrsState::LowerBound,
+            CrsState::NoFever { with_fever: 2 },
+            CrsState::NoFeverNotMasked { with_fever: 3 },
+            CrsState::CannotBeRuledOut { with_fever: 3 },
+            CrsState::Active(1),
+            CrsState::Active(2),
+            CrsState::Active(3),
+            CrsState::Active(4),
+            CrsState::Death,
+        ];
+        let mut checked = 0;
+        for grade in 0..=5 {
+            for assessed in [true, false] {
+                for seizure in [None, Some(0), Some(3), Some(4)] {
+                    for edema in [None, Some(0), Some(3), Some(4)] {
+                        for excluded in [false, true] {
+                            for crs in states {
+                                let mut c = Context {
+                                    crs,
+                                    icans_assessed: assessed,
+                                    ..ctx(grade)
+                                };
+                                let slot = if excluded {
+                                    &mut c.excluded_grades
+                                } else {
+                                    &mut c.domain_grades
+                                };
+                                slot[Domain::Seizure.index()] = seizure;
+                                slot[Domain::Edema.index()] = edema;
+                                assert_eq!(shows_dose(&c), plan(&c).shows_dose(), "{c:?}");
+                                checked += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 6 * 2 * 4 * 4 * 2 * 11);
     }
 
     #[test]

@@ -341,6 +341,7 @@ impl Protocol {
         &self,
         r: &'static ActionRow,
         patient: &Patient,
+        shared: bool,
     ) -> (Cow<'static, str>, Option<Cow<'static, str>>) {
         let dose = match patient.group {
             PatientGroup::Child => child_dose(r),
@@ -351,18 +352,24 @@ impl Protocol {
             Some(own) => {
                 let t = fill(own, patient.instrument, dose, patient.weight_kg);
                 let brief = Cow::Owned(t.trim_end_matches('.').to_string());
+                let t = match shared {
+                    true => without_one_syndrome_taper(&t).into_owned(),
+                    false => t,
+                };
                 (Cow::Owned(t), Some(brief))
             }
             None => {
                 let brief = (!builtin.brief.is_empty()).then_some(Cow::Borrowed(builtin.brief.as_str()));
+                // The one-syndrome taper of a shared corticosteroid is cut
+                // from the template once (`filled`), not searched for in
+                // every result.
+                let (template, done) = match shared {
+                    true => (builtin.shared_template.as_str(), builtin.shared_text.as_str()),
+                    false => (builtin_text(r, patient.group), builtin.text.as_str()),
+                };
                 let text = match (dose, patient.weight_kg) {
-                    (Some(_), Some(w)) => Cow::Owned(fill(
-                        builtin_text(r, patient.group),
-                        patient.instrument,
-                        dose,
-                        Some(w),
-                    )),
-                    _ => Cow::Borrowed(builtin.text.as_str()),
+                    (Some(_), Some(w)) => Cow::Owned(fill(template, patient.instrument, dose, Some(w))),
+                    _ => Cow::Borrowed(done),
                 };
                 (text, brief)
             }
@@ -376,10 +383,8 @@ impl Protocol {
     /// that serves both steps; its computed dose; its brief.
     fn action(&self, plan: &Plan, chosen: &Chosen, patient: &Patient) -> (Action, Option<Cow<'static, str>>) {
         let r = chosen.row;
-        let (mut text, mut brief) = self.text(r, patient);
-        if let Merged::Corticosteroid { .. } = chosen.merged {
-            text = without_one_syndrome_taper(text);
-        }
+        let shared = matches!(chosen.merged, Merged::Corticosteroid { .. });
+        let (mut text, mut brief) = self.text(r, patient, shared);
         if patient.group == PatientGroup::Adult && !patient.age_known && !r.age_unknown_note.is_empty() {
             text = Cow::Owned(then(&text, r.age_unknown_note));
         }
@@ -392,38 +397,26 @@ impl Protocol {
             Merged::Corticosteroid {
                 after_consider_dexamethasone,
             } => {
-                let mut t = text.into_owned();
-                if after_consider_dexamethasone {
-                    t.push_str("; ");
-                    t.push_str(AFTER_CONSIDER_DEXAMETHASONE);
-                }
-                if !t.contains(ANTIFUNGAL) {
-                    t.push_str("; ");
-                    t.push_str(ANTIFUNGAL);
-                }
-                t.push_str(&format!(
-                    " (for ICANS grade {} and CRS grade {}; continue until ICANS and CRS are both grade 1 or less, then taper)",
-                    plan.grade,
-                    plan.crs.grade()
-                ));
-                text = Cow::Owned(t);
+                // The built-in CRS corticosteroid texts carry the antifungal
+                // words; a centre's text may.
+                let carries = match self.own_text(r, patient.group) {
+                    Some(_) => text.contains(ANTIFUNGAL),
+                    None => r.step == Step::Crs,
+                };
+                let both = Both {
+                    icans: plan.grade,
+                    crs: plan.crs,
+                };
+                text =
+                    Cow::Owned(both.corticosteroid(text.into_owned(), after_consider_dexamethasone, carries));
             }
             Merged::Icu(crs_row) => {
-                let (crs_text, _) = self.text(crs_row, patient);
-                let icans = if chosen.attributed {
-                    String::new()
-                } else {
-                    format!(" (for ICANS grade {})", plan.grade)
+                let (crs_text, _) = self.text(crs_row, patient, false);
+                let both = Both {
+                    icans: plan.grade,
+                    crs: plan.crs,
                 };
-                let crs = match plan.crs {
-                    CrsState::Active(g) => format!("for CRS grade {g}"),
-                    _ => "for hypotension or hypoxia without a recorded fever".to_string(),
-                };
-                text = Cow::Owned(format!(
-                    "{}{icans}; {} ({crs})",
-                    text.trim_end_matches('.'),
-                    crs_text.trim_end_matches('.')
-                ));
+                text = Cow::Owned(both.icu(&text, chosen.attributed, &crs_text));
             }
         }
         let dose = match patient.group {
@@ -439,6 +432,65 @@ impl Protocol {
                 .map(|(d, w)| d.mg(w)),
         };
         (action, brief)
+    }
+}
+
+/// The two grades an action shared by both steps names (docs/spec.md §3,
+/// v4). Its words are put together piece by piece (no formatter: a shared
+/// action is in a quarter of full results).
+struct Both {
+    icans: u8,
+    crs: CrsState,
+}
+
+/// A grade 0-9 as its digit.
+fn digit(g: u8) -> char {
+    char::from(b'0' + g.min(9))
+}
+
+impl Both {
+    /// The corticosteroid both steps share: its text (one-syndrome taper
+    /// already cut), what it keeps of `consider_dexamethasone`, the
+    /// antifungal words unless it `carries` them, then the joint taper.
+    fn corticosteroid(&self, mut t: String, after_consider_dexamethasone: bool, carries: bool) -> String {
+        if after_consider_dexamethasone {
+            t.push_str("; ");
+            t.push_str(AFTER_CONSIDER_DEXAMETHASONE);
+        }
+        if !carries {
+            t.push_str("; ");
+            t.push_str(ANTIFUNGAL);
+        }
+        t.push_str(" (for ICANS grade ");
+        t.push(digit(self.icans));
+        t.push_str(" and CRS grade ");
+        t.push(digit(self.crs.grade()));
+        t.push_str("; continue until ICANS and CRS are both grade 1 or less, then taper)");
+        t
+    }
+
+    /// The ICU both steps give: the ICANS text and its reason (none for an
+    /// ICU given for a finding attributed to another cause, which says
+    /// so), then the CRS step's text and its reason.
+    fn icu(&self, icans_text: &str, attributed: bool, crs_text: &str) -> String {
+        let mut t = String::with_capacity(icans_text.len() + crs_text.len() + 80);
+        t.push_str(icans_text.trim_end_matches('.'));
+        if !attributed {
+            t.push_str(" (for ICANS grade ");
+            t.push(digit(self.icans));
+            t.push(')');
+        }
+        t.push_str("; ");
+        t.push_str(crs_text.trim_end_matches('.'));
+        match self.crs {
+            CrsState::Active(g) => {
+                t.push_str(" (for CRS grade ");
+                t.push(digit(g));
+                t.push(')');
+            }
+            _ => t.push_str(" (for hypotension or hypoxia without a recorded fever)"),
+        }
+        t
     }
 }
 
@@ -466,10 +518,10 @@ pub const ONE_SYNDROME_TAPERS: [&str; 5] = [
 ];
 
 /// A corticosteroid text without its taper on one syndrome's improvement.
-fn without_one_syndrome_taper(text: Cow<'static, str>) -> Cow<'static, str> {
+fn without_one_syndrome_taper(text: &str) -> Cow<'_, str> {
     match ONE_SYNDROME_TAPERS.iter().find(|t| text.contains(**t)) {
         Some(taper) => Cow::Owned(text.replacen(taper, "", 1)),
-        None => text,
+        None => Cow::Borrowed(text),
     }
 }
 
@@ -486,6 +538,11 @@ fn builtin_text(row: &ActionRow, group: PatientGroup) -> &'static str {
 struct Filled {
     text: String,
     brief: String,
+    /// The template of a corticosteroid both steps share: the built-in text
+    /// with its one-syndrome taper cut, placeholders unfilled.
+    shared_template: String,
+    /// The same, filled (doses per kg).
+    shared_text: String,
 }
 
 /// Every row's built-in text and brief, filled once for each instrument
@@ -501,9 +558,12 @@ fn filled(row: &'static ActionRow, instrument: Instrument, group: PatientGroup) 
                         PatientGroup::Child => child_dose(r),
                         PatientGroup::Adult => r.dose,
                     };
+                    let shared_template = without_one_syndrome_taper(builtin_text(r, g)).into_owned();
                     Filled {
                         text: fill(builtin_text(r, g), i, dose, None),
                         brief: fill(r.brief, i, None, None),
+                        shared_text: fill(&shared_template, i, dose, None),
+                        shared_template,
                     }
                 };
                 [
@@ -641,7 +701,7 @@ fn summary(
         0 => s.push_str("No ICANS: "),
         g => {
             s.push_str("Grade ");
-            s.push(char::from(b'0' + g.min(9)));
+            s.push(digit(g));
             s.push_str(" ICANS: ");
         }
     }
@@ -651,7 +711,7 @@ fn summary(
         match plan.crs {
             CrsState::Active(g) => {
                 s.push_str(" CRS grade ");
-                s.push(char::from(b'0' + g.min(9)));
+                s.push(digit(g));
                 s.push_str(" (ASCO 2021): ");
             }
             _ => s.push_str(" Hypotension or hypoxia without a recorded fever: "),
