@@ -185,15 +185,6 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             out.flush().map(|()| say_inline!("{rendered}"))
         }
     });
-    match written {
-        // The alert outranks the failed output (docs/robustness.md), as in
-        // `icans grade`.
-        Err(e) if alert => {
-            args.output.report(&e);
-            Ok(exit::ALERT)
-        }
-        Err(e) => Err(e).with_context(|| args.output.cannot_write()),
-        Ok(()) if alert => Ok(exit::ALERT),
-        Ok(()) => Ok(exit::OK),
-    }
+    // The grade was reached, whether or not the card could be written.
+    args.output.exit_after(written, alert)
 }

@@ -172,15 +172,6 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         }
         .and_then(|()| out.flush())
     });
-    match written {
-        // The alert outranks the failed output (docs/robustness.md): the
-        // grade was reached, whether or not the card could be written.
-        Err(e) if alert => {
-            args.output.report(&e);
-            Ok(exit::ALERT)
-        }
-        Err(e) => Err(e).with_context(|| args.output.cannot_write()),
-        Ok(()) if alert => Ok(exit::ALERT),
-        Ok(()) => Ok(exit::OK),
-    }
+    // The grade was reached, whether or not the card could be written.
+    args.output.exit_after(written, alert)
 }

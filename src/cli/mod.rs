@@ -248,6 +248,22 @@ fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 impl OutputFlag {
+    /// The exit status of a command that graded one record and wrote its
+    /// result (`grade`, `assess`): the alert outranks a failed output
+    /// (docs/robustness.md), which is still said; otherwise a failed output
+    /// is the error it is.
+    pub fn exit_after(&self, written: std::io::Result<()>, alert: bool) -> anyhow::Result<u8> {
+        match written {
+            Err(e) if alert => {
+                self.report(&e);
+                Ok(exit::ALERT)
+            }
+            Err(e) => anyhow::Context::with_context(Err(e), || self.cannot_write()),
+            Ok(()) if alert => Ok(exit::ALERT),
+            Ok(()) => Ok(exit::OK),
+        }
+    }
+
     /// The file, when one is named (`-` is standard output).
     pub fn file(&self) -> Option<&Path> {
         self.output.as_deref().filter(|p| *p != Path::new("-"))

@@ -261,6 +261,37 @@ fn quoted(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
+/// A step's grade tables (`[grade_N]`, `[crs.grade_N]`), every built-in
+/// text live, each condition as a comment.
+fn adult_tables(out: &mut String, step: Step, table: &str) {
+    for grade in 0..=actions::MAX_ACTION_GRADE {
+        let _ = write!(out, "\n[{table}{grade}]\n");
+        for row in actions::of_step(step, grade) {
+            if let Some(c) = row.when.describe() {
+                let _ = writeln!(out, "# {c}");
+            }
+            let _ = writeln!(out, "{} = {}", row.key, quoted(row.text));
+        }
+    }
+}
+
+/// A step's children's tables, where a child's text differs, commented
+/// out so that they never shadow a `[child]` table a centre adds.
+fn child_tables_commented(out: &mut String, step: Step, table: &str) {
+    for grade in 0..=actions::MAX_ACTION_GRADE {
+        let mut rows = actions::of_step(step, grade)
+            .filter(|r| !r.child_text.is_empty())
+            .peekable();
+        if rows.peek().is_none() {
+            continue;
+        }
+        let _ = write!(out, "\n# [{table}{grade}]\n");
+        for row in rows {
+            let _ = writeln!(out, "# {} = {}", row.key, quoted(row.child_text));
+        }
+    }
+}
+
 /// The built-in protocol as a protocol file, with comments, ready to edit.
 pub fn builtin_file() -> String {
     let i: Intervals = BUILTIN_INTERVALS;
@@ -293,15 +324,7 @@ pub fn builtin_file() -> String {
          grade_1 = {}\n",
         i.urgent, i.grade_0, i.grade_1
     );
-    for grade in 0..=actions::MAX_ACTION_GRADE {
-        let _ = write!(out, "\n[grade_{grade}]\n");
-        for row in actions::of_grade(grade) {
-            if let Some(c) = row.when.describe() {
-                let _ = writeln!(out, "# {c}");
-            }
-            let _ = writeln!(out, "{} = {}", row.key, quoted(row.text));
-        }
-    }
+    adult_tables(&mut out, Step::Icans, "grade_");
     out.push_str(
         "\n# The CRS step (ASCO 2021), added at every ICANS grade by the CRS grade:\n\
          # [crs.grade_N] for CRS grade N (grade 0: hypotension or hypoxia without a\n\
@@ -311,44 +334,14 @@ pub fn builtin_file() -> String {
          # improvement to grade 1, then taper\", \"then rapid taper once improved\",\n\
          # \"until CRS grade 1\", \"then taper\") is cut and the joint ending added.\n",
     );
-    for grade in 0..=actions::MAX_ACTION_GRADE {
-        let _ = write!(out, "\n[crs.grade_{grade}]\n");
-        for row in actions::of_step(Step::Crs, grade) {
-            if let Some(c) = row.when.describe() {
-                let _ = writeln!(out, "# {c}");
-            }
-            let _ = writeln!(out, "{} = {}", row.key, quoted(row.text));
-        }
-    }
+    adult_tables(&mut out, Step::Crs, "crs.grade_");
     out.push_str(
         "\n# Children's built-in texts where they differ from the adults' (no adult\n\
          # absolute dose), commented out: uncomment a table and a text to change it,\n\
          # or add a [child] table whose texts serve every grade. A [child.grade_N]\n\
          # text wins over a [child] text, which wins over the built-in one.\n",
     );
-    for grade in 0..=actions::MAX_ACTION_GRADE {
-        let rows: Vec<_> = actions::of_grade(grade)
-            .filter(|r| !r.child_text.is_empty())
-            .collect();
-        if rows.is_empty() {
-            continue;
-        }
-        let _ = write!(out, "\n# [child.grade_{grade}]\n");
-        for row in rows {
-            let _ = writeln!(out, "# {} = {}", row.key, quoted(row.child_text));
-        }
-    }
-    for grade in 0..=actions::MAX_ACTION_GRADE {
-        let rows: Vec<_> = actions::of_step(Step::Crs, grade)
-            .filter(|r| !r.child_text.is_empty())
-            .collect();
-        if rows.is_empty() {
-            continue;
-        }
-        let _ = write!(out, "\n# [child.crs.grade_{grade}]\n");
-        for row in rows {
-            let _ = writeln!(out, "# {} = {}", row.key, quoted(row.child_text));
-        }
-    }
+    child_tables_commented(&mut out, Step::Icans, "child.grade_");
+    child_tables_commented(&mut out, Step::Crs, "child.crs.grade_");
     out
 }

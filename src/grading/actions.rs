@@ -519,6 +519,40 @@ const fn crs_tocilizumab(grade: u8) -> ActionRow {
     }
 }
 
+/// The CRS step's supportive care, at every CRS grade.
+const fn crs_supportive_care(grade: u8) -> ActionRow {
+    crs_row(
+        grade,
+        ActionId::CrsSupportiveCare,
+        When::Always,
+        CRS_SUPPORTIVE_CARE,
+        "CRS supportive care",
+    )
+}
+
+/// Fluids and oxygen, from CRS grade 2; a child's bolus weight-based.
+const fn crs_fluids_oxygen(grade: u8) -> ActionRow {
+    crs_row(
+        grade,
+        ActionId::CrsFluidsOxygen,
+        When::Always,
+        CRS_FLUIDS_OXYGEN,
+        "fluids and oxygen",
+    )
+    .for_children(CRS_FLUIDS_OXYGEN_CHILD, None)
+}
+
+/// Telemetry and pulse oximetry, from CRS grade 2.
+const fn crs_monitoring(grade: u8) -> ActionRow {
+    crs_row(
+        grade,
+        ActionId::CrsMonitoring,
+        When::Always,
+        CRS_MONITORING,
+        "cardiac and oxygen monitoring",
+    )
+}
+
 /// The CRS step's supportive care at every CRS grade (ASCO 2021; IEC-HS,
 /// Hines et al. 2023).
 const CRS_SUPPORTIVE_CARE: &str = "CRS supportive care: antipyretics, IV hydration, symptomatic care; work-up for infection (blood and urine cultures, chest radiograph); empiric broad-spectrum antibiotics if neutropenic, per the neutropenic fever protocol; if CRS lasts beyond 7 days, or ferritin rises with cytopenias, evaluate for IEC-HS (Hines et al. 2023)";
@@ -646,15 +680,14 @@ pub static ACTIONS: &[ActionRow] = &[
     crs_row(0, A::EvaluateCause, W::OrganWithoutFever,
         "Hypotension or hypoxia without a recorded fever: evaluate for infection (cultures, chest radiograph) and other causes",
         "evaluate the cause of the hypotension or hypoxia"),
-    crs_row(1, A::CrsSupportiveCare, W::Always, CRS_SUPPORTIVE_CARE, "CRS supportive care"),
+    crs_supportive_care(1),
     crs_row(1, A::ConsiderTocilizumab, W::IcansGrade0OrNotAssessed,
         "Consider tocilizumab {dose} IV over 1 h for fever persisting > 3 days or refractory, earlier if older, comorbid or per the product's label: manage as CRS grade 2",
         "consider tocilizumab")
         .naming_dose(TOCILIZUMAB_DOSE),
-    crs_row(2, A::CrsSupportiveCare, W::Always, CRS_SUPPORTIVE_CARE, "CRS supportive care"),
-    crs_row(2, A::CrsFluidsOxygen, W::Always, CRS_FLUIDS_OXYGEN, "fluids and oxygen")
-        .for_children(CRS_FLUIDS_OXYGEN_CHILD, None),
-    crs_row(2, A::CrsMonitoring, W::Always, CRS_MONITORING, "cardiac and oxygen monitoring"),
+    crs_supportive_care(2),
+    crs_fluids_oxygen(2),
+    crs_monitoring(2),
     crs_tocilizumab(2),
     crs_row(2, A::ConsiderDexamethasone, W::Always,
         "If no improvement within 24 h of starting tocilizumab: dexamethasone 10 mg IV q6h, and manage as CRS grade 3; strongly consider antifungal prophylaxis while on corticosteroids",
@@ -665,10 +698,9 @@ pub static ACTIONS: &[ActionRow] = &[
         )
         .when_age_unknown(DEXAMETHASONE_AGE_UNKNOWN_NOTE)
         .steroid(strength::CONSIDER),
-    crs_row(3, A::CrsSupportiveCare, W::Always, CRS_SUPPORTIVE_CARE, "CRS supportive care"),
-    crs_row(3, A::CrsFluidsOxygen, W::Always, CRS_FLUIDS_OXYGEN, "fluids and oxygen")
-        .for_children(CRS_FLUIDS_OXYGEN_CHILD, None),
-    crs_row(3, A::CrsMonitoring, W::Always, CRS_MONITORING, "cardiac and oxygen monitoring"),
+    crs_supportive_care(3),
+    crs_fluids_oxygen(3),
+    crs_monitoring(3),
     crs_tocilizumab(3),
     crs_row(3, A::Icu, W::Always,
         "ICU for CRS: vasopressors as needed, hemodynamic monitoring, echocardiogram", "ICU admission"),
@@ -681,10 +713,9 @@ pub static ACTIONS: &[ActionRow] = &[
         )
         .when_age_unknown(DEXAMETHASONE_AGE_UNKNOWN_NOTE)
         .steroid(strength::DEXAMETHASONE_Q6H),
-    crs_row(4, A::CrsSupportiveCare, W::Always, CRS_SUPPORTIVE_CARE, "CRS supportive care"),
-    crs_row(4, A::CrsFluidsOxygen, W::Always, CRS_FLUIDS_OXYGEN, "fluids and oxygen")
-        .for_children(CRS_FLUIDS_OXYGEN_CHILD, None),
-    crs_row(4, A::CrsMonitoring, W::Always, CRS_MONITORING, "cardiac and oxygen monitoring"),
+    crs_supportive_care(4),
+    crs_fluids_oxygen(4),
+    crs_monitoring(4),
     crs_tocilizumab(4),
     crs_row(4, A::Icu, W::Always,
         "ICU for CRS: vasopressors and mechanical ventilation as needed, hemodynamic monitoring, echocardiogram",
