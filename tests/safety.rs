@@ -530,6 +530,16 @@ fn every_grade_age_weight_and_crs_state_gets_the_contracts_management() {
                         };
                         assert!(t.text.contains(&named), "{}: {}", at(), t.text);
                     }
+                    // consider_tocilizumab names the dose and orders nothing,
+                    // as confirm_crs (contract v4 §3).
+                    if let Some(t) = action(&r, "consider_tocilizumab") {
+                        assert_eq!(t.dose_mg, None, "{}: not a drug order", at());
+                        let named = match dose_weight {
+                            Some(w) => format!("tocilizumab {} mg (", tocilizumab_mg(w)),
+                            None => "tocilizumab 8 mg/kg (max 800 mg per dose; 12 mg/kg under 30 kg)".into(),
+                        };
+                        assert!(t.text.to_lowercase().contains(&named), "{}: {}", at(), t.text);
+                    }
                     if let Some(m) = action(&r, "methylprednisolone") {
                         assert_eq!(m.dose_mg, dose_weight.map(|w| w.round() as u32), "{}", at());
                     }
