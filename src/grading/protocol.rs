@@ -745,6 +745,27 @@ mod tests {
 
     /// Every row of the table is found at its place from its address; a
     /// copy of a row, elsewhere in memory, by its grade and key.
+    /// Every built-in corticosteroid text, adult's and child's, holds a
+    /// one-syndrome taper, except `consider_*`, which taper nothing; once
+    /// the merge has cut it, none is left.
+    #[test]
+    fn every_shared_corticosteroid_text_holds_one_taper_the_merge_cuts() {
+        for r in actions::ACTIONS.iter().filter(|r| r.corticosteroid > 0) {
+            for text in [r.text, builtin_text(r, PatientGroup::Child)] {
+                let held = ONE_SYNDROME_TAPERS.iter().any(|t| text.contains(*t));
+                let considered = matches!(
+                    r.id,
+                    ActionId::ConsiderCorticosteroids | ActionId::ConsiderDexamethasone
+                );
+                assert_eq!(held, !considered, "{} at {}: {text}", r.key, r.grade);
+                let cut = without_one_syndrome_taper(text);
+                for t in ONE_SYNDROME_TAPERS {
+                    assert!(!cut.contains(t), "{} at {}: {cut}", r.key, r.grade);
+                }
+            }
+        }
+    }
+
     #[test]
     fn every_row_is_found_at_its_place() {
         for (i, row) in actions::ACTIONS.iter().enumerate() {

@@ -7,6 +7,7 @@
 use std::io::{self, Read};
 use std::sync::Arc;
 
+use super::CHUNK_RECORDS;
 use super::chunk::{Chunk, Unreadable};
 
 /// Bytes asked of the input per read.
@@ -54,7 +55,18 @@ pub(super) fn read(
             }
             return Ok(());
         }
-        lines.feed(&block[..n]);
+        // A block of tiny records is cut into chunks of at most
+        // CHUNK_RECORDS as it is fed (their results are what is held).
+        let mut data = &block[..n];
+        loop {
+            data = &data[lines.feed(data, CHUNK_RECORDS)..];
+            if data.is_empty() {
+                break;
+            }
+            if !emit(lines.take_chunk(file)) {
+                return Ok(());
+            }
+        }
         let short = n < block.len();
         if !lines.items.is_empty()
             && (lines.line_start >= chunk_bytes || short)
@@ -85,11 +97,15 @@ struct Lines {
 }
 
 impl Lines {
-    fn feed(&mut self, mut data: &[u8]) {
+    /// Feeds bytes of the input; stops after the line that makes `cap`
+    /// records, and returns how many bytes it took (all of `data`
+    /// otherwise).
+    fn feed(&mut self, mut data: &[u8], cap: usize) -> usize {
+        let given = data.len();
         let (bytes, items) = std::mem::take(&mut self.room);
         self.buf.reserve(bytes.saturating_sub(self.buf.len()));
         self.items.reserve(items);
-        while !data.is_empty() {
+        while !data.is_empty() && self.items.len() < cap {
             let (part, newline) = match memchr::memchr(b'\n', data) {
                 Some(i) => (&data[..i], true),
                 None => (data, false),
@@ -113,6 +129,7 @@ impl Lines {
                 data = &[];
             }
         }
+        given - data.len()
     }
 
     /// Closes the current line: a record, an over-long record, or blank.
@@ -195,6 +212,26 @@ mod tests {
                 (5, Ok("{\"c\":3}".to_string()))
             ]
         );
+    }
+
+    /// A block of tiny records is cut into chunks of at most
+    /// CHUNK_RECORDS, every record kept, in order.
+    #[test]
+    fn a_chunk_holds_at_most_chunk_records() {
+        let input = "{}\n".repeat(CHUNK_RECORDS * 5 + 3);
+        let mut sizes = Vec::new();
+        let mut lines = Vec::new();
+        let mut r = input.as_bytes();
+        read(&mut r, &None, 1 << 20, 1000, &mut |chunk| {
+            if let Chunk::Json { items, .. } = chunk {
+                sizes.push(items.len());
+                lines.extend(items.into_iter().map(|(line, _)| line));
+            }
+            true
+        })
+        .expect("reading from memory");
+        assert!(sizes.iter().all(|n| *n <= CHUNK_RECORDS), "{sizes:?}");
+        assert_eq!(lines, (1..=CHUNK_RECORDS * 5 + 3).collect::<Vec<_>>());
     }
 
     #[test]
