@@ -9,6 +9,15 @@ use super::options::too_long;
 use super::refused::Refused;
 use crate::grading::RecordError;
 
+/// The most records a chunk holds, whatever their size. A result's size
+/// does not follow its record's: a 16-byte record (`{"crs_grade":4}`) gives
+/// a 3 KB result with the CRS step, so 128 KB of such records would be 25
+/// MB of output held for one chunk. With this cap a chunk's output stays
+/// under about 3 MB, and the chunks in flight within the 64 MiB bound
+/// (docs/robustness.md); records of the usual size (200-300 bytes) fill
+/// `CHUNK_BYTES` first.
+pub const CHUNK_RECORDS: usize = 512;
+
 /// An input that could not be read (exit 74); the other inputs still run.
 #[derive(Debug)]
 pub struct InputFailure {

@@ -390,7 +390,7 @@ pub(super) fn read(
             bytes += row.as_ref().map_or(0, |r| r.as_slice().len() + r.len());
             rows.push((line, row));
         }
-        if (!more || bytes >= chunk_bytes || rows.len() >= super::CHUNK_RECORDS) && !rows.is_empty() {
+        if (!more || bytes >= chunk_bytes || rows.len() >= super::chunk::CHUNK_RECORDS) && !rows.is_empty() {
             bytes = 0;
             let chunk = Chunk::Csv {
                 file: file.clone(),

@@ -408,7 +408,9 @@ pub(super) fn read(
             Scanned::Problem { line, message } => (Some((line, message)), true),
             Scanned::End => (None, true),
         };
-        if (end || buf.len() >= chunk_bytes || items.len() >= super::CHUNK_RECORDS) && !items.is_empty() {
+        if (end || buf.len() >= chunk_bytes || items.len() >= super::chunk::CHUNK_RECORDS)
+            && !items.is_empty()
+        {
             let chunk = Chunk::Json {
                 file: file.clone(),
                 buf: std::mem::take(&mut buf),

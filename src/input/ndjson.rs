@@ -7,8 +7,7 @@
 use std::io::{self, Read};
 use std::sync::Arc;
 
-use super::CHUNK_RECORDS;
-use super::chunk::{Chunk, Unreadable};
+use super::chunk::{CHUNK_RECORDS, Chunk, Unreadable};
 
 /// Bytes asked of the input per read.
 const READ_BYTES: usize = 64 * 1024;
