@@ -54,7 +54,14 @@ fn every_grade_reads_correctly() {
         let r = common::graded(json);
         assert_eq!(r.grade, Some(grade));
         let c = card(&r);
-        assert_eq!(c.lines().next(), Some(headline), "{c}");
+        // The first line names the patient group and its basis (contract
+        // v4 §5); the headline follows.
+        assert_eq!(
+            c.lines().next(),
+            Some("adult (age not recorded, weight not recorded)"),
+            "{c}"
+        );
+        assert_eq!(c.lines().nth(1), Some(headline), "{c}");
         assert!(flat(&c).contains(&flat(text::CRITERIA_LINE)), "{c}");
         assert!(flat(&c).contains(text::DECISION_SUPPORT_NOTE), "{c}");
         assert!(
@@ -121,7 +128,7 @@ fn incomplete_and_excluded_cases() {
     // ruled out.
     assert!(
         c.starts_with(
-            "ICANS grade 2 or higher - ICANS cannot be ruled out\n  Lower bound: consciousness, motor, edema not assessed.\n"
+            "adult (age not recorded, weight not recorded)\nICANS grade 2 or higher - ICANS cannot be ruled out\n  Lower bound: consciousness, motor, edema not assessed.\n"
         ),
         "{c}"
     );
@@ -136,9 +143,17 @@ fn incomplete_and_excluded_cases() {
     );
     let zero = card(&common::graded(r#"{"ice_total": 10}"#));
     assert!(
-        zero.starts_with("ICANS grade 0 or higher (no ICANS in the domains assessed)\n"),
+        zero.contains("\nICANS grade 0 or higher (no ICANS in the domains assessed)\n"),
         "{zero}"
     );
+    // Contract v4 §2: an incomplete grade 0 is never "No ICANS" in any text.
+    assert!(
+        flat(&zero).contains(
+            "No ICANS in the domains assessed; not assessed: consciousness, seizure, motor, edema; continue ICE screening."
+        ),
+        "{zero}"
+    );
+    assert!(!zero.contains("No ICANS:"), "{zero}");
     // A death is complete, and has no management step (contract §3 v3).
     let dead = card(&common::graded(r#"{"died_of_icans": true}"#));
     assert!(
@@ -161,7 +176,9 @@ fn incomplete_and_excluded_cases() {
         r#"{"id": 3, "patient_id": "P-1", "day": 4, "ice_total": 9}"#,
     ));
     assert!(
-        labelled.starts_with("record 3 | patient P-1 | day 4\nICANS grade 1 or higher\n"),
+        labelled.starts_with(
+            "record 3 | patient P-1 | day 4 | adult (age not recorded, weight not recorded)\nICANS grade 1 or higher\n"
+        ),
         "{labelled}"
     );
 }
@@ -180,7 +197,9 @@ fn colour_by_severity_only_when_asked() {
         let r = common::graded(json);
         let coloured = card_styled(&r, true);
         assert!(
-            coloured.starts_with(&format!("{code}{headline}\x1b[0m\n")),
+            coloured.starts_with(&format!(
+                "adult (age not recorded, weight not recorded)\n{code}{headline}\x1b[0m\n"
+            )),
             "grade {grade}: {coloured:?}"
         );
         let plain = card_styled(&r, false);

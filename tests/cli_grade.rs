@@ -459,7 +459,10 @@ fn crs_findings_alone_get_the_crs_step_and_its_alert() {
     let out = run(&[]);
     assert_eq!(out.status.code(), Some(0));
     let card = String::from_utf8_lossy(&out.stdout);
-    assert!(card.starts_with("ICANS not assessed\n"), "{card}");
+    assert!(
+        card.starts_with("adult (age not recorded, weight not recorded)\nICANS not assessed\n"),
+        "{card}"
+    );
     for shown in [
         "  CRS steps below: ASCO 2021",
         "  - ICANS not assessed: do the ICE (or CAPD) now\n",

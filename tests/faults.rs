@@ -471,7 +471,9 @@ fn control_characters_never_reach_the_terminal_raw() {
         .unwrap();
     let card = String::from_utf8_lossy(&out.stdout);
     assert!(
-        card.starts_with("patient p\\nICANS grade 0\\u{1b}[2J\nICANS grade 4"),
+        card.starts_with(
+            "patient p\\nICANS grade 0\\u{1b}[2J | adult (age not recorded, weight not recorded)\nICANS grade 4"
+        ),
         "{card}"
     );
     assert!(!card.contains('\u{1b}'));

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{graded, icans, rejected};
+use common::{action_ids, graded, icans, rejected};
 use icans::grading::{CARTOX10_APPROXIMATION, Domain, Instrument, Status};
 use serde_json::Value;
 
@@ -258,7 +258,9 @@ fn the_recorded_crs_grade_product_and_site_are_echoed_in_every_output() {
     let card = icans().args(["grade"]).write_stdin(ECHOED).output().unwrap();
     let card = String::from_utf8_lossy(&card.stdout);
     assert!(
-        card.starts_with("record e1 | product axi-cel | site Site A\n"),
+        card.starts_with(
+            "record e1 | product axi-cel | site Site A | adult (age not recorded, weight not recorded)\n"
+        ),
         "{card}"
     );
     // Flags give them too.
@@ -279,4 +281,103 @@ fn the_recorded_crs_grade_product_and_site_are_echoed_in_every_output() {
         (v["cartox10"].clone(), v["product"].clone(), v["grade"].clone()),
         (Value::from(8), Value::from("tisa-cel"), Value::from(1))
     );
+}
+
+/// Contract v4 §2, "ICE not performed while awake": `ice_band` "unable"
+/// without an unarousable patient (awake, excluded or not recorded) cannot
+/// rule ICANS out while the other domains are below grade 3: the headline
+/// and summary say so, `examine_now` comes first after any emergency, the
+/// reassessment is in 4 h by neurological examination; alone, the grade is
+/// null yet the card says "cannot be ruled out", never "not assessed".
+#[test]
+fn an_ice_not_performed_while_awake_cannot_rule_icans_out() {
+    const WORDS: &str =
+        "ICANS cannot be ruled out (ICE not performed while awake: global aphasia would be grade 3)";
+    let cases: [(&str, Option<u8>, &[&str]); 8] = [
+        (
+            r#""consciousness": "alert""#,
+            Some(0),
+            &["examine_now", "ice_screening"],
+        ),
+        (
+            r#""consciousness": "awakens_spontaneously""#,
+            Some(1),
+            &["examine_now", "ice_monitoring", "supportive_care"],
+        ),
+        (
+            r#""consciousness": "awakens_to_voice""#,
+            Some(2),
+            &[
+                "examine_now",
+                "dexamethasone",
+                "levetiracetam",
+                "neurology_consult",
+                "eeg",
+            ],
+        ),
+        ("", None, &["examine_now", "ice_screening"]),
+        (
+            r#""consciousness": "unarousable", "other_cause": ["consciousness"]"#,
+            Some(0),
+            &["examine_now", "ice_screening"],
+        ),
+        (
+            r#""seizure": "prolonged_or_repetitive", "other_cause": ["seizure"]"#,
+            Some(0),
+            &[
+                "antiseizure_therapy",
+                "airway_protection",
+                "examine_now",
+                "ice_screening",
+                "icu",
+            ],
+        ),
+        // Grade 3 or 4 from the other domains, or the v3 rule: not this rule.
+        (r#""consciousness": "awakens_to_tactile""#, Some(3), &[]),
+        (r#""consciousness": "unarousable""#, Some(4), &[]),
+    ];
+    for (more, grade, ids) in cases {
+        let json = if more.is_empty() {
+            r#"{"age_years": 63, "ice_band": "unable"}"#.to_string()
+        } else {
+            format!(r#"{{"age_years": 63, "ice_band": "unable", {more}}}"#)
+        };
+        let r = graded(&json);
+        assert_eq!(r.grade, grade, "{json}");
+        let card = icans::format::text::card(&r);
+        let headline = card.lines().nth(1).unwrap_or_default();
+        let rule = !ids.is_empty();
+        assert_eq!(r.ice_unable_awake, rule, "{json}");
+        if !rule {
+            assert!(!action_ids(&r).contains(&"examine_now"), "{json}");
+            assert!(!card.contains(WORDS), "{json}");
+            continue;
+        }
+        assert_eq!(action_ids(&r), ids, "{json}");
+        assert!(headline.ends_with(WORDS), "{json}: {headline}");
+        assert!(!card.contains("ICANS not assessed"), "{json}: {card}");
+        assert!(
+            r.management.summary.contains(WORDS),
+            "{json}: {}",
+            r.management.summary
+        );
+        assert_eq!(r.management.reassess_hours, Some(4), "{json}");
+        let examine = &r
+            .management
+            .actions
+            .iter()
+            .find(|a| a.id.as_str() == "examine_now")
+            .unwrap()
+            .text;
+        assert_eq!(
+            examine,
+            "Examine now: if unable to speak or follow commands, record ice_total 0 (grade 3) and treat; if unarousable, grade 4"
+        );
+        if !more.contains("\"unarousable\"") {
+            assert!(
+                card.contains("Reassess (neurological examination) in 4 h."),
+                "{json}: {card}"
+            );
+        }
+    }
 }

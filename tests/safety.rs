@@ -788,6 +788,15 @@ proptest! {
             if dead {
                 prop_assert!(r.management.actions.is_empty(), "{}", json);
             }
+            // Contract v4 §2: an incomplete grade 0 is never "No ICANS" in
+            // any text; ICANS not assessed is never grade 0.
+            if r.grade == Some(0) && !r.complete {
+                prop_assert!(!r.management.summary.contains("No ICANS:"), "{}", json);
+                prop_assert!(!icans::format::text::card(&r).contains("(no ICANS)"), "{}", json);
+            }
+            if r.grade.is_none() {
+                prop_assert!(r.domains.iter().all(|(_, d)| d.status == icans::grading::Status::NotAssessed), "{}", json);
+            }
             let ids = action_ids(&r);
             let mut unique = ids.clone();
             unique.sort_unstable();

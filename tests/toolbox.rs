@@ -308,7 +308,7 @@ fn bad_protocols_are_refused_naming_table_key_and_allowed() {
         ),
         (
             builtin.replacen("levetiracetam =", "levetiracetum =", 1),
-            "grade_2.levetiracetum: not an action of grade 2 (did you mean `levetiracetam`?) (allowed: dexamethasone, levetiracetam, neurology_consult, eeg, consider_icu, tocilizumab, confirm_crs)",
+            "grade_2.levetiracetum: not an action of grade 2 (did you mean `levetiracetam`?) (allowed: examine_now, dexamethasone, levetiracetam, neurology_consult, eeg, consider_icu, tocilizumab, confirm_crs)",
         ),
         (
             builtin.replacen("levetiracetam =", "consider_anakinra =", 1),

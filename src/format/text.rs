@@ -45,6 +45,12 @@ pub const DECISION_SUPPORT_NOTE: &str =
 /// (no ICANS)", "ICANS grade 0 - ICANS cannot be ruled out", "ICANS not
 /// assessed" (docs/spec.md §2, v4: never grade 0).
 pub fn headline(r: &Grading) -> String {
+    if r.ice_unable_awake {
+        return match r.grade.filter(|g| *g > 0) {
+            Some(g) => format!("ICANS grade {g} or higher - {}", crate::grading::ICE_UNABLE_AWAKE),
+            None => crate::grading::ICE_UNABLE_AWAKE.to_string(),
+        };
+    }
     let Some(grade) = r.grade else {
         return NOT_ASSESSED.to_string();
     };
@@ -72,9 +78,10 @@ pub const NOT_ASSESSED: &str = "ICANS not assessed";
 /// 2", "ICANS grade 0 or higher", "ICANS not assessed".
 fn short_headline(r: &Grading) -> String {
     match r.grade {
-        None => NOT_ASSESSED.to_string(),
         // What must never be lost from the last line: the masked findings,
-        // a death.
+        // an ICE not performed while awake, a death.
+        _ if r.ice_unable_awake => "ICANS cannot be ruled out".to_string(),
+        None => NOT_ASSESSED.to_string(),
         Some(g) if !r.masked.is_empty() || g >= 5 => headline(r),
         Some(g) if !r.complete && g < 5 => format!("ICANS grade {g} or higher"),
         Some(g) => format!("ICANS grade {g}"),
@@ -158,6 +165,25 @@ pub fn colour_for<S: anstream::stream::RawStream>(stream: &S) -> bool {
     anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never && (!dumb || forced)
 }
 
+/// The patient group with what it rests on (docs/spec.md §5, v4): "child
+/// (age 6, 21 kg)", "adult (age 54, 70 kg)", "child (age not recorded, 20
+/// kg)", "adult (age 54, weight not recorded)".
+fn group_line(r: &Grading) -> String {
+    let group = match r.patient_group {
+        PatientGroup::Child => "child",
+        PatientGroup::Adult => "adult",
+    };
+    let age = r
+        .basis
+        .0
+        .map_or("age not recorded".to_string(), |a| format!("age {a}"));
+    let weight = r
+        .basis
+        .1
+        .map_or("weight not recorded".to_string(), |w| format!("{w} kg"));
+    format!("{group} ({age}, {weight})")
+}
+
 /// The card's first line: what the record says of itself (record,
 /// patient, day, time, product, site) and the patient group; `None` when
 /// there is nothing to say.
@@ -181,9 +207,7 @@ fn identity_line(r: &Grading) -> Option<String> {
     if let Some(s) = &r.site {
         ids.push(format!("site {}", clean(s)));
     }
-    if r.patient_group == PatientGroup::Child {
-        ids.push("child".to_string());
-    }
+    ids.push(group_line(r));
     (!ids.is_empty()).then(|| ids.join(" | "))
 }
 

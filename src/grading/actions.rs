@@ -75,6 +75,9 @@ vocab! {
         ConsiderDexamethasone = "consider_dexamethasone",
         /// Hypotension or hypoxia without a recorded fever: look for the cause.
         EvaluateCause = "evaluate_cause",
+        /// ICE not performed while awake (`ice_band` "unable"): examine now,
+        /// global aphasia would be grade 3.
+        ExamineNow = "examine_now",
     }
 }
 
@@ -110,6 +113,10 @@ pub enum When {
     /// Only at ICANS grade 0 or ICANS not assessed (CRS grade 1:
     /// tocilizumab is considered, not given).
     IcansGrade0OrNotAssessed,
+    /// ICE not performed while awake (`ice_band` "unable", consciousness
+    /// not unarousable) and the other domains below grade 3: ICANS cannot
+    /// be ruled out (docs/spec.md §2, v4).
+    IceUnableAwake,
     /// Hypotension or hypoxia graded >= [`SHOCK_MIN_ORGAN_GRADE`] (not
     /// excluded) while the CRS grade is 0 for want of a recorded fever.
     ShockWithoutFever,
@@ -151,6 +158,10 @@ impl When {
             When::IcansAssessed => Some("only when an ICANS domain was assessed".into()),
             When::IcansNotAssessed => Some("only when no ICANS domain was assessed".into()),
             When::IcansGrade0OrNotAssessed => Some("only at ICANS grade 0 or ICANS not assessed".into()),
+            When::IceUnableAwake => Some(
+                "only when the ICE was not performed while awake (ice_band unable) and the other domains are below grade 3"
+                    .into(),
+            ),
             When::ShockWithoutFever => Some(format!(
                 "only when hypotension or hypoxia is graded >= {SHOCK_MIN_ORGAN_GRADE} without a recorded fever (CRS cannot be ruled out, or none by ASTCT for want of fever)"
             )),
@@ -511,6 +522,19 @@ const fn confirm_crs(grade: u8) -> ActionRow {
     .naming_dose(TOCILIZUMAB_DOSE)
 }
 
+/// ICE not performed while awake: an awake patient unable to do the ICE may
+/// have global aphasia (ICE 0 awake: grade 3, Lee 2019); first after any
+/// emergency (docs/spec.md §2, v4).
+const fn examine_now(grade: u8) -> ActionRow {
+    row(
+        grade,
+        ActionId::ExamineNow,
+        When::IceUnableAwake,
+        "Examine now: if unable to speak or follow commands, record ice_total 0 (grade 3) and treat; if unarousable, grade 4",
+        "examine now",
+    )
+}
+
 /// Tocilizumab in the CRS step (ASCO 2021; the v3 text and dose rules).
 const fn crs_tocilizumab(grade: u8) -> ActionRow {
     ActionRow {
@@ -593,6 +617,7 @@ use When as W;
 /// in table order. Emergencies are listed first in results
 /// ([`EMERGENCY_ORDER`]).
 pub static ACTIONS: &[ActionRow] = &[
+    examine_now(0),
     row(0, A::IceScreening, W::IcansAssessed,
         "{instrument} screening every 8-12 h during the at-risk period (day 0-10); every 4 h if {trend} or CRS active",
         "continue {instrument} screening"),
@@ -600,6 +625,7 @@ pub static ACTIONS: &[ActionRow] = &[
         "do the ICE (or CAPD) now")
         .keyed("ice_screening_not_assessed"),
     confirm_crs(0),
+    examine_now(1),
     row(1, A::IceMonitoring, W::Always, "Close monitoring: {instrument} q8h (q4h if {trend} or CRS active)",
         "close monitoring"),
     row(1, A::SupportiveCare, W::Always, "Supportive care", "supportive care"),
@@ -608,6 +634,7 @@ pub static ACTIONS: &[ActionRow] = &[
         .steroid(strength::CONSIDER),
     tocilizumab(1),
     confirm_crs(1),
+    examine_now(2),
     row(2, A::Dexamethasone, W::Always,
         "Corticosteroids: dexamethasone 10 mg IV q6-12h until improvement to grade 1, then taper",
         "corticosteroids (dexamethasone)")
@@ -743,10 +770,12 @@ pub const EMERGENCY_ORDER: [ActionId; 4] = [
 
 /// Where an action stands among the emergencies (0 first), or after them.
 pub fn emergency_rank(id: ActionId) -> usize {
-    EMERGENCY_ORDER
-        .iter()
-        .position(|e| *e == id)
-        .unwrap_or(EMERGENCY_ORDER.len())
+    match EMERGENCY_ORDER.iter().position(|e| *e == id) {
+        Some(at) => at,
+        // Right after the emergencies (docs/spec.md §2, v4).
+        None if id == ActionId::ExamineNow => EMERGENCY_ORDER.len(),
+        None => EMERGENCY_ORDER.len() + 1,
+    }
 }
 
 /// What a finding attributed to another cause still gets when it is an
@@ -881,7 +910,12 @@ mod tests {
         let ids = |g| of_grade(g).map(|r| r.key).collect::<Vec<_>>();
         assert_eq!(
             ids(0),
-            ["ice_screening", "ice_screening_not_assessed", "confirm_crs"]
+            [
+                "examine_now",
+                "ice_screening",
+                "ice_screening_not_assessed",
+                "confirm_crs"
+            ]
         );
         let crs = |g| of_step(Step::Crs, g).map(|r| r.key).collect::<Vec<_>>();
         assert_eq!(crs(0), ["icu", "evaluate_cause"]);
@@ -910,6 +944,7 @@ mod tests {
         assert_eq!(
             ids(2),
             [
+                "examine_now",
                 "dexamethasone",
                 "levetiracetam",
                 "neurology_consult",

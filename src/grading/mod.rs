@@ -54,7 +54,7 @@ pub use protocol::{
 pub use record::{FieldError, RecordBuilder, RecordError, Value, WrittenError};
 pub use result::{
     Action, CRITERIA, Crs, CrsDomains, CrsSource, CrsState, DomainResult, Domains, Grading, ICANS_VERSION,
-    Management, NotRuledOut, PatientGroup, RULING_OUT_DOMAINS, Reassessment, Status,
+    ICE_UNABLE_AWAKE, Management, NotRuledOut, PatientGroup, RULING_OUT_DOMAINS, Reassessment, Status,
 };
 
 /// A domain's finding before exclusion: its grade and a short label.
@@ -266,6 +266,7 @@ fn grade_echoing(a: &Assessment, protocol: &Protocol, scope: Scope, echo: Echo) 
     // (docs/spec.md §2, v4): no grade at all, never 0.
     let icans_assessed = died || domains.0.iter().any(|r| r.status != Status::NotAssessed);
     let grade = if died { 5 } else { highest };
+    let ice_unable_awake = ice_unable_awake(a, &domains, grade);
     if scope == Scope::GradeAlone {
         return echoed(a, protocol, icans_assessed.then_some(grade), domains, echo);
     }
@@ -291,6 +292,7 @@ fn grade_echoing(a: &Assessment, protocol: &Protocol, scope: Scope, echo: Echo) 
                 domains: &domains,
                 grade,
                 icans_assessed,
+                ice_unable_awake,
                 complete,
                 unassessed: &unassessed,
                 group,
@@ -299,7 +301,7 @@ fn grade_echoing(a: &Assessment, protocol: &Protocol, scope: Scope, echo: Echo) 
             past_the_grade(a, protocol, scope, &graded, warnings)
         }
     };
-    let reassess_by = reassessment(a, &domains, screening);
+    let reassess_by = reassessment(a, &domains, screening, ice_unable_awake);
 
     Grading {
         complete,
@@ -317,6 +319,8 @@ fn grade_echoing(a: &Assessment, protocol: &Protocol, scope: Scope, echo: Echo) 
         patient_group: group,
         crs: past.crs,
         reassess_by,
+        ice_unable_awake,
+        basis: (a.age_years, a.weight_kg),
         id: echo.id,
         patient_id: echo.patient_id,
         day: a.day,
@@ -382,7 +386,10 @@ fn echoed(a: &Assessment, protocol: &Protocol, grade: Option<u8>, domains: Domai
         reassess_by: Reassessment {
             instrument: Instrument::Ice,
             unarousable: false,
+            examine: false,
         },
+        ice_unable_awake: false,
+        basis: (a.age_years, a.weight_kg),
         icans_version: ICANS_VERSION,
         protocol: protocol_name(protocol),
     }
@@ -396,6 +403,8 @@ struct Graded<'g> {
     grade: u8,
     /// Some ICANS domain was assessed (or death by ICANS recorded).
     icans_assessed: bool,
+    /// ICANS cannot be ruled out: the ICE not performed while awake.
+    ice_unable_awake: bool,
     complete: bool,
     unassessed: &'g [Domain],
     group: PatientGroup,
@@ -420,12 +429,16 @@ fn past_the_grade(
     let crs_state = CrsState::of(crs.as_ref());
     let masked = masked_domains(a, findings, grade, crs_state != CrsState::Death, &mut warnings);
     instrument_warnings(a, domains, &mut warnings);
+    if g.ice_unable_awake {
+        warnings.push(ICE_UNABLE_AWAKE.to_string() + "; examine now");
+    }
     let worsening = trend(a, &mut warnings);
     let dose_weight = dose_weight(a, &mut warnings);
     warnings.append(&mut crs_warnings);
     let ctx = Context {
         grade,
         icans_assessed: g.icans_assessed,
+        ice_unable_awake: g.ice_unable_awake,
         domain_grades: std::array::from_fn(|i| domains.0[i].grade),
         excluded_grades: std::array::from_fn(|i| {
             (domains.0[i].status == Status::Excluded)
@@ -506,13 +519,28 @@ fn concurrent_crs(a: &Assessment, warnings: &mut Vec<String>) -> Option<Crs> {
 
 /// How to reassess: an unarousable patient cannot do ICE or CAPD, so a
 /// neurological examination until arousable (docs/spec.md §3).
-fn reassessment(a: &Assessment, domains: &Domains, instrument: Instrument) -> Reassessment {
+fn reassessment(a: &Assessment, domains: &Domains, instrument: Instrument, examine: bool) -> Reassessment {
     let unarousable = a.consciousness == Some(Consciousness::Unarousable)
         || domains.get(Domain::Encephalopathy).grade == Some(rules::UNABLE_TO_PERFORM_GRADE);
     Reassessment {
         instrument,
         unarousable,
+        examine,
     }
+}
+
+/// ICE not performed while awake (docs/spec.md §2, v4): `ice_band`
+/// "unable" that the v3 rule did not grade 4 (consciousness not
+/// unarousable: awake, excluded or not recorded), while the grade from the
+/// other domains is below 3. An awake patient unable to do the ICE may have
+/// global aphasia (ICE 0 awake: grade 3, Lee 2019): ICANS cannot be ruled
+/// out.
+fn ice_unable_awake(a: &Assessment, domains: &Domains, grade: u8) -> bool {
+    matches!(
+        a.encephalopathy,
+        Some(EncephalopathyScore::IceBand(IceBand::Unable))
+    ) && domains.get(Domain::Encephalopathy).status == Status::NotAssessed
+        && grade < rules::ICE_ZERO_AWAKE_GRADE
 }
 
 /// The finding of each domain before exclusion (docs/spec.md §2), in

@@ -22,6 +22,9 @@ pub struct Context {
     /// Some ICANS domain was assessed (or death by ICANS recorded): false
     /// for "ICANS not assessed" (docs/spec.md §2, v4).
     pub icans_assessed: bool,
+    /// The ICE was not performed while awake and the other domains are
+    /// below grade 3: ICANS cannot be ruled out (docs/spec.md §2, v4).
+    pub ice_unable_awake: bool,
     /// Each domain's grade when graded (in [`Domain::ALL`] order).
     pub domain_grades: [Option<u8>; 5],
     /// The grade each domain's finding would have where `other_cause`
@@ -49,6 +52,7 @@ impl Context {
         Context {
             grade,
             icans_assessed: true,
+            ice_unable_awake: false,
             domain_grades: [None; 5],
             excluded_grades: [None; 5],
             crs: CrsState::NotAssessed,
@@ -79,6 +83,15 @@ impl Context {
         }
     }
 
+    /// The domains neither graded nor excluded with a finding: not
+    /// assessed.
+    pub fn unassessed(&self) -> DomainSet {
+        Domain::ALL
+            .into_iter()
+            .filter(|d| self.domain_grades[d.index()].is_none() && self.excluded_grades[d.index()].is_none())
+            .collect()
+    }
+
     /// A domain's grade, when graded.
     pub fn domain_grade(&self, d: Domain) -> Option<u8> {
         self.domain_grades[d.index()]
@@ -104,8 +117,11 @@ impl Context {
                 self.crs_grade() >= ICU_WITH_CRS_MIN_GRADE
                     || matches!(self.crs, CrsState::CannotBeRuledOut { with_fever } if with_fever >= ICU_WITH_CRS_MIN_GRADE)
             }
-            When::IcansAssessed => self.icans_assessed,
-            When::IcansNotAssessed => !self.icans_assessed,
+            // An ICE not performed while awake is no "not assessed": it
+            // cannot rule ICANS out (docs/spec.md §2, v4).
+            When::IcansAssessed => self.icans_assessed || self.ice_unable_awake,
+            When::IcansNotAssessed => !self.icans_assessed && !self.ice_unable_awake,
+            When::IceUnableAwake => self.ice_unable_awake,
             When::IcansGrade0OrNotAssessed => self.grade == 0,
             When::ShockWithoutFever => self
                 .crs
@@ -253,6 +269,10 @@ pub struct Plan {
     pub grade: u8,
     /// Some ICANS domain was assessed.
     pub icans_assessed: bool,
+    /// ICANS cannot be ruled out: the ICE not performed while awake.
+    pub ice_unable_awake: bool,
+    /// The domains not assessed (for an incomplete grade 0's words).
+    pub unassessed: DomainSet,
     /// The concurrent CRS planned for.
     pub crs: CrsState,
     /// The actions, emergencies first, then in table order; none at death.
@@ -348,6 +368,8 @@ pub fn plan(ctx: &Context) -> Plan {
         return Plan {
             grade: ctx.grade,
             icans_assessed: ctx.icans_assessed,
+            ice_unable_awake: ctx.ice_unable_awake,
+            unassessed: ctx.unassessed(),
             crs: ctx.crs,
             rows: PlanRows::new(),
             interval: None,
@@ -374,6 +396,8 @@ pub fn plan(ctx: &Context) -> Plan {
     Plan {
         grade: ctx.grade,
         icans_assessed: ctx.icans_assessed,
+        ice_unable_awake: ctx.ice_unable_awake,
+        unassessed: ctx.unassessed(),
         crs: ctx.crs,
         rows,
         interval: interval(ctx),
@@ -509,6 +533,7 @@ pub fn interval(ctx: &Context) -> Option<Interval> {
         return None;
     }
     let urgent = ctx.grade >= 2
+        || ctx.ice_unable_awake
         || ctx.crs.urgent()
         || ctx.worsening
         || !ctx.masked.is_empty()

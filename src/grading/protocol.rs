@@ -696,8 +696,24 @@ fn summary(
         s.push_str(", attributed to another cause, would grade higher; reassess urgently. ");
     }
     match plan.grade {
+        _ if plan.ice_unable_awake => {
+            s.push_str(super::result::ICE_UNABLE_AWAKE);
+            if plan.grade > 0 {
+                s.push_str(". Grade ");
+                s.push(digit(plan.grade));
+                s.push_str(" ICANS in the domains assessed");
+            }
+            s.push_str(": ");
+        }
         _ if !plan.icans_assessed => s.push_str("ICANS not assessed: "),
         0 if masked.is_some() => s.push_str("Grade 0 in the domains counted: "),
+        // An incomplete grade 0 is never "No ICANS" (docs/spec.md §2, v4).
+        0 if !plan.unassessed.is_empty() => {
+            s.push_str("No ICANS in the domains assessed; not assessed: ");
+            let names: ArrayVec<&str, 5> = plan.unassessed.iter().map(|d| d.as_str()).collect();
+            s.push_str(&names.join(", "));
+            s.push_str("; ");
+        }
         0 => s.push_str("No ICANS: "),
         g => {
             s.push_str("Grade ");
@@ -806,7 +822,7 @@ mod tests {
         );
         assert_eq!(
             m.summary,
-            "No ICANS: continue ICE screening. Lower bound: motor not assessed."
+            "No ICANS in the domains assessed; not assessed: encephalopathy, consciousness, seizure, motor, edema; continue ICE screening. Lower bound: motor not assessed."
         );
         assert_eq!(m.reassess_hours, Some(12));
     }
@@ -860,7 +876,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             e.0,
-            "grade_0.tocilizumab: not an action of grade 0 (allowed: ice_screening, ice_screening_not_assessed, confirm_crs)"
+            "grade_0.tocilizumab: not an action of grade 0 (allowed: examine_now, ice_screening, ice_screening_not_assessed, confirm_crs)"
         );
         let e = Protocol::new("Built-In", vec![], vec![], BUILTIN_INTERVALS).unwrap_err();
         assert!(e.0.starts_with("name: \"Built-In\" is reserved"), "{}", e.0);
@@ -900,6 +916,10 @@ mod tests {
             m0.actions[0].text
         );
         assert!(m0.actions[0].text.contains("CAPD worsening"));
-        assert_eq!(m0.summary, "No ICANS: continue CAPD screening.");
+        // A bare context assesses no domain: never "No ICANS" (v4).
+        assert_eq!(
+            m0.summary,
+            "No ICANS in the domains assessed; not assessed: encephalopathy, consciousness, seizure, motor, edema; continue CAPD screening."
+        );
     }
 }

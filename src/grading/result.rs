@@ -227,6 +227,18 @@ pub struct Grading {
     #[serde(skip)]
     #[schemars(skip)]
     pub reassess_by: Reassessment,
+    /// ICANS cannot be ruled out: the ICE was not performed while awake
+    /// (`ice_band` "unable") and the other domains are below grade 3
+    /// (docs/spec.md §2, v4). Said in the warnings on the wire.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub ice_unable_awake: bool,
+    /// The age and weight the patient group and the doses rest on, for the
+    /// card's first line (docs/spec.md §5, v4). Not part of the wire format
+    /// (the record holds them).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub basis: (Option<f64>, Option<f64>),
     /// The `icans` version that graded it.
     pub icans_version: &'static str,
     /// The management protocol used: the built-in one or a centre's.
@@ -243,6 +255,11 @@ fn grade_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
     })
 }
 
+/// What a result says when the ICE was not performed while awake
+/// (docs/spec.md §2, v4): the card's headline and the summary.
+pub const ICE_UNABLE_AWAKE: &str =
+    "ICANS cannot be ruled out (ICE not performed while awake: global aphasia would be grade 3)";
+
 /// How the next assessment is made (docs/spec.md §3 "Reassessment
 /// wording"): an unarousable patient cannot do ICE or CAPD.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -252,11 +269,16 @@ pub struct Reassessment {
     /// Consciousness is unarousable (graded 4, or recorded so though
     /// attributed to another cause), or encephalopathy graded 4 for it.
     pub unarousable: bool,
+    /// The ICE was not performed while awake: examine (docs/spec.md §2, v4).
+    pub examine: bool,
 }
 
 impl Reassessment {
     /// "ICE", "CAPD", or "neurological examination; ICE once arousable".
     pub const fn words(self) -> &'static str {
+        if self.examine && !self.unarousable {
+            return "neurological examination";
+        }
         match (self.unarousable, self.instrument.screening()) {
             (false, Instrument::Capd) => "CAPD",
             (false, _) => "ICE",

@@ -38,6 +38,10 @@ pub fn capd_grade(score: u8) -> Option<u8> {
     band(&CAPD_GRADES, score)
 }
 
+/// ICE 0 in an awake patient (global aphasia) is this grade (Lee 2019): an
+/// ICE not performed while awake cannot rule out less (docs/spec.md §2, v4).
+pub const ICE_ZERO_AWAKE_GRADE: u8 = 3;
+
 /// Age from which ICE, not CAPD, is the instrument (docs/spec.md §2 warnings).
 pub const ICE_MIN_AGE_YEARS: f64 = 12.0;
 
