@@ -91,9 +91,11 @@ fn every_grade_for_adults_and_children_with_and_without_weight() {
                 // A weight implausible for the age: warned, no computed dose.
                 let implausible = age
                     .zip(weight)
-                    .is_some_and(|(a, w)| if a < 12.0 { w > 100.0 } else { w < 20.0 });
+                    .is_some_and(|(a, w)| common::oracle_implausible(w, a));
                 assert_eq!(
-                    r.warnings.iter().any(|x| x.ends_with(": check")),
+                    r.warnings
+                        .iter()
+                        .any(|x| x.contains(": check (if entered in pounds: ")),
                     implausible,
                     "{json}: {:?}",
                     r.warnings
@@ -153,10 +155,18 @@ fn every_grade_for_adults_and_children_with_and_without_weight() {
                             // One corticosteroid for ICANS 4 and CRS 2 (contract
                             // v4 §3): the pulse, tapered only when both are
                             // grade 1 or less, keeping consider_dexamethasone's
-                            // words.
+                            // words; with an implausible weight (§6 v4) the
+                            // child alternative and the check beside it.
+                            let warned_weight = if implausible {
+                                " (if the weight is right: 30 mg/kg, at most 1 g) (confirm the weight before dosing)"
+                            } else {
+                                ""
+                            };
                             assert_eq!(
                                 pulse,
-                                "Pulse methylprednisolone 1-2 g IV daily for 3 days; no improvement 24 h after tocilizumab: manage as CRS grade 3; strongly consider antifungal prophylaxis while on corticosteroids (for ICANS grade 4 and CRS grade 2; continue until ICANS and CRS are both grade 1 or less, then taper)"
+                                format!(
+                                    "Pulse methylprednisolone 1-2 g IV daily for 3 days{warned_weight}; no improvement 24 h after tocilizumab: manage as CRS grade 3; strongly consider antifungal prophylaxis while on corticosteroids (for ICANS grade 4 and CRS grade 2; continue until ICANS and CRS are both grade 1 or less, then taper)"
+                                )
                             );
                             assert_eq!(dose(&r, "methylprednisolone_pulse"), None);
                         }
@@ -441,4 +451,63 @@ fn weight_and_age_are_checked() {
             Some(2)
         );
     }
+}
+
+/// Contract v4 §6: weight plausibility at every age 0-120 in steps, from
+/// the contract's medians (tests/common): just inside and just outside each
+/// bound (0.6 and 1.5 times the median under 18; 30 and 150 kg from 18),
+/// and the pounds slip of a median child (2.2 times the median). A warned
+/// weight gives the warning with the pounds figure and no computed dose;
+/// `weight_confirmed` takes both back.
+#[test]
+fn weight_bounds_at_every_age() {
+    let ages = (0..72)
+        .map(|q| f64::from(q) * 0.25)
+        .chain((18..=120).map(f64::from));
+    let mut checked = 0;
+    for age in ages {
+        let cases: Vec<(f64, bool)> = if age < 18.0 {
+            let m = common::oracle_median_weight(age);
+            vec![
+                (0.6 * m * 0.99, true),
+                (0.6 * m * 1.01, false),
+                (1.5 * m * 0.99, false),
+                (1.5 * m * 1.01, true),
+                (2.2 * m, true),
+            ]
+        } else {
+            vec![(29.9, true), (30.0, false), (150.0, false), (150.1, true)]
+        };
+        for (weight, warned) in cases {
+            let w = (weight * 1000.0).round() / 1000.0;
+            assert_eq!(
+                common::oracle_implausible(w, age),
+                warned,
+                "the oracle at {age}, {w}"
+            );
+            let json =
+                format!(r#"{{"age_years": {age:?}, "weight_kg": {w:?}, "ice_total": 9, "crs_grade": 2}}"#);
+            let r = graded(&json);
+            let pounds = (w / 2.2 * 10.0).round() / 10.0;
+            let warning = format!("weight {w} kg at age {age}: check (if entered in pounds: {pounds} kg)");
+            assert_eq!(r.warnings.contains(&warning), warned, "{json}: {:?}", r.warnings);
+            let toci = dose(&r, "tocilizumab");
+            assert_eq!(toci.is_none(), warned, "{json}");
+            let toci_text = text(&r, "tocilizumab").expect("tocilizumab with CRS");
+            assert_eq!(
+                toci_text.ends_with("(confirm the weight before dosing)"),
+                warned,
+                "{toci_text}"
+            );
+            // Confirmed: no warning, the dose computed with the weight.
+            let confirmed = graded(&json.replace('}', r#", "weight_confirmed": true}"#));
+            assert!(
+                !confirmed.warnings.iter().any(|x| x.contains(": check")),
+                "{json}"
+            );
+            assert_eq!(dose(&confirmed, "tocilizumab"), Some(tocilizumab_mg(w)), "{json}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 72 * 5 + 103 * 4);
 }

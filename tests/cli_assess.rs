@@ -530,3 +530,40 @@ fn assess_alerts_on_the_crs_grade_and_the_icans_grade() {
         );
     }
 }
+
+/// Contract v4 §5-6: `--weight-confirmed` is a flag of `assess` (never a
+/// question): it goes into the record, and a weight implausible for the age
+/// is then neither warned nor kept from the doses.
+#[test]
+fn weight_confirmed_is_a_flag_that_reaches_the_record() {
+    let mut answers = vec!["44"];
+    answers.extend(CAPD_12);
+    answers.extend([
+        "spontaneous",
+        "brief",
+        "none",
+        "none",
+        "38.5",
+        "2",
+        "1",
+        "n",
+        "none",
+        "skip",
+        "y",
+    ]);
+    let warned = assess(&["--age", "6", "--emit-record"], &answers);
+    assert_eq!(warned.0, Some(0), "{}", warned.2);
+    assert!(
+        warned
+            .2
+            .contains("weight 44 kg at age 6: check (if entered in pounds: 20 kg)"),
+        "{}",
+        warned.2
+    );
+    let (code, out, err) = assess(&["--age", "6", "--emit-record", "--weight-confirmed"], &answers);
+    assert_eq!(code, Some(0), "{err}");
+    let record: Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(record["weight_confirmed"], true);
+    assert_eq!(record["weight_kg"], 44.0);
+    assert!(!err.contains(": check"), "{err}");
+}

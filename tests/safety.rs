@@ -315,9 +315,10 @@ const AGES: [(&str, Option<f64>); 3] = [
     ("age unknown", None),
 ];
 
-/// Weights: none, plausible for every age above, implausible where an age
-/// is known (a 14-year-old and an adult below 20 kg), and the weights that
-/// decide the group without an age (25 kg: a child; 150 kg: an adult).
+/// Weights: none, plausible for a 14-year-old (45 kg), implausible where an
+/// age is known (15 and 25 kg at 14, and 15 and 25 kg at 45 years, by the
+/// contract v4 bounds), and the weights that decide the group without an
+/// age (25 kg: a child; 150 kg: an adult).
 const WEIGHTS: [Option<f64>; 5] = [None, Some(45.0), Some(15.0), Some(25.0), Some(150.0)];
 
 /// Adult absolute doses (tests/data/oracle.json "adult_absolute_doses", in
@@ -394,7 +395,7 @@ fn every_grade_age_weight_and_crs_state_gets_the_contracts_management() {
                     assert_eq!(r.patient_group, group, "{}", at());
                     let implausible = age
                         .zip(weight)
-                        .is_some_and(|(a, w)| if a < 12.0 { w > 100.0 } else { w < 20.0 });
+                        .is_some_and(|(a, w)| common::oracle_implausible(w, a));
                     let dose_weight = weight.filter(|_| !implausible);
                     // Actions: exact ids, order and attribution (§3 v3).
                     let death = icans.grade == 5 || crs.state == CrsState::Death;
@@ -569,7 +570,15 @@ fn every_grade_age_weight_and_crs_state_gets_the_contracts_management() {
                             assert_eq!(common::adult_absolute_dose(&a.text), None, "{}: {}", at(), a.text);
                         }
                     }
-                    crs_step_words(&r, icans.grade, crs.state, group, age.is_none(), &at());
+                    // The adult note: for an unknown age, or an implausible weight (§6 v4).
+                    crs_step_words(
+                        &r,
+                        icans.grade,
+                        crs.state,
+                        group,
+                        age.is_none() || implausible,
+                        &at(),
+                    );
                     // Warnings of the patient group (§6 v3), only where a
                     // dose is shown.
                     let shows_dose = r.management.actions.iter().any(|a| {
@@ -612,9 +621,11 @@ fn every_grade_age_weight_and_crs_state_gets_the_contracts_management() {
                     );
                     let check = age
                         .zip(weight)
-                        .map(|(a, w)| format!("weight {w} kg at age {a}: check"));
+                        .map(|(a, w)| format!("weight {w} kg at age {a}: check (if entered in pounds: "));
                     assert_eq!(
-                        check.as_deref().is_some_and(warned),
+                        check
+                            .as_deref()
+                            .is_some_and(|c| r.warnings.iter().any(|x| x.starts_with(c))),
                         implausible,
                         "{}: {:?}",
                         at(),
@@ -637,7 +648,7 @@ fn every_grade_age_weight_and_crs_state_gets_the_contracts_management() {
 /// syndrome alone; an ICANS one in place of consider_dexamethasone keeps
 /// its words; an ICU for both names both reasons; a child's dexamethasone
 /// is weight-based; an adult's, with the age unknown, says so.
-fn crs_step_words(r: &Grading, icans: u8, crs: CrsState, group: PatientGroup, age_unknown: bool, at: &str) {
+fn crs_step_words(r: &Grading, icans: u8, crs: CrsState, group: PatientGroup, adult_note: bool, at: &str) {
     let crs_grade = match crs {
         CrsState::Active(g) => g,
         _ => 0,
@@ -702,7 +713,7 @@ fn crs_step_words(r: &Grading, icans: u8, crs: CrsState, group: PatientGroup, ag
         if a.text.contains("dexamethasone 10 mg") {
             assert_eq!(
                 t.contains("(if under 18: weight-based dose)"),
-                age_unknown,
+                adult_note,
                 "{at}: {t}"
             );
         }
@@ -857,7 +868,8 @@ fn the_reviewed_examples_give_the_safe_answer() {
     );
     let r = graded(r#"{"age_years": 3, "weight_kg": 150, "capd": 12, "crs_grade": 2}"#);
     assert!(
-        r.warnings.contains(&"weight 150 kg at age 3: check".to_string()),
+        r.warnings
+            .contains(&"weight 150 kg at age 3: check (if entered in pounds: 68.2 kg)".to_string()),
         "{:?}",
         r.warnings
     );

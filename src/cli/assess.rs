@@ -63,6 +63,11 @@ pub struct Args {
     #[arg(long, value_name = "KG", value_parser = parse_weight)]
     pub weight: Option<f64>,
 
+    /// The weight was checked: no plausibility warning for the age, doses
+    /// computed with it (a flag only, never asked).
+    #[arg(long)]
+    pub weight_confirmed: bool,
+
     /// Patient id, put in the record (so that `--emit-record` feeds `icans summary`).
     #[arg(long, value_name = "ID")]
     pub patient_id: Option<String>,
@@ -128,6 +133,10 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     ]
     .into_iter()
     .filter_map(|(f, v)| v.clone().map(|v| (f, v)))
+    .chain(
+        args.weight_confirmed
+            .then(|| (Field::WeightConfirmed, "true".to_string())),
+    )
     .collect();
     let settings = Settings {
         child: args.child,

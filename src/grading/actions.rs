@@ -355,6 +355,9 @@ pub struct ActionRow {
     /// Added to the adult text when the age is not recorded (the child's
     /// dose beside the adult one, docs/spec.md §6); empty for none.
     pub age_unknown_note: &'static str,
+    /// Added to the adult text when the weight is implausible for the age
+    /// and not confirmed (docs/spec.md §6, v4); empty for none.
+    pub weight_warned_note: &'static str,
     /// The built-in text for children where it differs (no adult absolute
     /// dose, docs/spec.md §6); empty when the adult text holds no absolute
     /// dose.
@@ -394,6 +397,7 @@ const fn row(grade: u8, id: ActionId, when: When, text: &'static str, brief: &'s
         dose: None,
         drug_order: false,
         age_unknown_note: "",
+        weight_warned_note: "",
         child_text: "",
         child_dose: None,
         brief,
@@ -449,10 +453,19 @@ impl ActionRow {
     }
 
     /// The same row with a note added to the adult text when the age is
-    /// not recorded.
+    /// not recorded, and when the weight is implausible (`weighed`).
     const fn when_age_unknown(self, note: &'static str) -> ActionRow {
         ActionRow {
             age_unknown_note: note,
+            weight_warned_note: note,
+            ..self
+        }
+    }
+
+    /// The same row with its own note for an implausible weight.
+    const fn when_weight_warned(self, note: &'static str) -> ActionRow {
+        ActionRow {
+            weight_warned_note: note,
             ..self
         }
     }
@@ -603,6 +616,9 @@ const LEVETIRACETAM_ADULT: &str =
 /// Said beside an adult dexamethasone dose when the age is not recorded
 /// (docs/spec.md §3, v4).
 pub const DEXAMETHASONE_AGE_UNKNOWN_NOTE: &str = "(if under 18: weight-based dose)";
+/// Said beside the adult pulse when the weight is implausible for the age
+/// (docs/spec.md §6, v4: the child alternative, if the weight is right).
+pub const PULSE_WEIGHT_WARNED_NOTE: &str = "(if the weight is right: 30 mg/kg, at most 1 g)";
 /// Said beside the adult pulse when the age is not recorded (docs/spec.md
 /// §6; the child pulse: 30 mg/kg, at most 1 g a day; a test holds the two
 /// together).
@@ -678,6 +694,7 @@ pub static ACTIONS: &[ActionRow] = &[
         "pulse methylprednisolone")
         .for_children(CHILD_PULSE, Some(CHILD_PULSE_DOSE))
         .when_age_unknown(PULSE_AGE_UNKNOWN_NOTE)
+        .when_weight_warned(PULSE_WEIGHT_WARNED_NOTE)
         .steroid(strength::PULSE),
     row(4, A::Icu, W::Always, "ICU with neuro-critical care", "ICU with neuro-critical care"),
     row(4, A::NeurologyConsult, W::Always, "Neurology consult", "neurology consult"),
@@ -755,6 +772,7 @@ pub static ACTIONS: &[ActionRow] = &[
             Some(CHILD_PULSE_DOSE),
         )
         .when_age_unknown(PULSE_AGE_UNKNOWN_NOTE)
+        .when_weight_warned(PULSE_WEIGHT_WARNED_NOTE)
         .steroid(strength::PULSE),
 ];
 

@@ -256,6 +256,8 @@ pub struct Assessment {
     pub age_years: Option<f64>,
     /// Body weight in kg, for weight-based doses.
     pub weight_kg: Option<f64>,
+    /// The weight was checked: no plausibility warning (docs/spec.md §6).
+    pub weight_confirmed: Option<bool>,
     /// ICE or CAPD.
     pub encephalopathy: Option<EncephalopathyScore>,
     /// The eight CAPD answers, when they were recorded (their total is the
@@ -333,6 +335,7 @@ impl Serialize for Assessment {
         opt!("assessed_at", self.assessed_at);
         opt!("age_years", self.age_years);
         opt!("weight_kg", self.weight_kg);
+        opt!("weight_confirmed", self.weight_confirmed);
         match self.encephalopathy {
             Some(EncephalopathyScore::Ice {
                 items: Some(items), ..

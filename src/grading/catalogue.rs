@@ -219,6 +219,10 @@ fields! {
     WeightKg = "weight_kg" { kind: Kind::Number { min: 2.0, min_exclusive: false, max: Some(300.0) }, note: NONE,
          help: "Body weight in kg, for weight-based doses", flag: "weight", unit: "KG",
          question: "Body weight in kg, for weight-based doses" },
+    /// `weight_confirmed`: the weight was checked (docs/spec.md §6, v4).
+    WeightConfirmed = "weight_confirmed" { kind: Kind::Boolean, note: NONE,
+         help: "The weight was checked: no plausibility warning, doses computed with it", flag: "weight-confirmed",
+         unit: NONE, question: NONE },
     /// `ice`: the five ICE items.
     Ice = "ice" { kind: Kind::Items(&ICE_ITEMS), note: NONE,
          help: "The five ICE items (all required)", flag: NONE, unit: NONE, question: NONE },

@@ -468,6 +468,7 @@ fn past_the_grade(
         weight_kg: dose_weight,
         instrument: g.screening,
         age_known: a.age_years.is_some(),
+        weight_warned: a.weight_kg.is_some() && dose_weight.is_none(),
     };
     let management = match plan {
         Some(plan) => {
@@ -491,8 +492,12 @@ fn past_the_grade(
 /// age, which is warned (docs/spec.md §6).
 fn dose_weight(a: &Assessment, warnings: &mut Vec<String>) -> Option<f64> {
     match (a.weight_kg, a.age_years) {
-        (Some(w), Some(age)) if implausible_weight(w, age) => {
-            warnings.push(format!("weight {w} kg at age {age}: check"));
+        (Some(w), Some(age)) if a.weight_confirmed != Some(true) && implausible_weight(w, age) => {
+            let mut pounds = String::new();
+            number::push_number(&mut pounds, (w / rules::POUNDS_PER_KG * 10.0).round() / 10.0);
+            warnings.push(format!(
+                "weight {w} kg at age {age}: check (if entered in pounds: {pounds} kg)"
+            ));
             None
         }
         (w, _) => w,
@@ -675,13 +680,15 @@ pub fn patient_group(
     }
 }
 
-/// docs/spec.md §6: under 12 years above 100 kg, or from 12 years below
-/// 20 kg.
+/// docs/spec.md §6 (v4): under 18, below 0.6 or above 1.5 times the
+/// median weight for the age; from 18, below 30 or above 150 kg.
 pub fn implausible_weight(weight_kg: f64, age_years: f64) -> bool {
-    if age_years < rules::WEIGHT_CHECK_AGE_YEARS {
-        weight_kg > rules::IMPLAUSIBLE_CHILD_ABOVE_KG
+    if age_years < rules::CHILD_UNDER_AGE_YEARS {
+        let median = rules::median_weight_kg(age_years);
+        weight_kg < rules::CHILD_WEIGHT_BELOW_MEDIAN * median
+            || weight_kg > rules::CHILD_WEIGHT_ABOVE_MEDIAN * median
     } else {
-        weight_kg < rules::IMPLAUSIBLE_OLDER_BELOW_KG
+        !(rules::ADULT_WEIGHT_MIN_KG..=rules::ADULT_WEIGHT_MAX_KG).contains(&weight_kg)
     }
 }
 

@@ -84,6 +84,10 @@ pub struct Patient {
     /// The age is recorded. Without it an adult's pulse text also gives
     /// the child's dose (docs/spec.md §6).
     pub age_known: bool,
+    /// The weight is implausible for the age and not confirmed: doses per
+    /// kg only, "confirm the weight before dosing" on every dose text, the
+    /// child alternative beside an adult absolute dose (docs/spec.md §6, v4).
+    pub weight_warned: bool,
 }
 
 /// The placeholder of a weight-based dose in a text.
@@ -385,8 +389,18 @@ impl Protocol {
         let r = chosen.row;
         let shared = matches!(chosen.merged, Merged::Corticosteroid { .. });
         let (mut text, mut brief) = self.text(r, patient, shared);
-        if patient.group == PatientGroup::Adult && !patient.age_known && !r.age_unknown_note.is_empty() {
-            text = Cow::Owned(then(&text, r.age_unknown_note));
+        if patient.group == PatientGroup::Adult {
+            let note = match (patient.age_known, patient.weight_warned) {
+                (false, _) => r.age_unknown_note,
+                (true, true) => r.weight_warned_note,
+                (true, false) => "",
+            };
+            if !note.is_empty() {
+                text = Cow::Owned(then(&text, note));
+            }
+        }
+        if patient.weight_warned && r.shows_dose() {
+            text = Cow::Owned(then(&text, CONFIRM_THE_WEIGHT));
         }
         if chosen.attributed {
             text = Cow::Owned(then(&text, actions::ATTRIBUTED_SUFFIX));
@@ -496,6 +510,10 @@ impl Both {
 
 /// The briefs of a summary's part: at most one a row.
 type Briefs = ArrayVec<Cow<'static, str>, { ActionId::ALL.len() }>;
+
+/// What every dose text adds while the weight is implausible for the age
+/// and not confirmed (docs/spec.md §6, v4).
+pub const CONFIRM_THE_WEIGHT: &str = "(confirm the weight before dosing)";
 
 /// What every corticosteroid given for CRS adds (ASCO 2021).
 pub const ANTIFUNGAL: &str = "strongly consider antifungal prophylaxis while on corticosteroids";
@@ -806,6 +824,7 @@ mod tests {
         weight_kg: None,
         instrument: Instrument::Ice,
         age_known: true,
+        weight_warned: false,
     };
 
     #[test]
@@ -889,6 +908,7 @@ mod tests {
             weight_kg: Some(20.0),
             instrument: Instrument::Capd,
             age_known: true,
+            weight_warned: false,
         };
         let mut c = ctx(4, 1);
         c.domain_grades[4] = Some(4);

@@ -460,6 +460,7 @@ impl RecordBuilder {
             (Field::AssessedAt, Checked::Text(t)) => r.assessed_at = Some(t),
             (Field::AgeYears, Checked::Number(x)) => r.age_years = Some(x),
             (Field::WeightKg, Checked::Number(x)) => r.weight_kg = Some(x),
+            (Field::WeightConfirmed, Checked::Boolean(b)) => r.weight_confirmed = Some(b),
             (Field::IceTotal, Checked::Integer(n)) => self.ice_total = small(n),
             (Field::Capd, Checked::Integer(n)) => self.capd = small(n),
             (Field::Cartox10, Checked::Integer(n)) => self.cartox10 = small(n),

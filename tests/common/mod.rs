@@ -517,3 +517,54 @@ pub fn adult_absolute_dose(text: &str) -> Option<String> {
     }
     None
 }
+
+/// The median weights by age of contract v4 §6 (kg; CDC 2000 and WHO,
+/// boys and girls averaged), copied here from the contract, not from the
+/// crate.
+pub const MEDIAN_WEIGHTS: [(f64, f64); 22] = [
+    (0.0, 3.4),
+    (0.25, 6.1),
+    (0.5, 7.6),
+    (0.75, 8.6),
+    (1.0, 9.6),
+    (1.5, 10.9),
+    (2.0, 12.3),
+    (3.0, 14.3),
+    (4.0, 16.3),
+    (5.0, 18.4),
+    (6.0, 20.7),
+    (7.0, 23.1),
+    (8.0, 25.8),
+    (9.0, 28.8),
+    (10.0, 32.3),
+    (11.0, 36.4),
+    (12.0, 40.9),
+    (13.0, 45.6),
+    (14.0, 50.3),
+    (15.0, 54.4),
+    (16.0, 57.8),
+    (17.0, 60.4),
+];
+
+/// The oracle's median weight for an age under 18: linear between the
+/// contract's points, the last held.
+pub fn oracle_median_weight(age: f64) -> f64 {
+    for pair in MEDIAN_WEIGHTS.windows(2) {
+        let ((a0, w0), (a1, w1)) = (pair[0], pair[1]);
+        if age >= a0 && age < a1 {
+            return w0 + (w1 - w0) * (age - a0) / (a1 - a0);
+        }
+    }
+    MEDIAN_WEIGHTS[MEDIAN_WEIGHTS.len() - 1].1
+}
+
+/// Contract v4 §6: a weight implausible for the age (under 18, below 0.6 or
+/// above 1.5 times the median; from 18, below 30 or above 150 kg).
+pub fn oracle_implausible(weight: f64, age: f64) -> bool {
+    if age < 18.0 {
+        let m = oracle_median_weight(age);
+        weight < 0.6 * m || weight > 1.5 * m
+    } else {
+        !(30.0..=150.0).contains(&weight)
+    }
+}
