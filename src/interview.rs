@@ -4,9 +4,10 @@
 //! seizures, motor findings, raised ICP / edema, the concurrent CRS
 //! findings (temperature, blood-pressure and oxygen support, and whether
 //! fever is masked by tocilizumab or corticosteroids), other causes and the
-//! previous score, each option in the ASTCT words; then the
-//! follow-ups the grade calls for (hours since onset at grade 1,
-//! steroid-refractory at grade 3).
+//! previous score, each option in the ASTCT words; then, always and last,
+//! the follow-ups (hours since onset, steroid-refractory). Menus are
+//! lettered (a number typed by habit would be a grade, never an option);
+//! CAPD items take the points the paper form gives them.
 //!
 //! The questions come in one fixed order whatever the answers: a skipped
 //! item leaves the instrument not assessed but every other question is
@@ -23,7 +24,7 @@ use std::io::{self, BufRead, Write};
 
 use crate::format::text;
 use crate::grading::catalogue::{CAPD_ITEMS, Choice, FREQUENCIES, ICE_ITEMS, Kind, names};
-use crate::grading::{self, Assessment, Field, RecordBuilder, Value, rules};
+use crate::grading::{Assessment, Field, RecordBuilder, Value, rules};
 use crate::input::Refused;
 
 /// One step of the ICE screen, done as at the bedside (the instrument's
@@ -169,13 +170,31 @@ fn starting_with(s: &str, choices: &'static [Choice]) -> Vec<&'static Choice> {
         .collect()
 }
 
-/// A choice by option number, by name (wire name or bedside alias), or by
-/// the beginning of exactly one option's names, at least two letters
-/// (`low` for low_flow): one that begins several is asked again, naming
-/// them.
+/// The letter of a menu's option `i` (a, b, c, ...).
+fn letter(i: usize) -> char {
+    u8::try_from(i).map_or('?', |i| char::from(b'a' + i))
+}
+
+/// Why a bare number at a menu is refused (docs/spec.md §5, v4): typed by
+/// habit it is a grade, not an option (4 for unarousable would be option 4).
+pub const NUMBER_AT_A_MENU: &str =
+    "type the option's letter or name (a number here would be a grade, not an option)";
+
+/// A choice by option letter (a single character is always a letter), by
+/// name (wire name or bedside alias), or by the beginning of exactly one
+/// option's names, at least two letters (`low` for low_flow): one that
+/// begins several is asked again, naming them. A number is never an option
+/// (docs/spec.md §5, v4).
 fn choice(s: &str, choices: &'static [Choice]) -> Option<&'static str> {
-    if let Ok(n) = s.parse::<usize>() {
-        return n.checked_sub(1).and_then(|i| choices.get(i)).map(|c| c.wire);
+    let mut chars = s.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        return (c.is_ascii_lowercase())
+            .then(|| usize::from(c as u8 - b'a'))
+            .and_then(|i| choices.get(i))
+            .map(|c| c.wire);
+    }
+    if typed_number(s).is_some() {
+        return None;
     }
     if let Some(c) = choices.iter().find(|c| c.matches_bedside(s)) {
         return Some(c.wire);
@@ -202,7 +221,7 @@ fn meant(s: &str, choices: &'static [Choice]) -> String {
         .unwrap_or_default()
 }
 
-/// The numbered options, wrapped to 80 columns.
+/// The lettered options, wrapped to 80 columns.
 fn options(choices: &[Choice]) -> String {
     let mut out = String::new();
     for (i, c) in choices.iter().enumerate() {
@@ -211,9 +230,29 @@ fn options(choices: &[Choice]) -> String {
         } else {
             format!("{} ({}; also {})", c.description, c.wire, c.aliases.join(", "))
         };
-        text::wrapped(&mut out, &line, &format!("  {} ", i + 1), "    ");
+        text::wrapped(&mut out, &line, &format!("  {} ", letter(i)), "    ");
     }
     out
+}
+
+/// The last option letter of a menu of `n` options ("e" for five).
+fn last_letter(n: usize) -> char {
+    letter(n.saturating_sub(1))
+}
+
+/// A CAPD answer: an option letter, a frequency word, or the points as the
+/// paper form scores the item (items 1-4 never 4 ... always 0; items 5-8
+/// never 0 ... always 4), so that a score copied from paper reads the same
+/// (docs/spec.md §5, v4).
+fn capd_answer(s: &str, item: usize) -> Option<&'static str> {
+    let item = CAPD_ITEMS.get(item)?;
+    match typed_number(s) {
+        Some(points) => FREQUENCIES
+            .iter()
+            .find(|c| item.score_of_word(c.wire).is_some_and(|p| f64::from(p) == points))
+            .map(|c| c.wire),
+        None => choice(s, FREQUENCIES),
+    }
 }
 
 impl IceStep {
@@ -266,13 +305,22 @@ impl Question {
             return match self {
                 Question::Ice(step) => step.prompt(),
                 Question::Capd(i) => {
-                    let item = CAPD_ITEMS.get(i).map_or("", |item| item.help);
+                    let item = CAPD_ITEMS.get(i);
                     let options: Vec<String> = FREQUENCIES
                         .iter()
                         .enumerate()
-                        .map(|(n, c)| format!("{} {}", n + 1, c.wire))
+                        .map(|(n, c)| {
+                            let points = item.and_then(|it| it.score_of_word(c.wire)).unwrap_or(0);
+                            format!("{} {} ({points})", letter(n), c.wire)
+                        })
                         .collect();
-                    format!("CAPD: {item}\n  {}\n[1-5 or a word]", options.join("  "))
+                    format!(
+                        "CAPD: {}\n  {}\n[{}-{}, a word, or the points 0-4 as on the paper form]",
+                        item.map_or("", |item| item.help),
+                        options.join("  "),
+                        letter(0),
+                        last_letter(FREQUENCIES.len())
+                    )
                 }
                 Question::Field(_) => String::new(),
             };
@@ -285,7 +333,12 @@ impl Question {
             Kind::Integer { min, max: Some(max) } => format!("{q} [{min}-{max}; {}]", field.def().note),
             Kind::Integer { .. } | Kind::Number { .. } => format!("{q} [number]"),
             Kind::Boolean => format!("{q} [y/n]"),
-            Kind::Choice(choices) => format!("{q}:\n{}[1-{} or a name]", options(choices), choices.len()),
+            Kind::Choice(choices) => format!(
+                "{q}:\n{}[{}-{} or a name]",
+                options(choices),
+                letter(0),
+                last_letter(choices.len())
+            ),
             Kind::Domains(choices) => {
                 let mut out = String::new();
                 text::wrapped(
@@ -300,11 +353,21 @@ impl Question {
         }
     }
 
+    /// Whether the question is a menu, where a single character is always
+    /// an option letter (docs/spec.md §5, v4).
+    fn is_menu(self) -> bool {
+        matches!(self, Question::Capd(_))
+            || matches!(self, Question::Field(f) if matches!(f.def().kind, Kind::Choice(_)))
+    }
+
     fn read(self, typed: &str) -> Reply {
         let s = typed.trim().to_ascii_lowercase();
         match s.as_str() {
-            "back" | "b" => return Reply::Back,
-            "skip" | "s" => return Reply::Answer(Answer::Skip),
+            "back" => return Reply::Back,
+            "skip" => return Reply::Answer(Answer::Skip),
+            // Away from a menu, one letter is a shortcut.
+            "b" if !self.is_menu() => return Reply::Back,
+            "s" if !self.is_menu() => return Reply::Answer(Answer::Skip),
             _ => {}
         }
         let answer = match self {
@@ -312,7 +375,7 @@ impl Question {
                 number_in(&s, 0.0, f64::from(ICE_ITEMS[1].max), true).map(Answer::Number)
             }
             Question::Ice(_) => yes_no(&s).map(Answer::Yes),
-            Question::Capd(_) => choice(&s, FREQUENCIES).map(Answer::Choice),
+            Question::Capd(i) => capd_answer(&s, i).map(Answer::Choice),
             Question::Field(field) => match field.def().kind {
                 Kind::Integer { min, max } => {
                     number_in(&s, min as f64, max.map_or(f64::MAX, |m| m as f64), true).map(Answer::Number)
@@ -353,6 +416,11 @@ impl Question {
     }
 
     fn hint(self, typed: &str) -> String {
+        let number_at_a_menu =
+            matches!(self, Question::Field(_)) && self.is_menu() && typed_number(typed).is_some();
+        if number_at_a_menu {
+            return format!("\"{typed}\"? {}.", capitalised(NUMBER_AT_A_MENU));
+        }
         let guess = match self {
             Question::Capd(_) => meant(typed, FREQUENCIES),
             Question::Field(field) => match field.def().kind {
@@ -365,19 +433,31 @@ impl Question {
         let what = match self {
             Question::Ice(IceStep::Naming) => format!("a whole number 0-{}", ICE_ITEMS[1].max),
             Question::Ice(_) => "y or n".into(),
-            Question::Capd(_) => "an option number 1-5 or never, rarely, sometimes, often, always".into(),
+            Question::Capd(_) => {
+                "an option letter a-e, never, rarely, sometimes, often, always, or the points 0-4".into()
+            }
             Question::Field(field) => match field.def().kind {
                 Kind::Integer { min, max: Some(max) } => format!("a whole number {min}-{max}"),
                 Kind::Integer { min, .. } => format!("a whole number >= {min}"),
                 Kind::Number { .. } => field.def().kind.allowed(),
                 Kind::Boolean => "y or n".into(),
-                Kind::Choice(choices) => format!("an option number 1-{} or a name", choices.len()),
+                Kind::Choice(choices) => {
+                    format!("an option letter a-{} or a name", last_letter(choices.len()))
+                }
                 Kind::Domains(_) => "none, or domain names separated by commas".into(),
                 Kind::Id | Kind::Text | Kind::Timestamp | Kind::Items(_) => "text".into(),
             },
         };
         format!("\"{typed}\"?{guess} Type {what} (or skip, back).")
     }
+}
+
+/// A sentence's first letter in capitals.
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// A temperature typed in degrees Fahrenheit, most likely: said, with the
@@ -451,18 +531,15 @@ impl Interview {
             ]
             .map(Question::Field),
         );
-        plan
-    }
-
-    /// The follow-ups the grade so far calls for, asked after the main
-    /// questions: hours since onset at grade 1 (corticosteroids after
-    /// 24 h), steroid-refractory at grade 3 (anakinra).
-    fn follow_ups(&self, main: &[Question]) -> Vec<Question> {
-        match self.record(main).map(|a| grading::grade(&a).grade) {
-            Ok(Some(1)) => vec![Question::Field(Field::HoursSinceOnset)],
-            Ok(Some(3)) => vec![Question::Field(Field::SteroidRefractory)],
-            _ => Vec::new(),
+        // The follow-ups, always asked, last, in this order (unless given
+        // as flags), so that piped answers never depend on the grade
+        // (docs/spec.md §5, v4).
+        for field in [Field::HoursSinceOnset, Field::SteroidRefractory] {
+            if !self.settings.given.iter().any(|(f, _)| *f == field) {
+                plan.push(Question::Field(field));
+            }
         }
+        plan
     }
 
     /// The record the answers to `asked` make, through the record builder.
@@ -585,19 +662,11 @@ pub fn run<R: BufRead, W: Write>(
     let mut at = 0usize;
     let mut line = String::new();
     let asked = loop {
-        let main = interview.questions();
-        let (question, counter) = if at < main.len() {
-            (main[at], format!("question {} of {}", at + 1, main.len()))
-        } else {
-            let follow = interview.follow_ups(&main);
-            match follow.get(at - main.len()) {
-                Some(q) => (
-                    *q,
-                    format!("follow-up {} of {}", at - main.len() + 1, follow.len()),
-                ),
-                None => break [main, follow].concat(),
-            }
+        let all = interview.questions();
+        let Some(&question) = all.get(at) else {
+            break all;
         };
+        let counter = format!("question {} of {}", at + 1, all.len());
         write!(prompts, "\n({counter})\n{}\n> ", question.prompt())?;
         prompts.flush()?;
         loop {

@@ -42,7 +42,9 @@ const CAPD_12: [&str; 8] = [
 #[test]
 fn an_adult_assessment_grades_like_grade() {
     let mut answers = ADULT_ICE.to_vec();
-    answers.extend(["voice", "1", "none", "1", "37.2", "1", "1", "n", "none", "9"]);
+    answers.extend([
+        "voice", "a", "none", "a", "37.2", "a", "a", "n", "none", "9", "skip", "skip",
+    ]);
     let (code, out, err) = assess(&["--format", "json"], &answers);
     assert_eq!(code, Some(0), "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
@@ -59,11 +61,21 @@ fn an_adult_assessment_grades_like_grade() {
     );
     assert_eq!(v["management"]["reassess_hours"], 4);
     assert!(
-        err.contains("(question 3 of 20)\nICE orientation: does the patient name the current year? [y/n]"),
+        err.contains("(question 3 of 22)\nICE orientation: does the patient name the current year? [y/n]"),
         "{err}"
     );
-    assert!(err.contains("(question 20 of 20)\nPrevious ICE total"), "{err}");
-    assert!(!err.contains("follow-up"), "no follow-up at grade 2");
+    assert!(err.contains("(question 20 of 22)\nPrevious ICE total"), "{err}");
+    // The follow-ups, always, last (contract v4 §5): the count is the path's.
+    assert!(
+        err.contains("(question 21 of 22)\nHours since ICANS symptoms began"),
+        "{err}"
+    );
+    assert!(
+        err.contains("(question 22 of 22)\nIs the ICANS refractory"),
+        "{err}"
+    );
+    // Menus are lettered, never numbered.
+    assert!(err.contains("  e unarousable, or needs vigorous"), "{err}");
     for line in err.lines() {
         assert!(
             line.chars().count() <= 80,
@@ -75,7 +87,9 @@ fn an_adult_assessment_grades_like_grade() {
 #[test]
 fn the_card_is_the_same_as_grade_gives() {
     let mut answers = ADULT_ICE.to_vec();
-    answers.extend(["3", "1", "1", "1", "37.2", "1", "1", "n", "none", "7"]);
+    answers.extend([
+        "c", "a", "a", "a", "37.2", "a", "a", "n", "none", "7", "skip", "skip",
+    ]);
     let (code, out, _) = assess(&[], &answers);
     assert_eq!(code, Some(0));
     let graded = icans()
@@ -128,10 +142,11 @@ fn a_child_takes_the_capd_path_in_the_capds_words_and_emits_the_record() {
         "none",
         "none",
         "38.5",
-        "2",
-        "1",
+        "b",
+        "a",
         "n",
         "none",
+        "skip",
         "skip",
         "y",
     ]);
@@ -153,17 +168,17 @@ fn a_child_takes_the_capd_path_in_the_capds_words_and_emits_the_record() {
                "hypotension": "fluids_only", "hypoxia": "none", "steroid_refractory": true})
     );
     assert!(
-        err.contains("(question 2 of 19)\nCAPD: Does the child make eye contact with the caregiver?"),
+        err.contains("(question 2 of 21)\nCAPD: Does the child make eye contact with the caregiver?"),
         "{err}"
     );
     assert!(
-        err.contains("1 never  2 rarely  3 sometimes  4 often  5 always"),
+        err.contains("a never (4)  b rarely (3)  c sometimes (2)  d often (1)  e always (0)"),
         "{err}"
     );
-    assert!(err.contains("(question 19 of 19)\nPrevious CAPD total"), "{err}");
+    assert!(err.contains("(question 19 of 21)\nPrevious CAPD total"), "{err}");
     assert!(
-        err.contains("(follow-up 1 of 1)\nIs the ICANS refractory to corticosteroids (no improvement despite them)? [y/n]"),
-        "grade 3 asks: {err}"
+        err.contains("(question 21 of 21)\nIs the ICANS refractory to corticosteroids (no improvement despite them)? [y/n]"),
+        "{err}"
     );
     assert!(
         err.contains("ICANS grade 3"),
@@ -205,7 +220,7 @@ fn an_age_under_12_switches_to_capd() {
         "always", "always", "always", "always", "never", "never", "never", "never",
     ]);
     answers.extend([
-        "alert", "none", "none", "none", "skip", "skip", "skip", "skip", "none", "0",
+        "alert", "none", "none", "none", "skip", "skip", "skip", "skip", "none", "0", "skip", "skip",
     ]);
     let (code, out, err) = assess(&["--format", "json"], &answers);
     assert_eq!(code, Some(0), "{err}");
@@ -215,7 +230,7 @@ fn an_age_under_12_switches_to_capd() {
     assert_eq!(v["grade"], 0);
     assert_eq!(v["complete"], true);
     assert!(v["warnings"].as_array().unwrap().is_empty());
-    assert!(err.contains("(question 20 of 20)\nPrevious CAPD total"), "{err}");
+    assert!(err.contains("(question 20 of 22)\nPrevious CAPD total"), "{err}");
 }
 
 #[test]
@@ -223,8 +238,8 @@ fn a_skipped_ice_item_leaves_ice_not_assessed_and_every_other_question_asked() {
     // The script, with weight: a skipped month no longer moves the
     // later answers onto other questions.
     let answers = [
-        "54", "70", "y", "skip", "y", "y", "3", "y", "y", "y", "1", "1", "1", "1", "37", "1", "1", "n",
-        "none", "10",
+        "54", "70", "y", "skip", "y", "y", "3", "y", "y", "y", "a", "a", "a", "a", "37", "a", "a", "n",
+        "none", "10", "skip", "skip",
     ];
     let (code, out, err) = assess(&["--emit-record"], &answers);
     assert_eq!(code, Some(0), "{err}");
@@ -236,12 +251,12 @@ fn a_skipped_ice_item_leaves_ice_not_assessed_and_every_other_question_asked() {
                "hypotension": "none", "hypoxia": "none", "previous_ice_total": 10})
     );
     assert!(
-        err.contains("(question 11 of 20)\nLevel of consciousness"),
+        err.contains("(question 11 of 22)\nLevel of consciousness"),
         "{err}"
     );
     assert!(err.contains("Lower bound: encephalopathy not assessed."), "{err}");
 
-    let (code, _, err) = assess(&["--age", "40", "--weight", "80"], &["s"; 18]);
+    let (code, _, err) = assess(&["--age", "40", "--weight", "80"], &["skip"; 20]);
     assert_eq!(code, Some(65));
     assert!(
         err.contains("icans: invalid record: record: nothing assessed"),
@@ -252,7 +267,9 @@ fn a_skipped_ice_item_leaves_ice_not_assessed_and_every_other_question_asked() {
 #[test]
 fn answers_left_over_or_not_fitting_give_no_grade() {
     let mut answers = ADULT_ICE.to_vec();
-    answers.extend(["voice", "1", "1", "1", "37", "1", "1", "n", "none", "10", "extra"]);
+    answers.extend([
+        "voice", "a", "a", "a", "37", "a", "a", "n", "none", "10", "skip", "skip", "extra",
+    ]);
     let (code, out, err) = assess(&["--emit-record"], &answers);
     assert_eq!(code, Some(65));
     assert_eq!(out, "", "no record, no grade");
@@ -281,7 +298,7 @@ fn back_returns_to_the_previous_question() {
     // three are yes.
     let answers = [
         "54", "70", "y", "back", "n", "y", "y", "y", "3", "y", "y", "y", "alert", "none", "none", "none",
-        "37", "1", "1", "n", "none", "10", "skip",
+        "37", "a", "a", "n", "none", "10", "skip", "skip",
     ];
     let (code, out, err) = assess(&["--format", "json"], &answers);
     assert_eq!(code, Some(0), "{err}");
@@ -289,7 +306,7 @@ fn back_returns_to_the_previous_question() {
     assert_eq!(v["ice_total"], 9);
     assert_eq!(v["grade"], 1);
     assert_eq!(
-        err.matches("(question 3 of 20)\nICE orientation: does the patient name the current year?")
+        err.matches("(question 3 of 22)\nICE orientation: does the patient name the current year?")
             .count(),
         2,
         "{err}"
@@ -297,11 +314,11 @@ fn back_returns_to_the_previous_question() {
     assert!(!common::json_action_ids(&v).contains(&"consider_corticosteroids".to_string()));
     // Grade 1 asks how long it has lasted: past 24 h, consider corticosteroids.
     let mut answers = answers.to_vec();
-    answers.pop();
-    answers.push("30");
+    answers.truncate(answers.len() - 2);
+    answers.extend(["30", "skip"]);
     let (_, out, err) = assess(&["--format", "json"], &answers);
     assert!(
-        err.contains("(follow-up 1 of 1)\nHours since ICANS symptoms began"),
+        err.contains("(question 21 of 22)\nHours since ICANS symptoms began"),
         "{err}"
     );
     let v: Value = serde_json::from_str(&out).unwrap();
@@ -315,7 +332,7 @@ fn back_returns_to_the_previous_question() {
     let mut answers = vec!["back", "30", "back", "6", "20"];
     answers.extend(CAPD_12);
     answers.extend([
-        "alert", "none", "none", "none", "37", "1", "1", "n", "none", "10", "skip",
+        "alert", "none", "none", "none", "37", "a", "a", "n", "none", "10", "skip", "skip",
     ]);
     let (code, out, err) = assess(&["--format", "json"], &answers);
     assert_eq!(code, Some(0), "{err}");
@@ -337,8 +354,8 @@ fn on_a_terminal_an_answer_that_does_not_fit_is_asked_again_with_a_hint() {
         "fifty", "54", "0", "70", "maybe", "y", "y", "y", "y", "4", "3", "y", "y", "y",
     ];
     answers.extend([
-        "7", "sleepy", "alert", "none", "none", "none", "5", "37", "1", "1", "n", "sedation", "none", "11",
-        "10",
+        "7", "sleepy", "alert", "none", "none", "none", "5", "37", "a", "a", "n", "sedation", "none", "11",
+        "10", "skip", "skip",
     ]);
     let input: String = answers.iter().map(|a| format!("{a}\n")).collect();
     let mut prompts = Vec::new();
@@ -349,8 +366,8 @@ fn on_a_terminal_an_answer_that_does_not_fit_is_asked_again_with_a_hint() {
         "\"0\"? Type a number >= 2, at most 300 (or skip, back).",
         "\"maybe\"? Type y or n (or skip, back).",
         "\"4\"? Type a whole number 0-3 (or skip, back).",
-        "\"7\"? Type an option number 1-5 or a name (or skip, back).",
-        "\"sleepy\"? Type an option number 1-5 or a name (or skip, back).",
+        "\"7\"? Type the option's letter or name (a number here would be a grade, not an option).",
+        "\"sleepy\"? Type an option letter a-e or a name (or skip, back).",
         "\"5\"? Type a number >= 25, at most 45 (or skip, back).",
         "\"sedation\"? Type none, or domain names separated by commas (or skip, back).",
         "\"11\"? Type a whole number 0-10 (or skip, back).",
@@ -372,11 +389,12 @@ fn other_cause_excludes_named_domains() {
         "none",
         "none",
         "37",
-        "1",
-        "1",
+        "a",
+        "a",
         "n",
         "consciousness",
         "7",
+        "skip",
         "skip",
     ]);
     let (code, out, err) = assess(&["--format", "json"], &answers);
@@ -511,6 +529,8 @@ fn assess_alerts_on_the_crs_grade_and_the_icans_grade() {
         "n",
         "none",
         "skip",
+        "skip",
+        "skip",
     ]);
     for (flags, code) in [
         (&[][..], 0),
@@ -544,10 +564,11 @@ fn weight_confirmed_is_a_flag_that_reaches_the_record() {
         "none",
         "none",
         "38.5",
-        "2",
-        "1",
+        "b",
+        "a",
         "n",
         "none",
+        "skip",
         "skip",
         "y",
     ]);
@@ -566,4 +587,170 @@ fn weight_confirmed_is_a_flag_that_reaches_the_record() {
     assert_eq!(record["weight_confirmed"], true);
     assert_eq!(record["weight_kg"], 44.0);
     assert!(!err.contains(": check"), "{err}");
+}
+
+/// Contract v4 §5, "answers that cannot be misread": at every menu a bare
+/// number is refused with its reason (typed by habit it is a grade: 4 is not
+/// "unarousable"), and a single character is always an option letter
+/// (`b` at a menu is option b, not `back`).
+#[test]
+fn a_number_at_any_menu_is_refused_with_its_reason() {
+    // The menus of the ICE path after ADULT_ICE: consciousness, seizure,
+    // motor, edema, (temperature), hypotension, hypoxia.
+    let menus = [0usize, 1, 2, 3, 5, 6];
+    let good = [
+        "alert", "none", "none", "none", "37", "none", "none", "n", "none", "10", "skip", "skip",
+    ];
+    for at in menus {
+        for number in ["0", "1", "4", "4.0"] {
+            let mut answers = ADULT_ICE.to_vec();
+            answers.extend(&good[..at]);
+            answers.push(number);
+            let (code, out, err) = assess(&[], &answers);
+            assert_eq!(code, Some(65), "menu {at}, {number}: {err}");
+            assert_eq!(out, "");
+            assert!(
+                err.contains(
+                    "Type the option's letter or name (a number here would be a grade, not an option)."
+                ),
+                "menu {at}, {number}: {err}"
+            );
+        }
+    }
+    // Letters: b at the consciousness menu is awakens_spontaneously.
+    let mut answers = ADULT_ICE.to_vec();
+    answers.extend([
+        "b", "a", "a", "a", "37", "a", "a", "n", "none", "10", "skip", "skip",
+    ]);
+    let (code, out, err) = assess(&["--emit-record"], &answers);
+    assert_eq!(code, Some(0), "{err}");
+    let record: Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(record["consciousness"], "awakens_spontaneously");
+    // A letter past the menu's end is refused, not wrapped round.
+    let mut answers = ADULT_ICE.to_vec();
+    answers.push("f");
+    let (code, _, err) = assess(&[], &answers);
+    assert_eq!(code, Some(65), "{err}");
+    assert!(err.contains("Type an option letter a-e or a name"), "{err}");
+}
+
+/// Contract v4 §5: the CAPD items take the points of the paper form (items
+/// 1-4 never 4 ... always 0, items 5-8 never 0 ... always 4): every point on
+/// every item reads back as the same score, and the issue's `3 3 3 3 1 1 1 1`
+/// as a 6-year-old's is CAPD 16 (grade 3); a 0 copied from paper is taken.
+#[test]
+fn capd_points_read_as_the_paper_form_scores_them() {
+    let rest = [
+        "alert", "none", "none", "none", "37", "none", "none", "n", "none", "skip", "skip", "skip",
+    ];
+    for item in 0..8 {
+        for points in 0..=4u8 {
+            let mut answers: Vec<String> = vec!["20".to_string()];
+            for i in 0..8 {
+                // The other items at 0 points.
+                answers.push(if i == item {
+                    points.to_string()
+                } else {
+                    "0".to_string()
+                });
+            }
+            answers.extend(rest.iter().map(|s| s.to_string()));
+            let refs: Vec<&str> = answers.iter().map(String::as_str).collect();
+            let (code, out, err) = assess(&["--age", "6", "--format", "json"], &refs);
+            assert_eq!(code, Some(0), "item {item}, {points}: {err}");
+            let v: Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(v["capd"], points, "item {item}, {points}");
+        }
+    }
+    let mut answers = vec!["20", "3", "3", "3", "3", "1", "1", "1", "1"];
+    answers.extend(rest);
+    let (code, out, err) = assess(&["--age", "6", "--format", "json"], &answers);
+    assert_eq!(code, Some(0), "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((v["capd"].clone(), v["grade"].clone()), (json!(16), json!(3)));
+    // Letters still name the frequencies: a is never (4 points on item 1).
+    let mut answers = vec!["20", "a", "e", "e", "e", "a", "a", "a", "a"];
+    answers.extend(rest);
+    let (_, out, _) = assess(&["--age", "6", "--format", "json"], &answers);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["capd"], 4);
+}
+
+/// Contract v4 §5: the question count is fixed per path, so the same
+/// number of answers completes `assess` at every grade; the follow-ups given
+/// as flags are not asked.
+#[test]
+fn the_same_number_of_answers_completes_assess_at_every_grade() {
+    for (consciousness, grade) in [("a", 0), ("b", 1), ("c", 2), ("d", 3), ("e", 4)] {
+        let mut answers = vec!["54", "70", "y", "y", "y", "y", "3", "y", "y", "y"];
+        answers.extend([
+            consciousness,
+            "a",
+            "a",
+            "a",
+            "37",
+            "a",
+            "a",
+            "n",
+            "none",
+            "10",
+            "skip",
+            "skip",
+        ]);
+        let (code, out, err) = assess(&["--format", "json"], &answers);
+        assert_eq!(code, Some(0), "{consciousness}: {err}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["grade"], grade, "{consciousness}");
+        assert!(err.contains("(question 22 of 22)"), "{err}");
+    }
+    // The CAPD path likewise: 21 questions with --child, at every grade.
+    let capd_cases: [([&str; 8], &str, u8); 5] = [
+        (["0"; 8], "a", 0),
+        (["1", "0", "0", "0", "0", "0", "0", "0"], "a", 1),
+        (["1", "0", "0", "0", "0", "0", "0", "0"], "c", 2),
+        (["4", "4", "1", "0", "0", "0", "0", "0"], "a", 3),
+        (["0"; 8], "e", 4),
+    ];
+    for (items, consciousness, grade) in capd_cases {
+        let mut answers = vec!["20"];
+        answers.extend(items);
+        answers.extend([
+            consciousness,
+            "a",
+            "a",
+            "a",
+            "37",
+            "a",
+            "a",
+            "n",
+            "none",
+            "skip",
+            "skip",
+            "skip",
+        ]);
+        let (code, out, err) = assess(&["--child", "--format", "json"], &answers);
+        assert_eq!(code, Some(0), "{items:?} {consciousness}: {err}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["grade"], grade, "{items:?} {consciousness}");
+        assert!(err.contains("(question 21 of 21)"), "{err}");
+    }
+    let mut answers = ADULT_ICE.to_vec();
+    answers.extend(["d", "a", "a", "a", "37", "a", "a", "n", "none", "10"]);
+    let (code, out, err) = assess(
+        &[
+            "--format",
+            "json",
+            "--hours-since-onset",
+            "30",
+            "--steroid-refractory",
+        ],
+        &answers,
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("(question 20 of 20)"), "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        common::json_action_ids(&v).contains(&"consider_anakinra".to_string()),
+        "{v}"
+    );
 }

@@ -608,7 +608,7 @@ fn json_csv_flags_and_assess_agree_on_every_combination() {
         answers.push(ht.map_or("skip".into(), String::from));
         answers.push(hx.map_or("skip".into(), String::from));
         answers.push(if m.is_some() { "y".into() } else { "skip".into() });
-        answers.extend(["none".to_string(), "10".to_string()]);
+        answers.extend(["none", "10", "skip", "skip"].map(String::from));
         let input: String = answers.iter().map(|a| format!("{a}\n")).collect();
         let out = icans()
             .args(["assess", "--format", "json"])

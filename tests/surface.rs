@@ -78,7 +78,7 @@ fn dash_o_writes_what_stdout_would_have_on_every_command() {
         std::fs::remove_file(d.join("out.txt")).unwrap();
     }
     // assess: the card (or the record with --emit-record) goes to the file.
-    let answers = "54\n70\ny\ny\ny\nn\n2\nn\ny\ny\nvoice\n1\n1\n1\n37\n1\n1\nn\nnone\n10\n";
+    let answers = "54\n70\ny\ny\ny\nn\n2\nn\ny\ny\nvoice\na\na\na\n37\na\na\nn\nnone\n10\nskip\nskip\n";
     let (code, card, _) = run_in(d, &["assess"], answers);
     assert_eq!(code, Some(0));
     let (code, stdout, _) = run_in(d, &["assess", "-o", "card.txt"], answers);
@@ -580,6 +580,8 @@ fn assess(answers: &[&str]) -> (Option<i32>, String, String) {
 fn session(after_ice: [&str; 10]) -> Vec<&str> {
     let mut all = vec!["54", "70", "y", "y", "y", "n", "2", "n", "y", "y"];
     all.extend(after_ice);
+    // The follow-ups, always asked last (contract v4 §5).
+    all.extend(["skip", "skip"]);
     all
 }
 
@@ -609,16 +611,16 @@ fn assess_takes_prefixes_decimal_commas_and_says_what_was_meant() {
     assert_eq!(r["previous_ice_total"], 1);
     // A misspelling: did you mean (piped, so the interview stops there).
     let (code, out, err) = assess(&session([
-        "vocie", "1", "1", "1", "37", "1", "1", "n", "none", "10",
+        "vocie", "a", "a", "a", "37", "a", "a", "n", "none", "10",
     ]));
     assert_eq!((code, out.as_str()), (Some(65), ""));
     assert!(
-        err.contains("\"vocie\"? Did you mean voice? Type an option number"),
+        err.contains("\"vocie\"? Did you mean voice? Type an option letter"),
         "{err}"
     );
     // An ambiguous prefix names the options it begins.
     let (code, _, err) = assess(&session([
-        "awakens", "1", "1", "1", "37", "1", "1", "n", "none", "10",
+        "awakens", "a", "a", "a", "37", "a", "a", "n", "none", "10",
     ]));
     assert_eq!(code, Some(65));
     assert!(
@@ -627,12 +629,13 @@ fn assess_takes_prefixes_decimal_commas_and_says_what_was_meant() {
         ),
         "{err}"
     );
-    // One letter is never taken as a prefix.
-    let (code, _, _) = assess(&session(["u", "1", "1", "1", "37", "1", "1", "n", "none", "10"]));
+    // One letter is never taken as a prefix: at a menu it is an option
+    // letter, here past the menu's end (contract v4 §5).
+    let (code, _, _) = assess(&session(["u", "a", "a", "a", "37", "a", "a", "n", "none", "10"]));
     assert_eq!(code, Some(65));
     // Fahrenheit: said, with the value in Celsius, never converted.
     let (code, _, err) = assess(&session([
-        "alert", "1", "1", "1", "101.3", "1", "1", "n", "none", "10",
+        "alert", "a", "a", "a", "101.3", "a", "a", "n", "none", "10",
     ]));
     assert_eq!(code, Some(65));
     assert!(
@@ -655,7 +658,7 @@ fn assess_takes_prefixes_decimal_commas_and_says_what_was_meant() {
         assert!(!err.contains("Fahrenheit"), "{not_fahrenheit}: {err}");
     }
     // -0.0 is 0, written as 0; a decimal point and a comma together are no number.
-    let mut answers = session(["alert", "1", "1", "1", "37", "1", "1", "n", "none", "-0.0"]);
+    let mut answers = session(["alert", "a", "a", "a", "37", "a", "a", "n", "none", "-0.0"]);
     answers[6] = "-0";
     let (code, out, err) = assess(&answers);
     assert_eq!(code, Some(0), "{err}");
@@ -663,10 +666,14 @@ fn assess_takes_prefixes_decimal_commas_and_says_what_was_meant() {
     assert_eq!(r["previous_ice_total"], 0);
     assert_eq!(r["ice"]["naming"], 0);
     assert!(!out.contains("-0"), "{out}");
-    let (code, _, _) = assess(&session([
-        "alert", "1", "1", "1", "37,5.1", "1", "1", "n", "none", "10",
+    let (code, _, err) = assess(&session([
+        "alert", "a", "a", "a", "37,5.1", "a", "a", "n", "none", "10",
     ]));
     assert_eq!(code, Some(65));
+    assert!(
+        err.contains("\"37,5.1\"?"),
+        "the temperature is what is refused: {err}"
+    );
 }
 
 /// The same hint where the record gives the temperature (JSON, flags).

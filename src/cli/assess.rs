@@ -17,7 +17,7 @@ const ASSESS_HELP: &str = "\
 Examples:
   icans assess                              # at the bedside
   icans assess --emit-record > record.json  # keep the record (card on stderr)
-  printf '54\\n70\\ny\\ny\\ny\\ny\\n3\\ny\\ny\\ny\\n1\\n1\\n1\\n1\\n37\\n1\\n1\\nn\\nnone\\n10\\n' \\
+  printf '%s\\n' 54 70 y y y y 3 y y y a a a a 37 a a n none 10 s s \\
     | icans assess
   icans assess --age 7 --weight 22 --patient-id P-3 --day 4 \\
     --emit-record >> course.ndjson
@@ -25,9 +25,18 @@ Examples:
 The questions come in one fixed order (the counter shows \"question k of N\"):
 age, weight, the eight ICE items (or the eight CAPD questions under 12),
 consciousness, seizures, motor, edema, temperature, hypotension, hypoxia,
-whether fever is masked, other causes, the previous score; then the
-follow-ups the grade calls for. A skipped ICE or CAPD item
-leaves encephalopathy not assessed; the other questions are still asked.
+whether fever is masked, other causes, the previous score, then always the
+follow-ups: hours since onset and steroid-refractory (not asked when given
+as --hours-since-onset and --steroid-refractory). The count depends on the
+path only, never on the grade. A skipped ICE or CAPD item leaves
+encephalopathy not assessed; the other questions are still asked.
+
+Menus are lettered (a, b, c, ...): a single character is always an option
+letter, and a bare number is refused (typed by habit it would be a grade,
+not an option: 4 is not \"unarousable\"). Names and unambiguous beginnings
+of two letters or more work too. The CAPD items show each option's points as
+the paper form scores that item (items 1-4 never 4 ... always 0, items 5-8
+never 0 ... always 4) and take those points (0-4) as answers.
 
 From a pipe, an answer that does not fit its question is an error (asking
 again would shift every later answer onto the wrong question).";
@@ -67,6 +76,15 @@ pub struct Args {
     /// computed with it (a flag only, never asked).
     #[arg(long)]
     pub weight_confirmed: bool,
+
+    /// Hours since ICANS symptoms began (not asked then).
+    #[arg(long, value_name = "HOURS")]
+    pub hours_since_onset: Option<String>,
+
+    /// ICANS refractory to corticosteroids (not asked then); `false` to
+    /// say it is not.
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub steroid_refractory: Option<bool>,
 
     /// Patient id, put in the record (so that `--emit-record` feeds `icans summary`).
     #[arg(long, value_name = "ID")]
@@ -130,6 +148,11 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         (Field::PatientId, &args.patient_id),
         (Field::Day, &args.day),
         (Field::AssessedAt, &args.assessed_at),
+        (Field::HoursSinceOnset, &args.hours_since_onset),
+        (
+            Field::SteroidRefractory,
+            &args.steroid_refractory.map(|b| b.to_string()),
+        ),
     ]
     .into_iter()
     .filter_map(|(f, v)| v.clone().map(|v| (f, v)))
