@@ -53,7 +53,7 @@ enum Command {
 }
 
 /// Help and version go to standard output; a write that fails there (a
-/// closed pipe, a full disk) is exit 74, never a silent 0.
+/// full disk) is exit 74, never a silent 0; a closed pipe ends quietly.
 fn parse() -> Result<Cli, u8> {
     match Cli::try_parse() {
         Ok(cli) => Ok(cli),
@@ -108,7 +108,7 @@ fn run() -> u8 {
     };
     match outcome {
         Ok(code) => code,
-        Err(e) if cli::is_broken_pipe(&e) => cli::exit::IO,
+        Err(e) if cli::is_broken_pipe(&e) => cli::exit::OK,
         Err(e) => {
             say!("icans: {e:#}");
             cli::exit_code_for(&e)

@@ -116,7 +116,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         _ => None,
     };
     // The first write error stops the rows; a closed pipe ends the run
-    // quietly (exit 74) as everywhere else.
+    // quietly (exit 0) as everywhere else.
     let mut written: std::io::Result<()> = Ok(());
     let keep_lists = rows.is_none();
     let by = args.by.map(|b| match b {

@@ -261,8 +261,15 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         args.grading.alert.fail_at_grade,
         args.grading.alert.fail_at_crs_grade,
     );
+    // A closed pipe on standard output ends the run quietly: the reader took
+    // what it wanted (docs/spec.md §10, v4); only an alert outranks it.
+    let closed = report.output_error.as_ref().is_some_and(|e| {
+        !report.in_invalid_copy && args.output.file().is_none() && e.kind() == std::io::ErrorKind::BrokenPipe
+    });
     Ok(if alert {
         exit::ALERT
+    } else if closed {
+        exit::OK
     } else if report.output_error.is_some() || !report.input_failures.is_empty() {
         exit::IO
     } else if stats.failed > 0 || stats.problems > 0 {

@@ -116,7 +116,8 @@ pub fn exit_code_for(e: &anyhow::Error) -> u8 {
 }
 
 /// Whether an error is a closed pipe on our output (`icans ... | head`),
-/// which ends the run quietly with exit 74 (the output is incomplete).
+/// which ends the run quietly with exit 0 (docs/spec.md §10, v4: the reader
+/// took what it wanted; 3 still outranks it where an alert was reached).
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
@@ -191,9 +192,10 @@ pub fn stdout_open() -> std::io::Result<()> {
 /// Reports a failed write of the output: quietly for a closed pipe, with
 /// a message otherwise. Returns the exit status (74).
 pub fn report_write_error(e: &std::io::Error) -> u8 {
-    if e.kind() != std::io::ErrorKind::BrokenPipe {
-        say!("icans: cannot write output: {e}");
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return exit::OK;
     }
+    say!("icans: cannot write output: {e}");
     exit::IO
 }
 
@@ -348,8 +350,8 @@ impl OutputFlag {
         self.finish(self.create()?, |out| out.write_all(bytes))
     }
 
-    /// Says, once, that the output could not be written (quietly for a
-    /// closed pipe on standard output); the exit status, 74.
+    /// Says, once, that the output could not be written; the exit status,
+    /// 74 (a closed pipe on standard output: quietly, 0).
     pub fn report(&self, e: &std::io::Error) -> u8 {
         match self.file() {
             Some(_) => {
