@@ -61,6 +61,9 @@ pub struct Args {
     pub delimiter: super::flags::DelimiterFlag,
 
     #[command(flatten)]
+    pub csv_raw: super::flags::CsvRawFlag,
+
+    #[command(flatten)]
     pub read: ReadFlags,
 
     /// Exit 3 when the weighted kappa is below K (or undefined).
@@ -92,6 +95,7 @@ pub enum AuditBy {
 
 /// Runs `icans audit`.
 pub fn run(args: &Args) -> anyhow::Result<u8> {
+    args.csv_raw.apply();
     let inputs = inputs(&args.files, args.input_format);
     args.output
         .not_an_input(args.files.iter().map(PathBuf::as_path))?;

@@ -78,6 +78,9 @@ pub struct Args {
     pub delimiter: DelimiterFlag,
 
     #[command(flatten)]
+    pub csv_raw: super::flags::CsvRawFlag,
+
+    #[command(flatten)]
     pub grading: GradingFlags,
 
     /// Print the counts on standard error at the end (always on a terminal).
@@ -177,6 +180,7 @@ impl std::io::Write for Closed {
 
 /// Runs `icans batch`.
 pub fn run(args: &Args) -> anyhow::Result<u8> {
+    args.csv_raw.apply();
     let mut options = Options {
         output: match args.output_format {
             OutFormat::Ndjson => OutputFormat::Ndjson,

@@ -63,6 +63,23 @@ pub fn inputs(files: &[PathBuf], given: Option<InFormat>) -> Vec<Input> {
         .collect()
 }
 
+/// `--csv-raw`, on the commands that write CSV (docs/spec.md §10, v4).
+#[derive(Debug, Clone, Copy, Default, clap::Args)]
+pub struct CsvRawFlag {
+    /// Write CSV text cells as they are. By default a cell that begins
+    /// with =, +, -, @, a tab or a carriage return (and is not a number) is
+    /// written after a ' so that a spreadsheet never runs it as a formula.
+    #[arg(long)]
+    pub csv_raw: bool,
+}
+
+impl CsvRawFlag {
+    /// Sets how CSV text cells are written, before any output.
+    pub fn apply(self) {
+        icans::format::csv::set_raw(self.csv_raw);
+    }
+}
+
 /// `--delimiter`, on the commands that read or write CSV.
 #[derive(Debug, Clone, Copy, Default, clap::Args)]
 pub struct DelimiterFlag {

@@ -66,6 +66,9 @@ pub struct Args {
     pub delimiter: super::flags::DelimiterFlag,
 
     #[command(flatten)]
+    pub csv_raw: super::flags::CsvRawFlag,
+
+    #[command(flatten)]
     pub read: super::flags::ReadFlags,
 
     /// Longest record (NDJSON line, JSON array element, CSV line) in bytes;
@@ -95,6 +98,7 @@ pub enum SummaryBy {
 
 /// Runs `icans summary`.
 pub fn run(args: &Args) -> anyhow::Result<u8> {
+    args.csv_raw.apply();
     let inputs = inputs(&args.files, args.input_format);
     args.output
         .not_an_input(args.files.iter().map(PathBuf::as_path))?;

@@ -223,6 +223,8 @@ pub struct CsvRows<W: std::io::Write> {
     w: csv::Writer<W>,
 }
 
+use crate::format::csv::safe;
+
 /// One compared record as a CSV row; the header is its field names.
 #[derive(Debug, Default, serde::Serialize)]
 struct CsvRow<'a> {
@@ -264,17 +266,17 @@ impl<W: std::io::Write> CsvRows<W> {
         self.w
             .serialize(CsvRow {
                 line: c.line,
-                file: c.file.as_deref().unwrap_or_default(),
-                id: c.id.as_ref().map(|i| i.to_string()).unwrap_or_default(),
-                patient_id: c.patient_id.as_deref().unwrap_or_default(),
-                recorded_scale: c.recorded_scale.as_deref().unwrap_or_default(),
+                file: &safe(c.file.as_deref().unwrap_or_default()),
+                id: safe(&c.id.as_ref().map(|i| i.to_string()).unwrap_or_default()).into_owned(),
+                patient_id: &safe(c.patient_id.as_deref().unwrap_or_default()),
+                recorded_scale: &safe(c.recorded_scale.as_deref().unwrap_or_default()),
                 recorded: c.recorded,
                 regraded: c.regraded,
                 complete: c.complete,
                 status,
                 drivers: drivers.join(crate::format::columns::LIST_SEPARATOR),
                 kind: kind.as_str(),
-                group,
+                group: &safe(group),
             })
             .map_err(io_error)
     }

@@ -494,7 +494,13 @@ impl ResultColumn {
     pub fn cell(self, row: &Row<'_>) -> String {
         match row {
             Row::Graded { line, file, result } => self.value(*line, *file, result).cell(),
-            Row::Failed(e) => self.def.refused.map(|cell| cell(e)).unwrap_or_default(),
+            // What a refused record's cells hold is its own text (its id,
+            // patient, file, the message): made safe for a spreadsheet.
+            Row::Failed(e) => self
+                .def
+                .refused
+                .map(|cell| super::cell::safe(&cell(e)).into_owned())
+                .unwrap_or_default(),
         }
     }
 
@@ -544,10 +550,22 @@ impl Value<'_> {
             Value::Empty => String::new(),
             Value::Number(n) => n.to_string(),
             Value::Flag(b) => b.to_string(),
-            Value::Text(t) | Value::Word(t) => (*t).to_string(),
+            // Text from a record (an id, a patient, a site) made safe to
+            // open in a spreadsheet; the vocabulary's words need nothing.
+            Value::Text(t) => super::cell::safe(t).into_owned(),
+            Value::Word(t) => (*t).to_string(),
             Value::List(v) => v.join(LIST_SEPARATOR),
-            Value::Warnings(w) => w.join(WARNING_SEPARATOR),
-            Value::Id(id) => id.to_string(),
+            Value::Warnings(w) => {
+                let joined = w.join(WARNING_SEPARATOR);
+                match super::cell::safe(&joined) {
+                    Cow::Owned(safe) => safe,
+                    Cow::Borrowed(_) => joined,
+                }
+            }
+            Value::Id(id) => match id {
+                crate::grading::RecordId::Text(t) => super::cell::safe(t).into_owned(),
+                other => other.to_string(),
+            },
         }
     }
 

@@ -9,6 +9,8 @@ use super::writer::ResultWriter;
 use crate::input::Refused;
 pub use crate::input::csv_io_error as io_error;
 
+pub use super::cell::{safe, set_raw};
+
 /// A CSV writer of rows of type `T` (`#[derive(Serialize)]`), its header
 /// written at once from the row type's field names, as csv derives them
 /// (so an output without rows still has its header, and the names are

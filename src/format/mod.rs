@@ -7,6 +7,7 @@
 //! [`csv::CsvWriter`].
 
 pub mod audit;
+pub mod cell;
 pub mod columns;
 pub mod csv;
 pub mod json;

@@ -410,7 +410,7 @@ pub fn write_courses_csv(
     for c in courses.iter() {
         let c = c?;
         w.serialize(CourseRow {
-            patient_id: c.patient_id,
+            patient_id: crate::format::csv::safe(&c.patient_id).into_owned(),
             assessments: c.assessments,
             worst_grade: c.worst_grade,
             worst_grade_day: c.worst_grade_day,
@@ -455,7 +455,7 @@ pub fn write_groups_csv(w: &mut dyn io::Write, by: &summary::Grouping, delimiter
     let mut w = crate::format::csv::serde_rows::<GroupRow<'_>, _>(w, delimiter)?;
     for (group, c) in &by.groups {
         w.serialize(GroupRow {
-            group,
+            group: &crate::format::csv::safe(group),
             patients: c.patients,
             assessments: c.assessments,
             any_grade_n: c.any_grade.n,
