@@ -836,3 +836,47 @@ fn needs_proc_every_thread_count_and_a_wide_export_stay_within_64_mib() {
         "map init, 100k columns: peak RSS {peak} KiB"
     );
 }
+
+/// Contract v4 §10: every text printed to a terminal, file names included,
+/// has its control characters escaped: a file name never writes to the
+/// terminal raw ("invalid: FILE:LINE", "cannot read FILE", the map's and the
+/// protocol's names).
+#[test]
+fn file_names_never_reach_the_terminal_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "x\u{1b}[2J\rfake.ndjson";
+    let path = dir.path().join(name);
+    std::fs::write(&path, "{\"ice_totl\": 5}\n").unwrap();
+    let missing = dir.path().join("gone\u{1b}[31m.ndjson");
+    let map = dir.path().join("m\u{1b}]0;t\u{7}.toml");
+    std::fs::write(&map, "[columns]\nnot_a_field = \"x\"\n").unwrap();
+    let protocol = dir.path().join("p\u{1b}[1m.toml");
+    std::fs::write(&protocol, "name = 3\n").unwrap();
+    let p = |x: &std::path::Path| x.to_str().unwrap().to_string();
+    for (args, code) in [
+        (vec!["batch".to_string(), p(&path)], 65),
+        (vec!["batch".to_string(), p(&missing)], 74),
+        (vec!["summary".to_string(), p(&missing)], 74),
+        (vec!["audit".to_string(), p(&missing)], 74),
+        (vec!["batch".to_string(), p(&path), "--map".into(), p(&map)], 2),
+        (
+            vec![
+                "grade".to_string(),
+                "--ice-total".into(),
+                "5".into(),
+                "--protocol".into(),
+                p(&protocol),
+            ],
+            2,
+        ),
+        (vec!["grade".to_string(), p(&path)], 65),
+    ] {
+        let out = Process::new(bin()).args(&args).output().expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {err}");
+        assert!(!err.is_empty(), "{args:?}");
+        for raw in ['\u{1b}', '\r', '\u{7}'] {
+            assert!(!err.contains(raw), "{args:?}: raw {raw:?} in {err:?}");
+        }
+    }
+}

@@ -137,7 +137,11 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     .with_context(|| super::spill_context("audit"))?;
     if audit.failures.len() == inputs.len() && !audit.failures.is_empty() && rows.is_none() {
         for f in &audit.failures {
-            say!("icans: cannot read {}: {}", f.name, f.error);
+            say!(
+                "icans: cannot read {}: {}",
+                icans::format::text::clean(&f.name),
+                f.error
+            );
         }
         return Ok(exit::IO);
     }
@@ -167,7 +171,11 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         super::report_first(&audit.invalid, "not regraded")?;
     }
     for f in &audit.failures {
-        say!("icans: cannot read {}: {}", f.name, f.error);
+        say!(
+            "icans: cannot read {}: {}",
+            icans::format::text::clean(&f.name),
+            f.error
+        );
     }
     Ok(if below {
         exit::ALERT

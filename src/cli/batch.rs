@@ -154,7 +154,7 @@ pub fn invalid_lines(s: &Stats, first: Option<&str>, copy: Option<&str>) -> Vec<
         None => format!("(--invalid FILE writes {them} apart too)"),
     };
     vec![
-        format!("icans: invalid: {first}"),
+        format!("icans: invalid: {}", icans::format::text::clean(first)),
         format!(
             "icans: {}; {each} in its place in the output {copied}",
             counts.join(" and ")
@@ -248,7 +248,11 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         }
     }
     for f in &report.input_failures {
-        say!("icans: cannot read {}: {}", f.name, f.error);
+        say!(
+            "icans: cannot read {}: {}",
+            icans::format::text::clean(&f.name),
+            f.error
+        );
     }
     let copy = invalid_flag.file().map(|_| invalid_flag.name());
     for line in invalid_lines(&report.stats, report.first_invalid.as_deref(), copy.as_deref()) {

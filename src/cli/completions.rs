@@ -169,11 +169,11 @@ pub fn man(args: &ManArgs, command: clap::Command) -> anyhow::Result<u8> {
     let command = command.version(env!("CARGO_PKG_VERSION"));
     let all = pages(&command);
     if let Some(dir) = &args.dir {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", super::shown(dir)))?;
         for (name, cmd) in &all {
             let path = dir.join(format!("{name}.1"));
             let bytes = page(cmd).context("cannot render the man page")?;
-            std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+            std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", super::shown(&path)))?;
         }
         return Ok(super::exit::OK);
     }

@@ -488,9 +488,10 @@ pub fn read_map(
     use anyhow::Context as _;
     let Some(path) = path else { return Ok(None) };
     let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read map {}", path.display()))?;
-    let map =
-        icans::input::map::SiteMap::parse(&text, &path.display().to_string()).map_err(super::UsageError)?;
+        std::fs::read_to_string(path).with_context(|| format!("cannot read map {}", super::shown(path)))?;
+    // The map's name, in every message that names it, with its control
+    // characters escaped.
+    let map = icans::input::map::SiteMap::parse(&text, &super::shown(path)).map_err(super::UsageError)?;
     // One map for the whole run: kept for the life of the process.
     Ok(Some(Box::leak(Box::new(map))))
 }

@@ -151,7 +151,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
                 Format::Text => sink.err(),
             };
             let place = match args.file.as_deref().filter(|f| *f != std::path::Path::new("-")) {
-                Some(file) => format!(" in {}", file.display()),
+                Some(file) => format!(" in {}", super::shown(file)),
                 None => String::new(),
             };
             // One line per problem, each whole.

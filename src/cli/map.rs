@@ -210,7 +210,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
                 }
                 let c = map_tools::check(map, &reading);
                 gradable &= c.gradable();
-                text.push_str(&format!("{} ({} records)\n", f.display(), c.records));
+                text.push_str(&format!("{} ({} records)\n", super::shown(f), c.records));
                 text.push_str(&map_tools::report(&c, map, *allow_unknown_fields));
             }
             // Within the report width, as every report (audit, summary).

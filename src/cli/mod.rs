@@ -125,6 +125,12 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// A path as messages name it: control characters escaped, so that a file
+/// name never writes to the terminal raw (docs/spec.md §10, v4).
+pub fn shown(path: &Path) -> String {
+    icans::format::text::clean(&path.display().to_string()).into_owned()
+}
+
 /// The protocol of `--protocol FILE`, or the built-in one. A file that
 /// cannot be read is an input failure (74); one that is not a valid
 /// protocol is a usage error (2), with the problem named.
@@ -133,16 +139,16 @@ pub fn load_protocol(path: Option<&Path>) -> anyhow::Result<icans::grading::Prot
     let Some(path) = path else {
         return Ok(icans::grading::Protocol::BUILTIN);
     };
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read protocol {}", path.display()))?;
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read protocol {}", shown(path)))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         UsageError(format!(
             "invalid protocol {}: not UTF-8 at byte {} (allowed: a UTF-8 TOML file)",
-            path.display(),
+            shown(path),
             e.utf8_error().valid_up_to()
         ))
     })?;
     icans::format::protocol::parse(&text)
-        .map_err(|e| UsageError(format!("invalid protocol {}: {e}", path.display())).into())
+        .map_err(|e| UsageError(format!("invalid protocol {}: {e}", shown(path))).into())
 }
 
 /// Reads one record's input: a file, or standard input for `None` or `-`,
@@ -155,11 +161,11 @@ pub fn read_input(path: Option<&Path>, limit: usize) -> anyhow::Result<Result<Ve
     let most = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
     match path {
         Some(p) if p != Path::new("-") => {
-            let file = std::fs::File::open(p).with_context(|| format!("cannot read {}", p.display()))?;
+            let file = std::fs::File::open(p).with_context(|| format!("cannot read {}", shown(p)))?;
             let len = file.metadata().ok().map(|m| m.len());
             file.take(most)
                 .read_to_end(&mut buf)
-                .with_context(|| format!("cannot read {}", p.display()))?;
+                .with_context(|| format!("cannot read {}", shown(p)))?;
             if buf.len() > limit {
                 return Ok(Err(len.filter(|n| *n > limit as u64)));
             }
@@ -401,9 +407,10 @@ pub fn report_first<T: fmt::Display + Clone + serde::de::DeserializeOwned>(
     let Some(first) = items.iter().next() else {
         return Ok(());
     };
+    let first = first.context("cannot read back a temporary file")?;
     say!(
         "icans: invalid: {}",
-        first.context("cannot read back a temporary file")?
+        icans::format::text::clean(&first.to_string())
     );
     let n = items.len();
     let records = if n == 1 { "record" } else { "records" };

@@ -116,7 +116,11 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     if !s.failures.is_empty() && s.failures.len() == inputs.len() {
         // Nothing could be read: no report of an empty cohort.
         for f in &s.failures {
-            say!("icans: cannot read {}: {}", f.name, f.error);
+            say!(
+                "icans: cannot read {}: {}",
+                icans::format::text::clean(&f.name),
+                f.error
+            );
         }
         return Ok(exit::IO);
     }
@@ -135,7 +139,11 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         super::report_first(&s.problems, "not counted")?;
     }
     for f in &s.failures {
-        say!("icans: cannot read {}: {}", f.name, f.error);
+        say!(
+            "icans: cannot read {}: {}",
+            icans::format::text::clean(&f.name),
+            f.error
+        );
     }
     Ok(if !s.failures.is_empty() {
         exit::IO
