@@ -880,3 +880,67 @@ fn file_names_never_reach_the_terminal_raw() {
         }
     }
 }
+
+/// Contract v4 §10: an output that is the same file as any input (device
+/// and inode: hard links, symbolic links and standard input included) is
+/// refused with exit 2 before anything is read, on batch (-o and --invalid),
+/// summary and audit; the input is left whole. /dev/null as both is no
+/// regular file: written directly.
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_an_input_by_any_name_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.ndjson");
+    let original = std::fs::read("examples/records.ndjson").unwrap();
+    std::fs::write(&input, &original).unwrap();
+    let hard = dir.path().join("hard.ndjson");
+    std::fs::hard_link(&input, &hard).unwrap();
+    let soft = dir.path().join("soft.ndjson");
+    std::os::unix::fs::symlink(&input, &soft).unwrap();
+    let (i, h, s) = (
+        input.to_str().unwrap(),
+        hard.to_str().unwrap(),
+        soft.to_str().unwrap(),
+    );
+    let stdin = || Stdio::from(std::fs::File::open(&input).unwrap());
+    for (args, from_stdin) in [
+        (vec!["batch", i, "-o", h], false),
+        (vec!["batch", i, "-o", s], false),
+        (vec!["batch", i, "--invalid", h], false),
+        (vec!["batch", "-", "-o", i], true),
+        (vec!["batch", "-o", h], true),
+        (vec!["summary", "-o", i], true),
+        (vec!["summary", i, "-o", h], false),
+        (vec!["audit", "-o", s], true),
+        (vec!["audit", i, "-o", h], false),
+    ] {
+        let mut cmd = Process::new(bin());
+        cmd.args(&args);
+        if from_stdin {
+            cmd.stdin(stdin());
+        }
+        let out = cmd.output().expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("the output file is also an input"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(
+            std::fs::read(&input).unwrap(),
+            original,
+            "{args:?}: the input is whole"
+        );
+    }
+    let out = Process::new(bin())
+        .args(["batch", "-", "-o", "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -97,8 +97,7 @@ pub enum AuditBy {
 pub fn run(args: &Args) -> anyhow::Result<u8> {
     args.csv_raw.apply();
     let inputs = inputs(&args.files, args.input_format);
-    args.output
-        .not_an_input(args.files.iter().map(PathBuf::as_path))?;
+    args.output.not_an_input(super::read_paths(&args.files))?;
     let mut out = Some(args.output.create()?);
     let read = icans::input::ReadOptions {
         max_record_bytes: args.max_record_bytes,

@@ -205,7 +205,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         options.threads = usize::from(n);
     }
     let inputs = inputs(&args.files, args.input_format);
-    let named = || args.files.iter().map(PathBuf::as_path);
+    let named = || super::read_paths(&args.files);
     args.output.not_an_input(named())?;
     let invalid_flag = super::OutputFlag {
         output: args.invalid.clone(),

@@ -99,7 +99,8 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         say!("{STDIN_HINT}");
         return Ok(exit::USAGE);
     }
-    args.output.not_an_input(args.file.as_deref())?;
+    args.output
+        .not_an_input(Some(args.file.as_deref().unwrap_or(std::path::Path::new("-"))))?;
     // Opened (a file emptied) before the record is read: an invalid record
     // never leaves an earlier card in the file as if it were this one's.
     let sink = args.output.open();

@@ -248,9 +248,28 @@ impl std::io::Write for Sink {
 
 /// Whether two paths name one existing file (an output that would replace
 /// an input before it is read).
+/// The inputs a command reads, as paths: its files, or `-` (standard
+/// input) when none is named.
+pub fn read_paths(files: &[std::path::PathBuf]) -> Vec<&Path> {
+    match files.is_empty() {
+        true => vec![Path::new("-")],
+        false => files.iter().map(std::path::PathBuf::as_path).collect(),
+    }
+}
+
+/// Whether two paths name one file: by device and inode where the platform
+/// has them (hard links, symbolic links), else by canonical path; `-` is
+/// standard input (docs/spec.md §10, v4).
 fn same_file(a: &Path, b: &Path) -> bool {
+    let id = |p: &Path| match p == Path::new("-") {
+        true => platform::stdin_id(),
+        false => platform::file_id(p),
+    };
+    if let (Some(x), Some(y)) = (id(a), id(b)) {
+        return x == y;
+    }
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
+        (Ok(a), Ok(b)) => a == b && a.is_file(),
         _ => false,
     }
 }
@@ -295,7 +314,8 @@ impl OutputFlag {
     }
 
     /// Refuses an output file that is one of the inputs (it would be
-    /// emptied before it is read): a usage error.
+    /// emptied before it is read): a usage error. An input `-` is standard
+    /// input, checked too.
     pub fn not_an_input<'a>(&self, inputs: impl IntoIterator<Item = &'a Path>) -> anyhow::Result<()> {
         let Some(out) = self.file() else { return Ok(()) };
         match inputs.into_iter().find(|i| same_file(i, out)) {

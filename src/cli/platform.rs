@@ -9,7 +9,12 @@
 //! `ctor` crate), which notes whether descriptor 1 was open. Everywhere else
 //! a closed output shows as a failed write, which is exit 74 as well.
 //! SIGPIPE needs nothing here: the Rust start-up ignores it, so a closed
-//! pipe is a write error (exit 74, quietly).
+//! pipe is a write error (exit 0, quietly: docs/spec.md §10).
+//!
+//! File identity: an output that is one of the inputs (a hard link, a
+//! symbolic link, standard input redirected from it) would be emptied
+//! before it is read. On Unix a regular file is known by its device and
+//! inode ([`file_id`], [`stdin_id`]); elsewhere by its canonical path.
 //!
 //! Allocator: glibc gives each thread that allocates its own arena (up to 8
 //! per core), and keeps freed memory in each; with `--threads 16` or more
@@ -70,3 +75,41 @@ mod imp {
 }
 
 pub use imp::stdout_closed_at_start;
+
+/// A regular file's identity (device, inode), following symbolic links;
+/// `None` for anything else (a device such as /dev/null, a FIFO, a missing
+/// file) or where the platform has no such identity.
+#[cfg(unix)]
+pub fn file_id(path: &std::path::Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt as _;
+    std::fs::metadata(path)
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| (m.dev(), m.ino()))
+}
+
+/// The identity of the regular file standard input reads, if it reads one
+/// (`icans batch - -o F < F`).
+#[cfg(unix)]
+pub fn stdin_id() -> Option<(u64, u64)> {
+    use std::os::fd::AsFd as _;
+    use std::os::unix::fs::MetadataExt as _;
+    let fd = std::io::stdin().as_fd().try_clone_to_owned().ok()?;
+    std::fs::File::from(fd)
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| (m.dev(), m.ino()))
+}
+
+/// Elsewhere files are told apart by their canonical paths.
+#[cfg(not(unix))]
+pub fn file_id(_path: &std::path::Path) -> Option<(u64, u64)> {
+    None
+}
+
+/// Elsewhere standard input is not told apart from a file.
+#[cfg(not(unix))]
+pub fn stdin_id() -> Option<(u64, u64)> {
+    None
+}
