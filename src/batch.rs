@@ -164,11 +164,16 @@ pub struct Report {
     /// The first record refused (or problem of an input), as
     /// `file:line: message`: the reason said on standard error.
     pub first_invalid: Option<String>,
+    /// The mapped columns a CSV export lacks (`--map`), each once, in the
+    /// order met: warned on standard error (docs/spec.md §10, v4).
+    pub absent_columns: Vec<crate::input::map::AbsentColumn>,
 }
 
 /// A rendered piece of work.
 struct Done {
     out: Vec<u8>,
+    /// The mapped columns the chunk's CSV header lacks.
+    absent: Vec<crate::input::map::AbsentColumn>,
     /// The error objects (or rows) alone, when they are copied elsewhere.
     invalid: Vec<u8>,
     stats: Stats,
@@ -212,6 +217,10 @@ fn process(chunk: Chunk, buf: Vec<u8>, options: &Options, copy_invalid: bool) ->
             .writer(options.fields.as_deref(), options.delimiter)
     });
     let problem = matches!(chunk, Chunk::Problem { .. });
+    let absent = match &chunk {
+        Chunk::Csv { layout, .. } => layout.absent_columns().to_vec(),
+        _ => Vec::new(),
+    };
     let mut first_invalid = None;
     let input_bytes = match &chunk {
         Chunk::Json { buf, .. } => buf.len(),
@@ -274,6 +283,7 @@ fn process(chunk: Chunk, buf: Vec<u8>, options: &Options, copy_invalid: bool) ->
         .unwrap_or_default();
     Done {
         out,
+        absent,
         invalid,
         stats,
         failure,
@@ -402,6 +412,11 @@ pub fn run_copying_invalid(
                 report.stats.add(&done.stats);
                 if report.first_invalid.is_none() {
                     report.first_invalid = done.first_invalid;
+                }
+                for a in done.absent {
+                    if !report.absent_columns.contains(&a) {
+                        report.absent_columns.push(a);
+                    }
                 }
                 if report.output_error.is_some() && done_after_failure(&report.stats) {
                     stop.store(true, std::sync::atomic::Ordering::Relaxed);

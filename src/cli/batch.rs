@@ -247,6 +247,10 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             args.output.report(e);
         }
     }
+    // Once per run, each mapped column the export lacks (docs/spec.md §10).
+    for a in &report.absent_columns {
+        say!("icans: {}", icans::format::text::clean(&a.to_string()));
+    }
     for f in &report.input_failures {
         say!(
             "icans: cannot read {}: {}",

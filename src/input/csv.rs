@@ -383,6 +383,9 @@ pub(super) fn read(
     }
     let mut rows = Vec::new();
     let mut bytes = 0;
+    // A header without rows still says which mapped columns it lacks: one
+    // empty chunk carries its layout (docs/spec.md §10, v4).
+    let mut emitted = false;
     loop {
         let next = records.next()?;
         let more = next.is_some();
@@ -390,7 +393,11 @@ pub(super) fn read(
             bytes += row.as_ref().map_or(0, |r| r.as_slice().len() + r.len());
             rows.push((line, row));
         }
-        if (!more || bytes >= chunk_bytes || rows.len() >= super::chunk::CHUNK_RECORDS) && !rows.is_empty() {
+        let headed_only = !more && !emitted && !layout.absent_columns().is_empty();
+        if (!more || bytes >= chunk_bytes || rows.len() >= super::chunk::CHUNK_RECORDS)
+            && (!rows.is_empty() || headed_only)
+        {
+            emitted = true;
             bytes = 0;
             let chunk = Chunk::Csv {
                 file: file.clone(),

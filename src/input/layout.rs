@@ -125,9 +125,19 @@ pub struct Layout {
     problem: Option<String>,
     allow_unknown: bool,
     map: Option<&'static SiteMap>,
+    /// The mapped columns the header lacks, with what that leaves (a CSV
+    /// export read through a map): `batch` warns of each, once
+    /// (docs/spec.md §10, v4).
+    absent: Vec<super::map::AbsentColumn>,
 }
 
 impl Layout {
+    /// The mapped columns the header lacks (CSV through a map), with what
+    /// that leaves.
+    pub fn absent_columns(&self) -> &[super::map::AbsentColumn] {
+        &self.absent
+    }
+
     /// Reads the header row. Names are trimmed; a byte-order mark before the
     /// first is dropped. An unknown column (unless `allow_unknown`) or a
     /// column given twice makes the header invalid.
@@ -137,6 +147,20 @@ impl Layout {
 
     /// Reads the header row through a site's map file (or none).
     pub fn with_map(header: &csv::ByteRecord, allow_unknown: bool, map: Option<&'static SiteMap>) -> Layout {
+        let mut layout = Self::names_with_map(header, allow_unknown, map);
+        // A header that was read (not an empty input) lacking mapped columns.
+        if let (Some(m), false) = (map, header.is_empty()) {
+            let names = layout.names();
+            layout.absent = m.absent_columns(|c| names.iter().any(|n| n == c));
+        }
+        layout
+    }
+
+    fn names_with_map(
+        header: &csv::ByteRecord,
+        allow_unknown: bool,
+        map: Option<&'static SiteMap>,
+    ) -> Layout {
         let names: Vec<String> = header
             .iter()
             .enumerate()
@@ -226,6 +250,7 @@ impl Layout {
             problem,
             allow_unknown,
             map,
+            absent: Vec::new(),
         }
     }
 
@@ -238,6 +263,7 @@ impl Layout {
             problem: Some(problem),
             allow_unknown: false,
             map: None,
+            absent: Vec::new(),
         }
     }
 

@@ -377,7 +377,61 @@ impl<'de> serde::Deserialize<'de> for Member {
     }
 }
 
+/// A mapped column an export lacks (docs/spec.md §10, v4).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AbsentColumn {
+    /// The export's column, as the map names it.
+    pub column: String,
+    /// The record field it feeds.
+    pub field: String,
+    /// What its absence leaves: "left not assessed", "never names seizure".
+    pub leaves: String,
+}
+
+impl std::fmt::Display for AbsentColumn {
+    /// "column loc200b (consciousness) is not in the export: left not
+    /// assessed".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "column {} ({}) is not in the export: {}",
+            self.column, self.field, self.leaves
+        )
+    }
+}
+
 impl SiteMap {
+    /// The mapped columns an export lacks, given whether it has a column:
+    /// each with the record field it feeds and what its absence leaves
+    /// ("left not assessed", "never names seizure"), in the map's order.
+    /// The one rule `map check` and `batch --map` both apply (docs/spec.md
+    /// §10, v4).
+    pub fn absent_columns(&self, present: impl Fn(&str) -> bool) -> Vec<AbsentColumn> {
+        let left = || "left not assessed".to_string();
+        let fed_by = self
+            .columns
+            .iter()
+            .map(|(e, r)| (e, r.clone(), left()))
+            .chain(
+                self.checkboxes
+                    .iter()
+                    .map(|(e, d)| (e, "other_cause".to_string(), format!("never names {d}"))),
+            )
+            .chain(
+                self.dates
+                    .iter()
+                    .map(|(e, role)| (e, role.field().to_string(), left())),
+            );
+        fed_by
+            .filter(|(export, _, _)| !present(export))
+            .map(|(export, field, leaves)| AbsentColumn {
+                column: export.clone(),
+                field,
+                leaves,
+            })
+            .collect()
+    }
+
     /// Reads a map file. Unknown tables, fields, domains and values that are
     /// not the field's are refused, naming the table, the key and what is
     /// allowed.

@@ -700,25 +700,13 @@ pub fn check(map: &SiteMap, reading: &Reading) -> Check {
         .collect();
     c.nothing_mapped = fed.is_empty();
     let present: std::collections::HashSet<&str> = sample.columns.iter().map(String::as_str).collect();
-    let fed_by = map
-        .columns
-        .iter()
-        .map(|(e, r)| (e, format!("{r} is left not assessed")))
-        .chain(
-            map.checkboxes
-                .iter()
-                .map(|(e, d)| (e, format!("other_cause never names {d}"))),
-        )
-        .chain(
-            map.dates
-                .iter()
-                .map(|(e, role)| (e, format!("{} is left not assessed", role.field()))),
-        );
-    for (export, record) in fed_by {
-        if !present.contains(export.as_str()) {
-            c.absent
-                .push((export.clone(), record, most_like(export, &sample.columns)));
-        }
+    for absent in map.absent_columns(|c| present.contains(c)) {
+        let like = most_like(&absent.column, &sample.columns);
+        let record = match absent.leaves.as_str() {
+            "left not assessed" => format!("{} is left not assessed", absent.field),
+            leaves => format!("{} {leaves}", absent.field),
+        };
+        c.absent.push((absent.column, record, like));
     }
     for (name, col) in Column::all() {
         let field = match col {
