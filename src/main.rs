@@ -106,12 +106,14 @@ fn run() -> u8 {
         Command::Completions(args) => cli::completions::run(&args, Cli::command()),
         Command::Man(args) => cli::completions::man(&args, Cli::command()),
     };
-    match outcome {
+    let code = match outcome {
         Ok(code) => code,
         Err(e) if cli::is_broken_pipe(&e) => cli::exit::OK,
         Err(e) => {
             say!("icans: {e:#}");
             cli::exit_code_for(&e)
         }
-    }
+    };
+    // Every output has been dropped by now: renamed over its file.
+    cli::after_outputs(code)
 }

@@ -944,3 +944,130 @@ fn an_output_that_is_an_input_by_any_name_is_refused() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Contract v4 §10: `-o FILE` is written to a temporary file beside it and
+/// renamed over FILE when the command ends (after exit 65 too), keeping an
+/// existing FILE's permissions; a killed run leaves FILE as it was; a
+/// symbolic link's target is replaced; /dev/null is written directly.
+#[cfg(unix)]
+#[test]
+fn dash_o_replaces_the_file_only_when_the_command_ends() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.ndjson");
+    std::fs::write(&out, "earlier run\n").unwrap();
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o640)).unwrap();
+    // A run killed while it waits for more input: the file is as it was.
+    let mut child = Process::new(bin())
+        .args(["batch", "-", "-o", out.to_str().unwrap()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    for i in 0..2000 {
+        writeln!(stdin, "{{\"id\": {i}, \"ice_total\": 5}}").unwrap();
+    }
+    stdin.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    child.kill().unwrap();
+    let _ = child.wait();
+    drop(stdin);
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "earlier run\n",
+        "a killed run"
+    );
+    // A run that ends (exit 65: one record refused) replaces it, keeping
+    // its permissions.
+    let run = Process::new(bin())
+        .args(["batch", "examples/records.ndjson", "-o", out.to_str().unwrap()])
+        .output()
+        .expect("runs");
+    assert_eq!(run.status.code(), Some(65));
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(written.lines().count(), 8, "{written}");
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
+    // A symbolic link: its target replaced, the link kept.
+    let link = dir.path().join("link.ndjson");
+    std::os::unix::fs::symlink(&out, &link).unwrap();
+    let run = Process::new(bin())
+        .args([
+            "grade",
+            "--ice-total",
+            "5",
+            "--format",
+            "json",
+            "-o",
+            link.to_str().unwrap(),
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(run.status.code(), Some(0));
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(std::fs::read_to_string(&out).unwrap().contains("\"grade\": 2"));
+    // No temporary file is left behind by runs that end.
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".icans-"))
+        .collect();
+    assert!(left.len() <= 1, "only the killed run's: {left:?}");
+    // A new file: the permissions any created file gets here (umask).
+    let fresh = dir.path().join("fresh.ndjson");
+    let reference = dir.path().join("reference");
+    std::fs::File::create(&reference).unwrap();
+    let run = Process::new(bin())
+        .args(["grade", "--ice-total", "5", "-o", fresh.to_str().unwrap()])
+        .output()
+        .expect("runs");
+    assert_eq!(run.status.code(), Some(0));
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&fresh), mode(&reference));
+    let run = Process::new(bin())
+        .args(["batch", "examples/records.ndjson", "-o", "/dev/null"])
+        .output()
+        .expect("runs");
+    assert_eq!(run.status.code(), Some(65));
+}
+
+/// Contract v4 §10: an `--invalid` file that cannot be created does not
+/// stop the grading: an alert is still exit 3; else exit 74, every record
+/// still written to the output.
+#[test]
+fn an_invalid_file_that_cannot_be_created_does_not_stop_grading() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("no-such-dir").join("invalid.ndjson");
+    let run = |alert: bool| {
+        let mut cmd = Process::new(bin());
+        cmd.args([
+            "batch",
+            "examples/records.ndjson",
+            "--invalid",
+            bad.to_str().unwrap(),
+        ]);
+        if alert {
+            cmd.args(["--fail-at-grade", "3"]);
+        }
+        cmd.output().expect("runs")
+    };
+    let out = run(true);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 8);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot write"), "{stderr}");
+    assert!(
+        !stderr.contains(".icans-"),
+        "the temporary name is not shown: {stderr}"
+    );
+    let out = run(false);
+    assert_eq!(out.status.code(), Some(74));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 8);
+}

@@ -178,9 +178,8 @@ impl std::io::Write for Closed {
     }
 }
 
-/// Runs `icans batch`.
-pub fn run(args: &Args) -> anyhow::Result<u8> {
-    args.csv_raw.apply();
+/// The batch options the flags give.
+fn options(args: &Args) -> anyhow::Result<Options> {
     let mut options = Options {
         output: match args.output_format {
             OutFormat::Ndjson => OutputFormat::Ndjson,
@@ -204,6 +203,13 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     if let Some(n) = args.threads {
         options.threads = usize::from(n);
     }
+    Ok(options)
+}
+
+/// Runs `icans batch`.
+pub fn run(args: &Args) -> anyhow::Result<u8> {
+    args.csv_raw.apply();
+    let options = options(args)?;
     let inputs = inputs(&args.files, args.input_format);
     let named = || super::read_paths(&args.files);
     args.output.not_an_input(named())?;
@@ -221,11 +227,13 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     let terminal = std::io::stderr().is_terminal();
     let bar = Progress::new();
     let mut progress = |s: &Stats| bar.show(s);
-    let mut invalid = match invalid_flag.file().map(|_| invalid_flag.open()).transpose() {
-        Ok(sink) => sink,
+    // An --invalid file that cannot be created does not stop the grading:
+    // an alert is still reached (docs/spec.md §10, v4); else exit 74.
+    let (mut invalid, invalid_failed) = match invalid_flag.file().map(|_| invalid_flag.open()).transpose() {
+        Ok(sink) => (sink, false),
         Err(e) => {
             say!("icans: {}: {e}", invalid_flag.cannot_write());
-            return Ok(exit::IO);
+            (None, true)
         }
     };
     let invalid = invalid.as_mut().map(|w| w as &mut dyn std::io::Write);
@@ -258,7 +266,10 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             f.error
         );
     }
-    let copy = invalid_flag.file().map(|_| invalid_flag.name());
+    let copy = invalid_flag
+        .file()
+        .filter(|_| !invalid_failed)
+        .map(|_| invalid_flag.name());
     for line in invalid_lines(&report.stats, report.first_invalid.as_deref(), copy.as_deref()) {
         say!("{line}");
     }
@@ -282,7 +293,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         exit::ALERT
     } else if closed {
         exit::OK
-    } else if report.output_error.is_some() || !report.input_failures.is_empty() {
+    } else if report.output_error.is_some() || !report.input_failures.is_empty() || invalid_failed {
         exit::IO
     } else if stats.failed > 0 || stats.problems > 0 {
         exit::INVALID

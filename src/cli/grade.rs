@@ -101,8 +101,9 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     }
     args.output
         .not_an_input(Some(args.file.as_deref().unwrap_or(std::path::Path::new("-"))))?;
-    // Opened (a file emptied) before the record is read: an invalid record
-    // never leaves an earlier card in the file as if it were this one's.
+    // Opened before the record is read, and the file replaced when the
+    // command ends (empty after an invalid record): an invalid record never
+    // leaves an earlier card in the file as if it were this one's.
     let sink = args.output.open();
     let record = if args.record.any() {
         args.record.to_record()

@@ -219,8 +219,111 @@ pub struct OutputFlag {
 pub enum Sink {
     /// Standard output.
     Stdout(std::io::StdoutLock<'static>),
-    /// The file of `-o`, buffered.
+    /// The file of `-o` when it is no regular file (/dev/null, a FIFO, a
+    /// terminal), written directly, buffered.
     File(std::io::BufWriter<std::fs::File>),
+    /// The file of `-o`, written to a temporary file beside it and renamed
+    /// over it when the command ends (docs/spec.md §10, v4): a killed run
+    /// leaves the file as it was.
+    Replacing(Replacing),
+}
+
+/// An output written beside its file and renamed over it at the end.
+pub struct Replacing {
+    out: Option<std::io::BufWriter<tempfile::NamedTempFile>>,
+    /// The file replaced (a symbolic link's target).
+    target: std::path::PathBuf,
+    /// Every write and flush went through: only then is the file replaced.
+    ok: bool,
+}
+
+impl Replacing {
+    /// A temporary file beside `target`, with its permissions when it
+    /// exists.
+    fn beside(target: std::path::PathBuf) -> std::io::Result<Replacing> {
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        };
+        let existing = std::fs::metadata(&target).ok();
+        if existing.is_some() {
+            // A file this user may not write is refused, as opening it
+            // would be, never replaced.
+            std::fs::OpenOptions::new().write(true).open(&target)?;
+        }
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".icans-");
+        if let (None, Some(new)) = (&existing, platform::new_file_permissions()) {
+            builder.permissions(new);
+        }
+        let temp = builder.tempfile_in(dir).map_err(without_temporary_name)?;
+        if let Some(meta) = existing {
+            std::fs::set_permissions(temp.path(), meta.permissions())?;
+        }
+        Ok(Replacing {
+            out: Some(std::io::BufWriter::with_capacity(64 * 1024, temp)),
+            target,
+            ok: true,
+        })
+    }
+
+    fn step<T>(
+        &mut self,
+        f: impl FnOnce(&mut std::io::BufWriter<tempfile::NamedTempFile>) -> std::io::Result<T>,
+    ) -> std::io::Result<T> {
+        let Some(out) = self.out.as_mut() else {
+            return Err(std::io::Error::other("output already replaced"));
+        };
+        let done = f(out);
+        self.ok &= done.is_ok();
+        done
+    }
+}
+
+impl Drop for Replacing {
+    /// The command ends: the file is replaced by what was written, when
+    /// every write went through (a failed output keeps the file as it was).
+    fn drop(&mut self) {
+        let Some(out) = self.out.take() else { return };
+        if !self.ok {
+            return;
+        }
+        let persisted = out.into_inner().map_err(|e| e.into_error()).and_then(|temp| {
+            temp.persist(&self.target)
+                .map(drop)
+                .map_err(|e| without_temporary_name(e.error))
+        });
+        if let Err(e) = persisted {
+            say!("icans: cannot write {}: {e}", shown(&self.target));
+            REPLACE_FAILED.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+}
+
+/// The operating system's error without the temporary file's name that
+/// `tempfile` adds: the message names FILE, as the user gave it.
+fn without_temporary_name(e: std::io::Error) -> std::io::Error {
+    // tempfile wraps the error in its own, whose text ends " at path ..."
+    // and which gives no other way to the operating system's words.
+    let text = e.to_string();
+    match text.rfind(" at path \"") {
+        Some(end) => std::io::Error::new(e.kind(), text[..end].to_string()),
+        None => e,
+    }
+}
+
+/// Set when an output could not be renamed over its file at the end: the
+/// command's exit status becomes 74 unless an alert (3) outranks it.
+static REPLACE_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The command's exit status, given that its outputs have been dropped
+/// (renamed over their files): 74 when a rename failed, unless an alert.
+pub fn after_outputs(code: u8) -> u8 {
+    if code != exit::ALERT && REPLACE_FAILED.load(std::sync::atomic::Ordering::Relaxed) {
+        exit::IO
+    } else {
+        code
+    }
 }
 
 impl std::io::Write for Sink {
@@ -228,6 +331,7 @@ impl std::io::Write for Sink {
         match self {
             Sink::Stdout(out) => out.write(buf),
             Sink::File(out) => out.write(buf),
+            Sink::Replacing(r) => r.step(|out| out.write(buf)),
         }
     }
 
@@ -235,6 +339,7 @@ impl std::io::Write for Sink {
         match self {
             Sink::Stdout(out) => out.write_all(buf),
             Sink::File(out) => out.write_all(buf),
+            Sink::Replacing(r) => r.step(|out| out.write_all(buf)),
         }
     }
 
@@ -242,6 +347,7 @@ impl std::io::Write for Sink {
         match self {
             Sink::Stdout(out) => out.flush(),
             Sink::File(out) => out.flush(),
+            Sink::Replacing(r) => r.step(|out| out.flush()),
         }
     }
 }
@@ -314,7 +420,7 @@ impl OutputFlag {
     }
 
     /// Refuses an output file that is one of the inputs (it would be
-    /// emptied before it is read): a usage error. An input `-` is standard
+    /// replaced by what is graded from it): a usage error. An input `-` is standard
     /// input, checked too.
     pub fn not_an_input<'a>(&self, inputs: impl IntoIterator<Item = &'a Path>) -> anyhow::Result<()> {
         let Some(out) = self.file() else { return Ok(()) };
@@ -336,8 +442,17 @@ impl OutputFlag {
                 stdout_open()?;
                 Ok(Sink::Stdout(std::io::stdout().lock()))
             }
-            Some(path) => std::fs::File::create(path)
-                .map(|f| Sink::File(std::io::BufWriter::with_capacity(64 * 1024, f))),
+            // A regular file (or none yet): written beside it and renamed
+            // over it at the end; a symbolic link's target is replaced.
+            // Anything else (/dev/null, a FIFO) is written directly.
+            Some(path) => match std::fs::metadata(path) {
+                Ok(meta) if !meta.is_file() => std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .map(|f| Sink::File(std::io::BufWriter::with_capacity(64 * 1024, f))),
+                Ok(_) => Replacing::beside(std::fs::canonicalize(path)?).map(Sink::Replacing),
+                Err(_) => Replacing::beside(path.to_path_buf()).map(Sink::Replacing),
+            },
         }
     }
 
@@ -348,9 +463,10 @@ impl OutputFlag {
     }
 
     /// Opens the output at the start of a command, before its inputs are
-    /// read: a file named is emptied at once, so that a run that ends
-    /// without output never leaves an earlier run's output looking like
-    /// its own.
+    /// read: a file that cannot be written is said before any work. The
+    /// file is replaced when the command ends (an empty output too), so a
+    /// run that ends without output never leaves an earlier run's output
+    /// looking like its own; a killed run leaves it as it was.
     pub fn create(&self) -> anyhow::Result<Sink> {
         use anyhow::Context as _;
         self.open().with_context(|| self.cannot_write())

@@ -113,3 +113,19 @@ pub fn file_id(_path: &std::path::Path) -> Option<(u64, u64)> {
 pub fn stdin_id() -> Option<(u64, u64)> {
     None
 }
+
+/// The permissions asked for a new output file written beside its name:
+/// on Unix 0666, which the process's umask narrows as for any file the
+/// shell creates (tempfile's own 0600 would hide the output from the
+/// group). Elsewhere, the default.
+#[cfg(unix)]
+pub fn new_file_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt as _;
+    Some(std::fs::Permissions::from_mode(0o666))
+}
+
+/// See the Unix version: elsewhere, the default.
+#[cfg(not(unix))]
+pub fn new_file_permissions() -> Option<std::fs::Permissions> {
+    None
+}
