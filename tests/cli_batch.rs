@@ -279,6 +279,35 @@ fn csv_input_problems() {
     assert_eq!(out[1]["domains"]["encephalopathy"]["status"], "not_assessed");
 }
 
+/// Contract v4 §10: a last CSV row without a line end is a row, and a
+/// short or long row is "N cells where the header has M", never a quoting
+/// message, wherever it stands.
+#[test]
+fn a_short_row_is_a_cell_count_even_last_without_a_line_end() {
+    let short =
+        "malformed input: the row has 2 cells where the header has 3 (allowed: one cell per header column)";
+    for (csv, line) in [
+        ("id,ice_total,age_years\n1,5,40\n2,3", 3),
+        ("id,ice_total,age_years\n1,5,40\n2,3\n", 3),
+        ("id,ice_total,age_years\n2,3\n1,5,40", 2),
+    ] {
+        let (code, out, _) = batch(&["--input-format", "csv", "--fields", "id,grade"], csv);
+        assert_eq!(code, Some(65), "{csv:?}");
+        assert_eq!(out.len(), 2, "{csv:?}");
+        let bad = &out[line - 2];
+        assert_eq!(bad["line"], line, "{csv:?}");
+        assert_eq!(bad["error"], short, "{csv:?}");
+        assert_eq!(out[3 - line], json!({"id": "1", "grade": 2}), "{csv:?}");
+    }
+    // A last row without a line end, whole: graded.
+    let (code, out, _) = batch(
+        &["--input-format", "csv", "--fields", "id,grade"],
+        "id,ice_total,age_years\n1,5,40\n2,9,40",
+    );
+    assert_eq!(code, Some(0));
+    assert_eq!(out[1], json!({"id": "2", "grade": 1}));
+}
+
 fn csv_rows(out: &[u8]) -> Vec<std::collections::HashMap<String, String>> {
     let mut r = csv::Reader::from_reader(out);
     let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();

@@ -280,7 +280,10 @@ impl<R: BufRead> Records<R> {
     fn ended(&mut self, no: usize, taken: Vec<Line>, nends: usize, used: Option<usize>) -> Cut {
         let last = taken.last().map_or(no, Line::no);
         let record = self.record(nends);
-        let wrong = self.layout.as_ref().and_then(|layout| {
+        // A record on one line (the last one without a line end included)
+        // is a row: a wrong number of cells is the layout's message, never
+        // a quoting one (docs/spec.md §10, v4).
+        let wrong = self.layout.as_ref().filter(|_| last != no).and_then(|layout| {
             if layout.width() != record.len() {
                 return Some(GiveUp::Cells {
                     last,
@@ -330,7 +333,7 @@ impl<R: BufRead> Records<R> {
                 limit_words(limit)
             ),
             GiveUp::Cells { last, cells, header } => format!(
-                "the record on line {no} runs to line {last} inside quotes and has {cells} cells, the header {header}: a quoted cell is probably not closed (allowed: a closing `\"` for every opening one; reading resumed at line {next})"
+                "the record on line {no} runs to line {last} inside quotes and has {cells} cells where the header has {header}: a quoted cell is probably not closed (allowed: a closing `\"` for every opening one; reading resumed at line {next})"
             ),
             GiveUp::LineEnd { last, column } => format!(
                 "the record on line {no} runs to line {last} inside quotes, with a line end in column {}: a quoted cell is probably not closed (allowed: a closing `\"` for every opening one, line ends only in columns that are not read; reading resumed at line {next})",
@@ -585,7 +588,7 @@ mod tests {
         let rows = rows_of(b"id,seizure\n\"1,none\n2,none\n3\",x,none\n4,none\n", 100);
         assert_eq!(rows.len(), 4, "{rows:?}");
         assert!(
-            broken(&rows)[0].1.contains("has 3 cells, the header 2"),
+            broken(&rows)[0].1.contains("has 3 cells where the header has 2"),
             "{rows:?}"
         );
     }

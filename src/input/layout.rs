@@ -318,7 +318,7 @@ impl Layout {
         }
         if row.len() != self.columns.len() {
             return Err(Refused::bare(RecordError::Malformed(format!(
-                "the row has {} cells, the header {} (allowed: one cell per header column)",
+                "the row has {} cells where the header has {} (allowed: one cell per header column)",
                 row.len(),
                 self.columns.len()
             ))));
