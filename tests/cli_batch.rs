@@ -747,3 +747,58 @@ fn batch_alerts_on_the_crs_grade() {
         "id,grade,crs_grade\n1,0,\n2,,3\n"
     );
 }
+
+/// Contract v4 §10: a multi-line comment in a map's `[ignore]` column is
+/// read (it used to be refused, and an error row invented for its second
+/// line); a line end inside quotes followed by a line that is a whole row
+/// by itself gives the record up, naming that row, and the rows after are
+/// read again (the one accepted loss).
+#[test]
+fn line_ends_in_ignored_columns_and_swallowed_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let map = dir.path().join("m.toml");
+    std::fs::write(
+        &map,
+        "[columns]\nid = \"id\"\nice_total = \"ice\"\nage_years = \"age\"\n\n[ignore]\ncolumns = [\"comments\"]\n",
+    )
+    .unwrap();
+    let export = dir.path().join("export.csv");
+    std::fs::write(
+        &export,
+        "id,ice,comments,age\n1,5,\"line one\nline two\",40\n2,9,x,40\n",
+    )
+    .unwrap();
+    let map_arg = map.to_str().unwrap();
+    let (code, out, _) = batch(
+        &[export.to_str().unwrap(), "--map", map_arg, "--fields", "id,grade"],
+        "",
+    );
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        out,
+        [json!({"id": "1", "grade": 2}), json!({"id": "2", "grade": 1})]
+    );
+    // An open quote that swallows row 5 (a whole row by itself) and closes
+    // on line 6: given up, naming line 5; lines 5 and 6 read again.
+    let csv =
+        "id,ice,comments,age\n1,5,\"line one\nline two\",40\n2,9,\"open,40\n3,8,x,40\n4,7,y\",40\n5,6,z,40\n";
+    std::fs::write(&export, csv).unwrap();
+    let (code, out, _) = batch(
+        &[export.to_str().unwrap(), "--map", map_arg, "--fields", "id,grade"],
+        "",
+    );
+    assert_eq!(code, Some(65));
+    let ids: Vec<_> = out
+        .iter()
+        .map(|r| r.get("id").cloned().unwrap_or(r["line"].clone()))
+        .collect();
+    assert_eq!(
+        ids,
+        [json!("1"), json!(4), json!("3"), json!("4"), json!("5")],
+        "{out:?}"
+    );
+    assert_eq!(
+        out[1]["error"],
+        "malformed input: the record on line 4 runs to line 6 inside quotes: a line end inside quotes is followed by a whole row (line 5), so a quoted cell is probably not closed (allowed: a closing `\"` for every opening one; reading resumed at line 5)"
+    );
+}

@@ -138,6 +138,8 @@ struct Records<R> {
     /// should be), and is given up, so that the lines it took are read
     /// again rather than lost.
     layout: Option<Arc<Layout>>,
+    /// The cell delimiter, for reading a line alone.
+    delimiter: u8,
 }
 
 /// Why a record over several lines is given up.
@@ -154,6 +156,10 @@ enum GiveUp {
     },
     /// It closed on line `last`, with a line end in this column's cell.
     LineEnd { last: usize, column: String },
+    /// It closed on line `last`, and line `row`, read alone, is a whole
+    /// row whose quotes balance (docs/spec.md §10, v4: the one accepted
+    /// loss of a valid record).
+    WholeRow { last: usize, row: usize },
 }
 
 /// How the parser left a piece of input.
@@ -179,6 +185,7 @@ impl<R: BufRead> Records<R> {
             fields: vec![0; 1024],
             ends: vec![0; 64],
             layout: None,
+            delimiter,
         }
     }
 
@@ -291,11 +298,20 @@ impl<R: BufRead> Records<R> {
                     header: layout.width(),
                 });
             }
-            let column = layout.line_end_in_a_field(&record)?;
-            Some(GiveUp::LineEnd {
-                last,
-                column: column.to_string(),
-            })
+            if let Some(column) = layout.line_end_in_a_field(&record) {
+                return Some(GiveUp::LineEnd {
+                    last,
+                    column: column.to_string(),
+                });
+            }
+            // A line end inside quotes in a column not read (unknown,
+            // [ignore]) followed by a line that is a whole row by itself: a
+            // quote left open has most likely swallowed that row.
+            let row = taken.iter().find_map(|line| match line {
+                Line::Kept { no, bytes } => whole_row(bytes, self.delimiter, layout.width()).then_some(*no),
+                Line::Cut { .. } => None,
+            })?;
+            Some(GiveUp::WholeRow { last, row })
         });
         if let Some(why) = wrong {
             return self.give_up(no, taken, why);
@@ -335,6 +351,9 @@ impl<R: BufRead> Records<R> {
             GiveUp::Cells { last, cells, header } => format!(
                 "the record on line {no} runs to line {last} inside quotes and has {cells} cells where the header has {header}: a quoted cell is probably not closed (allowed: a closing `\"` for every opening one; reading resumed at line {next})"
             ),
+            GiveUp::WholeRow { last, row } => format!(
+                "the record on line {no} runs to line {last} inside quotes: a line end inside quotes is followed by a whole row (line {row}), so a quoted cell is probably not closed (allowed: a closing `\"` for every opening one; reading resumed at line {next})"
+            ),
             GiveUp::LineEnd { last, column } => format!(
                 "the record on line {no} runs to line {last} inside quotes, with a line end in column {}: a quoted cell is probably not closed (allowed: a closing `\"` for every opening one, line ends only in columns that are not read; reading resumed at line {next})",
                 column.escape_debug()
@@ -342,6 +361,21 @@ impl<R: BufRead> Records<R> {
         };
         (no, Err(Unreadable::Broken(message)))
     }
+}
+
+/// Whether `line`, read alone, is a whole row: its quotes balance and it
+/// has `width` cells.
+fn whole_row(line: &[u8], delimiter: u8, width: usize) -> bool {
+    if line.iter().filter(|&&b| b == b'"').count() % 2 != 0 {
+        return false;
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(line);
+    let mut row = csv::ByteRecord::new();
+    matches!(reader.read_byte_record(&mut row), Ok(true)) && row.len() == width
 }
 
 /// Cuts CSV into chunks of rows; the header row gives the layout. A header

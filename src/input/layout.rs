@@ -286,7 +286,8 @@ impl Layout {
             .iter()
             .zip(row.iter())
             .find(|(c, cell)| {
-                !matches!(c, Column::Unknown(_)) && cell.iter().any(|&b| b == b'\n' || b == b'\r')
+                !matches!(c, Column::Unknown(_) | Column::Ignored(_))
+                    && cell.iter().any(|&b| b == b'\n' || b == b'\r')
             })
             .map(|(c, _)| column_name(c))
     }
