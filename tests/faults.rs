@@ -1071,3 +1071,84 @@ fn an_invalid_file_that_cannot_be_created_does_not_stop_grading() {
     assert_eq!(out.status.code(), Some(74));
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 8);
 }
+
+/// Contract v4 §10: a map that reads local date-times (`[dates]
+/// assessed_at`) refuses a TZ that is no time zone (exit 2, naming it) in
+/// `batch` and `map check` alike, rather than reading it as UTC; TZ names
+/// a file of at most 1 MiB (TZ=/dev/zero ends at once); a map without
+/// local date-times ignores TZ.
+#[cfg(unix)]
+#[test]
+fn a_time_zone_that_is_none_is_refused_by_maps_that_read_local_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let map = dir.path().join("tz.map.toml");
+    std::fs::write(
+        &map,
+        "[columns]\nid = \"id\"\nice_total = \"ice\"\n\n[dates]\nassessed_at = [\"when\"]\n",
+    )
+    .unwrap();
+    let plain = dir.path().join("plain.map.toml");
+    std::fs::write(&plain, "[columns]\nid = \"id\"\nice_total = \"ice\"\n").unwrap();
+    let csv = dir.path().join("export.csv");
+    std::fs::write(&csv, "id,ice,when\n1,5,2024-03-01 10:00\n").unwrap();
+    let batch = |tz: &str, map: &std::path::Path| {
+        Process::new(bin())
+            .env("TZ", tz)
+            .args([
+                "batch",
+                csv.to_str().unwrap(),
+                "--allow-unknown-fields",
+                "--fields",
+                "id,assessed_at",
+            ])
+            .args(["--map", map.to_str().unwrap()])
+            .output()
+            .expect("runs")
+    };
+    for (tz, offset) in [
+        ("JST-9", "+09:00"),
+        ("<+0330>-3:30", "+03:30"),
+        ("CET-1CEST,M3.5.0,M10.5.0/3", "+01:00"),
+        ("UTC", "+00:00"),
+    ] {
+        let out = batch(tz, &map);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "TZ={tz}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            format!("{{\"id\":\"1\",\"assessed_at\":\"2024-03-01T10:00:00{offset}\"}}\n"),
+            "TZ={tz}"
+        );
+    }
+    for (tz, why) in [
+        (
+            "Nowhere/Bogus",
+            "is neither a zone name here nor a POSIX TZ string",
+        ),
+        ("CET-1CEST", "is neither a zone name here nor a POSIX TZ string"),
+        ("/dev/zero", "names no regular file"),
+        ("/etc/passwd", "names a file that is no time zone (TZif) file"),
+    ] {
+        let out = batch(tz, &map);
+        assert_eq!(out.status.code(), Some(2), "TZ={tz}");
+        assert!(out.stdout.is_empty());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.starts_with(&format!("icans: TZ={tz}: {why} (allowed: ")),
+            "{stderr}"
+        );
+        let check = Process::new(bin())
+            .env("TZ", tz)
+            .args(["map", "check", map.to_str().unwrap(), csv.to_str().unwrap()])
+            .output()
+            .expect("runs");
+        assert_eq!(check.status.code(), Some(2), "map check, TZ={tz}");
+        // A map without local date-times: TZ is not read.
+        let out = batch(tz, &plain);
+        assert_eq!(out.status.code(), Some(0), "TZ={tz}, no [dates]");
+    }
+}

@@ -492,6 +492,11 @@ pub fn read_map(
     // The map's name, in every message that names it, with its control
     // characters escaped.
     let map = icans::input::map::SiteMap::parse(&text, &super::shown(path)).map_err(super::UsageError)?;
+    // Local date-times are read in TZ: one that is no time zone would
+    // silently become UTC and shift every assessed_at (docs/spec.md §10).
+    if map.reads_local_time() {
+        super::platform::time_zone_problem().map_or(Ok(()), |why| Err(super::UsageError(why)))?;
+    }
     // One map for the whole run: kept for the life of the process.
     Ok(Some(Box::leak(Box::new(map))))
 }

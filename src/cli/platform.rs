@@ -129,3 +129,137 @@ pub fn new_file_permissions() -> Option<std::fs::Permissions> {
 pub fn new_file_permissions() -> Option<std::fs::Permissions> {
     None
 }
+
+/// The most of a time zone file read: a TZif file is a few KiB, and TZ may
+/// name anything (TZ=/dev/zero).
+#[cfg(unix)]
+const TZ_FILE_LIMIT: u64 = 1024 * 1024;
+
+/// What is wrong with the TZ variable, if anything, for reading local
+/// date-times: unset (the system's zone) or a zone name, a TZif file of at
+/// most 1 MiB, or a POSIX TZ string. chrono takes any other value silently
+/// as UTC, shifting every local `assessed_at`; and it reads a file named
+/// whole.
+#[cfg(unix)]
+pub fn time_zone_problem() -> Option<String> {
+    let value = std::env::var_os("TZ")?;
+    let Some(text) = value.to_str() else {
+        return Some(tz_refused(&value.to_string_lossy(), "is not UTF-8"));
+    };
+    let tz = text.strip_prefix(':').unwrap_or(text);
+    if tz.is_empty() || matches!(tz, "UTC" | "GMT" | "Z") || posix_tz(tz) {
+        return None;
+    }
+    let file = if tz.starts_with('/') {
+        Some(std::path::PathBuf::from(tz))
+    } else if tz
+        .split('/')
+        .any(|part| part.is_empty() || part == "." || part == "..")
+    {
+        None
+    } else {
+        let dirs = std::env::var_os("TZDIR")
+            .map(std::path::PathBuf::from)
+            .into_iter()
+            .chain(
+                [
+                    "/usr/share/zoneinfo",
+                    "/usr/lib/zoneinfo",
+                    "/usr/share/lib/zoneinfo",
+                ]
+                .map(Into::into),
+            );
+        dirs.map(|d| d.join(tz)).find(|p| p.is_file())
+    };
+    match file {
+        None => Some(tz_refused(
+            text,
+            "is neither a zone name here nor a POSIX TZ string",
+        )),
+        Some(path) => tzif_problem(&path).map(|why| tz_refused(text, why)),
+    }
+}
+
+/// TZ is not used for local time on this platform.
+#[cfg(not(unix))]
+pub fn time_zone_problem() -> Option<String> {
+    None
+}
+
+/// The message for a TZ that is no time zone, its value escaped.
+#[cfg(unix)]
+fn tz_refused(value: &str, why: &str) -> String {
+    format!(
+        "TZ={}: {why} (allowed: a zone name such as Europe/Paris, a POSIX TZ string such as JST-9, or a TZif file up to 1 MiB; the map's [dates] assessed_at reads local times in it)",
+        icans::format::text::clean(value)
+    )
+}
+
+/// Why a time zone file is no TZif file of at most 1 MiB, if it is not.
+#[cfg(unix)]
+fn tzif_problem(path: &std::path::Path) -> Option<&'static str> {
+    use std::io::Read as _;
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Some("names no file that can be read");
+    };
+    if !meta.is_file() {
+        return Some("names no regular file");
+    }
+    if meta.len() > TZ_FILE_LIMIT {
+        return Some("names a file over 1 MiB");
+    }
+    let mut magic = [0u8; 4];
+    let read = std::fs::File::open(path).and_then(|f| f.take(4).read_exact(&mut magic));
+    match read {
+        Ok(()) if &magic == b"TZif" => None,
+        Ok(()) => Some("names a file that is no time zone (TZif) file"),
+        Err(_) => Some("names a file that cannot be read"),
+    }
+}
+
+/// Whether `tz` is a POSIX TZ string chrono reads: a zone abbreviation
+/// (3 or more letters, or `<...>`) and an offset (`JST-9`,
+/// `<+0330>-3:30`), then nothing, or a daylight-saving abbreviation with
+/// its rules (`CET-1CEST,M3.5.0,M10.5.0/3`): without rules chrono takes it
+/// as UTC.
+#[cfg(unix)]
+fn posix_tz(tz: &str) -> bool {
+    let Some(rest) = zone_abbreviation(tz).and_then(offset) else {
+        return false;
+    };
+    if rest.is_empty() {
+        return true;
+    }
+    let Some(rest) = zone_abbreviation(rest) else {
+        return false;
+    };
+    let rest = offset(rest).unwrap_or(rest);
+    rest.strip_prefix(',').is_some_and(|rules| !rules.is_empty())
+}
+
+/// What follows a POSIX zone abbreviation at the start of `tz`.
+#[cfg(unix)]
+fn zone_abbreviation(tz: &str) -> Option<&str> {
+    if let Some(quoted) = tz.strip_prefix('<') {
+        let (name, rest) = quoted.split_once('>')?;
+        let fits = |b: u8| b.is_ascii_alphanumeric() || b == b'+' || b == b'-';
+        return (name.len() >= 3 && name.bytes().all(fits)).then_some(rest);
+    }
+    let letters = tz.bytes().take_while(u8::is_ascii_alphabetic).count();
+    (letters >= 3).then(|| &tz[letters..])
+}
+
+/// What follows a POSIX offset (`-9`, `+3:30`, `5`) at the start of `tz`.
+#[cfg(unix)]
+fn offset(tz: &str) -> Option<&str> {
+    let unsigned = tz.strip_prefix(['+', '-']).unwrap_or(tz);
+    let len = unsigned
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b':')
+        .count();
+    unsigned
+        .bytes()
+        .next()
+        .filter(u8::is_ascii_digit)
+        .map(|_| &unsigned[len..])
+}

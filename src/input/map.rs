@@ -401,6 +401,12 @@ impl std::fmt::Display for AbsentColumn {
 }
 
 impl SiteMap {
+    /// Whether the map reads date-times in local time (`[dates]
+    /// assessed_at`): then the machine's time zone must be one.
+    pub fn reads_local_time(&self) -> bool {
+        self.dates.values().any(|r| matches!(r, DateRole::AssessedAt))
+    }
+
     /// The mapped columns an export lacks, given whether it has a column:
     /// each with the record field it feeds and what its absence leaves
     /// ("left not assessed", "never names seizure"), in the map's order.
