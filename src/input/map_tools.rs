@@ -2,7 +2,7 @@
 //! from an export's columns and values, and a report of what a map leaves
 //! unmapped, without grading.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use crate::grading::catalogue::{self, Choice, Column, Field, Kind};
@@ -358,27 +358,48 @@ impl Dictionary {
                 })?;
         }
         let mut d = Dictionary::default();
+        // The line each export column was defined on: one defined twice is
+        // an error naming both lines (docs/spec.md §10, v4).
+        let mut defined: HashMap<String, u64> = HashMap::new();
+        // Each record's line, counted from the records: the header's line
+        // ends, then each record's (the csv crate's positions count a line
+        // end late or early depending on quotes: measured). REDCap writes
+        // no blank lines; one would not be counted.
+        let line_ends = |r: &csv::StringRecord| r.iter().map(|c| c.matches('\n').count() as u64).sum::<u64>();
+        let mut next_line = 2 + csv.headers().map_or(0, line_ends);
         for (row, record) in csv.records().enumerate() {
             let record = record.map_err(|e| format!("row {}: {e}", row + 2))?;
+            let line = next_line;
+            next_line += 1 + line_ends(&record);
             let cell = |i: usize| record.get(at[i]).unwrap_or_default().trim().to_string();
             let (name, kind, label, choices) = (cell(0), cell(1).to_lowercase(), cell(2), cell(3));
             if name.is_empty() {
                 continue;
             }
             let choices = match kind.as_str() {
-                "radio" | "dropdown" | "checkbox" => parse_choices(&choices),
+                "radio" | "dropdown" | "checkbox" => parse_choices(&choices)
+                    .map_err(|code| format!("line {line}: {name}: the code {code:?} is defined twice in its choices (allowed: each code once)"))?,
                 "yesno" => vec![("1".into(), "Yes".into()), ("0".into(), "No".into())],
                 "truefalse" => vec![("1".into(), "True".into()), ("0".into(), "False".into())],
                 _ => Vec::new(),
+            };
+            let mut define = |column: String, entry: (String, Vec<(String, String)>)| {
+                if let Some(first) = defined.insert(column.clone(), line) {
+                    return Err(format!(
+                        "{column} is defined twice, on line {first} and line {line} (allowed: each variable once)"
+                    ));
+                }
+                d.columns.insert(column, entry);
+                Ok(())
             };
             if kind == "checkbox" {
                 for (code, choice) in choices {
                     let column = format!("{name}___{}", code.to_lowercase().replace('-', "_"));
                     let checked = vec![("1".into(), "Checked".into()), ("0".into(), "Unchecked".into())];
-                    d.columns.insert(column, (choice, checked));
+                    define(column, (choice, checked))?;
                 }
             } else {
-                d.columns.insert(name, (label, choices));
+                define(name, (label, choices))?;
             }
         }
         Ok(d)
@@ -393,12 +414,18 @@ impl Dictionary {
 
 /// REDCap choices: `1, Alert | 2, Awakens to voice` (a label may hold
 /// commas: only the first separates the code).
-fn parse_choices(text: &str) -> Vec<(String, String)> {
+/// `Err` gives a code defined twice.
+fn parse_choices(text: &str) -> Result<Vec<(String, String)>, String> {
+    let mut seen = std::collections::HashSet::new();
     text.split('|')
         .filter_map(|choice| {
             let (code, label) = choice.split_once(',')?;
             let code = code.trim();
             (!code.is_empty()).then(|| (code.to_string(), label.trim().to_string()))
+        })
+        .map(|(code, label)| match seen.insert(code.clone()) {
+            true => Ok((code, label)),
+            false => Err(code),
         })
         .collect()
 }
@@ -863,6 +890,37 @@ mod tests {
         oc,f,,checkbox,Other cause,\"1, Encephalopathy | -99, Not known\",\n\
         temp,f,,text,Temperature,,\n\
         ok,f,,yesno,Steroid refractory,,\n";
+
+    /// Contract v4 §10: a variable defined twice names both lines (line
+    /// ends inside a label included); a code twice in one choices list
+    /// names its line.
+    #[test]
+    fn a_dictionary_defining_a_variable_or_a_code_twice_is_an_error() {
+        let head =
+            "Variable / Field Name,Field Type,Field Label,\"Choices, Calculations, OR Slider Labels\"\n";
+        let read = |body: &str| Dictionary::read(format!("{head}{body}").as_bytes()).map(|_| ());
+        assert_eq!(
+            read("a,text,A,\nb,text,B,\na,text,A again,\n"),
+            Err("a is defined twice, on line 2 and line 4 (allowed: each variable once)".into())
+        );
+        assert_eq!(
+            read("a,text,\"two\nlines\",\nb,text,B,\nc,text,\"x\ny\nz\",\nb,text,B,\n"),
+            Err("b is defined twice, on line 4 and line 8 (allowed: each variable once)".into())
+        );
+        // A checkbox's column is a variable too.
+        assert_eq!(
+            read("oc,checkbox,Other,\"1, Infection\"\noc___1,text,X,\n"),
+            Err("oc___1 is defined twice, on line 2 and line 3 (allowed: each variable once)".into())
+        );
+        assert_eq!(
+            read("a,text,A,\nloc,radio,LOC,\"1, Alert | 2, Voice | 1, Unarousable\"\n"),
+            Err(
+                "line 3: loc: the code \"1\" is defined twice in its choices (allowed: each code once)"
+                    .into()
+            )
+        );
+        assert_eq!(read("a,text,A,\nloc,radio,LOC,\"1, Alert | 2, Voice\"\n"), Ok(()));
+    }
 
     #[test]
     fn a_redcap_dictionary_is_read_with_its_choices_and_checkboxes() {
