@@ -273,3 +273,119 @@ proptest! {
         }
     }
 }
+
+/// Grades `input` (a CSV file written to `dir`) as `icans batch` does, in
+/// this process: the output lines, parsed, and whether an alert (grade 3)
+/// was reached.
+fn batch_in_process(dir: &std::path::Path, n: usize, input: &[u8]) -> (Vec<Value>, bool) {
+    use icans::batch::{Options, run};
+    use icans::input::{Input, InputFormat, Source};
+    let path = dir.join(format!("export-{n}.csv"));
+    std::fs::write(&path, input).expect("a file written");
+    let options = Options {
+        threads: 1,
+        alert_at: Some(3),
+        fields: Some(icans::format::columns::ResultColumn::parse_list("line,id,grade").expect("columns")),
+        read: icans::input::ReadOptions {
+            max_record_bytes: 200,
+            ..icans::input::ReadOptions::default()
+        },
+        ..Options::default()
+    };
+    let inputs = [Input {
+        source: Source::File(path.clone()),
+        format: InputFormat::Csv,
+    }];
+    let mut out = Vec::new();
+    let report = run(&inputs, &mut out, &options, &mut |_| {});
+    let _ = std::fs::remove_file(&path);
+    assert!(report.input_failures.is_empty() && report.output_error.is_none());
+    (lines_of(&out), report.stats.alerts(Some(3), None))
+}
+
+fn lines_of(out: &[u8]) -> Vec<Value> {
+    out.split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).expect("one JSON line"))
+        .collect()
+}
+
+/// A stray quote in the middle of a cell, or one that closes a cell early
+/// and opens another: the cutting goes wrong at other places than a cell's
+/// start.
+#[derive(Debug, Clone, Copy)]
+enum MoreFault {
+    Known(Fault),
+    /// A quote inside a cell (`ab"c`).
+    Inside(usize),
+    /// A quoted cell that closes with characters after it (`"x"y`).
+    AfterClose(usize),
+}
+
+fn more_fault() -> impl Strategy<Value = MoreFault> {
+    prop_oneof![
+        fault().prop_map(MoreFault::Known),
+        (0usize..4).prop_map(MoreFault::Inside),
+        (0usize..4).prop_map(MoreFault::AfterClose),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 10_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Contract v4 §10 (issue 33): over 10,000 generated files, graded by
+    /// the library as batch grades them: one output per row at its own
+    /// line, in order; a row not broken keeps its own id and grade; a
+    /// broken row is graded with its own id or is an error, never another
+    /// row's values; the alert follows the rows not broken.
+    #[test]
+    fn ten_thousand_broken_files_cost_only_their_broken_rows(
+        rows in proptest::collection::vec(row(), 1..12),
+        faults in proptest::collection::vec((any::<prop::sample::Index>(), more_fault()), 0..4),
+        final_newline in any::<bool>(),
+    ) {
+        static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let dir = DIR.get_or_init(|| tempfile::tempdir().expect("a directory"));
+        let mut broken = vec![None; rows.len()];
+        for (at, f) in &faults {
+            broken[at.index(rows.len())] = Some(*f);
+        }
+        let mut input = String::from(HEADER);
+        for (i, (id, seizure, _)) in rows.iter().enumerate() {
+            let mut cells = [id.clone(), (*seizure).to_string(), "alert".into(), "10".into()];
+            match broken[i] {
+                Some(MoreFault::Known(Fault::OpenQuote(c))) => cells[c].insert(0, '"'),
+                Some(MoreFault::Known(Fault::LongQuoted)) => cells[0] = format!("\"{}\"", "x".repeat(300)),
+                Some(MoreFault::Inside(c)) => cells[c].insert(1.min(cells[c].len()), '"'),
+                Some(MoreFault::AfterClose(c)) => cells[c] = format!("\"{}\"y", cells[c]),
+                None => {}
+            }
+            input.push_str(&cells.join(","));
+            if i + 1 < rows.len() || final_newline {
+                input.push('\n');
+            }
+        }
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let (out, alerted) = batch_in_process(dir.path(), n, input.as_bytes());
+        let at_lines: Vec<u64> = out.iter().map(|v| v["line"].as_u64().unwrap_or(0)).collect();
+        prop_assert_eq!(at_lines, (2..rows.len() as u64 + 2).collect::<Vec<_>>(), "{}", input);
+        let mut alert = false;
+        for (i, (id, _, grade)) in rows.iter().enumerate() {
+            if broken[i].is_none() {
+                prop_assert_eq!(&out[i]["id"], &Value::from(id.as_str()), "{}", input);
+                prop_assert_eq!(&out[i]["grade"], &Value::from(*grade), "{}", input);
+                alert |= *grade >= 3;
+            } else if let Some(got) = out[i]["id"].as_str() {
+                // Graded despite its fault: with its own id (its quote
+                // read as a character), never another row's.
+                let others = rows.iter().enumerate().filter(|(j, _)| *j != i).any(|(_, (o, _, _))| o == got && o != id);
+                prop_assert!(!others, "row {} given another row's id {}: {}", i + 2, got, input);
+                if out[i]["grade"].as_u64().is_some_and(|g| g >= 3) {
+                    alert = true;
+                }
+            }
+        }
+        prop_assert_eq!(alerted, alert, "{}", input);
+    }
+}
