@@ -140,6 +140,11 @@ struct Records<R> {
     layout: Option<Arc<Layout>>,
     /// The cell delimiter, for reading a line alone.
     delimiter: u8,
+    /// The last line of the last record given up: up to it, each line is
+    /// read alone, strictly (docs/spec.md §10, v4): one that opens a
+    /// quoted cell it does not close is an error in its place, never
+    /// joined to the lines after it.
+    strict_until: usize,
 }
 
 /// Why a record over several lines is given up.
@@ -186,6 +191,7 @@ impl<R: BufRead> Records<R> {
             ends: vec![0; 64],
             layout: None,
             delimiter,
+            strict_until: 0,
         }
     }
 
@@ -247,6 +253,18 @@ impl<R: BufRead> Records<R> {
             Fed::Record { used } => {
                 self.keep_rest(no, &first, used);
                 return Ok(Some((no, Ok(self.record(nends)))));
+            }
+            // (A last line without a line end goes on: the end of the
+            // input ends it, or gives it up alone.)
+            Fed::Open if no <= self.strict_until && matches!(first.last(), Some(b'\n' | b'\r')) => {
+                self.parser.reset();
+                let next = no + 1;
+                return Ok(Some((
+                    no,
+                    Err(Unreadable::Broken(format!(
+                        "line {no}, read alone after the record it was part of was given up, opens a quoted cell it does not close (allowed: a whole row on one line here; reading resumed at line {next})"
+                    ))),
+                )));
             }
             Fed::Open => {}
         }
@@ -338,6 +356,7 @@ impl<R: BufRead> Records<R> {
     fn give_up(&mut self, no: usize, taken: Vec<Line>, why: GiveUp) -> Cut {
         self.parser.reset();
         self.rest = None;
+        self.strict_until = self.strict_until.max(taken.last().map_or(no, Line::no));
         self.lines.give_back(taken.into_iter());
         let next = no + 1;
         let message = match why {
@@ -617,6 +636,15 @@ mod tests {
             why[0].1.contains("with a line end in column seizure"),
             "{}",
             why[0].1
+        );
+        // Line 4, read again, opens a quote: an error alone, never joined
+        // to line 5 (docs/spec.md §10, v4).
+        assert!(
+            why[1].1.starts_with(
+                "line 4, read alone after the record it was part of was given up, opens a quoted cell"
+            ),
+            "{}",
+            why[1].1
         );
         // Another number of cells than the header: given up likewise.
         let rows = rows_of(b"id,seizure\n\"1,none\n2,none\n3\",x,none\n4,none\n", 100);
