@@ -195,23 +195,8 @@ proptest! {
         faults in proptest::collection::vec((any::<prop::sample::Index>(), fault()), 0..6),
         final_newline in any::<bool>(),
     ) {
-        let mut broken = vec![None; rows.len()];
-        for (at, f) in &faults {
-            broken[at.index(rows.len())] = Some(*f);
-        }
-        let mut input = String::from(HEADER);
-        for (i, (id, seizure, _)) in rows.iter().enumerate() {
-            let mut cells = [id.clone(), (*seizure).to_string(), "alert".into(), "10".into()];
-            match broken[i] {
-                Some(Fault::OpenQuote(c)) => cells[c].insert(0, '"'),
-                Some(Fault::LongQuoted) => cells[0] = format!("\"{}\"", "x".repeat(300)),
-                None => {}
-            }
-            input.push_str(&cells.join(","));
-            if i + 1 < rows.len() || final_newline {
-                input.push('\n');
-            }
-        }
+        let faults: Vec<_> = faults.into_iter().map(|(at, f)| (at, MoreFault::Known(f))).collect();
+        let (broken, input) = csv_with_faults(&rows, &faults, final_newline);
         let (code, out) = batch(
             &["--input-format", "csv", "--max-record-bytes", "200", "--fail-at-grade", "3", "--fields", "line,id,grade"],
             input.as_bytes(),
@@ -223,7 +208,7 @@ proptest! {
                 prop_assert_eq!(&out[i]["id"], &Value::from(id.as_str()), "{}", input);
                 prop_assert_eq!(&out[i]["grade"], &Value::from(*grade), "{}", input);
                 alert |= *grade >= 3;
-            } else if matches!(broken[i], Some(Fault::LongQuoted)) {
+            } else if matches!(broken[i], Some(MoreFault::Known(Fault::LongQuoted))) {
                 prop_assert!(out[i]["error"].is_string(), "{}", input);
             }
         }
@@ -330,6 +315,35 @@ fn more_fault() -> impl Strategy<Value = MoreFault> {
     ]
 }
 
+/// The CSV file of `rows` with `faults` put in (the last fault at a row
+/// wins), and which rows are broken.
+fn csv_with_faults(
+    rows: &[(String, &'static str, u64)],
+    faults: &[(prop::sample::Index, MoreFault)],
+    final_newline: bool,
+) -> (Vec<Option<MoreFault>>, String) {
+    let mut broken = vec![None; rows.len()];
+    for (at, f) in faults {
+        broken[at.index(rows.len())] = Some(*f);
+    }
+    let mut input = String::from(HEADER);
+    for (i, (id, seizure, _)) in rows.iter().enumerate() {
+        let mut cells = [id.clone(), (*seizure).to_string(), "alert".into(), "10".into()];
+        match broken[i] {
+            Some(MoreFault::Known(Fault::OpenQuote(c))) => cells[c].insert(0, '"'),
+            Some(MoreFault::Known(Fault::LongQuoted)) => cells[0] = format!("\"{}\"", "x".repeat(300)),
+            Some(MoreFault::Inside(c)) => cells[c].insert(1.min(cells[c].len()), '"'),
+            Some(MoreFault::AfterClose(c)) => cells[c] = format!("\"{}\"y", cells[c]),
+            None => {}
+        }
+        input.push_str(&cells.join(","));
+        if i + 1 < rows.len() || final_newline {
+            input.push('\n');
+        }
+    }
+    (broken, input)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 10_000, failure_persistence: None, ..ProptestConfig::default() })]
 
@@ -347,25 +361,7 @@ proptest! {
         static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
         static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let dir = DIR.get_or_init(|| tempfile::tempdir().expect("a directory"));
-        let mut broken = vec![None; rows.len()];
-        for (at, f) in &faults {
-            broken[at.index(rows.len())] = Some(*f);
-        }
-        let mut input = String::from(HEADER);
-        for (i, (id, seizure, _)) in rows.iter().enumerate() {
-            let mut cells = [id.clone(), (*seizure).to_string(), "alert".into(), "10".into()];
-            match broken[i] {
-                Some(MoreFault::Known(Fault::OpenQuote(c))) => cells[c].insert(0, '"'),
-                Some(MoreFault::Known(Fault::LongQuoted)) => cells[0] = format!("\"{}\"", "x".repeat(300)),
-                Some(MoreFault::Inside(c)) => cells[c].insert(1.min(cells[c].len()), '"'),
-                Some(MoreFault::AfterClose(c)) => cells[c] = format!("\"{}\"y", cells[c]),
-                None => {}
-            }
-            input.push_str(&cells.join(","));
-            if i + 1 < rows.len() || final_newline {
-                input.push('\n');
-            }
-        }
+        let (broken, input) = csv_with_faults(&rows, &faults, final_newline);
         let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let (out, alerted) = batch_in_process(dir.path(), n, input.as_bytes());
         let at_lines: Vec<u64> = out.iter().map(|v| v["line"].as_u64().unwrap_or(0)).collect();
