@@ -1067,6 +1067,12 @@ fn an_invalid_file_that_cannot_be_created_does_not_stop_grading() {
         !stderr.contains(".icans-"),
         "the temporary name is not shown: {stderr}"
     );
+    assert!(
+        stderr.contains("in its place in the output (not in ")
+            && stderr.contains(": it could not be written)"),
+        "the file that failed is not suggested again: {stderr}"
+    );
+    assert!(!stderr.contains("--invalid FILE writes"), "{stderr}");
     let out = run(false);
     assert_eq!(out.status.code(), Some(74));
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 8);

@@ -130,8 +130,9 @@ pub fn summary_line(s: &Stats) -> String {
 
 /// The reason for exit 65, said on standard error whatever the output: the
 /// first record refused (or problem of an input), and how many there are;
-/// `copy` names the file of `--invalid`, when given.
-pub fn invalid_lines(s: &Stats, first: Option<&str>, copy: Option<&str>) -> Vec<String> {
+/// `copy` names the file of `--invalid`, when given: `Ok` written, `Err`
+/// one that could not be created (never suggested again).
+pub fn invalid_lines(s: &Stats, first: Option<&str>, copy: Option<Result<&str, &str>>) -> Vec<String> {
     let Some(first) = first else { return Vec::new() };
     let mut counts = Vec::new();
     match s.failed {
@@ -150,7 +151,8 @@ pub fn invalid_lines(s: &Stats, first: Option<&str>, copy: Option<&str>) -> Vec<
         ("each error is", "them")
     };
     let copied = match copy {
-        Some(file) => format!("and in {file}"),
+        Some(Ok(file)) => format!("and in {file}"),
+        Some(Err(file)) => format!("(not in {file}: it could not be written)"),
         None => format!("(--invalid FILE writes {them} apart too)"),
     };
     vec![
@@ -266,11 +268,15 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             f.error
         );
     }
-    let copy = invalid_flag
-        .file()
-        .filter(|_| !invalid_failed)
-        .map(|_| invalid_flag.name());
-    for line in invalid_lines(&report.stats, report.first_invalid.as_deref(), copy.as_deref()) {
+    let name = invalid_flag.name();
+    let copy = invalid_flag.file().map(|_| {
+        if invalid_failed {
+            Err(name.as_ref())
+        } else {
+            Ok(name.as_ref())
+        }
+    });
+    for line in invalid_lines(&report.stats, report.first_invalid.as_deref(), copy) {
         say!("{line}");
     }
     if terminal || args.summary {

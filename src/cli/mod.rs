@@ -285,7 +285,9 @@ impl Drop for Replacing {
     /// every write went through (a failed output keeps the file as it was).
     fn drop(&mut self) {
         let Some(out) = self.out.take() else { return };
-        if !self.ok {
+        // A panic unwinding through the command is no end: like a killed
+        // run, it leaves the file as it was.
+        if !self.ok || std::thread::panicking() {
             return;
         }
         let persisted = out.into_inner().map_err(|e| e.into_error()).and_then(|temp| {
