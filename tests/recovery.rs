@@ -115,15 +115,59 @@ fn a_csv_quote_open_past_the_limit_costs_only_its_own_row() {
     assert_eq!(code, Some(3));
 }
 
+/// Contract v4 §10: `}` then `{` with no comma is two elements and one
+/// error naming the missing comma, standing between them; on one line (the
+/// issue's `[{r1} {r2 grade 4}, {r3}]`) nothing and no alert is lost.
 #[test]
-fn a_json_array_missing_a_comma_gives_an_output_per_element() {
+fn a_json_array_missing_a_comma_gives_both_elements_and_one_error_between() {
     let input = b"[{\"id\":1,\"ice_total\":10,\"consciousness\":\"alert\",\"seizure\":\"none\"}\n\
 {\"id\":2,\"ice_total\":10,\"consciousness\":\"alert\",\"seizure\":\"prolonged_or_repetitive\"},\n\
 {\"id\":3,\"ice_total\":10,\"consciousness\":\"alert\",\"seizure\":\"none\"}]\n";
+    let args = [
+        "--input-format",
+        "json",
+        "--fail-at-grade",
+        "3",
+        "--fields",
+        "line,id,grade",
+    ];
+    let (code, out) = batch(&args, input);
+    assert_eq!(lines(&out), [1, 2, 2, 3]);
+    assert_eq!(
+        out[1]["error"].as_str().unwrap_or_default(),
+        "malformed input: a `,` is missing before the array element on line 2 (allowed: elements separated by `,`); the elements before and after it are both read"
+    );
+    assert_eq!(grades(&out), [Some(0), None, Some(4), Some(0)]);
+    assert_eq!(code, Some(3));
+    let (code, _) = batch(&["--input-format", "json"], input);
+    assert_eq!(code, Some(65), "without --fail-at-grade, the error decides");
+    let one_line = b"[{\"id\":\"r1\",\"seizure\":\"none\"} {\"id\":\"r2\",\"seizure\":\"prolonged_or_repetitive\"}, {\"id\":\"r3\",\"seizure\":\"none\"}]";
+    let (code, out) = batch(&args, one_line);
+    let ids: Vec<&Value> = out.iter().map(|v| &v["id"]).collect();
+    assert_eq!(
+        ids,
+        [
+            &Value::from("r1"),
+            &Value::Null,
+            &Value::from("r2"),
+            &Value::from("r3")
+        ]
+    );
+    assert_eq!(grades(&out), [Some(0), None, Some(4), Some(0)]);
+    assert_eq!(code, Some(3));
+}
+
+/// Issue 33: after an unclosed string, reading resumed at a nested object
+/// on its own line and graded it as a record (`"id":null,"grade":4`). The
+/// broken element's brackets are now counted to its own end.
+#[test]
+fn a_json_array_never_resumes_at_a_nested_object() {
+    let input = b"[\n{\"id\": \"1\", \"note\": \"x,\n \"extra\":\n {\"seizure\": \"prolonged_or_repetitive\"}},\n{\"id\": \"2\", \"seizure\": \"none\"}\n]\n";
     let (code, out) = batch(
         &[
             "--input-format",
             "json",
+            "--allow-unknown-fields",
             "--fail-at-grade",
             "3",
             "--fields",
@@ -131,21 +175,14 @@ fn a_json_array_missing_a_comma_gives_an_output_per_element() {
         ],
         input,
     );
-    assert_eq!(lines(&out), [1, 2, 3]);
-    assert!(
-        out[0]["error"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("a `,` is missing before line 2")
-    );
-    assert_eq!(grades(&out), [None, Some(4), Some(0)]);
-    assert_eq!(code, Some(3));
-    let (code, _) = batch(&["--input-format", "json"], input);
+    assert_eq!(lines(&out), [2, 5]);
     assert_eq!(
-        code,
-        Some(65),
-        "without --fail-at-grade, the refused element decides"
+        out[0]["error"].as_str().unwrap_or_default(),
+        "malformed input: the array element is broken: a string is not closed on line 2 (allowed: strings closed on their line, newlines written \\n); its brackets, counted on, end on line 4, where reading resumed"
     );
+    assert_eq!(out[1]["id"], "2");
+    assert_eq!(grades(&out), [None, Some(0)]);
+    assert_eq!(code, Some(65), "no false alert");
 }
 
 #[test]
@@ -216,46 +253,69 @@ proptest! {
         let want = if alert { 3 } else if refused { 65 } else { 0 };
         prop_assert_eq!(code, Some(want), "{}", input);
     }
+}
 
-    /// A JSON array with elements one per line: a missing comma, an unclosed
-    /// string or a mismatched bracket costs its element (and, for a missing
-    /// comma, the element before it), never a later one.
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+    /// A JSON array whose elements span two lines, the second a nested
+    /// object that would grade 4 if read as a record: a missing comma is
+    /// one error between two elements both graded; an unclosed string or a
+    /// mismatched bracket costs its element only, and reading never resumes
+    /// at the nested object (contract v4 §10).
     #[test]
     fn broken_json_array_elements_cost_only_themselves(
         rows in proptest::collection::vec(row(), 2..20),
-        faults in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..3), 0..4),
+        faults in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..4), 0..4),
     ) {
         let mut broken = vec![None; rows.len()];
         for (at, f) in &faults {
-            let i = at.index(rows.len() - 1);
-            broken[i] = Some(*f);
+            broken[at.index(rows.len() - 1)] = Some(*f);
         }
         let mut input = String::from("[\n");
+        let mut want_lines = Vec::new();
         for (i, (id, seizure, _)) in rows.iter().enumerate() {
             let mut element = format!(
-                "{{\"id\": \"{id}\", \"seizure\": \"{seizure}\", \"consciousness\": \"alert\", \"ice_total\": 10}}"
+                "{{\"id\": \"{id}\", \"note\": \"n\", \"seizure\": \"{seizure}\", \"consciousness\": \"alert\", \"ice_total\": 10,\n  \"extra\": {{\"seizure\": \"prolonged_or_repetitive\", \"consciousness\": \"unarousable\"}}}}"
             );
             let mut comma = i + 1 < rows.len();
+            want_lines.push(2 + 2 * i as u64);
             match broken[i] {
-                Some(0) => comma = false,
-                Some(1) => element = element.replacen("\"alert\"", "\"alert", 1),
-                Some(_) => element = element.replacen('}', "]", 1),
+                Some(0) => {
+                    comma = false;
+                    want_lines.push(4 + 2 * i as u64);
+                }
+                Some(1) => element = element.replacen("\"n\"", "\"n", 1),
+                Some(2) => element = element.replacen("\"}}", "\"]}", 1),
+                Some(_) => element = element.replacen("\"alert\"", "\"alert", 1),
                 None => {}
             }
             input.push_str(&element);
             input.push_str(if comma { ",\n" } else { "\n" });
         }
         input.push_str("]\n");
-        let (_, out) = batch(&["--input-format", "json", "--fields", "line,id,grade"], input.as_bytes());
-        prop_assert_eq!(lines(&out), (2..rows.len() as u64 + 2).collect::<Vec<_>>(), "{}", input);
+        let (code, out) = batch(
+            &["--input-format", "json", "--allow-unknown-fields", "--fail-at-grade", "3", "--fields", "line,id,grade"],
+            input.as_bytes(),
+        );
+        prop_assert_eq!(lines(&out), want_lines, "{}", input);
+        let mut alert = false;
+        let mut rows_out = out.iter().filter(|v| !v["error"].is_string());
         for (i, (id, _, grade)) in rows.iter().enumerate() {
-            if broken[i].is_none() {
-                prop_assert_eq!(&out[i]["id"], &Value::from(id.as_str()), "{}", input);
-                prop_assert_eq!(&out[i]["grade"], &Value::from(*grade), "{}", input);
-            } else {
-                prop_assert!(out[i]["error"].is_string(), "{}", input);
+            if matches!(broken[i], None | Some(0)) {
+                let got = rows_out.next();
+                prop_assert!(got.is_some(), "{}", input);
+                let got = got.unwrap_or(&Value::Null);
+                prop_assert_eq!(&got["line"], &Value::from(2 + 2 * i as u64), "{}", input);
+                prop_assert_eq!(&got["id"], &Value::from(id.as_str()), "{}", input);
+                prop_assert_eq!(&got["grade"], &Value::from(*grade), "{}", input);
+                alert |= *grade >= 3;
             }
         }
+        prop_assert!(rows_out.next().is_none(), "no other record graded: {}", input);
+        let refused = out.iter().any(|v| v["error"].is_string());
+        let want = if alert { 3 } else if refused { 65 } else { 0 };
+        prop_assert_eq!(code, Some(want), "{}", input);
     }
 }
 

@@ -15,6 +15,9 @@ pub struct ArrayScanner<R> {
     started: bool,
     done: bool,
     max: usize,
+    /// The line of an element that followed the last with no `,` between:
+    /// reported before it ([`Scanned::Between`]).
+    missing_comma: Option<usize>,
 }
 
 /// What [`ArrayScanner::next_into`] found.
@@ -40,6 +43,15 @@ pub enum Scanned {
         /// The line the element starts on.
         line: usize,
         /// What broke, where, and where reading resumed.
+        message: String,
+    },
+    /// A fault between two elements (`}` then `{` with no `,`): both
+    /// elements are read, and this error stands between them, on `line`
+    /// (where the second begins).
+    Between {
+        /// The line the second element starts on.
+        line: usize,
+        /// What is missing.
         message: String,
     },
     /// An element longer than the limit, starting on `line`: counted, not
@@ -69,6 +81,7 @@ impl<R: io::BufRead> ArrayScanner<R> {
             started: false,
             done: false,
             max,
+            missing_comma: None,
         }
     }
 
@@ -115,6 +128,14 @@ impl<R: io::BufRead> ArrayScanner<R> {
     pub fn next_into(&mut self, buf: &mut Vec<u8>) -> io::Result<Scanned> {
         if self.done {
             return Ok(Scanned::End);
+        }
+        if let Some(line) = self.missing_comma.take() {
+            return Ok(Scanned::Between {
+                line,
+                message: format!(
+                    "a `,` is missing before the array element on line {line} (allowed: elements separated by `,`); the elements before and after it are both read"
+                ),
+            });
         }
         let first = self.skip_space()?;
         if !self.started {
@@ -179,168 +200,296 @@ impl<R: io::BufRead> ArrayScanner<R> {
         }
     }
 
-    /// Copies one element up to the `,` or `]` that ends it at depth 0. An
-    /// element whose structure breaks (a string not closed on its line, a
-    /// bracket closed by the wrong one, a second value where a `,` should
-    /// be) is [`Scanned::Broken`], and scanning resumes at the next line
-    /// that begins an element (docs/robustness.md "Recovery").
+    /// Copies one element up to the `,` or `]` that ends it at depth 0 (the
+    /// array's own element boundary). An element whose structure breaks (a
+    /// string not closed on its line, a bracket closed by the wrong one, a
+    /// second value where a `,` should be) is [`Scanned::Broken`]: its
+    /// brackets are still counted, leniently, to the `,` or `]` at depth 0
+    /// that ends it, so that reading never resumes inside it. A `{` right
+    /// after a whole element ends it: two elements with a `,` missing
+    /// between them (docs/robustness.md "Recovery"; contract v4 §10).
     fn element(&mut self, buf: &mut Vec<u8>) -> io::Result<Scanned> {
         let line = self.line;
         let start = buf.len();
+        let mut s = ElementScan::default();
+        // The element's bytes seen, and whether they went over the limit.
         let mut len = 0u64;
         let mut over = false;
-        // The brackets open, innermost last (`{` or `[`).
-        let mut open: Vec<u8> = Vec::new();
-        // The element's value is whole (its outermost bracket closed).
-        let mut whole = false;
-        let mut in_string = false;
-        let mut escaped = false;
-        // Only whitespace and commas since the last line end.
-        let mut line_begins = false;
         loop {
             let chunk = self.reader.fill_buf()?;
             if chunk.is_empty() {
-                // The next call reports the missing `]`.
-                if over {
-                    return Ok(Scanned::TooLong { line, bytes: len });
-                }
-                return Ok(Scanned::Element {
-                    line,
-                    range: start..buf.len(),
-                });
+                self.line = line + s.lines;
+                return Ok(self.input_ended(&s, line, len, over, buf, start));
             }
-            let mut used = 0;
-            let mut lines = 0;
-            let mut end = None;
-            let mut broken = None;
-            for &b in chunk {
-                if in_string {
-                    if escaped {
-                        escaped = false;
-                    } else if b == b'\\' {
-                        escaped = true;
-                    } else if b == b'"' {
-                        in_string = false;
-                    } else if b == b'\n' {
-                        broken = Some(Break::StringNotClosed);
+            let (mut used, mut kept) = (0, 0);
+            let mut ended = None;
+            while used < chunk.len() {
+                match s.step(chunk[used], len + used as u64) {
+                    Step::Go => {}
+                    Step::End(how) => {
+                        ended = Some(how);
                         break;
                     }
-                } else if whole && !matches!(b, b',' | b']' | b' ' | b'\t' | b'\r' | b'\n') {
-                    broken = Some(Break::NoComma);
-                    break;
-                } else {
-                    match b {
-                        b'"' => in_string = true,
-                        b'{' | b'[' => {
-                            if open.len() >= MAX_DEPTH {
-                                broken = Some(Break::TooDeep);
-                                break;
-                            }
-                            open.push(b);
-                        }
-                        b'}' | b']' if !open.is_empty() => {
-                            let opener = if b == b'}' { b'{' } else { b'[' };
-                            if open.pop() != Some(opener) {
-                                broken = Some(Break::Mismatched(b));
-                                break;
-                            }
-                            whole = open.is_empty();
-                        }
-                        b']' => {
-                            end = Some(false);
+                    Step::LineEndInString => {
+                        // The string's text is read again as structure: its
+                        // closing quote is the likeliest byte lost.
+                        over = keep(buf, start, &chunk[kept..used], over, self.max);
+                        kept = used;
+                        let tail = if over {
+                            &[][..]
+                        } else {
+                            buf.get(start + s.string_at..).unwrap_or(&[])
+                        };
+                        if s.replay(tail) {
+                            used += 1;
+                            ended = Some(Ends::LineEnd);
                             break;
                         }
-                        b',' if open.is_empty() => {
-                            end = Some(true);
-                            break;
-                        }
-                        _ => {}
                     }
-                }
-                if b == b'\n' {
-                    lines += 1;
-                    line_begins = true;
-                } else if !matches!(b, b' ' | b'\t' | b'\r' | b',') {
-                    line_begins = false;
                 }
                 used += 1;
             }
             len += used as u64;
-            if !over {
-                buf.extend_from_slice(&chunk[..used]);
-                if len > self.max as u64 {
-                    over = true;
-                    buf.truncate(start);
-                }
-            }
+            over = keep(buf, start, &chunk[kept..used], over, self.max);
             self.reader.consume(used);
-            self.line += lines;
-            if let Some(why) = broken {
+            let Some(how) = ended else { continue };
+            self.line = line + s.lines;
+            match how {
+                Ends::Comma => self.reader.consume(1),
+                Ends::NextElement => self.missing_comma = Some(self.line),
+                Ends::Array | Ends::LineEnd => {}
+            }
+            if let Some((why, at)) = s.broken {
                 buf.truncate(start);
-                let at = self.line;
-                let resumed = self.resume(line_begins)?;
                 return Ok(Scanned::Broken {
                     line,
-                    message: why.message(at, resumed),
+                    message: why.message(line + at, Some((how, self.line))),
                 });
             }
-            if end == Some(true) {
-                // The `,` is consumed; a `]` is left for the next call.
-                self.reader.consume(1);
-            }
-            if end.is_some() {
-                if over {
-                    return Ok(Scanned::TooLong { line, bytes: len });
-                }
-                return Ok(Scanned::Element {
-                    line,
-                    range: start..buf.len(),
-                });
-            }
+            return Ok(self.whole_element(line, len, over, buf, start));
         }
     }
 
-    /// Skips to the next line that begins an element (`{` after optional
-    /// whitespace or commas), or to the end of the input (the array then
-    /// ends with the broken element). `here`: the scanner stands at the
-    /// byte that broke the element, which may itself begin such a line.
-    /// Returns the line it resumed at.
-    fn resume(&mut self, here: bool) -> io::Result<Option<usize>> {
-        let mut begins = here;
-        loop {
-            let chunk = self.reader.fill_buf()?;
-            if chunk.is_empty() {
+    /// What an element that reached the end of the input is: broken (its end
+    /// never found: it covers the rest), over the limit, or whole (the next
+    /// call reports the missing `]`).
+    fn input_ended(
+        &mut self,
+        s: &ElementScan,
+        line: usize,
+        len: u64,
+        over: bool,
+        buf: &mut Vec<u8>,
+        start: usize,
+    ) -> Scanned {
+        match s.broken {
+            Some((why, at)) => {
                 self.done = true;
-                return Ok(None);
-            }
-            let mut used = 0;
-            let mut found = false;
-            for &b in chunk {
-                match b {
-                    b'{' if begins => {
-                        found = true;
-                        break;
-                    }
-                    b'\n' => {
-                        self.line += 1;
-                        begins = true;
-                    }
-                    b' ' | b'\t' | b'\r' | b',' => {}
-                    _ => begins = false,
+                buf.truncate(start);
+                Scanned::Broken {
+                    line,
+                    message: why.message(line + at, None),
                 }
-                used += 1;
             }
-            self.reader.consume(used);
-            if found {
-                return Ok(Some(self.line));
-            }
+            None => self.whole_element(line, len, over, buf, start),
         }
     }
+
+    /// An element read whole: kept, or counted when over the limit.
+    fn whole_element(&self, line: usize, len: u64, over: bool, buf: &mut Vec<u8>, start: usize) -> Scanned {
+        if over {
+            buf.truncate(start);
+            return Scanned::TooLong { line, bytes: len };
+        }
+        Scanned::Element {
+            line,
+            range: start..buf.len(),
+        }
+    }
+}
+
+/// Appends `bytes` of the element begun at `start` to `buf` unless it is
+/// already over `max`; returns whether it is over (its bytes then dropped).
+fn keep(buf: &mut Vec<u8>, start: usize, bytes: &[u8], over: bool, max: usize) -> bool {
+    if over {
+        return true;
+    }
+    buf.extend_from_slice(bytes);
+    if buf.len() - start > max {
+        buf.truncate(start);
+        return true;
+    }
+    false
 }
 
 /// Brackets nested deeper than this break an element (serde_json reads no
 /// deeper than 128).
 const MAX_DEPTH: usize = 256;
+
+/// What one byte did to the element being scanned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// Nothing that ends it.
+    Go,
+    /// The element ends before this byte.
+    End(Ends),
+    /// A line ended inside a string (the string is taken as closed).
+    LineEndInString,
+}
+
+/// How an element ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ends {
+    /// At a `,` at depth 0 (consumed).
+    Comma,
+    /// At the array's `]` (left for the next call).
+    Array,
+    /// At a `{` right after the whole element: a `,` is missing (the `{`
+    /// begins the next element).
+    NextElement,
+    /// At a line end: a string not closed on its line, read again as
+    /// structure, ended with a `,` at depth 0.
+    LineEnd,
+}
+
+/// Where the scan of one element stands: its open brackets, whether it is
+/// in a string, and the first fault in its structure, after which the scan
+/// goes on leniently (a line end closes a string, a closer pops to its
+/// opener) until the element's own end.
+#[derive(Debug, Default)]
+struct ElementScan {
+    /// The brackets open, innermost last (`{` or `[`).
+    open: Vec<u8>,
+    /// Brackets opened past [`MAX_DEPTH`] once broken, counted only.
+    deeper: usize,
+    /// The element's value is whole (its outermost bracket closed).
+    whole: bool,
+    in_string: bool,
+    escaped: bool,
+    /// Where the current string's text begins, from the element's start.
+    string_at: usize,
+    /// Line ends seen in the element.
+    lines: usize,
+    /// The first fault and its line (from the element's first), if any.
+    broken: Option<(Break, usize)>,
+}
+
+impl ElementScan {
+    fn depth(&self) -> usize {
+        self.open.len() + self.deeper
+    }
+
+    /// Reads one byte at offset `at` of the element.
+    #[inline]
+    fn step(&mut self, b: u8, at: u64) -> Step {
+        if self.in_string {
+            if self.escaped {
+                self.escaped = false;
+            } else if b == b'\\' {
+                self.escaped = true;
+            } else if b == b'"' {
+                self.in_string = false;
+            } else if b == b'\n' {
+                self.in_string = false;
+                self.fault(Break::StringNotClosed);
+                self.lines += 1;
+                return Step::LineEndInString;
+            }
+            return Step::Go;
+        }
+        match b {
+            b'\n' => self.lines += 1,
+            b' ' | b'\t' | b'\r' => {}
+            b',' | b']' if self.depth() == 0 => {
+                return Step::End(if b == b',' { Ends::Comma } else { Ends::Array });
+            }
+            _ if self.whole => return self.after_whole(b, at),
+            b'"' => {
+                self.in_string = true;
+                self.string_at = usize::try_from(at).unwrap_or(usize::MAX).saturating_add(1);
+            }
+            b'{' | b'[' => self.open(b),
+            b'}' | b']' => self.close(b),
+            _ => {}
+        }
+        Step::Go
+    }
+
+    /// A byte after the element's value was whole: a `{` begins the next
+    /// element (a `,` missing); anything else breaks the element, and once
+    /// broken it is read as part of it.
+    fn after_whole(&mut self, b: u8, at: u64) -> Step {
+        if self.broken.is_none() {
+            if b == b'{' {
+                return Step::End(Ends::NextElement);
+            }
+            self.fault(Break::NoComma);
+        }
+        if b == b'}' {
+            return Step::Go;
+        }
+        self.whole = false;
+        self.step(b, at)
+    }
+
+    fn open(&mut self, b: u8) {
+        if self.depth() < MAX_DEPTH {
+            self.open.push(b);
+            return;
+        }
+        self.fault(Break::TooDeep);
+        self.deeper += 1;
+    }
+
+    /// A `}` or `]` inside the element. The wrong one breaks it; once
+    /// broken, a closer pops to its own opener, or else the innermost.
+    fn close(&mut self, b: u8) {
+        let opener = if b == b'}' { b'{' } else { b'[' };
+        if self.deeper > 0 {
+            self.deeper -= 1;
+        } else if self.open.last() == Some(&opener) {
+            self.open.pop();
+        } else if self.open.is_empty() {
+            // A stray `}` before any value: the element is refused whole.
+            return;
+        } else {
+            self.fault(Break::Mismatched(b));
+            let to = self
+                .open
+                .iter()
+                .rposition(|&o| o == opener)
+                .unwrap_or(self.open.len() - 1);
+            self.open.truncate(to);
+        }
+        self.whole = self.depth() == 0;
+    }
+
+    /// Reads the text of a string not closed on its line again as
+    /// structure (brackets only: it holds no quote). Returns whether it
+    /// ends the element: a `,` at depth 0 with nothing after it.
+    fn replay(&mut self, tail: &[u8]) -> bool {
+        for (i, &b) in tail.iter().enumerate() {
+            match b {
+                b'{' | b'[' => {
+                    self.whole = false;
+                    self.open(b);
+                }
+                b'}' | b']' if self.depth() > 0 => self.close(b),
+                b',' if self.depth() == 0 => {
+                    return tail[i + 1..].iter().all(|c| matches!(c, b' ' | b'\t' | b'\r'));
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+
+    fn fault(&mut self, why: Break) {
+        if self.broken.is_none() {
+            self.broken = Some((why, self.lines));
+        }
+    }
+}
 
 /// How an element's structure broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -356,9 +505,9 @@ enum Break {
 }
 
 impl Break {
-    /// The message of an element broken on line `at`, reading resumed at
-    /// `resumed` (or nothing left).
-    fn message(self, at: usize, resumed: Option<usize>) -> String {
+    /// The message of an element broken on line `at` that ended as `end`
+    /// says (how, and on which line), or never (it covers the rest).
+    fn message(self, at: usize, end: Option<(Ends, usize)>) -> String {
         let what = match self {
             Break::StringNotClosed => format!(
                 "a string is not closed on line {at} (allowed: strings closed on their line, newlines written \\n)"
@@ -372,9 +521,14 @@ impl Break {
             }
             Break::TooDeep => format!("brackets nested deeper than {MAX_DEPTH} on line {at}"),
         };
-        let after = match resumed {
-            Some(r) => format!("; reading resumed at line {r}, the next line that begins an element"),
-            None => "; no line after it begins an element, so this covers the rest of the input".to_string(),
+        let after = match end {
+            Some((Ends::Array, r)) => {
+                format!("; its brackets, counted on, end at the array's `]` on line {r}")
+            }
+            Some((_, r)) => format!("; its brackets, counted on, end on line {r}, where reading resumed"),
+            None => {
+                "; its brackets, counted on, never close, so this covers the rest of the input".to_string()
+            }
         };
         format!("the array element is broken: {what}{after}")
     }
@@ -401,7 +555,7 @@ pub(super) fn read(
                 items.push((line, Err(Unreadable::TooLong(bytes))));
                 (None, false)
             }
-            Scanned::Broken { line, message } => {
+            Scanned::Broken { line, message } | Scanned::Between { line, message } => {
                 items.push((line, Err(Unreadable::Broken(message))));
                 (None, false)
             }
@@ -455,7 +609,9 @@ mod tests {
                     return out;
                 }
                 Scanned::TooLong { line, bytes } => out.push(Err((line, format!("{bytes} bytes")))),
-                Scanned::Broken { line, message } => out.push(Err((line, message))),
+                Scanned::Broken { line, message } | Scanned::Between { line, message } => {
+                    out.push(Err((line, message)))
+                }
                 Scanned::End => return out,
             }
         }
@@ -502,17 +658,63 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_comma_costs_one_element_and_reading_resumes_at_the_next() {
+    fn a_missing_comma_between_whole_elements_is_one_error_between_them() {
         let got = scan("[{\"a\": 1}\n{\"b\": 2},\n{\"c\": 3}]\n");
-        assert_eq!(lines(&got), [1, 2, 3], "{got:?}");
-        let Err((_, why)) = &got[0] else { panic!("{got:?}") };
-        assert!(why.contains("a `,` is missing before line 2"), "{why}");
-        assert!(why.contains("reading resumed at line 2"), "{why}");
-        assert_eq!(got[1], Ok((2, "{\"b\": 2}".to_string())));
-        assert_eq!(got[2], Ok((3, "{\"c\": 3}".to_string())));
-        // On one line: the rest of the line goes with it.
-        let got = scan("[{\"a\": 1} {\"b\": 2},\n{\"c\": 3}]");
+        assert_eq!(lines(&got), [1, 2, 2, 3], "{got:?}");
+        assert_eq!(got[0], Ok((1, "{\"a\": 1}".to_string())));
+        let Err((_, why)) = &got[1] else { panic!("{got:?}") };
+        assert!(
+            why.contains("a `,` is missing before the array element on line 2"),
+            "{why}"
+        );
+        assert_eq!(got[2], Ok((2, "{\"b\": 2}".to_string())));
+        assert_eq!(got[3], Ok((3, "{\"c\": 3}".to_string())));
+        // On one line (the issue's `[{r1} {r2}, {r3}]`): nothing lost.
+        let got = scan("[{\"a\": 1} {\"b\": 2}, {\"c\": 3}]");
+        assert_eq!(lines(&got), [1, 1, 1, 1], "{got:?}");
+        assert!(
+            got[1].is_err() && got[0].is_ok() && got[2].is_ok() && got[3].is_ok(),
+            "{got:?}"
+        );
+        // A value other than an object after a whole one breaks it.
+        let got = scan("[{\"a\": 1} 7,\n{\"c\": 3}]");
         assert_eq!(lines(&got), [1, 2], "{got:?}");
+        assert!(
+            matches!(&got[0], Err((1, m)) if m.contains("a `,` is missing before line 1")),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn a_broken_element_is_read_to_its_own_end_never_resumed_inside() {
+        // A nested object on its own line after an unclosed string is part
+        // of the broken element, never a record (issue 33).
+        let got = scan(
+            "[\n{\"id\": \"1\", \"note\": \"x,\n  \"extra\":\n  {\"consciousness\": \"unarousable\"}},\n{\"id\": \"2\"}\n]\n",
+        );
+        assert_eq!(lines(&got), [2, 5], "{got:?}");
+        assert!(
+            matches!(&got[0], Err((2, m)) if m.contains("not closed on line 2") && m.contains("end on line 4, where reading resumed")),
+            "{got:?}"
+        );
+        assert_eq!(got[1], Ok((5, "{\"id\": \"2\"}".to_string())));
+        // Pretty-printed: the nested `{` begins a line, deeper than the element.
+        let got = scan(
+            "[\n  {\n    \"id\": \"1\",\n    \"note\": \"x,\n    \"sub\": {\n      \"seizure\": \"yes\"\n    }\n  },\n  {\"id\": \"2\"}\n]",
+        );
+        assert_eq!(lines(&got), [2, 9], "{got:?}");
+        assert!(got[0].is_err() && got[1].is_ok(), "{got:?}");
+        // A mismatched bracket pops to its own opener.
+        let got = scan("[{\"a\": {\"b\": [1}, \"c\": 2},\n{\"d\": 3}]");
+        assert_eq!(lines(&got), [1, 2], "{got:?}");
+        assert!(got[0].is_err() && got[1].is_ok(), "{got:?}");
+        // Its end at the array's `]`.
+        let got = scan("[{\"a\": 1},\n{\"b\": \"x\n}]");
+        assert_eq!(lines(&got), [1, 2], "{got:?}");
+        assert!(
+            matches!(&got[1], Err((2, m)) if m.contains("end at the array's `]` on line 3")),
+            "{got:?}"
+        );
     }
 
     #[test]
