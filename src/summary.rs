@@ -114,7 +114,7 @@ pub struct PatientCourse {
 }
 
 /// n of N with percent and exact 95% interval (percent, 0-100).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Incidence {
     /// Patients with the event.
     pub n: u64,
@@ -127,7 +127,7 @@ pub struct Incidence {
 }
 
 /// Median and range of a set of days.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Spread {
     /// How many values.
     pub n: usize,
@@ -140,7 +140,7 @@ pub struct Spread {
 }
 
 /// The cohort.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cohort {
     /// Patients with at least one record that assesses ICANS: the ICANS
     /// denominators (docs/spec.md §2, v4).
@@ -177,7 +177,7 @@ pub struct Cohort {
 }
 
 /// Median and range of day differences that may be negative.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct SignedSpread {
     /// How many values.
     pub n: usize,
@@ -966,20 +966,22 @@ impl GroupBy {
 pub struct Grouping {
     /// The field grouped by.
     pub field: &'static str,
-    /// Each group's value and cohort, in the order of the values.
-    pub groups: Vec<(String, Cohort)>,
+    /// Each group's value and cohort, in the order of the values (on disk
+    /// past the memory budget: any number of groups, contract v4 §10).
+    pub groups: Listed<(String, Cohort)>,
 }
 
 impl Serialize for Grouping {
     /// `{"field": "product", "groups": {VALUE: figures, ...}}`.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{SerializeMap, SerializeStruct};
-        struct Groups<'a>(&'a [(String, Cohort)]);
+        use serde::ser::{Error as _, SerializeMap, SerializeStruct};
+        struct Groups<'a>(&'a Listed<(String, Cohort)>);
         impl Serialize for Groups<'_> {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let mut m = s.serialize_map(Some(self.0.len()))?;
-                for (k, v) in self.0 {
-                    m.serialize_entry(k, v)?;
+                let mut m = s.serialize_map(usize::try_from(self.0.len()).ok())?;
+                for group in self.0.iter() {
+                    let (k, v) = group.map_err(S::Error::custom)?;
+                    m.serialize_entry(&k, &v)?;
                 }
                 m.end()
             }
@@ -1013,18 +1015,19 @@ impl Ord for Grouped {
 }
 
 /// Each group's cohort, from the entries sorted by group: one group at a
-/// time, so memory holds one group's tally whatever the number of groups.
-fn group_cohorts(sorted: impl Iterator<Item = io::Result<Grouped>>) -> io::Result<Vec<(String, Cohort)>> {
-    let mut out = Vec::new();
+/// time, so memory holds one group's tally whatever the number of groups,
+/// and the cohorts move to disk past the budget.
+fn group_cohorts(sorted: impl Iterator<Item = io::Result<Grouped>>) -> io::Result<Listed<(String, Cohort)>> {
+    let mut out = Lister::new();
     let mut sorted = sorted.peekable();
     loop {
         let group = match sorted.peek() {
-            None => return Ok(out),
+            None => return out.finish(),
             Some(Ok(g)) => g.0.clone(),
             Some(Err(_)) => {
                 return match sorted.next() {
                     Some(Err(e)) => Err(e),
-                    _ => Ok(out),
+                    _ => out.finish(),
                 };
             }
         };
@@ -1037,7 +1040,9 @@ fn group_cohorts(sorted: impl Iterator<Item = io::Result<Grouped>>) -> io::Resul
         // An entry that cannot be placed is reported once, by the summary
         // of all records.
         fold_courses(members, &mut |c| tally.add(&c), &mut |_, _| Ok(()))?;
-        out.push((group, tally.finish()?));
+        let cohort = tally.finish()?;
+        let bytes = group.len() + cohort.worst_grade_counts.len() * 48 + std::mem::size_of::<Cohort>();
+        out.push((group, cohort), bytes)?;
     }
 }
 

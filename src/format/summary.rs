@@ -164,18 +164,19 @@ fn incidence_cell(i: &Incidence) -> String {
 
 /// The figures per group as the clinical page's incidence table: group,
 /// patients, any-grade and grade >= 3 ICANS with exact intervals.
-fn group_table(out: &mut String, by: &summary::Grouping) {
+fn group_table(out: &mut String, by: &summary::Grouping, w: &mut dyn io::Write) -> io::Result<()> {
     let _ = writeln!(out, "\nBy {} (each group as its records alone)", by.field);
     let _ = writeln!(
         out,
         "  {:<18} {:>8}  {:<27} grade >= 3 ICANS (95% CI)",
         by.field, "patients", "any-grade ICANS (95% CI)"
     );
-    for (group, c) in &by.groups {
+    for group in by.groups.iter() {
+        let (group, c) = group?;
         let name = if group.is_empty() {
             "(none)".to_string()
         } else {
-            text::clean(group).into_owned()
+            text::clean(&group).into_owned()
         };
         let line = format!(
             "  {:<18} {:>8}  {:<27} {}",
@@ -185,7 +186,9 @@ fn group_table(out: &mut String, by: &summary::Grouping) {
             incidence_cell(&c.grade3_plus)
         );
         let _ = writeln!(out, "{}", line.trim_end());
+        drain(out, w, false)?;
     }
+    Ok(())
 }
 
 /// The cohort line and its incidence table: ICANS over the patients with a
@@ -263,7 +266,7 @@ pub fn write_text(w: &mut dyn io::Write, s: &Summary, compare: bool) -> io::Resu
     let _ = writeln!(out, "  Intervals: {CI_METHOD}.");
 
     if let Some(by) = &s.by {
-        group_table(&mut out, by);
+        group_table(&mut out, by, w)?;
     }
 
     out.push_str("\nPer patient\n");
@@ -453,9 +456,10 @@ struct GroupRow<'a> {
 /// Writes the figures per group as CSV, one row per group.
 pub fn write_groups_csv(w: &mut dyn io::Write, by: &summary::Grouping, delimiter: u8) -> io::Result<()> {
     let mut w = crate::format::csv::serde_rows::<GroupRow<'_>, _>(w, delimiter)?;
-    for (group, c) in &by.groups {
+    for group in by.groups.iter() {
+        let (group, c) = group?;
         w.serialize(GroupRow {
-            group: &crate::format::csv::safe(group),
+            group: &crate::format::csv::safe(&group),
             patients: c.patients,
             assessments: c.assessments,
             any_grade_n: c.any_grade.n,
