@@ -64,6 +64,8 @@ echo "map check /dev/zero (KB):        $(endless "$bin" map check examples/site-
 echo "map init, 100 MB cell (KB):      $(peak "$bin" map init "$dir/cell.csv")"
 echo "map check, 100 MB cell (KB):     $(peak "$bin" map check examples/site-export.map.toml "$dir/cell.csv" --allow-unknown-fields)"
 echo "grade, 100 MB file (KB):         $(peak "$bin" grade "$dir/cell.csv")"
+echo "batch --map /dev/zero (KB):      $(peak "$bin" batch --map /dev/zero "$dir/cell.csv")"
+echo "grade --protocol /dev/zero (KB): $(peak "$bin" grade --protocol /dev/zero --seizure none)"
 python3 - "$dir/wide.csv" <<'PY'
 import sys
 with open(sys.argv[1], "w") as f:

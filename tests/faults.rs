@@ -1193,3 +1193,67 @@ fn a_time_zone_that_is_none_is_refused_by_maps_that_read_local_times() {
         assert_eq!(out.status.code(), Some(0), "TZ={tz}, no [dates]");
     }
 }
+
+/// Every command stays within 64 MiB whatever its input (contract v4 §10):
+/// a map or protocol file was read whole (`--map /dev/zero` grew without
+/// end; an 8 MiB map peaked at 212 MB). They are read to 1 MiB, no more:
+/// a longer one is a usage error (2) naming it and the limit.
+#[test]
+fn a_map_or_protocol_over_1_mib_is_refused_without_being_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.toml");
+    let mut text = String::from("[columns]\nseizure = \"sz\"\n\n[values.seizure]\n");
+    let mut i = 0;
+    while text.len() <= 1 << 20 {
+        text.push_str(&format!("\"c{i}\" = \"none\"\n"));
+        i += 1;
+    }
+    std::fs::write(&big, &text).unwrap();
+    let csv = dir.path().join("e.csv");
+    std::fs::write(&csv, "sz\nc1\n").unwrap();
+    let (big, csv) = (big.display().to_string(), csv.display().to_string());
+    let mut runs = vec![
+        (vec!["batch", "--map", &big, &csv], format!("invalid map {big}")),
+        (vec!["map", "check", &big, &csv], format!("invalid map {big}")),
+        (
+            vec!["grade", "--protocol", &big, "--seizure", "none"],
+            format!("invalid protocol {big}"),
+        ),
+    ];
+    if std::path::Path::new("/dev/zero").exists() {
+        runs.push((
+            vec!["batch", "--map", "/dev/zero", &csv],
+            "invalid map /dev/zero".into(),
+        ));
+        runs.push((
+            vec!["grade", "--protocol", "/dev/zero", "--seizure", "none"],
+            "invalid protocol /dev/zero".into(),
+        ));
+    }
+    for (args, named) in runs {
+        let out = Process::new(bin())
+            .args(&args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!("icans: {named}: over the 1 MiB limit (allowed: a TOML file of at most 1 MiB)\n"),
+            "{args:?}"
+        );
+    }
+    // Just under the limit is read (the same map, shorter).
+    let small = dir.path().join("small.toml");
+    std::fs::write(&small, &text[..text[..1 << 20].rfind('\n').unwrap() + 1]).unwrap();
+    let out = Process::new(bin())
+        .args(["batch", "--map", &small.display().to_string(), &csv])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -485,10 +485,15 @@ pub fn load_map(
 pub fn read_map(
     path: Option<&std::path::Path>,
 ) -> anyhow::Result<Option<&'static icans::input::map::SiteMap>> {
-    use anyhow::Context as _;
     let Some(path) = path else { return Ok(None) };
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read map {}", super::shown(path)))?;
+    let bytes = super::read_small_file(path, "map")?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        super::UsageError(format!(
+            "invalid map {}: not UTF-8 at byte {} (allowed: a UTF-8 TOML file)",
+            super::shown(path),
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
     // The map's name, in every message that names it, with its control
     // characters escaped.
     let map = icans::input::map::SiteMap::parse(&text, &super::shown(path)).map_err(super::UsageError)?;

@@ -131,15 +131,40 @@ pub fn shown(path: &Path) -> String {
     icans::format::text::clean(&path.display().to_string()).into_owned()
 }
 
+/// The most a map or protocol file may hold: its parsed tables take about
+/// 30 times its size (a 1 MiB map peaks at 32 MB, an 8 MiB one at 212 MB),
+/// so this keeps every command within 64 MiB (docs/robustness.md); a map
+/// of 1 MiB holds some 50,000 coded values.
+pub const SMALL_FILE_BYTES: u64 = 1 << 20;
+
+/// Reads a `what` file (a map, a protocol) of at most
+/// [`SMALL_FILE_BYTES`], never more (`--map /dev/zero` included): one that
+/// cannot be read is an input failure (74), a longer one a usage error (2).
+pub fn read_small_file(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
+    use anyhow::Context as _;
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(SMALL_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .with_context(|| format!("cannot read {what} {}", shown(path)))?;
+    if bytes.len() as u64 > SMALL_FILE_BYTES {
+        return Err(UsageError(format!(
+            "invalid {what} {}: over the 1 MiB limit (allowed: a TOML file of at most 1 MiB)",
+            shown(path)
+        ))
+        .into());
+    }
+    Ok(bytes)
+}
+
 /// The protocol of `--protocol FILE`, or the built-in one. A file that
 /// cannot be read is an input failure (74); one that is not a valid
 /// protocol is a usage error (2), with the problem named.
 pub fn load_protocol(path: Option<&Path>) -> anyhow::Result<icans::grading::Protocol> {
-    use anyhow::Context as _;
     let Some(path) = path else {
         return Ok(icans::grading::Protocol::BUILTIN);
     };
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read protocol {}", shown(path)))?;
+    let bytes = read_small_file(path, "protocol")?;
     let text = String::from_utf8(bytes).map_err(|e| {
         UsageError(format!(
             "invalid protocol {}: not UTF-8 at byte {} (allowed: a UTF-8 TOML file)",
