@@ -779,7 +779,9 @@ fn line_ends_in_ignored_columns_and_swallowed_rows() {
         [json!({"id": "1", "grade": 2}), json!({"id": "2", "grade": 1})]
     );
     // An open quote that swallows row 5 (a whole row by itself) and closes
-    // on line 6: given up, naming line 5; lines 5 and 6 read again.
+    // on line 6: given up, naming line 5; lines 5 and 6 read again, alone
+    // and strictly: line 6's quote inside an unquoted cell (`y"`) makes it
+    // an error, never a record (contract v4 §10).
     let csv =
         "id,ice,comments,age\n1,5,\"line one\nline two\",40\n2,9,\"open,40\n3,8,x,40\n4,7,y\",40\n5,6,z,40\n";
     std::fs::write(&export, csv).unwrap();
@@ -794,8 +796,12 @@ fn line_ends_in_ignored_columns_and_swallowed_rows() {
         .collect();
     assert_eq!(
         ids,
-        [json!("1"), json!(4), json!("3"), json!("4"), json!("5")],
+        [json!("1"), json!(4), json!("3"), json!(6), json!("5")],
         "{out:?}"
+    );
+    assert_eq!(
+        out[3]["error"],
+        "malformed input: line 6, read alone after the record it was part of was given up, has a quote inside a cell that is not quoted (allowed: a whole row on one line here, each quoted cell in quotes from its first character to its last; reading resumed at line 7)"
     );
     assert_eq!(
         out[1]["error"],

@@ -445,3 +445,74 @@ proptest! {
         prop_assert_eq!(alerted, alert, "{}", input);
     }
 }
+
+/// Issue 33's three CSV reproductions, as filed: each record graded is its
+/// own row, with its own values; the grade-4 row's alert is never lost nor
+/// given to another id (contract v4 §10).
+#[test]
+fn the_issue_csv_reproductions_never_give_a_record_another_rows_values() {
+    let args = [
+        "--input-format",
+        "csv",
+        "--allow-unknown-fields",
+        "--fail-at-grade",
+        "3",
+        "--fields",
+        "line,id,grade",
+    ];
+    // An unclosed quote in a free-text column: record 1 was graded 4 with
+    // row 2's findings and record 2 disappeared (exit 3 under the wrong id).
+    let input =
+        "id,note,seizure,consciousness\n1,\"note,none,alert\n2,\"x\",prolonged_or_repetitive,unarousable\n";
+    let (code, out) = batch(&args, input.as_bytes());
+    assert_eq!(lines(&out), [2, 3]);
+    assert!(
+        out[0]["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("the record on line 2")
+    );
+    assert_eq!(
+        (&out[1]["id"], &out[1]["grade"]),
+        (&Value::from("2"), &Value::from(4))
+    );
+    assert_eq!(code, Some(3));
+    // The comment as last column: the grade-4 row was swallowed, exit 0.
+    let input = "id,seizure,consciousness,comment\n1,none,alert,\"pt confused\n2,prolonged_or_repetitive,unarousable,\"better\"\n";
+    let (code, out) = batch(&args, input.as_bytes());
+    assert_eq!(lines(&out), [2, 3]);
+    assert!(out[0]["error"].is_string(), "{out:?}");
+    assert_eq!(
+        (&out[1]["id"], &out[1]["grade"]),
+        (&Value::from("2"), &Value::from(4))
+    );
+    assert_eq!(code, Some(3));
+    // A line end inside quotes in a read cell (the id): the continuation
+    // was graded as a record with id `b"`. Read alone, strictly, it is an
+    // error: a quote inside a cell that is not quoted.
+    let (code, out) = batch(&args, b"id,seizure\n\"a\nb\",none\n3,none\n");
+    assert_eq!(lines(&out), [2, 3, 4]);
+    assert!(
+        out[0]["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("with a line end in column id")
+    );
+    assert_eq!(
+        out[1]["error"],
+        "malformed input: line 3, read alone after the record it was part of was given up, has a quote inside a cell that is not quoted (allowed: a whole row on one line here, each quoted cell in quotes from its first character to its last; reading resumed at line 4)"
+    );
+    assert_eq!(
+        (&out[2]["id"], &out[2]["grade"]),
+        (&Value::from("3"), &Value::from(0))
+    );
+    assert_eq!(code, Some(65));
+    // Text after a closing quote in a record on one line: read as the CSV
+    // reader reads it, its values its own (`nonex`, refused by its field).
+    let (_, out) = batch(&args, b"id,seizure\n1,\"none\"x\n2,none\n");
+    assert_eq!(
+        out[0]["error"],
+        "seizure: unknown value \"nonex\" (did you mean `none`?) (allowed: none, rapidly_resolving, prolonged_or_repetitive)"
+    );
+    assert_eq!(out[1]["id"], "2");
+}

@@ -161,6 +161,9 @@ enum GiveUp {
     },
     /// It closed on line `last`, with a line end in this column's cell.
     LineEnd { last: usize, column: String },
+    /// It closed on line `last`, and a quoted cell of it closes with text
+    /// after its closing quote, on line `at`: the quotes paired up wrong.
+    TextAfterQuote { last: usize, at: usize },
     /// It closed on line `last`, and line `row`, read alone, is a whole
     /// row whose quotes balance (docs/spec.md §10, v4: the one accepted
     /// loss of a valid record).
@@ -249,14 +252,25 @@ impl<R: BufRead> Records<R> {
         };
         let (mut out, mut nends) = (0, 0);
         let mut size = first.len();
+        let strict = no <= self.strict_until;
         match self.feed(&first, &mut out, &mut nends) {
             Fed::Record { used } => {
                 self.keep_rest(no, &first, used);
+                // A line read alone after a record was given up must be a
+                // row by itself, strictly (a record on one line elsewhere
+                // is read as the CSV reader reads it: its values are its
+                // own).
+                if let Some(why) = strict
+                    .then(|| strict_fault(&first[..used], self.delimiter))
+                    .flatten()
+                {
+                    return Ok(Some((no, Err(Unreadable::Broken(why.alone(no))))));
+                }
                 return Ok(Some((no, Ok(self.record(nends)))));
             }
             // (A last line without a line end goes on: the end of the
             // input ends it, or gives it up alone.)
-            Fed::Open if no <= self.strict_until && matches!(first.last(), Some(b'\n' | b'\r')) => {
+            Fed::Open if strict && matches!(first.last(), Some(b'\n' | b'\r')) => {
                 self.parser.reset();
                 let next = no + 1;
                 return Ok(Some((
@@ -271,20 +285,31 @@ impl<R: BufRead> Records<R> {
         // A quoted cell is open across the line end: the record goes on,
         // its lines kept until it ends, to be read again if it never does.
         let mut taken: Vec<Line> = Vec::new();
+        // Where a quoted cell first closes with text after it.
+        let mut quoting = Quoting::default();
+        let mut after_quote = quoting.text_after_quote(&first, self.delimiter).then_some(no);
         loop {
             let Some(line) = self.lines.next()? else {
                 // The end of the input: a record whose last line has no
                 // line end is whole if a line end would end it; if not, a
                 // quoted cell is still open.
                 return Ok(Some(match self.feed(b"\n", &mut out, &mut nends) {
-                    Fed::Record { .. } => self.ended(no, taken, nends, None),
+                    Fed::Record { .. } => self.ended(no, taken, nends, None, after_quote),
                     Fed::Open => self.give_up(no, taken, GiveUp::EndOfInput),
                 }));
             };
             let fed = match &line {
-                Line::Kept { bytes, .. } if size + bytes.len() <= self.max + 1 => {
+                Line::Kept { bytes, no: at } if size + bytes.len() <= self.max + 1 => {
                     size += bytes.len();
-                    Some(self.feed(bytes, &mut out, &mut nends))
+                    let fed = self.feed(bytes, &mut out, &mut nends);
+                    let read = match fed {
+                        Fed::Record { used } => &bytes[..used],
+                        Fed::Open => &bytes[..],
+                    };
+                    if after_quote.is_none() && quoting.text_after_quote(read, self.delimiter) {
+                        after_quote = Some(*at);
+                    }
+                    Some(fed)
                 }
                 // Over the limit, inside quotes.
                 Line::Kept { .. } | Line::Cut { .. } => None,
@@ -293,7 +318,9 @@ impl<R: BufRead> Records<R> {
             match fed {
                 None => return Ok(Some(self.give_up(no, taken, GiveUp::Limit(self.max)))),
                 Some(Fed::Open) => {}
-                Some(Fed::Record { used }) => return Ok(Some(self.ended(no, taken, nends, Some(used)))),
+                Some(Fed::Record { used }) => {
+                    return Ok(Some(self.ended(no, taken, nends, Some(used), after_quote)));
+                }
             }
         }
     }
@@ -302,8 +329,18 @@ impl<R: BufRead> Records<R> {
     /// ended (after `used` bytes of that line; `None` at the end of the
     /// input). Given up when it cannot be right: another number of cells
     /// than the header, or a line end in a record field's cell.
-    fn ended(&mut self, no: usize, taken: Vec<Line>, nends: usize, used: Option<usize>) -> Cut {
+    fn ended(
+        &mut self,
+        no: usize,
+        taken: Vec<Line>,
+        nends: usize,
+        used: Option<usize>,
+        after_quote: Option<usize>,
+    ) -> Cut {
         let last = taken.last().map_or(no, Line::no);
+        if let Some(at) = after_quote {
+            return self.give_up(no, taken, GiveUp::TextAfterQuote { last, at });
+        }
         let record = self.record(nends);
         // A record on one line (the last one without a line end included)
         // is a row: a wrong number of cells is the layout's message, never
@@ -373,12 +410,101 @@ impl<R: BufRead> Records<R> {
             GiveUp::WholeRow { last, row } => format!(
                 "the record on line {no} runs to line {last} inside quotes: a line end inside quotes is followed by a whole row (line {row}), so a quoted cell is probably not closed (allowed: a closing `\"` for every opening one; reading resumed at line {next})"
             ),
+            GiveUp::TextAfterQuote { last, at } => format!(
+                "the record on line {no} runs to line {last} inside quotes, and a quoted cell closes with text after its closing quote on line {at}: a quoted cell is probably not closed where it should be (allowed: a closing `\"` right before a delimiter or the line end; reading resumed at line {next})"
+            ),
             GiveUp::LineEnd { last, column } => format!(
                 "the record on line {no} runs to line {last} inside quotes, with a line end in column {}: a quoted cell is probably not closed (allowed: a closing `\"` for every opening one, line ends only in columns that are not read; reading resumed at line {next})",
                 column.escape_debug()
             ),
         };
         (no, Err(Unreadable::Broken(message)))
+    }
+}
+
+/// Where the quoting of a record stands, byte by byte (RFC 4180: a quoted
+/// cell is in quotes from its first byte to its last, `""` a quote inside).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Quoting {
+    /// At the start of a cell.
+    #[default]
+    CellStart,
+    /// In a cell that is not quoted.
+    Unquoted,
+    /// In a quoted cell.
+    Quoted,
+    /// After a quote in a quoted cell: its end, or the first of `""`.
+    QuoteInQuoted,
+}
+
+/// A quote where RFC 4180 allows none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QuoteFault {
+    /// Text after the closing quote of a cell (`"a"b`): in a record over
+    /// several lines, the quotes paired up wrong, so its cells are not the
+    /// row's (contract v4 §10).
+    TextAfterClosingQuote,
+    /// A quote inside a cell that is not quoted (`b"`): in a line read
+    /// alone after a record was given up, likeliest the tail of a cell cut
+    /// in two (elsewhere it is text: `5'11"`).
+    QuoteInUnquotedCell,
+}
+
+impl Quoting {
+    /// Reads `bytes`; the first fault met, if any, and where.
+    fn read(&mut self, bytes: &[u8], delimiter: u8) -> Option<(QuoteFault, usize)> {
+        for (i, &b) in bytes.iter().enumerate() {
+            *self = match (*self, b) {
+                (Quoting::Quoted, b'"') => Quoting::QuoteInQuoted,
+                (Quoting::Quoted, _) => Quoting::Quoted,
+                (Quoting::QuoteInQuoted, b'"') => Quoting::Quoted,
+                (_, b'\n' | b'\r') => Quoting::CellStart,
+                (_, d) if d == delimiter => Quoting::CellStart,
+                (Quoting::CellStart, b'"') => Quoting::Quoted,
+                (Quoting::QuoteInQuoted, _) => return Some((QuoteFault::TextAfterClosingQuote, i)),
+                (Quoting::Unquoted, b'"') => return Some((QuoteFault::QuoteInUnquotedCell, i)),
+                _ => Quoting::Unquoted,
+            };
+        }
+        None
+    }
+
+    /// Reads `bytes` of a record over several lines: whether a quoted cell
+    /// closes in them with text after its closing quote.
+    fn text_after_quote(&mut self, bytes: &[u8], delimiter: u8) -> bool {
+        // A quote in an unquoted cell is text here: read on past it.
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            match self.read(rest, delimiter) {
+                None => return false,
+                Some((QuoteFault::TextAfterClosingQuote, _)) => return true,
+                Some((QuoteFault::QuoteInUnquotedCell, at)) => rest = rest.get(at + 1..).unwrap_or_default(),
+            }
+        }
+        false
+    }
+}
+
+/// The quoting fault of a line read alone after the record it was part of
+/// was given up: text after a closing quote, or a quote in a cell that is
+/// not quoted (the tail of a cell cut in two: `b"`).
+fn strict_fault(line: &[u8], delimiter: u8) -> Option<QuoteFault> {
+    Quoting::default().read(line, delimiter).map(|(fault, _)| fault)
+}
+
+impl QuoteFault {
+    /// The message of line `no`, read alone, with this fault.
+    fn alone(self, no: usize) -> String {
+        let what = match self {
+            QuoteFault::TextAfterClosingQuote => {
+                "a quoted cell that closes with text after its closing quote"
+            }
+            QuoteFault::QuoteInUnquotedCell => "a quote inside a cell that is not quoted",
+        };
+        let next = no + 1;
+        format!(
+            "line {no}, read alone after the record it was part of was given up, has {what} (allowed: a whole row on one line here, each quoted cell in quotes from its first character to its last; reading resumed at line {next})"
+        )
     }
 }
 
@@ -624,8 +750,9 @@ mod tests {
 
     #[test]
     fn two_stray_quotes_do_not_swallow_the_rows_between() {
-        // The quotes pair up into one "record" over lines 2-4 whose seizure
-        // cell holds line ends: given up, and lines 3 and 4 read again.
+        // The quotes pair up into one "record" over lines 2-4 whose quoted
+        // cell closes with text after it (`"none..3,"none`): given up, and
+        // lines 3 and 4 read again.
         let rows = rows_of(b"id,seizure\n1,\"none\n2,none\n3,\"none\n4,none\n", 100);
         assert_eq!(rows.iter().map(|(l, _)| *l).collect::<Vec<_>>(), [2, 3, 4, 5]);
         assert_eq!(rows[1], (3, Ok(2)));
@@ -633,9 +760,18 @@ mod tests {
         let why = broken(&rows);
         assert_eq!(why.len(), 2, "{rows:?}");
         assert!(
-            why[0].1.contains("with a line end in column seizure"),
+            why[0]
+                .1
+                .contains("a quoted cell closes with text after its closing quote on line 4"),
             "{}",
             why[0].1
+        );
+        // Closed right before a delimiter, with a line end in a read column:
+        // given up for that.
+        let rows = rows_of(b"id,seizure\n1,\"no\nne\"\n3,none\n", 100);
+        assert!(
+            broken(&rows)[0].1.contains("with a line end in column seizure"),
+            "{rows:?}"
         );
         // Line 4, read again, opens a quote: an error alone, never joined
         // to line 5 (docs/spec.md §10, v4).
