@@ -256,90 +256,151 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 100, ..ProptestConfig::default() })]
 
     /// A JSON array whose elements span two lines, the second a nested
     /// object that would grade 4 if read as a record: a missing comma is
     /// one error between two elements both graded; an unclosed string or a
     /// mismatched bracket costs its element only, and reading never resumes
-    /// at the nested object (contract v4 §10).
+    /// at the nested object (contract v4 §10). Through the binary, exit
+    /// status included; 10,000 arrays in process below.
     #[test]
     fn broken_json_array_elements_cost_only_themselves(
         rows in proptest::collection::vec(row(), 2..20),
         faults in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..4), 0..4),
     ) {
-        let mut broken = vec![None; rows.len()];
-        for (at, f) in &faults {
-            broken[at.index(rows.len() - 1)] = Some(*f);
-        }
-        let mut input = String::from("[\n");
-        let mut want_lines = Vec::new();
-        for (i, (id, seizure, _)) in rows.iter().enumerate() {
-            let mut element = format!(
-                "{{\"id\": \"{id}\", \"note\": \"n\", \"seizure\": \"{seizure}\", \"consciousness\": \"alert\", \"ice_total\": 10,\n  \"extra\": {{\"seizure\": \"prolonged_or_repetitive\", \"consciousness\": \"unarousable\"}}}}"
-            );
-            let mut comma = i + 1 < rows.len();
-            want_lines.push(2 + 2 * i as u64);
-            match broken[i] {
-                Some(0) => {
-                    comma = false;
-                    want_lines.push(4 + 2 * i as u64);
-                }
-                Some(1) => element = element.replacen("\"n\"", "\"n", 1),
-                Some(2) => element = element.replacen("\"}}", "\"]}", 1),
-                Some(_) => element = element.replacen("\"alert\"", "\"alert", 1),
-                None => {}
-            }
-            input.push_str(&element);
-            input.push_str(if comma { ",\n" } else { "\n" });
-        }
-        input.push_str("]\n");
+        let (broken, input, want_lines) = json_array_with_faults(&rows, &faults);
         let (code, out) = batch(
             &["--input-format", "json", "--allow-unknown-fields", "--fail-at-grade", "3", "--fields", "line,id,grade"],
             input.as_bytes(),
         );
-        prop_assert_eq!(lines(&out), want_lines, "{}", input);
-        let mut alert = false;
-        let mut rows_out = out.iter().filter(|v| !v["error"].is_string());
-        for (i, (id, _, grade)) in rows.iter().enumerate() {
-            if matches!(broken[i], None | Some(0)) {
-                let got = rows_out.next();
-                prop_assert!(got.is_some(), "{}", input);
-                let got = got.unwrap_or(&Value::Null);
-                prop_assert_eq!(&got["line"], &Value::from(2 + 2 * i as u64), "{}", input);
-                prop_assert_eq!(&got["id"], &Value::from(id.as_str()), "{}", input);
-                prop_assert_eq!(&got["grade"], &Value::from(*grade), "{}", input);
-                alert |= *grade >= 3;
-            }
-        }
-        prop_assert!(rows_out.next().is_none(), "no other record graded: {}", input);
+        let alert = json_rows_hold(&rows, &broken, &want_lines, &out, &input)?;
         let refused = out.iter().any(|v| v["error"].is_string());
         let want = if alert { 3 } else if refused { 65 } else { 0 };
         prop_assert_eq!(code, Some(want), "{}", input);
     }
 }
 
-/// Grades `input` (a CSV file written to `dir`) as `icans batch` does, in
-/// this process: the output lines, parsed, and whether an alert (grade 3)
-/// was reached.
-fn batch_in_process(dir: &std::path::Path, n: usize, input: &[u8]) -> (Vec<Value>, bool) {
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 10_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Contract v4 §10 (issue 33): the JSON array property over 10,000
+    /// generated arrays, graded by the library as batch grades them.
+    #[test]
+    fn ten_thousand_broken_json_arrays_cost_only_their_broken_elements(
+        rows in proptest::collection::vec(row(), 2..12),
+        faults in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..4), 0..4),
+    ) {
+        static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let dir = DIR.get_or_init(|| tempfile::tempdir().expect("a directory"));
+        let (broken, input, want_lines) = json_array_with_faults(&rows, &faults);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let (out, alerted) = batch_in_process(dir.path(), n, input.as_bytes(), icans::input::InputFormat::Json);
+        let alert = json_rows_hold(&rows, &broken, &want_lines, &out, &input)?;
+        prop_assert_eq!(alerted, alert, "{}", input);
+    }
+}
+
+/// A JSON array of `rows`, one element over two lines each (the second a
+/// nested object that grades 4 if read as a record), with `faults` put in:
+/// 0 the comma after an element missing, 1 a string not closed, 2 the
+/// nested object closed by `]`, 3 another string not closed. Returns each
+/// element's fault, the array, and the output lines it must give.
+fn json_array_with_faults(
+    rows: &[(String, &'static str, u64)],
+    faults: &[(prop::sample::Index, u8)],
+) -> (Vec<Option<u8>>, String, Vec<u64>) {
+    let mut broken = vec![None; rows.len()];
+    for (at, f) in faults {
+        broken[at.index(rows.len() - 1)] = Some(*f);
+    }
+    let mut input = String::from("[\n");
+    let mut want_lines = Vec::new();
+    for (i, (id, seizure, _)) in rows.iter().enumerate() {
+        let mut element = format!(
+            "{{\"id\": \"{id}\", \"note\": \"n\", \"seizure\": \"{seizure}\", \"consciousness\": \"alert\", \"ice_total\": 10,\n  \"extra\": {{\"seizure\": \"prolonged_or_repetitive\", \"consciousness\": \"unarousable\"}}}}"
+        );
+        let mut comma = i + 1 < rows.len();
+        want_lines.push(2 + 2 * i as u64);
+        match broken[i] {
+            Some(0) => {
+                comma = false;
+                want_lines.push(4 + 2 * i as u64);
+            }
+            Some(1) => element = element.replacen("\"n\"", "\"n", 1),
+            Some(2) => element = element.replacen("\"}}", "\"]}", 1),
+            Some(_) => element = element.replacen("\"alert\"", "\"alert", 1),
+            None => {}
+        }
+        input.push_str(&element);
+        input.push_str(if comma { ",\n" } else { "\n" });
+    }
+    input.push_str("]\n");
+    (broken, input, want_lines)
+}
+
+/// The JSON array property: one output per element at its line (and one
+/// error between two elements a comma is missing between); every element
+/// not broken graded with its own id and grade, in order; no other record
+/// graded (never the nested object). Returns whether an alert is due.
+fn json_rows_hold(
+    rows: &[(String, &'static str, u64)],
+    broken: &[Option<u8>],
+    want_lines: &[u64],
+    out: &[Value],
+    input: &str,
+) -> Result<bool, TestCaseError> {
+    prop_assert_eq!(&lines(out), want_lines, "{}", input);
+    let mut alert = false;
+    let mut graded = out.iter().filter(|v| !v["error"].is_string());
+    for (i, (id, _, grade)) in rows.iter().enumerate() {
+        if matches!(broken[i], None | Some(0)) {
+            let got = graded.next().unwrap_or(&Value::Null);
+            prop_assert_eq!(&got["line"], &Value::from(2 + 2 * i as u64), "{}", input);
+            prop_assert_eq!(&got["id"], &Value::from(id.as_str()), "{}", input);
+            prop_assert_eq!(&got["grade"], &Value::from(*grade), "{}", input);
+            alert |= *grade >= 3;
+        }
+    }
+    prop_assert!(graded.next().is_none(), "no other record graded: {}", input);
+    Ok(alert)
+}
+
+/// Grades `input` (a file written to `dir`, read as `format`) as `icans
+/// batch` does, in this process: the output lines, parsed, and whether an
+/// alert (grade 3) was reached. CSV is read with a 200-byte record limit;
+/// a JSON array with unknown fields allowed (its elements' nested objects).
+fn batch_in_process(
+    dir: &std::path::Path,
+    n: usize,
+    input: &[u8],
+    format: icans::input::InputFormat,
+) -> (Vec<Value>, bool) {
     use icans::batch::{Options, run};
     use icans::input::{Input, InputFormat, Source};
-    let path = dir.join(format!("export-{n}.csv"));
+    let path = dir.join(format!("export-{n}"));
     std::fs::write(&path, input).expect("a file written");
+    let read = match format {
+        InputFormat::Csv => icans::input::ReadOptions {
+            max_record_bytes: 200,
+            ..icans::input::ReadOptions::default()
+        },
+        _ => icans::input::ReadOptions {
+            allow_unknown_fields: true,
+            ..icans::input::ReadOptions::default()
+        },
+    };
     let options = Options {
         threads: 1,
         alert_at: Some(3),
         fields: Some(icans::format::columns::ResultColumn::parse_list("line,id,grade").expect("columns")),
-        read: icans::input::ReadOptions {
-            max_record_bytes: 200,
-            ..icans::input::ReadOptions::default()
-        },
+        read,
         ..Options::default()
     };
     let inputs = [Input {
         source: Source::File(path.clone()),
-        format: InputFormat::Csv,
+        format,
     }];
     let mut out = Vec::new();
     let report = run(&inputs, &mut out, &options, &mut |_| {});
@@ -423,7 +484,7 @@ proptest! {
         let dir = DIR.get_or_init(|| tempfile::tempdir().expect("a directory"));
         let (broken, input) = csv_with_faults(&rows, &faults, final_newline);
         let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let (out, alerted) = batch_in_process(dir.path(), n, input.as_bytes());
+        let (out, alerted) = batch_in_process(dir.path(), n, input.as_bytes(), icans::input::InputFormat::Csv);
         let at_lines: Vec<u64> = out.iter().map(|v| v["line"].as_u64().unwrap_or(0)).collect();
         prop_assert_eq!(at_lines, (2..rows.len() as u64 + 2).collect::<Vec<_>>(), "{}", input);
         let mut alert = false;
