@@ -54,6 +54,17 @@ pub struct SiteMap {
     pub unfilled: Vec<String>,
 }
 
+/// The record value of a `[values.F]` code that leaves the field not
+/// assessed, for that column only (contract v4 §8).
+pub const NOT_ASSESSED: &str = "not_assessed";
+
+/// Whether a `[values.F]` table lists every code its column may hold (a
+/// cell it lacks is an error): unless it only marks codes not assessed,
+/// when the other cells read as they are (contract v4 §8).
+fn lists_every_code(codes: &BTreeMap<String, String>) -> bool {
+    codes.values().any(|v| v != NOT_ASSESSED)
+}
+
 /// Boolean spellings when a map gives none (`[booleans]`), matched without
 /// regard to case.
 pub const DEFAULT_TRUE: [&str; 5] = ["1", "y", "yes", "true", "checked"];
@@ -533,10 +544,10 @@ impl SiteMap {
                             .push(format!("values.{field}.{code:?} (allowed: {})", f.allowed()));
                         continue;
                     }
-                    if let Kind::Choice(choices) = f.def().kind {
+                    if let (Kind::Choice(choices), false) = (f.def().kind, value == NOT_ASSESSED) {
                         if !choices.iter().any(|c| c.wire == value) {
                             return Err(err(format!(
-                                "values.{field}.{code:?}: {value:?} is not a {field} value (allowed: {})",
+                                "values.{field}.{code:?}: {value:?} is not a {field} value (allowed: {}, or {NOT_ASSESSED})",
                                 f.allowed()
                             )));
                         }
@@ -734,10 +745,12 @@ impl SiteMap {
     }
 
     /// The coded values (`[values.FIELD]`) of the field an export column
-    /// (or JSON key) feeds, when the map codes it.
+    /// (or JSON key) feeds, when the map codes it: every cell must then be
+    /// one of them (a table that only marks codes not assessed codes
+    /// nothing else: `None`).
     pub fn codes_of(&self, export: &str) -> Option<&BTreeMap<String, String>> {
         match self.column(export)? {
-            Mapped::Record(r) => self.values.get(&r),
+            Mapped::Record(r) => self.values.get(&r).filter(|codes| lists_every_code(codes)),
             Mapped::Checkbox(_) | Mapped::Ignored | Mapped::Date(_) => None,
         }
     }
@@ -775,7 +788,11 @@ impl SiteMap {
         });
         if let Some(codes) = self.values.get(record) {
             return match codes.get(cell.trim()) {
+                Some(v) if v == NOT_ASSESSED => Ok(String::new()),
                 Some(v) => Ok(v.clone()),
+                // A table that only marks codes not assessed recodes
+                // nothing else: the other cells read as they are.
+                None if !lists_every_code(codes) => self.translate_plain(field, record, cell),
                 None => Err((
                     format!(
                         "{record} value {:?} is not in the map {} [values.{record}]",
@@ -786,6 +803,17 @@ impl SiteMap {
                 )),
             };
         }
+        self.translate_plain(field, record, cell)
+    }
+
+    /// A cell of a column whose field has no `[values]` codes: a boolean
+    /// spelling to `true`/`false`, anything else as it is.
+    fn translate_plain(
+        &self,
+        field: Option<Field>,
+        record: &str,
+        cell: &str,
+    ) -> Result<String, (String, String)> {
         if field.is_some_and(|f| f.def().kind == Kind::Boolean) {
             return match self.truth(cell) {
                 Some(b) => Ok(b.to_string()),

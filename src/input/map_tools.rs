@@ -708,7 +708,7 @@ pub fn check(map: &SiteMap, reading: &Reading) -> Check {
             Some(Mapped::Date(role)) => fed.push(role.field().into()),
             Some(Mapped::Record(record)) => {
                 fed.push(record.clone());
-                let Some(codes) = map.values.get(&record) else {
+                let Some(codes) = map.codes_of(column) else {
                     continue;
                 };
                 for (value, (count, line)) in sample.values.get(column).into_iter().flatten() {
