@@ -82,3 +82,171 @@ fn a_code_may_mean_not_assessed_for_its_column_only() {
     assert_eq!(code, Some(2));
     assert!(err.contains("or not_assessed)"), "{err}");
 }
+
+/// A CIBMTR-shaped form: "Neurotoxicity in the period?" and "Cerebral
+/// edema?" gates with the severities beside them.
+const GATED_MAP: &str = r#"[columns]
+id = "id"
+consciousness = "loc"
+seizure = "sz"
+edema = "edema_grade"
+
+[values.consciousness]
+"1" = "alert"
+"4" = "unarousable"
+
+[values.seizure]
+"0" = "none"
+"2" = "prolonged_or_repetitive"
+
+[values.edema]
+"1" = "focal"
+"2" = "diffuse"
+
+[when.neurotox]
+"0" = { consciousness = "alert", seizure = "none", motor = "none", edema = "none", ice_band = "10" }
+"1" = {}
+
+[when.cerebral_edema]
+"0" = { edema = "none" }
+"1" = {}
+"9" = { edema = "focal" }
+"#;
+
+/// Gates (contract v4 §8): a code sets fields only where the field's own
+/// column is empty or absent; `{}` sets nothing; an empty gate cell sets
+/// nothing; an unlisted code, or two gates setting one field two ways, is
+/// an error for that record naming the column(s); `map check` lists the
+/// unlisted code and counts gated fields as fed.
+#[test]
+fn gates_set_fields_only_where_their_own_column_is_empty() {
+    let dir = files(&[
+        ("m.toml", GATED_MAP),
+        (
+            "e.csv",
+            "id,neurotox,loc,sz,cerebral_edema,edema_grade\n\
+             1,0,,,0,\n\
+             2,1,4,0,1,2\n\
+             3,1,1,,0,\n\
+             4,0,4,,,\n\
+             5,7,1,0,0,\n\
+             6,0,,,1,2\n\
+             7,0,,,9,\n\
+             8,,1,0,,\n",
+        ),
+    ]);
+    let (code, out) = batch(&dir, "id,grade,complete,unassessed,drivers,error");
+    assert_eq!(code, Some(65));
+    let row = |i: usize| {
+        (
+            out[i]["grade"].clone(),
+            out[i]["complete"].clone(),
+            out[i]["unassessed"].clone(),
+        )
+    };
+    let v = |s: &str| serde_json::from_str::<Value>(s).unwrap();
+    // "No neurotoxicity", "no edema": every domain gated, grade 0, complete.
+    assert_eq!(row(0), (v("0"), v("true"), v("[]")));
+    // Gates saying "yes" set nothing: the severities grade.
+    assert_eq!(row(1), (v("4"), v("false"), v(r#"["motor"]"#)));
+    assert_eq!(
+        row(2),
+        (v("0"), v("false"), v(r#"["encephalopathy","seizure","motor"]"#))
+    );
+    // The field's own column wins over its gate.
+    assert_eq!(row(3), (v("4"), v("true"), v("[]")));
+    assert_eq!(row(5), (v("4"), v("true"), v("[]")));
+    // An unlisted gate code.
+    assert_eq!(
+        out[4]["error"],
+        "neurotox: gate value \"7\" is not in the map m.toml [when.neurotox] (allowed: 0, 1)"
+    );
+    assert_eq!(out[4]["field"], "neurotox");
+    // Two gates disagreeing on edema.
+    assert_eq!(
+        out[6]["error"],
+        "cerebral_edema: gates disagree: cerebral_edema sets edema to \"focal\", neurotox sets it to \"none\" (allowed: gates that agree on every field they set for one record)"
+    );
+    // An empty gate cell sets nothing.
+    assert_eq!(
+        row(7),
+        (v("0"), v("false"), v(r#"["encephalopathy","motor","edema"]"#))
+    );
+    let (code, report, _) = run(&dir, &["map", "check", "m.toml", "e.csv"]);
+    assert_eq!(code, Some(65));
+    assert!(
+        report.contains(
+            "    neurotox (gate): \"7\", 1 record(s), first at line 6: add it to [when.neurotox]\n"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains("Records refused by the record builder, as batch refuses them: 2 of 8"),
+        "{report}"
+    );
+    assert!(
+        !report.contains(" motor,") && !report.contains(" ice_band,"),
+        "gated fields are fed: {report}"
+    );
+    // The same rows as JSON through the same map: the same results.
+    let json: String = [
+        r#"{"id":"1","neurotox":0,"cerebral_edema":0}"#,
+        r#"{"id":"4","neurotox":0,"loc":4}"#,
+    ]
+    .join("\n");
+    std::fs::write(dir.path().join("e.ndjson"), json).unwrap();
+    let (code, out, _) = run(
+        &dir,
+        &[
+            "batch",
+            "e.ndjson",
+            "--map",
+            "m.toml",
+            "--fields",
+            "id,grade,complete",
+        ],
+    );
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        out,
+        "{\"id\":\"1\",\"grade\":0,\"complete\":true}\n{\"id\":\"4\",\"grade\":4,\"complete\":true}\n"
+    );
+}
+
+/// A gate table is read whole when the map is: a field a gate cannot set,
+/// a value the field does not allow, a column also mapped elsewhere.
+#[test]
+fn a_gate_table_that_cannot_be_right_refuses_the_map() {
+    for (table, want) in [
+        (
+            "[when.g]\n\"0\" = { conscious = \"alert\" }\n",
+            "map m.toml: when.g.\"0\".conscious: not a record field a gate can set",
+        ),
+        (
+            "[when.g]\n\"0\" = { seizure = \"no\" }\n",
+            "map m.toml: when.g.\"0\".seizure: \"no\" is not a seizure value (allowed: none, rapidly_resolving, prolonged_or_repetitive)",
+        ),
+        (
+            "[when.g]\n\"0\" = { other_cause = \"seizure\" }\n",
+            "not a record field a gate can set",
+        ),
+        (
+            "[columns]\nseizure = \"g\"\n[when.g]\n\"0\" = {}\n",
+            "map m.toml: when.g: column \"g\" is also in [columns], [checkboxes], [dates] or [ignore] (allowed: each export column in one place)",
+        ),
+        (
+            "[when.g]\n\"0\" = \"none\"\n",
+            "map m.toml: when.g.\"0\": not a table",
+        ),
+    ] {
+        let dir = files(&[("m.toml", table), ("e.csv", "g\n0\n")]);
+        for command in [
+            vec!["batch", "e.csv", "--map", "m.toml"],
+            vec!["map", "check", "m.toml", "e.csv"],
+        ] {
+            let (code, _, err) = run(&dir, &command);
+            assert_eq!(code, Some(2), "{table} {command:?}");
+            assert!(err.contains(want), "{table}: {err}");
+        }
+    }
+}

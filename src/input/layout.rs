@@ -9,9 +9,10 @@ fn column_name(c: &Column) -> &str {
         Column::Known(catalogue::Column::Field(f)) => f.name(),
         Column::Known(catalogue::Column::Item(_, i)) => i.column,
         Column::Unknown(n) | Column::Ignored(n) => n,
-        Column::Mapped { export, .. } | Column::Checkbox { export, .. } | Column::Date { export, .. } => {
-            export
-        }
+        Column::Mapped { export, .. }
+        | Column::Checkbox { export, .. }
+        | Column::Date { export, .. }
+        | Column::Gate { export } => export,
     }
 }
 
@@ -102,6 +103,10 @@ enum Column {
     Date {
         export: String,
         role: DateRole,
+    },
+    /// Through a map file: a gate column (`[when]`), whose code sets fields.
+    Gate {
+        export: String,
     },
 }
 
@@ -200,6 +205,7 @@ impl Layout {
                     export: name.clone(),
                     role,
                 },
+                Some(Mapped::Gate) => Column::Gate { export: name.clone() },
                 None => match catalogue::Column::from_csv(name) {
                     Some(c) => Column::Known(c),
                     None => Column::Unknown(name.clone()),
@@ -226,9 +232,9 @@ impl Layout {
         }
         for (i, c) in columns.iter().enumerate() {
             let repeated = match c {
-                Column::Checkbox { export, .. } | Column::Date { export, .. } => columns[..i]
-                    .iter()
-                    .any(|o| matches!(o, Column::Checkbox { export: e, .. } | Column::Date { export: e, .. } if e == export)),
+                Column::Checkbox { export, .. } | Column::Date { export, .. } | Column::Gate { export } => {
+                    columns[..i].iter().any(|o| column_name(o) == export)
+                }
                 _ => c
                     .known()
                     .is_some_and(|k| columns[..i].iter().any(|o| o.known() == Some(k))),
@@ -378,6 +384,8 @@ impl Layout {
         let mut checked: Vec<&str> = Vec::new();
         // `[dates]` cells: (role, export column, cell), read after the loop.
         let mut dated: Vec<(DateRole, &str, &str)> = Vec::new();
+        // `[when]` cells: (gate column, cell), applied after the loop.
+        let mut gated: Vec<(&str, &str)> = Vec::new();
         for (column, cell) in self.columns.iter().zip(cells) {
             let text = match (column, self.map) {
                 (Column::Mapped { .. } | Column::Known(_), Some(m)) => {
@@ -418,18 +426,88 @@ impl Layout {
                     }
                     std::borrow::Cow::Borrowed("")
                 }
+                (Column::Gate { export }, Some(m)) => {
+                    if !m.is_missing(cell) {
+                        gated.push((export, cell));
+                    }
+                    std::borrow::Cow::Borrowed("")
+                }
                 _ => std::borrow::Cow::Borrowed(*cell),
             };
             translated.push(text);
         }
+        let unfilled = self.apply_gates(b, map, &gated, &mut translated);
         read_dates(b, map, &dated);
         self.read_texts(b, &translated);
+        for (field, value) in unfilled {
+            b.set(field, Value::Text(value));
+        }
         if !checked.is_empty() {
             b.begin_other_cause();
             for d in checked {
                 b.other_cause_item(Value::Text(d));
             }
         }
+    }
+
+    /// `[when]` gates (contract v4 §8): each gate cell's code sets fields,
+    /// only where the field's own column is empty for this record (its
+    /// cell put in `translated`) or absent (returned, set after the row).
+    /// A code the gate does not list, or two gates setting one field to
+    /// different values, is an error naming the column(s).
+    fn apply_gates<'m>(
+        &self,
+        b: &mut RecordBuilder,
+        map: &'m SiteMap,
+        gated: &[(&str, &str)],
+        translated: &mut [std::borrow::Cow<'_, str>],
+    ) -> Vec<(catalogue::Field, &'m str)> {
+        let mut set: Vec<(catalogue::Field, &'m str, &str)> = Vec::new();
+        for &(gate, cell) in gated {
+            let Some(codes) = map.gates.get(gate) else {
+                continue;
+            };
+            let Some(fields) = codes.get(cell.trim()) else {
+                b.reject(
+                    gate,
+                    cell,
+                    &format!(
+                        "gate value {:?} is not in the map {} [when.{gate}]",
+                        cell.trim(),
+                        map.file
+                    ),
+                    super::map::first_listed(codes.keys().map(String::as_str), codes.len()),
+                );
+                continue;
+            };
+            for (field, value) in fields {
+                match set.iter().find(|(f, ..)| f == field) {
+                    Some((_, v, _)) if v == value => {}
+                    Some((_, v, other)) => b.reject(
+                        gate,
+                        cell,
+                        &format!(
+                            "gates disagree: {gate} sets {} to {value:?}, {other} sets it to {v:?}",
+                            field.name()
+                        ),
+                        "gates that agree on every field they set for one record".to_string(),
+                    ),
+                    None => set.push((*field, value, gate)),
+                }
+            }
+        }
+        let mut absent = Vec::new();
+        for (field, value, _) in set {
+            let own = catalogue::Column::Field(field);
+            match self.columns.iter().position(|c| c.known() == Some(own)) {
+                Some(i) if translated[i].trim().is_empty() => {
+                    translated[i] = std::borrow::Cow::Owned(value.to_string())
+                }
+                Some(_) => {}
+                None => absent.push((field, value)),
+            }
+        }
+        absent
     }
 
     /// Hands each cell's text (as read, or as its map translated it) to the

@@ -48,6 +48,12 @@ pub struct SiteMap {
     pub dates: BTreeMap<String, DateRole>,
     /// Date formats beside ISO (`[dates] formats`).
     pub date_formats: Vec<String>,
+    /// Gates (`[when.COLUMN]`): export column -> its code -> the record
+    /// fields that code sets, with their values (contract v4 §8).
+    pub gates: BTreeMap<String, BTreeMap<String, Vec<(Field, String)>>>,
+    /// Each gate's codes, for `map check` and the sampler (code -> what it
+    /// sets, in words).
+    pub gate_codes: BTreeMap<String, BTreeMap<String, String>>,
     /// Entries still `"?"` (a starter map not yet filled in), as
     /// `values.FIELD."CODE"` or `checkboxes.other_cause."COLUMN"`: `map check`
     /// lists them; grading refuses the map until none is left.
@@ -82,6 +88,8 @@ pub enum Mapped {
     Ignored,
     /// A date column of `[dates]`.
     Date(DateRole),
+    /// A gate column of `[when]`: its codes set fields.
+    Gate,
 }
 
 /// What a `[dates]` column gives (docs/spec.md §8).
@@ -175,6 +183,31 @@ pub fn parse_date_time(cell: &str, formats: &[String]) -> Result<String, &'stati
     }
 }
 
+/// One field a gate code sets: a record field (not an item of an object
+/// field) and a value it allows (a coded field's own values).
+fn gate_value(column: &str, code: &str, name: &str, value: &toml::Value) -> Result<(Field, String), String> {
+    let at = format!("when.{column}.{code:?}.{name}");
+    let Some(f) =
+        Field::from_name(name).filter(|f| !matches!(f.def().kind, Kind::Items(_) | Kind::Domains(_)))
+    else {
+        return Err(format!(
+            "{at}: not a record field a gate can set (allowed: a field with one value, such as consciousness, seizure, motor, edema, ice_band, hypotension)"
+        ));
+    };
+    let Some(value) = text_of(value) else {
+        return Err(format!("{at}: not a value (allowed: a string)"));
+    };
+    if let Kind::Choice(choices) = f.def().kind {
+        if !choices.iter().any(|c| c.wire == value) {
+            return Err(format!(
+                "{at}: {value:?} is not a {name} value (allowed: {})",
+                f.allowed()
+            ));
+        }
+    }
+    Ok((f, value))
+}
+
 fn strings(v: &toml::Value, what: &str) -> Result<Vec<String>, String> {
     match v {
         toml::Value::Array(a) => a
@@ -227,6 +260,10 @@ const CODES_LISTED: usize = 20;
 
 /// The first [`CODES_LISTED`] of `total` codes, `, `-separated, then
 /// "and N more".
+pub(super) fn first_listed<'a>(codes: impl Iterator<Item = &'a str>, total: usize) -> String {
+    first_of(codes, total)
+}
+
 fn first_of<'a>(codes: impl Iterator<Item = &'a str>, total: usize) -> String {
     let shown: Vec<String> = codes
         .take(CODES_LISTED)
@@ -465,6 +502,7 @@ impl SiteMap {
             "booleans",
             "ignore",
             "dates",
+            "when",
         ];
         for key in table.keys() {
             if !known.contains(&key.as_str()) {
@@ -486,6 +524,8 @@ impl SiteMap {
             ignore: std::collections::BTreeSet::new(),
             dates: BTreeMap::new(),
             date_formats: Vec::new(),
+            gates: BTreeMap::new(),
+            gate_codes: BTreeMap::new(),
             unfilled: Vec::new(),
         };
         if let Some(columns) = table.get("columns") {
@@ -630,40 +670,95 @@ impl SiteMap {
             }
         }
         if let Some(dates) = table.get("dates") {
-            only_keys(dates, "dates", &["day", "assessed_at", "formats"]).map_err(err)?;
-            if let Some(day) = dates.get("day") {
-                let columns = strings(day, "dates.day").map_err(err)?;
-                let [visit, infusion] = columns.as_slice() else {
-                    return Err(err(format!(
-                        "dates.day: {} column(s) (allowed: [\"visit date column\", \"infusion date column\"])",
-                        columns.len()
-                    )));
-                };
-                map.dates.insert(visit.clone(), DateRole::Visit);
-                map.dates.insert(infusion.clone(), DateRole::Infusion);
-            }
-            if let Some(at) = dates.get("assessed_at") {
-                let columns = strings(at, "dates.assessed_at").map_err(err)?;
-                let [column] = columns.as_slice() else {
-                    return Err(err(format!(
-                        "dates.assessed_at: {} column(s) (allowed: [\"date-time column\"])",
-                        columns.len()
-                    )));
-                };
-                map.dates.insert(column.clone(), DateRole::AssessedAt);
-            }
-            if let Some(formats) = dates.get("formats") {
-                map.date_formats = strings(formats, "dates.formats").map_err(err)?;
-            }
+            map.read_dates(dates).map_err(err)?;
+        }
+        if let Some(when) = table.get("when") {
+            map.read_gates(when).map_err(err)?;
         }
         map.contradiction().map_err(err)?;
         Ok(map)
+    }
+
+    /// `[dates]`: the visit and infusion columns of `day`, the date-time
+    /// column of `assessed_at`, the formats beside ISO.
+    fn read_dates(&mut self, dates: &toml::Value) -> Result<(), String> {
+        only_keys(dates, "dates", &["day", "assessed_at", "formats"])?;
+        if let Some(day) = dates.get("day") {
+            let columns = strings(day, "dates.day")?;
+            let [visit, infusion] = columns.as_slice() else {
+                return Err(format!(
+                    "dates.day: {} column(s) (allowed: [\"visit date column\", \"infusion date column\"])",
+                    columns.len()
+                ));
+            };
+            self.dates.insert(visit.clone(), DateRole::Visit);
+            self.dates.insert(infusion.clone(), DateRole::Infusion);
+        }
+        if let Some(at) = dates.get("assessed_at") {
+            let columns = strings(at, "dates.assessed_at")?;
+            let [column] = columns.as_slice() else {
+                return Err(format!(
+                    "dates.assessed_at: {} column(s) (allowed: [\"date-time column\"])",
+                    columns.len()
+                ));
+            };
+            self.dates.insert(column.clone(), DateRole::AssessedAt);
+        }
+        if let Some(formats) = dates.get("formats") {
+            self.date_formats = strings(formats, "dates.formats")?;
+        }
+        Ok(())
+    }
+
+    /// `[when.COLUMN]` tables: each code of a gate column, with the record
+    /// fields it sets (`{}` none), each value one the field allows.
+    fn read_gates(&mut self, when: &toml::Value) -> Result<(), String> {
+        let toml::Value::Table(when) = when else {
+            return Err("when: not a table (allowed: [when.COLUMN] tables)".into());
+        };
+        for (column, codes) in when {
+            let toml::Value::Table(codes) = codes else {
+                return Err(format!(
+                    "when.{column}: not a table (allowed: \"code\" = {{ field = \"value\", ... }})"
+                ));
+            };
+            let mut table = BTreeMap::new();
+            let mut words = BTreeMap::new();
+            for (code, sets) in codes {
+                let toml::Value::Table(sets) = sets else {
+                    return Err(format!(
+                        "when.{column}.{code:?}: not a table (allowed: {{ field = \"value\", ... }}, or {{}} to set nothing)"
+                    ));
+                };
+                let mut fields = Vec::new();
+                for (name, value) in sets {
+                    fields.push(gate_value(column, code, name, value)?);
+                }
+                let said: Vec<String> = fields.iter().map(|(f, v)| format!("{}={v}", f.name())).collect();
+                words.insert(code.clone(), said.join(", "));
+                table.insert(code.clone(), fields);
+            }
+            self.gates.insert(column.clone(), table);
+            self.gate_codes.insert(column.clone(), words);
+        }
+        Ok(())
     }
 
     /// An entry that says two things: a coded value that is also a missing
     /// code (the cell would read as missing, the code never used), or a
     /// spelling both true and false.
     fn contradiction(&self) -> Result<(), String> {
+        for column in self.gates.keys() {
+            if self.columns.contains_key(column)
+                || self.checkboxes.contains_key(column)
+                || self.dates.contains_key(column)
+                || self.ignore.contains(column)
+            {
+                return Err(format!(
+                    "when.{column}: column {column:?} is also in [columns], [checkboxes], [dates] or [ignore] (allowed: each export column in one place)"
+                ));
+            }
+        }
         for column in self.ignore.iter().chain(self.dates.keys()) {
             let ignored = self.ignore.contains(column);
             let other = if let Some(field) = self.columns.get(column) {
@@ -735,6 +830,9 @@ impl SiteMap {
         if self.ignore.contains(export) {
             return Some(Mapped::Ignored);
         }
+        if self.gates.contains_key(export) {
+            return Some(Mapped::Gate);
+        }
         Column::from_csv(export).map(|_| Mapped::Record(export.to_string()))
     }
 
@@ -751,6 +849,7 @@ impl SiteMap {
     pub fn codes_of(&self, export: &str) -> Option<&BTreeMap<String, String>> {
         match self.column(export)? {
             Mapped::Record(r) => self.values.get(&r).filter(|codes| lists_every_code(codes)),
+            Mapped::Gate => self.gate_codes.get(export),
             Mapped::Checkbox(_) | Mapped::Ignored | Mapped::Date(_) => None,
         }
     }

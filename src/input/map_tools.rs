@@ -689,6 +689,22 @@ impl Check {
     }
 }
 
+/// The values an export holds that its map lacks, one line each: a
+/// gate's codes are its own table (`[when.COLUMN]`), a field's
+/// `[values.FIELD]`.
+fn lacking_values(out: &mut String, missing: &[(String, String, String, u64, usize)]) {
+    for (column, record, value, count, line) in missing {
+        let (feeds, table) = match record.strip_prefix("when.") {
+            Some(_) => ("gate".to_string(), record.clone()),
+            None => (record.clone(), format!("values.{record}")),
+        };
+        let _ = writeln!(
+            out,
+            "    {column} ({feeds}): {value:?}, {count} record(s), first at line {line}: add it to [{table}]"
+        );
+    }
+}
+
 /// Checks a map against what was read of an export.
 pub fn check(map: &SiteMap, reading: &Reading) -> Check {
     let sample = &reading.sample;
@@ -705,6 +721,22 @@ pub fn check(map: &SiteMap, reading: &Reading) -> Check {
             None => c.unmapped.push(column.clone()),
             Some(Mapped::Checkbox(_)) => fed.push("other_cause".into()),
             Some(Mapped::Ignored) => {}
+            Some(Mapped::Gate) => {
+                let gate = map
+                    .gates
+                    .get(column)
+                    .into_iter()
+                    .flat_map(|g| g.values().flatten());
+                fed.extend(gate.map(|(f, _)| f.name().to_string()));
+                let codes = map.codes_of(column);
+                for (value, (count, line)) in sample.values.get(column).into_iter().flatten() {
+                    if !map.is_missing(value) && !codes.is_some_and(|c| c.contains_key(value)) {
+                        let table = format!("when.{column}");
+                        c.missing_values
+                            .push((column.clone(), table, value.clone(), *count, *line));
+                    }
+                }
+            }
             Some(Mapped::Date(role)) => fed.push(role.field().into()),
             Some(Mapped::Record(record)) => {
                 fed.push(record.clone());
@@ -820,12 +852,7 @@ pub fn report(c: &Check, map: &SiteMap, allow_unknown: bool) -> String {
         out.push_str("  Every coded value is in the map.\n");
     } else {
         out.push_str("  Values not in the map:\n");
-        for (column, record, value, count, line) in &c.missing_values {
-            let _ = writeln!(
-                out,
-                "    {column} ({record}): {value:?}, {count} record(s), first at line {line}: add it to [values.{record}]"
-            );
-        }
+        lacking_values(&mut out, &c.missing_values);
         for (column, cells) in &c.missing_beyond {
             let _ = writeln!(
                 out,
