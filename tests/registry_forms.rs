@@ -250,3 +250,53 @@ fn a_gate_table_that_cannot_be_right_refuses_the_map() {
         }
     }
 }
+
+/// `[units] temperature_c = "fahrenheit"`: converted to Celsius, rounded to
+/// 0.1; a Celsius value left in a Fahrenheit column is out of range, an
+/// error naming the column (never guessed); an unknown unit refuses the map.
+#[test]
+fn fahrenheit_temperatures_are_converted_never_guessed() {
+    let dir = files(&[
+        (
+            "m.toml",
+            "[columns]\nid = \"id\"\ntemperature_c = \"temp_f\"\nhypotension = \"hypo\"\n\n[units]\ntemperature_c = \"fahrenheit\"\n",
+        ),
+        (
+            "e.csv",
+            "id,temp_f,hypo\n1,101.3,none\n2,100.3,none\n3,38.2,none\n",
+        ),
+    ]);
+    let (code, out) = batch(&dir, "id,crs_grade,crs_drivers,error");
+    assert_eq!(code, Some(65));
+    // 101.3 F = 38.5 C (fever); 100.3 F = 37.9 C (no fever).
+    assert_eq!(
+        (&out[0]["crs_grade"], &out[0]["crs_drivers"]),
+        (&Value::from(1), &serde_json::json!(["fever"]))
+    );
+    assert_eq!(
+        (&out[1]["crs_grade"], &out[1]["crs_drivers"]),
+        (&Value::from(0), &serde_json::json!([]))
+    );
+    assert_eq!(
+        out[2]["error"],
+        "temp_f: temperature_c 3.4 is out of range (allowed: a number >= 25, at most 45 (degrees Celsius; >= 38.0 is fever))"
+    );
+    // Without [units], the same Fahrenheit column is out of range.
+    std::fs::write(
+        dir.path().join("m.toml"),
+        "[columns]\nid = \"id\"\ntemperature_c = \"temp_f\"\nhypotension = \"hypo\"\n",
+    )
+    .unwrap();
+    let (_, out) = batch(&dir, "id,error");
+    assert_eq!(
+        out[0]["error"],
+        "temp_f: temperature_c 101.3 is out of range; it looks like degrees Fahrenheit (38.5 C) (allowed: a number >= 25, at most 45 (degrees Celsius; >= 38.0 is fever))"
+    );
+    std::fs::write(dir.path().join("m.toml"), "[units]\ntemperature_c = \"kelvin\"\n").unwrap();
+    let (code, _, err) = run(&dir, &["batch", "e.csv", "--map", "m.toml"]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        err,
+        "icans: map m.toml: units.temperature_c: \"kelvin\" is not a unit (allowed: fahrenheit, celsius)\n"
+    );
+}

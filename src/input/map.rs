@@ -54,6 +54,9 @@ pub struct SiteMap {
     /// Each gate's codes, for `map check` and the sampler (code -> what it
     /// sets, in words).
     pub gate_codes: BTreeMap<String, BTreeMap<String, String>>,
+    /// `[units] temperature_c = "fahrenheit"`: the export's temperatures
+    /// are in Fahrenheit, converted to Celsius (rounded to 0.1).
+    pub fahrenheit: bool,
     /// Entries still `"?"` (a starter map not yet filled in), as
     /// `values.FIELD."CODE"` or `checkboxes.other_cause."COLUMN"`: `map check`
     /// lists them; grading refuses the map until none is left.
@@ -180,6 +183,18 @@ pub fn parse_date_time(cell: &str, formats: &[String]) -> Result<String, &'stati
         }
         Some(chrono::LocalResult::None) => Err("does not exist in local time (a daylight-saving change)"),
         None => Err("is not a date-time"),
+    }
+}
+
+/// A Fahrenheit cell in Celsius, rounded to 0.1 (`[units]`); a cell that
+/// is no number stays as it is, for the record builder to refuse by name.
+fn celsius_of(cell: &str) -> String {
+    match cell.trim().parse::<f64>() {
+        Ok(f) if f.is_finite() => {
+            let tenths = ((f - 32.0) * 50.0 / 9.0).round();
+            format!("{:.1}", tenths / 10.0)
+        }
+        _ => cell.to_string(),
     }
 }
 
@@ -503,6 +518,7 @@ impl SiteMap {
             "ignore",
             "dates",
             "when",
+            "units",
         ];
         for key in table.keys() {
             if !known.contains(&key.as_str()) {
@@ -526,6 +542,7 @@ impl SiteMap {
             date_formats: Vec::new(),
             gates: BTreeMap::new(),
             gate_codes: BTreeMap::new(),
+            fahrenheit: false,
             unfilled: Vec::new(),
         };
         if let Some(columns) = table.get("columns") {
@@ -674,6 +691,18 @@ impl SiteMap {
         }
         if let Some(when) = table.get("when") {
             map.read_gates(when).map_err(err)?;
+        }
+        if let Some(units) = table.get("units") {
+            only_keys(units, "units", &["temperature_c"]).map_err(err)?;
+            map.fahrenheit = match units.get("temperature_c").and_then(text_of).as_deref() {
+                Some("fahrenheit") => true,
+                Some("celsius") | None => false,
+                Some(other) => {
+                    return Err(err(format!(
+                        "units.temperature_c: {other:?} is not a unit (allowed: fahrenheit, celsius)"
+                    )));
+                }
+            };
         }
         map.contradiction().map_err(err)?;
         Ok(map)
@@ -913,6 +942,9 @@ impl SiteMap {
         record: &str,
         cell: &str,
     ) -> Result<String, (String, String)> {
+        if self.fahrenheit && field == Some(Field::TemperatureC) {
+            return Ok(celsius_of(cell));
+        }
         if field.is_some_and(|f| f.def().kind == Kind::Boolean) {
             return match self.truth(cell) {
                 Some(b) => Ok(b.to_string()),
