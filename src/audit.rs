@@ -277,6 +277,22 @@ pub struct Audit {
     pub failures: Vec<InputFailure>,
 }
 
+/// What `audit` says, on standard error and in its text, when no record
+/// carries a recorded grade (contract v4 §9): exit 65.
+pub const NOTHING_TO_COMPARE: &str =
+    "nothing to compare: no record has recorded_grade (or recorded_crs_grade)";
+
+impl Audit {
+    /// Whether no record carried a recorded grade, ICANS or CRS (invalid
+    /// records aside): the audit then has nothing to say.
+    pub fn nothing_to_compare(&self) -> bool {
+        self.figures.compared == 0
+            && self.figures.indeterminate == 0
+            && self.not_regradable == 0
+            && self.crs.is_none()
+    }
+}
+
 /// Quadratic weight of a pair of grades: 1 - (i - j)^2 / (k - 1)^2.
 fn weight(i: usize, j: usize) -> f64 {
     let d = i as f64 - j as f64;

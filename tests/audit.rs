@@ -368,3 +368,45 @@ fn a_record_whose_icans_was_not_assessed_is_not_regradable() {
         String::from_utf8_lossy(&text.stdout)
     );
 }
+
+/// Contract v4 §9 (issue 34): records none of which carries a recorded
+/// grade printed an empty 6x6 table and exited 0. Now it says so, on
+/// standard error and in the text, and exits 65, in every format; one
+/// recorded grade (ICANS or CRS) is enough to audit.
+#[test]
+fn nothing_to_compare_is_said_and_exits_65() {
+    let message = "icans: nothing to compare: no record has recorded_grade (or recorded_crs_grade)\n";
+    for format in ["text", "json", "csv"] {
+        let out = icans()
+            .args(["audit", "examples/cohort.ndjson", "--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(65), "{format}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), message, "{format}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        if format == "text" {
+            assert!(
+                text.contains(
+                    "\n  Nothing to compare: no record has recorded_grade (or recorded_crs_grade).\n"
+                ),
+                "{text}"
+            );
+            assert!(
+                !text.contains("Recorded grade (rows)"),
+                "no table of zeros: {text}"
+            );
+        }
+    }
+    for record in [
+        r#"{"id":1,"seizure":"none","recorded_grade":0}"#,
+        r#"{"id":1,"temperature_c":38.5,"hypotension":"none","recorded_crs_grade":1}"#,
+    ] {
+        let out = icans().args(["audit", "-"]).write_stdin(record).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{record}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -24,7 +24,7 @@ pub enum AuditFormat {
 /// Examples and notes of `--help` (the exit statuses follow, from `exit`).
 const AUDIT_HELP: &str = "\
 Examples:
-  icans audit export.ndjson
+  icans audit export.csv
   icans audit export.csv --format json
   icans audit export.csv --fail-below-kappa 0.8";
 
@@ -38,7 +38,7 @@ Examples:
     &[
         (exit::OK, "audited (whatever the agreement)"),
         (exit::ALERT, "kappa below --fail-below-kappa"),
-        (exit::INVALID, "a record invalid (reported, the rest audited)"),
+        (exit::INVALID, "a record invalid (reported, the rest audited), or nothing to compare: no record has a recorded grade"),
         (exit::IO, "an input could not be read"),
     ],
 ))]
@@ -176,11 +176,15 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             f.error
         );
     }
+    let nothing = audit.nothing_to_compare();
+    if nothing {
+        say!("icans: {}", icans::audit::NOTHING_TO_COMPARE);
+    }
     Ok(if below {
         exit::ALERT
     } else if !audit.failures.is_empty() {
         exit::IO
-    } else if !audit.invalid.is_empty() {
+    } else if !audit.invalid.is_empty() || nothing {
         exit::INVALID
     } else {
         exit::OK

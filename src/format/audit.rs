@@ -150,7 +150,14 @@ pub fn write_text(w: &mut dyn io::Write, a: &Audit) -> io::Result<()> {
         out,
         "ICANS audit: recorded grades against the {CRITERIA} regrade\n"
     );
-    figures(&mut out, &a.figures, "record", "ICANS");
+    if a.nothing_to_compare() {
+        // No table of zeros: it would read as an audit that found nothing.
+        let mut say = crate::audit::NOTHING_TO_COMPARE.to_string();
+        say[..1].make_ascii_uppercase();
+        let _ = writeln!(out, "  {say}.");
+    } else {
+        figures(&mut out, &a.figures, "record", "ICANS");
+    }
     let _ = writeln!(
         out,
         "\n  Not compared: {} record(s) without recorded_grade, {} not regradable (ICANS not assessed), {} invalid",
