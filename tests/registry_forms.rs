@@ -300,3 +300,74 @@ fn fahrenheit_temperatures_are_converted_never_guessed() {
         "icans: map m.toml: units.temperature_c: \"kelvin\" is not a unit (allowed: fahrenheit, celsius)\n"
     );
 }
+
+/// Contract v4 §8: a pipe-delimited `.txt` export with `--delimiter '|'` is
+/// CSV for `map init`, `map check` and `batch` alike (it was read as
+/// NDJSON); `--input-format` names it outright; `map check` names at most
+/// 20 unmapped columns and counts the rest.
+#[test]
+fn a_delimited_txt_export_is_csv_and_map_check_names_twenty_columns() {
+    let map = "[columns]\nid = \"id\"\nconsciousness = \"loc\"\n[values.consciousness]\n\"1\" = \"alert\"\n\"4\" = \"unarousable\"\n";
+    let wide: String =
+        (0..30).map(|i| format!("c{i}|")).collect::<String>() + "loc\n" + &"x|".repeat(30) + "4\n";
+    let dir = files(&[
+        ("m.toml", map),
+        ("e.txt", "id|loc\n1|1\n2|4\n"),
+        ("wide.txt", &wide),
+    ]);
+    let (code, starter, _) = run(&dir, &["map", "init", "e.txt", "--delimiter", "|"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        starter.contains(
+            "\n[columns]                 # record field = export column\nconsciousness = \"loc\"\n"
+        ),
+        "{starter}"
+    );
+    let (code, starter2, _) = run(
+        &dir,
+        &[
+            "map",
+            "init",
+            "e.txt",
+            "--delimiter",
+            "|",
+            "--input-format",
+            "csv",
+        ],
+    );
+    assert_eq!((code, &starter2), (Some(0), &starter));
+    let (code, report, _) = run(&dir, &["map", "check", "m.toml", "e.txt", "--delimiter", "|"]);
+    assert_eq!(code, Some(0), "{report}");
+    let (code, out, _) = run(
+        &dir,
+        &[
+            "batch",
+            "e.txt",
+            "--map",
+            "m.toml",
+            "--delimiter",
+            "|",
+            "--fields",
+            "id,grade",
+        ],
+    );
+    assert_eq!(
+        (code, out.as_str()),
+        (
+            Some(0),
+            "{\"id\":\"1\",\"grade\":0}\n{\"id\":\"2\",\"grade\":4}\n"
+        )
+    );
+    // Without --delimiter a .txt is NDJSON, as before.
+    let (code, _, err) = run(&dir, &["batch", "e.txt", "--map", "m.toml"]);
+    assert_eq!(code, Some(65), "{err}");
+    let (code, report, _) = run(&dir, &["map", "check", "m.toml", "wide.txt", "--delimiter", "|"]);
+    assert_eq!(code, Some(65));
+    let names: Vec<String> = (0..20).map(|i| format!("c{i}")).collect();
+    let unmapped = format!(
+        "  Unmapped columns (30; unknown fields unless --allow-unknown-fields): {}, and 10 more",
+        names.join(", ")
+    );
+    let flat = report.replace("\n    ", " ");
+    assert!(flat.contains(&unmapped), "{report}");
+}

@@ -96,7 +96,7 @@ pub enum AuditBy {
 /// Runs `icans audit`.
 pub fn run(args: &Args) -> anyhow::Result<u8> {
     args.csv_raw.apply();
-    let inputs = inputs(&args.files, args.input_format);
+    let inputs = inputs(&args.files, args.input_format, args.delimiter.delimiter);
     args.output.not_an_input(super::read_paths(&args.files))?;
     let mut out = Some(args.output.create()?);
     let read = icans::input::ReadOptions {

@@ -212,7 +212,7 @@ fn options(args: &Args) -> anyhow::Result<Options> {
 pub fn run(args: &Args) -> anyhow::Result<u8> {
     args.csv_raw.apply();
     let options = options(args)?;
-    let inputs = inputs(&args.files, args.input_format);
+    let inputs = inputs(&args.files, args.input_format, args.delimiter.delimiter);
     let named = || super::read_paths(&args.files);
     args.output.not_an_input(named())?;
     let invalid_flag = super::OutputFlag {

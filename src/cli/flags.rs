@@ -39,13 +39,20 @@ impl InFormat {
 }
 
 /// The inputs of FILE... arguments: standard input when none (or `-`); the
-/// format from `--input-format`, else the extension, else NDJSON.
-pub fn inputs(files: &[PathBuf], given: Option<InFormat>) -> Vec<Input> {
+/// format from `--input-format`, else the extension, else CSV when a
+/// `--delimiter` is given (a `.txt` export cut by `|`: contract v4 §8),
+/// else NDJSON.
+pub fn inputs(files: &[PathBuf], given: Option<InFormat>, delimiter: Option<u8>) -> Vec<Input> {
     let given = given.map(InFormat::format);
+    let otherwise = if delimiter.is_some() {
+        InputFormat::Csv
+    } else {
+        InputFormat::Ndjson
+    };
     if files.is_empty() {
         return vec![Input {
             source: Source::Stdin,
-            format: given.unwrap_or(InputFormat::Ndjson),
+            format: given.unwrap_or(otherwise),
         }];
     }
     files
@@ -56,9 +63,7 @@ pub fn inputs(files: &[PathBuf], given: Option<InFormat>) -> Vec<Input> {
             } else {
                 Source::File(p.clone())
             },
-            format: given
-                .or_else(|| InputFormat::from_path(p))
-                .unwrap_or(InputFormat::Ndjson),
+            format: given.or_else(|| InputFormat::from_path(p)).unwrap_or(otherwise),
         })
         .collect()
 }

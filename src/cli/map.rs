@@ -73,6 +73,10 @@ pub enum MapCommand {
         /// matched by their labels too, and every code it lists is proposed.
         #[arg(long, value_name = "DICT.csv")]
         dictionary: Option<PathBuf>,
+        /// Input format (default: from the file extension, else csv with
+        /// --delimiter, else ndjson).
+        #[arg(long, value_enum)]
+        input_format: Option<super::flags::InFormat>,
         #[command(flatten)]
         output: super::OutputFlag,
         #[command(flatten)]
@@ -103,6 +107,10 @@ pub enum MapCommand {
         /// (batch warns of it and leaves its field not assessed).
         #[arg(long)]
         allow_missing_columns: bool,
+        /// Input format (default: from the file extension, else csv with
+        /// --delimiter, else ndjson).
+        #[arg(long, value_enum)]
+        input_format: Option<super::flags::InFormat>,
         #[command(flatten)]
         output: super::OutputFlag,
         #[command(flatten)]
@@ -110,10 +118,15 @@ pub enum MapCommand {
     },
 }
 
-/// The exports as `batch` reads them: the format from the extension (CSV,
-/// a JSON array, else NDJSON).
-fn exports(files: &[PathBuf]) -> Vec<icans::input::Input> {
-    super::flags::inputs(files, None)
+/// The exports as `batch` reads them: the format from `--input-format`,
+/// else the extension (CSV, a JSON array), else CSV with a `--delimiter`,
+/// else NDJSON.
+fn exports(
+    files: &[PathBuf],
+    format: Option<super::flags::InFormat>,
+    delimiter: Option<u8>,
+) -> Vec<icans::input::Input> {
+    super::flags::inputs(files, format, delimiter)
 }
 
 /// Says which inputs could not be read; the exit status (74) when any.
@@ -134,6 +147,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         MapCommand::Init {
             file,
             dictionary,
+            input_format,
             output,
             delimiter,
         } => {
@@ -164,7 +178,12 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
                 delimiter: delimiter.delimiter,
                 ..ReadOptions::default()
             };
-            let reading = map_tools::read(&exports(std::slice::from_ref(file)), read, SAMPLE_RECORDS, false);
+            let reading = map_tools::read(
+                &exports(std::slice::from_ref(file), *input_format, delimiter.delimiter),
+                read,
+                SAMPLE_RECORDS,
+                false,
+            );
             if let Some(code) = unreadable(&reading.failures) {
                 return Ok(code);
             }
@@ -192,6 +211,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             files,
             allow_unknown_fields,
             allow_missing_columns,
+            input_format,
             output,
             delimiter,
         } => {
@@ -209,7 +229,12 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
                 ..ReadOptions::default()
             };
             for f in files {
-                let reading = map_tools::read(&exports(std::slice::from_ref(f)), read, 0, true);
+                let reading = map_tools::read(
+                    &exports(std::slice::from_ref(f), *input_format, delimiter.delimiter),
+                    read,
+                    0,
+                    true,
+                );
                 if let Some(code) = unreadable(&reading.failures) {
                     return Ok(code);
                 }

@@ -99,7 +99,7 @@ pub enum SummaryBy {
 /// Runs `icans summary`.
 pub fn run(args: &Args) -> anyhow::Result<u8> {
     args.csv_raw.apply();
-    let inputs = inputs(&args.files, args.input_format);
+    let inputs = inputs(&args.files, args.input_format, args.delimiter.delimiter);
     args.output.not_an_input(super::read_paths(&args.files))?;
     let out = args.output.create()?;
     let read = ReadOptions {

@@ -689,6 +689,24 @@ impl Check {
     }
 }
 
+/// The most unmapped columns `map check` names; the rest are counted
+/// (contract v4 §8: a wide export's report stays readable).
+const UNMAPPED_NAMED: usize = 20;
+
+/// The first [`UNMAPPED_NAMED`] names, then how many more.
+fn first_listed(names: &[String]) -> String {
+    let shown = names
+        .iter()
+        .take(UNMAPPED_NAMED)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    match names.len().checked_sub(UNMAPPED_NAMED) {
+        Some(more) if more > 0 => format!("{shown}, and {more} more"),
+        _ => shown,
+    }
+}
+
 /// The values an export holds that its map lacks, one line each: a
 /// gate's codes are its own table (`[when.COLUMN]`), a field's
 /// `[values.FIELD]`.
@@ -836,7 +854,7 @@ pub fn report(c: &Check, map: &SiteMap, allow_unknown: bool) -> String {
             } else {
                 " unless --allow-unknown-fields"
             },
-            c.unmapped.join(", ")
+            first_listed(&c.unmapped)
         );
     }
     let _ = writeln!(
