@@ -91,3 +91,20 @@ awk '{ sub(/,"product":"[^"]*"/, ""); printf "{\"product\":\"G%d\",%s\n", NR, su
 for c in summary audit; do
   echo "$c --by product, 1M groups, text (KB, s): $(/usr/bin/time -f "%M, %e" "$bin" $c --by product "$dir/every-group.ndjson" 2>&1 >/dev/null | tail -1)"
 done
+# map init --dictionary: a 73 MB dictionary (2,000 variables of 600 choices
+# the export does not have) and one variable of 60,000 choices (contract v4
+# §10: time linear, memory bounded; 182 MB and 8.4 s before issue 34).
+python3 - "$dir/dict.csv" "$dir/dict60k.csv" <<'PY'
+import sys
+head = 'Variable / Field Name,Form Name,Section Header,Field Type,Field Label,"Choices, Calculations, OR Slider Labels"\n'
+with open(sys.argv[1], "w") as f:
+    f.write(head + 'sz,f,,radio,Seizure,"0, None | 1, Clinical seizure that resolves rapidly"\n')
+    for v in range(2000):
+        ch = " | ".join(f"{i}, A fairly long choice label number {i} of variable {v}" for i in range(600))
+        f.write(f'v{v},f,,dropdown,Variable {v},"{ch}"\n')
+with open(sys.argv[2], "w") as f:
+    f.write(head + 'sz,f,,radio,Seizure,"' + " | ".join(f"{i}, Choice {i}" for i in range(60000)) + '"\n')
+PY
+printf 'sz\n1\n' > "$dir/sz.csv"
+echo "map init --dictionary, 73 MB (KB, s):      $(/usr/bin/time -f "%M, %e" "$bin" map init "$dir/sz.csv" --dictionary "$dir/dict.csv" 2>&1 >/dev/null | tail -1)"
+echo "map init --dictionary, 60,000 choices (KB, s): $(/usr/bin/time -f "%M, %e" "$bin" map init "$dir/sz.csv" --dictionary "$dir/dict60k.csv" 2>&1 >/dev/null | tail -1)"

@@ -1257,3 +1257,43 @@ fn a_map_or_protocol_over_1_mib_is_refused_without_being_read_whole() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Contract v4 §10 (issue 34): `map init --dictionary` held the whole
+/// dictionary (a 68 MB one took 182 MB here) and searched each code's
+/// label code by code (60,000 choices in one cell: 8.4 s). The dictionary
+/// is now read after the export, keeping only the export's columns, and
+/// its labels looked up by hash (benches/memory.sh has the times).
+#[test]
+#[ignore = "needs /proc to read peak memory (.ci/run runs it where there is one)"]
+fn needs_proc_a_large_dictionary_stays_within_64_mib() {
+    let dir = tempfile::tempdir().unwrap();
+    let dict = dir.path().join("dictionary.csv");
+    let mut text = String::from(
+        "Variable / Field Name,Form Name,Section Header,Field Type,Field Label,\"Choices, Calculations, OR Slider Labels\"\n\
+         sz,f,,radio,Seizure,\"0, None | 1, Clinical seizure that resolves rapidly\"\n",
+    );
+    for v in 0..1000 {
+        let choices: Vec<String> = (0..600)
+            .map(|i| format!("{i}, A fairly long choice label number {i} of variable {v}"))
+            .collect();
+        text.push_str(&format!(
+            "v{v},f,,dropdown,Variable {v},\"{}\"\n",
+            choices.join(" | ")
+        ));
+    }
+    std::fs::write(&dict, text).unwrap();
+    let export = dir.path().join("export.csv");
+    std::fs::write(&export, "sz\n1\n").unwrap();
+    let (peak, code) = peak_of(&[
+        "map",
+        "init",
+        &export.display().to_string(),
+        "--dictionary",
+        &dict.display().to_string(),
+    ]);
+    assert_eq!(code, Some(0));
+    assert!(
+        peak > 0 && peak < 64 * 1024,
+        "map init --dictionary, 36 MB: peak RSS {peak} KiB"
+    );
+}

@@ -150,62 +150,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             input_format,
             output,
             delimiter,
-        } => {
-            output.not_an_input([file.as_path()].into_iter().chain(dictionary.as_deref()))?;
-            let out = output.create()?;
-            let dictionary = match dictionary {
-                None => None,
-                Some(path) => {
-                    let shown = icans::format::text::clean(&path.display().to_string()).into_owned();
-                    let opened = match std::fs::File::open(path) {
-                        Ok(f) => f,
-                        Err(e) => {
-                            say!("icans: cannot read {shown}: {e}");
-                            return Ok(exit::IO);
-                        }
-                    };
-                    match map_tools::Dictionary::read(std::io::BufReader::new(opened)) {
-                        Ok(d) => Some(d),
-                        Err(e) => {
-                            say!("icans: {shown}: {e}");
-                            return Ok(exit::INVALID);
-                        }
-                    }
-                }
-            };
-            let read = ReadOptions {
-                allow_unknown_fields: true,
-                delimiter: delimiter.delimiter,
-                ..ReadOptions::default()
-            };
-            let reading = map_tools::read(
-                &exports(std::slice::from_ref(file), *input_format, delimiter.delimiter),
-                read,
-                SAMPLE_RECORDS,
-                false,
-            );
-            if let Some(code) = unreadable(&reading.failures) {
-                return Ok(code);
-            }
-            if reading.sample.columns.iter().any(|c| c.contains('\u{fffd}')) {
-                say!(
-                    "icans: {}: the column names are not valid UTF-8 (allowed: a UTF-8 header; a map names columns exactly)",
-                    icans::format::text::clean(&file.display().to_string())
-                );
-                return Ok(exit::INVALID);
-            }
-            if reading.sample.columns.is_empty() {
-                say!(
-                    "icans: {}: no record read (allowed: CSV with a header, NDJSON or a JSON array of record objects)",
-                    icans::format::text::clean(&file.display().to_string())
-                );
-                return Ok(exit::INVALID);
-            }
-            let starter =
-                map_tools::starter(&reading.sample, &file.display().to_string(), dictionary.as_ref());
-            output.finish(out, |w| w.write_all(starter.as_bytes()))?;
-            Ok(exit::OK)
-        }
+        } => init(file, dictionary.as_deref(), *input_format, output, *delimiter),
         MapCommand::Check {
             map,
             files,
@@ -252,4 +197,72 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             Ok(if gradable { exit::OK } else { exit::INVALID })
         }
     }
+}
+
+/// `icans map init`: a starter map from the export's columns and values,
+/// and the dictionary's labels (read after the export, its columns only).
+fn init(
+    file: &PathBuf,
+    dictionary: Option<&std::path::Path>,
+    input_format: Option<super::flags::InFormat>,
+    output: &super::OutputFlag,
+    delimiter: super::flags::DelimiterFlag,
+) -> anyhow::Result<u8> {
+    output.not_an_input([file.as_path()].into_iter().chain(dictionary))?;
+    let out = output.create()?;
+    let read = ReadOptions {
+        allow_unknown_fields: true,
+        delimiter: delimiter.delimiter,
+        ..ReadOptions::default()
+    };
+    let reading = map_tools::read(
+        &exports(std::slice::from_ref(file), input_format, delimiter.delimiter),
+        read,
+        SAMPLE_RECORDS,
+        false,
+    );
+    if let Some(code) = unreadable(&reading.failures) {
+        return Ok(code);
+    }
+    if reading.sample.columns.iter().any(|c| c.contains('\u{fffd}')) {
+        say!(
+            "icans: {}: the column names are not valid UTF-8 (allowed: a UTF-8 header; a map names columns exactly)",
+            icans::format::text::clean(&file.display().to_string())
+        );
+        return Ok(exit::INVALID);
+    }
+    if reading.sample.columns.is_empty() {
+        say!(
+            "icans: {}: no record read (allowed: CSV with a header, NDJSON or a JSON array of record objects)",
+            icans::format::text::clean(&file.display().to_string())
+        );
+        return Ok(exit::INVALID);
+    }
+    // The dictionary is read after the export, keeping only the
+    // export's columns: memory bounded whatever its size.
+    let columns: std::collections::HashSet<&str> =
+        reading.sample.columns.iter().map(String::as_str).collect();
+    let dictionary = match dictionary {
+        None => None,
+        Some(path) => {
+            let shown = icans::format::text::clean(&path.display().to_string()).into_owned();
+            let opened = match std::fs::File::open(path) {
+                Ok(f) => f,
+                Err(e) => {
+                    say!("icans: cannot read {shown}: {e}");
+                    return Ok(exit::IO);
+                }
+            };
+            match map_tools::Dictionary::read_for(std::io::BufReader::new(opened), |c| columns.contains(c)) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    say!("icans: {shown}: {e}");
+                    return Ok(exit::INVALID);
+                }
+            }
+        }
+    };
+    let starter = map_tools::starter(&reading.sample, &file.display().to_string(), dictionary.as_ref());
+    output.finish(out, |w| w.write_all(starter.as_bytes()))?;
+    Ok(exit::OK)
 }

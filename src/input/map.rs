@@ -186,6 +186,18 @@ pub fn parse_date_time(cell: &str, formats: &[String]) -> Result<String, &'stati
     }
 }
 
+/// `[units]`: whether the export's temperatures are in Fahrenheit.
+fn fahrenheit(units: &toml::Value) -> Result<bool, String> {
+    only_keys(units, "units", &["temperature_c"])?;
+    match units.get("temperature_c").and_then(text_of).as_deref() {
+        Some("fahrenheit") => Ok(true),
+        Some("celsius") | None => Ok(false),
+        Some(other) => Err(format!(
+            "units.temperature_c: {other:?} is not a unit (allowed: fahrenheit, celsius)"
+        )),
+    }
+}
+
 /// A Fahrenheit cell in Celsius, rounded to 0.1 (`[units]`); a cell that
 /// is no number stays as it is, for the record builder to refuse by name.
 fn celsius_of(cell: &str) -> String {
@@ -693,16 +705,7 @@ impl SiteMap {
             map.read_gates(when).map_err(err)?;
         }
         if let Some(units) = table.get("units") {
-            only_keys(units, "units", &["temperature_c"]).map_err(err)?;
-            map.fahrenheit = match units.get("temperature_c").and_then(text_of).as_deref() {
-                Some("fahrenheit") => true,
-                Some("celsius") | None => false,
-                Some(other) => {
-                    return Err(err(format!(
-                        "units.temperature_c: {other:?} is not a unit (allowed: fahrenheit, celsius)"
-                    )));
-                }
-            };
+            map.fahrenheit = fahrenheit(units).map_err(err)?;
         }
         map.contradiction().map_err(err)?;
         Ok(map)
