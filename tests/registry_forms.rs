@@ -319,7 +319,7 @@ fn a_delimited_txt_export_is_csv_and_map_check_names_twenty_columns() {
     assert_eq!(code, Some(0));
     assert!(
         starter.contains(
-            "\n[columns]                 # record field = export column\nconsciousness = \"loc\"\n"
+            "\n[columns]                 # record field = export column\nid = \"id\"\nconsciousness = \"loc\"\n"
         ),
         "{starter}"
     );
@@ -370,4 +370,93 @@ fn a_delimited_txt_export_is_csv_and_map_check_names_twenty_columns() {
     );
     let flat = report.replace("\n    ", " ");
     assert!(flat.contains(&unmapped), "{report}");
+}
+
+/// A REDCap dictionary shaped like CIBMTR form 4100's neurotoxicity items.
+const FORM_DICTIONARY: &str = "Variable / Field Name,Form Name,Section Header,Field Type,Field Label,\"Choices, Calculations, OR Slider Labels\"\n\
+usubjid,f,,text,Subject,\n\
+site,f,,text,Site,\n\
+crs_gr,f,,dropdown,CRS grade recorded,\"1, Grade 1 | 2, Grade 2 | 3, Grade 3 | 4, Grade 4\"\n\
+aetoxgr,f,,dropdown,Toxicity grade,\"1, 1 | 2, 2 | 3, 3 | 4, 4 | 5, 5\"\n\
+loc,f,,radio,Level of consciousness,\"1, Alert | 2, Awakens spontaneously | 3, Awakens to voice | 4, Awakens only to tactile stimulus | 5, Unarousable, or requires vigorous or repetitive tactile stimuli\"\n\
+sz,f,,radio,Seizure,\"0, None | 1, Clinical seizure that resolves rapidly | 2, Prolonged or repetitive seizures\"\n\
+motor_find,f,,radio,Motor findings,\"0, None | 1, Tremor or myoclonus | 2, Deep focal motor weakness (hemiparesis, paraparesis)\"\n\
+cerebral_edema,f,,yesno,Cerebral edema,\n\
+edema_grade,f,,radio,Cerebral edema grade,\"1, Focal/local edema on imaging | 2, Diffuse cerebral edema\"\n\
+hypotension_not_crs,f,,yesno,Hypotension not due to CRS,\n\
+o2,f,,radio,Oxygen,\"0, None (room air) | 1, Low-flow | 2, High-flow\"\n";
+
+/// `map init` precision (contract v4 §8): live lines only for exact
+/// matches (a field's name or a catalogue synonym); a recorded grade is
+/// `recorded_crs_grade`, never `crs_grade`; a grade of either syndrome, a
+/// severity matched by likeness, and a yes/no column are never live; a
+/// negating column never proposed; every coded value of a label proposed;
+/// every export column placed.
+#[test]
+fn the_starter_writes_no_live_line_a_person_would_change() {
+    let header =
+        "usubjid,site,crs_gr,aetoxgr,loc,sz,motor_find,cerebral_edema,edema_grade,hypotension_not_crs,o2";
+    let dir = files(&[
+        ("dictionary.csv", FORM_DICTIONARY),
+        (
+            "e.csv",
+            &format!("{header}\nP1,A,2,2,5,1,2,1,1,0,0\nP2,B,,,1,0,0,0,,1,1\n"),
+        ),
+    ]);
+    let (code, starter, err) = run(&dir, &["map", "init", "e.csv", "--dictionary", "dictionary.csv"]);
+    assert_eq!(code, Some(0), "{err}");
+    let live: Vec<&str> = starter
+        .lines()
+        .skip_while(|l| !l.starts_with("[columns]"))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .filter(|l| !l.starts_with('#'))
+        .collect();
+    assert_eq!(
+        live,
+        [
+            "patient_id = \"usubjid\"",
+            "site = \"site\"",
+            "recorded_crs_grade = \"crs_gr\"",
+            "consciousness = \"loc\"",
+            "seizure = \"sz\"",
+            "motor = \"motor_find\"",
+            "hypoxia = \"o2\"",
+        ],
+        "{starter}"
+    );
+    for line in [
+        "# recorded_grade = \"aetoxgr\"   # a grade that may be either syndrome's",
+        "# edema = \"cerebral_edema\"   # a yes/no column: a gate below, to check",
+        "# ? = \"hypotension_not_crs\"   # its name or label negates (not, no, other than): never proposed",
+        "# [when.\"cerebral_edema\"]   # a yes/no column beside edema",
+        "# \"0\" = { edema = \"none\" }",
+        "# \"1\" = {}",
+        "\"5\" = \"unarousable\"   # Unarousable, or requires vigorous or repetitive tactile stimuli",
+        "\"1\" = \"rapidly_resolving\"   # Clinical seizure that resolves rapidly",
+        "\"2\" = \"prolonged_or_repetitive\"   # Prolonged or repetitive seizures",
+        "\"1\" = \"tremor_or_myoclonus\"   # Tremor or myoclonus",
+        "\"2\" = \"deep_focal_weakness\"   # Deep focal motor weakness (hemiparesis, paraparesis)",
+        "\"0\" = \"none\"   # None (room air)",
+    ] {
+        assert!(starter.contains(line), "{line}\n{starter}");
+    }
+    assert!(
+        !starter.lines().any(|l| l.starts_with("crs_grade = ")),
+        "{starter}"
+    );
+    assert!(
+        !starter.lines().any(|l| l.starts_with("recorded_grade = ")),
+        "{starter}"
+    );
+    // Every export column is placed: a live line, or [ignore].
+    let ignore = starter
+        .lines()
+        .find(|l| l.starts_with("columns = ["))
+        .unwrap_or_default();
+    for column in header.split(',') {
+        let placed = live.iter().any(|l| l.ends_with(&format!("\"{column}\"")))
+            || ignore.contains(&format!("\"{column}\""));
+        assert!(placed, "{column} not placed:\n{starter}");
+    }
 }

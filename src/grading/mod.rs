@@ -35,6 +35,7 @@ mod protocol;
 mod record;
 mod result;
 pub mod rules;
+pub mod synonyms;
 
 use std::borrow::Cow;
 

@@ -224,65 +224,163 @@ pub fn read(inputs: &[Input], read: ReadOptions, limit: usize, judge: bool) -> R
     r
 }
 
-/// Names exports commonly give the record fields (matched with confidence
-/// 0.95).
-const SYNONYMS: &[(&str, &[&str])] = &[
-    ("id", &["record_id", "record", "assessment_id", "visit_id"]),
-    (
-        "patient_id",
-        &["subject", "subject_id", "patient", "pt_id", "mrn", "study_id"],
-    ),
-    (
-        "day",
-        &[
-            "study_day",
-            "day_post_infusion",
-            "dpi",
-            "days_since_infusion",
-            "post_infusion_day",
-        ],
-    ),
-    ("age_years", &["age", "age_yrs"]),
-    ("weight_kg", &["weight", "wt", "wt_kg"]),
-    ("consciousness", &["loc", "level_of_consciousness", "conscious"]),
-    ("seizure", &["sz", "seizures"]),
-    ("edema", &["cerebral_edema", "icp", "raised_icp"]),
-    (
-        "temperature_c",
-        &["temp", "temp_max", "tmax", "temperature", "max_temp"],
-    ),
-    ("hypotension", &["bp_support", "pressors", "vasopressors", "bp"]),
-    ("hypoxia", &["o2_support", "oxygen", "o2"]),
-    ("recorded_grade", &["icans_grade", "neurotox_grade", "grade"]),
-    ("recorded_scale", &["grading_scale", "scale", "grade_scale"]),
-    ("ice_total", &["ice", "ice_score"]),
-    ("capd", &["capd_total", "capd_score"]),
+/// Whether a dictionary's choices are a yes/no (or true/false) pair.
+fn yes_no_choices(choices: &[(String, String)]) -> bool {
+    let mut labels: Vec<String> = choices.iter().map(|(_, l)| l.to_lowercase()).collect();
+    labels.sort();
+    labels == ["no", "yes"] || labels == ["false", "true"]
+}
+
+/// Whether a cell is a yes/no word (not a digit: 0/1 may be codes).
+fn yes_no_word(cell: &str) -> bool {
+    ["y", "yes", "n", "no", "true", "false"]
+        .iter()
+        .any(|w| w.eq_ignore_ascii_case(cell.trim()))
+}
+
+/// Whether a record column is a field with coded values (a choice).
+fn coded(record: &str) -> bool {
+    Field::from_name(record)
+        .is_some_and(|f| matches!(f.def().kind, crate::grading::catalogue::Kind::Choice(_)))
+}
+
+/// Where `map init` places an export column (contract v4 §8, docs/spec.md
+/// §8 "map init"): a live line only for an exact match; likeness, and a
+/// grade that may be either syndrome's, commented out with why; never a
+/// column whose name or label negates.
+#[derive(Debug, Clone, PartialEq)]
+enum Placement {
+    /// An exact match (a field's name, or a synonym in the catalogue).
+    Live(String),
+    /// A guess: the field and why it is only a guess.
+    Commented(String, String),
+    /// Never proposed: why.
+    Never(&'static str),
+    /// No field.
+    Nothing,
+}
+
+/// Words that make a grade column a recorded one (the site's own grade).
+const RECORDED_WORDS: &[&str] = &[
+    "recorded",
+    "reported",
+    "documented",
+    "ctcae",
+    "cartox",
+    "astct",
+    "asbmt",
+    "penn",
+    "mskcc",
+    "cibmtr",
+];
+/// Words of a grade column.
+const GRADE_WORDS: &[&str] = &["grade", "gr", "grd"];
+/// Words of a grade column that names no syndrome (CDISC `AETOXGR`).
+const EITHER_SYNDROME_WORDS: &[&str] = &[
+    "grade", "gr", "grd", "toxicity", "tox", "ae", "aetoxgr", "adverse", "event", "max", "worst", "highest",
 ];
 
-/// The record column an export column most likely feeds, with a confidence
-/// 0-1: its own name, a known synonym, or the closest name.
-fn guess(column: &str) -> Option<(String, f64)> {
+/// The record column a name or label equals: a record column's own name,
+/// or a synonym of a field in the catalogue.
+fn exact_field(plain: &str) -> Option<String> {
+    let as_name = plain.replace(' ', "_");
+    if Column::names().contains(&as_name) {
+        return Some(as_name);
+    }
+    crate::grading::synonyms::FIELD_SYNONYMS
+        .iter()
+        .find(|(_, names)| names.contains(&plain))
+        .map(|(f, _)| f.name().to_string())
+}
+
+/// A grade column's placement by its words, if it is one: a recorded
+/// grade (its own words, or a scale's name) is `recorded_grade` or
+/// `recorded_crs_grade` by its syndrome, never `crs_grade`; a grade naming
+/// no syndrome is never live.
+fn grade_column(words: &[&str]) -> Option<Placement> {
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
+    if !has(GRADE_WORDS) && !words.contains(&"aetoxgr") {
+        return None;
+    }
+    let crs = has(&["crs", "cytokine"]);
+    let icans = has(&[
+        "icans",
+        "neurotox",
+        "neurotoxicity",
+        "neurologic",
+        "neurological",
+        "encephalopathy",
+    ]);
+    if has(RECORDED_WORDS) {
+        return Some(match (crs, icans) {
+            (true, false) => Placement::Live("recorded_crs_grade".into()),
+            (false, true) => Placement::Live("recorded_grade".into()),
+            _ => Placement::Commented(
+                "recorded_grade".into(),
+                "a recorded grade of either syndrome: recorded_grade or recorded_crs_grade?".into(),
+            ),
+        });
+    }
+    if words.iter().all(|w| EITHER_SYNDROME_WORDS.contains(w)) {
+        return Some(Placement::Commented(
+            "recorded_grade".into(),
+            "a grade that may be either syndrome's: recorded_grade, recorded_crs_grade, or leave out".into(),
+        ));
+    }
+    None
+}
+
+/// Where an export column goes, by its name and its dictionary label.
+fn place(column: &str, label: Option<&str>) -> Placement {
+    let texts: Vec<String> = [Some(column), label]
+        .into_iter()
+        .flatten()
+        .map(plain_words)
+        .collect();
+    let words: Vec<&str> = texts
+        .iter()
+        .flat_map(|t| t.split(' '))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.iter().any(|w| matches!(*w, "not" | "no")) || texts.iter().any(|t| t.contains("other than")) {
+        return Placement::Never("its name or label negates (not, no, other than): never proposed");
+    }
+    if let Some(p) = grade_column(&words) {
+        return p;
+    }
+    if let Some(record) = texts.iter().find_map(|t| exact_field(t)) {
+        return Placement::Live(record);
+    }
     let lower = column.to_ascii_lowercase().replace([' ', '-', '.'], "_");
-    let names = Column::names();
-    if names.contains(&lower) {
-        return Some((lower, 1.0));
-    }
-    if let Some((field, _)) = SYNONYMS.iter().find(|(_, names)| names.contains(&lower.as_str())) {
-        return Some((field.to_string(), 0.95));
-    }
-    names
+    Column::names()
         .iter()
         .map(|n| (n.clone(), strsim::jaro_winkler(&lower, n)))
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .filter(|(_, score)| *score >= 0.8)
+        .map_or(Placement::Nothing, |(record, score)| {
+            Placement::Commented(record, format!("confidence {score:.2}: check, or leave out"))
+        })
 }
 
 /// The record value a coded export value most likely stands for, if any.
-fn propose(choices: &[Choice], value: &str) -> Option<&'static str> {
-    if let Some(p) = propose_label(choices, value) {
+fn propose(field: Option<Field>, choices: &[Choice], value: &str) -> Option<&'static str> {
+    if let Some(p) = propose_label(field, choices, value) {
         return Some(p);
     }
     choices.iter().find(|c| c.matches_bedside(value)).map(|c| c.wire)
+}
+
+/// A label as values are compared: plain words, with the words "only",
+/// "requires" and "on neuroimaging" set aside (contract v4 §8).
+fn compared(s: &str) -> String {
+    let mut text = format!(" {} ", plain_words(s));
+    for w in crate::grading::synonyms::SET_ASIDE {
+        let w = format!(" {w} ");
+        while text.contains(&w) {
+            text = text.replace(&w, " ");
+        }
+    }
+    text.trim().to_string()
 }
 
 /// Text as labels are compared: lower case, every run of characters other
@@ -300,15 +398,23 @@ fn plain_words(s: &str) -> String {
 /// spacing and punctuation ("Awakens to voice" is `awakens_to_voice`,
 /// "Awakens only to tactile stimulus" `awakens_to_tactile`). No value, or
 /// more than one, proposes nothing: a wrong proposal is worse than none.
-fn propose_label(choices: &[Choice], label: &str) -> Option<&'static str> {
-    let wanted = plain_words(label);
+fn propose_label(field: Option<Field>, choices: &[Choice], label: &str) -> Option<&'static str> {
+    let wanted = compared(label);
     if wanted.is_empty() {
         return None;
     }
+    let synonyms = |c: &Choice| -> Vec<&'static str> {
+        crate::grading::synonyms::VALUE_SYNONYMS
+            .iter()
+            .filter(|(f, wire, _)| Some(*f) == field && *wire == c.wire)
+            .flat_map(|(_, _, labels)| labels.iter().copied())
+            .collect()
+    };
     let mut found = choices.iter().filter(|c| {
-        plain_words(c.wire) == wanted
-            || plain_words(c.description) == wanted
-            || c.aliases.iter().any(|a| plain_words(a) == wanted)
+        compared(c.wire) == wanted
+            || compared(c.description) == wanted
+            || c.aliases.iter().any(|a| compared(a) == wanted)
+            || synonyms(c).iter().any(|l| compared(l) == wanted)
     });
     match (found.next(), found.next()) {
         (Some(c), None) => Some(c.wire),
@@ -465,6 +571,118 @@ fn codes_and_labels<'d>(
     (codes, labels)
 }
 
+/// Where [`column_line`] put a column.
+enum Placed {
+    /// A live `[columns]` line feeding this record column.
+    Mapped(String),
+    /// A yes/no column beside this coded field: a gate to check.
+    Gate(String),
+    /// A commented line proposing this field by likeness: the column goes
+    /// to `[ignore]`, and the field's `[values]` table is written to fill
+    /// in should a person take the line.
+    Maybe(String),
+    /// A commented line, or none: the column goes to `[ignore]`.
+    Unmatched,
+}
+
+/// Writes a column's `[columns]` line as its placement says: live only for
+/// an exact match not yet fed by another column and not a yes/no column
+/// beside a coded field (then a gate, below); else commented with why.
+fn column_line(
+    out: &mut String,
+    column: &str,
+    placement: Placement,
+    yes_no: bool,
+    used: &mut Vec<String>,
+) -> Placed {
+    let (record, why) = match placement {
+        Placement::Live(record) if used.contains(&record) => {
+            (record, "another column feeds it: check".to_string())
+        }
+        Placement::Live(record) if yes_no && coded(&record) => {
+            let _ = writeln!(
+                out,
+                "# {record} = {}   # a yes/no column: a gate below, to check",
+                quoted(column)
+            );
+            return Placed::Gate(record);
+        }
+        Placement::Live(record) => {
+            used.push(record.clone());
+            let _ = writeln!(out, "{record} = {}", quoted(column));
+            return Placed::Mapped(record);
+        }
+        Placement::Commented(record, why) if coded(&record) && !used.contains(&record) => {
+            let _ = writeln!(out, "# {record} = {}   # {why}", quoted(column));
+            return Placed::Maybe(record);
+        }
+        Placement::Commented(record, why) => (record, why),
+        Placement::Never(why) => ("?".to_string(), why.to_string()),
+        Placement::Nothing => ("?".to_string(), "no field matched".to_string()),
+    };
+    let _ = writeln!(out, "# {record} = {}   # {why}", quoted(column));
+    Placed::Unmatched
+}
+
+/// The gates proposed for yes/no columns beside a coded field, commented
+/// out to check (contract v4 §8): a "no" code sets the field to `none`
+/// where its own column is empty; a "yes" code sets nothing.
+fn gate_proposals(
+    out: &mut String,
+    gates: &[(String, String)],
+    sample: &Sample,
+    dictionary: Option<&Dictionary>,
+) {
+    for (column, record) in gates {
+        let mut codes: Vec<(String, Option<bool>)> = Vec::new();
+        let listed = dictionary
+            .and_then(|d| d.columns.get(column))
+            .map(|(_, c)| c.as_slice())
+            .unwrap_or_default();
+        for (code, label) in listed {
+            codes.push((
+                code.clone(),
+                match label.to_lowercase().as_str() {
+                    "no" | "false" => Some(false),
+                    "yes" | "true" => Some(true),
+                    _ => None,
+                },
+            ));
+        }
+        for code in sample.values.get(column).into_iter().flat_map(|v| v.keys()) {
+            if !code.is_empty() && !codes.iter().any(|(c, _)| c == code) {
+                let truth = if super::map::DEFAULT_TRUE
+                    .iter()
+                    .any(|t| t.eq_ignore_ascii_case(code))
+                {
+                    Some(true)
+                } else if super::map::DEFAULT_FALSE
+                    .iter()
+                    .any(|f| f.eq_ignore_ascii_case(code))
+                {
+                    Some(false)
+                } else {
+                    None
+                };
+                codes.push((code.clone(), truth));
+            }
+        }
+        let _ = writeln!(
+            out,
+            "\n# [when.{}]   # a yes/no column beside {record}: check, then uncomment (and take it out of [ignore])",
+            quoted(column)
+        );
+        for (code, truth) in codes {
+            let sets = match truth {
+                Some(false) => format!("{{ {record} = \"none\" }}"),
+                Some(true) => "{}".to_string(),
+                None => "\"?\"".to_string(),
+            };
+            let _ = writeln!(out, "# {} = {sets}", quoted(&code));
+        }
+    }
+}
+
 /// A starter map: confident column matches filled in, the others
 /// commented with their confidence; a `[values]` table for every coded
 /// column with each value seen and a proposed record value or `"?"`.
@@ -488,6 +706,8 @@ pub fn starter(sample: &Sample, file: &str, dictionary: Option<&Dictionary>) -> 
     let mut mapped: Vec<(String, String)> = Vec::new();
     let mut checkboxes = Vec::new();
     let mut used: Vec<String> = Vec::new();
+    let mut gates: Vec<(String, String)> = Vec::new();
+    let mut maybe: Vec<(String, String)> = Vec::new();
     let (mut unmatched, mut visit_dates, mut infusion_dates) = (Vec::new(), Vec::new(), Vec::new());
     for column in &sample.columns {
         let values = sample.values.get(column);
@@ -508,7 +728,7 @@ pub fn starter(sample: &Sample, file: &str, dictionary: Option<&Dictionary>) -> 
         // Dates: a visit (or assessment) date and the infusion date become
         // `day` through `[dates]`.
         let lower = column.to_lowercase();
-        if lower.contains("date") && guess(column).is_none_or(|(_, c)| c < 0.9) {
+        if lower.contains("date") && !matches!(place(column, None), Placement::Live(_)) {
             if lower.contains("infus") {
                 infusion_dates.push(column.clone());
                 continue;
@@ -518,35 +738,30 @@ pub fn starter(sample: &Sample, file: &str, dictionary: Option<&Dictionary>) -> 
                 continue;
             }
         }
-        // By the column's name, else by its label in the dictionary.
-        let by_label = dictionary
-            .and_then(|d| d.columns.get(column))
-            .and_then(|(label, _)| guess(label));
-        let guessed = match (guess(column), by_label) {
-            (Some(a), Some(b)) if b.1 > a.1 => Some(b),
-            (None, b) => b,
-            (a, _) => a,
+        let label = dictionary.and_then(|d| d.columns.get(column));
+        // A yes/no column: by the dictionary's choices when it has the
+        // column, else by values that are all yes/no words (0/1 alone may
+        // be a severity's codes).
+        let yes_no = match label {
+            Some((_, choices)) => yes_no_choices(choices),
+            None => values.is_some_and(|v| {
+                !v.is_empty()
+                    && v.keys().all(|k| k.is_empty() || yes_no_word(k))
+                    && v.keys().any(|k| !k.is_empty())
+            }),
         };
-        match guessed {
-            Some((record, confidence)) if confidence >= 0.9 && !used.contains(&record) => {
-                used.push(record.clone());
-                if record != *column {
-                    let _ = writeln!(out, "{record} = {}", quoted(column));
-                }
-                mapped.push((record, column.clone()));
-            }
-            Some((record, confidence)) => {
-                let _ = writeln!(
-                    out,
-                    "# {record} = {}   # confidence {confidence:.2}: check, or leave out",
-                    quoted(column)
-                );
+        let placement = place(column, label.map(|(l, _)| l.as_str()));
+        match column_line(&mut out, column, placement, yes_no, &mut used) {
+            Placed::Mapped(record) => mapped.push((record, column.clone())),
+            Placed::Gate(record) => {
+                gates.push((column.clone(), record));
                 unmatched.push(column.clone());
             }
-            None => {
-                let _ = writeln!(out, "# ? = {}   # no field matched", quoted(column));
+            Placed::Maybe(record) => {
+                maybe.push((record, column.clone()));
                 unmatched.push(column.clone());
             }
+            Placed::Unmatched => unmatched.push(column.clone()),
         }
     }
     let dates = match (visit_dates.as_slice(), infusion_dates.as_slice()) {
@@ -556,7 +771,7 @@ pub fn starter(sample: &Sample, file: &str, dictionary: Option<&Dictionary>) -> 
             None
         }
     };
-    for (record, column) in &mapped {
+    for (record, column) in mapped.iter().chain(&maybe) {
         let Some(field) = Field::from_name(record) else {
             continue;
         };
@@ -594,8 +809,8 @@ pub fn starter(sample: &Sample, file: &str, dictionary: Option<&Dictionary>) -> 
         for value in codes.iter().filter(|v| !MISSING_CODES.contains(&v.as_str())) {
             let by_label = labels.get(value.as_str()).copied();
             let proposal = by_label
-                .and_then(|label| propose(choices, label))
-                .or_else(|| propose(choices, value))
+                .and_then(|label| propose(Some(field), choices, label))
+                .or_else(|| propose(Some(field), choices, value))
                 .unwrap_or("?");
             match by_label {
                 Some(label) => {
@@ -613,6 +828,7 @@ pub fn starter(sample: &Sample, file: &str, dictionary: Option<&Dictionary>) -> 
             }
         }
     }
+    gate_proposals(&mut out, &gates, sample, dictionary);
     if !checkboxes.is_empty() {
         let domains = catalogue::names(crate::grading::OTHER_CAUSE_CHOICES);
         let _ = writeln!(
@@ -623,7 +839,7 @@ pub fn starter(sample: &Sample, file: &str, dictionary: Option<&Dictionary>) -> 
             // The domain the checkbox's label names, when it names one.
             let domain = dictionary
                 .and_then(|d| d.columns.get(c))
-                .and_then(|(label, _)| propose(crate::grading::OTHER_CAUSE_CHOICES, label))
+                .and_then(|(label, _)| propose(None, crate::grading::OTHER_CAUSE_CHOICES, label))
                 .unwrap_or("?");
             let _ = writeln!(out, "{} = {}", quoted(c), quoted(domain));
         }
@@ -640,7 +856,7 @@ pub fn starter(sample: &Sample, file: &str, dictionary: Option<&Dictionary>) -> 
         let list: Vec<String> = unmatched.iter().map(|c| quoted(c)).collect();
         let _ = writeln!(
             out,
-            "\n[ignore]                  # columns no field matched: check that each feeds nothing\ncolumns = [{}]",
+            "\n[ignore]                  # columns no field matched for sure: check that each feeds nothing\n# (a column mapped above, by a line you uncomment, comes out of this list)\ncolumns = [{}]",
             list.join(", ")
         );
     }
@@ -1021,17 +1237,20 @@ mod tests {
     #[test]
     fn a_label_is_proposed_only_when_it_names_one_value() {
         let c = Consciousness::CHOICES;
-        assert_eq!(propose_label(c, "Awakens to voice"), Some("awakens_to_voice"));
         assert_eq!(
-            propose_label(c, "awakens only to TACTILE stimulus."),
+            propose_label(None, c, "Awakens to voice"),
+            Some("awakens_to_voice")
+        );
+        assert_eq!(
+            propose_label(None, c, "awakens only to TACTILE stimulus."),
             Some("awakens_to_tactile")
         );
         assert_eq!(
-            propose_label(c, "Awakens, but only to voice"),
+            propose_label(None, c, "Awakens, but only to voice"),
             None,
             "close is not equal"
         );
-        assert_eq!(propose_label(c, ""), None);
+        assert_eq!(propose_label(None, c, ""), None);
         // Two values named by one label: no proposal.
         const TWO: &[Choice] = &[
             Choice {
@@ -1045,7 +1264,7 @@ mod tests {
                 aliases: &[],
             },
         ];
-        assert_eq!(propose_label(TWO, "Low flow"), None);
-        assert_eq!(propose_label(TWO, "nasal cannula"), Some("low_flow"));
+        assert_eq!(propose_label(None, TWO, "Low flow"), None);
+        assert_eq!(propose_label(None, TWO, "nasal cannula"), Some("low_flow"));
     }
 }
