@@ -460,3 +460,65 @@ fn the_starter_writes_no_live_line_a_person_would_change() {
         assert!(placed, "{column} not placed:\n{starter}");
     }
 }
+
+/// `[dates]` (contract v4 §8): a formats list that reads one cell two ways
+/// refuses the map, naming the cell and both formats (ISO counts as the
+/// first); date-times are instants: the visit's date is taken in the
+/// infusion's UTC offset.
+#[test]
+fn dates_read_one_way_and_date_times_as_instants() {
+    let dir = files(&[
+        (
+            "m.toml",
+            "[columns]\nid = \"id\"\nseizure = \"sz\"\n[dates]\nday = [\"visit\", \"infusion\"]\n",
+        ),
+        (
+            "e.csv",
+            "id,sz,visit,infusion\n\
+             1,none,2026-03-02T02:00:00+09:00,2026-03-01T10:00:00-08:00\n\
+             2,none,2026-03-02,2026-03-01T10:00:00-08:00\n\
+             3,none,2026-03-03T08:00:00+09:00,2026-03-01T10:00:00-08:00\n",
+        ),
+    ]);
+    let (code, out) = batch(&dir, "id,day,error");
+    assert_eq!(code, Some(0));
+    // 02:00 at +09:00 is 09:00 the day before at -08:00: day 0 (it was 1).
+    let days: Vec<&Value> = out.iter().map(|r| &r["day"]).collect();
+    assert_eq!(days, [&Value::from(0), &Value::from(1), &Value::from(1)]);
+    for (formats, want) in [
+        (
+            r#"["%d/%m/%Y", "%m/%d/%Y"]"#,
+            "icans: map m.toml: dates.formats: \"01/02/2026\" reads one way by %d/%m/%Y and another by %m/%d/%Y (allowed: formats that read every cell one way; keep the one the export uses)\n",
+        ),
+        (
+            r#"["%Y-%d-%m"]"#,
+            "icans: map m.toml: dates.formats: \"2026-02-01\" reads one way by ISO and another by %Y-%d-%m (allowed: formats that read every cell one way; keep the one the export uses)\n",
+        ),
+    ] {
+        std::fs::write(
+            dir.path().join("m.toml"),
+            format!("[dates]\nday = [\"visit\", \"infusion\"]\nformats = {formats}\n"),
+        )
+        .unwrap();
+        for command in [
+            vec!["batch", "e.csv", "--map", "m.toml"],
+            vec!["map", "check", "m.toml", "e.csv"],
+        ] {
+            let (code, _, err) = run(&dir, &command);
+            assert_eq!((code, err.as_str()), (Some(2), want), "{command:?}");
+        }
+    }
+    // One format, or two that cannot be confused, are read.
+    std::fs::write(
+        dir.path().join("m.toml"),
+        "[columns]\nid = \"id\"\nseizure = \"sz\"\n[dates]\nday = [\"visit\", \"infusion\"]\nformats = [\"%d/%m/%Y\", \"%d %b %Y\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("e.csv"),
+        "id,sz,visit,infusion\n1,none,03/04/2026,01 Apr 2026\n",
+    )
+    .unwrap();
+    let (code, out) = batch(&dir, "id,day");
+    assert_eq!((code, &out[0]["day"]), (Some(0), &Value::from(2)));
+}

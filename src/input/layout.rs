@@ -31,7 +31,7 @@ fn read_dates(b: &mut RecordBuilder, m: &SiteMap, dated: &[(DateRole, &str, &str
     let allowed = || format!("ISO dates (2026-03-09) or date-times{formats}");
     let date = |role: DateRole, b: &mut RecordBuilder| {
         let (_, export, cell) = dated.iter().find(|(r, ..)| *r == role)?;
-        match super::map::parse_date(cell, &m.date_formats) {
+        match super::map::parse_when(cell, &m.date_formats) {
             Some(d) => Some((d, *export, *cell)),
             None => {
                 b.reject(
@@ -49,7 +49,9 @@ fn read_dates(b: &mut RecordBuilder, m: &SiteMap, dated: &[(DateRole, &str, &str
     if let (Some((v, visit_column, visit_cell)), Some((i, infusion_column, infusion_cell))) =
         (visit, infusion)
     {
-        let days = (v - i).num_days();
+        // Date-times compared as instants: the visit's date in the
+        // infusion's UTC offset (contract v4 §8).
+        let days = (v.date_beside(i) - i.date()).num_days();
         if days < 0 {
             b.reject(
                 visit_column,

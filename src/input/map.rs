@@ -119,12 +119,51 @@ impl DateRole {
 /// How `[dates]` reads a date cell: ISO dates and date-times, or one of the
 /// `formats` (chrono's `strftime` syntax). A date-time counts by its date.
 pub fn parse_date(cell: &str, formats: &[String]) -> Option<chrono::NaiveDate> {
+    parse_when(cell, formats).map(When::date)
+}
+
+/// A `[dates]` cell as read: a date, or a date-time with its UTC offset, or
+/// one without a zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// A date alone.
+    Date(chrono::NaiveDate),
+    /// A date-time with its offset: an instant.
+    Instant(chrono::DateTime<chrono::FixedOffset>),
+    /// A date-time without a zone: by its date as written.
+    Local(chrono::NaiveDateTime),
+}
+
+impl When {
+    /// Its date, as written.
+    pub fn date(self) -> chrono::NaiveDate {
+        match self {
+            When::Date(d) => d,
+            When::Instant(t) => t.date_naive(),
+            When::Local(t) => t.date(),
+        }
+    }
+
+    /// Its date in the offset of `infusion` when both are instants
+    /// (contract v4 §8: the visit's date in the infusion's UTC offset),
+    /// else its date as written.
+    pub fn date_beside(self, infusion: When) -> chrono::NaiveDate {
+        match (self, infusion) {
+            (When::Instant(t), When::Instant(i)) => t.with_timezone(i.offset()).date_naive(),
+            _ => self.date(),
+        }
+    }
+}
+
+/// How `[dates]` reads a cell: ISO dates and date-times, or one of the
+/// `formats` (chrono's `strftime` syntax).
+pub fn parse_when(cell: &str, formats: &[String]) -> Option<When> {
     let c = cell.trim();
     if let Ok(d) = chrono::NaiveDate::parse_from_str(c, "%Y-%m-%d") {
-        return Some(d);
+        return Some(When::Date(d));
     }
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(c) {
-        return Some(t.date_naive());
+        return Some(When::Instant(t));
     }
     for f in [
         "%Y-%m-%dT%H:%M:%S",
@@ -133,19 +172,54 @@ pub fn parse_date(cell: &str, formats: &[String]) -> Option<chrono::NaiveDate> {
         "%Y-%m-%d %H:%M",
     ] {
         if let Ok(t) = chrono::NaiveDateTime::parse_from_str(c, f) {
-            return Some(t.date());
+            return Some(When::Local(t));
         }
     }
     formats.iter().find_map(|f| {
         chrono::NaiveDate::parse_from_str(c, f)
             .ok()
-            .or_else(|| chrono::NaiveDateTime::parse_from_str(c, f).ok().map(|t| t.date()))
-            .or_else(|| {
-                chrono::DateTime::parse_from_str(c, f)
-                    .ok()
-                    .map(|t| t.date_naive())
-            })
+            .map(When::Date)
+            .or_else(|| chrono::DateTime::parse_from_str(c, f).ok().map(When::Instant))
+            .or_else(|| chrono::NaiveDateTime::parse_from_str(c, f).ok().map(When::Local))
     })
+}
+
+/// Two ways of reading one cell among the `[dates]` formats (ISO first):
+/// a sample date written by one format and read back by another as another
+/// date (`%d/%m/%Y` and `%m/%d/%Y` on 03/04/2026). `None` when every
+/// cell reads one way (contract v4 §8: an ambiguous list refuses the map).
+fn ambiguous_formats(formats: &[String]) -> Option<(String, String, String)> {
+    use std::fmt::Write as _;
+    let offset = chrono::FixedOffset::east_opt(0)?;
+    for (i, a) in formats.iter().enumerate() {
+        for month in 1..=12 {
+            for day in 1..=12 {
+                let Some(when) = chrono::NaiveDate::from_ymd_opt(2026, month, day)
+                    .and_then(|d| d.and_hms_opt(10, 30, 0))
+                    .map(|t| t.and_utc().with_timezone(&offset))
+                else {
+                    continue;
+                };
+                let mut cell = String::new();
+                if write!(cell, "{}", when.format(a)).is_err() {
+                    continue;
+                }
+                // Read by ISO and by every format before this one.
+                let earlier = std::iter::once(None).chain(formats[..i].iter().map(Some));
+                for b in earlier {
+                    let read = match b {
+                        None => parse_when(&cell, &[]),
+                        Some(b) => parse_when(&cell, std::slice::from_ref(b)),
+                    };
+                    if read.is_some_and(|r| r.date() != when.date_naive()) {
+                        let other = b.cloned().unwrap_or_else(|| "ISO".to_string());
+                        return Some((other, a.clone(), cell));
+                    }
+                }
+            }
+        }
+    }
+    None
 }
 
 /// A date-time as `assessed_at` needs it (RFC 3339), from an ISO
@@ -738,6 +812,11 @@ impl SiteMap {
         }
         if let Some(formats) = dates.get("formats") {
             self.date_formats = strings(formats, "dates.formats")?;
+            if let Some((a, b, cell)) = ambiguous_formats(&self.date_formats) {
+                return Err(format!(
+                    "dates.formats: {cell:?} reads one way by {a} and another by {b} (allowed: formats that read every cell one way; keep the one the export uses)"
+                ));
+            }
         }
         Ok(())
     }
