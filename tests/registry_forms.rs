@@ -522,3 +522,56 @@ fn dates_read_one_way_and_date_times_as_instants() {
     let (code, out) = batch(&dir, "id,day");
     assert_eq!((code, &out[0]["day"]), (Some(0), &Value::from(2)));
 }
+
+/// Contract v4 §8: `icans map --help` (and `icans help map`) documents the
+/// map format whole, with an example of each table, and the example is a
+/// map `batch` reads; `icans man --dir` writes it as `icans-map.5`.
+#[test]
+fn map_help_shows_every_table_and_its_example_is_a_valid_map() {
+    let dir = files(&[("e.csv", "record_id,loc\n1,1\n")]);
+    let (code, help, _) = run(&dir, &["map", "--help"]);
+    assert_eq!(code, Some(0));
+    let (_, help_map, _) = run(&dir, &["help", "map"]);
+    assert_eq!(help, help_map);
+    for table in [
+        "[columns]",
+        "[values.",
+        "\"not_assessed\"",
+        "[checkboxes.other_cause]",
+        "[missing]",
+        "[booleans]",
+        "[ignore]",
+        "[dates]",
+        "[when.",
+        "[units]",
+    ] {
+        assert!(help.contains(table), "{table} missing from\n{help}");
+    }
+    let example: String = help
+        .lines()
+        .skip_while(|l| !l.starts_with("[columns]"))
+        .take_while(|l| !l.starts_with('`'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(dir.path().join("m.toml"), &example).unwrap();
+    let out = icans()
+        .current_dir(dir.path())
+        .env("TZ", "UTC")
+        .args(["batch", "e.csv", "--map", "m.toml", "--fields", "id,grade"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        ),
+        (Some(0), "{\"id\":\"1\",\"grade\":0}\n".to_string()),
+        "{}\n{example}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (code, _, _) = run(&dir, &["man", "--dir", "man"]);
+    assert_eq!(code, Some(0));
+    let page = std::fs::read_to_string(dir.path().join("man/icans-map.5")).unwrap();
+    assert!(page.starts_with(".TH ICANS-MAP 5"), "{page}");
+    assert!(page.contains("[when.neurotox]"), "{page}");
+}

@@ -26,7 +26,7 @@ pub struct Args {
     "Examples:
   icans man > icans.1 && man ./icans.1
   icans man map init > icans-map-init.1
-  icans man --dir man/       # icans.1, icans-grade.1, ..., icans-map-check.1",
+  icans man --dir man/       # icans.1, ..., icans-map-check.1, icans-map.5",
     super::WRITES_A_FILE,
 ))]
 pub struct ManArgs {
@@ -164,6 +164,21 @@ fn pages(command: &clap::Command) -> Vec<(String, clap::Command)> {
     all
 }
 
+/// The file-format page `icans-map(5)`: the map format, as `icans map
+/// --help` prints it (one text: `input::map::FORMAT_HELP`).
+fn map_format_page() -> Vec<u8> {
+    let mut out = format!(
+        ".TH ICANS-MAP 5 \"\" \"icans {}\"\n.SH NAME\nicans\\-map \\- the map file of icans batch \\-\\-map\n.SH DESCRIPTION\n.nf\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    for line in icans::input::map::FORMAT_HELP.lines() {
+        out.push_str(&roff_line(line));
+        out.push('\n');
+    }
+    out.push_str(".fi\n.SH \"SEE ALSO\"\nicans\\-map(1), icans\\-map\\-init(1), icans\\-map\\-check(1)\n");
+    out.into_bytes()
+}
+
 /// Runs `icans man`.
 pub fn man(args: &ManArgs, command: clap::Command) -> anyhow::Result<u8> {
     let command = command.version(env!("CARGO_PKG_VERSION"));
@@ -175,6 +190,9 @@ pub fn man(args: &ManArgs, command: clap::Command) -> anyhow::Result<u8> {
             let bytes = page(cmd).context("cannot render the man page")?;
             std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", super::shown(&path)))?;
         }
+        let path = dir.join("icans-map.5");
+        std::fs::write(&path, map_format_page())
+            .with_context(|| format!("cannot write {}", super::shown(&path)))?;
         return Ok(super::exit::OK);
     }
     // `icans man map init` or `icans man map-init`.

@@ -39,7 +39,7 @@ Examples:
 /// against exports without grading.
 #[derive(Debug, clap::Args)]
 #[command(after_help = super::after_help(
-    MAP_HELP,
+    &format!("{}\n\n{MAP_HELP}", icans::input::map::FORMAT_HELP),
     &[
         (exit::OK, "done"),
         (exit::USAGE, "usage error or an invalid map"),

@@ -63,6 +63,52 @@ pub struct SiteMap {
     pub unfilled: Vec<String>,
 }
 
+/// The map file format, whole, with an example of each table: `icans map
+/// --help` and the man page `icans-map(5)` print it (contract v4 §8; the
+/// rules in full: docs/spec.md §8).
+pub const FORMAT_HELP: &str = r#"Map file: TOML; every table optional. It turns one site's export (CSV
+columns or JSON keys) into records before validation; every error names
+the export's column.
+
+[columns]            # record field = export column
+id = "record_id"
+consciousness = "loc"
+
+[values.consciousness]   # export value = record value; every code listed
+"1" = "alert"
+"5" = "unarousable"
+"9" = "not_assessed"     # this column's code for "not assessed"
+
+[checkboxes.other_cause] # export column = domain a ticked cell names
+"oc___2" = "consciousness"
+
+[missing]                # cells that mean "not assessed", any column
+values = ["", "NA", "UNK"]
+
+[booleans]               # spellings of true and false
+true = ["1", "yes"]
+false = ["0", "no"]
+
+[ignore]                 # columns that feed nothing
+columns = ["redcap_event_name", "comments"]
+
+[dates]                  # day from two dates; assessed_at from one
+day = ["visit_date", "infusion_date"]
+assessed_at = ["visit_time"]
+formats = ["%d/%m/%Y"]   # beside ISO; formats that read a cell two ways
+                         # refuse the map
+
+[when.neurotox]          # a gate: its code sets fields where their own
+"0" = { consciousness = "alert", seizure = "none", motor = "none", edema = "none", ice_band = "10" }
+"1" = {}                 # column is empty; every code listed
+
+[units]                  # the export's units
+temperature_c = "fahrenheit"
+
+`icans map init FILE` writes a starter (live lines only for exact
+matches); `icans map check MAP FILE` reports what batch would do with it.
+Rules in full: docs/spec.md section 8."#;
+
 /// The record value of a `[values.F]` code that leaves the field not
 /// assessed, for that column only (contract v4 §8).
 pub const NOT_ASSESSED: &str = "not_assessed";
