@@ -544,13 +544,14 @@ fn map_help_shows_every_table_and_its_example_is_a_valid_map() {
         "[dates]",
         "[when.",
         "[units]",
+        "[long]",
     ] {
         assert!(help.contains(table), "{table} missing from\n{help}");
     }
     let example: String = help
         .lines()
         .skip_while(|l| !l.starts_with("[columns]"))
-        .take_while(|l| !l.starts_with('`'))
+        .take_while(|l| !l.starts_with('`') && !l.starts_with("One item per row"))
         .map(|l| format!("{l}\n"))
         .collect();
     std::fs::write(dir.path().join("m.toml"), &example).unwrap();
@@ -569,9 +570,176 @@ fn map_help_shows_every_table_and_its_example_is_a_valid_map() {
         "{}\n{example}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // The [long] example is a map too, on an export of one item per row.
+    let long: String = help
+        .lines()
+        .skip_while(|l| !l.starts_with("[long]"))
+        .take_while(|l| !l.starts_with('`'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(
+        dir.path().join("long.toml"),
+        format!("{long}[columns]\npatient_id = \"PAT_ID\"\nseizure = \"SZ\"\n[ignore]\ncolumns = [\"RECORDED_TIME\"]\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("f.csv"),
+        "PAT_ID,RECORDED_TIME,FLO_MEAS_NAME,MEAS_VALUE\nP1,2026-03-01T08:00,SZ,none\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(
+        &dir,
+        &[
+            "batch",
+            "f.csv",
+            "--map",
+            "long.toml",
+            "--fields",
+            "patient_id,grade",
+        ],
+    );
+    assert_eq!(
+        (code, out.as_str()),
+        (Some(0), "{\"patient_id\":\"P1\",\"grade\":0}\n"),
+        "{err}"
+    );
     let (code, _, _) = run(&dir, &["man", "--dir", "man"]);
     assert_eq!(code, Some(0));
     let page = std::fs::read_to_string(dir.path().join("man/icans-map.5")).unwrap();
     assert!(page.starts_with(".TH ICANS-MAP 5"), "{page}");
     assert!(page.contains("[when.neurotox]"), "{page}");
+}
+
+/// A flowsheet map: one item per row, keyed by patient and the date of the
+/// recorded time.
+const LONG_MAP: &str = r#"[long]
+key = ["PAT_ID", "date(RECORDED_TIME)"]
+item = "FLO_MEAS_NAME"
+value = "MEAS_VALUE"
+
+[columns]
+patient_id = "PAT_ID"
+consciousness = "LOC"
+seizure = "SEIZURE"
+ice_total = "ICE SCORE"
+
+[values.consciousness]
+"Alert" = "alert"
+"Unarousable" = "unarousable"
+
+[values.seizure]
+"None" = "none"
+"Prolonged" = "prolonged_or_repetitive"
+
+[ignore]
+columns = ["RECORDED_TIME"]
+"#;
+
+/// `[long]` (contract v4 §8): adjacent rows of one key are one record (a
+/// key column taken by its date); the same item twice, and a key met
+/// again after another, are errors for that record; `map check` refuses
+/// them as batch does; a `[long]` column the export lacks is named.
+#[test]
+fn one_item_per_row_makes_one_record_per_key() {
+    let dir = files(&[
+        ("m.toml", LONG_MAP),
+        (
+            "e.csv",
+            "PAT_ID,RECORDED_TIME,FLO_MEAS_NAME,MEAS_VALUE\n\
+             P1,2026-03-01T08:00,LOC,Alert\n\
+             P1,2026-03-01T08:05,ICE SCORE,8\n\
+             P1,2026-03-01T08:10,SEIZURE,None\n\
+             P1,2026-03-02T09:00,LOC,Unarousable\n\
+             P1,2026-03-02T09:01,LOC,Alert\n\
+             P2,2026-03-01T10:00,SEIZURE,Prolonged\n\
+             P1,2026-03-01T12:00,LOC,Alert\n",
+        ),
+    ]);
+    let (code, out) = batch(&dir, "line,patient_id,grade,ice_total,error");
+    assert_eq!(code, Some(65));
+    let want = [
+        r#"{"line":2,"patient_id":"P1","grade":1,"ice_total":8,"error":null}"#,
+        r#"{"line":5,"file":"e.csv","error":"malformed input: item \"LOC\" is given twice in record P1, 2026-03-02 (again at line 6) (allowed: each item once a record)"}"#,
+        r#"{"line":7,"patient_id":"P2","grade":4,"ice_total":null,"error":null}"#,
+        r#"{"line":8,"file":"e.csv","error":"malformed input: rows of record P1, 2026-03-01 are not adjacent: the key was met before line 8 (allowed: the rows of one record together; sort the export by its key)"}"#,
+    ];
+    let want: Vec<Value> = want.iter().map(|w| serde_json::from_str(w).unwrap()).collect();
+    assert_eq!(out, want);
+    let (code, report, _) = run(&dir, &["map", "check", "m.toml", "e.csv"]);
+    assert_eq!(code, Some(65));
+    assert!(
+        report.contains("Records refused by the record builder, as batch refuses them: 2 of 4"),
+        "{report}"
+    );
+    std::fs::write(
+        dir.path().join("e.csv"),
+        "PAT_ID,TIME,FLO_MEAS_NAME,MEAS_VALUE\nP1,x,LOC,Alert\n",
+    )
+    .unwrap();
+    let (code, out, _) = run(&dir, &["batch", "e.csv", "--map", "m.toml"]);
+    assert_eq!(code, Some(65));
+    assert!(
+        out.contains("header: the map's [long] key column \\\"RECORDED_TIME\\\" is not in the export"),
+        "{out}"
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+    /// Contract v4 §8: a wide export and the same data as one item per row
+    /// (its items in any order within a record) give identical results
+    /// apart from line numbers.
+    #[test]
+    fn wide_and_long_exports_grade_alike(
+        records in proptest::collection::vec(
+            (
+                proptest::option::of(0u8..=10),
+                proptest::option::of(proptest::sample::select(vec!["Alert", "Unarousable"])),
+                proptest::option::of(proptest::sample::select(vec!["None", "Prolonged"])),
+                proptest::prelude::any::<u64>(),
+            ),
+            1..12,
+        ),
+    ) {
+        let mut wide = String::from("PAT_ID,RECORDED_TIME,ICE SCORE,LOC,SEIZURE\n");
+        let mut long = String::from("PAT_ID,RECORDED_TIME,FLO_MEAS_NAME,MEAS_VALUE\n");
+        for (i, (ice, loc, sz, order)) in records.iter().enumerate() {
+            let (ice, loc, sz) = (ice.map(|v| v.to_string()).unwrap_or_default(), loc.unwrap_or(""), sz.unwrap_or(""));
+            let time = format!("2026-03-01T{:02}:00", i % 24);
+            wide.push_str(&format!("P{i},{time},{ice},{loc},{sz}\n"));
+            let mut items = [("ICE SCORE", ice.as_str()), ("LOC", loc), ("SEIZURE", sz)];
+            items.rotate_left((*order % 3) as usize);
+            if order % 2 == 0 {
+                items.reverse();
+            }
+            for (name, value) in items.iter().filter(|(_, v)| !v.is_empty()) {
+                long.push_str(&format!("P{i},{time},{name},{value}\n"));
+            }
+            if items.iter().all(|(_, v)| v.is_empty()) {
+                long.push_str(&format!("P{i},{time},LOC,\n"));
+            }
+        }
+        let wide_map = LONG_MAP.split("[columns]").nth(1).map(|rest| format!("[columns]{rest}")).unwrap_or_default();
+        let dir = files(&[("wide.toml", &wide_map), ("long.toml", LONG_MAP), ("wide.csv", &wide), ("long.csv", &long)]);
+        let fields = "patient_id,grade,complete,unassessed,ice_total,drivers,error";
+        let (wc, wout, _) = run(&dir, &["batch", "wide.csv", "--map", "wide.toml", "--fields", fields]);
+        let (lc, lout, _) = run(&dir, &["batch", "long.csv", "--map", "long.toml", "--fields", fields]);
+        proptest::prop_assert_eq!(wc, lc);
+        // Apart from where each record was read (its line, its file).
+        let placeless = |out: &str| -> Vec<Value> {
+            out.lines()
+                .map(|l| {
+                    let mut v: Value = serde_json::from_str(l).unwrap_or_default();
+                    if let Some(o) = v.as_object_mut() {
+                        o.remove("line");
+                        o.remove("file");
+                    }
+                    v
+                })
+                .collect()
+        };
+        proptest::prop_assert_eq!(placeless(&wout), placeless(&lout), "{}\n{}", wide, long);
+        proptest::prop_assert_eq!(placeless(&wout).len(), records.len());
+    }
 }

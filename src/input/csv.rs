@@ -540,7 +540,13 @@ pub(super) fn read(
         max_record,
         options.delimiter,
     );
-    let layout = match records.next()? {
+    let first = records.next()?;
+    // An export of one item per row (`[long]`): its rows become records
+    // of their own columns (contract v4 §8).
+    if let (Some((_, Ok(header))), Some(long)) = (&first, options.map.and_then(|m| m.long.as_ref())) {
+        return super::long::read(header, long, file, chunk_bytes, &mut || records.next(), emit);
+    }
+    let layout = match first {
         Some((_, Ok(header))) => Layout::with_map(&header, options.allow_unknown_fields, options.map),
         Some((_, Err(Unreadable::TooLong(len)))) => Layout::unreadable(format!(
             "header: the header row is {len} bytes, over the {} limit (allowed: a header up to --max-record-bytes; give a larger --max-record-bytes)",

@@ -57,6 +57,8 @@ pub struct SiteMap {
     /// `[units] temperature_c = "fahrenheit"`: the export's temperatures
     /// are in Fahrenheit, converted to Celsius (rounded to 0.1).
     pub fahrenheit: bool,
+    /// `[long]`: an export of one item per row (contract v4 §8).
+    pub long: Option<LongSpec>,
     /// Entries still `"?"` (a starter map not yet filled in), as
     /// `values.FIELD."CODE"` or `checkboxes.other_cause."COLUMN"`: `map check`
     /// lists them; grading refuses the map until none is left.
@@ -104,6 +106,15 @@ formats = ["%d/%m/%Y"]   # beside ISO; formats that read a cell two ways
 
 [units]                  # the export's units
 temperature_c = "fahrenheit"
+
+One item per row (a flowsheet): adjacent rows of one key are one record
+whose columns are the item names and the key columns ([columns] then names
+items):
+
+[long]
+key = ["PAT_ID", "date(RECORDED_TIME)"]
+item = "FLO_MEAS_NAME"
+value = "MEAS_VALUE"
 
 `icans map init FILE` writes a starter (live lines only for exact
 matches); `icans map check MAP FILE` reports what batch would do with it.
@@ -303,6 +314,54 @@ pub fn parse_date_time(cell: &str, formats: &[String]) -> Result<String, &'stati
         }
         Some(chrono::LocalResult::None) => Err("does not exist in local time (a daylight-saving change)"),
         None => Err("is not a date-time"),
+    }
+}
+
+/// `[long]` (contract v4 §8): the export holds one item per row; each run
+/// of adjacent rows with the same key is one record whose columns are the
+/// item names and the key columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LongSpec {
+    /// The key columns, each taken whole or by its date (`date(COLUMN)`).
+    pub key: Vec<(String, bool)>,
+    /// The column naming the item.
+    pub item: String,
+    /// The column holding its value.
+    pub value: String,
+}
+
+impl LongSpec {
+    fn read(long: &toml::Value) -> Result<LongSpec, String> {
+        only_keys(long, "long", &["key", "item", "value"])?;
+        let key = long
+            .get("key")
+            .map(|k| strings(k, "long.key"))
+            .transpose()?
+            .unwrap_or_default();
+        if key.is_empty() {
+            return Err(
+                "long.key: missing (allowed: key = [\"KEY COLUMN\", \"date(TIME COLUMN)\", ...])".into(),
+            );
+        }
+        let column = |name: &str| {
+            long.get(name)
+                .and_then(text_of)
+                .ok_or_else(|| format!("long.{name}: missing (allowed: {name} = \"EXPORT COLUMN\")"))
+        };
+        let key = key
+            .into_iter()
+            .map(
+                |k| match k.strip_prefix("date(").and_then(|r| r.strip_suffix(')')) {
+                    Some(c) => (c.to_string(), true),
+                    None => (k, false),
+                },
+            )
+            .collect();
+        Ok(LongSpec {
+            key,
+            item: column("item")?,
+            value: column("value")?,
+        })
     }
 }
 
@@ -651,6 +710,7 @@ impl SiteMap {
             "dates",
             "when",
             "units",
+            "long",
         ];
         for key in table.keys() {
             if !known.contains(&key.as_str()) {
@@ -675,6 +735,7 @@ impl SiteMap {
             gates: BTreeMap::new(),
             gate_codes: BTreeMap::new(),
             fahrenheit: false,
+            long: None,
             unfilled: Vec::new(),
         };
         if let Some(columns) = table.get("columns") {
@@ -826,6 +887,9 @@ impl SiteMap {
         }
         if let Some(units) = table.get("units") {
             map.fahrenheit = fahrenheit(units).map_err(err)?;
+        }
+        if let Some(long) = table.get("long") {
+            map.long = Some(LongSpec::read(long).map_err(err)?);
         }
         map.contradiction().map_err(err)?;
         Ok(map)

@@ -8,6 +8,7 @@ mod csv;
 mod json;
 mod json_array;
 mod layout;
+mod long;
 pub mod map;
 pub mod map_tools;
 mod ndjson;
