@@ -743,3 +743,79 @@ proptest::proptest! {
         proptest::prop_assert_eq!(placeless(&wout).len(), records.len());
     }
 }
+
+/// Issue 34's "Done when": the CIBMTR-shaped form's starter is the golden
+/// file a person accepts; the form and the same data as a flowsheet grade
+/// identically through their maps, and as the records a person makes of
+/// each row.
+#[test]
+fn the_shipped_form_and_flowsheet_grade_as_hand_made_records() {
+    let starter = icans()
+        .args([
+            "map",
+            "init",
+            "examples/registry/form4100.csv",
+            "--dictionary",
+            "examples/registry/form4100-dictionary.csv",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(starter.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&starter.stdout),
+        std::fs::read_to_string("examples/registry/form4100.starter.toml").unwrap(),
+        "the golden starter is the current build's"
+    );
+    let fields = "patient_id,day,grade,complete,drivers,unassessed,masked,error";
+    let graded = |args: &[&str]| -> Vec<Value> {
+        let out = icans()
+            .arg("batch")
+            .args(args)
+            .args(["--fields", fields])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let form = graded(&[
+        "examples/registry/form4100.csv",
+        "--map",
+        "examples/registry/form4100.map.toml",
+    ]);
+    let flowsheet = graded(&[
+        "examples/registry/flowsheet.csv",
+        "--map",
+        "examples/registry/flowsheet.map.toml",
+    ]);
+    // What a person writes of each row, by hand.
+    let by_hand = [
+        r#"{"patient_id":"P-101","day":1,"consciousness":"alert","seizure":"none","motor":"none","edema":"none","ice_band":"10"}"#,
+        r#"{"patient_id":"P-101","day":3,"ice_band":"3-6","consciousness":"awakens_to_voice","seizure":"none","motor":"none","edema":"none"}"#,
+        r#"{"patient_id":"P-102","day":2,"ice_band":"0-2","consciousness":"awakens_to_tactile","seizure":"rapidly_resolving","motor":"none","edema":"focal"}"#,
+        r#"{"patient_id":"P-102","day":5,"consciousness":"alert","seizure":"none","motor":"none","edema":"none","ice_band":"10"}"#,
+        r#"{"patient_id":"P-103","day":4,"ice_band":"unable","consciousness":"unarousable","seizure":"prolonged_or_repetitive","motor":"deep_focal_weakness","edema":"diffuse"}"#,
+    ];
+    let dir = files(&[("hand.ndjson", &(by_hand.join("\n") + "\n"))]);
+    let hand = graded(&[&dir.path().join("hand.ndjson").display().to_string()]);
+    assert_eq!(form, hand);
+    assert_eq!(flowsheet, hand);
+    let grades: Vec<&Value> = hand.iter().map(|r| &r["grade"]).collect();
+    assert_eq!(
+        grades,
+        [
+            &Value::from(0),
+            &Value::from(2),
+            &Value::from(3),
+            &Value::from(0),
+            &Value::from(4)
+        ]
+    );
+}
