@@ -819,3 +819,33 @@ fn the_shipped_form_and_flowsheet_grade_as_hand_made_records() {
         ]
     );
 }
+
+/// `map init` on a flowsheet proposes a commented `[long]` table (the
+/// patient and time columns as the key); REDCap's repeating-instrument
+/// columns are placed under `[ignore]` (contract v4 §8).
+#[test]
+fn map_init_proposes_long_and_places_redcap_repeat_columns() {
+    let out = icans()
+        .args(["map", "init", "examples/registry/flowsheet.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let starter = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        starter.contains(
+            "\n# [long]   # one item per row? check, then uncomment: each run of rows with one key is one record\n# key = [\"PAT_ID\", \"RECORDED_TIME\"]\n# item = \"FLO_MEAS_NAME\"\n# value = \"MEAS_VALUE\"\n"
+        ),
+        "{starter}"
+    );
+    assert!(starter.contains("\npatient_id = \"PAT_ID\"\n"), "{starter}");
+    let dir = files(&[(
+        "e.csv",
+        "record_id,redcap_repeat_instrument,redcap_repeat_instance,loc\n1,neuro,1,alert\n1,neuro,2,alert\n",
+    )]);
+    let (code, starter, _) = run(&dir, &["map", "init", "e.csv"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        starter.contains("columns = [\"redcap_repeat_instrument\", \"redcap_repeat_instance\"]"),
+        "{starter}"
+    );
+}

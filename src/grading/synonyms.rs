@@ -30,6 +30,7 @@ pub const FIELD_SYNONYMS: &[(Field, &[&str])] = &[
             "study id",
             "usubjid",
             "subjid",
+            "pat id",
         ],
     ),
     (

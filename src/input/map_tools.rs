@@ -624,6 +624,47 @@ fn column_line(
     Placed::Unmatched
 }
 
+/// Column names of an export of one item per row (an EHR flowsheet).
+const ITEM_COLUMNS: &[&str] = &[
+    "flo_meas_name",
+    "meas_name",
+    "item",
+    "item_name",
+    "measure",
+    "parameter",
+];
+const VALUE_COLUMNS: &[&str] = &["meas_value", "value", "item_value", "result"];
+
+/// A commented `[long]` table when the export looks like one item per row
+/// (an item-name column and a value column): the key proposed from the
+/// patient column and the time columns, to check (contract v4 §8).
+fn long_proposal(out: &mut String, columns: &[String]) {
+    let find = |names: &[&str]| {
+        columns
+            .iter()
+            .find(|c| names.contains(&plain_words(c).replace(' ', "_").as_str()))
+    };
+    let (Some(item), Some(value)) = (find(ITEM_COLUMNS), find(VALUE_COLUMNS)) else {
+        return;
+    };
+    let key: Vec<String> = columns
+        .iter()
+        .filter(|c| {
+            let p = plain_words(c);
+            matches!(place(c, None), Placement::Live(ref r) if r == "patient_id")
+                || p.split(' ').any(|w| matches!(w, "time" | "date" | "datetime"))
+        })
+        .map(|c| quoted(c))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\n# [long]   # one item per row? check, then uncomment: each run of rows with one key is one record\n# key = [{}]\n# item = {}\n# value = {}",
+        key.join(", "),
+        quoted(item),
+        quoted(value)
+    );
+}
+
 /// The gates proposed for yes/no columns beside a coded field, commented
 /// out to check (contract v4 §8): a "no" code sets the field to `none`
 /// where its own column is empty; a "yes" code sets nothing.
@@ -829,6 +870,7 @@ pub fn starter(sample: &Sample, file: &str, dictionary: Option<&Dictionary>) -> 
         }
     }
     gate_proposals(&mut out, &gates, sample, dictionary);
+    long_proposal(&mut out, &sample.columns);
     if !checkboxes.is_empty() {
         let domains = catalogue::names(crate::grading::OTHER_CAUSE_CHOICES);
         let _ = writeln!(
