@@ -108,3 +108,7 @@ PY
 printf 'sz\n1\n' > "$dir/sz.csv"
 echo "map init --dictionary, 73 MB (KB, s):      $(/usr/bin/time -f "%M, %e" "$bin" map init "$dir/sz.csv" --dictionary "$dir/dict.csv" 2>&1 >/dev/null | tail -1)"
 echo "map init --dictionary, 60,000 choices (KB, s): $(/usr/bin/time -f "%M, %e" "$bin" map init "$dir/sz.csv" --dictionary "$dir/dict60k.csv" 2>&1 >/dev/null | tail -1)"
+# [long]: a flowsheet export of 1M records, one row each (issue 34: at most
+# 900,000 key hashes kept to find a key met again).
+awk 'BEGIN { print "PAT_ID,RECORDED_TIME,FLO_MEAS_NAME,MEAS_VALUE"; for (i = 0; i < 1000000; i++) printf "P%d,2026-03-01T08:00,SEIZURE,None\n", i }' > "$dir/flowsheet.csv"
+echo "batch --map [long], 1M records (KB, s):  $(/usr/bin/time -f "%M, %e" "$bin" batch "$dir/flowsheet.csv" --map examples/registry/flowsheet.map.toml 2>&1 >/dev/null | tail -1)"
