@@ -849,3 +849,44 @@ fn map_init_proposes_long_and_places_redcap_repeat_columns() {
         "{starter}"
     );
 }
+
+/// Contract v4 §8, §10: a mapped item never met in a `[long]` export is
+/// warned at the end by batch (once each), as a wide export's absent
+/// column is; `map check` exits 65 for it unless --allow-missing-columns.
+#[test]
+fn a_mapped_item_never_met_is_warned() {
+    let dir = files(&[
+        ("m.toml", LONG_MAP),
+        (
+            "e.csv",
+            "PAT_ID,RECORDED_TIME,FLO_MEAS_NAME,MEAS_VALUE\nP1,2026-03-01T08:00,SEIZURE,None\nP2,2026-03-01T08:00,SEIZURE,None\n",
+        ),
+    ]);
+    let (code, out, err) = run(
+        &dir,
+        &[
+            "batch",
+            "e.csv",
+            "--map",
+            "m.toml",
+            "--fields",
+            "patient_id,grade",
+        ],
+    );
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        out,
+        "{\"patient_id\":\"P1\",\"grade\":0}\n{\"patient_id\":\"P2\",\"grade\":0}\n"
+    );
+    assert_eq!(
+        err,
+        "icans: column ICE SCORE (ice_total) is not in the export: left not assessed\nicans: column LOC (consciousness) is not in the export: left not assessed\n"
+    );
+    let (code, _, _) = run(&dir, &["map", "check", "m.toml", "e.csv"]);
+    assert_eq!(code, Some(65));
+    let (code, _, _) = run(
+        &dir,
+        &["map", "check", "m.toml", "e.csv", "--allow-missing-columns"],
+    );
+    assert_eq!(code, Some(0));
+}

@@ -543,8 +543,10 @@ pub(super) fn read(
     let first = records.next()?;
     // An export of one item per row (`[long]`): its rows become records
     // of their own columns (contract v4 §8).
-    if let (Some((_, Ok(header))), Some(long)) = (&first, options.map.and_then(|m| m.long.as_ref())) {
-        return super::long::read(header, long, file, chunk_bytes, &mut || records.next(), emit);
+    if let (Some((_, Ok(header))), Some(map)) = (&first, options.map) {
+        if let Some(long) = &map.long {
+            return super::long::read(header, map, long, file, chunk_bytes, &mut || records.next(), emit);
+        }
     }
     let layout = match first {
         Some((_, Ok(header))) => Layout::with_map(&header, options.allow_unknown_fields, options.map),

@@ -38,9 +38,17 @@ struct Group {
     fault: Option<String>,
 }
 
-/// Reads the rows after `header` into records, `emit`ting chunks of them.
+/// Distinct item names kept to say, at the end, which mapped items were
+/// never met.
+const ITEMS_KEPT: usize = 10_000;
+
+/// Reads the rows after `header` into records, `emit`ting chunks of them;
+/// at the end, one empty chunk whose layout names the columns the map
+/// names and the export never had (items never met: batch warns of each,
+/// contract v4 §10).
 pub(super) fn read(
     header: &csv::ByteRecord,
+    map: &'static super::map::SiteMap,
     spec: &LongSpec,
     file: &Option<Arc<str>>,
     chunk_bytes: usize,
@@ -66,6 +74,11 @@ pub(super) fn read(
         emit,
     };
     let mut seen: HashSet<u64> = HashSet::new();
+    let mut met: HashSet<String> = columns
+        .key
+        .iter()
+        .map(|&(i, _)| columns.names[i].clone())
+        .collect();
     let mut group: Option<Group> = None;
     while let Some((line, row)) = next_row()? {
         let row = match row {
@@ -89,6 +102,9 @@ pub(super) fn read(
             }
         };
         let key = columns.key_of(&row);
+        if met.len() < ITEMS_KEPT {
+            met.insert(text(&row, columns.item).trim().to_string());
+        }
         match group.as_mut() {
             Some(g) if g.key == key => g.add(&columns, &row, line),
             _ => {
@@ -110,10 +126,23 @@ pub(super) fn read(
             }
         }
     }
-    if out.flush_group(group.take()) {
-        out.finish();
+    if out.flush_group(group.take()) && out.send() {
+        let names: csv::ByteRecord = met.iter().map(String::as_str).collect();
+        let layout = super::layout::Layout::with_map(&names, true, Some(map));
+        if !layout.absent_columns().is_empty() {
+            emit_absent(out.emit, file, layout);
+        }
     }
     Ok(())
+}
+
+/// The chunk that carries the mapped columns never met (no rows).
+fn emit_absent(emit: &mut dyn FnMut(Chunk) -> bool, file: &Option<Arc<str>>, layout: super::layout::Layout) {
+    emit(Chunk::Csv {
+        file: file.clone(),
+        layout: Arc::new(layout),
+        rows: Vec::new(),
+    });
 }
 
 fn hash_of(key: &[String]) -> u64 {
@@ -255,9 +284,5 @@ impl Out<'_> {
             items: std::mem::take(&mut self.items),
         };
         (self.emit)(chunk)
-    }
-
-    fn finish(&mut self) {
-        self.send();
     }
 }
