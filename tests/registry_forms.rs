@@ -838,6 +838,16 @@ fn map_init_proposes_long_and_places_redcap_repeat_columns() {
         "{starter}"
     );
     assert!(starter.contains("\npatient_id = \"PAT_ID\"\n"), "{starter}");
+    // Its items, placed as columns would be, commented with the table.
+    for line in [
+        "# Its items, as lines for [columns] above (move each you take there):",
+        "# consciousness = \"LEVEL OF CONSCIOUSNESS\"   # an item: take it with [long]",
+        "# day = \"DAY POST INFUSION\"   # an item: take it with [long]",
+        "# seizure = \"SEIZURE\"   # an item: take it with [long]",
+        "# ? = \"NEUROTOXICITY\"   # an item no field matched",
+    ] {
+        assert!(starter.lines().any(|l| l == line), "{line}\n{starter}");
+    }
     let dir = files(&[(
         "e.csv",
         "record_id,redcap_repeat_instrument,redcap_repeat_instance,loc\n1,neuro,1,alert\n1,neuro,2,alert\n",

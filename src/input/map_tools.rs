@@ -638,7 +638,8 @@ const VALUE_COLUMNS: &[&str] = &["meas_value", "value", "item_value", "result"];
 /// A commented `[long]` table when the export looks like one item per row
 /// (an item-name column and a value column): the key proposed from the
 /// patient column and the time columns, to check (contract v4 §8).
-fn long_proposal(out: &mut String, columns: &[String]) {
+fn long_proposal(out: &mut String, sample: &Sample) {
+    let columns = &sample.columns;
     let find = |names: &[&str]| {
         columns
             .iter()
@@ -663,6 +664,39 @@ fn long_proposal(out: &mut String, columns: &[String]) {
         quoted(item),
         quoted(value)
     );
+    // The item names are the records' columns: each placed as a column
+    // would be, commented with the [long] table they go with (their codes
+    // are the person's to list: the value column mixes every item's).
+    let items = sample
+        .values
+        .get(item.as_str())
+        .into_iter()
+        .flat_map(|v| v.keys());
+    let _ = writeln!(
+        out,
+        "# Its items, as lines for [columns] above (move each you take there):"
+    );
+    for name in items.filter(|n| !n.is_empty()) {
+        let why = match place(name, None) {
+            Placement::Live(record) => Some((record, "an item: take it with [long]".to_string())),
+            Placement::Commented(record, why) => Some((record, why)),
+            Placement::Never(_) | Placement::Nothing => None,
+        };
+        match why {
+            Some((record, why)) => {
+                let _ = writeln!(out, "# {record} = {}   # {why}", quoted(name));
+            }
+            None => {
+                let _ = writeln!(out, "# ? = {}   # an item no field matched", quoted(name));
+            }
+        }
+    }
+    if sample.many.contains(item.as_str()) {
+        let _ = writeln!(
+            out,
+            "# (more than {MAX_DISTINCT} item names: the first {MAX_DISTINCT} are listed)"
+        );
+    }
 }
 
 /// The gates proposed for yes/no columns beside a coded field, commented
@@ -870,7 +904,7 @@ pub fn starter(sample: &Sample, file: &str, dictionary: Option<&Dictionary>) -> 
         }
     }
     gate_proposals(&mut out, &gates, sample, dictionary);
-    long_proposal(&mut out, &sample.columns);
+    long_proposal(&mut out, sample);
     if !checkboxes.is_empty() {
         let domains = catalogue::names(crate::grading::OTHER_CAUSE_CHOICES);
         let _ = writeln!(
