@@ -383,6 +383,78 @@ struct CourseFold {
     with_crs: bool,
     crs_worst_grade: u8,
     crs_onset_day: Option<u32>,
+    /// Each assessed day's cell of the sparkline, in day order, as a rank
+    /// ([`Sparkline`]); the day it stands for.
+    days: Vec<u8>,
+    last_day: Option<u32>,
+}
+
+/// A course's ICANS grades by day as one line (contract v4 §11): a cell per
+/// assessed day, or past 60 days the worst of each of 60 equal bins. A
+/// cell is ranked so that the worst of a day (or a bin) wins: not assessed,
+/// then grade 0, then masked (an excluded finding would grade higher),
+/// then grades 1-5; written `.`, `0`, `?`, `1`-`5`, and on a terminal
+/// `·`, `▁`, `?`, `▂`-`▆`.
+pub struct Sparkline;
+
+impl Sparkline {
+    /// The most cells a sparkline has.
+    pub const WIDTH: usize = 60;
+    const NOT_ASSESSED: u8 = 0;
+    const MASKED: u8 = 2;
+
+    /// An assessment's rank: its grade, masked, or not assessed (never 0).
+    fn rank(grade: Option<u8>, not_ruled_out: Option<NotRuledOut>) -> u8 {
+        match (grade, not_ruled_out) {
+            (Some(g), _) if g >= 1 => 2 + g,
+            (Some(_), Some(NotRuledOut::Masked)) => Self::MASKED,
+            (Some(_), Some(NotRuledOut::NotEnoughAssessed)) | (None, _) => Self::NOT_ASSESSED,
+            (Some(_), _) => 1,
+        }
+    }
+
+    /// The line of `days` (ranks in day order), in digits (a pipe, a file).
+    fn line(days: &[u8]) -> String {
+        let n = days.len();
+        let cells: Vec<u8> = if n <= Self::WIDTH {
+            days.to_vec()
+        } else {
+            (0..Self::WIDTH)
+                .map(|i| {
+                    days[i * n / Self::WIDTH..(i + 1) * n / Self::WIDTH]
+                        .iter()
+                        .copied()
+                        .max()
+                        .unwrap_or(0)
+                })
+                .collect()
+        };
+        cells
+            .into_iter()
+            .map(|r| match r {
+                Self::NOT_ASSESSED => '.',
+                1 => '0',
+                Self::MASKED => '?',
+                g => char::from(b'0' + (g - 2).min(5)),
+            })
+            .collect()
+    }
+
+    /// A line in digits as a terminal shows it: block characters.
+    pub fn glyphs(line: &str) -> String {
+        line.chars()
+            .map(|c| match c {
+                '.' => '·',
+                '0' => '▁',
+                '1' => '▂',
+                '2' => '▃',
+                '3' => '▄',
+                '4' => '▅',
+                '5' => '▆',
+                other => other,
+            })
+            .collect()
+    }
 }
 
 impl CourseFold {
@@ -411,6 +483,8 @@ impl CourseFold {
             with_crs: false,
             crs_worst_grade: 0,
             crs_onset_day: None,
+            days: Vec::new(),
+            last_day: None,
         }
     }
 
@@ -443,6 +517,12 @@ impl CourseFold {
             }
         };
         self.assessments += 1;
+        let rank = Sparkline::rank(e.grade, e.not_ruled_out);
+        match self.days.last_mut() {
+            Some(last) if self.last_day == Some(day) => *last = (*last).max(rank),
+            _ => self.days.push(rank),
+        }
+        self.last_day = Some(day);
         if let Some(g) = e.grade {
             self.add_icans(g, day, e);
         }
@@ -482,37 +562,41 @@ impl CourseFold {
         self.any_incomplete |= !e.complete;
     }
 
-    /// The course, when any assessment was placed.
-    fn finish(self) -> Option<PatientCourse> {
+    /// The course, when any assessment was placed, with its sparkline.
+    fn finish(self) -> Option<(PatientCourse, String)> {
         if self.assessments == 0 {
             return None;
         }
+        let sparkline = Sparkline::line(&self.days);
         let crs_to_icans_days = match (self.crs_onset_day, self.onset_day) {
             (Some(c), Some(i)) => Some(i64::from(i) - i64::from(c)),
             _ => None,
         };
-        Some(PatientCourse {
-            patient_id: self.patient_id,
-            assessments: self.assessments,
-            worst_grade: self.worst_grade,
-            worst_grade_day: self.worst_grade_day,
-            onset_day: self.onset_day,
-            days_with_icans: self.days_with_icans,
-            resolution_day: self.onset_day.and(self.clear_since),
-            course: match (self.onset_day, self.not_clear) {
-                _ if self.worst_grade.is_none() => Course::NotAssessed,
-                (None, _) => Course::NoIcans,
-                (Some(_), None) => Course::Resolved,
-                (Some(_), Some(_)) => Course::Unresolved,
+        Some((
+            PatientCourse {
+                patient_id: self.patient_id,
+                assessments: self.assessments,
+                worst_grade: self.worst_grade,
+                worst_grade_day: self.worst_grade_day,
+                onset_day: self.onset_day,
+                days_with_icans: self.days_with_icans,
+                resolution_day: self.onset_day.and(self.clear_since),
+                course: match (self.onset_day, self.not_clear) {
+                    _ if self.worst_grade.is_none() => Course::NotAssessed,
+                    (None, _) => Course::NoIcans,
+                    (Some(_), None) => Course::Resolved,
+                    (Some(_), Some(_)) => Course::Unresolved,
+                },
+                unresolved_because: self.onset_day.and(self.not_clear),
+                episodes: self.episodes,
+                any_incomplete: self.any_incomplete,
+                day_basis: self.basis,
+                crs_worst_grade: self.with_crs.then_some(self.crs_worst_grade),
+                crs_onset_day: self.crs_onset_day,
+                crs_to_icans_days,
             },
-            unresolved_because: self.onset_day.and(self.not_clear),
-            episodes: self.episodes,
-            any_incomplete: self.any_incomplete,
-            day_basis: self.basis,
-            crs_worst_grade: self.with_crs.then_some(self.crs_worst_grade),
-            crs_onset_day: self.crs_onset_day,
-            crs_to_icans_days,
-        })
+            sparkline,
+        ))
     }
 }
 
@@ -520,15 +604,15 @@ impl CourseFold {
 /// order, and hands each entry that cannot be placed to `unplaced`.
 fn fold_courses(
     entries: impl Iterator<Item = io::Result<Entry>>,
-    course: &mut dyn FnMut(PatientCourse) -> io::Result<()>,
+    course: &mut dyn FnMut(PatientCourse, String) -> io::Result<()>,
     unplaced: &mut dyn FnMut(&Entry, FieldError) -> io::Result<()>,
 ) -> io::Result<()> {
     let mut fold: Option<CourseFold> = None;
     for e in entries {
         let e = e?;
         if fold.as_ref().is_none_or(|f| f.patient_id != e.patient_id) {
-            if let Some(c) = fold.take().and_then(CourseFold::finish) {
-                course(c)?;
+            if let Some((c, line)) = fold.take().and_then(CourseFold::finish) {
+                course(c, line)?;
             }
             fold = Some(CourseFold::new(&e));
         }
@@ -536,8 +620,8 @@ fn fold_courses(
             unplaced(&e, why)?;
         }
     }
-    if let Some(c) = fold.and_then(CourseFold::finish) {
-        course(c)?;
+    if let Some((c, line)) = fold.and_then(CourseFold::finish) {
+        course(c, line)?;
     }
     Ok(())
 }
@@ -650,7 +734,7 @@ pub fn summarize(observations: Vec<Observation>) -> io::Result<(Cohort, Vec<Pati
     let mut unplaced = Vec::new();
     fold_courses(
         entries.into_iter().map(Ok),
-        &mut |c| {
+        &mut |c, _| {
             tally.add(&c)?;
             courses.push(c);
             Ok(())
@@ -764,6 +848,9 @@ pub struct Summary {
     pub cohort: Cohort,
     /// One course per patient, in patient order.
     pub courses: Listed<PatientCourse>,
+    /// Each course's ICANS grades by day ([`Sparkline`], in digits), in
+    /// the same order.
+    pub sparklines: Listed<String>,
     /// Records not counted, in input order.
     pub problems: Listed<Refused>,
     /// Inputs that could not be read.
@@ -887,11 +974,13 @@ pub fn from_inputs(inputs: &[Input], read: ReadOptions, by: Option<GroupBy>) -> 
     };
     let mut tally = CohortTally::default();
     let mut courses = Lister::new();
+    let mut sparklines = Lister::new();
     fold_courses(
         entries.finish()?,
-        &mut |c| {
+        &mut |c, line| {
             tally.add(&c)?;
             let bytes = c.patient_id.len();
+            sparklines.push(line.clone(), line.len())?;
             courses.push(c, bytes)
         },
         &mut |e, error| {
@@ -908,19 +997,26 @@ pub fn from_inputs(inputs: &[Input], read: ReadOptions, by: Option<GroupBy>) -> 
             problem(&mut problems, place.input, p)
         },
     )?;
+    Ok(Summary {
+        cohort: tally.finish()?,
+        courses: courses.finish()?,
+        sparklines: sparklines.finish()?,
+        problems: in_input_order(problems)?,
+        failures,
+        by,
+    })
+}
+
+/// The records not counted, in input order, listed (on disk past the
+/// budget).
+fn in_input_order(problems: Sorter<ByKey<usize, Refused>>) -> io::Result<Listed<Refused>> {
     let mut listed = Lister::new();
     for p in problems.finish()? {
         let p = p?.1;
         let bytes = p.heap_bytes();
         listed.push(p, bytes)?;
     }
-    Ok(Summary {
-        cohort: tally.finish()?,
-        courses: courses.finish()?,
-        problems: listed.finish()?,
-        failures,
-        by,
-    })
+    listed.finish()
 }
 
 /// What `--by` groups records by (contract v3 §9): a record field, its
@@ -1039,7 +1135,7 @@ fn group_cohorts(sorted: impl Iterator<Item = io::Result<Grouped>>) -> io::Resul
         });
         // An entry that cannot be placed is reported once, by the summary
         // of all records.
-        fold_courses(members, &mut |c| tally.add(&c), &mut |_, _| Ok(()))?;
+        fold_courses(members, &mut |c, _| tally.add(&c), &mut |_, _| Ok(()))?;
         let cohort = tally.finish()?;
         let bytes = group.len() + cohort.worst_grade_counts.len() * 48 + std::mem::size_of::<Cohort>();
         out.push((group, cohort), bytes)?;

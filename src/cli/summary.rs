@@ -123,6 +123,9 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         }
         return Ok(exit::IO);
     }
+    // A terminal shows the sparklines in block characters; a pipe or a
+    // file in digits (contract v4 §11).
+    let terminal = args.output.file().is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout());
     args.output.finish(out, |out| match args.format {
         SummaryFormat::Json => format_summary::write_json(out, &s, args.compare),
         SummaryFormat::Csv => match &s.by {
@@ -130,7 +133,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             Some(by) => format_summary::write_groups_csv(out, by, args.delimiter.output()),
             None => format_summary::write_courses_csv(out, &s.courses, args.delimiter.output()),
         },
-        SummaryFormat::Text => format_summary::write_text(out, &s, args.compare),
+        SummaryFormat::Text => format_summary::write_text(out, &s, args.compare, terminal),
     })?;
     if args.format != SummaryFormat::Text {
         super::report_each(&s.problems)?;

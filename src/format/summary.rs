@@ -219,9 +219,43 @@ fn incidence_table(out: &mut String, cohort: &crate::summary::Cohort) {
     out.push('\n');
 }
 
+/// The per-patient table's notes: what each column means, and the day
+/// basis of patients without `day`.
+fn course_notes(out: &mut String, first_assessment_basis: bool) {
+    out.push_str(
+        "  (days: days with ICANS; onset: the day of the first grade >= 1; resolved: the\n  first day of the final run of assessments that rule ICANS out (grade 0, nothing\n  masked, encephalopathy and consciousness assessed); eps: episodes, separate\n  runs of ICANS; CRS (day): worst CRS grade and the day of the first CRS grade\n  >= 1; partial: some grades are lower bounds; unresolved: what the last\n  assessment shows: ICANS, masked (an excluded finding would grade higher) or\n  unassessed (encephalopathy or consciousness not assessed))\n",
+    );
+    if first_assessment_basis {
+        out.push_str(
+            "  * no `day` recorded: days counted from the patient's first assessment (assessed_at)\n",
+        );
+    }
+}
+
+/// Each patient's ICANS grades by day as one line (contract v4 §11), in
+/// block characters on a terminal, digits in a pipe or a file.
+fn sparklines(out: &mut String, w: &mut dyn io::Write, s: &Summary, terminal: bool) -> io::Result<()> {
+    out.push_str(if terminal {
+        "\nGrades by day (ICANS, each assessed day: ▁▂▃▄▅▆ grades 0-5, · not assessed,\n  ? masked; past 60 days the worst of each of 60 equal parts)\n"
+    } else {
+        "\nGrades by day (ICANS, each assessed day: 0-5, . not assessed, ? masked; past\n  60 days the worst of each of 60 equal parts)\n"
+    });
+    for (c, line) in s.courses.iter().zip(s.sparklines.iter()) {
+        let (c, line) = (c?, line?);
+        let line = if terminal {
+            summary::Sparkline::glyphs(&line)
+        } else {
+            line
+        };
+        let _ = writeln!(out, "  {:<12} {line}", text::clean(&c.patient_id));
+        drain(out, w, false)?;
+    }
+    Ok(())
+}
+
 /// Writes the summary as text tables, with the comparators when
 /// `compare`; the lists are read as they are written.
-pub fn write_text(w: &mut dyn io::Write, s: &Summary, compare: bool) -> io::Result<()> {
+pub fn write_text(w: &mut dyn io::Write, s: &Summary, compare: bool, terminal: bool) -> io::Result<()> {
     let (cohort, courses, problems) = (&s.cohort, &s.courses, &s.problems);
     let mut out = String::new();
     incidence_table(&mut out, cohort);
@@ -308,14 +342,8 @@ pub fn write_text(w: &mut dyn io::Write, s: &Summary, compare: bool) -> io::Resu
         );
         drain(&mut out, w, false)?;
     }
-    out.push_str(
-        "  (days: days with ICANS; onset: the day of the first grade >= 1; resolved: the\n  first day of the final run of assessments that rule ICANS out (grade 0, nothing\n  masked, encephalopathy and consciousness assessed); eps: episodes, separate\n  runs of ICANS; CRS (day): worst CRS grade and the day of the first CRS grade\n  >= 1; partial: some grades are lower bounds; unresolved: what the last\n  assessment shows: ICANS, masked (an excluded finding would grade higher) or\n  unassessed (encephalopathy or consciousness not assessed))\n",
-    );
-    if first_assessment_basis {
-        out.push_str(
-            "  * no `day` recorded: days counted from the patient's first assessment (assessed_at)\n",
-        );
-    }
+    course_notes(&mut out, first_assessment_basis);
+    sparklines(&mut out, w, s, terminal)?;
 
     if !problems.is_empty() {
         let _ = writeln!(out, "\nNot counted: {} record(s)", problems.len());
