@@ -900,3 +900,26 @@ fn a_mapped_item_never_met_is_warned() {
     );
     assert_eq!(code, Some(0));
 }
+
+/// A `[long]` cell that is not UTF-8 was read with its bytes replaced: a
+/// record under the made-up patient id "P\u{fffd}1". It is now an error
+/// in its place naming the column, as the wide reader's is; the next
+/// record is graded.
+#[test]
+fn a_long_cell_that_is_not_utf8_is_refused_never_replaced() {
+    let dir = files(&[("m.toml", LONG_MAP)]);
+    std::fs::write(
+        dir.path().join("e.csv"),
+        b"PAT_ID,RECORDED_TIME,FLO_MEAS_NAME,MEAS_VALUE\nP\xff1,2026-03-01T08:00,SEIZURE,None\nP2,2026-03-01T08:00,SEIZURE,None\n",
+    )
+    .unwrap();
+    let (code, out) = batch(&dir, "line,patient_id,grade,error");
+    assert_eq!(code, Some(65));
+    assert_eq!(
+        out,
+        [
+            serde_json::json!({"line": 2, "file": "e.csv", "error": "malformed input: column PAT_ID: invalid UTF-8 at byte 1 (allowed: UTF-8 text)"}),
+            serde_json::json!({"line": 3, "patient_id": "P2", "grade": 0, "error": null}),
+        ]
+    );
+}

@@ -18,6 +18,15 @@ fn column_name(c: &Column) -> &str {
 
 use super::map::{DateRole, Mapped, SiteMap};
 
+/// Why a cell is refused when it is not UTF-8, naming its column: never
+/// read with its bytes replaced (an id would become another).
+pub(super) fn not_utf8(column: &str, e: std::str::Utf8Error) -> String {
+    format!(
+        "column {column}: invalid UTF-8 at byte {} (allowed: UTF-8 text)",
+        e.valid_up_to()
+    )
+}
+
 /// `[dates]` (docs/spec.md §8): `day` as the calendar days from the
 /// infusion's date to the visit's, `assessed_at` from a date-time with its
 /// zone; a cell that does not parse, or a visit before the infusion, is an
@@ -353,10 +362,9 @@ impl Layout {
             match cell.map_or_else(|| std::str::from_utf8(raw), Ok) {
                 Ok(text) => cells.push(text),
                 Err(e) => {
-                    return Err(Refused::bare(RecordError::Malformed(format!(
-                        "column {}: invalid UTF-8 at byte {} (allowed: UTF-8 text)",
+                    return Err(Refused::bare(RecordError::Malformed(not_utf8(
                         column_name(column),
-                        e.valid_up_to()
+                        e,
                     ))));
                 }
             }

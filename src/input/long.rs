@@ -82,7 +82,17 @@ pub(super) fn read(
     let mut group: Option<Group> = None;
     while let Some((line, row)) = next_row()? {
         let row = match row {
-            Ok(row) if row.len() == columns.names.len() => row,
+            Ok(row) if row.len() == columns.names.len() => match columns.not_utf8(&row) {
+                // A cell is never read with its bytes replaced: an id
+                // would become another (the wide reader refuses it too).
+                Some(why) => {
+                    if !out.flush_group(group.take()) || !out.push(line, Err(Unreadable::Broken(why))) {
+                        return Ok(());
+                    }
+                    continue;
+                }
+                None => row,
+            },
             Ok(row) => {
                 let why = format!(
                     "the row has {} cells where the header has {} (allowed: one cell per header column)",
@@ -151,8 +161,11 @@ fn hash_of(key: &[String]) -> u64 {
     h.finish()
 }
 
+/// Cell `i` of a row checked to be UTF-8 ([`Columns::not_utf8`]).
 fn text(row: &csv::ByteRecord, i: usize) -> String {
-    String::from_utf8_lossy(row.get(i).unwrap_or_default()).into_owned()
+    std::str::from_utf8(row.get(i).unwrap_or_default())
+        .unwrap_or_default()
+        .to_string()
 }
 
 impl Columns {
@@ -181,6 +194,16 @@ impl Columns {
             item: at(&spec.item, "item")?,
             value: at(&spec.value, "value")?,
             names,
+        })
+    }
+
+    /// Why a row cannot be read, when a cell is not UTF-8: its column and
+    /// where (as the wide reader says it).
+    fn not_utf8(&self, row: &csv::ByteRecord) -> Option<String> {
+        row.iter().zip(&self.names).find_map(|(cell, name)| {
+            std::str::from_utf8(cell)
+                .err()
+                .map(|e| super::layout::not_utf8(name, e))
         })
     }
 
