@@ -486,7 +486,7 @@ impl Layout {
                         cell.trim(),
                         map.file
                     ),
-                    super::map::first_listed(codes.keys().map(String::as_str), codes.len()),
+                    super::map::first_of(codes.keys().map(String::as_str), codes.len()),
                 );
                 continue;
             };

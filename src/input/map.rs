@@ -389,6 +389,15 @@ fn celsius_of(cell: &str) -> String {
     }
 }
 
+/// Whether a map may give `value` to field `f`: one of a coded field's
+/// own values (other fields' values are checked with the record).
+fn is_value_of(f: Field, value: &str) -> bool {
+    match f.def().kind {
+        Kind::Choice(choices) => choices.iter().any(|c| c.wire == value),
+        _ => true,
+    }
+}
+
 /// One field a gate code sets: a record field (not an item of an object
 /// field) and a value it allows (a coded field's own values).
 fn gate_value(column: &str, code: &str, name: &str, value: &toml::Value) -> Result<(Field, String), String> {
@@ -403,13 +412,11 @@ fn gate_value(column: &str, code: &str, name: &str, value: &toml::Value) -> Resu
     let Some(value) = text_of(value) else {
         return Err(format!("{at}: not a value (allowed: a string)"));
     };
-    if let Kind::Choice(choices) = f.def().kind {
-        if !choices.iter().any(|c| c.wire == value) {
-            return Err(format!(
-                "{at}: {value:?} is not a {name} value (allowed: {})",
-                f.allowed()
-            ));
-        }
+    if !is_value_of(f, &value) {
+        return Err(format!(
+            "{at}: {value:?} is not a {name} value (allowed: {})",
+            f.allowed()
+        ));
     }
     Ok((f, value))
 }
@@ -466,11 +473,7 @@ const CODES_LISTED: usize = 20;
 
 /// The first [`CODES_LISTED`] of `total` codes, `, `-separated, then
 /// "and N more".
-pub(super) fn first_listed<'a>(codes: impl Iterator<Item = &'a str>, total: usize) -> String {
-    first_of(codes, total)
-}
-
-fn first_of<'a>(codes: impl Iterator<Item = &'a str>, total: usize) -> String {
+pub(super) fn first_of<'a>(codes: impl Iterator<Item = &'a str>, total: usize) -> String {
     let shown: Vec<String> = codes
         .take(CODES_LISTED)
         .map(|c| {
@@ -794,13 +797,11 @@ impl SiteMap {
                             .push(format!("values.{field}.{code:?} (allowed: {})", f.allowed()));
                         continue;
                     }
-                    if let (Kind::Choice(choices), false) = (f.def().kind, value == NOT_ASSESSED) {
-                        if !choices.iter().any(|c| c.wire == value) {
-                            return Err(err(format!(
-                                "values.{field}.{code:?}: {value:?} is not a {field} value (allowed: {}, or {NOT_ASSESSED})",
-                                f.allowed()
-                            )));
-                        }
+                    if value != NOT_ASSESSED && !is_value_of(f, &value) {
+                        return Err(err(format!(
+                            "values.{field}.{code:?}: {value:?} is not a {field} value (allowed: {}, or {NOT_ASSESSED})",
+                            f.allowed()
+                        )));
                     }
                     out.insert(code.clone(), value);
                 }
