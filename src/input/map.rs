@@ -124,6 +124,24 @@ Rules in full: docs/spec.md section 8."#;
 /// assessed, for that column only (contract v4 §8).
 pub const NOT_ASSESSED: &str = "not_assessed";
 
+/// A cell as a boolean by the spellings `truthy` and `falsy` (any case).
+fn truth_of<T: AsRef<str>>(cell: &str, truthy: &[T], falsy: &[T]) -> Option<bool> {
+    let c = cell.trim();
+    if truthy.iter().any(|t| t.as_ref().eq_ignore_ascii_case(c)) {
+        Some(true)
+    } else if falsy.iter().any(|f| f.as_ref().eq_ignore_ascii_case(c)) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// A cell as a boolean by the default spellings ([`DEFAULT_TRUE`],
+/// [`DEFAULT_FALSE`]), as a map without `[booleans]` reads it.
+pub fn default_truth(cell: &str) -> Option<bool> {
+    truth_of(cell, &DEFAULT_TRUE, &DEFAULT_FALSE)
+}
+
 /// Whether a `[values.F]` table lists every code its column may hold (a
 /// cell it lacks is an error): unless it only marks codes not assessed,
 /// when the other cells read as they are (contract v4 §8).
@@ -1085,14 +1103,7 @@ impl SiteMap {
     /// A checkbox cell: `Some(true)` checked, `Some(false)` not, `None` not
     /// a spelling the map knows.
     pub fn truth(&self, cell: &str) -> Option<bool> {
-        let c = cell.trim();
-        if self.truthy.iter().any(|t| t.eq_ignore_ascii_case(c)) {
-            Some(true)
-        } else if self.falsy.iter().any(|f| f.eq_ignore_ascii_case(c)) {
-            Some(false)
-        } else {
-            None
-        }
+        truth_of(cell, &self.truthy, &self.falsy)
     }
 
     /// A cell of an export column feeding `record` (a record column name),

@@ -726,20 +726,7 @@ fn gate_proposals(
         }
         for code in sample.values.get(column).into_iter().flat_map(|v| v.keys()) {
             if !code.is_empty() && !codes.iter().any(|(c, _)| c == code) {
-                let truth = if super::map::DEFAULT_TRUE
-                    .iter()
-                    .any(|t| t.eq_ignore_ascii_case(code))
-                {
-                    Some(true)
-                } else if super::map::DEFAULT_FALSE
-                    .iter()
-                    .any(|f| f.eq_ignore_ascii_case(code))
-                {
-                    Some(false)
-                } else {
-                    None
-                };
-                codes.push((code.clone(), truth));
+                codes.push((code.clone(), super::map::default_truth(code)));
             }
         }
         let _ = writeln!(
@@ -788,13 +775,7 @@ pub fn starter(sample: &Sample, file: &str, dictionary: Option<&Dictionary>) -> 
         let values = sample.values.get(column);
         // A checkbox column: `name___code` holding 0/1 or the boolean
         // spellings (a label export's Checked/Unchecked).
-        let spelling = |k: &str| {
-            k.is_empty()
-                || super::map::DEFAULT_TRUE
-                    .iter()
-                    .chain(&super::map::DEFAULT_FALSE)
-                    .any(|b| b.eq_ignore_ascii_case(k))
-        };
+        let spelling = |k: &str| k.is_empty() || super::map::default_truth(k).is_some();
         let binary = values.is_some_and(|v| v.keys().all(|k| spelling(k)));
         if column.contains("___") && binary {
             checkboxes.push(column.clone());
