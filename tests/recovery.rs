@@ -405,7 +405,14 @@ fn batch_in_process(
     let mut out = Vec::new();
     let report = run(&inputs, &mut out, &options, &mut |_| {});
     let _ = std::fs::remove_file(&path);
-    assert!(report.input_failures.is_empty() && report.output_error.is_none());
+    // Said whole when it fails: a failure here is the machine's (a
+    // temporary file), not the reader's, and must be told apart.
+    assert!(
+        report.input_failures.is_empty() && report.output_error.is_none(),
+        "file {n}: input failures {:?}, output error {:?}",
+        report.input_failures,
+        report.output_error
+    );
     (lines_of(&out), report.stats.alerts(Some(3), None))
 }
 
