@@ -57,5 +57,6 @@ pub mod format;
 pub mod grading;
 pub mod input;
 pub mod interview;
+pub mod plot;
 pub mod spill;
 pub mod summary;

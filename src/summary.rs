@@ -274,16 +274,16 @@ const SECONDS_PER_DAY: i64 = 86_400;
 /// an array of its fields (read back as the struct: serde reads a struct
 /// from an array of its fields in order).
 #[derive(Debug, Clone, Deserialize)]
-struct Entry {
-    patient_id: String,
+pub(crate) struct Entry {
+    pub(crate) patient_id: String,
     dayless: bool,
     day: Option<u32>,
     assessed_at: Option<i64>,
     order: usize,
-    grade: Option<u8>,
+    pub(crate) grade: Option<u8>,
     complete: bool,
-    crs_grade: Option<u8>,
-    not_ruled_out: Option<NotRuledOut>,
+    pub(crate) crs_grade: Option<u8>,
+    pub(crate) not_ruled_out: Option<NotRuledOut>,
     /// Where a record without `day` was read (the only ones that may not
     /// be placed on a timeline), to report it.
     place: Option<Place>,
@@ -308,7 +308,7 @@ impl Serialize for Entry {
 }
 
 impl Entry {
-    fn key(&self) -> (&str, bool, Option<u32>, Option<i64>, usize) {
+    pub(crate) fn key(&self) -> (&str, bool, Option<u32>, Option<i64>, usize) {
         (
             &self.patient_id,
             self.dayless,
@@ -318,7 +318,7 @@ impl Entry {
         )
     }
 
-    fn heap_bytes(&self) -> usize {
+    pub(crate) fn heap_bytes(&self) -> usize {
         self.patient_id.len()
             + self
                 .place
@@ -361,9 +361,24 @@ impl From<&Observation> for Entry {
     }
 }
 
+/// A patient's course as folded: the summary's figures and sparkline, and
+/// what the incidence curves need beside them (`crate::plot`).
+pub(crate) struct Folded {
+    /// The course as `summary` reports it.
+    pub course: PatientCourse,
+    /// ICANS grades by day ([`Sparkline`], in digits).
+    pub sparkline: String,
+    /// First day at ICANS grade >= 3.
+    pub severe_onset_day: Option<u32>,
+    /// First day at CRS grade >= 3.
+    pub crs_severe_onset_day: Option<u32>,
+    /// The last day an assessment was placed on.
+    pub last_day: Option<u32>,
+}
+
 /// One patient's course, built assessment by assessment in timeline order.
-struct CourseFold {
-    patient_id: String,
+pub(crate) struct CourseFold {
+    pub(crate) patient_id: String,
     basis: DayBasis,
     /// The first time of assessment (the day basis of `assessed_at`).
     first_time: Option<i64>,
@@ -371,6 +386,8 @@ struct CourseFold {
     worst_grade: Option<u8>,
     worst_grade_day: Option<u32>,
     onset_day: Option<u32>,
+    /// First day at grade >= 3.
+    severe_onset_day: Option<u32>,
     /// The first day of the current run of assessments that rule ICANS
     /// out, if the last one does.
     clear_since: Option<u32>,
@@ -383,6 +400,7 @@ struct CourseFold {
     with_crs: bool,
     crs_worst_grade: u8,
     crs_onset_day: Option<u32>,
+    crs_severe_onset_day: Option<u32>,
     /// Each assessed day's cell of the sparkline, in day order, as a rank
     /// ([`Sparkline`]); the day it stands for.
     days: Vec<u8>,
@@ -404,7 +422,7 @@ impl Sparkline {
     const MASKED: u8 = 2;
 
     /// An assessment's rank: its grade, masked, or not assessed (never 0).
-    fn rank(grade: Option<u8>, not_ruled_out: Option<NotRuledOut>) -> u8 {
+    pub(crate) fn rank(grade: Option<u8>, not_ruled_out: Option<NotRuledOut>) -> u8 {
         match (grade, not_ruled_out) {
             (Some(g), _) if g >= 1 => 2 + g,
             (Some(_), Some(NotRuledOut::Masked)) => Self::MASKED,
@@ -429,15 +447,17 @@ impl Sparkline {
                 })
                 .collect()
         };
-        cells
-            .into_iter()
-            .map(|r| match r {
-                Self::NOT_ASSESSED => '.',
-                1 => '0',
-                Self::MASKED => '?',
-                g => char::from(b'0' + (g - 2).min(5)),
-            })
-            .collect()
+        cells.into_iter().map(Self::cell).collect()
+    }
+
+    /// A rank's cell in digits: `.`, `0`, `?`, `1`-`5`.
+    pub(crate) fn cell(rank: u8) -> char {
+        match rank {
+            Self::NOT_ASSESSED => '.',
+            1 => '0',
+            Self::MASKED => '?',
+            g => char::from(b'0' + (g - 2).min(5)),
+        }
     }
 
     /// A line in digits as a terminal shows it: block characters.
@@ -461,7 +481,7 @@ impl CourseFold {
     /// A patient's course, from their first entry: days since infusion
     /// when any assessment has `day` (those sort first), else days since
     /// the first assessment.
-    fn new(first: &Entry) -> Self {
+    pub(crate) fn new(first: &Entry) -> Self {
         CourseFold {
             patient_id: first.patient_id.clone(),
             basis: if first.dayless {
@@ -474,6 +494,7 @@ impl CourseFold {
             worst_grade: None,
             worst_grade_day: None,
             onset_day: None,
+            severe_onset_day: None,
             clear_since: None,
             not_clear: None,
             days_with_icans: 0,
@@ -483,14 +504,15 @@ impl CourseFold {
             with_crs: false,
             crs_worst_grade: 0,
             crs_onset_day: None,
+            crs_severe_onset_day: None,
             days: Vec::new(),
             last_day: None,
         }
     }
 
-    /// Adds the next entry of the timeline, or returns why it cannot be
-    /// placed on it.
-    fn add(&mut self, e: &Entry) -> Result<(), FieldError> {
+    /// Adds the next entry of the timeline and returns the day it was
+    /// placed on, or why it cannot be placed.
+    pub(crate) fn add(&mut self, e: &Entry) -> Result<u32, FieldError> {
         let day = match (self.basis, e.day, e.assessed_at) {
             (DayBasis::Day, Some(d), _) => d,
             (DayBasis::Day, None, _) => {
@@ -532,8 +554,11 @@ impl CourseFold {
             if g >= 1 {
                 self.crs_onset_day.get_or_insert(day);
             }
+            if g >= 3 {
+                self.crs_severe_onset_day.get_or_insert(day);
+            }
         }
-        Ok(())
+        Ok(day)
     }
 
     /// Adds an entry's ICANS grade `grade` on `day` (an entry whose ICANS
@@ -542,6 +567,9 @@ impl CourseFold {
         if self.worst_grade.is_none_or(|w| grade > w) {
             self.worst_grade = Some(grade);
             self.worst_grade_day = Some(day);
+        }
+        if grade >= 3 {
+            self.severe_onset_day.get_or_insert(day);
         }
         if grade >= 1 {
             self.onset_day.get_or_insert(day);
@@ -563,17 +591,19 @@ impl CourseFold {
     }
 
     /// The course, when any assessment was placed, with its sparkline.
-    fn finish(self) -> Option<(PatientCourse, String)> {
+    pub(crate) fn finish(self) -> Option<Folded> {
         if self.assessments == 0 {
             return None;
         }
         let sparkline = Sparkline::line(&self.days);
+        let (severe_onset_day, crs_severe_onset_day, last_day) =
+            (self.severe_onset_day, self.crs_severe_onset_day, self.last_day);
         let crs_to_icans_days = match (self.crs_onset_day, self.onset_day) {
             (Some(c), Some(i)) => Some(i64::from(i) - i64::from(c)),
             _ => None,
         };
-        Some((
-            PatientCourse {
+        Some(Folded {
+            course: PatientCourse {
                 patient_id: self.patient_id,
                 assessments: self.assessments,
                 worst_grade: self.worst_grade,
@@ -596,23 +626,26 @@ impl CourseFold {
                 crs_to_icans_days,
             },
             sparkline,
-        ))
+            severe_onset_day,
+            crs_severe_onset_day,
+            last_day,
+        })
     }
 }
 
 /// Reads the entries (sorted) into courses, one per patient in patient
 /// order, and hands each entry that cannot be placed to `unplaced`.
-fn fold_courses(
+pub(crate) fn fold_courses(
     entries: impl Iterator<Item = io::Result<Entry>>,
-    course: &mut dyn FnMut(PatientCourse, String) -> io::Result<()>,
+    course: &mut dyn FnMut(Folded) -> io::Result<()>,
     unplaced: &mut dyn FnMut(&Entry, FieldError) -> io::Result<()>,
 ) -> io::Result<()> {
     let mut fold: Option<CourseFold> = None;
     for e in entries {
         let e = e?;
         if fold.as_ref().is_none_or(|f| f.patient_id != e.patient_id) {
-            if let Some((c, line)) = fold.take().and_then(CourseFold::finish) {
-                course(c, line)?;
+            if let Some(folded) = fold.take().and_then(CourseFold::finish) {
+                course(folded)?;
             }
             fold = Some(CourseFold::new(&e));
         }
@@ -620,8 +653,8 @@ fn fold_courses(
             unplaced(&e, why)?;
         }
     }
-    if let Some((c, line)) = fold.and_then(CourseFold::finish) {
-        course(c, line)?;
+    if let Some(folded) = fold.and_then(CourseFold::finish) {
+        course(folded)?;
     }
     Ok(())
 }
@@ -734,9 +767,9 @@ pub fn summarize(observations: Vec<Observation>) -> io::Result<(Cohort, Vec<Pati
     let mut unplaced = Vec::new();
     fold_courses(
         entries.into_iter().map(Ok),
-        &mut |c, _| {
-            tally.add(&c)?;
-            courses.push(c);
+        &mut |f| {
+            tally.add(&f.course)?;
+            courses.push(f.course);
             Ok(())
         },
         &mut |e, error| {
@@ -898,16 +931,22 @@ struct Place {
     id: Option<grading::RecordId>,
 }
 
-/// Regrades every record of the inputs and summarises the cohort
-/// (docs/spec.md §5 `icans summary`): the assessments are sorted by
-/// patient and timeline (on disk past the budget) and read course by
-/// course. Fails only when a temporary file cannot be written or read back.
-pub fn from_inputs(inputs: &[Input], read: ReadOptions, by: Option<GroupBy>) -> io::Result<Summary> {
-    let mut entries: Sorter<Entry> = Sorter::new();
-    // With `--by`, the entries again, sorted by group first, to fold each
-    // group's courses and cohort as if its records were alone.
-    let mut grouped: Sorter<Grouped> = Sorter::new();
-    // Problems by their place in the input, to report in input order.
+/// The records not counted, by their place in the input.
+pub(crate) type Problems = Sorter<ByKey<usize, Refused>>;
+
+/// A group's entries, in order (`for_each_group`).
+pub(crate) type Members<'a> = &'a mut dyn Iterator<Item = io::Result<Entry>>;
+
+/// Reads and regrades (without management) every record of the inputs,
+/// hands each record with a patient to `each` as its [`Entry`] (with the
+/// record and its grading), and keeps the records not counted (invalid,
+/// or without `patient_id`) by their place in the input: the one reading
+/// of `summary` and `plot` (docs/spec.md §5). Fails when `each` fails.
+pub(crate) fn read_entries(
+    inputs: &[Input],
+    read: ReadOptions,
+    each: &mut dyn FnMut(Entry, &grading::Assessment, &grading::Grading) -> io::Result<()>,
+) -> io::Result<(Problems, Vec<InputFailure>)> {
     let mut problems: Sorter<ByKey<usize, Refused>> = Sorter::new();
     let mut count = 0usize;
     let mut order = 0usize;
@@ -949,22 +988,35 @@ pub fn from_inputs(inputs: &[Input], read: ReadOptions, by: Option<GroupBy>) -> 
                         }),
                     };
                     count += 1;
-                    let bytes = entry.heap_bytes();
-                    match by {
-                        Some(by) => {
-                            let group = by.value(a).to_string();
-                            let copy = Grouped(group, entry.clone());
-                            entries
-                                .push(entry, bytes)
-                                .and_then(|()| grouped.push(copy, bytes + 24))
-                        }
-                        None => entries.push(entry, bytes),
-                    }
+                    each(entry, a, &result)
                 }
             },
         };
     });
     spill?;
+    Ok((problems, failures))
+}
+
+/// Regrades every record of the inputs and summarises the cohort
+/// (docs/spec.md §5 `icans summary`): the assessments are sorted by
+/// patient and timeline (on disk past the budget) and read course by
+/// course. Fails only when a temporary file cannot be written or read back.
+pub fn from_inputs(inputs: &[Input], read: ReadOptions, by: Option<GroupBy>) -> io::Result<Summary> {
+    let mut entries: Sorter<Entry> = Sorter::new();
+    // With `--by`, the entries again, sorted by group first, to fold each
+    // group's courses and cohort as if its records were alone.
+    let mut grouped: Sorter<Grouped> = Sorter::new();
+    let (mut problems, failures) = read_entries(inputs, read, &mut |entry, a, _| {
+        let bytes = entry.heap_bytes();
+        match by {
+            Some(by) => {
+                let copy = Grouped(by.value(a).to_string(), entry.clone());
+                entries.push(entry, bytes)?;
+                grouped.push(copy, bytes + 24)
+            }
+            None => entries.push(entry, bytes),
+        }
+    })?;
     let by = match by {
         Some(by) => Some(Grouping {
             field: by.field(),
@@ -977,25 +1029,13 @@ pub fn from_inputs(inputs: &[Input], read: ReadOptions, by: Option<GroupBy>) -> 
     let mut sparklines = Lister::new();
     fold_courses(
         entries.finish()?,
-        &mut |c, line| {
-            tally.add(&c)?;
-            let bytes = c.patient_id.len();
-            sparklines.push(line.clone(), line.len())?;
-            courses.push(c, bytes)
+        &mut |f| {
+            tally.add(&f.course)?;
+            let bytes = f.course.patient_id.len();
+            sparklines.push(f.sparkline.clone(), f.sparkline.len())?;
+            courses.push(f.course, bytes)
         },
-        &mut |e, error| {
-            let Some(place) = &e.place else {
-                return Ok(());
-            };
-            let p = Refused {
-                line: Some(place.line),
-                file: place.file.clone(),
-                id: place.id.clone(),
-                patient_id: Some(e.patient_id.clone()),
-                error: RecordError::Invalid(vec![error]),
-            };
-            problem(&mut problems, place.input, p)
-        },
+        &mut |e, error| unplaced_problem(&mut problems, e, error),
     )?;
     Ok(Summary {
         cohort: tally.finish()?,
@@ -1007,9 +1047,29 @@ pub fn from_inputs(inputs: &[Input], read: ReadOptions, by: Option<GroupBy>) -> 
     })
 }
 
+/// Reports an entry that cannot be placed on its patient's timeline, at
+/// its place in the input (only a record without `day` may not be).
+pub(crate) fn unplaced_problem(
+    problems: &mut Sorter<ByKey<usize, Refused>>,
+    e: &Entry,
+    error: FieldError,
+) -> io::Result<()> {
+    let Some(place) = &e.place else {
+        return Ok(());
+    };
+    let p = Refused {
+        line: Some(place.line),
+        file: place.file.clone(),
+        id: place.id.clone(),
+        patient_id: Some(e.patient_id.clone()),
+        error: RecordError::Invalid(vec![error]),
+    };
+    problem(problems, place.input, p)
+}
+
 /// The records not counted, in input order, listed (on disk past the
 /// budget).
-fn in_input_order(problems: Sorter<ByKey<usize, Refused>>) -> io::Result<Listed<Refused>> {
+pub(crate) fn in_input_order(problems: Sorter<ByKey<usize, Refused>>) -> io::Result<Listed<Refused>> {
     let mut listed = Lister::new();
     for p in problems.finish()? {
         let p = p?.1;
@@ -1091,7 +1151,7 @@ impl Serialize for Grouping {
 
 /// An entry with its group, sorted by group, then as entries sort.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct Grouped(String, Entry);
+pub(crate) struct Grouped(pub(crate) String, pub(crate) Entry);
 
 impl PartialEq for Grouped {
     fn eq(&self, other: &Self) -> bool {
@@ -1115,30 +1175,43 @@ impl Ord for Grouped {
 /// and the cohorts move to disk past the budget.
 fn group_cohorts(sorted: impl Iterator<Item = io::Result<Grouped>>) -> io::Result<Listed<(String, Cohort)>> {
     let mut out = Lister::new();
+    for_each_group(sorted, &mut |group, members| {
+        let mut tally = CohortTally::default();
+        // An entry that cannot be placed is reported once, by the summary
+        // of all records.
+        fold_courses(members, &mut |f| tally.add(&f.course), &mut |_, _| Ok(()))?;
+        let cohort = tally.finish()?;
+        let bytes = group.len() + cohort.worst_grade_counts.len() * 48 + std::mem::size_of::<Cohort>();
+        out.push((group, cohort), bytes)
+    })?;
+    out.finish()
+}
+
+/// Hands each group's value and entries to `each`, from the entries sorted
+/// by group, one group at a time (`summary --by`, `plot incidence`).
+pub(crate) fn for_each_group(
+    sorted: impl Iterator<Item = io::Result<Grouped>>,
+    each: &mut dyn FnMut(String, Members<'_>) -> io::Result<()>,
+) -> io::Result<()> {
     let mut sorted = sorted.peekable();
     loop {
         let group = match sorted.peek() {
-            None => return out.finish(),
+            None => return Ok(()),
             Some(Ok(g)) => g.0.clone(),
             Some(Err(_)) => {
                 return match sorted.next() {
                     Some(Err(e)) => Err(e),
-                    _ => out.finish(),
+                    _ => Ok(()),
                 };
             }
         };
-        let mut tally = CohortTally::default();
-        let members = std::iter::from_fn(|| match sorted.peek() {
-            Some(Ok(g)) if g.0 == group => sorted.next().map(|r| r.map(|g| g.1)),
+        let key = group.clone();
+        let mut members = std::iter::from_fn(|| match sorted.peek() {
+            Some(Ok(g)) if g.0 == key => sorted.next().map(|r| r.map(|g| g.1)),
             Some(Err(_)) => sorted.next().map(|r| r.map(|g| g.1)),
             _ => None,
         });
-        // An entry that cannot be placed is reported once, by the summary
-        // of all records.
-        fold_courses(members, &mut |c, _| tally.add(&c), &mut |_, _| Ok(()))?;
-        let cohort = tally.finish()?;
-        let bytes = group.len() + cohort.worst_grade_counts.len() * 48 + std::mem::size_of::<Cohort>();
-        out.push((group, cohort), bytes)?;
+        each(group, &mut members)?;
     }
 }
 

@@ -31,6 +31,7 @@ pub mod flags;
 pub mod grade;
 pub mod map;
 pub mod platform;
+pub mod plot;
 pub mod protocol;
 pub mod schema;
 pub mod summary;

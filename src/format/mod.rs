@@ -11,6 +11,7 @@ pub mod cell;
 pub mod columns;
 pub mod csv;
 pub mod json;
+pub mod plot;
 pub mod protocol;
 pub mod schema;
 pub mod summary;

@@ -152,7 +152,7 @@ fn duration_line(s: Option<Spread>) -> String {
 }
 
 /// "n/N  p% (low-high)", or "-" without patients.
-fn incidence_cell(i: &Incidence) -> String {
+pub(crate) fn incidence_cell(i: &Incidence) -> String {
     if i.total == 0 {
         return "-".to_string();
     }
