@@ -152,6 +152,18 @@ fn groups_are_the_same_on_disk() {
     }
 }
 
+/// Contract v4 §11: the pictures read their sorted assessments and the
+/// groups' curves back from disk with the same result.
+#[test]
+fn pictures_are_the_same_on_disk() {
+    let input = cohort(3000);
+    for format in ["svg", "html"] {
+        same_on_disk(&["plot", "incidence", "--format", format], &input);
+        same_on_disk(&["plot", "incidence", "--by", "product", "--format", format], &input);
+        same_on_disk(&["plot", "course", "--patient", "P007", "--format", format], &input);
+    }
+}
+
 #[test]
 fn audit_output_is_the_same_with_its_lists_on_disk() {
     let input = cohort(3000);
