@@ -9,6 +9,8 @@
 //! - [`batch`]: regrading many records in order, on every core.
 //! - [`interview`]: the guided bedside assessment.
 //! - [`summary`]: patient courses and cohort incidence with exact intervals.
+//! - [`plot`]: the figures of a patient's course and of a cohort's
+//!   cumulative incidence, drawn by [`format::plot`].
 //! - [`audit`]: recorded grades against the regrade.
 //! - [`spill`]: lists and sorts that move to disk, so memory stays bounded.
 //!

@@ -21,6 +21,7 @@ mod cli;
   icans assess
   icans batch examples/records.ndjson -o graded.ndjson   # exit 65: record 7
   icans summary examples/cohort.ndjson
+  icans plot course examples/cohort.ndjson --patient C-04 -o course.svg
   icans audit examples/audit.ndjson   # exit 65: one record is not regradable
 
 Each command's --help (and man page: icans man --dir DIR) has its own

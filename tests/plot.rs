@@ -451,6 +451,37 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Any patient id and product, markup, control characters and the
+    /// characters XML forbids included: each picture is still a valid,
+    /// standalone document naming them.
+    #[test]
+    fn any_name_keeps_the_document_valid(id in "\\PC{0,12}|[<>&\"'\u{1}\u{1b}\u{fffe}\u{ffff}a]{1,8}", product in "\\PC{0,8}|[<&\u{0}\u{ffff}]{1,4}") {
+        let dir = tempfile::tempdir().unwrap();
+        let record = serde_json::json!({
+            "patient_id": id, "product": product, "day": 1, "ice_total": 6,
+            "consciousness": "alert", "seizure": "none", "motor": "none", "edema": "none"
+        });
+        let input = ndjson_input(dir.path(), "r.ndjson", &[record.to_string()]);
+        let read = icans::plot::courses(std::slice::from_ref(&input), ReadOptions::default(), std::slice::from_ref(&id)).unwrap();
+        let plot = read.plots.into_iter().next().unwrap().unwrap();
+        let svg = draw_course::svg(&plot);
+        let doc = standalone(&svg);
+        prop_assert!(text_of(&doc, "title").starts_with("ICANS and CRS course of patient "));
+        let mut page = Vec::new();
+        draw_course::write_html(&mut page, &[plot]).unwrap();
+        prop_assert!(!String::from_utf8(page).unwrap().contains("<script"));
+        let plot = icans::plot::incidence(&[input], ReadOptions::default(), Some(GroupBy::Product)).unwrap();
+        let mut svg = Vec::new();
+        draw_incidence::write_svg(&mut svg, &plot).unwrap();
+        let svg = String::from_utf8(svg).unwrap();
+        let doc = standalone(&svg);
+        prop_assert_eq!(of_class(&doc, "curve").len(), 2);
+    }
+}
+
 /// The test's own onsets: per group and event, `day:cumulative` at each
 /// day an onset falls on, from each record's grading (a patient's first
 /// day at grade >= 1, or >= 3, over its records in day order).

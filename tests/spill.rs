@@ -159,8 +159,14 @@ fn pictures_are_the_same_on_disk() {
     let input = cohort(3000);
     for format in ["svg", "html"] {
         same_on_disk(&["plot", "incidence", "--format", format], &input);
-        same_on_disk(&["plot", "incidence", "--by", "product", "--format", format], &input);
-        same_on_disk(&["plot", "course", "--patient", "P007", "--format", format], &input);
+        same_on_disk(
+            &["plot", "incidence", "--by", "product", "--format", format],
+            &input,
+        );
+        same_on_disk(
+            &["plot", "course", "--patient", "P007", "--format", format],
+            &input,
+        );
     }
 }
 

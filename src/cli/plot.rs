@@ -233,7 +233,7 @@ fn course(args: &CourseArgs) -> anyhow::Result<u8> {
     for (want, found) in args.patient.iter().zip(read_courses.plots) {
         match found {
             Ok(p) => plots.push(p),
-            Err(near) => {
+            Err(plot::NotDrawn::NotFound(near)) => {
                 let hint = near.map_or(String::new(), |n| {
                     format!(" (did you mean {}?)", icans::format::text::clean(&n))
                 });
@@ -242,6 +242,11 @@ fn course(args: &CourseArgs) -> anyhow::Result<u8> {
                     icans::format::text::clean(want)
                 ));
             }
+            Err(plot::NotDrawn::TooManyDays) => missing.push(format!(
+                "patient {} has more than {} assessed days, more than plot course draws; nothing written",
+                icans::format::text::clean(want),
+                plot::MOST_DAYS
+            )),
         }
     }
     if !missing.is_empty() {

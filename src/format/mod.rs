@@ -1,6 +1,6 @@
 //! Input and output formats, each in its own module: JSON records and
 //! results, CSV records and results, the result's columns, protocol files,
-//! the schemas and the human-readable text card.
+//! the schemas, the human-readable text card and the pictures (`plot`).
 //!
 //! Results are written through one [`ResultWriter`] per output format
 //! (as hyperfine's `export` module does): [`json::NdjsonWriter`] and

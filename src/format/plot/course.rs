@@ -54,21 +54,9 @@ fn day_title(basis: DayBasis) -> &'static str {
 pub fn svg(plot: &CoursePlot) -> String {
     let mut svg = Svg::default();
     let days = Days::of(&plot.days);
-    let id = &plot.course.patient_id;
-    svg.text(
+    svg.heading(
         LEFT,
-        22.0,
-        15,
-        "start",
-        r#" font-weight="bold""#,
-        &format!("ICANS and CRS course of patient {id}"),
-    );
-    svg.text(
-        LEFT,
-        38.0,
-        10,
-        "start",
-        "",
+        &title(plot),
         "ASTCT 2019 grades by day: the worst assessment of each day; steps proposed marked on their day",
     );
     let mut y = 52.0;
@@ -178,18 +166,7 @@ fn grade_panel(svg: &mut Svg, days: &Days, course: &[CourseDay], panel: &Panel) 
     }
     let ticks: Vec<(f64, String)> = (0..=5).map(|g| (f64::from(g), g.to_string())).collect();
     svg.y_axis(panel, &ticks, "Grade (0-5)");
-    let icans: Vec<(u32, u8)> = course
-        .iter()
-        .map(|d| match d.icans {
-            DayIcans::Graded(g) => (d.day, Some(g)),
-            _ => (d.day, None),
-        })
-        .filter_map(|(day, g)| g.map(|g| (day, g)))
-        .collect();
-    let icans_runs = runs(course, |d| match d.icans {
-        DayIcans::Graded(g) => Some(g),
-        _ => None,
-    });
+    let icans_runs = runs(course, graded);
     let crs_runs = runs(course, |d| d.crs_grade);
     steps(
         svg,
@@ -215,12 +192,20 @@ fn grade_panel(svg: &mut Svg, days: &Days, course: &[CourseDay], panel: &Panel) 
             ));
         }
     }
-    for (day, g) in icans {
+    for (day, g) in course.iter().filter_map(|d| graded(d).map(|g| (d.day, g))) {
         svg.raw(&format!(
             r#"<circle class="icans-point" data-day="{day}" data-grade="{g}" cx="{:.1}" cy="{:.1}" r="3.5" fill="{ICANS_COLOUR}"/>"#,
             days.x(day),
             panel.y(f64::from(g))
         ));
+    }
+}
+
+/// A day's ICANS grade when it has one (not masked, not unassessed).
+fn graded(d: &CourseDay) -> Option<u8> {
+    match d.icans {
+        DayIcans::Graded(g) => Some(g),
+        DayIcans::Masked | DayIcans::NotAssessed => None,
     }
 }
 

@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 use std::io;
 
-use super::{PALETTE, Panel, Svg, day_ticks, esc, footer, html_row};
+use super::{PALETTE, Panel, Svg, day_ticks, esc, html_row};
 use crate::format::summary::incidence_cell;
 use crate::plot::{Curve, Event, GroupCurves, IncidencePlot};
 
@@ -62,44 +62,79 @@ fn final_words(c: &Curve) -> String {
 }
 
 /// What the scale needs from every group: the last day, the number of
-/// curves, the patients left out.
+/// groups and curves, the patients left out.
 struct Extent {
     last_day: u32,
+    groups: usize,
     curves: usize,
     without_day: u64,
-    desc: String,
 }
 
 fn extent(plot: &IncidencePlot) -> io::Result<Extent> {
     let mut e = Extent {
         last_day: 1,
+        groups: 0,
         curves: 0,
         without_day: 0,
-        desc: String::new(),
     };
     for g in plot.groups.iter() {
         let g = g?;
         e.last_day = e.last_day.max(g.last_day);
+        e.groups += 1;
         e.curves += g.curves.len();
         e.without_day += g.without_day;
+    }
+    Ok(e)
+}
+
+/// The notes under the picture.
+fn notes(ext: &Extent) -> Vec<String> {
+    let mut notes = vec![
+        "Crude cumulative incidence: the share of all patients counted with onset (the first assessed day at grade >= 1, or >= 3) on or before each day, without censoring; ICANS over the patients with ICANS assessed, CRS over those with CRS information.".to_string(),
+    ];
+    if ext.without_day > 0 {
+        notes.push(format!(
+            "{} patient(s) without day since infusion left out of the curves.",
+            ext.without_day
+        ));
+    }
+    notes
+}
+
+/// The most interval bars side by side at the right end; past them the
+/// bars are drawn over the first ones again (the legend gives every
+/// figure).
+const MOST_BARS: usize = 40;
+/// Characters in a line of the footer.
+const FOOTER_CHARS: usize = 130;
+const LEGEND_TOP: f64 = TOP + HEIGHT + 50.0;
+
+/// The plot as one standalone SVG document, written as its groups are
+/// read: their list is read three times (the scale, the text
+/// alternative, the drawing), never held whole.
+pub fn write_svg(w: &mut dyn io::Write, plot: &IncidencePlot) -> io::Result<()> {
+    let ext = extent(plot)?;
+    let notes = notes(&ext);
+    let bars = LEFT + PLOT_WIDTH + 8.0;
+    let bar_room = ext.curves.min(MOST_BARS) as f64 * BAR_STEP;
+    let width = bars + bar_room + 150.0;
+    let legend_bottom = LEGEND_TOP + ext.groups as f64 * 19.0 + ext.curves as f64 * 14.0;
+    let footer = super::footer_lines(&notes, FOOTER_CHARS).len() as f64 * super::FOOTER_LINE;
+    let size = (width, legend_bottom + 6.0 + footer + 4.0);
+    Svg::open(w, size, &title(plot))?;
+    for g in plot.groups.iter() {
+        let g = g?;
         let finals: Vec<String> = g.curves.iter().map(final_words).collect();
-        let _ = write!(
-            e.desc,
+        let said = format!(
             "{}, by day {}: {}. ",
             group_name(plot, &g.group),
             g.last_day,
             finals.join("; ")
         );
+        w.write_all(esc(&said).as_bytes())?;
     }
-    Ok(e)
-}
-
-/// The plot as one standalone SVG document, written as its groups are
-/// read.
-pub fn write_svg(w: &mut dyn io::Write, plot: &IncidencePlot) -> io::Result<()> {
-    let ext = extent(plot)?;
-    let bars = LEFT + PLOT_WIDTH + 8.0;
-    let width = bars + ext.curves as f64 * BAR_STEP + 150.0;
+    w.write_all(esc(&notes.join(" ")).as_bytes())?;
+    Svg::close_desc(w, size)?;
     let panel = Panel {
         left: LEFT,
         right: LEFT + PLOT_WIDTH,
@@ -108,22 +143,53 @@ pub fn write_svg(w: &mut dyn io::Write, plot: &IncidencePlot) -> io::Result<()> 
         low: 0.0,
         high: 100.0,
     };
-    let x = |day: u32| LEFT + PLOT_WIDTH * f64::from(day) / f64::from(ext.last_day);
     let mut svg = Svg::default();
-    svg.text(LEFT, 22.0, 15, "start", r#" font-weight="bold""#, &title(plot));
-    svg.text(
+    axes(&mut svg, &panel, ext.last_day, &title(plot));
+    let x = |day: u32| LEFT + PLOT_WIDTH * f64::from(day) / f64::from(ext.last_day);
+    let mut legend_y = LEGEND_TOP;
+    let mut k = 0usize;
+    let mut labels = Labels(Vec::new());
+    for (i, g) in plot.groups.iter().enumerate() {
+        let g = g?;
+        let colour = PALETTE[i % PALETTE.len()];
+        let name = group_name(plot, &g.group);
+        svg.text(16.0, legend_y, 11, "start", r#" font-weight="bold""#, &name);
+        legend_y += 15.0;
+        for c in &g.curves {
+            let bar_x = bars + (k % MOST_BARS) as f64 * BAR_STEP;
+            draw_curve(&mut svg, &panel, &x, (&g, c), colour, bar_x);
+            k += 1;
+            svg.line(
+                (28.0, legend_y - 4.0),
+                (64.0, legend_y - 4.0),
+                colour,
+                &format!(r#" stroke-width="2.5"{}"#, dash(c.event)),
+            );
+            svg.text(70.0, legend_y, 10, "start", "", &final_words(c));
+            legend_y += 14.0;
+        }
+        labels.place(&mut svg, &panel, &g, &name, bars + bar_room + 4.0);
+        legend_y += 4.0;
+        svg.drain(w)?;
+    }
+    super::footer(&mut svg, 16.0, legend_y + 6.0, FOOTER_CHARS, &notes);
+    svg.drain(w)?;
+    Svg::close(w)
+}
+
+/// The heading, the percent axis and the day axis.
+fn axes(svg: &mut Svg, panel: &Panel, last_day: u32, title: &str) {
+    svg.heading(
         LEFT,
-        38.0,
-        10,
-        "start",
-        "",
+        title,
         "Crude cumulative incidence by day since infusion (no censoring); bars: exact 95% interval of each final proportion",
     );
     let ticks: Vec<(f64, String)> = (0..=5)
         .map(|i| (f64::from(i * 20), format!("{}%", i * 20)))
         .collect();
-    svg.y_axis(&panel, &ticks, "Patients with onset (%)");
-    for t in day_ticks(0, ext.last_day) {
+    svg.y_axis(panel, &ticks, "Patients with onset (%)");
+    let x = |day: u32| LEFT + PLOT_WIDTH * f64::from(day) / f64::from(last_day);
+    for t in day_ticks(0, last_day) {
         svg.line(
             (x(t), panel.bottom()),
             (x(t), panel.bottom() + 4.0),
@@ -140,48 +206,6 @@ pub fn write_svg(w: &mut dyn io::Write, plot: &IncidencePlot) -> io::Result<()> 
         "",
         "Day since infusion (days)",
     );
-    let mut legend_y = panel.bottom() + 50.0;
-    let mut k = 0usize;
-    let mut labels = Labels(Vec::new());
-    for (i, g) in plot.groups.iter().enumerate() {
-        let g = g?;
-        let colour = PALETTE[i % PALETTE.len()];
-        let name = group_name(plot, &g.group);
-        svg.text(16.0, legend_y, 11, "start", r#" font-weight="bold""#, &name);
-        legend_y += 15.0;
-        for c in &g.curves {
-            draw_curve(&mut svg, &panel, &x, (&g, c), colour, bars + k as f64 * BAR_STEP);
-            k += 1;
-            svg.line(
-                (28.0, legend_y - 4.0),
-                (64.0, legend_y - 4.0),
-                colour,
-                &format!(r#" stroke-width="2.5"{}"#, dash(c.event)),
-            );
-            svg.text(70.0, legend_y, 10, "start", "", &final_words(c));
-            legend_y += 14.0;
-        }
-        labels.place(
-            &mut svg,
-            &panel,
-            &g,
-            &name,
-            bars + ext.curves as f64 * BAR_STEP + 4.0,
-        );
-        legend_y += 4.0;
-    }
-    let mut notes = vec![
-        "Crude cumulative incidence: the share of all patients counted with onset (the first assessed day at grade >= 1, or >= 3) on or before each day, without censoring; ICANS over the patients with ICANS assessed, CRS over those with CRS information.".to_string(),
-    ];
-    if ext.without_day > 0 {
-        notes.push(format!(
-            "{} patient(s) without day since infusion left out of the curves.",
-            ext.without_day
-        ));
-    }
-    let height = footer(&mut svg, 16.0, legend_y + 6.0, 130, &notes) + 4.0;
-    let desc = format!("{}{}", ext.desc, notes.join(" "));
-    w.write_all(svg.finish(width, height, &title(plot), &desc).as_bytes())
 }
 
 /// One curve: a step from 0 at day 0 up at each onset day, held to the

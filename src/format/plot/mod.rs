@@ -11,7 +11,7 @@ pub mod course;
 pub mod incidence;
 
 use std::fmt::Write as _;
-use std::io;
+use std::io::{self, Write as _};
 
 use super::text;
 
@@ -23,7 +23,8 @@ pub const PALETTE: [&str; 8] = [
 ];
 
 /// The text of an SVG or HTML document: control characters written as
-/// escapes (as every report shows them), markup characters as entities.
+/// escapes (as every report shows them), and so the two characters XML
+/// forbids beside them (U+FFFE, U+FFFF); markup characters as entities.
 pub fn esc(s: &str) -> String {
     let clean = text::clean(s);
     let mut out = String::with_capacity(clean.len());
@@ -34,6 +35,7 @@ pub fn esc(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            '\u{fffe}' | '\u{ffff}' => out.push_str(&c.escape_unicode().to_string()),
             c => out.push(c),
         }
     }
@@ -56,6 +58,13 @@ impl Svg {
             r#"<text x="{x:.1}" y="{y:.1}" font-size="{size}" text-anchor="{anchor}"{extra}>{}</text>"#,
             esc(content)
         );
+    }
+
+    /// The picture's title in bold and the line under it that says what
+    /// is drawn, from `left`.
+    pub fn heading(&mut self, left: f64, title: &str, subtitle: &str) {
+        self.text(left, 22.0, 15, "start", r#" font-weight="bold""#, title);
+        self.text(left, 38.0, 10, "start", "", subtitle);
     }
 
     /// A straight line.
@@ -103,20 +112,48 @@ impl Svg {
     /// The whole document: `title` and `desc` (the text alternative) first,
     /// a white background, then the drawing.
     pub fn finish(&self, width: f64, height: f64, title: &str, desc: &str) -> String {
-        let mut out = String::with_capacity(self.body.len() + desc.len() + 512);
-        let _ = write!(
-            out,
-            r##"<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" role="img" aria-labelledby="title desc" font-family="DejaVu Sans, Arial, Helvetica, sans-serif">
+        let mut out = Vec::with_capacity(self.body.len() + desc.len() + 512);
+        let whole = Svg::open(&mut out, (width, height), title)
+            .and_then(|()| out.write_all(esc(desc).as_bytes()))
+            .and_then(|()| Svg::close_desc(&mut out, (width, height)))
+            .and_then(|()| out.write_all(self.body.as_bytes()))
+            .and_then(|()| Svg::close(&mut out));
+        debug_assert!(whole.is_ok(), "writing to memory");
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// The start of a document written piece by piece: the root, the title
+    /// and the opening of the text alternative (its text follows,
+    /// [`esc`]aped, then [`Svg::close_desc`]).
+    pub fn open(w: &mut dyn io::Write, (width, height): (f64, f64), title: &str) -> io::Result<()> {
+        write!(
+            w,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" role="img" aria-labelledby="title desc" font-family="DejaVu Sans, Arial, Helvetica, sans-serif">
 <title id="title">{}</title>
-<desc id="desc">{}</desc>
-<rect x="0" y="0" width="{width:.0}" height="{height:.0}" fill="#ffffff"/>
-"##,
-            esc(title),
-            esc(desc)
-        );
-        out.push_str(&self.body);
-        out.push_str("</svg>\n");
-        out
+<desc id="desc">"#,
+            esc(title)
+        )
+    }
+
+    /// The end of the text alternative and the white background.
+    pub fn close_desc(w: &mut dyn io::Write, (width, height): (f64, f64)) -> io::Result<()> {
+        write!(
+            w,
+            "</desc>\n<rect x=\"0\" y=\"0\" width=\"{width:.0}\" height=\"{height:.0}\" fill=\"#ffffff\"/>\n"
+        )
+    }
+
+    /// Writes the drawing so far and empties it (a large picture is
+    /// written as it is drawn).
+    pub fn drain(&mut self, w: &mut dyn io::Write) -> io::Result<()> {
+        w.write_all(self.body.as_bytes())?;
+        self.body.clear();
+        Ok(())
+    }
+
+    /// The end of the document.
+    pub fn close(w: &mut dyn io::Write) -> io::Result<()> {
+        w.write_all(b"</svg>\n")
     }
 }
 
@@ -169,25 +206,33 @@ pub fn day_ticks(first: u32, last: u32) -> Vec<u32> {
 
 /// Lines of text at most `width` characters, broken at spaces.
 pub fn wrap(s: &str, width: usize) -> Vec<String> {
-    textwrap::wrap(s, width)
+    let opts = textwrap::Options::new(width).word_splitter(textwrap::WordSplitter::NoHyphenation);
+    textwrap::wrap(s, opts)
         .into_iter()
         .map(|l| l.into_owned())
         .collect()
 }
 
-/// The footer every picture carries: its notes, the criteria and the
-/// decision-support note, from `top`; returns the bottom.
-pub fn footer(svg: &mut Svg, left: f64, top: f64, width_chars: usize, notes: &[String]) -> f64 {
-    let mut y = top;
-    for note in notes
+/// The lines of the footer every picture carries: its notes, the
+/// criteria and the decision-support note, each wrapped.
+pub fn footer_lines(notes: &[String], width_chars: usize) -> Vec<String> {
+    notes
         .iter()
         .map(String::as_str)
         .chain([text::CRITERIA_LINE, text::DECISION_SUPPORT_NOTE])
-    {
-        for line in wrap(note, width_chars) {
-            svg.text(left, y, 10, "start", "", &line);
-            y += 13.0;
-        }
+        .flat_map(|note| wrap(note, width_chars))
+        .collect()
+}
+
+/// The height of a line of the footer.
+pub const FOOTER_LINE: f64 = 13.0;
+
+/// Draws the footer from `top`; returns its bottom.
+pub fn footer(svg: &mut Svg, left: f64, top: f64, width_chars: usize, notes: &[String]) -> f64 {
+    let mut y = top;
+    for line in footer_lines(notes, width_chars) {
+        svg.text(left, y, 10, "start", "", &line);
+        y += FOOTER_LINE;
     }
     y
 }
