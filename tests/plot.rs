@@ -982,3 +982,58 @@ fn needs_chromium_a_browser_shows_the_pictures() {
         assert!(blue > 200, "{path}: the first line drawn ({blue} blue pixels)");
     }
 }
+
+/// The plots read what `summary` reads: standard input, a JSON array, a
+/// CSV export through a map; the same records draw the same picture.
+#[test]
+fn every_input_summary_reads_draws_the_same_picture() {
+    let ndjson = std::fs::read_to_string("examples/cohort.ndjson").unwrap();
+    let array = format!("[{}]", ndjson.trim_end().lines().collect::<Vec<_>>().join(",\n"));
+    let dir = tempfile::tempdir().unwrap();
+    let json_file = dir.path().join("cohort.json");
+    std::fs::write(&json_file, &array).unwrap();
+    for plot in [
+        &["course", "--patient", "C-02"][..],
+        &["incidence", "--by", "product"][..],
+    ] {
+        let from_file = common::stdout_of(&[&["plot"][..], plot, &["examples/cohort.ndjson"][..]].concat());
+        let stdin = icans()
+            .arg("plot")
+            .args(plot)
+            .write_stdin(ndjson.clone())
+            .output()
+            .unwrap();
+        assert_eq!(stdin.status.code(), Some(0));
+        assert_eq!(
+            String::from_utf8(stdin.stdout).unwrap(),
+            from_file,
+            "{plot:?} from standard input"
+        );
+        let array = icans().arg("plot").args(plot).arg(&json_file).output().unwrap();
+        assert_eq!(array.status.code(), Some(0));
+        assert_eq!(
+            String::from_utf8(array.stdout).unwrap(),
+            from_file,
+            "{plot:?} from a JSON array"
+        );
+    }
+    // The registry export through its map, as `summary` reads it: the
+    // same patients, and patient 101's course.
+    let svg = common::stdout_of(&[
+        "plot",
+        "course",
+        "examples/registry/export-raw.csv",
+        "--map",
+        "examples/registry/export-raw.map.toml",
+        "--patient",
+        "101",
+    ]);
+    let drawn = drawn_course(&svg);
+    let text = common::stdout_of(&[
+        "summary",
+        "examples/registry/export-raw.csv",
+        "--map",
+        "examples/registry/export-raw.map.toml",
+    ]);
+    assert_eq!(drawn.icans.values().collect::<String>(), sparklines(&text)["101"]);
+}
