@@ -1,7 +1,7 @@
 //! The figures `icans plot` draws (contract v4 §11, docs/spec.md §11): one
 //! patient's course by day, and the crude cumulative incidence of ICANS
 //! (and CRS) by day since infusion, per group. Read, graded and folded by
-//! the same code as `summary` ([`summary::read_entries`],
+//! the same code as `summary` (`summary::read_entries`,
 //! `summary::CourseFold`), so that a picture shows exactly the figures
 //! `summary` prints; drawing them is [`crate::format::plot`]'s.
 
