@@ -741,7 +741,6 @@ impl SiteMap {
                 )));
             }
         }
-        let record = Column::names();
         let mut map = SiteMap {
             file: file.to_string(),
             columns: BTreeMap::new(),
@@ -760,144 +759,15 @@ impl SiteMap {
             unfilled: Vec::new(),
         };
         if let Some(columns) = table.get("columns") {
-            let toml::Value::Table(columns) = columns else {
-                return Err(err(
-                    "columns: not a table (allowed: record field = \"export column\")".into(),
-                ));
-            };
-            for (field, export) in columns {
-                if !record.contains(field) {
-                    let hint = catalogue::closest(field, record.iter().map(String::as_str))
-                        .map(|s| format!(" (did you mean `{s}`?)"))
-                        .unwrap_or_default();
-                    return Err(err(format!(
-                        "columns.{field}: not a record field{hint} (allowed: {})",
-                        record.join(", ")
-                    )));
-                }
-                let Some(export) = text_of(export) else {
-                    return Err(err(format!(
-                        "columns.{field}: not a column name (allowed: a string)"
-                    )));
-                };
-                if let Some(other) = map.columns.get(&export) {
-                    return Err(err(format!(
-                        "columns.{field}: column {export:?} already feeds {other} (allowed: one field per export column)"
-                    )));
-                }
-                map.columns.insert(export, field.clone());
-            }
+            map.read_columns(columns).map_err(err)?;
         }
         if let Some(values) = table.get("values") {
-            let toml::Value::Table(values) = values else {
-                return Err(err("values: not a table (allowed: [values.FIELD] tables)".into()));
-            };
-            for (field, codes) in values {
-                let Some(f) = Field::from_name(field) else {
-                    return Err(err(format!(
-                        "values.{field}: not a record field (allowed: fields with coded values)"
-                    )));
-                };
-                let toml::Value::Table(codes) = codes else {
-                    return Err(err(format!(
-                        "values.{field}: not a table (allowed: \"export value\" = \"record value\")"
-                    )));
-                };
-                let mut out = BTreeMap::new();
-                for (code, value) in codes {
-                    let Some(value) = text_of(value) else {
-                        return Err(err(format!(
-                            "values.{field}.{code}: not a value (allowed: a string)"
-                        )));
-                    };
-                    if value == "?" {
-                        map.unfilled
-                            .push(format!("values.{field}.{code:?} (allowed: {})", f.allowed()));
-                        continue;
-                    }
-                    if value != NOT_ASSESSED && !is_value_of(f, &value) {
-                        return Err(err(format!(
-                            "values.{field}.{code:?}: {value:?} is not a {field} value (allowed: {}, or {NOT_ASSESSED})",
-                            f.allowed()
-                        )));
-                    }
-                    out.insert(code.clone(), value);
-                }
-                map.values.insert(field.clone(), out);
-            }
+            map.read_values(values).map_err(err)?;
         }
         if let Some(boxes) = table.get("checkboxes") {
-            let toml::Value::Table(boxes) = boxes else {
-                return Err(err(
-                    "checkboxes: not a table (allowed: a [checkboxes.other_cause] table)".into(),
-                ));
-            };
-            if let Some(other) = boxes.keys().find(|k| *k != "other_cause") {
-                return Err(err(format!(
-                    "checkboxes.{other}: checkboxes name only other_cause domains (allowed: a [checkboxes.other_cause] table; \
-                     a field's coded values go in [values.{other}])"
-                )));
-            }
-            let Some(toml::Value::Table(oc)) = boxes.get("other_cause") else {
-                return Err(err(
-                    "checkboxes.other_cause: not a table (allowed: \"export column\" = \"domain\")".into(),
-                ));
-            };
-            for (column, domain) in oc {
-                let Some(domain) = text_of(domain) else {
-                    return Err(err(format!("checkboxes.other_cause.{column}: not a domain name")));
-                };
-                let domains = format!(
-                    "one domain: {}",
-                    catalogue::names(crate::grading::OTHER_CAUSE_CHOICES)
-                );
-                if domain == "?" {
-                    map.unfilled
-                        .push(format!("checkboxes.other_cause.{column:?} (allowed: {domains})"));
-                    continue;
-                }
-                if !crate::grading::OTHER_CAUSE_CHOICES
-                    .iter()
-                    .any(|c| c.wire == domain)
-                {
-                    return Err(err(format!(
-                        "checkboxes.other_cause.{column}: {domain:?} is not a domain (allowed: {domains})"
-                    )));
-                }
-                if let Some(field) = map.columns.get(column) {
-                    return Err(err(format!(
-                        "checkboxes.other_cause.{column}: column {column:?} already feeds {field} in [columns] \
-                         (allowed: a column is a field or a checkbox, not both)"
-                    )));
-                }
-                map.checkboxes.insert(column.clone(), domain);
-            }
+            map.read_checkboxes(boxes).map_err(err)?;
         }
-        if let Some(missing) = table.get("missing") {
-            only_keys(missing, "missing", &["values"]).map_err(err)?;
-            let values = missing
-                .get("values")
-                .ok_or_else(|| err("missing: allowed: values = [...]".into()))?;
-            map.missing = strings(values, "missing.values").map_err(err)?;
-        }
-        if let Some(b) = table.get("booleans") {
-            only_keys(b, "booleans", &["true", "false"]).map_err(err)?;
-            if let Some(t) = b.get("true") {
-                map.truthy = strings(t, "booleans.true").map_err(err)?;
-            }
-            if let Some(f) = b.get("false") {
-                map.falsy = strings(f, "booleans.false").map_err(err)?;
-            }
-        }
-        if let Some(ignore) = table.get("ignore") {
-            only_keys(ignore, "ignore", &["columns"]).map_err(err)?;
-            if let Some(columns) = ignore.get("columns") {
-                map.ignore = strings(columns, "ignore.columns")
-                    .map_err(err)?
-                    .into_iter()
-                    .collect();
-            }
-        }
+        map.read_plain_tables(&table).map_err(err)?;
         if let Some(dates) = table.get("dates") {
             map.read_dates(dates).map_err(err)?;
         }
@@ -912,6 +782,150 @@ impl SiteMap {
         }
         map.contradiction().map_err(err)?;
         Ok(map)
+    }
+
+    /// `[columns]`: record field = export column, one field per column.
+    fn read_columns(&mut self, columns: &toml::Value) -> Result<(), String> {
+        let record = Column::names();
+        let toml::Value::Table(columns) = columns else {
+            return Err("columns: not a table (allowed: record field = \"export column\")".into());
+        };
+        for (field, export) in columns {
+            if !record.contains(field) {
+                let hint = catalogue::closest(field, record.iter().map(String::as_str))
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                return Err(format!(
+                    "columns.{field}: not a record field{hint} (allowed: {})",
+                    record.join(", ")
+                ));
+            }
+            let Some(export) = text_of(export) else {
+                return Err(format!("columns.{field}: not a column name (allowed: a string)"));
+            };
+            if let Some(other) = self.columns.get(&export) {
+                return Err(format!(
+                    "columns.{field}: column {export:?} already feeds {other} (allowed: one field per export column)"
+                ));
+            }
+            self.columns.insert(export, field.clone());
+        }
+        Ok(())
+    }
+
+    /// `[values.FIELD]`: export value = record value (or "?", not yet
+    /// filled in, or "not_assessed").
+    fn read_values(&mut self, values: &toml::Value) -> Result<(), String> {
+        let toml::Value::Table(values) = values else {
+            return Err("values: not a table (allowed: [values.FIELD] tables)".into());
+        };
+        for (field, codes) in values {
+            let Some(f) = Field::from_name(field) else {
+                return Err(format!(
+                    "values.{field}: not a record field (allowed: fields with coded values)"
+                ));
+            };
+            let toml::Value::Table(codes) = codes else {
+                return Err(format!(
+                    "values.{field}: not a table (allowed: \"export value\" = \"record value\")"
+                ));
+            };
+            let mut out = BTreeMap::new();
+            for (code, value) in codes {
+                let Some(value) = text_of(value) else {
+                    return Err(format!("values.{field}.{code}: not a value (allowed: a string)"));
+                };
+                if value == "?" {
+                    self.unfilled
+                        .push(format!("values.{field}.{code:?} (allowed: {})", f.allowed()));
+                    continue;
+                }
+                if value != NOT_ASSESSED && !is_value_of(f, &value) {
+                    return Err(format!(
+                        "values.{field}.{code:?}: {value:?} is not a {field} value (allowed: {}, or {NOT_ASSESSED})",
+                        f.allowed()
+                    ));
+                }
+                out.insert(code.clone(), value);
+            }
+            self.values.insert(field.clone(), out);
+        }
+        Ok(())
+    }
+
+    /// `[checkboxes.other_cause]`: export column = the domain it ticks.
+    fn read_checkboxes(&mut self, boxes: &toml::Value) -> Result<(), String> {
+        let toml::Value::Table(boxes) = boxes else {
+            return Err("checkboxes: not a table (allowed: a [checkboxes.other_cause] table)".into());
+        };
+        if let Some(other) = boxes.keys().find(|k| *k != "other_cause") {
+            return Err(format!(
+                "checkboxes.{other}: checkboxes name only other_cause domains (allowed: a [checkboxes.other_cause] table; \
+                 a field's coded values go in [values.{other}])"
+            ));
+        }
+        let Some(toml::Value::Table(oc)) = boxes.get("other_cause") else {
+            return Err(
+                "checkboxes.other_cause: not a table (allowed: \"export column\" = \"domain\")".into(),
+            );
+        };
+        for (column, domain) in oc {
+            let Some(domain) = text_of(domain) else {
+                return Err(format!("checkboxes.other_cause.{column}: not a domain name"));
+            };
+            let domains = format!(
+                "one domain: {}",
+                catalogue::names(crate::grading::OTHER_CAUSE_CHOICES)
+            );
+            if domain == "?" {
+                self.unfilled
+                    .push(format!("checkboxes.other_cause.{column:?} (allowed: {domains})"));
+                continue;
+            }
+            if !crate::grading::OTHER_CAUSE_CHOICES
+                .iter()
+                .any(|c| c.wire == domain)
+            {
+                return Err(format!(
+                    "checkboxes.other_cause.{column}: {domain:?} is not a domain (allowed: {domains})"
+                ));
+            }
+            if let Some(field) = self.columns.get(column) {
+                return Err(format!(
+                    "checkboxes.other_cause.{column}: column {column:?} already feeds {field} in [columns] \
+                     (allowed: a column is a field or a checkbox, not both)"
+                ));
+            }
+            self.checkboxes.insert(column.clone(), domain);
+        }
+        Ok(())
+    }
+
+    /// `[missing]`, `[booleans]` and `[ignore]`: lists of strings.
+    fn read_plain_tables(&mut self, table: &toml::Table) -> Result<(), String> {
+        if let Some(missing) = table.get("missing") {
+            only_keys(missing, "missing", &["values"])?;
+            let values = missing
+                .get("values")
+                .ok_or_else(|| "missing: allowed: values = [...]".to_string())?;
+            self.missing = strings(values, "missing.values")?;
+        }
+        if let Some(b) = table.get("booleans") {
+            only_keys(b, "booleans", &["true", "false"])?;
+            if let Some(t) = b.get("true") {
+                self.truthy = strings(t, "booleans.true")?;
+            }
+            if let Some(f) = b.get("false") {
+                self.falsy = strings(f, "booleans.false")?;
+            }
+        }
+        if let Some(ignore) = table.get("ignore") {
+            only_keys(ignore, "ignore", &["columns"])?;
+            if let Some(columns) = ignore.get("columns") {
+                self.ignore = strings(columns, "ignore.columns")?.into_iter().collect();
+            }
+        }
+        Ok(())
     }
 
     /// `[dates]`: the visit and infusion columns of `day`, the date-time

@@ -765,12 +765,34 @@ pub fn starter(sample: &Sample, file: &str, dictionary: Option<&Dictionary>) -> 
             "# Only the first {MAX_COLUMNS} columns are sampled; map the others by hand."
         );
     }
-    let mut mapped: Vec<(String, String)> = Vec::new();
-    let mut checkboxes = Vec::new();
+    let mut c = sort_columns(&mut out, sample, dictionary);
+    let dates = date_pair(&mut c);
+    value_tables(&mut out, sample, dictionary, c.mapped.iter().chain(&c.maybe));
+    gate_proposals(&mut out, &c.gates, sample, dictionary);
+    long_proposal(&mut out, sample);
+    checkbox_table(&mut out, &c.checkboxes, dictionary);
+    dates_and_ignored(&mut out, dates.as_ref(), &c.unmatched);
+    missing_and_booleans(&mut out, sample);
+    out
+}
+
+/// The sampled columns as `starter` sorts them: each placed on its
+/// `[columns]` line (written), a gate, a checkbox, a date or unmatched.
+#[derive(Default)]
+struct Columns {
+    mapped: Vec<(String, String)>,
+    checkboxes: Vec<String>,
+    gates: Vec<(String, String)>,
+    maybe: Vec<(String, String)>,
+    unmatched: Vec<String>,
+    visit_dates: Vec<String>,
+    infusion_dates: Vec<String>,
+}
+
+/// Writes each sampled column's `[columns]` line and sorts the columns.
+fn sort_columns(out: &mut String, sample: &Sample, dictionary: Option<&Dictionary>) -> Columns {
+    let mut c = Columns::default();
     let mut used: Vec<String> = Vec::new();
-    let mut gates: Vec<(String, String)> = Vec::new();
-    let mut maybe: Vec<(String, String)> = Vec::new();
-    let (mut unmatched, mut visit_dates, mut infusion_dates) = (Vec::new(), Vec::new(), Vec::new());
     for column in &sample.columns {
         let values = sample.values.get(column);
         // A checkbox column: `name___code` holding 0/1 or the boolean
@@ -778,7 +800,7 @@ pub fn starter(sample: &Sample, file: &str, dictionary: Option<&Dictionary>) -> 
         let spelling = |k: &str| k.is_empty() || super::map::default_truth(k).is_some();
         let binary = values.is_some_and(|v| v.keys().all(|k| spelling(k)));
         if column.contains("___") && binary {
-            checkboxes.push(column.clone());
+            c.checkboxes.push(column.clone());
             continue;
         }
         // Dates: a visit (or assessment) date and the infusion date become
@@ -786,11 +808,11 @@ pub fn starter(sample: &Sample, file: &str, dictionary: Option<&Dictionary>) -> 
         let lower = column.to_lowercase();
         if lower.contains("date") && !matches!(place(column, None), Placement::Live(_)) {
             if lower.contains("infus") {
-                infusion_dates.push(column.clone());
+                c.infusion_dates.push(column.clone());
                 continue;
             }
             if lower.contains("visit") || lower.contains("assess") {
-                visit_dates.push(column.clone());
+                c.visit_dates.push(column.clone());
                 continue;
             }
         }
@@ -807,27 +829,43 @@ pub fn starter(sample: &Sample, file: &str, dictionary: Option<&Dictionary>) -> 
             }),
         };
         let placement = place(column, label.map(|(l, _)| l.as_str()));
-        match column_line(&mut out, column, placement, yes_no, &mut used) {
-            Placed::Mapped(record) => mapped.push((record, column.clone())),
+        match column_line(out, column, placement, yes_no, &mut used) {
+            Placed::Mapped(record) => c.mapped.push((record, column.clone())),
             Placed::Gate(record) => {
-                gates.push((column.clone(), record));
-                unmatched.push(column.clone());
+                c.gates.push((column.clone(), record));
+                c.unmatched.push(column.clone());
             }
             Placed::Maybe(record) => {
-                maybe.push((record, column.clone()));
-                unmatched.push(column.clone());
+                c.maybe.push((record, column.clone()));
+                c.unmatched.push(column.clone());
             }
-            Placed::Unmatched => unmatched.push(column.clone()),
+            Placed::Unmatched => c.unmatched.push(column.clone()),
         }
     }
-    let dates = match (visit_dates.as_slice(), infusion_dates.as_slice()) {
+    c
+}
+
+/// The visit and infusion date columns when there is one of each; else
+/// they join the unmatched columns.
+fn date_pair(c: &mut Columns) -> Option<(String, String)> {
+    match (c.visit_dates.as_slice(), c.infusion_dates.as_slice()) {
         ([visit], [infusion]) => Some((visit.clone(), infusion.clone())),
         _ => {
-            unmatched.extend(visit_dates.iter().chain(&infusion_dates).cloned());
+            c.unmatched
+                .extend(c.visit_dates.iter().chain(&c.infusion_dates).cloned());
             None
         }
-    };
-    for (record, column) in mapped.iter().chain(&maybe) {
+    }
+}
+
+/// A `[values.FIELD]` table for each mapped column of a coded field.
+fn value_tables<'a>(
+    out: &mut String,
+    sample: &Sample,
+    dictionary: Option<&Dictionary>,
+    columns: impl Iterator<Item = &'a (String, String)>,
+) {
+    for (record, column) in columns {
         let Some(field) = Field::from_name(record) else {
             continue;
         };
@@ -884,15 +922,18 @@ pub fn starter(sample: &Sample, file: &str, dictionary: Option<&Dictionary>) -> 
             }
         }
     }
-    gate_proposals(&mut out, &gates, sample, dictionary);
-    long_proposal(&mut out, sample);
+}
+
+/// The `[checkboxes.other_cause]` table, each domain proposed from the
+/// checkbox's label.
+fn checkbox_table(out: &mut String, checkboxes: &[String], dictionary: Option<&Dictionary>) {
     if !checkboxes.is_empty() {
         let domains = catalogue::names(crate::grading::OTHER_CAUSE_CHOICES);
         let _ = writeln!(
             out,
             "\n[checkboxes.other_cause]  # export column = domain ({domains})"
         );
-        for c in &checkboxes {
+        for c in checkboxes {
             // The domain the checkbox's label names, when it names one.
             let domain = dictionary
                 .and_then(|d| d.columns.get(c))
@@ -901,7 +942,11 @@ pub fn starter(sample: &Sample, file: &str, dictionary: Option<&Dictionary>) -> 
             let _ = writeln!(out, "{} = {}", quoted(c), quoted(domain));
         }
     }
-    if let Some((visit, infusion)) = &dates {
+}
+
+/// The `[dates]` table and the `[ignore]` list.
+fn dates_and_ignored(out: &mut String, dates: Option<&(String, String)>, unmatched: &[String]) {
+    if let Some((visit, infusion)) = dates {
         let _ = writeln!(
             out,
             "\n[dates]                   # day = calendar days from the infusion to the visit\nday = [{}, {}]",
@@ -917,6 +962,10 @@ pub fn starter(sample: &Sample, file: &str, dictionary: Option<&Dictionary>) -> 
             list.join(", ")
         );
     }
+}
+
+/// The `[missing]` codes seen and the `[booleans]` spellings.
+fn missing_and_booleans(out: &mut String, sample: &Sample) {
     let seen_missing: Vec<&str> = MISSING_CODES
         .iter()
         .copied()
@@ -942,7 +991,6 @@ pub fn starter(sample: &Sample, file: &str, dictionary: Option<&Dictionary>) -> 
         spellings(&super::map::DEFAULT_TRUE),
         spellings(&super::map::DEFAULT_FALSE)
     );
-    out
 }
 
 /// What `icans map check` found.
