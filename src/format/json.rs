@@ -335,6 +335,17 @@ fn crs_object(out: &mut Vec<u8>, crs: &Crs) {
 /// spends most of its time here.
 pub fn write_result_line(out: &mut Vec<u8>, r: &Grading) {
     out.push(b'{');
+    let echoed = echoed_keys(out, r);
+    grade_and_domains(out, r, echoed);
+    management(out, r);
+    trailing_keys(out, r);
+    out.extend_from_slice(b"}\n");
+}
+
+/// The echoed `id`, `patient_id`, `day` and `assessed_at` that the record
+/// has; whether any was written.
+#[inline]
+fn echoed_keys(out: &mut Vec<u8>, r: &Grading) -> bool {
     let mut echoed = false;
     if let Some(id) = &r.id {
         out.extend_from_slice(b"\"id\":");
@@ -364,6 +375,12 @@ pub fn write_result_line(out: &mut Vec<u8>, r: &Grading) {
         string(out, t);
         echoed = true;
     }
+    echoed
+}
+
+/// `grade` to `warnings`, after the echoed keys (`echoed`: a comma first).
+#[inline]
+fn grade_and_domains(out: &mut Vec<u8>, r: &Grading, echoed: bool) {
     out.extend_from_slice(if echoed { b",\"grade\":" } else { b"\"grade\":" });
     opt_u8(out, r.grade);
     out.extend_from_slice(if r.complete {
@@ -412,6 +429,11 @@ pub fn write_result_line(out: &mut Vec<u8>, r: &Grading) {
         }
         string(out, w);
     }
+}
+
+/// `management` (its object opened, its `reassess_hours` written).
+#[inline]
+fn management(out: &mut Vec<u8>, r: &Grading) {
     out.extend_from_slice(b"],\"management\":{\"summary\":");
     string(out, &r.management.summary);
     out.extend_from_slice(b",\"actions\":[");
@@ -431,6 +453,11 @@ pub fn write_result_line(out: &mut Vec<u8>, r: &Grading) {
     }
     out.extend_from_slice(b"],\"reassess_hours\":");
     opt_u8(out, r.management.reassess_hours);
+}
+
+/// `criteria` to `protocol`: the management object closed first.
+#[inline]
+fn trailing_keys(out: &mut Vec<u8>, r: &Grading) {
     out.extend_from_slice(b"},\"criteria\":");
     name(out, r.criteria);
     out.extend_from_slice(b",\"patient_group\":");
@@ -466,7 +493,6 @@ pub fn write_result_line(out: &mut Vec<u8>, r: &Grading) {
     name(out, r.icans_version);
     out.extend_from_slice(b",\"protocol\":");
     string(out, &r.protocol);
-    out.extend_from_slice(b"}\n");
 }
 
 #[cfg(test)]

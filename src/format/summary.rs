@@ -256,9 +256,28 @@ fn sparklines(out: &mut String, w: &mut dyn io::Write, s: &Summary, terminal: bo
 /// Writes the summary as text tables, with the comparators when
 /// `compare`; the lists are read as they are written.
 pub fn write_text(w: &mut dyn io::Write, s: &Summary, compare: bool, terminal: bool) -> io::Result<()> {
-    let (cohort, courses, problems) = (&s.cohort, &s.courses, &s.problems);
     let mut out = String::new();
-    incidence_table(&mut out, cohort);
+    incidence_table(&mut out, &s.cohort);
+    cohort_lines(&mut out, &s.cohort);
+    if let Some(by) = &s.by {
+        group_table(&mut out, by, w)?;
+    }
+    course_table(&mut out, w, &s.courses)?;
+    sparklines(&mut out, w, s, terminal)?;
+    problem_list(&mut out, w, &s.problems)?;
+    if compare {
+        comparators(&mut out, &s.cohort);
+    }
+
+    out.push('\n');
+    text::wrapped(&mut out, text::CRITERIA_LINE, "", "  ");
+    text::wrapped(&mut out, DECISION_SUPPORT_NOTE, "", "  ");
+    drain(&mut out, w, true)
+}
+
+/// The cohort's lines under its incidence table: worst grades, onset,
+/// duration, CRS to ICANS, unresolved and incomplete courses.
+fn cohort_lines(out: &mut String, cohort: &summary::Cohort) {
     let counts: Vec<String> = cohort
         .worst_grade_counts
         .iter()
@@ -298,11 +317,14 @@ pub fn write_text(w: &mut dyn io::Write, s: &Summary, compare: bool, terminal: b
         );
     }
     let _ = writeln!(out, "  Intervals: {CI_METHOD}.");
+}
 
-    if let Some(by) = &s.by {
-        group_table(&mut out, by, w)?;
-    }
-
+/// The per-patient table and its notes.
+fn course_table(
+    out: &mut String,
+    w: &mut dyn io::Write,
+    courses: &Listed<summary::PatientCourse>,
+) -> io::Result<()> {
     out.push_str("\nPer patient\n");
     let _ = writeln!(
         out,
@@ -340,75 +362,75 @@ pub fn write_text(w: &mut dyn io::Write, s: &Summary, compare: bool, terminal: b
             if c.any_incomplete { "yes" } else { "no" },
             course_words(&c),
         );
-        drain(&mut out, w, false)?;
+        drain(out, w, false)?;
     }
-    course_notes(&mut out, first_assessment_basis);
-    sparklines(&mut out, w, s, terminal)?;
+    course_notes(out, first_assessment_basis);
+    Ok(())
+}
 
+/// The records not counted, each wrapped.
+fn problem_list(out: &mut String, w: &mut dyn io::Write, problems: &Listed<Refused>) -> io::Result<()> {
     if !problems.is_empty() {
         let _ = writeln!(out, "\nNot counted: {} record(s)", problems.len());
         for p in problems.iter() {
-            text::wrapped(&mut out, &text::clean(&p?.to_string()), "  ! ", "    ");
-            drain(&mut out, w, false)?;
+            text::wrapped(out, &text::clean(&p?.to_string()), "  ! ", "    ");
+            drain(out, w, false)?;
         }
     }
+    Ok(())
+}
 
-    if compare {
-        out.push_str("\nBeside the comparators of the clinical page\n");
+/// The cohort beside the comparators of the clinical page (`--compare`).
+fn comparators(out: &mut String, cohort: &summary::Cohort) {
+    out.push_str("\nBeside the comparators of the clinical page\n");
+    let _ = writeln!(
+        out,
+        "  {:<22} {:<18} {:>9}   grade >= 3",
+        "product", "indication", "any grade"
+    );
+    let _ = writeln!(
+        out,
+        "  {:<22} {:<18} {:>8.1}%   {:.1}%",
+        "this cohort",
+        format!("n = {}", cohort.patients),
+        cohort.any_grade.percent,
+        cohort.grade3_plus.percent
+    );
+    for c in COMPARATORS {
         let _ = writeln!(
             out,
-            "  {:<22} {:<18} {:>9}   grade >= 3",
-            "product", "indication", "any grade"
-        );
-        let _ = writeln!(
-            out,
-            "  {:<22} {:<18} {:>8.1}%   {:.1}%",
-            "this cohort",
-            format!("n = {}", cohort.patients),
-            cohort.any_grade.percent,
-            cohort.grade3_plus.percent
-        );
-        for c in COMPARATORS {
-            let _ = writeln!(
-                out,
-                "  {:<22} {:<18} {:>9}   {}",
-                c.short, c.indication, c.any_grade, c.grade3_plus
-            );
-        }
-        let sources: Vec<String> = COMPARATORS
-            .iter()
-            .map(|c| format!("{} {}: {}", c.short, c.indication, c.source))
-            .collect();
-        text::wrapped(&mut out, &format!("Sources: {}.", sources.join("; ")), "  ", "  ");
-        let check = autoimmune_check();
-        let exact: Vec<String> = check
-            .exact
-            .iter()
-            .map(|i| format!("{}/{}: {:.2}% - {:.2}%", i.n, i.total, i.ci95[0], i.ci95[1]))
-            .collect();
-        text::wrapped(
-            &mut out,
-            &format!(
-                "Pooled autoimmune grade >= 3: the page states a 95% CI of {} for 0-1 events in {} patients; exact Clopper-Pearson gives {}.",
-                check.stated_on_page,
-                AUTOIMMUNE_PATIENTS,
-                exact.join(" and ")
-            ),
-            "  ",
-            "  ",
-        );
-        text::wrapped(
-            &mut out,
-            "Published rates come from different products, doses, diseases and grading eras: a guide, not a test.",
-            "  ",
-            "  ",
+            "  {:<22} {:<18} {:>9}   {}",
+            c.short, c.indication, c.any_grade, c.grade3_plus
         );
     }
-
-    out.push('\n');
-    text::wrapped(&mut out, text::CRITERIA_LINE, "", "  ");
-    text::wrapped(&mut out, DECISION_SUPPORT_NOTE, "", "  ");
-    drain(&mut out, w, true)
+    let sources: Vec<String> = COMPARATORS
+        .iter()
+        .map(|c| format!("{} {}: {}", c.short, c.indication, c.source))
+        .collect();
+    text::wrapped(out, &format!("Sources: {}.", sources.join("; ")), "  ", "  ");
+    let check = autoimmune_check();
+    let exact: Vec<String> = check
+        .exact
+        .iter()
+        .map(|i| format!("{}/{}: {:.2}% - {:.2}%", i.n, i.total, i.ci95[0], i.ci95[1]))
+        .collect();
+    text::wrapped(
+        out,
+        &format!(
+            "Pooled autoimmune grade >= 3: the page states a 95% CI of {} for 0-1 events in {} patients; exact Clopper-Pearson gives {}.",
+            check.stated_on_page,
+            AUTOIMMUNE_PATIENTS,
+            exact.join(" and ")
+        ),
+        "  ",
+        "  ",
+    );
+    text::wrapped(
+        out,
+        "Published rates come from different products, doses, diseases and grading eras: a guide, not a test.",
+        "  ",
+        "  ",
+    );
 }
 
 /// One patient's course as a CSV row; the header is its field names.

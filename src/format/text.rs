@@ -221,6 +221,18 @@ pub fn card(r: &Grading) -> String {
 pub fn card_styled(r: &Grading, colour: bool) -> String {
     let grade_colour = card_style(r);
     let mut out = String::new();
+    card_heading(&mut out, r, grade_colour, colour);
+    out.push('\n');
+
+    domain_table(&mut out, r, grade_colour, colour);
+    warnings_and_management(&mut out, r, colour);
+    card_footer(&mut out, r, grade_colour, colour);
+    out
+}
+
+/// The card's first lines: the patient group, the headline, what a lower
+/// bound leaves out, the drivers, the CRS line.
+fn card_heading(out: &mut String, r: &Grading, grade_colour: Style, colour: bool) {
     if let Some(line) = identity_line(r) {
         let _ = writeln!(out, "{line}");
     }
@@ -232,19 +244,22 @@ pub fn card_styled(r: &Grading, colour: bool) -> String {
         } else {
             format!("Not assessed: {}.", names(&r.unassessed))
         };
-        wrapped(&mut out, &note, "  ", "  ");
+        wrapped(out, &note, "  ", "  ");
     }
     if !r.drivers.is_empty() {
         let _ = writeln!(out, "  Driven by: {}", names(&r.drivers));
     }
     if let Some(crs) = &r.crs {
-        wrapped(&mut out, &crs_line(crs), "", "  ");
+        wrapped(out, &crs_line(crs), "", "  ");
         if crs.grade >= 1 && crs.grade < 5 {
-            wrapped(&mut out, CRS_PROTOCOL_LINE, "  ", "  ");
+            wrapped(out, CRS_PROTOCOL_LINE, "  ", "  ");
         }
     }
-    out.push('\n');
+}
 
+/// The domains with their findings and grades, the CRS domains, and what
+/// the marks mean.
+fn domain_table(out: &mut String, r: &Grading, grade_colour: Style, colour: bool) {
     let _ = writeln!(out, "  {:<16}{:<52}Grade", "Domain", "Finding");
     for (d, res) in r.domains.iter() {
         let marker = if r.drivers.contains(&d) {
@@ -278,7 +293,7 @@ pub fn card_styled(r: &Grading, colour: bool) -> String {
     }
     if !r.excluded.is_empty() {
         wrapped(
-            &mut out,
+            out,
             &format!(
                 "Excluded as attributable to another cause: {}.",
                 names(&r.excluded)
@@ -287,44 +302,42 @@ pub fn card_styled(r: &Grading, colour: bool) -> String {
             "  ",
         );
     }
+}
 
+/// The warnings and the management step.
+fn warnings_and_management(out: &mut String, r: &Grading, colour: bool) {
     if !r.warnings.is_empty() {
         out.push_str("\nWarnings\n");
         for w in &r.warnings {
             let bang = paint("!", WARNING_STYLE, colour);
-            wrapped(&mut out, &clean(w), &format!("  {bang} "), "    ");
+            wrapped(out, &clean(w), &format!("  {bang} "), "    ");
         }
     }
 
     out.push_str("\nManagement\n");
-    wrapped(&mut out, &clean(&r.management.summary), "  ", "  ");
+    wrapped(out, &clean(&r.management.summary), "  ", "  ");
     for a in &r.management.actions {
-        wrapped(&mut out, &clean(&a.text), "  - ", "    ");
+        wrapped(out, &clean(&a.text), "  - ", "    ");
     }
     let reassess_by = r.reassess_by.words();
     if let Some(h) = r.management.reassess_hours {
-        wrapped(
-            &mut out,
-            &format!("Reassess ({reassess_by}) in {h} h."),
-            "  ",
-            "  ",
-        );
+        wrapped(out, &format!("Reassess ({reassess_by}) in {h} h."), "  ", "  ");
     }
+}
 
+/// The criteria, version and protocol, the decision-support note, and
+/// both grades again on the last line.
+fn card_footer(out: &mut String, r: &Grading, grade_colour: Style, colour: bool) {
+    let reassess_by = r.reassess_by.words();
     out.push('\n');
-    wrapped(&mut out, CRITERIA_LINE, "", "  ");
+    wrapped(out, CRITERIA_LINE, "", "  ");
     let protocol = if r.protocol == BUILTIN_NAME {
         "built-in management protocol".to_string()
     } else {
         format!("management protocol: {}", clean(&r.protocol))
     };
-    wrapped(
-        &mut out,
-        &format!("icans {}, {protocol}.", r.icans_version),
-        "",
-        "  ",
-    );
-    wrapped(&mut out, DECISION_SUPPORT_NOTE, "", "  ");
+    wrapped(out, &format!("icans {}, {protocol}.", r.icans_version), "", "  ");
+    wrapped(out, DECISION_SUPPORT_NOTE, "", "  ");
     // Both grades again on the last line, so they stay on an 80x24 screen:
     // with how to reassess when that fits the width (the Reassess line above
     // always says it), wrapped only as a last resort.
@@ -345,7 +358,6 @@ pub fn card_styled(r: &Grading, colour: bool) -> String {
     for line in last_lines.lines() {
         let _ = writeln!(out, "{}", paint(line, grade_colour, colour));
     }
-    out
 }
 
 /// "Concurrent CRS grade 3 (driven by hypotension)", with "or higher" and
