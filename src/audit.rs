@@ -473,19 +473,11 @@ pub fn from_inputs(
     by: Option<GroupBy>,
     each: &mut dyn FnMut(&Compared, AuditKind, &str),
 ) -> io::Result<Audit> {
-    let mut crs_all = Tally::default();
-    let mut crs_discordant = Lister::new();
-    let mut crs_seen = false;
-    let mut crs_not_regradable = 0u64;
-    let mut groups: SpillMap<Tally> = SpillMap::new();
-    let mut invalid = Lister::new();
-    let mut without = 0u64;
-    let mut not_regradable = 0u64;
-    let mut all = Tally::default();
-    let mut scales: SpillMap<Tally> = SpillMap::new();
-    let mut patients: SpillMap<Grades> = SpillMap::new();
-    let mut discordant = Lister::new();
-    let mut indeterminate_records = Lister::new();
+    let mut t = AuditTally {
+        keep_lists,
+        by,
+        ..AuditTally::default()
+    };
     // The first failure to write a temporary file; the rest of the run is
     // read for nothing then, and the audit fails.
     let mut spill: io::Result<()> = Ok(());
@@ -496,10 +488,10 @@ pub fn from_inputs(
         spill = match &r.outcome {
             Err(rejected) => {
                 let bytes = rejected.heap_bytes();
-                invalid.push(rejected.clone(), bytes)
+                t.invalid.push(rejected.clone(), bytes)
             }
             Ok(a) if a.recorded_grade.is_none() && a.recorded_crs_grade.is_none() => {
-                without += 1;
+                t.without += 1;
                 Ok(())
             }
             Ok(a) => {
@@ -520,11 +512,11 @@ pub fn from_inputs(
                     };
                 let icans = match (a.recorded_grade, g.grade) {
                     (None, _) => {
-                        without += 1;
+                        t.without += 1;
                         Ok(())
                     }
                     (Some(_), None) => {
-                        not_regradable += 1;
+                        t.not_regradable += 1;
                         Ok(())
                     }
                     (Some(recorded), Some(regraded)) => {
@@ -534,48 +526,25 @@ pub fn from_inputs(
                             recorded,
                             (regraded, g.complete, drivers),
                         );
-                        all.add(c.grades());
                         each(&c, AuditKind::Icans, by.map_or("", |b| b.value(a)));
-                        let grouped = match by {
-                            Some(by) => groups.update(by.value(a), |t| t.add(c.grades())),
-                            None => Ok(()),
-                        };
-                        grouped
-                            .and_then(|()| compare(&c, &mut scales, &mut patients))
-                            .and_then(|()| {
-                                let bytes = c.heap_bytes();
-                                if keep_lists && c.indeterminate() {
-                                    indeterminate_records.push(c, bytes)
-                                } else if keep_lists && c.recorded != c.regraded {
-                                    discordant.push(c, bytes)
-                                } else {
-                                    Ok(())
-                                }
-                            })
+                        t.add_icans(c, a)
                     }
                 };
                 let crs = match (a.recorded_crs_grade, crs_regrade(a, &g)) {
                     (None, _) => Ok(()),
                     (Some(_), None) => {
-                        crs_seen = true;
-                        crs_not_regradable += 1;
+                        t.crs_seen = true;
+                        t.crs_not_regradable += 1;
                         Ok(())
                     }
                     (Some(recorded), Some(regrade)) => {
-                        crs_seen = true;
                         let c = compared(
                             a.recorded_crs_scale.as_deref().map(String::from),
                             recorded,
                             regrade,
                         );
-                        crs_all.add(c.grades());
                         each(&c, AuditKind::Crs, by.map_or("", |b| b.value(a)));
-                        let bytes = c.heap_bytes();
-                        if keep_lists && !c.indeterminate() && c.recorded != c.regraded {
-                            crs_discordant.push(c, bytes)
-                        } else {
-                            Ok(())
-                        }
+                        t.add_crs(c)
                     }
                 };
                 icans.and(crs)
@@ -583,34 +552,90 @@ pub fn from_inputs(
         };
     });
     spill?;
-    let patients = per_patient(patients)?;
-    let by_scale = listed(scales)?;
-    let by = match by {
-        None => None,
-        Some(by) => Some((by.field(), listed(groups)?)),
-    };
-    let crs = if crs_seen {
-        Some(CrsAudit {
-            figures: crs_all.figures(),
-            discordant: crs_discordant.finish()?,
-            not_regradable: crs_not_regradable,
+    t.finish(failures)
+}
+
+/// What an audit keeps as the records go by: the counts, the maps per
+/// group, scale and patient, and the lists (on disk past their budget).
+#[derive(Default)]
+struct AuditTally {
+    keep_lists: bool,
+    by: Option<GroupBy>,
+    crs_all: Tally,
+    crs_discordant: Lister<Compared>,
+    crs_seen: bool,
+    crs_not_regradable: u64,
+    groups: SpillMap<Tally>,
+    invalid: Lister<Refused>,
+    without: u64,
+    not_regradable: u64,
+    all: Tally,
+    scales: SpillMap<Tally>,
+    patients: SpillMap<Grades>,
+    discordant: Lister<Compared>,
+    indeterminate_records: Lister<Compared>,
+}
+
+impl AuditTally {
+    /// A recorded ICANS grade against its regrade.
+    fn add_icans(&mut self, c: Compared, a: &grading::Assessment) -> io::Result<()> {
+        self.all.add(c.grades());
+        if let Some(by) = self.by {
+            self.groups.update(by.value(a), |t| t.add(c.grades()))?;
+        }
+        compare(&c, &mut self.scales, &mut self.patients)?;
+        let bytes = c.heap_bytes();
+        if self.keep_lists && c.indeterminate() {
+            self.indeterminate_records.push(c, bytes)
+        } else if self.keep_lists && c.recorded != c.regraded {
+            self.discordant.push(c, bytes)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// A recorded CRS grade against its regrade.
+    fn add_crs(&mut self, c: Compared) -> io::Result<()> {
+        self.crs_seen = true;
+        self.crs_all.add(c.grades());
+        let bytes = c.heap_bytes();
+        if self.keep_lists && !c.indeterminate() && c.recorded != c.regraded {
+            self.crs_discordant.push(c, bytes)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn finish(self, failures: Vec<InputFailure>) -> io::Result<Audit> {
+        let patients = per_patient(self.patients)?;
+        let by_scale = listed(self.scales)?;
+        let by = match self.by {
+            None => None,
+            Some(by) => Some((by.field(), listed(self.groups)?)),
+        };
+        let crs = if self.crs_seen {
+            Some(CrsAudit {
+                figures: self.crs_all.figures(),
+                discordant: self.crs_discordant.finish()?,
+                not_regradable: self.crs_not_regradable,
+            })
+        } else {
+            None
+        };
+        Ok(Audit {
+            figures: self.all.figures(),
+            crs,
+            by,
+            without_recorded_grade: self.without,
+            not_regradable: self.not_regradable,
+            invalid: self.invalid.finish()?,
+            discordant: self.discordant.finish()?,
+            indeterminate_records: self.indeterminate_records.finish()?,
+            patients,
+            by_scale,
+            failures,
         })
-    } else {
-        None
-    };
-    Ok(Audit {
-        figures: all.figures(),
-        crs,
-        by,
-        without_recorded_grade: without,
-        not_regradable,
-        invalid: invalid.finish()?,
-        discordant: discordant.finish()?,
-        indeterminate_records: indeterminate_records.finish()?,
-        patients,
-        by_scale,
-        failures,
-    })
+    }
 }
 
 /// The figures per patient (worst recorded against worst regraded), when

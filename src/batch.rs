@@ -397,37 +397,9 @@ pub fn run_copying_invalid(
             pending.insert(seq, done);
             while let Some(done) = pending.remove(&next) {
                 next += 1;
-                if report.output_error.is_none() {
-                    let written = both(
-                        out,
-                        invalid.as_deref_mut(),
-                        |w| w.write_all(&done.out),
-                        |c| c.write_all(&done.invalid),
-                    );
-                    if let Err((e, in_copy)) = written {
-                        report.output_error = Some(e);
-                        report.in_invalid_copy = in_copy;
-                    }
-                }
-                report.stats.add(&done.stats);
-                if report.first_invalid.is_none() {
-                    report.first_invalid = done.first_invalid;
-                }
-                for a in done.absent {
-                    if !report.absent_columns.contains(&a) {
-                        report.absent_columns.push(a);
-                    }
-                }
+                let buf = report.take(done, out, invalid.as_deref_mut());
                 if report.output_error.is_some() && done_after_failure(&report.stats) {
                     stop.store(true, std::sync::atomic::Ordering::Relaxed);
-                }
-                if let Some(f) = done.failure {
-                    report.input_failures.push(f);
-                }
-                let mut buf = done.out;
-                buf.clear();
-                if buf.capacity() > MAX_REUSED_BUFFER {
-                    buf = Vec::new();
                 }
                 let _ = token_tx.send(buf);
                 if report.output_error.is_none() {
@@ -444,6 +416,44 @@ pub fn run_copying_invalid(
         }
     });
     report
+}
+
+impl Report {
+    /// Takes in a chunk's results, in input order: writes them (unless the
+    /// output failed already) and counts them; returns the chunk's output
+    /// buffer emptied, for the reader to fill again.
+    fn take(&mut self, done: Done, out: &mut dyn Write, invalid: Option<&mut (dyn Write + '_)>) -> Vec<u8> {
+        if self.output_error.is_none() {
+            let written = both(
+                out,
+                invalid,
+                |w| w.write_all(&done.out),
+                |c| c.write_all(&done.invalid),
+            );
+            if let Err((e, in_copy)) = written {
+                self.output_error = Some(e);
+                self.in_invalid_copy = in_copy;
+            }
+        }
+        self.stats.add(&done.stats);
+        if self.first_invalid.is_none() {
+            self.first_invalid = done.first_invalid;
+        }
+        for a in done.absent {
+            if !self.absent_columns.contains(&a) {
+                self.absent_columns.push(a);
+            }
+        }
+        if let Some(f) = done.failure {
+            self.input_failures.push(f);
+        }
+        let mut buf = done.out;
+        buf.clear();
+        if buf.capacity() > MAX_REUSED_BUFFER {
+            buf = Vec::new();
+        }
+        buf
+    }
 }
 
 /// Does `on_out` to the output, then `on_copy` to the copy of the refused
