@@ -176,3 +176,108 @@ fn source_files_import_each_other_without_a_circle() {
     assert!(circles.is_empty(), "import circles:\n{}", circles.join("\n"));
     assert!(edges[&PathBuf::from("src/grading/plan.rs")].contains(&PathBuf::from("src/grading/actions.rs")));
 }
+
+/// A line's code for brace counting: string and character literals
+/// emptied, a `//` comment cut (a gauge, as `fnlen.py` is, not a parser).
+fn braces_of(line: &str) -> (usize, usize) {
+    let mut code = String::new();
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                while let Some(d) = chars.next() {
+                    match d {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            // A character literal ('{', '\'', b'}'), never a lifetime.
+            '\'' => {
+                let rest: String = chars.clone().take(4).collect();
+                let close = if rest.starts_with('\\') {
+                    rest[2..].find('\'').map(|i| i + 2)
+                } else {
+                    rest.find('\'')
+                };
+                match close {
+                    Some(i) if i <= 3 => {
+                        for _ in 0..=i {
+                            chars.next();
+                        }
+                    }
+                    _ => code.push(c),
+                }
+            }
+            '/' if chars.peek() == Some(&'/') => break,
+            c => code.push(c),
+        }
+    }
+    (code.matches('{').count(), code.matches('}').count())
+}
+
+/// Every function of `src/` (a line starting `fn`, `pub fn`, `pub(crate)
+/// fn`, `const fn`, ...) and its length in lines, to its closing brace.
+fn function_lengths(text: &str) -> Vec<(usize, usize, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let words: Vec<&str> = lines[i].split_whitespace().collect();
+        let at = words.iter().position(|w| *w == "fn").filter(|&k| {
+            words[..k]
+                .iter()
+                .all(|w| w.starts_with("pub") || ["const", "async", "unsafe"].contains(w))
+        });
+        let Some(k) = at else {
+            i += 1;
+            continue;
+        };
+        let name = words
+            .get(k + 1)
+            .map_or("", |w| w.split(['(', '<']).next().unwrap_or(w))
+            .to_string();
+        let (mut depth, mut started, mut j) = (0i64, false, i);
+        while j < lines.len() {
+            let (open, close) = braces_of(lines[j]);
+            depth += open as i64 - close as i64;
+            started |= open > 0;
+            if (started && depth <= 0) || (!started && lines[j].trim_end().ends_with(';')) {
+                break;
+            }
+            j += 1;
+        }
+        if started {
+            out.push((j - i + 1, i + 1, name));
+            i = j + 1;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Small pieces (issue 36): no function in `src/` is over 100 lines; a
+/// table is a `const`, not a function.
+#[test]
+fn no_function_in_src_is_over_100_lines() {
+    let mut files = Vec::new();
+    sources(Path::new("src"), &mut files);
+    let mut long = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (len, line, name) in function_lengths(&text) {
+            if len > 100 {
+                long.push(format!("{}:{line} {name}: {len} lines", file.display()));
+            }
+        }
+    }
+    assert!(long.is_empty(), "functions over 100 lines:\n{}", long.join("\n"));
+    // The gauge itself: it finds a long function and measures it whole.
+    let body = "    let x = '{';\n".repeat(101);
+    let probe = format!("pub(crate) fn probe() {{\n{body}    \"}}\";\n}}\n");
+    assert_eq!(function_lengths(&probe), [(104, 1, "probe".to_string())]);
+}
