@@ -381,3 +381,32 @@ fn an_ice_not_performed_while_awake_cannot_rule_icans_out() {
         }
     }
 }
+
+/// The ICE bands are stated once (issue 36): each band's totals are a row
+/// of the ICE table, its name says them, and its grade is the grade every
+/// total in it gets as an ICE total.
+#[test]
+fn each_ice_band_is_a_row_of_the_ice_table() {
+    use icans::grading::IceBand;
+    use icans::grading::rules::{ICE_GRADES, ice_grade};
+    let mut rows = Vec::new();
+    for band in IceBand::ALL.iter().copied().filter(|b| *b != IceBand::Unable) {
+        let (bottom, top) = (band.bottom().unwrap(), band.top().unwrap());
+        let name = if bottom == top {
+            top.to_string()
+        } else {
+            format!("{bottom}-{top}")
+        };
+        assert_eq!(band.as_str(), name);
+        for total in bottom..=top {
+            assert_eq!(ice_grade(total), Some(band.grade()), "band {name}, ICE {total}");
+        }
+        rows.push((bottom..=top, band.grade()));
+    }
+    assert_eq!(
+        rows,
+        ICE_GRADES.to_vec(),
+        "the bands are the ICE table's rows, in order"
+    );
+    assert_eq!((IceBand::Unable.top(), IceBand::Unable.bottom()), (None, None));
+}

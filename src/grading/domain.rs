@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::rules::ICE_GRADES;
+
 /// One allowed value of a choice field: a finding, with its wire name,
 /// its description in the ASTCT words and its bedside aliases (flags and
 /// `assess` only; records take the wire name).
@@ -177,26 +179,33 @@ finding! {
 }
 
 impl IceBand {
+    /// The row of the ICE table (`rules::ICE_GRADES`, docs/spec.md §2) this
+    /// band is: its totals are that row's, stated there once; `None` for
+    /// `unable`.
+    const fn ice_row(self) -> Option<usize> {
+        match self {
+            IceBand::Ten => Some(0),
+            IceBand::SevenToNine => Some(1),
+            IceBand::ThreeToSix => Some(2),
+            IceBand::ZeroToTwo => Some(3),
+            IceBand::Unable => None,
+        }
+    }
+
     /// The band's highest ICE total ("ICE declining" holds for a band only
     /// when this is below `previous_ice_total`); `None` for `unable`.
     pub const fn top(self) -> Option<u8> {
-        match self {
-            IceBand::Ten => Some(10),
-            IceBand::SevenToNine => Some(9),
-            IceBand::ThreeToSix => Some(6),
-            IceBand::ZeroToTwo => Some(2),
-            IceBand::Unable => None,
+        match self.ice_row() {
+            Some(i) => Some(*ICE_GRADES[i].0.end()),
+            None => None,
         }
     }
 
     /// The band's lowest ICE total; `None` for `unable`.
     pub const fn bottom(self) -> Option<u8> {
-        match self {
-            IceBand::Ten => Some(10),
-            IceBand::SevenToNine => Some(7),
-            IceBand::ThreeToSix => Some(3),
-            IceBand::ZeroToTwo => Some(0),
-            IceBand::Unable => None,
+        match self.ice_row() {
+            Some(i) => Some(*ICE_GRADES[i].0.start()),
+            None => None,
         }
     }
 }
