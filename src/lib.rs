@@ -4,7 +4,9 @@
 //! - [`grading`]: the pure grader, where every clinical rule lives: an
 //!   [`Assessment`](grading::Assessment) in, a [`Grading`](grading::Grading)
 //!   out (grade, domains, drivers, completeness, warnings, management step).
-//! - [`format`](mod@format): reading records and writing results (JSON, CSV,
+//! - [`input`]: reading records (NDJSON, JSON arrays, CSV, site maps)
+//!   into assessments, in order, with their places.
+//! - [`format`](mod@format): writing results and reports (JSON, CSV,
 //!   text card, protocol files, JSON Schemas).
 //! - [`batch`]: regrading many records in order, on every core.
 //! - [`interview`]: the guided bedside assessment.

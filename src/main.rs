@@ -87,6 +87,7 @@ fn parse() -> Result<Cli, u8> {
 
 /// The process entry point: the command's exit status; a panic is 101.
 fn main() -> ExitCode {
+    cli::platform::cap_malloc_arenas();
     ExitCode::from(std::panic::catch_unwind(run).unwrap_or(101))
 }
 

@@ -19,9 +19,11 @@
 //! Allocator: glibc gives each thread that allocates its own arena (up to 8
 //! per core), and keeps freed memory in each; with `--threads 16` or more
 //! `batch` peaked at 60-88 MB for that alone. The arenas are capped at
-//! [`MALLOC_ARENAS`] before any thread starts (docs/robustness.md "Memory,
-//! measured" has the figures). musl, macOS and Windows allocators need
-//! nothing.
+//! [`MALLOC_ARENAS`] by the first line of `main`, before any thread starts
+//! (docs/robustness.md "Memory, measured" has the figures). musl, macOS and
+//! Windows allocators need nothing. The closed-output check above is the
+//! one piece of code that runs before `main`, and the only `unsafe`
+//! besides the arena cap.
 
 #[cfg(unix)]
 mod imp {
@@ -52,12 +54,10 @@ mod imp {
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 pub const MALLOC_ARENAS: libc::c_int = 4;
 
-/// Caps glibc's malloc arenas before any thread starts (module docs).
+/// Caps glibc's malloc arenas (module docs); `main` calls it first, before
+/// any thread exists (the Rust start-up starts none).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-// SAFETY (of running before main): it makes one libc call that touches no
-// Rust state.
-#[ctor::ctor(unsafe)]
-fn cap_malloc_arenas() {
+pub fn cap_malloc_arenas() {
     // SAFETY: mallopt only sets a malloc tunable; called before any other
     // thread exists, it races with nothing. No safe API sets it (the
     // MALLOC_ARENA_MAX variable is read only when the process starts).
@@ -65,6 +65,10 @@ fn cap_malloc_arenas() {
         libc::mallopt(libc::M_ARENA_MAX, MALLOC_ARENAS);
     }
 }
+
+/// Other allocators need no cap (module docs).
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+pub fn cap_malloc_arenas() {}
 
 #[cfg(not(unix))]
 mod imp {

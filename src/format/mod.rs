@@ -1,6 +1,7 @@
-//! Input and output formats, each in its own module: JSON records and
-//! results, CSV records and results, the result's columns, protocol files,
-//! the schemas, the human-readable text card and the pictures (`plot`).
+//! Output formats, each in its own module: results as JSON and CSV (the
+//! result's columns, spreadsheet-safe cells), the human-readable text
+//! card, the summary's and audit's reports, protocol files, the schemas
+//! and the pictures (`plot`). Records are read by [`crate::input`].
 //!
 //! Results are written through one [`ResultWriter`] per output format
 //! (as hyperfine's `export` module does): [`json::NdjsonWriter`] and
