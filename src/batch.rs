@@ -210,7 +210,6 @@ fn process(chunk: Chunk, buf: Vec<u8>, options: &Options, copy_invalid: bool) ->
     let mut writer = options
         .output
         .writer(options.fields.as_deref(), options.delimiter);
-    writer.write_into(buf);
     let mut invalid = copy_invalid.then(|| {
         options
             .output
@@ -230,11 +229,11 @@ fn process(chunk: Chunk, buf: Vec<u8>, options: &Options, copy_invalid: bool) ->
             .sum(),
         Chunk::Problem { .. } | Chunk::Failed(_) => 0,
     };
-    writer.reserve(
-        input_bytes
-            .saturating_mul(OUTPUT_PER_INPUT)
-            .min(MAX_OUTPUT_RESERVE),
-    );
+    let room = input_bytes
+        .saturating_mul(OUTPUT_PER_INPUT)
+        .min(MAX_OUTPUT_RESERVE);
+    // A new writer has written nothing: what it hands back is empty.
+    let _ = writer.swap(buf, room);
     let mut stats = Stats::default();
     let mut written = Ok(());
     let scope = match &options.fields {
@@ -274,12 +273,12 @@ fn process(chunk: Chunk, buf: Vec<u8>, options: &Options, copy_invalid: bool) ->
     });
     // Writing into memory fails only on a bug; it is reported in the
     // output rather than hidden.
-    let mut out = writer.take().unwrap_or_default();
+    let mut out = writer.swap(Vec::new(), 0).unwrap_or_default();
     if let Err(e) = written {
         let _ = writeln!(out, "internal error rendering a result: {e}");
     }
     let invalid = invalid
-        .map(|mut w| w.take().unwrap_or_default())
+        .map(|mut w| w.swap(Vec::new(), 0).unwrap_or_default())
         .unwrap_or_default();
     Done {
         out,

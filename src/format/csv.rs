@@ -100,13 +100,9 @@ impl ResultWriter for CsvWriter {
         self.row(&Row::Failed(error))
     }
 
-    fn write_into(&mut self, mut buf: Vec<u8>) {
+    fn swap(&mut self, mut buf: Vec<u8>, _room: usize) -> io::Result<Vec<u8>> {
         buf.clear();
-        self.writer = writer_into(self.delimiter, buf);
-    }
-
-    fn take(&mut self) -> io::Result<Vec<u8>> {
-        std::mem::replace(&mut self.writer, new_writer(self.delimiter))
+        std::mem::replace(&mut self.writer, writer_into(self.delimiter, buf))
             .into_inner()
             .map_err(|e| io::Error::other(e.to_string()))
     }

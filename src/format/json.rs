@@ -32,17 +32,10 @@ impl super::writer::ResultWriter for NdjsonWriter {
         write_line(&mut self.buf, error)
     }
 
-    fn reserve(&mut self, bytes: usize) {
-        self.buf.reserve(bytes);
-    }
-
-    fn write_into(&mut self, mut buf: Vec<u8>) {
+    fn swap(&mut self, mut buf: Vec<u8>, room: usize) -> io::Result<Vec<u8>> {
         buf.clear();
-        self.buf = buf;
-    }
-
-    fn take(&mut self) -> io::Result<Vec<u8>> {
-        Ok(std::mem::take(&mut self.buf))
+        buf.reserve(room);
+        Ok(std::mem::replace(&mut self.buf, buf))
     }
 }
 
@@ -122,17 +115,10 @@ impl super::writer::ResultWriter for FieldsWriter {
         write_line(&mut self.buf, error)
     }
 
-    fn reserve(&mut self, bytes: usize) {
-        self.buf.reserve(bytes / 4);
-    }
-
-    fn write_into(&mut self, mut buf: Vec<u8>) {
+    fn swap(&mut self, mut buf: Vec<u8>, room: usize) -> io::Result<Vec<u8>> {
         buf.clear();
-        self.buf = buf;
-    }
-
-    fn take(&mut self) -> io::Result<Vec<u8>> {
-        Ok(std::mem::take(&mut self.buf))
+        buf.reserve(room / 4);
+        Ok(std::mem::replace(&mut self.buf, buf))
     }
 }
 

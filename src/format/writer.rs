@@ -16,17 +16,11 @@ pub trait ResultWriter {
     fn result(&mut self, line: usize, file: Option<&str>, result: &Grading) -> io::Result<()>;
     /// One record that could not be graded, in its place.
     fn error(&mut self, error: &Refused) -> io::Result<()>;
-    /// Room for about `bytes` of output, to spare growing the buffer;
-    /// a hint only.
-    fn reserve(&mut self, bytes: usize) {
-        let _ = bytes;
-    }
-    /// Writes from now on into `buf`, emptied: a buffer an earlier chunk
-    /// was written into, reused so that its memory is not allocated and
-    /// touched afresh. A hint only (the default lets it go).
-    fn write_into(&mut self, buf: Vec<u8>) {
-        drop(buf);
-    }
-    /// Takes out what was written so far.
-    fn take(&mut self) -> io::Result<Vec<u8>>;
+    /// Hands in the buffer to write into from now on and takes out what
+    /// was written so far. `buf` is an earlier chunk's, emptied, reused so
+    /// that its memory is not allocated and touched afresh; `room` is about
+    /// how many bytes of input the next writes render, for the format to
+    /// reserve what it writes for them (a hint; `Vec::new()` and 0 when
+    /// only taking out).
+    fn swap(&mut self, buf: Vec<u8>, room: usize) -> io::Result<Vec<u8>>;
 }
