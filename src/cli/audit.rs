@@ -8,7 +8,7 @@ use clap::ValueEnum;
 use icans::format::audit as render;
 
 use super::exit;
-use super::flags::{InFormat, ReadFlags, inputs};
+use super::flags::{By, InFormat, ReadFlags, inputs};
 
 /// `--format` values of `audit`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -72,25 +72,12 @@ pub struct Args {
 
     /// The figures per group as well, each exactly as the audit of the
     /// group's records alone; records without the field form the group "".
-    #[arg(long, value_enum, value_name = "FIELD")]
-    pub by: Option<AuditBy>,
+    #[arg(long, value_name = "FIELD", value_parser = By::only(By::AUDIT))]
+    pub by: Option<By>,
 
     /// Longest record in bytes; a longer one is reported, never held.
     #[arg(long, value_name = "BYTES", default_value_t = icans::input::DEFAULT_MAX_RECORD_BYTES)]
     pub max_record_bytes: usize,
-}
-
-/// What `audit --by` groups by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum AuditBy {
-    /// The cell product (`product`).
-    Product,
-    /// The treating site (`site`).
-    Site,
-    /// The scale of the recorded grade.
-    RecordedScale,
-    /// The scale of the recorded CRS grade.
-    RecordedCrsScale,
 }
 
 /// Runs `icans audit`.
@@ -122,12 +109,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     // quietly (exit 0) as everywhere else.
     let mut written: std::io::Result<()> = Ok(());
     let keep_lists = rows.is_none();
-    let by = args.by.map(|b| match b {
-        AuditBy::Product => icans::summary::GroupBy::Product,
-        AuditBy::Site => icans::summary::GroupBy::Site,
-        AuditBy::RecordedScale => icans::summary::GroupBy::RecordedScale,
-        AuditBy::RecordedCrsScale => icans::summary::GroupBy::RecordedCrsScale,
-    });
+    let by = args.by.map(By::group_by);
     let audit = icans::audit::from_inputs(&inputs, read, &protocol, keep_lists, by, &mut |c, kind, group| {
         if let (Some(r), Ok(())) = (rows.as_mut(), &written) {
             written = r.row(c, kind, group);

@@ -510,3 +510,41 @@ pub fn read_map(
     // One map for the whole run: kept for the life of the process.
     Ok(Some(Box::leak(Box::new(map))))
 }
+
+/// What `--by` groups records by, on every command that takes it
+/// (`summary`, `audit`, `plot incidence`): one enum, each command taking
+/// the values that mean something for it ([`By::only`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum By {
+    /// The cell product (`product`).
+    Product,
+    /// The treating site (`site`).
+    Site,
+    /// The scale of the recorded grade.
+    RecordedScale,
+    /// The scale of the recorded CRS grade.
+    RecordedCrsScale,
+}
+
+impl By {
+    /// The values of `summary --by` and `plot incidence --by`.
+    pub const COHORT: &'static [By] = &[By::Product, By::Site];
+    /// The values of `audit --by`.
+    pub const AUDIT: &'static [By] = &[By::Product, By::Site, By::RecordedScale, By::RecordedCrsScale];
+
+    /// A parser of `--by` taking only `allowed`, each value with its help.
+    pub fn only(allowed: &'static [By]) -> impl clap::builder::TypedValueParser<Value = By> {
+        clap::builder::PossibleValuesParser::new(allowed.iter().filter_map(|b| b.to_possible_value()))
+            .try_map(|name| By::from_str(&name, true))
+    }
+
+    /// The library's grouping.
+    pub const fn group_by(self) -> icans::summary::GroupBy {
+        match self {
+            By::Product => icans::summary::GroupBy::Product,
+            By::Site => icans::summary::GroupBy::Site,
+            By::RecordedScale => icans::summary::GroupBy::RecordedScale,
+            By::RecordedCrsScale => icans::summary::GroupBy::RecordedCrsScale,
+        }
+    }
+}

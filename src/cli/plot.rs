@@ -10,11 +10,9 @@ use clap::ValueEnum;
 use icans::format::plot::{course as draw_course, incidence as draw_incidence};
 use icans::input::{InputFailure, ReadOptions};
 use icans::plot;
-use icans::summary::GroupBy;
 
 use super::exit;
-use super::flags::{InFormat, inputs};
-use super::summary::SummaryBy;
+use super::flags::{By, InFormat, inputs};
 
 /// `--format` values of `plot`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -134,8 +132,8 @@ pub struct IncidenceArgs {
 
     /// One line per product or site (records without the field form the
     /// group "(none)"); without it, one line for all patients.
-    #[arg(long, value_enum, value_name = "FIELD")]
-    pub by: Option<SummaryBy>,
+    #[arg(long, value_name = "FIELD", value_parser = By::only(By::COHORT))]
+    pub by: Option<By>,
 }
 
 /// Runs `icans plot`.
@@ -264,10 +262,7 @@ fn course(args: &CourseArgs) -> anyhow::Result<u8> {
 fn incidence(args: &IncidenceArgs) -> anyhow::Result<u8> {
     let c = &args.common;
     let (inputs, read) = c.prepare()?;
-    let by = args.by.map(|b| match b {
-        SummaryBy::Product => GroupBy::Product,
-        SummaryBy::Site => GroupBy::Site,
-    });
+    let by = args.by.map(By::group_by);
     let p = plot::incidence(&inputs, read, by).with_context(|| super::spill_context("plot"))?;
     if let Some(code) = all_failed(&p.failures, inputs.len()) {
         return Ok(code);

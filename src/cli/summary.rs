@@ -11,7 +11,7 @@ use icans::input::ReadOptions;
 use icans::summary;
 
 use super::exit;
-use super::flags::{InFormat, inputs};
+use super::flags::{By, InFormat, inputs};
 
 /// `--format` values of `summary`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -83,17 +83,8 @@ pub struct Args {
     /// The figures per product or site as well (the page's incidence table):
     /// each group's exactly as the summary of its records alone; records
     /// without the field form the group "".
-    #[arg(long, value_enum, value_name = "FIELD")]
-    pub by: Option<SummaryBy>,
-}
-
-/// What `summary --by` groups by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum SummaryBy {
-    /// The cell product (`product`).
-    Product,
-    /// The treating site (`site`).
-    Site,
+    #[arg(long, value_name = "FIELD", value_parser = By::only(By::COHORT))]
+    pub by: Option<By>,
 }
 
 /// Runs `icans summary`.
@@ -107,10 +98,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         delimiter: args.delimiter.delimiter,
         ..args.read.read_options()?
     };
-    let by = args.by.map(|b| match b {
-        SummaryBy::Product => summary::GroupBy::Product,
-        SummaryBy::Site => summary::GroupBy::Site,
-    });
+    let by = args.by.map(By::group_by);
     let s = summary::from_inputs(&inputs, read, by).with_context(|| super::spill_context("summary"))?;
     if !s.failures.is_empty() && s.failures.len() == inputs.len() {
         // Nothing could be read: no report of an empty cohort.
