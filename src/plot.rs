@@ -207,6 +207,9 @@ pub enum NotDrawn {
     NotFound(Option<String>),
     /// The course has more than [`MOST_DAYS`] assessed days.
     TooManyDays,
+    /// The patient has records, but none can be placed on a timeline (no
+    /// `day`, and no `assessed_at` either): each is reported.
+    NoDay,
 }
 
 /// The most assessed days `plot course` draws (27 years of daily
@@ -239,12 +242,10 @@ impl Building {
     fn finish(self, built: &mut BTreeMap<String, Result<CoursePlot, NotDrawn>>) {
         let id = self.fold.patient_id.clone();
         let plot = match self.too_many {
-            true => Some(Err(NotDrawn::TooManyDays)),
-            false => finish(self.fold, self.days).map(Ok),
+            true => Err(NotDrawn::TooManyDays),
+            false => finish(self.fold, self.days).ok_or(NotDrawn::NoDay),
         };
-        if let Some(plot) = plot {
-            built.insert(id, plot);
-        }
+        built.insert(id, plot);
     }
 }
 

@@ -666,6 +666,32 @@ fn a_patient_not_found_or_nothing_to_draw_is_65_and_writes_nothing() {
     assert!(err.ends_with("icans: nothing to draw: no patient has an assessment with patient_id and day since infusion; nothing written\n"), "{err}");
     assert!(out.stdout.is_empty());
 
+    // A patient whose records cannot be placed on a timeline is named as
+    // such, never "not found"; each record is reported first.
+    let dayless = dir.path().join("dayless.ndjson");
+    std::fs::write(
+        &dayless,
+        "{\"patient_id\": \"Q\", \"ice_total\": 5, \"consciousness\": \"alert\"}\n",
+    )
+    .unwrap();
+    let out = icans()
+        .args(["plot", "course"])
+        .arg(&dayless)
+        .args(["--patient", "Q"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("dayless.ndjson:1: day: missing, and no assessed_at either, for patient Q"),
+        "{err}"
+    );
+    assert!(
+        err.ends_with("icans: patient Q has no record with day or assessed_at to place it on a timeline (each is reported above); nothing written\n"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+
     // Two patients in one SVG: a usage error, before anything is read.
     let out = icans()
         .args([

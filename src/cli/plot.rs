@@ -240,6 +240,10 @@ fn course(args: &CourseArgs) -> anyhow::Result<u8> {
                     icans::format::text::clean(want)
                 ));
             }
+            Err(plot::NotDrawn::NoDay) => missing.push(format!(
+                "patient {} has no record with day or assessed_at to place it on a timeline (each is reported above); nothing written",
+                icans::format::text::clean(want)
+            )),
             Err(plot::NotDrawn::TooManyDays) => missing.push(format!(
                 "patient {} has more than {} assessed days, more than plot course draws; nothing written",
                 icans::format::text::clean(want),
