@@ -250,7 +250,7 @@ pub fn html_head(w: &mut dyn io::Write, title: &str) -> io::Result<()> {
 body {{ font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; margin: 1.5em; color: #000; background: #fff; }}
 table {{ border-collapse: collapse; margin: 0.5em 0 1.5em; }}
 th, td {{ border: 1px solid #999; padding: 2px 8px; text-align: right; }}
-th:first-child, td:first-child {{ text-align: left; }}
+th:first-child, td:first-child, th:nth-child(2), td:nth-child(2) {{ text-align: left; }}
 svg {{ max-width: 100%; height: auto; }}
 </style>
 </head>
