@@ -1,8 +1,8 @@
-//! The five ICANS domains and the findings recorded in four of them, each
-//! with its ASTCT 2019 domain grade (docs/spec.md §1 enums, §2 table).
-//!
-//! The grade of every finding is stated once, as data, in the `finding!`
-//! invocations below; nothing else in the crate maps a finding to a grade.
+//! The five ICANS domains and the findings recorded in four of them (and
+//! the CRS findings): wire names, labels, descriptions, bedside aliases
+//! (docs/spec.md §1 enums). Their grades are the guideline's, stated once
+//! in `criteria/astct_2019.rs` (docs/spec.md §2 table); nothing else in
+//! the crate maps a finding to a grade.
 
 use serde::{Deserialize, Serialize};
 
@@ -38,12 +38,13 @@ impl Choice {
 }
 
 /// Declares a finding enum with, per variant, its contract wire name, its
-/// ASTCT 2019 domain grade and its description in the contract's words.
+/// label and its description in the contract's words; `graded by` names
+/// its table of grades in `criteria/astct_2019.rs`.
 macro_rules! finding {
     (
         $(#[$meta:meta])*
-        $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = ($wire:literal, $grade:expr, $label:literal, $desc:literal, [$($alias:literal),*]) ),+ $(,)?
+        $name:ident graded by $grades:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = ($wire:literal, $label:literal, $desc:literal, [$($alias:literal),*]) ),+ $(,)?
         }
     ) => {
         $(#[$meta])*
@@ -61,9 +62,10 @@ macro_rules! finding {
                 match self { $($name::$variant => $wire),+ }
             }
 
-            /// The ASTCT 2019 domain grade of this finding (docs/spec.md §2).
+            /// The ASTCT 2019 domain grade of this finding (docs/spec.md §2),
+            /// from its table in `criteria/astct_2019.rs`.
             pub const fn grade(self) -> u8 {
-                match self { $($name::$variant => $grade),+ }
+                super::criteria::astct_2019::$grades[self as usize].1
             }
 
             /// A short label for result cards and the `finding` key.
@@ -103,6 +105,24 @@ macro_rules! finding {
                 f.pad(self.as_str())
             }
         }
+
+        // The build fails unless the criteria grade every finding once, in
+        // the enum's order (so that `grade` is an index, never a default).
+        const _: () = {
+            let table = super::criteria::astct_2019::$grades;
+            assert!(
+                table.len() == $name::ALL.len(),
+                concat!(stringify!($grades), " must grade every ", stringify!($name), " once")
+            );
+            let mut i = 0;
+            while i < table.len() {
+                assert!(
+                    super::criteria::same_name(table[i].0, $name::ALL[i].as_str()),
+                    concat!(stringify!($grades), " must list the ", stringify!($name), " findings in order")
+                );
+                i += 1;
+            }
+        };
     };
 }
 
@@ -110,14 +130,14 @@ finding! {
     /// Level of consciousness (ASTCT 2019 "depressed level of consciousness").
     /// A depressed level attributable to another cause, such as sedating
     /// medication, is excluded through `other_cause`.
-    Consciousness {
-        Alert = ("alert", 0, "alert", "alert", []),
-        AwakensSpontaneously = ("awakens_spontaneously", 1, "awakens spontaneously",
+    Consciousness graded by CONSCIOUSNESS {
+        Alert = ("alert", "alert", "alert", []),
+        AwakensSpontaneously = ("awakens_spontaneously", "awakens spontaneously",
             "awakens spontaneously", ["spontaneous", "spontaneously"]),
-        AwakensToVoice = ("awakens_to_voice", 2, "awakens to voice", "awakens to voice", ["voice"]),
-        AwakensToTactile = ("awakens_to_tactile", 3, "awakens only to tactile stimulus",
+        AwakensToVoice = ("awakens_to_voice", "awakens to voice", "awakens to voice", ["voice"]),
+        AwakensToTactile = ("awakens_to_tactile", "awakens only to tactile stimulus",
             "awakens only to tactile stimulus", ["tactile"]),
-        Unarousable = ("unarousable", 4, "unarousable",
+        Unarousable = ("unarousable", "unarousable",
             "unarousable, or needs vigorous or repetitive tactile stimuli to arouse; stupor or coma",
             ["stupor", "coma"]),
     }
@@ -125,12 +145,12 @@ finding! {
 
 finding! {
     /// Seizure (ASTCT 2019 seizure column).
-    Seizure {
-        None = ("none", 0, "no seizure", "no seizure", ["no"]),
-        RapidlyResolving = ("rapidly_resolving", 3, "rapidly resolving seizure",
+    Seizure graded by SEIZURE {
+        None = ("none", "no seizure", "no seizure", ["no"]),
+        RapidlyResolving = ("rapidly_resolving", "rapidly resolving seizure",
             "any clinical seizure, focal or generalized, that resolves rapidly, or non-convulsive seizures on EEG that resolve with intervention",
             ["brief", "rapid"]),
-        ProlongedOrRepetitive = ("prolonged_or_repetitive", 4, "prolonged or repetitive seizures",
+        ProlongedOrRepetitive = ("prolonged_or_repetitive", "prolonged or repetitive seizures",
             "life-threatening prolonged seizure (> 5 min), or repetitive clinical or electrical seizures without return to baseline in between",
             []),
     }
@@ -139,12 +159,12 @@ finding! {
 finding! {
     /// Motor findings (ASTCT 2019 motor column). Tremor and myoclonus are
     /// recorded but never graded: ASTCT grades them under CTCAE.
-    Motor {
-        None = ("none", 0, "no motor findings", "no motor findings", ["no"]),
-        TremorOrMyoclonus = ("tremor_or_myoclonus", 0, "tremor or myoclonus (not graded by ASTCT)",
+    Motor graded by MOTOR {
+        None = ("none", "no motor findings", "no motor findings", ["no"]),
+        TremorOrMyoclonus = ("tremor_or_myoclonus", "tremor or myoclonus (not graded by ASTCT)",
             "tremor or myoclonus: recorded, not graded by ASTCT (grade under CTCAE)",
             ["tremor", "myoclonus"]),
-        DeepFocalWeakness = ("deep_focal_weakness", 4, "deep focal motor weakness",
+        DeepFocalWeakness = ("deep_focal_weakness", "deep focal motor weakness",
             "deep focal motor weakness (hemiparesis, paraparesis)",
             ["hemiparesis", "paraparesis"]),
     }
@@ -153,10 +173,10 @@ finding! {
 finding! {
     /// Raised intracranial pressure / cerebral edema (ASTCT 2019 column).
     /// Intracranial hemorrhage is not an ICANS feature and is never entered here.
-    Edema {
-        None = ("none", 0, "no cerebral edema", "no raised ICP or cerebral edema", ["no"]),
-        Focal = ("focal", 3, "focal edema on imaging", "focal/local edema on neuroimaging", ["local"]),
-        Diffuse = ("diffuse", 4, "diffuse cerebral edema",
+    Edema graded by EDEMA {
+        None = ("none", "no cerebral edema", "no raised ICP or cerebral edema", ["no"]),
+        Focal = ("focal", "focal edema on imaging", "focal/local edema on neuroimaging", ["local"]),
+        Diffuse = ("diffuse", "diffuse cerebral edema",
             "diffuse cerebral edema on neuroimaging, decerebrate or decorticate posturing, cranial nerve VI palsy, papilledema, or Cushing's triad",
             []),
     }
@@ -168,12 +188,12 @@ finding! {
     /// `unable` is grade 4 only when the patient is unarousable (and that is
     /// not attributed to another cause); otherwise encephalopathy is not
     /// assessed.
-    IceBand {
-        Ten = ("10", 0, "ICE band 10", "ICE 10 (no impairment)", []),
-        SevenToNine = ("7-9", 1, "ICE band 7-9", "ICE 7-9 (grade 1)", []),
-        ThreeToSix = ("3-6", 2, "ICE band 3-6", "ICE 3-6 (grade 2)", []),
-        ZeroToTwo = ("0-2", 3, "ICE band 0-2", "ICE 0-2 (grade 3)", []),
-        Unable = ("unable", 4, "ICE band: unable (unarousable)",
+    IceBand graded by ICE_BAND {
+        Ten = ("10", "ICE band 10", "ICE 10 (no impairment)", []),
+        SevenToNine = ("7-9", "ICE band 7-9", "ICE 7-9 (grade 1)", []),
+        ThreeToSix = ("3-6", "ICE band 3-6", "ICE 3-6 (grade 2)", []),
+        ZeroToTwo = ("0-2", "ICE band 0-2", "ICE 0-2 (grade 3)", []),
+        Unable = ("unable", "ICE band: unable (unarousable)",
             "unable to perform ICE (grade 4 when unarousable; otherwise not assessed)", []),
     }
 }
@@ -212,26 +232,26 @@ impl IceBand {
 
 finding! {
     /// Blood-pressure support (ASTCT 2019 CRS hypotension column).
-    Hypotension {
-        None = ("none", 0, "no hypotension", "no hypotension", ["no"]),
-        FluidsOnly = ("fluids_only", 2, "hypotension not requiring vasopressors",
+    Hypotension graded by HYPOTENSION {
+        None = ("none", "no hypotension", "no hypotension", ["no"]),
+        FluidsOnly = ("fluids_only", "hypotension not requiring vasopressors",
             "hypotension not requiring vasopressors", ["fluids"]),
-        OneVasopressor = ("one_vasopressor", 3, "one vasopressor",
+        OneVasopressor = ("one_vasopressor", "one vasopressor",
             "hypotension requiring a vasopressor, with or without vasopressin", []),
-        MultipleVasopressors = ("multiple_vasopressors", 4, "multiple vasopressors",
+        MultipleVasopressors = ("multiple_vasopressors", "multiple vasopressors",
             "hypotension requiring multiple vasopressors (excluding vasopressin)", []),
     }
 }
 
 finding! {
     /// Oxygen support (ASTCT 2019 CRS hypoxia column).
-    Hypoxia {
-        None = ("none", 0, "no oxygen needed", "no hypoxia (no oxygen needed)", ["no"]),
-        LowFlow = ("low_flow", 2, "low-flow oxygen",
+    Hypoxia graded by HYPOXIA {
+        None = ("none", "no oxygen needed", "no hypoxia (no oxygen needed)", ["no"]),
+        LowFlow = ("low_flow", "low-flow oxygen",
             "low-flow nasal cannula <= 6 L/min, or blow-by", []),
-        HighFlow = ("high_flow", 3, "high-flow oxygen",
+        HighFlow = ("high_flow", "high-flow oxygen",
             "high-flow nasal cannula > 6 L/min, facemask, nonrebreather mask or Venturi mask", []),
-        PositivePressure = ("positive_pressure", 4, "positive pressure",
+        PositivePressure = ("positive_pressure", "positive pressure",
             "positive pressure: CPAP, BiPAP, intubation and mechanical ventilation", []),
     }
 }

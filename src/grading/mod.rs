@@ -27,6 +27,7 @@ mod vocab;
 pub mod actions;
 mod assessment;
 pub mod catalogue;
+pub mod criteria;
 pub mod crs;
 mod domain;
 mod number;

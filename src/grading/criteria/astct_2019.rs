@@ -1,0 +1,54 @@
+//! ASTCT 2019 (Lee et al., Biol Blood Marrow Transplant 2019;25:625-638):
+//! the grade of each finding, one table per domain (docs/spec.md §2, §7),
+//! each finding by its contract wire name.
+//! Every finding is in its table once, in its enum's order (the build
+//! checks it: `finding!` in domain.rs); the cells are the oracle's
+//! (tests/data/oracle.json, tests/grading_table.rs).
+
+/// Depressed level of consciousness (ASTCT 2019 table, consciousness row).
+pub const CONSCIOUSNESS: &[(&str, u8)] = &[
+    ("alert", 0),
+    ("awakens_spontaneously", 1),
+    ("awakens_to_voice", 2),
+    ("awakens_to_tactile", 3),
+    ("unarousable", 4),
+];
+
+/// Seizure (ASTCT 2019 table, seizure row).
+pub const SEIZURE: &[(&str, u8)] = &[
+    ("none", 0),
+    ("rapidly_resolving", 3),
+    ("prolonged_or_repetitive", 4),
+];
+
+/// Motor findings (ASTCT 2019 table, motor row): tremor and myoclonus are
+/// recorded, never graded (CTCAE grades them).
+pub const MOTOR: &[(&str, u8)] = &[
+    ("none", 0),
+    ("tremor_or_myoclonus", 0),
+    ("deep_focal_weakness", 4),
+];
+
+/// Raised ICP / cerebral edema (ASTCT 2019 table, edema row).
+pub const EDEMA: &[(&str, u8)] = &[("none", 0), ("focal", 3), ("diffuse", 4)];
+
+/// An ICE total recorded only as a band: each band its ICE row's grade
+/// (`rules::ICE_GRADES`, tied by tests/older_instruments.rs); `unable` is
+/// grade 4 only when unarousable (else not assessed: `grading::encephalopathy`).
+pub const ICE_BAND: &[(&str, u8)] = &[("10", 0), ("7-9", 1), ("3-6", 2), ("0-2", 3), ("unable", 4)];
+
+/// CRS hypotension (ASTCT 2019 CRS table, hypotension column).
+pub const HYPOTENSION: &[(&str, u8)] = &[
+    ("none", 0),
+    ("fluids_only", 2),
+    ("one_vasopressor", 3),
+    ("multiple_vasopressors", 4),
+];
+
+/// CRS hypoxia (ASTCT 2019 CRS table, hypoxia column).
+pub const HYPOXIA: &[(&str, u8)] = &[
+    ("none", 0),
+    ("low_flow", 2),
+    ("high_flow", 3),
+    ("positive_pressure", 4),
+];
