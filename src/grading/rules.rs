@@ -1,26 +1,19 @@
-//! The encephalopathy rows of the ASTCT 2019 table (docs/spec.md §2), as data.
-//! The other domains' grades live with their findings in `domain.rs`.
+//! The thresholds the grading and the management step read (docs/spec.md
+//! §2, §3, §6, §7), as data. The ASTCT 2019 table itself (the
+//! encephalopathy bands and every finding's grade) is one file of the
+//! guideline, `criteria/astct_2019.rs`, whose bands are named here too.
 
 use std::ops::RangeInclusive;
+
+pub use super::criteria::astct_2019::{
+    CAPD_GRADES, ICE_GRADES, ICE_ZERO_AWAKE_GRADE, UNABLE_TO_PERFORM_GRADE,
+};
 
 /// The highest ICE total (the five items' maxima, 4 + 3 + 1 + 1 + 1).
 pub const ICE_MAX: u8 = 10;
 
 /// The highest CAPD total (eight items, 0-4 each).
 pub const CAPD_MAX: u8 = 32;
-
-/// ICE total to encephalopathy grade (docs/spec.md §2 "encephalopathy, ICE
-/// total"). ICE 0 in an awake patient (global aphasia) is grade 3; grade 4
-/// is reached only when the patient is unarousable and cannot do ICE.
-pub const ICE_GRADES: [(RangeInclusive<u8>, u8); 4] = [(10..=10, 0), (7..=9, 1), (3..=6, 2), (0..=2, 3)];
-
-/// CAPD total to encephalopathy grade (docs/spec.md §2 "encephalopathy, CAPD").
-/// The contract gives CAPD no grade-2 band: 1-8 is grade 1, >= 9 grade 3.
-pub const CAPD_GRADES: [(RangeInclusive<u8>, u8); 3] = [(0..=0, 0), (1..=8, 1), (9..=32, 3)];
-
-/// Encephalopathy grade when the patient is unarousable and so unable to
-/// perform ICE or CAPD (ASTCT 2019: "grade 4 by default").
-pub const UNABLE_TO_PERFORM_GRADE: u8 = 4;
 
 /// Looks a score up in a band table. Scores outside every band cannot
 /// reach here: the record builder rejects them.
@@ -37,10 +30,6 @@ pub fn ice_grade(total: u8) -> Option<u8> {
 pub fn capd_grade(score: u8) -> Option<u8> {
     band(&CAPD_GRADES, score)
 }
-
-/// ICE 0 in an awake patient (global aphasia) is this grade (Lee 2019): an
-/// ICE not performed while awake cannot rule out less (docs/spec.md §2, v4).
-pub const ICE_ZERO_AWAKE_GRADE: u8 = 3;
 
 /// Age from which ICE, not CAPD, is the instrument (docs/spec.md §2 warnings).
 pub const ICE_MIN_AGE_YEARS: f64 = 12.0;

@@ -1,9 +1,29 @@
 //! ASTCT 2019 (Lee et al., Biol Blood Marrow Transplant 2019;25:625-638):
-//! the grade of each finding, one table per domain (docs/spec.md §2, §7),
-//! each finding by its contract wire name.
+//! the ICANS table (the encephalopathy bands of ICE and CAPD, the grade of
+//! "unable to perform") and the grade of each finding, one table per domain
+//! (docs/spec.md §2, §7), each finding by its contract wire name.
 //! Every finding is in its table once, in its enum's order (the build
 //! checks it: `finding!` in domain.rs); the cells are the oracle's
 //! (tests/data/oracle.json, tests/grading_table.rs).
+
+use std::ops::RangeInclusive;
+
+/// ICE total to encephalopathy grade (docs/spec.md §2 "encephalopathy, ICE
+/// total"). ICE 0 in an awake patient (global aphasia) is grade 3; grade 4
+/// is reached only when the patient is unarousable and cannot do ICE.
+pub const ICE_GRADES: [(RangeInclusive<u8>, u8); 4] = [(10..=10, 0), (7..=9, 1), (3..=6, 2), (0..=2, 3)];
+
+/// CAPD total to encephalopathy grade (docs/spec.md §2 "encephalopathy, CAPD").
+/// The contract gives CAPD no grade-2 band: 1-8 is grade 1, >= 9 grade 3.
+pub const CAPD_GRADES: [(RangeInclusive<u8>, u8); 3] = [(0..=0, 0), (1..=8, 1), (9..=32, 3)];
+
+/// Encephalopathy grade when the patient is unarousable and so unable to
+/// perform ICE or CAPD (ASTCT 2019: "grade 4 by default").
+pub const UNABLE_TO_PERFORM_GRADE: u8 = 4;
+
+/// ICE 0 in an awake patient (global aphasia) is this grade (Lee 2019): an
+/// ICE not performed while awake cannot rule out less (docs/spec.md §2, v4).
+pub const ICE_ZERO_AWAKE_GRADE: u8 = 3;
 
 /// Depressed level of consciousness (ASTCT 2019 table, consciousness row).
 pub const CONSCIOUSNESS: &[(&str, u8)] = &[
