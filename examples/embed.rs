@@ -4,7 +4,8 @@
 //! `cargo run --example embed`
 
 use icans::grading::{
-    Assessment, Consciousness, Domain, DomainSet, Edema, EncephalopathyScore, IceItems, Motor, Seizure, grade,
+    ASTCT_2019, Assessment, Consciousness, Domain, DomainSet, Edema, EncephalopathyScore, IceItems, Motor,
+    Protocol, Seizure, grade, grade_with,
 };
 
 fn main() {
@@ -26,6 +27,10 @@ fn main() {
         ..Assessment::default()
     };
     let result = grade(&record);
+    // `grade` is `grade_with` the ASTCT 2019 criteria (the guideline as a
+    // value) and the built-in protocol (or a site's: `Protocol::parse`).
+    assert_eq!(result, grade_with(&record, &ASTCT_2019, &Protocol::BUILTIN));
+    println!("{} ({})", result.criteria, ASTCT_2019.citation());
     // `grade` is `None` when the record assessed no ICANS domain (CRS
     // findings alone): "ICANS not assessed", never grade 0.
     match result.grade {

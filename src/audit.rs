@@ -495,7 +495,12 @@ pub fn from_inputs(
                 Ok(())
             }
             Ok(a) => {
-                let g = grading::grade_scoped(a, protocol, grading::Scope::WithoutManagement);
+                let g = grading::grade_scoped(
+                    a,
+                    &grading::ASTCT_2019,
+                    protocol,
+                    grading::Scope::WithoutManagement,
+                );
                 // A recorded grade (on its scale) against a regrade (grade,
                 // complete, drivers), at this record's place.
                 let compared =

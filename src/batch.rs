@@ -248,7 +248,7 @@ fn process(chunk: Chunk, buf: Vec<u8>, options: &Options, copy_invalid: bool) ->
     let failure = input::each_record(chunk, options.read, &mut |r| {
         let step = match r.outcome {
             Ok(a) => {
-                let result = grading::grade_scoped_taking(a, &options.protocol, scope);
+                let result = grading::grade_scoped_taking(a, &grading::ASTCT_2019, &options.protocol, scope);
                 stats.count(&result);
                 writer.result(r.line, r.file, &result)
             }

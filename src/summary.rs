@@ -963,6 +963,7 @@ pub(crate) fn read_entries(
                 Some(patient) => {
                     let result = grading::grade_scoped(
                         a,
+                        &grading::ASTCT_2019,
                         &grading::Protocol::BUILTIN,
                         grading::Scope::WithoutManagement,
                     );

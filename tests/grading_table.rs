@@ -387,3 +387,63 @@ fn unvalidated_scores_are_not_graded_silently() {
     assert_eq!(r.grade, Some(2), "the total is what is graded");
     assert!(r.warnings[0].starts_with("ICE items add up to 10, not the ICE total 6"));
 }
+
+/// Issue 36: every criteria the crate holds grades every ICE total and
+/// every CAPD total (and nothing past them), and every finding of every domain
+/// (the build checks the finding tables' order; this reads each grade
+/// through the criteria, as grading does).
+#[test]
+fn every_criteria_grades_every_total_and_every_finding() {
+    use icans::grading::criteria::ALL_CRITERIA;
+    use icans::grading::rules::{CAPD_MAX, ICE_MAX};
+    use icans::grading::{Consciousness, Edema, Hypotension, Hypoxia, IceBand, Motor, Seizure};
+    assert!(!ALL_CRITERIA.is_empty());
+    for c in ALL_CRITERIA {
+        for total in 0..=ICE_MAX {
+            assert!(c.ice_grade(total).is_some(), "{}: ICE {total}", c.name());
+        }
+        assert_eq!(
+            c.ice_grade(ICE_MAX + 1),
+            None,
+            "{}: no band past ICE {ICE_MAX}",
+            c.name()
+        );
+        for score in 0..=CAPD_MAX {
+            assert!(c.capd_grade(score).is_some(), "{}: CAPD {score}", c.name());
+        }
+        assert_eq!(c.capd_grade(CAPD_MAX + 1), None);
+        let grades: Vec<u8> = Consciousness::ALL
+            .iter()
+            .map(|f| c.grade(*f))
+            .chain(Seizure::ALL.iter().map(|f| c.grade(*f)))
+            .chain(Motor::ALL.iter().map(|f| c.grade(*f)))
+            .chain(Edema::ALL.iter().map(|f| c.grade(*f)))
+            .chain(IceBand::ALL.iter().map(|f| c.grade(*f)))
+            .chain(Hypotension::ALL.iter().map(|f| c.grade(*f)))
+            .chain(Hypoxia::ALL.iter().map(|f| c.grade(*f)))
+            .collect();
+        assert_eq!(grades.len(), 5 + 3 + 3 + 3 + 5 + 4 + 4);
+        assert!(
+            grades.iter().all(|g| *g <= 4),
+            "{}: a finding grades 0-4",
+            c.name()
+        );
+    }
+    // ASTCT 2019's cells, read through the criteria, are the oracle's.
+    let astct = icans::grading::ASTCT_2019;
+    for (domain, grade_of) in [
+        (
+            "consciousness",
+            &(|w: &str| Consciousness::from_wire(w).map(|f| astct.grade(f))) as &dyn Fn(&str) -> Option<u8>,
+        ),
+        ("seizure", &|w: &str| {
+            Seizure::from_wire(w).map(|f| astct.grade(f))
+        }),
+        ("motor", &|w: &str| Motor::from_wire(w).map(|f| astct.grade(f))),
+        ("edema", &|w: &str| Edema::from_wire(w).map(|f| astct.grade(f))),
+    ] {
+        for (value, grade) in common::oracle_findings(domain) {
+            assert_eq!(grade_of(&value), Some(grade), "{domain} {value}");
+        }
+    }
+}

@@ -387,8 +387,8 @@ fn an_ice_not_performed_while_awake_cannot_rule_icans_out() {
 /// total in it gets as an ICE total.
 #[test]
 fn each_ice_band_is_a_row_of_the_ice_table() {
-    use icans::grading::IceBand;
-    use icans::grading::rules::{ICE_GRADES, ice_grade};
+    use icans::grading::criteria::astct_2019::ICE_GRADES;
+    use icans::grading::{ASTCT_2019, IceBand};
     let mut rows = Vec::new();
     for band in IceBand::ALL.iter().copied().filter(|b| *b != IceBand::Unable) {
         let (bottom, top) = (band.bottom().unwrap(), band.top().unwrap());
@@ -399,9 +399,13 @@ fn each_ice_band_is_a_row_of_the_ice_table() {
         };
         assert_eq!(band.as_str(), name);
         for total in bottom..=top {
-            assert_eq!(ice_grade(total), Some(band.grade()), "band {name}, ICE {total}");
+            assert_eq!(
+                ASTCT_2019.ice_grade(total),
+                Some(ASTCT_2019.grade(band)),
+                "band {name}, ICE {total}"
+            );
         }
-        rows.push((bottom..=top, band.grade()));
+        rows.push((bottom..=top, ASTCT_2019.grade(band)));
     }
     assert_eq!(
         rows,

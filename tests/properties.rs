@@ -212,7 +212,7 @@ proptest! {
     fn without_management_only_the_step_is_left_out(a in assessment()) {
         use icans::grading::{Protocol, Scope, grade_scoped};
         let full = grade(&a);
-        let mut without = grade_scoped(&a, &Protocol::BUILTIN, Scope::WithoutManagement);
+        let mut without = grade_scoped(&a, &icans::grading::ASTCT_2019, &Protocol::BUILTIN, Scope::WithoutManagement);
         prop_assert!(without.management.actions.is_empty());
         prop_assert!(without.management.summary.is_empty());
         prop_assert_eq!(without.management.reassess_hours, None);
@@ -424,8 +424,8 @@ proptest! {
         prop_assume!(read.is_ok(), "the generator's records are valid but for a few");
         if let Ok(a) = read {
             for scope in [icans::grading::Scope::Full, icans::grading::Scope::WithoutManagement] {
-                let borrowed = icans::grading::grade_scoped(&a, &icans::grading::Protocol::BUILTIN, scope);
-                let owned = icans::grading::grade_scoped_owned(a.clone(), &icans::grading::Protocol::BUILTIN, scope);
+                let borrowed = icans::grading::grade_scoped(&a, &icans::grading::ASTCT_2019, &icans::grading::Protocol::BUILTIN, scope);
+                let owned = icans::grading::grade_scoped_owned(a.clone(), &icans::grading::ASTCT_2019, &icans::grading::Protocol::BUILTIN, scope);
                 prop_assert_eq!(owned, borrowed);
             }
         }
@@ -446,9 +446,9 @@ proptest! {
         let read = json::read_record(text.as_bytes(), ReadOptions::default(), 1);
         prop_assume!(read.is_ok(), "the generator's records are valid but for a few");
         if let Ok(a) = read {
-            let full = grade_scoped(&a, &Protocol::BUILTIN, Scope::Full);
+            let full = grade_scoped(&a, &icans::grading::ASTCT_2019, &Protocol::BUILTIN, Scope::Full);
             for scope in [Scope::GradeAlone, Scope::Grade, Scope::WithoutManagement] {
-                let part = grade_scoped(&a, &Protocol::BUILTIN, scope);
+                let part = grade_scoped(&a, &icans::grading::ASTCT_2019, &Protocol::BUILTIN, scope);
                 for column in ResultColumn::all().into_iter().filter(|c| scope.covers(c.needs())) {
                     let row = |result| Row::Graded { line: 3, file: Some("f"), result };
                     prop_assert_eq!(column.cell(&row(&part)), column.cell(&row(&full)), "{:?} in {:?}", column, scope);

@@ -781,7 +781,7 @@ proptest! {
     fn a_child_never_sees_an_adult_absolute_dose(json in common::any_record_json()) {
         let Ok(a) = common::record(&json) else { return Ok(()) };
         let centre = centre();
-        for r in [grading::grade(&a), grading::grade_with(&a, &centre)] {
+        for r in [grading::grade(&a), grading::grade_with(&a, &grading::ASTCT_2019, &centre)] {
             if r.patient_group == PatientGroup::Child {
                 for x in &r.management.actions {
                     for adult in ADULT_DOSES.iter().chain(&["ADULT"]) {
@@ -998,7 +998,7 @@ fn a_centres_child_texts_win_in_their_order() {
     let with_child =
         format!("{starter}\n[child]\ndexamethasone = \"Dexamethasone per unit paediatric SOP\"\n");
     let p = icans::format::protocol::parse(&with_child).expect("valid");
-    let r = grading::grade_with(&child, &p);
+    let r = grading::grade_with(&child, &grading::ASTCT_2019, &p);
     assert_eq!(
         action(&r, "dexamethasone").map(|a| a.text.as_ref()),
         Some("Dexamethasone per unit paediatric SOP")
@@ -1009,7 +1009,7 @@ fn a_centres_child_texts_win_in_their_order() {
         .replace("# [child.grade_3]", "[child.grade_3]")
         .replacen("# dexamethasone = \"High-dose", "dexamethasone = \"High-dose", 1);
     let p = icans::format::protocol::parse(&uncommented).expect("valid");
-    let r = grading::grade_with(&child, &p);
+    let r = grading::grade_with(&child, &grading::ASTCT_2019, &p);
     assert_eq!(
         action(&r, "dexamethasone").map(|a| a.text.as_ref()),
         Some("Dexamethasone per unit paediatric SOP")
@@ -1018,7 +1018,7 @@ fn a_centres_child_texts_win_in_their_order() {
     let own =
         format!("{with_child}\n[child.grade_3]\ndexamethasone = \"Grade 3 child dexamethasone per SOP\"\n");
     let p = icans::format::protocol::parse(&own).expect("valid");
-    let r = grading::grade_with(&child, &p);
+    let r = grading::grade_with(&child, &grading::ASTCT_2019, &p);
     assert_eq!(
         action(&r, "dexamethasone").map(|a| a.text.as_ref()),
         Some("Grade 3 child dexamethasone per SOP")
@@ -1031,7 +1031,7 @@ fn a_centres_child_texts_win_in_their_order() {
     let p = icans::format::protocol::parse(&se).expect("valid");
     let a = common::record(r#"{"ice_total": 8, "seizure": "prolonged_or_repetitive", "other_cause": ["seizure"], "age_years": 40}"#)
         .expect("valid");
-    let r = grading::grade_with(&a, &p);
+    let r = grading::grade_with(&a, &grading::ASTCT_2019, &p);
     let first = &r.management.actions[0];
     assert!(first.text.starts_with("Unit SE protocol:"), "{}", first.text);
     assert!(

@@ -182,7 +182,7 @@ fn the_built_in_protocol_file_reads_back_as_the_built_in_protocol() {
     ] {
         let a = common::record(json).unwrap();
         let builtin = grading::grade(&a);
-        let from_file = grading::grade_with(&a, &parsed);
+        let from_file = grading::grade_with(&a, &grading::ASTCT_2019, &parsed);
         assert_eq!(builtin.management, from_file.management, "{json}");
     }
     let out = icans().arg("protocol").output().unwrap();
@@ -412,6 +412,7 @@ fn bad_protocols_are_refused_naming_table_key_and_allowed() {
     .unwrap();
     let r = grading::grade_with(
         &common::record(r#"{"ice_total": 4, "age_years": 50}"#).unwrap(),
+        &grading::ASTCT_2019,
         &partial,
     );
     assert_eq!(
@@ -473,7 +474,7 @@ fn a_protocol_sets_the_crs_steps_texts() {
     let same = |json: &str| {
         let a = common::record(json).unwrap();
         assert_eq!(
-            grading::grade_with(&a, &read_back).management,
+            grading::grade_with(&a, &grading::ASTCT_2019, &read_back).management,
             grading::grade(&a).management,
             "{json}"
         );
@@ -489,7 +490,7 @@ fn a_protocol_sets_the_crs_steps_texts() {
     );
     let centre = protocol::parse(&text).expect("a valid protocol");
     let dex = |json: &str| {
-        let r = grading::grade_with(&common::record(json).unwrap(), &centre);
+        let r = grading::grade_with(&common::record(json).unwrap(), &grading::ASTCT_2019, &centre);
         r.management
             .actions
             .iter()

@@ -187,7 +187,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         }
         Err(InterviewError::Io(e)) => return Err(e).context("cannot run the assessment"),
     };
-    let result = grading::grade_with(&record, &protocol);
+    let result = grading::grade_with(&record, &grading::ASTCT_2019, &protocol);
     // A blank line between the last question and the result.
     say!();
 

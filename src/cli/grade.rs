@@ -137,7 +137,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     };
     let protocol = super::load_protocol(args.grading.protocol.as_deref())?;
     let result = match record {
-        Ok(a) => grading::grade_with(&a, &protocol),
+        Ok(a) => grading::grade_with(&a, &grading::ASTCT_2019, &protocol),
         Err(rejected) => {
             // JSON's output is the error object; text has none (the
             // problems go to standard error, with a file that cannot be

@@ -19,7 +19,7 @@ pub const MASKED_FEVER_FINDING: &str = "masked (antipyretic, tocilizumab or cort
 
 /// The CRS of an assessment, with the warnings it calls for; `None` when
 /// the record holds no CRS information.
-pub fn grade_crs(a: &Assessment, warnings: &mut Vec<String>) -> Option<Crs> {
+pub fn grade_crs(a: &Assessment, c: &super::criteria::Criteria, warnings: &mut Vec<String>) -> Option<Crs> {
     if !has_crs_findings(a) {
         return a.crs_grade.map(|grade| Crs {
             grade,
@@ -60,11 +60,11 @@ pub fn grade_crs(a: &Assessment, warnings: &mut Vec<String>) -> Option<Crs> {
         };
     }
     let hypotension = DomainResult::of(
-        a.hypotension.map(|h| (h.grade(), Cow::Borrowed(h.label()))),
+        a.hypotension.map(|h| (c.grade(h), Cow::Borrowed(h.label()))),
         excluded(CrsDomain::Hypotension),
     );
     let hypoxia = DomainResult::of(
-        a.hypoxia.map(|h| (h.grade(), Cow::Borrowed(h.label()))),
+        a.hypoxia.map(|h| (c.grade(h), Cow::Borrowed(h.label()))),
         excluded(CrsDomain::Hypoxia),
     );
     let organ = [&hypotension, &hypoxia]

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::rules::ICE_GRADES;
+use super::criteria::astct_2019::ICE_GRADES;
 
 /// One allowed value of a choice field: a finding, with its wire name,
 /// its description in the ASTCT words and its bedside aliases (flags and
@@ -39,7 +39,8 @@ impl Choice {
 
 /// Declares a finding enum with, per variant, its contract wire name, its
 /// label and its description in the contract's words; `graded by` names
-/// its table of grades in `criteria/astct_2019.rs`.
+/// its table in a [`Criteria`](super::criteria::Criteria) (its grades are
+/// the criteria's, `criteria/astct_2019.rs`).
 macro_rules! finding {
     (
         $(#[$meta:meta])*
@@ -62,11 +63,6 @@ macro_rules! finding {
                 match self { $($name::$variant => $wire),+ }
             }
 
-            /// The ASTCT 2019 domain grade of this finding (docs/spec.md §2),
-            /// from its table in `criteria/astct_2019.rs`.
-            pub const fn grade(self) -> u8 {
-                super::criteria::astct_2019::$grades[self as usize].1
-            }
 
             /// A short label for result cards and the `finding` key.
             pub const fn label(self) -> &'static str {
@@ -106,21 +102,43 @@ macro_rules! finding {
             }
         }
 
-        // The build fails unless the criteria grade every finding once, in
-        // the enum's order (so that `grade` is an index, never a default).
+        impl super::criteria::Graded for $name {
+            const ALL: &'static [Self] = $name::ALL;
+
+            fn wire(self) -> &'static str {
+                self.as_str()
+            }
+
+            fn index(self) -> usize {
+                self as usize
+            }
+
+            fn grades(c: &super::criteria::Criteria) -> super::criteria::Grades {
+                c.$grades
+            }
+        }
+
+        // The build fails unless every criteria grades every finding once,
+        // in the enum's order (so that a grade is an index, never a
+        // default: `Criteria::grade`).
         const _: () = {
-            let table = super::criteria::astct_2019::$grades;
-            assert!(
-                table.len() == $name::ALL.len(),
-                concat!(stringify!($grades), " must grade every ", stringify!($name), " once")
-            );
-            let mut i = 0;
-            while i < table.len() {
+            let all = super::criteria::ALL_CRITERIA;
+            let mut k = 0;
+            while k < all.len() {
+                let table = all[k].$grades;
                 assert!(
-                    super::criteria::same_name(table[i].0, $name::ALL[i].as_str()),
-                    concat!(stringify!($grades), " must list the ", stringify!($name), " findings in order")
+                    table.len() == $name::ALL.len(),
+                    concat!("a criteria's ", stringify!($grades), " must grade every ", stringify!($name), " once")
                 );
-                i += 1;
+                let mut i = 0;
+                while i < table.len() {
+                    assert!(
+                        super::criteria::same_name(table[i].0, $name::ALL[i].as_str()),
+                        concat!("a criteria's ", stringify!($grades), " must list the ", stringify!($name), " findings in order")
+                    );
+                    i += 1;
+                }
+                k += 1;
             }
         };
     };
@@ -130,7 +148,7 @@ finding! {
     /// Level of consciousness (ASTCT 2019 "depressed level of consciousness").
     /// A depressed level attributable to another cause, such as sedating
     /// medication, is excluded through `other_cause`.
-    Consciousness graded by CONSCIOUSNESS {
+    Consciousness graded by consciousness {
         Alert = ("alert", "alert", "alert", []),
         AwakensSpontaneously = ("awakens_spontaneously", "awakens spontaneously",
             "awakens spontaneously", ["spontaneous", "spontaneously"]),
@@ -145,7 +163,7 @@ finding! {
 
 finding! {
     /// Seizure (ASTCT 2019 seizure column).
-    Seizure graded by SEIZURE {
+    Seizure graded by seizure {
         None = ("none", "no seizure", "no seizure", ["no"]),
         RapidlyResolving = ("rapidly_resolving", "rapidly resolving seizure",
             "any clinical seizure, focal or generalized, that resolves rapidly, or non-convulsive seizures on EEG that resolve with intervention",
@@ -159,7 +177,7 @@ finding! {
 finding! {
     /// Motor findings (ASTCT 2019 motor column). Tremor and myoclonus are
     /// recorded but never graded: ASTCT grades them under CTCAE.
-    Motor graded by MOTOR {
+    Motor graded by motor {
         None = ("none", "no motor findings", "no motor findings", ["no"]),
         TremorOrMyoclonus = ("tremor_or_myoclonus", "tremor or myoclonus (not graded by ASTCT)",
             "tremor or myoclonus: recorded, not graded by ASTCT (grade under CTCAE)",
@@ -173,7 +191,7 @@ finding! {
 finding! {
     /// Raised intracranial pressure / cerebral edema (ASTCT 2019 column).
     /// Intracranial hemorrhage is not an ICANS feature and is never entered here.
-    Edema graded by EDEMA {
+    Edema graded by edema {
         None = ("none", "no cerebral edema", "no raised ICP or cerebral edema", ["no"]),
         Focal = ("focal", "focal edema on imaging", "focal/local edema on neuroimaging", ["local"]),
         Diffuse = ("diffuse", "diffuse cerebral edema",
@@ -188,7 +206,7 @@ finding! {
     /// `unable` is grade 4 only when the patient is unarousable (and that is
     /// not attributed to another cause); otherwise encephalopathy is not
     /// assessed.
-    IceBand graded by ICE_BAND {
+    IceBand graded by ice_band {
         Ten = ("10", "ICE band 10", "ICE 10 (no impairment)", []),
         SevenToNine = ("7-9", "ICE band 7-9", "ICE 7-9 (grade 1)", []),
         ThreeToSix = ("3-6", "ICE band 3-6", "ICE 3-6 (grade 2)", []),
@@ -199,7 +217,7 @@ finding! {
 }
 
 impl IceBand {
-    /// The row of the ICE table (`rules::ICE_GRADES`, docs/spec.md §2) this
+    /// The row of the ICE table (`criteria::astct_2019::ICE_GRADES`, docs/spec.md §2) this
     /// band is: its totals are that row's, stated there once; `None` for
     /// `unable`.
     const fn ice_row(self) -> Option<usize> {
@@ -232,7 +250,7 @@ impl IceBand {
 
 finding! {
     /// Blood-pressure support (ASTCT 2019 CRS hypotension column).
-    Hypotension graded by HYPOTENSION {
+    Hypotension graded by hypotension {
         None = ("none", "no hypotension", "no hypotension", ["no"]),
         FluidsOnly = ("fluids_only", "hypotension not requiring vasopressors",
             "hypotension not requiring vasopressors", ["fluids"]),
@@ -245,7 +263,7 @@ finding! {
 
 finding! {
     /// Oxygen support (ASTCT 2019 CRS hypoxia column).
-    Hypoxia graded by HYPOXIA {
+    Hypoxia graded by hypoxia {
         None = ("none", "no oxygen needed", "no hypoxia (no oxygen needed)", ["no"]),
         LowFlow = ("low_flow", "low-flow oxygen",
             "low-flow nasal cannula <= 6 L/min, or blow-by", []),

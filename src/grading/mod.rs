@@ -40,6 +40,8 @@ pub mod synonyms;
 
 use std::borrow::Cow;
 
+pub use criteria::{ASTCT_2019, Criteria};
+
 pub use actions::{ActionId, ActionRow, When};
 pub use assessment::{
     Assessment, CapdAnswers, EchoedText, EncephalopathyScore, IceItems, Instrument, RecordId,
@@ -80,20 +82,20 @@ const ICE_LABELS: [&str; 11] = [
 /// The encephalopathy finding (docs/spec.md §2): the ICE or CAPD band, or grade
 /// 4 "unable to perform ICE" when neither was recorded and the patient is
 /// unarousable (and that is not attributed to another cause).
-fn encephalopathy(a: &Assessment) -> Finding {
+fn encephalopathy(a: &Assessment, c: &Criteria) -> Finding {
     match a.encephalopathy {
-        Some(EncephalopathyScore::Ice { total, .. }) => rules::ice_grade(total).map(|g| {
+        Some(EncephalopathyScore::Ice { total, .. }) => c.ice_grade(total).map(|g| {
             let label = ICE_LABELS.get(usize::from(total)).copied().map_or_else(
                 || Cow::Owned(format!("ICE {total}/{}", rules::ICE_MAX)),
                 Cow::Borrowed,
             );
             (g, label)
         }),
-        Some(EncephalopathyScore::Capd(score)) => {
-            rules::capd_grade(score).map(|g| (g, Cow::Owned(format!("CAPD {score}"))))
-        }
+        Some(EncephalopathyScore::Capd(score)) => c
+            .capd_grade(score)
+            .map(|g| (g, Cow::Owned(format!("CAPD {score}")))),
         // CARTOX-10 read on the ICE bands (ICE refines CARTOX-10, Lee 2019).
-        Some(EncephalopathyScore::Cartox10(score)) => rules::ice_grade(score).map(|g| {
+        Some(EncephalopathyScore::Cartox10(score)) => c.ice_grade(score).map(|g| {
             (
                 g,
                 Cow::Owned(format!(
@@ -103,21 +105,21 @@ fn encephalopathy(a: &Assessment) -> Finding {
             )
         }),
         // "unable" is grade 4 only when unarousable, as without ICE.
-        Some(EncephalopathyScore::IceBand(IceBand::Unable)) => unable_to_perform(a),
-        Some(EncephalopathyScore::IceBand(band)) => Some((band.grade(), Cow::Borrowed(band.label()))),
-        None => unable_to_perform(a),
+        Some(EncephalopathyScore::IceBand(IceBand::Unable)) => unable_to_perform(a, c),
+        Some(EncephalopathyScore::IceBand(band)) => Some((c.grade(band), Cow::Borrowed(band.label()))),
+        None => unable_to_perform(a, c),
     }
 }
 
 /// Grade 4 "unable to perform ICE" when the patient is unarousable and that
 /// is not attributed to another cause (docs/spec.md §2); else not assessed.
-fn unable_to_perform(a: &Assessment) -> Finding {
+fn unable_to_perform(a: &Assessment, c: &Criteria) -> Finding {
     match a.encephalopathy {
         _ if a.consciousness == Some(Consciousness::Unarousable)
             && !a.other_cause.contains(Domain::Consciousness) =>
         {
             Some((
-                rules::UNABLE_TO_PERFORM_GRADE,
+                c.unable_to_perform_grade,
                 Cow::Borrowed(match a.encephalopathy {
                     Some(EncephalopathyScore::IceBand(band)) => band.label(),
                     _ => "unable to perform ICE/CAPD: unarousable",
@@ -128,21 +130,24 @@ fn unable_to_perform(a: &Assessment) -> Finding {
     }
 }
 
-fn finding<T: Copy>(v: Option<T>, grade: fn(T) -> u8, label: fn(T) -> &'static str) -> Finding {
-    v.map(|f| (grade(f), Cow::Borrowed(label(f))))
+fn finding<T: criteria::Graded>(c: &Criteria, v: Option<T>, label: fn(T) -> &'static str) -> Finding {
+    v.map(|f| (c.grade(f), Cow::Borrowed(label(f))))
 }
 
-/// Grades one assessment (docs/spec.md §2) and proposes the management step
-/// (docs/spec.md §3) with the built-in protocol.
+/// Grades one assessment by ASTCT 2019 (docs/spec.md §2) and proposes the
+/// management step (docs/spec.md §3) with the built-in protocol:
+/// [`grade_with`] of [`ASTCT_2019`] and [`Protocol::BUILTIN`].
 pub fn grade(a: &Assessment) -> Grading {
-    grade_with(a, &Protocol::BUILTIN)
+    grade_with(a, &ASTCT_2019, &Protocol::BUILTIN)
 }
 
-/// Grades one assessment, with the management texts and intervals of
-/// `protocol`. The grade, the domains and which actions apply do not
-/// depend on the protocol.
-pub fn grade_with(a: &Assessment, protocol: &Protocol) -> Grading {
-    grade_scoped(a, protocol, Scope::Full)
+/// Grades one assessment by `criteria` (the guideline as a value:
+/// [`criteria`]), with the management texts and intervals of `protocol`.
+/// The grade, the domains and which actions apply do not depend on the
+/// protocol. The one entry: [`grade_scoped`] and its kin are the same
+/// grading, working out less (batch's fast paths).
+pub fn grade_with(a: &Assessment, criteria: &Criteria, protocol: &Protocol) -> Grading {
+    grade_scoped(a, criteria, protocol, Scope::Full)
 }
 
 /// What a grading works out: everything, or everything but the management
@@ -210,13 +215,23 @@ impl PastTheGrade {
 /// texts (`id`, `patient_id`, `assessed_at`, the scales, `product`, `site`)
 /// move into the result instead of being copied (batch work, one record at a
 /// time). No rule reads them; the result is the same.
-pub fn grade_scoped_owned(mut a: Assessment, protocol: &Protocol, scope: Scope) -> Grading {
-    grade_scoped_taking(&mut a, protocol, scope)
+pub fn grade_scoped_owned(
+    mut a: Assessment,
+    criteria: &Criteria,
+    protocol: &Protocol,
+    scope: Scope,
+) -> Grading {
+    grade_scoped_taking(&mut a, criteria, protocol, scope)
 }
 
 /// [`grade_scoped_owned`] of a record lent where it was built (batch work):
 /// the echoed texts are taken out of it; the rest stays.
-pub fn grade_scoped_taking(a: &mut Assessment, protocol: &Protocol, scope: Scope) -> Grading {
+pub fn grade_scoped_taking(
+    a: &mut Assessment,
+    criteria: &Criteria,
+    protocol: &Protocol,
+    scope: Scope,
+) -> Grading {
     let echo = Echo {
         id: a.id.take(),
         patient_id: a.patient_id.take(),
@@ -226,12 +241,12 @@ pub fn grade_scoped_taking(a: &mut Assessment, protocol: &Protocol, scope: Scope
         product: a.product.take(),
         site: a.site.take(),
     };
-    grade_echoing(a, protocol, scope, echo)
+    grade_echoing(a, criteria, protocol, scope, echo)
 }
 
 /// Grades one assessment as [`grade_with`] does, the management step only
 /// in [`Scope::Full`].
-pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Grading {
+pub fn grade_scoped(a: &Assessment, criteria: &Criteria, protocol: &Protocol, scope: Scope) -> Grading {
     let echo = Echo {
         id: a.id.clone(),
         patient_id: a.patient_id.clone(),
@@ -241,7 +256,7 @@ pub fn grade_scoped(a: &Assessment, protocol: &Protocol, scope: Scope) -> Gradin
         product: a.product.clone(),
         site: a.site.clone(),
     };
-    grade_echoing(a, protocol, scope, echo)
+    grade_echoing(a, criteria, protocol, scope, echo)
 }
 
 /// The texts a result echoes from its record: copied from a record that is
@@ -258,8 +273,8 @@ struct Echo {
 }
 
 /// [`grade_scoped`], echoing `echo` (no rule reads it).
-fn grade_echoing(a: &Assessment, protocol: &Protocol, scope: Scope, echo: Echo) -> Grading {
-    let findings = findings(a);
+fn grade_echoing(a: &Assessment, c: &Criteria, protocol: &Protocol, scope: Scope, echo: Echo) -> Grading {
+    let findings = findings(a, c);
     let domains = icans_domains(a, &findings);
 
     let died = a.died_of_icans == Some(true);
@@ -268,9 +283,9 @@ fn grade_echoing(a: &Assessment, protocol: &Protocol, scope: Scope, echo: Echo) 
     // (docs/spec.md §2, v4): no grade at all, never 0.
     let icans_assessed = died || domains.0.iter().any(|r| r.status != Status::NotAssessed);
     let grade = if died { 5 } else { highest };
-    let ice_unable_awake = ice_unable_awake(a, &domains, grade);
+    let ice_unable_awake = ice_unable_awake(a, c, &domains, grade);
     if scope == Scope::GradeAlone {
-        return echoed(a, protocol, icans_assessed.then_some(grade), domains, echo);
+        return echoed(a, c, protocol, icans_assessed.then_some(grade), domains, echo);
     }
     let drivers = result::drivers(grade, domains.pairs());
     let unassessed = with_status(&domains, Status::NotAssessed);
@@ -287,7 +302,7 @@ fn grade_echoing(a: &Assessment, protocol: &Protocol, scope: Scope, echo: Echo) 
         Scope::Full | Scope::WithoutManagement => {
             // Warnings only where a result shows them; in this order.
             let mut warnings = Vec::new();
-            unvalidated_score_warnings(a, &mut warnings);
+            unvalidated_score_warnings(a, c, &mut warnings);
             unassessed_exclusion_warnings(a, &findings, &mut warnings);
             let graded = Graded {
                 findings: &findings,
@@ -300,10 +315,10 @@ fn grade_echoing(a: &Assessment, protocol: &Protocol, scope: Scope, echo: Echo) 
                 group,
                 screening,
             };
-            past_the_grade(a, protocol, scope, &graded, warnings)
+            past_the_grade(a, c, protocol, scope, &graded, warnings)
         }
     };
-    let reassess_by = reassessment(a, &domains, screening, ice_unable_awake);
+    let reassess_by = reassessment(a, c, &domains, screening, ice_unable_awake);
 
     Grading {
         complete,
@@ -329,7 +344,7 @@ fn grade_echoing(a: &Assessment, protocol: &Protocol, scope: Scope, echo: Echo) 
         assessed_at: echo.assessed_at,
         grade: icans_assessed.then_some(grade),
         domains,
-        criteria: CRITERIA,
+        criteria: c.name(),
         recorded_grade: a.recorded_grade,
         recorded_scale: echo.recorded_scale,
         recorded_crs_grade: a.recorded_crs_grade,
@@ -356,7 +371,14 @@ fn protocol_name(protocol: &Protocol) -> Cow<'static, str> {
 /// to the full grading). The full result lists its fields itself: building
 /// it on this one costs a full batch 0.5% (the defaults made, then
 /// dropped).
-fn echoed(a: &Assessment, protocol: &Protocol, grade: Option<u8>, domains: Domains, echo: Echo) -> Grading {
+fn echoed(
+    a: &Assessment,
+    c: &Criteria,
+    protocol: &Protocol,
+    grade: Option<u8>,
+    domains: Domains,
+    echo: Echo,
+) -> Grading {
     Grading {
         id: echo.id,
         patient_id: echo.patient_id,
@@ -376,7 +398,7 @@ fn echoed(a: &Assessment, protocol: &Protocol, grade: Option<u8>, domains: Domai
         masked: DomainList::new(),
         warnings: Vec::new(),
         management: Management::NONE,
-        criteria: CRITERIA,
+        criteria: c.name(),
         patient_group: PatientGroup::Adult,
         crs: None,
         recorded_grade: a.recorded_grade,
@@ -418,6 +440,7 @@ struct Graded<'g> {
 /// [`Scope::WithoutManagement`].
 fn past_the_grade(
     a: &Assessment,
+    c: &Criteria,
     protocol: &Protocol,
     scope: Scope,
     g: &Graded<'_>,
@@ -427,7 +450,7 @@ fn past_the_grade(
     // The CRS first, its warnings kept for their place below: after a
     // death by CRS no warning asks for a reassessment.
     let mut crs_warnings = Vec::new();
-    let crs = concurrent_crs(a, &mut crs_warnings);
+    let crs = concurrent_crs(a, c, &mut crs_warnings);
     let crs_state = CrsState::of(crs.as_ref());
     let masked = masked_domains(a, findings, grade, crs_state != CrsState::Death, &mut warnings);
     instrument_warnings(a, domains, &mut warnings);
@@ -516,8 +539,8 @@ fn screening_instrument(used: Option<Instrument>, age_years: Option<f64>) -> Ins
 
 /// The concurrent CRS, given or graded from its findings (docs/spec.md §7);
 /// at a death by CRS the warning says so.
-fn concurrent_crs(a: &Assessment, warnings: &mut Vec<String>) -> Option<Crs> {
-    let crs = crs::grade_crs(a, warnings);
+fn concurrent_crs(a: &Assessment, c: &Criteria, warnings: &mut Vec<String>) -> Option<Crs> {
+    let crs = crs::grade_crs(a, c, warnings);
     if CrsState::of(crs.as_ref()) == CrsState::Death {
         warnings.push("Death attributed to CRS (CRS grade 5)".to_string());
     }
@@ -526,9 +549,15 @@ fn concurrent_crs(a: &Assessment, warnings: &mut Vec<String>) -> Option<Crs> {
 
 /// How to reassess: an unarousable patient cannot do ICE or CAPD, so a
 /// neurological examination until arousable (docs/spec.md §3).
-fn reassessment(a: &Assessment, domains: &Domains, instrument: Instrument, examine: bool) -> Reassessment {
+fn reassessment(
+    a: &Assessment,
+    c: &Criteria,
+    domains: &Domains,
+    instrument: Instrument,
+    examine: bool,
+) -> Reassessment {
     let unarousable = a.consciousness == Some(Consciousness::Unarousable)
-        || domains.get(Domain::Encephalopathy).grade == Some(rules::UNABLE_TO_PERFORM_GRADE);
+        || domains.get(Domain::Encephalopathy).grade == Some(c.unable_to_perform_grade);
     Reassessment {
         instrument,
         unarousable,
@@ -542,23 +571,23 @@ fn reassessment(a: &Assessment, domains: &Domains, instrument: Instrument, exami
 /// other domains is below 3. An awake patient unable to do the ICE may have
 /// global aphasia (ICE 0 awake: grade 3, Lee 2019): ICANS cannot be ruled
 /// out.
-fn ice_unable_awake(a: &Assessment, domains: &Domains, grade: u8) -> bool {
+fn ice_unable_awake(a: &Assessment, c: &Criteria, domains: &Domains, grade: u8) -> bool {
     matches!(
         a.encephalopathy,
         Some(EncephalopathyScore::IceBand(IceBand::Unable))
     ) && domains.get(Domain::Encephalopathy).status == Status::NotAssessed
-        && grade < rules::ICE_ZERO_AWAKE_GRADE
+        && grade < c.ice_zero_awake_grade
 }
 
 /// The finding of each domain before exclusion (docs/spec.md §2), in
 /// contract order.
-fn findings(a: &Assessment) -> [Finding; 5] {
+fn findings(a: &Assessment, c: &Criteria) -> [Finding; 5] {
     [
-        encephalopathy(a),
-        finding(a.consciousness, Consciousness::grade, Consciousness::label),
-        finding(a.seizure, Seizure::grade, Seizure::label),
-        finding(a.motor, Motor::grade, Motor::label),
-        finding(a.edema, Edema::grade, Edema::label),
+        encephalopathy(a, c),
+        finding(c, a.consciousness, Consciousness::label),
+        finding(c, a.seizure, Seizure::label),
+        finding(c, a.motor, Motor::label),
+        finding(c, a.edema, Edema::label),
     ]
 }
 
@@ -743,10 +772,10 @@ pub fn lower_bound_note(unassessed: &[Domain]) -> String {
 /// An `Assessment` built in Rust rather than through [`RecordBuilder`] may
 /// hold a score no instrument has; it is then not graded, and the result
 /// says so rather than staying silent.
-fn unvalidated_score_warnings(a: &Assessment, warnings: &mut Vec<String>) {
+fn unvalidated_score_warnings(a: &Assessment, c: &Criteria, warnings: &mut Vec<String>) {
     match a.encephalopathy {
         Some(EncephalopathyScore::Ice { items, total }) => {
-            if rules::ice_grade(total).is_none() {
+            if c.ice_grade(total).is_none() {
                 warnings.push(format!(
                     "ICE total {total} is outside 0-{}: encephalopathy not graded (build records with RecordBuilder)",
                     rules::ICE_MAX
@@ -759,12 +788,10 @@ fn unvalidated_score_warnings(a: &Assessment, warnings: &mut Vec<String>) {
                 ));
             }
         }
-        Some(EncephalopathyScore::Capd(score)) if rules::capd_grade(score).is_none() => {
-            warnings.push(format!(
-                "CAPD {score} is outside 0-{}: encephalopathy not graded (build records with RecordBuilder)",
-                rules::CAPD_MAX
-            ))
-        }
+        Some(EncephalopathyScore::Capd(score)) if c.capd_grade(score).is_none() => warnings.push(format!(
+            "CAPD {score} is outside 0-{}: encephalopathy not graded (build records with RecordBuilder)",
+            rules::CAPD_MAX
+        )),
         _ => {}
     }
 }

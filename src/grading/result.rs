@@ -11,7 +11,7 @@ use super::assessment::{EchoedText, Instrument, RecordId};
 use super::domain::{CrsDomain, CrsDomainList, Domain, DomainList, IceBand};
 
 /// The criteria every result names (docs/spec.md §4 `criteria`).
-pub const CRITERIA: &str = "ASTCT 2019";
+pub const CRITERIA: &str = super::criteria::ASTCT_2019.name();
 
 /// The version of `icans` that graded a result, for audit trails.
 pub const ICANS_VERSION: &str = env!("CARGO_PKG_VERSION");

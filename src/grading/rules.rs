@@ -1,35 +1,13 @@
 //! The thresholds the grading and the management step read (docs/spec.md
 //! §2, §3, §6, §7), as data. The ASTCT 2019 table itself (the
-//! encephalopathy bands and every finding's grade) is one file of the
-//! guideline, `criteria/astct_2019.rs`, whose bands are named here too.
-
-use std::ops::RangeInclusive;
-
-pub use super::criteria::astct_2019::{
-    CAPD_GRADES, ICE_GRADES, ICE_ZERO_AWAKE_GRADE, UNABLE_TO_PERFORM_GRADE,
-};
+//! encephalopathy bands and every finding's grade) is a value of the
+//! guideline, `criteria/astct_2019.rs`.
 
 /// The highest ICE total (the five items' maxima, 4 + 3 + 1 + 1 + 1).
 pub const ICE_MAX: u8 = 10;
 
 /// The highest CAPD total (eight items, 0-4 each).
 pub const CAPD_MAX: u8 = 32;
-
-/// Looks a score up in a band table. Scores outside every band cannot
-/// reach here: the record builder rejects them.
-fn band(table: &[(RangeInclusive<u8>, u8)], score: u8) -> Option<u8> {
-    table.iter().find(|(r, _)| r.contains(&score)).map(|(_, g)| *g)
-}
-
-/// The encephalopathy grade of an ICE total (0-10), or `None` outside 0-10.
-pub fn ice_grade(total: u8) -> Option<u8> {
-    band(&ICE_GRADES, total)
-}
-
-/// The encephalopathy grade of a CAPD total (0-32), or `None` outside 0-32.
-pub fn capd_grade(score: u8) -> Option<u8> {
-    band(&CAPD_GRADES, score)
-}
 
 /// Age from which ICE, not CAPD, is the instrument (docs/spec.md §2 warnings).
 pub const ICE_MIN_AGE_YEARS: f64 = 12.0;
@@ -192,6 +170,7 @@ mod tests {
     #[test]
     fn the_maxima_are_the_items_maxima() {
         use super::super::catalogue::{CAPD_ITEMS, ICE_ITEMS};
+        use super::super::criteria::astct_2019::{CAPD_GRADES, ICE_GRADES};
         assert_eq!(ICE_ITEMS.iter().map(|i| i.max).sum::<u8>(), ICE_MAX);
         assert_eq!(CAPD_ITEMS.iter().map(|i| i.max).sum::<u8>(), CAPD_MAX);
         assert_eq!(ICE_GRADES[0].0, ICE_MAX..=ICE_MAX);

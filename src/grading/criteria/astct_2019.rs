@@ -8,6 +8,25 @@
 
 use std::ops::RangeInclusive;
 
+use super::shape::Criteria;
+
+/// ASTCT 2019, as grading reads it.
+pub const ASTCT_2019: Criteria = Criteria {
+    name: "ASTCT 2019",
+    citation: "Lee et al., Biol Blood Marrow Transplant 2019;25:625-638",
+    ice: &ICE_GRADES,
+    capd: &CAPD_GRADES,
+    unable_to_perform_grade: UNABLE_TO_PERFORM_GRADE,
+    ice_zero_awake_grade: ICE_ZERO_AWAKE_GRADE,
+    consciousness: CONSCIOUSNESS,
+    seizure: SEIZURE,
+    motor: MOTOR,
+    edema: EDEMA,
+    ice_band: ICE_BAND,
+    hypotension: HYPOTENSION,
+    hypoxia: HYPOXIA,
+};
+
 /// ICE total to encephalopathy grade (docs/spec.md §2 "encephalopathy, ICE
 /// total"). ICE 0 in an awake patient (global aphasia) is grade 3; grade 4
 /// is reached only when the patient is unarousable and cannot do ICE.
@@ -53,7 +72,7 @@ pub const MOTOR: &[(&str, u8)] = &[
 pub const EDEMA: &[(&str, u8)] = &[("none", 0), ("focal", 3), ("diffuse", 4)];
 
 /// An ICE total recorded only as a band: each band its ICE row's grade
-/// (`rules::ICE_GRADES`, tied by tests/older_instruments.rs); `unable` is
+/// (`ICE_GRADES`, tied by tests/older_instruments.rs); `unable` is
 /// grade 4 only when unarousable (else not assessed: `grading::encephalopathy`).
 pub const ICE_BAND: &[(&str, u8)] = &[("10", 0), ("7-9", 1), ("3-6", 2), ("0-2", 3), ("unable", 4)];
 
