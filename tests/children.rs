@@ -1,5 +1,5 @@
 //! Children and weight-based doses (docs/spec.md §6), the CAPD path, and the
-//! masked-finding rule (§2), against the oracle file (tests/data/oracle.json).
+//! masked-finding rule (§2), against the oracle file (tests/data/astct-2019.json).
 
 mod common;
 

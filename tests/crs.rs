@@ -210,7 +210,7 @@ fn every_combination_follows_the_rules() {
                             };
                             assert_eq!(r.management.reassess_hours, hours, "{json}");
                             // The ICANS grade-0 step, then the CRS step of
-                            // contract v4 (tests/data/oracle.json).
+                            // contract v4 (tests/data/astct-2019.json).
                             let facts = common::Facts {
                                 graded: [Some(0), None, None, None, None],
                                 crs: match e.state {

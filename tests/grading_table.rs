@@ -447,3 +447,14 @@ fn every_criteria_grades_every_total_and_every_finding() {
         }
     }
 }
+
+/// Issue 36: each criteria the crate holds has its own oracle file, keyed
+/// by its name, that says which criteria it is.
+#[test]
+fn each_criteria_has_its_oracle() {
+    for c in icans::grading::criteria::ALL_CRITERIA {
+        let oracle = common::oracle_of(c);
+        assert_eq!(oracle["criteria"], c.name(), "{}", common::oracle_path(c));
+        assert!(oracle["ice_total_grade"].is_array(), "{}", common::oracle_path(c));
+    }
+}

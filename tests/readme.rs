@@ -118,7 +118,7 @@ fn table_row(doc: &str, domain: &str) -> Vec<Vec<String>> {
 }
 
 /// The grading table the README and docs/spec.md show is the oracle's
-/// (tests/data/oracle.json), cell by cell.
+/// (tests/data/astct-2019.json), cell by cell.
 #[test]
 fn the_readme_and_spec_grading_tables_match_the_oracle() {
     let oracle = common::oracle();

@@ -6,7 +6,7 @@
 //! fever masked, death), each checked for its exact action list (ids, order,
 //! which are attributed to another cause; the CRS step of v4 with its one
 //! corticosteroid), reassessment, doses, warnings and words, against an
-//! oracle written here from the contract (and tests/data/oracle.json), not
+//! oracle written here from the contract (and tests/data/astct-2019.json), not
 //! from the crate's tables. Then "a child never
 //! sees an adult absolute dose" as a property over generated records, and
 //! the examples the clinical review found unsafe, each giving the safe
@@ -321,7 +321,7 @@ const AGES: [(&str, Option<f64>); 3] = [
 /// age (25 kg: a child; 150 kg: an adult).
 const WEIGHTS: [Option<f64>; 5] = [None, Some(45.0), Some(15.0), Some(25.0), Some(150.0)];
 
-/// Adult absolute doses (tests/data/oracle.json "adult_absolute_doses", in
+/// Adult absolute doses (tests/data/astct-2019.json "adult_absolute_doses", in
 /// the forms the adult texts give them); `common::adult_absolute_dose`
 /// finds any other.
 const ADULT_DOSES: [&str; 6] = [

@@ -69,10 +69,23 @@ pub fn stdout_of(args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 
-/// The clinical oracle tables (`tests/data/oracle.json`), written by hand
+/// The clinical oracle tables (`tests/data/astct-2019.json`), written by hand
 /// from the contract, independent of the crate's tables.
 pub fn oracle() -> serde_json::Value {
-    let text = std::fs::read_to_string("tests/data/oracle.json").expect("tests/data/oracle.json");
+    oracle_of(&icans::grading::ASTCT_2019)
+}
+
+/// The oracle file of a criteria: `tests/data/` keyed by its name ("ASTCT
+/// 2019" -> `astct-2019.json`), written by hand, independent of the crate's
+/// tables.
+pub fn oracle_path(c: &icans::grading::Criteria) -> String {
+    format!("tests/data/{}.json", c.name().to_lowercase().replace(' ', "-"))
+}
+
+/// The oracle of a criteria (`oracle_path`).
+pub fn oracle_of(c: &icans::grading::Criteria) -> serde_json::Value {
+    let path = oracle_path(c);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_json::from_str(&text).expect("the oracle is valid JSON")
 }
 

@@ -4,7 +4,7 @@
 //! (docs/spec.md §2, §7), each finding by its contract wire name.
 //! Every finding is in its table once, in its enum's order (the build
 //! checks it: `finding!` in domain.rs); the cells are the oracle's
-//! (tests/data/oracle.json, tests/grading_table.rs).
+//! (tests/data/astct-2019.json, tests/grading_table.rs).
 
 use std::ops::RangeInclusive;
 
