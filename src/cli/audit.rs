@@ -116,15 +116,14 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         }
     })
     .with_context(|| super::spill_context("audit"))?;
-    if audit.failures.len() == inputs.len() && !audit.failures.is_empty() && rows.is_none() {
-        for f in &audit.failures {
-            say!(
-                "icans: cannot read {}: {}",
-                icans::format::text::clean(&f.name),
-                f.error
-            );
-        }
-        return Ok(exit::IO);
+    // Nothing could be read: no figures of nothing (the CSV rows, written
+    // as read, end as any output does).
+    if let Some(code) = rows
+        .is_none()
+        .then(|| super::all_inputs_failed(&audit.failures, inputs.len()))
+        .flatten()
+    {
+        return Ok(code);
     }
     let below = args
         .fail_below_kappa
@@ -151,13 +150,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     } else {
         super::report_first(&audit.invalid, "not regraded")?;
     }
-    for f in &audit.failures {
-        say!(
-            "icans: cannot read {}: {}",
-            icans::format::text::clean(&f.name),
-            f.error
-        );
-    }
+    super::report_failures(&audit.failures);
     let nothing = audit.nothing_to_compare();
     if nothing {
         say!("icans: {}", icans::audit::NOTHING_TO_COMPARE);

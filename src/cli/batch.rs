@@ -261,13 +261,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     for a in &report.absent_columns {
         say!("icans: {}", icans::format::text::clean(&a.to_string()));
     }
-    for f in &report.input_failures {
-        say!(
-            "icans: cannot read {}: {}",
-            icans::format::text::clean(&f.name),
-            f.error
-        );
-    }
+    super::report_failures(&report.input_failures);
     let name = invalid_flag.name();
     let copy = invalid_flag.file().map(|_| {
         if invalid_failed {

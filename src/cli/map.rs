@@ -131,13 +131,7 @@ fn exports(
 
 /// Says which inputs could not be read; the exit status (74) when any.
 fn unreadable(failures: &[icans::input::InputFailure]) -> Option<u8> {
-    for f in failures {
-        say!(
-            "icans: cannot read {}: {}",
-            icans::format::text::clean(&f.name),
-            f.error
-        );
-    }
+    super::report_failures(failures);
     (!failures.is_empty()).then_some(exit::IO)
 }
 

@@ -560,6 +560,28 @@ pub fn report_each<T: fmt::Display + Clone + serde::de::DeserializeOwned>(
     Ok(())
 }
 
+/// Says each input that could not be read ("cannot read FILE: why"), the
+/// one wording of every command.
+pub fn report_failures(failures: &[icans::input::InputFailure]) {
+    for f in failures {
+        say!(
+            "icans: cannot read {}: {}",
+            icans::format::text::clean(&f.name),
+            f.error
+        );
+    }
+}
+
+/// When every one of `inputs` inputs failed, says so and gives exit 74:
+/// a report of nothing read is no report (summary, audit, plot).
+pub fn all_inputs_failed(failures: &[icans::input::InputFailure], inputs: usize) -> Option<u8> {
+    if failures.is_empty() || failures.len() != inputs {
+        return None;
+    }
+    report_failures(failures);
+    Some(exit::IO)
+}
+
 /// For a report that lists the records it could not use (summary and audit
 /// text): the first of them on standard error, and how many, so that the
 /// reason for exit 65 is seen even when the report goes to a file.

@@ -159,32 +159,13 @@ impl Common {
     }
 }
 
-/// Every input failed: said, exit 74 (nothing is drawn from nothing).
-fn all_failed(failures: &[InputFailure], inputs: usize) -> Option<u8> {
-    if failures.is_empty() || failures.len() != inputs {
-        return None;
-    }
-    report_failures(failures);
-    Some(exit::IO)
-}
-
-fn report_failures(failures: &[InputFailure]) {
-    for f in failures {
-        say!(
-            "icans: cannot read {}: {}",
-            icans::format::text::clean(&f.name),
-            f.error
-        );
-    }
-}
-
 /// The status once drawn: 74 an input failed, 65 a record not counted.
 fn drawn_status(
     failures: &[InputFailure],
     problems: &icans::spill::Listed<icans::input::Refused>,
 ) -> anyhow::Result<u8> {
     super::report_each(problems)?;
-    report_failures(failures);
+    super::report_failures(failures);
     Ok(if !failures.is_empty() {
         exit::IO
     } else if !problems.is_empty() {
@@ -223,7 +204,7 @@ fn course(args: &CourseArgs) -> anyhow::Result<u8> {
     let (inputs, read) = c.prepare()?;
     let read_courses =
         plot::courses(&inputs, read, &args.patient).with_context(|| super::spill_context("plot"))?;
-    if let Some(code) = all_failed(&read_courses.failures, inputs.len()) {
+    if let Some(code) = super::all_inputs_failed(&read_courses.failures, inputs.len()) {
         return Ok(code);
     }
     let mut plots = Vec::new();
@@ -268,7 +249,7 @@ fn incidence(args: &IncidenceArgs) -> anyhow::Result<u8> {
     let (inputs, read) = c.prepare()?;
     let by = args.by.map(By::group_by);
     let p = plot::incidence(&inputs, read, by).with_context(|| super::spill_context("plot"))?;
-    if let Some(code) = all_failed(&p.failures, inputs.len()) {
+    if let Some(code) = super::all_inputs_failed(&p.failures, inputs.len()) {
         return Ok(code);
     }
     if !p.drawable().context("cannot read back a temporary file")? {

@@ -100,16 +100,9 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     };
     let by = args.by.map(By::group_by);
     let s = summary::from_inputs(&inputs, read, by).with_context(|| super::spill_context("summary"))?;
-    if !s.failures.is_empty() && s.failures.len() == inputs.len() {
-        // Nothing could be read: no report of an empty cohort.
-        for f in &s.failures {
-            say!(
-                "icans: cannot read {}: {}",
-                icans::format::text::clean(&f.name),
-                f.error
-            );
-        }
-        return Ok(exit::IO);
+    // Nothing could be read: no report of an empty cohort.
+    if let Some(code) = super::all_inputs_failed(&s.failures, inputs.len()) {
+        return Ok(code);
     }
     // A terminal shows the sparklines in block characters; a pipe or a
     // file in digits (contract v4 §11).
@@ -128,13 +121,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     } else {
         super::report_first(&s.problems, "not counted")?;
     }
-    for f in &s.failures {
-        say!(
-            "icans: cannot read {}: {}",
-            icans::format::text::clean(&f.name),
-            f.error
-        );
-    }
+    super::report_failures(&s.failures);
     Ok(if !s.failures.is_empty() {
         exit::IO
     } else if !s.problems.is_empty() {
