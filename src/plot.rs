@@ -20,8 +20,7 @@ use crate::summary::{
 /// A management step `plot course` marks on the day it is proposed: the
 /// orders of the ICANS and CRS steps (docs/spec.md §3), never the
 /// "consider" rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Mark {
     /// Dexamethasone or methylprednisolone (pulse included).
     Corticosteroid,
@@ -73,8 +72,7 @@ impl Mark {
 /// A day's ICANS as drawn: graded, masked (grade 0 with an excluded
 /// finding, which would grade higher) or not assessed; the worst of the
 /// day's assessments as the summary's sparkline ranks them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DayIcans {
     /// A grade (0-5).
     Graded(u8),
@@ -97,7 +95,7 @@ impl DayIcans {
 }
 
 /// One assessed day of a patient's course.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CourseDay {
     /// Day since infusion (or since the first assessment: the course's
     /// `day_basis`).
