@@ -7,7 +7,8 @@
 use std::fmt::Write as _;
 use std::io;
 
-use super::{Panel, Svg, day_ticks, esc, footer, html_row, num};
+use super::{Panel, Svg, esc, footer, html_row, num};
+use crate::grading::CRITERIA;
 use crate::grading::rules::FEVER_MIN_CELSIUS;
 use crate::plot::{CourseDay, CoursePlot, DayIcans, Mark};
 use crate::summary::DayBasis;
@@ -57,7 +58,9 @@ pub fn svg(plot: &CoursePlot) -> String {
     svg.heading(
         LEFT,
         &title(plot),
-        "ASTCT 2019 grades by day: the worst assessment of each day; steps proposed marked on their day",
+        &format!(
+            "{CRITERIA} grades by day: the worst assessment of each day; steps proposed marked on their day"
+        ),
     );
     let mut y = 52.0;
     y = mark_rows(&mut svg, &days, &plot.days, y);
@@ -80,17 +83,11 @@ pub fn svg(plot: &CoursePlot) -> String {
     }
     let first = plot.days.first().map_or(0, |d| d.day);
     let last = plot.days.last().map_or(0, |d| d.day);
-    for t in day_ticks(first, last) {
-        let x = days.x(t);
-        svg.line((x, bottom), (x, bottom + 4.0), "#000000", "");
-        svg.text(x, bottom + 15.0, 10, "middle", "", &t.to_string());
-    }
-    svg.text(
+    svg.day_axis(
+        &|d| days.x(d),
+        (first, last),
+        bottom,
         (LEFT + RIGHT) / 2.0,
-        bottom + 30.0,
-        11,
-        "middle",
-        "",
         day_title(plot.course.day_basis),
     );
     let legend_bottom = legend(&mut svg, &plot.days, bottom + 44.0);

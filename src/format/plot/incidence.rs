@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 use std::io;
 
-use super::{PALETTE, Panel, Svg, day_ticks, esc, html_row};
+use super::{PALETTE, Panel, Svg, esc, html_row};
 use crate::format::summary::incidence_cell;
 use crate::plot::{Curve, Event, GroupCurves, IncidencePlot};
 
@@ -189,21 +189,11 @@ fn axes(svg: &mut Svg, panel: &Panel, last_day: u32, title: &str) {
         .collect();
     svg.y_axis(panel, &ticks, "Patients with onset (%)");
     let x = |day: u32| LEFT + PLOT_WIDTH * f64::from(day) / f64::from(last_day);
-    for t in day_ticks(0, last_day) {
-        svg.line(
-            (x(t), panel.bottom()),
-            (x(t), panel.bottom() + 4.0),
-            "#000000",
-            "",
-        );
-        svg.text(x(t), panel.bottom() + 15.0, 10, "middle", "", &t.to_string());
-    }
-    svg.text(
+    svg.day_axis(
+        &x,
+        (0, last_day),
+        panel.bottom(),
         LEFT + PLOT_WIDTH / 2.0,
-        panel.bottom() + 30.0,
-        11,
-        "middle",
-        "",
         "Day since infusion (days)",
     );
 }

@@ -109,6 +109,24 @@ impl Svg {
         );
     }
 
+    /// The day axis under a picture's panels, from `bottom`: a tick and its
+    /// number on each of [`day_ticks`] from `first` to `last` (placed by
+    /// `x`), and `title` centred at `centre`.
+    pub fn day_axis(
+        &mut self,
+        x: &dyn Fn(u32) -> f64,
+        (first, last): (u32, u32),
+        bottom: f64,
+        centre: f64,
+        title: &str,
+    ) {
+        for t in day_ticks(first, last) {
+            self.line((x(t), bottom), (x(t), bottom + 4.0), "#000000", "");
+            self.text(x(t), bottom + 15.0, 10, "middle", "", &t.to_string());
+        }
+        self.text(centre, bottom + 30.0, 11, "middle", "", title);
+    }
+
     /// The whole document: `title` and `desc` (the text alternative) first,
     /// a white background, then the drawing.
     pub fn finish(&self, width: f64, height: f64, title: &str, desc: &str) -> String {
