@@ -483,7 +483,6 @@ struct CurveTally {
     without_day: u64,
     totals: [u64; 4],
     onsets: [BTreeMap<u32, u64>; 4],
-    with_crs: bool,
 }
 
 impl CurveTally {
@@ -500,7 +499,6 @@ impl CurveTally {
             c.crs_worst_grade.map(|_| c.crs_onset_day),
             c.crs_worst_grade.map(|_| f.crs_severe_onset_day),
         ];
-        self.with_crs |= c.crs_worst_grade.is_some();
         for (i, onset) in onsets.into_iter().enumerate() {
             let Some(onset) = onset else { continue };
             self.totals[i] += 1;
@@ -511,11 +509,13 @@ impl CurveTally {
     }
 
     fn finish(self, group: String) -> GroupCurves {
+        // CRS curves when any patient counted had CRS information.
+        let with_crs = self.totals[Event::CrsAny as usize] > 0;
         let curves = Event::ALL
             .iter()
             .zip(self.totals)
             .zip(self.onsets)
-            .filter(|((e, _), _)| !e.is_crs() || self.with_crs)
+            .filter(|((e, _), _)| !e.is_crs() || with_crs)
             .map(|((event, total), onsets)| {
                 let mut n = 0;
                 let steps = onsets
