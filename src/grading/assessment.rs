@@ -5,6 +5,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::catalogue::{CAPD_ITEMS, FREQUENCIES, Scoring};
+use super::criteria::Instrument;
 use super::domain::{
     Consciousness, CrsDomain, DomainSet, Edema, Hypotension, Hypoxia, IceBand, Motor, Seizure,
 };
@@ -153,31 +154,6 @@ impl Serialize for CapdAnswers {
     }
 }
 
-vocab! {
-    /// The encephalopathy instrument (docs/spec.md §4 `instrument`).
-    pub enum Instrument {
-        /// Immune Effector Cell-Associated Encephalopathy score (age 12 and over).
-        Ice = "ice",
-        /// Cornell Assessment of Pediatric Delirium (under 12, or developmental delay).
-        Capd = "capd",
-        /// CARTOX-10 (records before 2019), read on the ICE bands.
-        Cartox10 = "cartox10",
-        /// An ICE (or CARTOX-10) total recorded only as a band.
-        IceBand = "ice_band",
-    }
-}
-
-impl Instrument {
-    /// The instrument to screen and reassess with, as the texts name it:
-    /// ICE for the older ICE-family records (CARTOX-10, a band).
-    pub const fn screening(self) -> Instrument {
-        match self {
-            Instrument::Capd => Instrument::Capd,
-            Instrument::Ice | Instrument::Cartox10 | Instrument::IceBand => Instrument::Ice,
-        }
-    }
-}
-
 /// How encephalopathy was measured: ICE (items, or only the total) or CAPD.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EncephalopathyScore {
@@ -204,6 +180,16 @@ impl EncephalopathyScore {
             EncephalopathyScore::Capd(_) => Instrument::Capd,
             EncephalopathyScore::Cartox10(_) => Instrument::Cartox10,
             EncephalopathyScore::IceBand(_) => Instrument::IceBand,
+        }
+    }
+
+    /// What was read: a total, or a band (docs/spec.md §2). Grading walks
+    /// the instrument's row (`criteria::INSTRUMENTS`) over it.
+    pub const fn reading(self) -> Reading {
+        match self {
+            EncephalopathyScore::Ice { total, .. } => Reading::Total(total),
+            EncephalopathyScore::Capd(total) | EncephalopathyScore::Cartox10(total) => Reading::Total(total),
+            EncephalopathyScore::IceBand(band) => Reading::Band(band),
         }
     }
 
@@ -237,6 +223,39 @@ impl EncephalopathyScore {
             EncephalopathyScore::Capd(s) => Some(s),
             _ => None,
         }
+    }
+}
+
+/// What an instrument read: a total, or an ICE band (which may be
+/// "unable").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Reading {
+    /// A total, 0 to the instrument's maximum.
+    Total(u8),
+    /// An ICE total recorded only as a band.
+    Band(IceBand),
+}
+
+impl Reading {
+    /// The lowest total it can be; `None` for "unable".
+    pub const fn lowest(self) -> Option<u8> {
+        match self {
+            Reading::Total(t) => Some(t),
+            Reading::Band(band) => band.bottom(),
+        }
+    }
+
+    /// The highest total it can be; `None` for "unable".
+    pub const fn highest(self) -> Option<u8> {
+        match self {
+            Reading::Total(t) => Some(t),
+            Reading::Band(band) => band.top(),
+        }
+    }
+
+    /// Whether the instrument could not be performed.
+    pub const fn unable(self) -> bool {
+        matches!(self, Reading::Band(IceBand::Unable))
     }
 }
 

@@ -40,12 +40,12 @@ pub mod synonyms;
 
 use std::borrow::Cow;
 
-pub use criteria::{ASTCT_2019, Criteria};
+use criteria::instruments::{Previous, Worse};
+
+pub use criteria::{ASTCT_2019, CARTOX10_APPROXIMATION, Criteria, INSTRUMENTS, Instrument, InstrumentRow};
 
 pub use actions::{ActionId, ActionRow, When};
-pub use assessment::{
-    Assessment, CapdAnswers, EchoedText, EncephalopathyScore, IceItems, Instrument, RecordId,
-};
+pub use assessment::{Assessment, CapdAnswers, EchoedText, EncephalopathyScore, IceItems, Reading, RecordId};
 pub use catalogue::{Field, Kind, Shape};
 pub use domain::{
     Consciousness, CrsDomain, CrsDomainList, Domain, DomainList, DomainSet, Edema, Hypotension, Hypoxia,
@@ -64,70 +64,66 @@ pub use result::{
 /// A domain's finding before exclusion: its grade and a short label.
 type Finding = Option<(u8, Cow<'static, str>)>;
 
-/// The finding label of each ICE total, made once.
-const ICE_LABELS: [&str; 11] = [
-    "ICE 0/10",
-    "ICE 1/10",
-    "ICE 2/10",
-    "ICE 3/10",
-    "ICE 4/10",
-    "ICE 5/10",
-    "ICE 6/10",
-    "ICE 7/10",
-    "ICE 8/10",
-    "ICE 9/10",
-    "ICE 10/10",
-];
-
-/// The encephalopathy finding (docs/spec.md §2): the ICE or CAPD band, or grade
-/// 4 "unable to perform ICE" when neither was recorded and the patient is
-/// unarousable (and that is not attributed to another cause).
+/// The encephalopathy finding (docs/spec.md §2): the instrument's band, or
+/// grade 4 "unable to perform ICE" when no score was recorded (or the
+/// score reads "unable") and the patient is unarousable (and that is not
+/// attributed to another cause).
 fn encephalopathy(a: &Assessment, c: &Criteria) -> Finding {
-    match a.encephalopathy {
-        Some(EncephalopathyScore::Ice { total, .. }) => c.ice_grade(total).map(|g| {
-            let label = ICE_LABELS.get(usize::from(total)).copied().map_or_else(
-                || Cow::Owned(format!("ICE {total}/{}", rules::ICE_MAX)),
-                Cow::Borrowed,
-            );
-            (g, label)
-        }),
-        Some(EncephalopathyScore::Capd(score)) => c
-            .capd_grade(score)
-            .map(|g| (g, Cow::Owned(format!("CAPD {score}")))),
-        // CARTOX-10 read on the ICE bands (ICE refines CARTOX-10, Lee 2019).
-        Some(EncephalopathyScore::Cartox10(score)) => c.ice_grade(score).map(|g| {
-            (
-                g,
-                Cow::Owned(format!(
-                    "CARTOX-10 {score}/{} read on the ICE bands",
-                    rules::ICE_MAX
-                )),
-            )
-        }),
-        // "unable" is grade 4 only when unarousable, as without ICE.
-        Some(EncephalopathyScore::IceBand(IceBand::Unable)) => unable_to_perform(a, c),
-        Some(EncephalopathyScore::IceBand(band)) => Some((c.grade(band), Cow::Borrowed(band.label()))),
-        None => unable_to_perform(a, c),
+    let Some(score) = a.encephalopathy else {
+        return unable_to_perform(a, c);
+    };
+    match score.reading() {
+        Reading::Total(total) => {
+            let row = score.instrument().row();
+            c.total_grade(row.instrument, total)
+                .map(|g| (g, total_label(row, total)))
+        }
+        // "unable" is grade 4 only when unarousable, as without a score.
+        reading if reading.unable() => unable_to_perform(a, c),
+        Reading::Band(band) => Some((c.grade(band), Cow::Borrowed(band.label()))),
+    }
+}
+
+/// The finding label of a total ("ICE 7/10", "CAPD 12"): every total of
+/// every instrument made once, so that grading a record allocates none.
+fn total_label(row: &InstrumentRow, total: u8) -> Cow<'static, str> {
+    static LABELS: std::sync::OnceLock<Vec<Vec<String>>> = std::sync::OnceLock::new();
+    let labels = LABELS.get_or_init(|| {
+        INSTRUMENTS
+            .iter()
+            .map(|r| (0..=r.max).map(|t| label_text(r, t)).collect())
+            .collect()
+    });
+    match labels
+        .get(row.instrument as usize)
+        .and_then(|l| l.get(usize::from(total)))
+    {
+        Some(label) => Cow::Borrowed(label.as_str()),
+        None => Cow::Owned(label_text(row, total)),
+    }
+}
+
+/// A total as its instrument's label shows it.
+fn label_text(row: &InstrumentRow, total: u8) -> String {
+    match row.label {
+        Some(l) if l.out_of => format!("{}{total}/{}{}", l.prefix, row.max, l.suffix),
+        Some(l) => format!("{}{total}{}", l.prefix, l.suffix),
+        None => format!("{} {total}", row.score_words),
     }
 }
 
 /// Grade 4 "unable to perform ICE" when the patient is unarousable and that
 /// is not attributed to another cause (docs/spec.md §2); else not assessed.
 fn unable_to_perform(a: &Assessment, c: &Criteria) -> Finding {
-    match a.encephalopathy {
-        _ if a.consciousness == Some(Consciousness::Unarousable)
-            && !a.other_cause.contains(Domain::Consciousness) =>
-        {
-            Some((
-                c.unable_to_perform_grade,
-                Cow::Borrowed(match a.encephalopathy {
-                    Some(EncephalopathyScore::IceBand(band)) => band.label(),
-                    _ => "unable to perform ICE/CAPD: unarousable",
-                }),
-            ))
-        }
-        _ => None,
-    }
+    let unarousable =
+        a.consciousness == Some(Consciousness::Unarousable) && !a.other_cause.contains(Domain::Consciousness);
+    unarousable.then(|| {
+        let label = match a.encephalopathy.map(EncephalopathyScore::reading) {
+            Some(Reading::Band(band)) => band.label(),
+            _ => "unable to perform ICE/CAPD: unarousable",
+        };
+        (c.unable_to_perform_grade, Cow::Borrowed(label))
+    })
 }
 
 fn finding<T: criteria::Graded>(c: &Criteria, v: Option<T>, label: fn(T) -> &'static str) -> Finding {
@@ -529,11 +525,15 @@ fn dose_weight(a: &Assessment, warnings: &mut Vec<String>) -> Option<f64> {
     }
 }
 
-/// The instrument the texts name: the one used, else CAPD under 12.
+/// The instrument the texts name: the one used, else the screening
+/// instrument validated at the age (CAPD under 12), ICE without an age.
 fn screening_instrument(used: Option<Instrument>, age_years: Option<f64>) -> Instrument {
-    used.unwrap_or(match age_years {
-        Some(age) if age < rules::ICE_MIN_AGE_YEARS => Instrument::Capd,
-        _ => Instrument::Ice,
+    used.unwrap_or_else(|| {
+        INSTRUMENTS
+            .iter()
+            .filter(|r| r.screening == r.instrument)
+            .find(|r| age_years.is_none_or(|age| r.ages.0.hold(age)))
+            .map_or(Instrument::Ice, |r| r.instrument)
     })
 }
 
@@ -572,10 +572,8 @@ fn reassessment(
 /// global aphasia (ICE 0 awake: grade 3, Lee 2019): ICANS cannot be ruled
 /// out.
 fn ice_unable_awake(a: &Assessment, c: &Criteria, domains: &Domains, grade: u8) -> bool {
-    matches!(
-        a.encephalopathy,
-        Some(EncephalopathyScore::IceBand(IceBand::Unable))
-    ) && domains.get(Domain::Encephalopathy).status == Status::NotAssessed
+    a.encephalopathy.is_some_and(|s| s.reading().unable())
+        && domains.get(Domain::Encephalopathy).status == Status::NotAssessed
         && grade < c.ice_zero_awake_grade
 }
 
@@ -653,39 +651,36 @@ fn masked_domains(
 }
 
 /// ICE declining (below `previous_ice_total`) or CAPD worsening (above
-/// `previous_capd`), each warned (docs/spec.md §3 `reassess_hours`). A
-/// CARTOX-10 total is compared as an ICE total; a band declines only when
-/// its top is below the previous ICE total (docs/spec.md §2).
+/// `previous_capd`), each warned (docs/spec.md §3 `reassess_hours`): each
+/// instrument's reading compared with its row's previous score. A
+/// CARTOX-10 total is compared as an ICE total; a band is worse only when
+/// all of it is (its top below the previous ICE total: docs/spec.md §2).
 fn trend(a: &Assessment, warnings: &mut Vec<String>) -> bool {
     let Some(score) = a.encephalopathy else {
         return false;
     };
-    // What was recorded is written only when it declined (most records
-    // have no previous total, or no decline).
-    let declined =
-        |now: u8, shown: &dyn std::fmt::Display, warnings: &mut Vec<String>| match a.previous_ice_total {
-            Some(before) if now < before => {
-                warnings.push(format!("ICE declining: {before} -> {shown}"));
-                true
-            }
-            _ => false,
-        };
-    match score {
-        EncephalopathyScore::Ice { total, .. } => declined(total, &total, warnings),
-        EncephalopathyScore::Cartox10(total) => {
-            declined(total, &format_args!("{total} (CARTOX-10)"), warnings)
+    let trend = score.instrument().row().trend;
+    let before = match trend.previous {
+        Previous::IceTotal => a.previous_ice_total,
+        Previous::Capd => a.previous_capd,
+    };
+    let reading = score.reading();
+    let best = match trend.worse {
+        Worse::Lower => reading.highest(),
+        Worse::Higher => reading.lowest(),
+    };
+    match (before, best) {
+        (Some(before), Some(now)) if trend.worse.than(now, before) => {
+            // What was recorded is written only when it is worse (most
+            // records have no previous score, or are not worse).
+            let shown = match reading {
+                Reading::Total(total) => format!("{total}{}", trend.suffix),
+                Reading::Band(band) => format!("band {band}"),
+            };
+            warnings.push(format!("{}: {before} -> {shown}", trend.words));
+            true
         }
-        EncephalopathyScore::IceBand(band) => match band.top() {
-            Some(top) => declined(top, &format_args!("band {band}"), warnings),
-            None => false,
-        },
-        EncephalopathyScore::Capd(now) => match a.previous_capd {
-            Some(before) if now > before => {
-                warnings.push(format!("CAPD worsening: {before} -> {now}"));
-                true
-            }
-            _ => false,
-        },
+        _ => false,
     }
 }
 
@@ -700,7 +695,7 @@ pub fn patient_group(
     let child = match age_years {
         Some(age) => age < rules::CHILD_UNDER_AGE_YEARS,
         None => {
-            instrument == Some(Instrument::Capd)
+            instrument.is_some_and(|i| i.row().ages.0.for_children())
                 || weight_kg.is_some_and(|w| w < rules::CHILD_UNDER_WEIGHT_KG)
         }
     };
@@ -773,82 +768,67 @@ pub fn lower_bound_note(unassessed: &[Domain]) -> String {
 /// hold a score no instrument has; it is then not graded, and the result
 /// says so rather than staying silent.
 fn unvalidated_score_warnings(a: &Assessment, c: &Criteria, warnings: &mut Vec<String>) {
-    match a.encephalopathy {
-        Some(EncephalopathyScore::Ice { items, total }) => {
-            if c.ice_grade(total).is_none() {
-                warnings.push(format!(
-                    "ICE total {total} is outside 0-{}: encephalopathy not graded (build records with RecordBuilder)",
-                    rules::ICE_MAX
-                ));
-            }
-            if let Some(items) = items.filter(|i| i.total() != total) {
-                warnings.push(format!(
-                    "ICE items add up to {}, not the ICE total {total} that was graded (build records with RecordBuilder)",
-                    items.total()
-                ));
-            }
+    let Some(score) = a.encephalopathy else { return };
+    let row = score.instrument().row();
+    if let Reading::Total(total) = score.reading() {
+        if c.total_grade(row.instrument, total).is_none() {
+            warnings.push(format!(
+                "{} {total} is outside 0-{}: encephalopathy not graded (build records with RecordBuilder)",
+                row.score_words, row.max
+            ));
         }
-        Some(EncephalopathyScore::Capd(score)) if c.capd_grade(score).is_none() => warnings.push(format!(
-            "CAPD {score} is outside 0-{}: encephalopathy not graded (build records with RecordBuilder)",
-            rules::CAPD_MAX
-        )),
-        _ => {}
+    }
+    if let EncephalopathyScore::Ice {
+        items: Some(items),
+        total,
+    } = score
+    {
+        if items.total() != total {
+            warnings.push(format!(
+                "ICE items add up to {}, not the ICE total {total} that was graded (build records with RecordBuilder)",
+                items.total()
+            ));
+        }
     }
 }
 
-/// What a CARTOX-10 result says of itself (docs/spec.md §2).
-pub const CARTOX10_APPROXIMATION: &str = "CARTOX-10 read on the ICE bands: an approximation (CARTOX-10 asks a head-of-state question where ICE asks to follow a command)";
-
-/// docs/spec.md §2 warnings about the encephalopathy instrument.
+/// docs/spec.md §2 warnings about the encephalopathy instrument, read
+/// from its row: a score an unarousable patient cannot have, what the
+/// instrument says of itself, "unable" while not unarousable, a graded
+/// score beside an excluded consciousness, an age it is not validated at.
 fn instrument_warnings(a: &Assessment, domains: &Domains, warnings: &mut Vec<String>) {
     let Some(score) = a.encephalopathy else { return };
-    let unarousable = a.consciousness == Some(Consciousness::Unarousable);
-    match score {
-        EncephalopathyScore::Ice { total, .. } if total > 0 && unarousable => warnings.push(format!(
-            "ICE total {total} recorded while consciousness is unarousable: an unarousable patient cannot perform ICE; check both findings"
-        )),
-        EncephalopathyScore::Cartox10(total) if total > 0 && unarousable => warnings.push(format!(
-            "CARTOX-10 total {total} recorded while consciousness is unarousable: an unarousable patient cannot perform CARTOX-10; check both findings"
-        )),
-        EncephalopathyScore::IceBand(band) if band.bottom().is_some_and(|b| b > 0) && unarousable => {
-            warnings.push(format!(
-                "ICE band {band} recorded while consciousness is unarousable: an unarousable patient cannot perform ICE; check both findings"
-            ))
-        }
-        EncephalopathyScore::Capd(total) if unarousable => warnings.push(format!(
-            "CAPD {total} recorded while consciousness is unarousable: an unarousable child cannot be assessed with CAPD; check both findings"
-        )),
-        _ => {}
-    }
-    match score {
-        EncephalopathyScore::Cartox10(_) => warnings.push(CARTOX10_APPROXIMATION.to_string()),
-        EncephalopathyScore::IceBand(IceBand::Unable)
-            if domains.get(Domain::Encephalopathy).status == Status::NotAssessed =>
-        {
-            warnings.push("ICE not done, reason not recorded: encephalopathy not assessed".to_string())
-        }
-        _ => {}
-    }
-    let name = match score.instrument() {
-        Instrument::Ice => "ICE",
-        Instrument::Capd => "CAPD",
-        Instrument::Cartox10 => "CARTOX-10",
-        Instrument::IceBand => "ICE",
-    };
-    if domains.get(Domain::Encephalopathy).status == Status::Graded
-        && domains.get(Domain::Consciousness).status == Status::Excluded
+    let (row, reading) = (score.instrument().row(), score.reading());
+    let (impossible_from, why) = row.unarousable;
+    if a.consciousness == Some(Consciousness::Unarousable)
+        && reading.lowest().is_some_and(|low| low >= impossible_from)
     {
+        let shown: &dyn std::fmt::Display = match &reading {
+            Reading::Total(total) => total,
+            Reading::Band(band) => band,
+        };
+        warnings.push(format!(
+            "{} {shown} recorded while consciousness is unarousable: {why}; check both findings",
+            row.score_words
+        ));
+    }
+    let encephalopathy = domains.get(Domain::Encephalopathy).status;
+    if let Some(note) = row.note {
+        warnings.push(note.to_string());
+    }
+    if let Some(words) = row.unable {
+        if reading.unable() && encephalopathy == Status::NotAssessed {
+            warnings.push(words.to_string());
+        }
+    }
+    let name = row.name;
+    if encephalopathy == Status::Graded && domains.get(Domain::Consciousness).status == Status::Excluded {
         warnings.push(format!(
             "{name} graded while consciousness is excluded: the cause that depresses consciousness (sedation, say) likely confounds {name} too; consider excluding encephalopathy"
         ));
     }
-    match (score.instrument().screening(), a.age_years) {
-        (Instrument::Ice, Some(age)) if age < rules::ICE_MIN_AGE_YEARS => warnings.push(format!(
-            "{name} used at age {age} (under 12): CAPD is the instrument for children under 12"
-        )),
-        (Instrument::Capd, Some(age)) if age >= rules::ICE_MIN_AGE_YEARS => warnings.push(format!(
-            "CAPD used at age {age} (12 or over): CAPD is for children under 12 or patients with developmental delay; ICE otherwise"
-        )),
-        _ => {}
+    let (ages, outside) = row.ages;
+    if let Some(age) = a.age_years.filter(|age| !ages.hold(*age)) {
+        warnings.push(format!("{name} used at age {age} {outside}"));
     }
 }

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use arrayvec::ArrayVec;
 
 use super::actions::{self, ActionId, ActionRow, Step};
-use super::assessment::Instrument;
+use super::criteria::Instrument;
 use super::plan::{Chosen, Interval, Merged, Note, Plan};
 use super::result::CrsState;
 use super::result::{Action, Management, PatientGroup};
@@ -563,10 +563,10 @@ struct Filled {
     shared_text: String,
 }
 
-/// Every row's built-in text and brief, filled once for each instrument
-/// and patient group, so that grading a record allocates none of them.
+/// Every row's built-in text and brief, filled once for each screening
+/// instrument and patient group, so that grading a record allocates none of them.
 fn filled(row: &'static ActionRow, instrument: Instrument, group: PatientGroup) -> &'static Filled {
-    static FILLED: std::sync::OnceLock<Vec<[Filled; 4]>> = std::sync::OnceLock::new();
+    static FILLED: std::sync::OnceLock<Vec<Vec<Filled>>> = std::sync::OnceLock::new();
     let all = FILLED.get_or_init(|| {
         actions::ACTIONS
             .iter()
@@ -584,25 +584,19 @@ fn filled(row: &'static ActionRow, instrument: Instrument, group: PatientGroup) 
                         shared_template,
                     }
                 };
-                [
-                    make(Instrument::Ice, PatientGroup::Adult),
-                    make(Instrument::Ice, PatientGroup::Child),
-                    make(Instrument::Capd, PatientGroup::Adult),
-                    make(Instrument::Capd, PatientGroup::Child),
-                ]
+                Instrument::ALL
+                    .iter()
+                    .filter(|i| i.screens())
+                    .flat_map(|i| PatientGroup::ALL.iter().map(|g| make(*i, *g)))
+                    .collect()
             })
             .collect()
     });
-    let index = row_index(row);
     // The texts name the instrument to screen with: ICE for CARTOX-10 and
     // band records too.
-    let variant = match (instrument.screening(), group) {
-        (Instrument::Capd, PatientGroup::Adult) => 2,
-        (Instrument::Capd, PatientGroup::Child) => 3,
-        (_, PatientGroup::Adult) => 0,
-        (_, PatientGroup::Child) => 1,
-    };
-    &all[index][variant]
+    let variant = instrument.screening_index() * PatientGroup::ALL.len() + group as usize;
+    // In bounds: one variant for every screening instrument and group.
+    &all[row_index(row)][variant]
 }
 
 /// The position of a row in the action table, found from its address: the
@@ -627,10 +621,8 @@ fn row_index(row: &'static ActionRow) -> usize {
 /// A text with its placeholders filled: `{instrument}` (ICE or CAPD),
 /// `{trend}` ("ICE declining" or "CAPD worsening"), `{dose}`.
 fn fill(text: &str, instrument: Instrument, dose: Option<actions::Dose>, weight_kg: Option<f64>) -> String {
-    let (name, trend) = match instrument.screening() {
-        Instrument::Capd => ("CAPD", "CAPD worsening"),
-        _ => ("ICE", "ICE declining"),
-    };
+    let screening = instrument.screening().row();
+    let (name, trend) = (screening.name, screening.trend.words);
     // One pass, each placeholder filled where it stands: what is filled in
     // holds no brace, so this is the same as replacing each in turn.
     let mut out = String::with_capacity(text.len() + 40);

@@ -7,7 +7,8 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use super::actions::ActionId;
-use super::assessment::{EchoedText, Instrument, RecordId};
+use super::assessment::{EchoedText, RecordId};
+use super::criteria::Instrument;
 use super::domain::{CrsDomain, CrsDomainList, Domain, DomainList, IceBand};
 
 /// The criteria every result names (docs/spec.md §4 `criteria`).
@@ -279,11 +280,11 @@ impl Reassessment {
         if self.examine && !self.unarousable {
             return "neurological examination";
         }
-        match (self.unarousable, self.instrument.screening()) {
-            (false, Instrument::Capd) => "CAPD",
-            (false, _) => "ICE",
-            (true, Instrument::Capd) => "neurological examination; CAPD once arousable",
-            (true, _) => "neurological examination; ICE once arousable",
+        let row = self.instrument.screening().row();
+        if self.unarousable {
+            row.reassess_unarousable
+        } else {
+            row.name
         }
     }
 }

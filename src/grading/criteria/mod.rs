@@ -12,9 +12,35 @@
 mod shape;
 
 pub mod astct_2019;
+pub mod instruments;
 
 pub use astct_2019::ASTCT_2019;
-pub use shape::{Bands, Criteria, Graded, Grades, same_name};
+pub use instruments::{CARTOX10_APPROXIMATION, INSTRUMENTS, Instrument, InstrumentRow};
+pub use shape::{Bands, Criteria, Graded, Grades, InstrumentBands, same_name};
 
 /// Every criteria the crate holds: the build checks each one's tables.
 pub const ALL_CRITERIA: &[&Criteria] = &[&ASTCT_2019];
+
+// The build fails unless every criteria has bands for every instrument,
+// once, in the instruments' order (so that a band table is an index:
+// `Criteria::bands`).
+const _: () = {
+    let mut k = 0;
+    while k < ALL_CRITERIA.len() {
+        let bands = ALL_CRITERIA[k].bands;
+        assert!(
+            bands.len() == Instrument::ALL.len(),
+            "a criteria's bands must grade every instrument once"
+        );
+        let mut i = 0;
+        while i < bands.len() {
+            assert!(
+                same_name(bands[i].0, Instrument::ALL[i].as_str()),
+                "a criteria's bands must list the instruments in order"
+            );
+            assert!(!bands[i].1.is_empty(), "an instrument's bands cannot be empty");
+            i += 1;
+        }
+        k += 1;
+    }
+};

@@ -3,8 +3,13 @@
 
 use std::ops::RangeInclusive;
 
+use super::instruments::Instrument;
+
 /// An instrument's totals to encephalopathy grades: (totals, grade) rows.
 pub type Bands = &'static [(RangeInclusive<u8>, u8)];
+
+/// Each instrument's bands, by its wire name, in [`Instrument`]'s order.
+pub type InstrumentBands = &'static [(&'static str, Bands)];
 
 /// A domain's findings to grades: (wire name, grade) rows, in the order of
 /// the finding's enum.
@@ -20,10 +25,11 @@ pub struct Criteria {
     pub(crate) name: &'static str,
     /// The publication it is read from.
     pub(crate) citation: &'static str,
-    /// ICE total (and CARTOX-10, read on them) to encephalopathy grade.
-    pub(crate) ice: Bands,
-    /// CAPD total to encephalopathy grade.
-    pub(crate) capd: Bands,
+    /// Each instrument's totals to encephalopathy grade, in
+    /// [`Instrument`]'s order (checked by the build: `criteria/mod.rs`).
+    /// A band's entry is the table its bands are rows of; the band itself
+    /// is graded by [`Criteria::ice_band`](Self::ice_band).
+    pub(crate) bands: InstrumentBands,
     /// Encephalopathy grade of an unarousable patient unable to perform
     /// ICE or CAPD.
     pub(crate) unable_to_perform_grade: u8,
@@ -76,16 +82,29 @@ impl Criteria {
         F::grades(self)[finding.index()].1
     }
 
+    /// The bands an instrument's totals are graded by.
+    pub fn bands(&self, instrument: Instrument) -> Bands {
+        // In bounds: every criteria has one entry per instrument, in
+        // order (checked by the build: `criteria/mod.rs`).
+        self.bands[instrument as usize].1
+    }
+
+    /// The encephalopathy grade of a total on an instrument, or `None`
+    /// outside its bands.
+    pub fn total_grade(&self, instrument: Instrument, total: u8) -> Option<u8> {
+        band(self.bands(instrument), total)
+    }
+
     /// The encephalopathy grade of an ICE total (0-10), or `None` outside
     /// the bands.
     pub fn ice_grade(&self, total: u8) -> Option<u8> {
-        band(self.ice, total)
+        self.total_grade(Instrument::Ice, total)
     }
 
     /// The encephalopathy grade of a CAPD total (0-32), or `None` outside
     /// the bands.
     pub fn capd_grade(&self, score: u8) -> Option<u8> {
-        band(self.capd, score)
+        self.total_grade(Instrument::Capd, score)
     }
 }
 
