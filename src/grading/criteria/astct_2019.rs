@@ -14,14 +14,8 @@ use super::shape::Criteria;
 pub const ASTCT_2019: Criteria = Criteria {
     name: "ASTCT 2019",
     citation: "Lee et al., Biol Blood Marrow Transplant 2019;25:625-638",
-    bands: &[
-        ("ice", &ICE_GRADES),
-        ("capd", &CAPD_GRADES),
-        // CARTOX-10 read on the ICE bands (ICE refines CARTOX-10, Lee 2019).
-        ("cartox10", &ICE_GRADES),
-        // Each band is a row of the ICE table (`IceBand::top`, `bottom`).
-        ("ice_band", &ICE_GRADES),
-    ],
+    // CARTOX-10 and a band read on the ICE bands (`criteria::INSTRUMENTS`).
+    bands: &[("ice", &ICE_GRADES), ("capd", &CAPD_GRADES)],
     unable_to_perform_grade: UNABLE_TO_PERFORM_GRADE,
     ice_zero_awake_grade: ICE_ZERO_AWAKE_GRADE,
     consciousness: CONSCIOUSNESS,

@@ -36,6 +36,18 @@ impl Instrument {
         self.row().screening
     }
 
+    /// Whether its totals are graded by its own bands (a scale of its own).
+    pub const fn has_bands(self) -> bool {
+        self.row().reads_on as usize == self as usize
+    }
+
+    /// The place of the instrument it reads on among those that
+    /// [`have bands`](Self::has_bands), in order: its band table's place in
+    /// a [`Criteria`](super::Criteria).
+    pub const fn bands_index(self) -> usize {
+        BANDS_INDEX[self as usize]
+    }
+
     /// Whether the texts are written for it: it screens with itself.
     pub const fn screens(self) -> bool {
         self.screening() as usize == self as usize
@@ -62,6 +74,10 @@ pub struct InstrumentRow {
     pub label: Option<Label>,
     /// The highest total (a band's are the ICE's).
     pub max: u8,
+    /// The instrument whose bands (in each [`Criteria`](super::Criteria))
+    /// grade its totals: its own, or ICE's for CARTOX-10 and a band (whose
+    /// bands are rows of the ICE table).
+    pub reads_on: Instrument,
     /// The previous score a reading is compared with, and which way is
     /// worse (docs/spec.md §3 `reassess_hours`).
     pub trend: Trend,
@@ -165,14 +181,36 @@ impl Ages {
 
 /// [`Instrument::screening_index`] of each instrument, worked out by the
 /// build (a lookup: it is read for every action of every result).
-const SCREENING_INDEX: [usize; INSTRUMENTS.len()] = {
+const SCREENING_INDEX: [usize; INSTRUMENTS.len()] = place_among({
+    let mut to = [0; INSTRUMENTS.len()];
+    let mut k = 0;
+    while k < to.len() {
+        to[k] = INSTRUMENTS[k].screening as usize;
+        k += 1;
+    }
+    to
+});
+
+/// [`Instrument::bands_index`] of each instrument, worked out by the build.
+const BANDS_INDEX: [usize; INSTRUMENTS.len()] = place_among({
+    let mut to = [0; INSTRUMENTS.len()];
+    let mut k = 0;
+    while k < to.len() {
+        to[k] = INSTRUMENTS[k].reads_on as usize;
+        k += 1;
+    }
+    to
+});
+
+/// For each instrument, the place of the one it names (`to`) among the
+/// instruments that name themselves.
+const fn place_among(to: [usize; INSTRUMENTS.len()]) -> [usize; INSTRUMENTS.len()] {
     let mut out = [0; INSTRUMENTS.len()];
     let mut k = 0;
     while k < out.len() {
-        let screening = INSTRUMENTS[k].screening as usize;
         let mut i = 0;
-        while i < screening {
-            if Instrument::ALL[i].screens() {
+        while i < to[k] {
+            if to[i] == i {
                 out[k] += 1;
             }
             i += 1;
@@ -180,7 +218,7 @@ const SCREENING_INDEX: [usize; INSTRUMENTS.len()] = {
         k += 1;
     }
     out
-};
+}
 
 /// What a CARTOX-10 result says of itself (docs/spec.md §2).
 pub const CARTOX10_APPROXIMATION: &str = "CARTOX-10 read on the ICE bands: an approximation (CARTOX-10 asks a head-of-state question where ICE asks to follow a command)";
@@ -211,6 +249,7 @@ pub const INSTRUMENTS: [InstrumentRow; 4] = [
             suffix: "",
         }),
         max: ICE_MAX,
+        reads_on: Instrument::Ice,
         trend: ICE_TREND,
         unarousable: (1, "an unarousable patient cannot perform ICE"),
         note: None,
@@ -229,6 +268,7 @@ pub const INSTRUMENTS: [InstrumentRow; 4] = [
             suffix: "",
         }),
         max: CAPD_MAX,
+        reads_on: Instrument::Capd,
         trend: Trend {
             previous: Previous::Capd,
             worse: Worse::Higher,
@@ -256,6 +296,7 @@ pub const INSTRUMENTS: [InstrumentRow; 4] = [
             suffix: " read on the ICE bands",
         }),
         max: ICE_MAX,
+        reads_on: Instrument::Ice,
         trend: Trend {
             suffix: " (CARTOX-10)",
             ..ICE_TREND
@@ -273,6 +314,7 @@ pub const INSTRUMENTS: [InstrumentRow; 4] = [
         score_words: "ICE band",
         label: None,
         max: ICE_MAX,
+        reads_on: Instrument::Ice,
         trend: ICE_TREND,
         unarousable: (1, "an unarousable patient cannot perform ICE"),
         note: None,
@@ -285,7 +327,8 @@ pub const INSTRUMENTS: [InstrumentRow; 4] = [
 ];
 
 // The build fails unless each row is its instrument's, in order, and
-// each names a screening instrument that screens with itself.
+// each names a screening instrument that screens with itself and an
+// instrument with bands of its own.
 const _: () = {
     let mut i = 0;
     while i < INSTRUMENTS.len() {
@@ -297,6 +340,11 @@ const _: () = {
         assert!(
             INSTRUMENTS[screening].screening as usize == screening,
             "a screening instrument screens with itself"
+        );
+        let reads_on = INSTRUMENTS[i].reads_on as usize;
+        assert!(
+            INSTRUMENTS[reads_on].reads_on as usize == reads_on,
+            "an instrument reads on the bands of one that has its own"
         );
         i += 1;
     }
@@ -343,6 +391,19 @@ mod tests {
         assert_eq!(screening, [ice, Instrument::Capd, ice, ice]);
         let index: Vec<_> = Instrument::ALL.iter().map(|i| i.screening_index()).collect();
         assert_eq!(index, [0, 1, 0, 0]);
+    }
+
+    #[test]
+    fn the_older_scores_read_on_the_ice_bands() {
+        let reads_on: Vec<_> = Instrument::ALL.iter().map(|i| i.row().reads_on).collect();
+        let ice = Instrument::Ice;
+        assert_eq!(reads_on, [ice, Instrument::Capd, ice, ice]);
+        let index: Vec<_> = Instrument::ALL.iter().map(|i| i.bands_index()).collect();
+        assert_eq!(index, [0, 1, 0, 0]);
+        for c in ALL_CRITERIA {
+            assert_eq!(c.bands(Instrument::Cartox10), c.bands(Instrument::Ice));
+            assert_ne!(c.bands(Instrument::Capd), c.bands(Instrument::Ice));
+        }
     }
 
     #[test]

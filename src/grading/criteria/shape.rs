@@ -8,7 +8,8 @@ use super::instruments::Instrument;
 /// An instrument's totals to encephalopathy grades: (totals, grade) rows.
 pub type Bands = &'static [(RangeInclusive<u8>, u8)];
 
-/// Each instrument's bands, by its wire name, in [`Instrument`]'s order.
+/// The bands of each instrument that has its own (`Instrument::has_bands`),
+/// by its wire name, in [`Instrument`]'s order.
 pub type InstrumentBands = &'static [(&'static str, Bands)];
 
 /// A domain's findings to grades: (wire name, grade) rows, in the order of
@@ -25,10 +26,11 @@ pub struct Criteria {
     pub(crate) name: &'static str,
     /// The publication it is read from.
     pub(crate) citation: &'static str,
-    /// Each instrument's totals to encephalopathy grade, in
-    /// [`Instrument`]'s order (checked by the build: `criteria/mod.rs`).
-    /// A band's entry is the table its bands are rows of; the band itself
-    /// is graded by [`Criteria::ice_band`](Self::ice_band).
+    /// The totals of each instrument with bands of its own to
+    /// encephalopathy grade, in [`Instrument`]'s order (checked by the
+    /// build: `criteria/mod.rs`); the others read on one of these
+    /// (`InstrumentRow::reads_on`). A band's grade is
+    /// [`Criteria::ice_band`](Self::ice_band)'s.
     pub(crate) bands: InstrumentBands,
     /// Encephalopathy grade of an unarousable patient unable to perform
     /// ICE or CAPD.
@@ -82,11 +84,12 @@ impl Criteria {
         F::grades(self)[finding.index()].1
     }
 
-    /// The bands an instrument's totals are graded by.
+    /// The bands an instrument's totals are graded by: its own, or those
+    /// of the instrument it reads on.
     pub fn bands(&self, instrument: Instrument) -> Bands {
-        // In bounds: every criteria has one entry per instrument, in
-        // order (checked by the build: `criteria/mod.rs`).
-        self.bands[instrument as usize].1
+        // In bounds: every criteria has one entry per instrument with
+        // bands, in order (checked by the build: `criteria/mod.rs`).
+        self.bands[instrument.bands_index()].1
     }
 
     /// The encephalopathy grade of a total on an instrument, or `None`
