@@ -458,3 +458,82 @@ fn each_criteria_has_its_oracle() {
         assert!(oracle["ice_total_grade"].is_array(), "{}", common::oracle_path(c));
     }
 }
+
+/// Issue 36: every instrument of the crate has its cases in the oracle
+/// (`instruments`, keyed by its wire name) and meets each: every reading's
+/// grade and finding, the unarousable check, the trend, the ages, its
+/// note, the instrument the texts name and the patient group without an
+/// age. A new instrument is its row, its catalogue field and these cases.
+#[test]
+fn every_instrument_meets_its_oracle_cases() {
+    use icans::grading::{Instrument, PatientGroup};
+    use serde_json::{Value, json};
+    let o = common::oracle();
+    let with = |key: &str, value: &Value, more: Value| {
+        let mut record = more;
+        record[key] = value.clone();
+        graded(&record.to_string())
+    };
+    let alert = || json!({"consciousness": "alert", "seizure": "none", "motor": "none", "edema": "none"});
+    // The warnings of a record that say what `marker` marks.
+    let said = |r: &icans::grading::Grading, marker: &str| -> Vec<String> {
+        r.warnings
+            .iter()
+            .filter(|w| w.contains(marker))
+            .cloned()
+            .collect()
+    };
+    let expected = |w: &Value| -> Vec<String> { w.as_str().map(str::to_string).into_iter().collect() };
+    for instrument in Instrument::ALL {
+        let wire = instrument.as_str();
+        let cases = &o["instruments"][wire];
+        assert!(
+            cases.is_object(),
+            "the oracle has no cases for the instrument {wire}"
+        );
+        let key = cases["key"].as_str().expect("the record key");
+        let readings = cases["readings"].as_array().expect("readings");
+        assert!(!readings.is_empty(), "{wire}: no readings");
+        for case in readings {
+            let r = with(key, &case["value"], alert());
+            let d = r.domains.get(Domain::Encephalopathy);
+            assert_eq!(d.grade.map(u64::from), case["grade"].as_u64(), "{wire} {case}");
+            assert_eq!(r.grade.map(u64::from), case["grade"].as_u64(), "{wire} {case}");
+            assert_eq!(d.finding.as_deref(), case["finding"].as_str(), "{wire} {case}");
+            assert_eq!(r.instrument, Some(instrument), "{wire} {case}");
+            let note = said(&r, "approximation");
+            assert_eq!(note, expected(&cases["note"]), "{wire} {case}");
+            let words = if cases["screening"] == "CAPD" {
+                "CAPD"
+            } else {
+                "ICE"
+            };
+            assert_eq!(r.reassess_by.words(), words, "{wire} {case}");
+            let group = if cases["child_without_age"] == true {
+                PatientGroup::Child
+            } else {
+                PatientGroup::Adult
+            };
+            assert_eq!(r.patient_group, group, "{wire} {case}");
+        }
+        for case in cases["unarousable"].as_array().expect("unarousable cases") {
+            let r = with(key, &case["value"], json!({"consciousness": "unarousable"}));
+            let w = said(&r, "recorded while consciousness is unarousable");
+            assert_eq!(w, expected(&case["warning"]), "{wire} {case}");
+        }
+        for case in cases["trend"].as_array().expect("trend cases") {
+            let r = with(key, &case["value"], case["previous"].clone());
+            let w: Vec<String> = said(&r, " -> ");
+            assert_eq!(w, expected(&case["warning"]), "{wire} {case}");
+        }
+        for case in cases["ages"].as_array().expect("age cases") {
+            let r = with(
+                key,
+                &readings[0]["value"],
+                json!({"age_years": case["age"], "consciousness": "alert"}),
+            );
+            let w = said(&r, " used at age ");
+            assert_eq!(w, expected(&case["warning"]), "{wire} {case}");
+        }
+    }
+}
