@@ -94,7 +94,7 @@ fn the_generator_writes_mostly_valid_records_that_fill_the_fields() {
                     .is_some_and(|d| d.fever.masked),
             );
             recorded += usize::from(r.recorded_grade.is_some() && r.recorded_scale.is_some());
-            older += usize::from(r.cartox10.is_some() || r.ice_band.is_some());
+            older += usize::from(r.total_alone.0.is_some() || r.ice_band.is_some());
             registry +=
                 usize::from(r.recorded_crs_grade.is_some() && r.product.is_some() && r.site.is_some());
         }

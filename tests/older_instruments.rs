@@ -22,7 +22,7 @@ fn every_cartox10_total_is_graded_on_the_ice_bands() {
         assert_eq!(r.domains.get(Domain::Encephalopathy).grade, Some(*grade));
         assert_eq!(r.instrument, Some(Instrument::Cartox10));
         assert_eq!(r.ice_total, None, "ice_total stays null");
-        assert_eq!(r.cartox10, Some(total as u8));
+        assert_eq!(r.total_alone.of(Instrument::Cartox10), Some(total as u8));
         assert!(r.complete);
         assert_eq!(
             r.domains.get(Domain::Encephalopathy).finding.as_deref(),

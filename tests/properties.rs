@@ -12,7 +12,7 @@ use icans::batch::{self, Options};
 use icans::format::OutputFormat;
 use icans::grading::{
     Assessment, Consciousness, Domain, DomainSet, Edema, EncephalopathyScore, Hypotension, Hypoxia, IceBand,
-    IceItems, Motor, RecordId, Seizure, Status, grade,
+    IceItems, Instrument, Motor, RecordId, Seizure, Status, grade,
 };
 use icans::input::{self as json, ArrayScanner, Input, InputFormat, ReadOptions, Scanned, Source};
 
@@ -33,7 +33,10 @@ fn encephalopathy() -> impl Strategy<Value = Option<EncephalopathyScore>> {
             total: t
         })),
         (0..=32u8).prop_map(|s| Some(EncephalopathyScore::Capd(s))),
-        (0..=10u8).prop_map(|t| Some(EncephalopathyScore::Cartox10(t))),
+        (0..=10u8).prop_map(|t| Some(EncephalopathyScore::Total {
+            instrument: Instrument::Cartox10,
+            total: t
+        })),
         proptest::sample::select(IceBand::ALL).prop_map(|b| Some(EncephalopathyScore::IceBand(b))),
     ]
 }
@@ -183,10 +186,13 @@ fn worsen(a: &Assessment, domain: Domain, step: usize) -> Option<Assessment> {
                 },
                 EncephalopathyScore::Capd(32) => return None,
                 EncephalopathyScore::Capd(s) => EncephalopathyScore::Capd(s + 1 + (step as u8 % (32 - s))),
-                EncephalopathyScore::Cartox10(0) => return None,
-                EncephalopathyScore::Cartox10(total) => {
-                    EncephalopathyScore::Cartox10(total - 1 - (step as u8 % total))
-                }
+                // Lower is worse on every instrument given by a total alone
+                // (CARTOX-10, read on the ICE bands).
+                EncephalopathyScore::Total { total: 0, .. } => return None,
+                EncephalopathyScore::Total { instrument, total } => EncephalopathyScore::Total {
+                    instrument,
+                    total: total - 1 - (step as u8 % total),
+                },
                 // A worse band; `unable` is graded only when unarousable.
                 EncephalopathyScore::IceBand(b) => {
                     let banded = [

@@ -8,7 +8,8 @@
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
-use crate::grading::{CrsDomain, Domain, Grading, Scope};
+use crate::grading::criteria::instruments::Given;
+use crate::grading::{CrsDomain, Domain, Grading, INSTRUMENTS, Instrument, InstrumentRow, Scope};
 use crate::input::Refused;
 
 /// One column of a result row: an entry of `TABLE` (for one domain, when
@@ -28,6 +29,8 @@ enum Of {
     Icans(Domain),
     /// A CRS domain.
     Crs(CrsDomain),
+    /// An instrument given by its total alone.
+    TotalAlone(Instrument),
 }
 
 impl PartialEq for ResultColumn {
@@ -81,6 +84,9 @@ enum Read {
     Icans(for<'a> fn(&'a Grading, Domain) -> Value<'a>),
     /// One column per CRS domain, in [`CrsDomain::ALL`] order.
     Crs(for<'a> fn(&'a Grading, CrsDomain) -> Value<'a>),
+    /// One column per instrument given by its total alone
+    /// (`criteria::Given::Total`), named by its key: the total echoed.
+    TotalAlone,
 }
 
 /// An entry of [`TABLE`].
@@ -164,6 +170,28 @@ fn crs_domain(r: &Grading, d: CrsDomain) -> Option<&crate::grading::DomainResult
         .map(|ds| ds.get(d))
 }
 
+/// The instruments given by a total alone, with their keys, in order.
+fn total_alone() -> impl Iterator<Item = (&'static InstrumentRow, &'static str)> {
+    INSTRUMENTS.iter().filter_map(|row| match row.given {
+        Given::Total(key) => Some((row, key)),
+        Given::Items { .. } | Given::Band(_) => None,
+    })
+}
+
+/// The column of an instrument given by its total alone: its key.
+fn total_alone_key(instrument: Instrument) -> &'static str {
+    instrument.row().given.keys().0
+}
+
+/// What the column of an instrument's echoed total holds: "echoed: the
+/// CARTOX-10 total, read on the ICE bands".
+fn total_alone_holds(row: &InstrumentRow) -> String {
+    match row.label.map(|l| l.suffix.trim_start()).filter(|s| !s.is_empty()) {
+        Some(how) => format!("echoed: the {} total, {how}", row.name),
+        None => format!("echoed: the {} total", row.name),
+    }
+}
+
 /// The result columns in row order (docs/spec.md §4): each column's name,
 /// what it holds and how it is read, stated once. A group of domain
 /// columns is written domain by domain (`encephalopathy_status`,
@@ -231,11 +259,7 @@ static TABLE: &[&[Def]] = &[
     )],
     &[column("ice_total", SCORE, Read::Record(|g| count(g.r.ice_total)))],
     &[column("capd", SCORE, Read::Record(|g| count(g.r.capd)))],
-    &[column(
-        "cartox10",
-        "echoed: the CARTOX-10 total, read on the ICE bands",
-        Read::Record(|g| count(g.r.cartox10)),
-    )],
+    &[column("", "", Read::TotalAlone)],
     &[column(
         "ice_band",
         "echoed: the ICE band (`10`, `7-9`, `3-6`, `0-2`, `unable`)",
@@ -385,6 +409,9 @@ impl Def {
             Read::Record(_) => vec![Of::Record],
             Read::Icans(_) => Domain::ALL.iter().copied().map(Of::Icans).collect(),
             Read::Crs(_) => CrsDomain::ALL.iter().copied().map(Of::Crs).collect(),
+            Read::TotalAlone => total_alone()
+                .map(|(row, _)| Of::TotalAlone(row.instrument))
+                .collect(),
         };
         of.into_iter().map(|of| ResultColumn { def: self, of }).collect()
     }
@@ -480,13 +507,17 @@ impl ResultColumn {
             Of::Record => return Cow::Borrowed(self.def.name),
             Of::Icans(d) => d.as_str(),
             Of::Crs(d) => d.as_str(),
+            Of::TotalAlone(i) => return Cow::Borrowed(total_alone_key(i)),
         };
         Cow::Owned(format!("{domain}_{}", self.def.name))
     }
 
     /// What the column holds, for the README's table.
-    pub fn description(self) -> &'static str {
-        self.def.holds
+    pub fn description(self) -> Cow<'static, str> {
+        match self.of {
+            Of::TotalAlone(i) => Cow::Owned(total_alone_holds(i.row())),
+            _ => Cow::Borrowed(self.def.holds),
+        }
     }
 
     /// The cell of this column for one row (CSV): a graded row's value as
@@ -511,8 +542,9 @@ impl ResultColumn {
             (Read::Record(read), _) => read(&Graded { line, file, r }),
             (Read::Icans(read), Of::Icans(d)) => read(r, d),
             (Read::Crs(read), Of::Crs(d)) => read(r, d),
+            (Read::TotalAlone, Of::TotalAlone(i)) => count(r.total_alone.of(i)),
             // A column is made only by `Def::columns`, with its own kind of domain.
-            (Read::Icans(_) | Read::Crs(_), _) => Value::Empty,
+            (Read::Icans(_) | Read::Crs(_) | Read::TotalAlone, _) => Value::Empty,
         }
     }
 }
@@ -594,6 +626,12 @@ pub fn markdown_table() -> String {
         let domains: Vec<&str> = match group.first().map(|d| &d.read) {
             Some(Read::Icans(_)) => Domain::ALL.iter().map(|d| d.as_str()).collect(),
             Some(Read::Crs(_)) => CrsDomain::ALL.iter().map(|d| d.as_str()).collect(),
+            Some(Read::TotalAlone) => {
+                for (row, key) in total_alone() {
+                    let _ = writeln!(out, "| `{key}` | {} |", total_alone_holds(row));
+                }
+                continue;
+            }
             Some(Read::Record(_)) | None => {
                 for def in *group {
                     let _ = writeln!(out, "| `{}` | {} |", def.name, def.holds);

@@ -383,8 +383,10 @@ fn grade_and_domains(out: &mut Vec<u8>, r: &Grading, echoed: bool) {
     opt_u8(out, r.ice_total);
     out.extend_from_slice(b",\"capd\":");
     opt_u8(out, r.capd);
-    if let Some(n) = r.cartox10 {
-        out.extend_from_slice(b",\"cartox10\":");
+    if let Some((key, n)) = r.total_alone.entry() {
+        out.extend_from_slice(b",");
+        name(out, key);
+        out.push(b':');
         integer(out, n);
     }
     if let Some(b) = r.ice_band {

@@ -6,6 +6,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::catalogue::{CAPD_ITEMS, FREQUENCIES, Scoring};
 use super::criteria::Instrument;
+use super::criteria::instruments::Given;
 use super::domain::{
     Consciousness, CrsDomain, DomainSet, Edema, Hypotension, Hypoxia, IceBand, Motor, Seizure,
 };
@@ -166,8 +167,15 @@ pub enum EncephalopathyScore {
     },
     /// CAPD total, 0-32.
     Capd(u8),
-    /// CARTOX-10 total, 0-10, read on the ICE bands.
-    Cartox10(u8),
+    /// The total of an instrument given by its total alone
+    /// (`criteria::Given::Total`: CARTOX-10, 0-10, read on the ICE bands).
+    /// ICE and CAPD have their own variants.
+    Total {
+        /// The instrument.
+        instrument: Instrument,
+        /// Its total, 0 to its maximum.
+        total: u8,
+    },
     /// An ICE total recorded only as a band.
     IceBand(IceBand),
 }
@@ -178,7 +186,7 @@ impl EncephalopathyScore {
         match self {
             EncephalopathyScore::Ice { .. } => Instrument::Ice,
             EncephalopathyScore::Capd(_) => Instrument::Capd,
-            EncephalopathyScore::Cartox10(_) => Instrument::Cartox10,
+            EncephalopathyScore::Total { instrument, .. } => instrument,
             EncephalopathyScore::IceBand(_) => Instrument::IceBand,
         }
     }
@@ -188,15 +196,29 @@ impl EncephalopathyScore {
     pub const fn reading(self) -> Reading {
         match self {
             EncephalopathyScore::Ice { total, .. } => Reading::Total(total),
-            EncephalopathyScore::Capd(total) | EncephalopathyScore::Cartox10(total) => Reading::Total(total),
+            EncephalopathyScore::Capd(total) | EncephalopathyScore::Total { total, .. } => {
+                Reading::Total(total)
+            }
             EncephalopathyScore::IceBand(band) => Reading::Band(band),
+        }
+    }
+
+    /// The total of an instrument given by its total alone (echoed in
+    /// the result under its key), when that was recorded.
+    pub const fn total_alone(self) -> Option<(Instrument, u8)> {
+        match self {
+            EncephalopathyScore::Total { instrument, total } => Some((instrument, total)),
+            _ => None,
         }
     }
 
     /// The CARTOX-10 total, when that was recorded.
     pub const fn cartox10(self) -> Option<u8> {
         match self {
-            EncephalopathyScore::Cartox10(s) => Some(s),
+            EncephalopathyScore::Total {
+                instrument: Instrument::Cartox10,
+                total,
+            } => Some(total),
             _ => None,
         }
     }
@@ -212,7 +234,11 @@ impl EncephalopathyScore {
     /// The ICE total, when ICE was used.
     pub const fn ice_total(self) -> Option<u8> {
         match self {
-            EncephalopathyScore::Ice { total, .. } => Some(total),
+            EncephalopathyScore::Ice { total, .. }
+            | EncephalopathyScore::Total {
+                instrument: Instrument::Ice,
+                total,
+            } => Some(total),
             _ => None,
         }
     }
@@ -220,7 +246,11 @@ impl EncephalopathyScore {
     /// The CAPD total, when CAPD was used.
     pub const fn capd(self) -> Option<u8> {
         match self {
-            EncephalopathyScore::Capd(s) => Some(s),
+            EncephalopathyScore::Capd(s)
+            | EncephalopathyScore::Total {
+                instrument: Instrument::Capd,
+                total: s,
+            } => Some(s),
             _ => None,
         }
     }
@@ -366,7 +396,13 @@ impl Serialize for Assessment {
                 Some(answers) => m.serialize_entry("capd_items", answers)?,
                 None => m.serialize_entry("capd", &score)?,
             },
-            Some(EncephalopathyScore::Cartox10(score)) => m.serialize_entry("cartox10", &score)?,
+            Some(EncephalopathyScore::Total { instrument, total }) => {
+                let key = match instrument.row().given {
+                    Given::Items { total, .. } => total,
+                    Given::Total(key) | Given::Band(key) => key,
+                };
+                m.serialize_entry(key, &total)?
+            }
             Some(EncephalopathyScore::IceBand(band)) => m.serialize_entry("ice_band", &band)?,
             None => {}
         }

@@ -59,6 +59,7 @@ pub use record::{FieldError, RecordBuilder, RecordError, Value, WrittenError};
 pub use result::{
     Action, CRITERIA, Crs, CrsDomains, CrsSource, CrsState, DomainResult, Domains, Grading, ICANS_VERSION,
     ICE_UNABLE_AWAKE, Management, NotRuledOut, PatientGroup, RULING_OUT_DOMAINS, Reassessment, Status,
+    TotalAlone,
 };
 
 /// A domain's finding before exclusion: its grade and a short label.
@@ -321,7 +322,7 @@ fn grade_echoing(a: &Assessment, c: &Criteria, protocol: &Protocol, scope: Scope
         instrument,
         ice_total,
         capd,
-        cartox10: a.encephalopathy.and_then(EncephalopathyScore::cartox10),
+        total_alone: TotalAlone(a.encephalopathy.and_then(EncephalopathyScore::total_alone)),
         ice_band: a.encephalopathy.and_then(EncephalopathyScore::ice_band),
         drivers,
         unassessed,
@@ -385,7 +386,7 @@ fn echoed(
         instrument: None,
         ice_total: None,
         capd: None,
-        cartox10: None,
+        total_alone: TotalAlone(None),
         ice_band: None,
         domains,
         drivers: DomainList::new(),

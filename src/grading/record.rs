@@ -9,6 +9,8 @@ use std::fmt;
 
 use super::assessment::{Assessment, CapdAnswers, EchoedText, EncephalopathyScore, IceItems, RecordId};
 use super::catalogue::{FREQUENCIES, Field, Item, Kind, Scoring, closest};
+use super::criteria::instruments::Given;
+use super::criteria::{INSTRUMENTS, Instrument, InstrumentRow, same_name};
 use super::domain::{
     Choice, Consciousness, CrsDomain, Domain, Edema, Hypotension, Hypoxia, IceBand, Motor,
     OTHER_CAUSE_CHOICES, Seizure,
@@ -226,20 +228,83 @@ fn items_of(field: Field) -> &'static [Item] {
     }
 }
 
-/// The fields that assess a domain: a record needs at least one of them
-/// (or `died_of_icans: true`).
-const ASSESSING: [Field; 10] = [
-    Field::Ice,
-    Field::IceTotal,
-    Field::Capd,
-    Field::CapdItems,
-    Field::Cartox10,
-    Field::IceBand,
-    Field::Consciousness,
-    Field::Seizure,
-    Field::Motor,
-    Field::Edema,
-];
+/// The fields that assess a domain, in catalogue order: every
+/// instrument's and the four findings'. A record needs at least one of
+/// them (or `died_of_icans: true`).
+fn assessing() -> impl Iterator<Item = Field> {
+    Field::ALL.iter().copied().filter(|f| {
+        INSTRUMENTS.iter().any(|row| row.given.has(f.name()))
+            || Domain::ALL.iter().any(|d| d.as_str() == f.name())
+    })
+}
+
+/// The instrument whose total alone each field gives (`Given::Total`),
+/// by the field's place in the catalogue: worked out by the build, which
+/// fails unless every instrument's key is a catalogue field.
+const TOTAL_ALONE: [Option<Instrument>; Field::ALL.len()] = {
+    let mut out = [None; Field::ALL.len()];
+    let mut i = 0;
+    while i < INSTRUMENTS.len() {
+        let (first, second) = INSTRUMENTS[i].given.keys();
+        let second_known = match second {
+            Some(key) => catalogue_has(key),
+            None => true,
+        };
+        assert!(
+            catalogue_has(first) && second_known,
+            "every key an instrument is given in is a catalogue field"
+        );
+        if let Given::Total(key) = INSTRUMENTS[i].given {
+            let mut f = 0;
+            while f < Field::ALL.len() {
+                if same_name(Field::ALL[f].def().name, key) {
+                    out[f] = Some(INSTRUMENTS[i].instrument);
+                }
+                f += 1;
+            }
+        }
+        i += 1;
+    }
+    out
+};
+
+/// Whether a catalogue field has this key (for the build's checks).
+const fn catalogue_has(key: &str) -> bool {
+    let mut f = 0;
+    while f < Field::ALL.len() {
+        if same_name(Field::ALL[f].def().name, key) {
+            return true;
+        }
+        f += 1;
+    }
+    false
+}
+
+/// "exactly one instrument: ICE (ice or ice_total), CAPD (capd or
+/// capd_items), cartox10 or ice_band", from the instruments' rows.
+fn one_instrument_allowed() -> String {
+    let names: Vec<String> = INSTRUMENTS.iter().map(named).collect();
+    match names.split_last() {
+        Some((last, [])) => format!("exactly one instrument: {last}"),
+        Some((last, rest)) => format!("exactly one instrument: {} or {last}", rest.join(", ")),
+        None => "exactly one instrument".to_string(),
+    }
+}
+
+/// An instrument as the errors name it: by its key, or by its name and
+/// keys in catalogue order ("ICE (ice or ice_total)").
+fn named(row: &InstrumentRow) -> String {
+    match row.given.keys() {
+        (only, None) => only.to_string(),
+        (a, Some(b)) => {
+            let (a, b) = match (Field::from_name(a), Field::from_name(b)) {
+                (Some(fa), Some(fb)) if fb < fa => (b, a),
+                _ => (a, b),
+            };
+            format!("{} ({a} or {b})", row.name)
+        }
+    }
+}
 
 /// Gathers raw field values, checks each against its kind in the field
 /// catalogue as it comes, and on [`finish`](RecordBuilder::finish) checks
@@ -255,7 +320,9 @@ pub struct RecordBuilder {
     capd_items: ObjectState,
     ice_total: Option<u8>,
     capd: Option<u8>,
-    cartox10: Option<u8>,
+    /// The totals of the instruments given by a total alone
+    /// (`TOTAL_ALONE`), by instrument.
+    totals: [Option<u8>; INSTRUMENTS.len()],
     ice_band: Option<IceBand>,
     errors: Vec<FieldError>,
 }
@@ -451,8 +518,12 @@ impl RecordBuilder {
     /// Puts a checked value in its place in the record: the one place that
     /// knows which field feeds which part of the [`Assessment`].
     fn store(&mut self, field: Field, value: Checked) {
-        let r = &mut self.record;
         let small = |n: i128| u8::try_from(n).ok();
+        if let (Some(instrument), Checked::Integer(n)) = (TOTAL_ALONE[field as usize], &value) {
+            self.totals[instrument as usize] = small(*n);
+            return;
+        }
+        let r = &mut self.record;
         match (field, value) {
             (Field::Id, Checked::Id(id)) => r.id = Some(id),
             (Field::PatientId, Checked::Text(t)) => r.patient_id = Some(t),
@@ -463,7 +534,6 @@ impl RecordBuilder {
             (Field::WeightConfirmed, Checked::Boolean(b)) => r.weight_confirmed = Some(b),
             (Field::IceTotal, Checked::Integer(n)) => self.ice_total = small(n),
             (Field::Capd, Checked::Integer(n)) => self.capd = small(n),
-            (Field::Cartox10, Checked::Integer(n)) => self.cartox10 = small(n),
             (Field::IceBand, Checked::Choice(i)) => self.ice_band = IceBand::ALL.get(i).copied(),
             (Field::Consciousness, Checked::Choice(i)) => {
                 r.consciousness = Consciousness::ALL.get(i).copied()
@@ -748,39 +818,14 @@ impl RecordBuilder {
         }
         // Exactly one instrument (docs/spec.md §2): a CARTOX-10 total or a
         // band beside another is an error naming both.
-        let older = [
-            (
-                Field::Cartox10,
-                self.cartox10.map(|n| Value::Int(n.into())),
-                self.cartox10.map(|n| n.to_string()),
-            ),
-            (
-                Field::IceBand,
-                self.ice_band.map(|b| Value::Str(Cow::Borrowed(b.as_str()))),
-                self.ice_band.map(|b| format!("{:?}", b.as_str())),
-            ),
-        ];
-        // The first instrument named so far (no list: only the first is said).
-        let mut before: Option<&str> = None;
-        if ice_used {
-            before = Some("ICE (ice or ice_total)");
+        let before = if ice_used {
+            Some(Instrument::Ice)
         } else if capd_used {
-            before = Some("CAPD (capd or capd_items)");
-        }
-        for (field, value, shown) in older {
-            let Some(shown) = shown else {
-                continue;
-            };
-            if let Some(other) = before {
-                self.error(
-                    field.name(),
-                    value.as_ref(),
-                    format!("{shown} given together with {other}"),
-                    "exactly one instrument: ICE (ice or ice_total), CAPD (capd or capd_items), cartox10 or ice_band",
-                );
-            }
-            before.get_or_insert(field.name());
-        }
+            Some(Instrument::Capd)
+        } else {
+            None
+        };
+        self.one_instrument(before);
         self.record.capd_answers = answers;
         self.record.encephalopathy = match (items, self.ice_total, capd) {
             (Some(items), _, _) => Some(EncephalopathyScore::Ice {
@@ -789,14 +834,52 @@ impl RecordBuilder {
             }),
             (None, Some(total), _) => Some(EncephalopathyScore::Ice { items: None, total }),
             (None, None, Some(score)) => Some(EncephalopathyScore::Capd(score)),
-            (None, None, None) => match (self.cartox10, self.ice_band) {
-                (Some(score), _) => Some(EncephalopathyScore::Cartox10(score)),
-                (None, Some(band)) => Some(EncephalopathyScore::IceBand(band)),
-                (None, None) => None,
-            },
+            (None, None, None) => INSTRUMENTS
+                .iter()
+                .find_map(|row| {
+                    let total = self.totals[row.instrument as usize]?;
+                    Some(EncephalopathyScore::Total {
+                        instrument: row.instrument,
+                        total,
+                    })
+                })
+                .or(self.ice_band.map(EncephalopathyScore::IceBand)),
         };
         self.check_crs();
         self.check_something_assessed(ice_used || capd_used);
+    }
+
+    /// docs/spec.md §2: exactly one instrument. Each instrument given by a
+    /// total alone or a band, in order, beside one named before (`before`:
+    /// ICE or CAPD, when given) is an error naming both; only the first
+    /// is said.
+    fn one_instrument(&mut self, mut before: Option<Instrument>) {
+        for row in &INSTRUMENTS {
+            let (field, value, shown) = match row.given {
+                Given::Items { .. } => continue,
+                Given::Total(key) => match self.totals[row.instrument as usize] {
+                    Some(n) => (key, Value::Int(n.into()), n.to_string()),
+                    None => continue,
+                },
+                Given::Band(key) => match self.ice_band {
+                    Some(b) => (
+                        key,
+                        Value::Str(Cow::Borrowed(b.as_str())),
+                        format!("{:?}", b.as_str()),
+                    ),
+                    None => continue,
+                },
+            };
+            if let Some(other) = before {
+                self.error(
+                    field,
+                    Some(&value),
+                    format!("{shown} given together with {}", named(other.row())),
+                    one_instrument_allowed(),
+                );
+            }
+            before.get_or_insert(row.instrument);
+        }
     }
 
     /// docs/spec.md §2: a record assesses an ICANS domain (or records a
@@ -805,7 +888,7 @@ impl RecordBuilder {
     fn check_something_assessed(&mut self, score_used: bool) {
         let r = &self.record;
         let anything_assessed = score_used
-            || self.cartox10.is_some()
+            || self.totals.iter().any(Option::is_some)
             || self.ice_band.is_some()
             || r.consciousness.is_some()
             || r.seizure.is_some()
@@ -815,7 +898,7 @@ impl RecordBuilder {
             || has_crs_findings(r)
             || r.crs_grade.is_some();
         if !anything_assessed && self.errors.is_empty() {
-            let names: Vec<&str> = ASSESSING.iter().map(|f| f.name()).collect();
+            let names: Vec<&str> = assessing().map(Field::name).collect();
             self.error(
                 "record",
                 None,

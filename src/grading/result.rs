@@ -8,7 +8,8 @@ use serde::{Serialize, Serializer};
 
 use super::actions::ActionId;
 use super::assessment::{EchoedText, RecordId};
-use super::criteria::Instrument;
+use super::criteria::instruments::Given;
+use super::criteria::{INSTRUMENTS, Instrument, InstrumentRow};
 use super::domain::{CrsDomain, CrsDomainList, Domain, DomainList, IceBand};
 
 /// The criteria every result names (docs/spec.md §4 `criteria`).
@@ -145,6 +146,71 @@ impl Serialize for Domains {
     }
 }
 
+/// The total of an instrument given by its total alone (`criteria::Given::Total`),
+/// echoed as given under its record key (`cartox10`: docs/spec.md §4);
+/// nothing when none was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TotalAlone(pub Option<(Instrument, u8)>);
+
+impl TotalAlone {
+    /// Its key and total, when one was given.
+    pub fn entry(self) -> Option<(&'static str, u8)> {
+        let (instrument, total) = self.0?;
+        match instrument.row().given {
+            Given::Total(key) => Some((key, total)),
+            Given::Items { .. } | Given::Band(_) => None,
+        }
+    }
+
+    /// The total given on `instrument`, if that was the one.
+    pub fn of(self, instrument: Instrument) -> Option<u8> {
+        self.0.filter(|(i, _)| *i == instrument).map(|(_, total)| total)
+    }
+
+    /// The result's description of an instrument's echoed total: "Echoed
+    /// `cartox10`, the CARTOX-10 total read on the ICE bands."
+    pub fn about(row: &InstrumentRow, key: &str) -> String {
+        let suffix = row.label.map_or("", |l| l.suffix);
+        format!("Echoed `{key}`, the {} total{suffix}.", row.name)
+    }
+}
+
+impl Serialize for TotalAlone {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let entry = self.entry();
+        let mut m = s.serialize_map(Some(usize::from(entry.is_some())))?;
+        if let Some((key, total)) = entry {
+            m.serialize_entry(key, &total)?;
+        }
+        m.end()
+    }
+}
+
+/// One optional property per instrument given by its total alone, as
+/// `Option<u8>` is described.
+impl schemars::JsonSchema for TotalAlone {
+    fn schema_name() -> Cow<'static, str> {
+        "TotalAlone".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut properties = serde_json::Map::new();
+        for row in &INSTRUMENTS {
+            if let Given::Total(key) = row.given {
+                let mut schema = generator.subschema_for::<Option<u8>>();
+                schema.insert("description".into(), TotalAlone::about(row, key).into());
+                properties.insert(key.into(), schema.into());
+            }
+        }
+        schemars::json_schema!({ "type": "object", "properties": properties })
+    }
+}
+
 /// The graded result of one assessment (docs/spec.md §4).
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[schemars(title = "icans result", deny_unknown_fields)]
@@ -173,9 +239,10 @@ pub struct Grading {
     pub ice_total: Option<u8>,
     /// The CAPD total used, or null.
     pub capd: Option<u8>,
-    /// Echoed `cartox10`, the CARTOX-10 total read on the ICE bands.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cartox10: Option<u8>,
+    /// Echoed under its key: the total of an instrument given by its
+    /// total alone (`cartox10`, the CARTOX-10 total read on the ICE bands).
+    #[serde(flatten)]
+    pub total_alone: TotalAlone,
     /// Echoed `ice_band`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ice_band: Option<IceBand>,

@@ -67,6 +67,9 @@ pub struct InstrumentRow {
     pub instrument: Instrument,
     /// Its name in texts ("ICE"; a band is an ICE's).
     pub name: &'static str,
+    /// The record keys that give its score (catalogue fields: the build
+    /// checks each is one, `record.rs`).
+    pub given: Given,
     /// Its score in warnings: "ICE total 5", "CAPD 12", "ICE band 3-6".
     pub score_words: &'static str,
     /// The finding label of a total: "ICE 7/10", "CAPD 12"; `None` for
@@ -99,6 +102,41 @@ pub struct InstrumentRow {
     /// How the next assessment is named when the patient is unarousable,
     /// for a screening instrument.
     pub reassess_unarousable: &'static str,
+}
+
+/// How a record gives an instrument's score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Given {
+    /// Its items, or its total alone (ICE: `ice`, `ice_total`; CAPD:
+    /// `capd_items`, `capd`): the record builder checks one against the
+    /// other and scores the items.
+    Items {
+        /// The items' key.
+        items: &'static str,
+        /// The total's key.
+        total: &'static str,
+    },
+    /// Its total alone, in this key (`cartox10`), echoed in the result
+    /// under the same key.
+    Total(&'static str),
+    /// An ICE total recorded only as a band, in this key (`ice_band`).
+    Band(&'static str),
+}
+
+impl Given {
+    /// Its keys: the items' (or the only one), then the total's.
+    pub const fn keys(self) -> (&'static str, Option<&'static str>) {
+        match self {
+            Given::Items { items, total } => (items, Some(total)),
+            Given::Total(key) | Given::Band(key) => (key, None),
+        }
+    }
+
+    /// Whether `key` is one of its keys.
+    pub fn has(self, key: &str) -> bool {
+        let (first, second) = self.keys();
+        first == key || second == Some(key)
+    }
 }
 
 /// How a total is shown: prefix, the total, "/max" when `out_of`, suffix.
@@ -242,6 +280,10 @@ pub const INSTRUMENTS: [InstrumentRow; 4] = [
     InstrumentRow {
         instrument: Instrument::Ice,
         name: "ICE",
+        given: Given::Items {
+            items: "ice",
+            total: "ice_total",
+        },
         score_words: "ICE total",
         label: Some(Label {
             prefix: "ICE ",
@@ -261,6 +303,10 @@ pub const INSTRUMENTS: [InstrumentRow; 4] = [
     InstrumentRow {
         instrument: Instrument::Capd,
         name: "CAPD",
+        given: Given::Items {
+            items: "capd_items",
+            total: "capd",
+        },
         score_words: "CAPD",
         label: Some(Label {
             prefix: "CAPD ",
@@ -289,6 +335,7 @@ pub const INSTRUMENTS: [InstrumentRow; 4] = [
     InstrumentRow {
         instrument: Instrument::Cartox10,
         name: "CARTOX-10",
+        given: Given::Total("cartox10"),
         score_words: "CARTOX-10 total",
         label: Some(Label {
             prefix: "CARTOX-10 ",
@@ -311,6 +358,7 @@ pub const INSTRUMENTS: [InstrumentRow; 4] = [
     InstrumentRow {
         instrument: Instrument::IceBand,
         name: "ICE",
+        given: Given::Band("ice_band"),
         score_words: "ICE band",
         label: None,
         max: ICE_MAX,
