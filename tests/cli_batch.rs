@@ -330,15 +330,37 @@ fn csv_output_has_one_flat_row_per_record() {
         .unwrap();
     assert_eq!(out.status.code(), Some(65));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.starts_with(
-        "line,file,id,patient_id,day,assessed_at,grade,complete,instrument,patient_group,ice_total,capd,\
+    // The contract's columns, in order (docs/spec.md §4): an instrument
+    // added later adds its column among them, none renamed or dropped.
+    let contract = "line,file,id,patient_id,day,assessed_at,grade,complete,instrument,patient_group,ice_total,capd,\
          cartox10,ice_band,encephalopathy_status,encephalopathy_grade,consciousness_status,consciousness_grade,\
          seizure_status,seizure_grade,motor_status,motor_grade,edema_status,edema_grade,\
          drivers,unassessed,excluded,masked,crs_grade,crs_complete,crs_source,fever_status,fever_grade,\
          hypotension_status,hypotension_grade,hypoxia_status,hypoxia_grade,crs_drivers,\
          actions,reassess_hours,warnings,icans_version,protocol,recorded_grade,recorded_scale,\
-         recorded_crs_grade,recorded_crs_scale,product,site,error\n"
-    ));
+         recorded_crs_grade,recorded_crs_scale,product,site,error";
+    let header: Vec<&str> = text.lines().next().unwrap_or_default().split(',').collect();
+    let mut at = header.iter();
+    for name in contract.split(',') {
+        assert!(
+            at.any(|h| *h == name),
+            "{name} missing or out of order in {header:?}"
+        );
+    }
+    assert_eq!(header.first(), Some(&"line"));
+    assert_eq!(header.last(), Some(&"error"));
+    // One column for each instrument given by a total alone: the
+    // contract's cartox10, and any added since.
+    use icans::grading::criteria::instruments::Given;
+    let alone = icans::grading::INSTRUMENTS
+        .iter()
+        .filter(|r| matches!(r.given, Given::Total(_)))
+        .count();
+    assert_eq!(
+        header.len(),
+        contract.split(',').count() + alone - 1,
+        "{header:?}"
+    );
     let rows = csv_rows(&out.stdout);
     assert_eq!(rows.len(), 8);
     assert_eq!(rows[2]["grade"], "2");

@@ -343,11 +343,19 @@ fn nothing_assessed_is_rejected() {
         r#"{"died_of_icans": false}"#,
         r#"{"seizure": null, "ice": null}"#,
     ] {
+        // The contract's instruments' keys, and those of any instrument
+        // added since (its catalogue field after ice_band).
+        let added: String = icans::grading::INSTRUMENTS[4..]
+            .iter()
+            .map(|r| format!(", {}", r.given.keys().0))
+            .collect();
         rejects(
             json,
             "record",
             "nothing assessed",
-            "at least one of ice, ice_total, capd, capd_items, cartox10, ice_band, consciousness, seizure, motor, edema (or died_of_icans: true), or CRS information alone (crs_grade or the CRS findings)",
+            &format!(
+                "at least one of ice, ice_total, capd, capd_items, cartox10, ice_band{added}, consciousness, seizure, motor, edema (or died_of_icans: true), or CRS information alone (crs_grade or the CRS findings)"
+            ),
         );
     }
 }

@@ -665,13 +665,14 @@ mod tests {
         assert_eq!(names.first().map(String::as_str), Some("line"));
         assert_eq!(names.last().map(String::as_str), Some("error"));
         assert!(names.contains(&"seizure_grade".to_string()));
+        assert!(names.contains(&"cartox10".to_string()));
         let mut sorted = names.clone();
         sorted.sort();
         sorted.dedup();
         assert_eq!(sorted.len(), names.len());
         assert_eq!(
             names.len(),
-            14 + 2 * Domain::ALL.len() + 12 + 8 + 2 * CrsDomain::ALL.len()
+            13 + total_alone().count() + 2 * Domain::ALL.len() + 12 + 8 + 2 * CrsDomain::ALL.len()
         );
     }
 
