@@ -40,6 +40,10 @@ fn shown_outputs(readme: &str) -> Vec<(String, std::ops::Range<usize>)> {
     out
 }
 
+/// Held by each test that may rewrite README.md (`UPDATE_README=1`), so
+/// that one does not write back what it read before the other's change.
+static README_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// What `icans ARGS` prints (stdout), run in the repository.
 fn run_shown(command: &str) -> String {
     let args: Vec<&str> = command.split_whitespace().skip(1).collect();
@@ -51,6 +55,7 @@ fn run_shown(command: &str) -> String {
 /// blocks are rewritten from the build; review the diff).
 #[test]
 fn the_readme_shows_real_output() {
+    let _one_writer = README_LOCK.lock().unwrap_or_else(|e| e.into_inner());
     let mut readme = std::fs::read_to_string("README.md").unwrap();
     let shown = shown_outputs(&readme);
     assert!(shown.len() >= 7, "only {} shown outputs found", shown.len());
@@ -149,15 +154,29 @@ fn the_readme_and_spec_grading_tables_match_the_oracle() {
     }
 }
 
-/// The site-export walk-through: each shown output is the current build's.
+/// The site-export walk-through: each shown output is the current build's
+/// (with `UPDATE_README=1`, a stale block is rewritten: the block that
+/// begins with the output's first line; review the diff).
 #[test]
 fn the_readme_walk_through_from_map_init_to_audit_is_real() {
-    let readme = std::fs::read_to_string("README.md").unwrap();
+    let _one_writer = README_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let readme = std::cell::RefCell::new(std::fs::read_to_string("README.md").unwrap());
+    let update = std::env::var_os("UPDATE_README").is_some();
     let shown = |out: &str, what: &str| {
-        assert!(
-            readme.contains(&format!("```\n{out}```")),
-            "README {what} is stale:\n{out}"
-        );
+        let block = format!("```\n{out}```");
+        if update && !readme.borrow().contains(&block) {
+            let first = format!("```\n{}\n", out.lines().next().unwrap_or_default());
+            let mut text = readme.borrow_mut();
+            let starts: Vec<usize> = text.match_indices(&first).map(|(at, _)| at).collect();
+            assert_eq!(starts.len(), 1, "README {what}: no one block begins {first:?}");
+            let end = text[starts[0] + first.len()..]
+                .find("```")
+                .map(|e| starts[0] + first.len() + e + 3);
+            let end = end.unwrap_or_else(|| panic!("README {what}: the block does not end"));
+            text.replace_range(starts[0]..end, &block);
+            std::fs::write("README.md", text.as_str()).unwrap();
+        }
+        assert!(readme.borrow().contains(&block), "README {what} is stale:\n{out}");
     };
     let mapped = [
         "examples/site-export.csv",
