@@ -1,9 +1,12 @@
 //! The guideline as a value (issue 36): a [`Criteria`] states what grading
 //! reads of a consensus (its name and citation, the encephalopathy bands of
-//! each instrument, the grade of every finding of every domain), one file
-//! per guideline version, so that the next version is one reviewed file,
-//! diffable against the last. [`ASTCT_2019`] is the one instance; grading
-//! takes it as a value ([`grade_with`](super::grade_with)).
+//! each instrument with bands of its own, the grade of every finding of
+//! every domain), one file per guideline version, so that the next version
+//! is one reviewed file, diffable against the last. [`ASTCT_2019`] is the
+//! one instance; grading takes it as a value
+//! ([`grade_with`](super::grade_with)). The instruments themselves are one
+//! row each ([`INSTRUMENTS`], `instruments.rs`; docs/architecture.md "How
+//! to add").
 //!
 //! Not here yet: the thresholds of the management step and the doses
 //! (`rules.rs`), the CRS rule (`crs.rs`) and the management table
