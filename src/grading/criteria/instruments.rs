@@ -219,36 +219,37 @@ impl Ages {
 
 /// [`Instrument::screening_index`] of each instrument, worked out by the
 /// build (a lookup: it is read for every action of every result).
-const SCREENING_INDEX: [usize; INSTRUMENTS.len()] = place_among({
-    let mut to = [0; INSTRUMENTS.len()];
-    let mut k = 0;
-    while k < to.len() {
-        to[k] = INSTRUMENTS[k].screening as usize;
-        k += 1;
-    }
-    to
-});
+const SCREENING_INDEX: [usize; INSTRUMENTS.len()] = place_among(Toward::Screening);
 
 /// [`Instrument::bands_index`] of each instrument, worked out by the build.
-const BANDS_INDEX: [usize; INSTRUMENTS.len()] = place_among({
-    let mut to = [0; INSTRUMENTS.len()];
-    let mut k = 0;
-    while k < to.len() {
-        to[k] = INSTRUMENTS[k].reads_on as usize;
-        k += 1;
-    }
-    to
-});
+const BANDS_INDEX: [usize; INSTRUMENTS.len()] = place_among(Toward::Bands);
 
-/// For each instrument, the place of the one it names (`to`) among the
-/// instruments that name themselves.
-const fn place_among(to: [usize; INSTRUMENTS.len()]) -> [usize; INSTRUMENTS.len()] {
+/// Which instrument a row names.
+#[derive(Clone, Copy)]
+enum Toward {
+    /// Its screening instrument.
+    Screening,
+    /// The instrument whose bands it reads on.
+    Bands,
+}
+
+/// The instrument `row` names `toward`, as its place in [`INSTRUMENTS`].
+const fn named(row: &InstrumentRow, toward: Toward) -> usize {
+    match toward {
+        Toward::Screening => row.screening as usize,
+        Toward::Bands => row.reads_on as usize,
+    }
+}
+
+/// For each instrument, the place of the one it names (`toward`) among
+/// the instruments that name themselves.
+const fn place_among(toward: Toward) -> [usize; INSTRUMENTS.len()] {
     let mut out = [0; INSTRUMENTS.len()];
     let mut k = 0;
     while k < out.len() {
         let mut i = 0;
-        while i < to[k] {
-            if to[i] == i {
+        while i < named(&INSTRUMENTS[k], toward) {
+            if named(&INSTRUMENTS[i], toward) == i {
                 out[k] += 1;
             }
             i += 1;
