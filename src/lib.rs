@@ -12,7 +12,7 @@
 //! - [`interview`]: the guided bedside assessment.
 //! - [`summary`]: patient courses and cohort incidence with exact intervals.
 //! - [`plot`]: the figures of a patient's course and of a cohort's
-//!   cumulative incidence, drawn by [`format::plot`].
+//!   cumulative incidence, drawn by [`plot::draw`].
 //! - [`audit`]: recorded grades against the regrade.
 //! - [`spill`]: lists and sorts that move to disk, so memory stays bounded.
 //!

@@ -15,8 +15,8 @@ use common::icans;
 use proptest::prelude::*;
 use serde_json::Value;
 
-use icans::format::plot::{course as draw_course, incidence as draw_incidence};
 use icans::input::{Input, InputFormat, ReadOptions, Source};
+use icans::plot::draw::{course as draw_course, incidence as draw_incidence};
 use icans::summary::GroupBy;
 
 const ICANS_BLUE: [u8; 3] = [0x00, 0x72, 0xB2];
@@ -896,7 +896,7 @@ fn ink_falls_where_the_data_says() {
     let svg = common::stdout_of(&["plot", "incidence", "examples/cohort.ndjson", "--by", "product"]);
     let doc = standalone(&svg);
     let pixels = rasterise(&svg);
-    let palette = icans::format::plot::PALETTE;
+    let palette = icans::plot::draw::PALETTE;
     let mut groups = BTreeSet::new();
     for curve in of_class(&doc, "curve") {
         groups.insert(attr::<String>(&curve, "data-group"));

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::ValueEnum;
 
-use icans::format::audit as render;
+use icans::audit::report as render;
 
 use super::exit;
 use super::flags::{By, InFormat, ReadFlags, inputs};

@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::ValueEnum;
 
-use icans::format::plot::{course as draw_course, incidence as draw_incidence};
 use icans::input::{InputFailure, ReadOptions};
 use icans::plot;
+use icans::plot::draw::{course as draw_course, incidence as draw_incidence};
 
 use super::exit;
 use super::flags::{By, InFormat, inputs};

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::ValueEnum;
 
-use icans::format::summary as format_summary;
 use icans::input::ReadOptions;
 use icans::summary;
+use icans::summary::report as format_summary;
 
 use super::exit;
 use super::flags::{By, InFormat, inputs};

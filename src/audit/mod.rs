@@ -6,6 +6,8 @@
 //! patient and per recorded scale. An incomplete regrade (a lower bound)
 //! below the recorded grade is indeterminate, counted apart.
 
+pub mod report;
+
 use std::io;
 
 use serde::{Deserialize, Serialize};

@@ -6,6 +6,8 @@
 //! sorted by patient and timeline and read course by course, the lists on
 //! disk past their memory budget (`crate::spill`, docs/spec.md §10).
 
+pub mod report;
+
 use std::collections::BTreeMap;
 use std::io;
 

@@ -8,8 +8,8 @@ use std::fmt::Write as _;
 use std::io;
 
 use super::{PALETTE, Panel, Svg, esc, html_row};
-use crate::format::summary::incidence_cell;
 use crate::plot::{Curve, Event, GroupCurves, IncidencePlot};
+use crate::summary::report::incidence_cell;
 
 const LEFT: f64 = 64.0;
 const PLOT_WIDTH: f64 = 560.0;

@@ -3,7 +3,9 @@
 //! (and CRS) by day since infusion, per group. Read, graded and folded by
 //! the same code as `summary` (`summary::read_entries`,
 //! `summary::CourseFold`), so that a picture shows exactly the figures
-//! `summary` prints; drawing them is [`crate::format::plot`]'s.
+//! `summary` prints; drawing them is [`draw`]'s.
+
+pub mod draw;
 
 use std::collections::BTreeMap;
 use std::io;

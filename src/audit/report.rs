@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write as _};
 
-use crate::audit::{Audit, Compared, Figures};
+use super::{Audit, Compared, Figures};
 use crate::format::csv::io_error;
 use crate::format::text::{self, CRITERIA_LINE, DECISION_SUPPORT_NOTE};
 use crate::grading::{CRITERIA, ICANS_VERSION};

@@ -13,7 +13,7 @@ pub mod incidence;
 use std::fmt::Write as _;
 use std::io::{self, Write as _};
 
-use super::text;
+use crate::format::text;
 
 /// Colours of the groups, in order (Okabe and Ito's palette, told apart
 /// by colour-blind readers); meaning is never carried by colour alone:
