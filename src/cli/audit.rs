@@ -1,14 +1,12 @@
 //! `icans audit` (docs/spec.md §9): recorded grades against the regrade.
 
-use std::path::PathBuf;
-
 use anyhow::Context as _;
 use clap::ValueEnum;
 
 use icans::audit::report as render;
 
 use super::exit;
-use super::flags::{By, InFormat, ReadFlags, inputs};
+use super::flags::{By, RecordFiles, RecordReading};
 
 /// `--format` values of `audit`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -43,12 +41,8 @@ Examples:
     ],
 ))]
 pub struct Args {
-    /// Input files; none or `-` reads standard input.
-    pub files: Vec<PathBuf>,
-
-    /// Input format (default: from the file extension, else ndjson).
-    #[arg(long, value_enum)]
-    pub input_format: Option<InFormat>,
+    #[command(flatten)]
+    pub files: RecordFiles,
 
     /// Output format.
     #[arg(long, visible_alias = "output-format", value_enum, default_value_t = AuditFormat::Text)]
@@ -58,13 +52,7 @@ pub struct Args {
     pub output: super::OutputFlag,
 
     #[command(flatten)]
-    pub delimiter: super::flags::DelimiterFlag,
-
-    #[command(flatten)]
-    pub csv_raw: super::flags::CsvRawFlag,
-
-    #[command(flatten)]
-    pub read: ReadFlags,
+    pub reading: RecordReading,
 
     /// Exit 3 when the weighted kappa is below K (or undefined).
     #[arg(long, value_name = "K", allow_negative_numbers = true)]
@@ -82,15 +70,9 @@ pub struct Args {
 
 /// Runs `icans audit`.
 pub fn run(args: &Args) -> anyhow::Result<u8> {
-    args.csv_raw.apply();
-    let inputs = inputs(&args.files, args.input_format, args.delimiter.delimiter);
-    args.output.not_an_input(super::read_paths(&args.files))?;
+    let inputs = args.reading.inputs(&args.files, &args.output)?;
     let mut out = Some(args.output.create()?);
-    let read = icans::input::ReadOptions {
-        max_record_bytes: args.max_record_bytes,
-        delimiter: args.delimiter.delimiter,
-        ..args.read.read_options()?
-    };
+    let read = args.reading.options(args.max_record_bytes)?;
     // The audit compares grades, never a management step: no protocol.
     let protocol = icans::grading::Protocol::BUILTIN;
     // CSV rows are written as the records are read; text and JSON once the
@@ -99,7 +81,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         AuditFormat::Csv => {
             let out = out.take().context("the output, opened once")?;
             Some(
-                render::CsvRows::new(std::io::BufWriter::new(out), args.delimiter.output())
+                render::CsvRows::new(std::io::BufWriter::new(out), args.reading.delimiter.output())
                     .with_context(|| args.output.cannot_write())?,
             )
         }

@@ -68,6 +68,52 @@ pub fn inputs(files: &[PathBuf], given: Option<InFormat>, delimiter: Option<u8>)
         .collect()
 }
 
+/// The record files `summary`, `audit` and `plot` read: first among
+/// their flags.
+#[derive(Debug, clap::Args)]
+pub struct RecordFiles {
+    /// Input files; none or `-` reads standard input.
+    pub files: Vec<PathBuf>,
+
+    /// Input format (default: from the file extension, else ndjson).
+    #[arg(long, value_enum)]
+    pub input_format: Option<InFormat>,
+}
+
+/// How `summary`, `audit` and `plot` read their records: the CSV
+/// delimiter and raw cells, and the read flags (after the output flags).
+#[derive(Debug, clap::Args)]
+pub struct RecordReading {
+    #[command(flatten)]
+    pub delimiter: DelimiterFlag,
+
+    #[command(flatten)]
+    pub csv_raw: CsvRawFlag,
+
+    #[command(flatten)]
+    pub read: ReadFlags,
+}
+
+impl RecordReading {
+    /// The inputs of `files`, once the output is known not to be one of
+    /// them (CSV cells raw or not from here on).
+    pub fn inputs(&self, files: &RecordFiles, output: &super::OutputFlag) -> anyhow::Result<Vec<Input>> {
+        self.csv_raw.apply();
+        let inputs = inputs(&files.files, files.input_format, self.delimiter.delimiter);
+        output.not_an_input(super::read_paths(&files.files))?;
+        Ok(inputs)
+    }
+
+    /// The read options, with the command's longest record.
+    pub fn options(&self, max_record_bytes: usize) -> anyhow::Result<ReadOptions> {
+        Ok(ReadOptions {
+            max_record_bytes,
+            delimiter: self.delimiter.delimiter,
+            ..self.read.read_options()?
+        })
+    }
+}
+
 /// `--csv-raw`, on the commands that write CSV (docs/spec.md §10, v4).
 #[derive(Debug, Clone, Copy, Default, clap::Args)]
 pub struct CsvRawFlag {

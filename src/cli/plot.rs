@@ -2,8 +2,6 @@
 //! pictures of a patient's course and of a cohort's cumulative incidence,
 //! from the records `summary` reads.
 
-use std::path::PathBuf;
-
 use anyhow::Context as _;
 use clap::ValueEnum;
 
@@ -12,7 +10,7 @@ use icans::plot;
 use icans::plot::draw::{course as draw_course, incidence as draw_incidence};
 
 use super::exit;
-use super::flags::{By, InFormat, inputs};
+use super::flags::{By, RecordFiles, RecordReading};
 
 /// `--format` values of `plot`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -83,12 +81,8 @@ pub enum PlotCommand {
 /// What both plots read and write.
 #[derive(Debug, clap::Args)]
 pub struct Common {
-    /// Input files; none or `-` reads standard input.
-    pub files: Vec<PathBuf>,
-
-    /// Input format (default: from the file extension, else ndjson).
-    #[arg(long, value_enum)]
-    pub input_format: Option<InFormat>,
+    #[command(flatten)]
+    pub files: RecordFiles,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = PlotFormat::Svg)]
@@ -98,13 +92,7 @@ pub struct Common {
     pub output: super::OutputFlag,
 
     #[command(flatten)]
-    pub delimiter: super::flags::DelimiterFlag,
-
-    #[command(flatten)]
-    pub csv_raw: super::flags::CsvRawFlag,
-
-    #[command(flatten)]
-    pub read: super::flags::ReadFlags,
+    pub reading: RecordReading,
 
     /// Longest record (NDJSON line, JSON array element, CSV line) in bytes;
     /// a longer one is reported, never held in memory.
@@ -147,15 +135,8 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
 impl Common {
     /// The read options, once the output is known not to be an input.
     fn prepare(&self) -> anyhow::Result<(Vec<icans::input::Input>, ReadOptions)> {
-        self.csv_raw.apply();
-        let inputs = inputs(&self.files, self.input_format, self.delimiter.delimiter);
-        self.output.not_an_input(super::read_paths(&self.files))?;
-        let read = ReadOptions {
-            max_record_bytes: self.max_record_bytes,
-            delimiter: self.delimiter.delimiter,
-            ..self.read.read_options()?
-        };
-        Ok((inputs, read))
+        let inputs = self.reading.inputs(&self.files, &self.output)?;
+        Ok((inputs, self.reading.options(self.max_record_bytes)?))
     }
 }
 

@@ -1,17 +1,14 @@
 //! `icans summary` (docs/spec.md §5): per-patient course and cohort incidence
 //! from regraded records.
 
-use std::path::PathBuf;
-
 use anyhow::Context as _;
 use clap::ValueEnum;
 
-use icans::input::ReadOptions;
 use icans::summary;
 use icans::summary::report as format_summary;
 
 use super::exit;
-use super::flags::{By, InFormat, inputs};
+use super::flags::{By, RecordFiles, RecordReading};
 
 /// `--format` values of `summary`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -48,12 +45,8 @@ Examples:
     ],
 ))]
 pub struct Args {
-    /// Input files; none or `-` reads standard input.
-    pub files: Vec<PathBuf>,
-
-    /// Input format (default: from the file extension, else ndjson).
-    #[arg(long, value_enum)]
-    pub input_format: Option<InFormat>,
+    #[command(flatten)]
+    pub files: RecordFiles,
 
     /// Output format.
     #[arg(long, visible_alias = "output-format", value_enum, default_value_t = SummaryFormat::Text)]
@@ -63,13 +56,7 @@ pub struct Args {
     pub output: super::OutputFlag,
 
     #[command(flatten)]
-    pub delimiter: super::flags::DelimiterFlag,
-
-    #[command(flatten)]
-    pub csv_raw: super::flags::CsvRawFlag,
-
-    #[command(flatten)]
-    pub read: super::flags::ReadFlags,
+    pub reading: RecordReading,
 
     /// Longest record (NDJSON line, JSON array element, CSV line) in bytes;
     /// a longer one is reported, never held in memory.
@@ -89,15 +76,9 @@ pub struct Args {
 
 /// Runs `icans summary`.
 pub fn run(args: &Args) -> anyhow::Result<u8> {
-    args.csv_raw.apply();
-    let inputs = inputs(&args.files, args.input_format, args.delimiter.delimiter);
-    args.output.not_an_input(super::read_paths(&args.files))?;
+    let inputs = args.reading.inputs(&args.files, &args.output)?;
     let out = args.output.create()?;
-    let read = ReadOptions {
-        max_record_bytes: args.max_record_bytes,
-        delimiter: args.delimiter.delimiter,
-        ..args.read.read_options()?
-    };
+    let read = args.reading.options(args.max_record_bytes)?;
     let by = args.by.map(By::group_by);
     let s = summary::from_inputs(&inputs, read, by).with_context(|| super::spill_context("summary"))?;
     // Nothing could be read: no report of an empty cohort.
@@ -111,8 +92,8 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         SummaryFormat::Json => format_summary::write_json(out, &s, args.compare),
         SummaryFormat::Csv => match &s.by {
             // With --by, the table per group (the text's incidence table).
-            Some(by) => format_summary::write_groups_csv(out, by, args.delimiter.output()),
-            None => format_summary::write_courses_csv(out, &s.courses, args.delimiter.output()),
+            Some(by) => format_summary::write_groups_csv(out, by, args.reading.delimiter.output()),
+            None => format_summary::write_courses_csv(out, &s.courses, args.reading.delimiter.output()),
         },
         SummaryFormat::Text => format_summary::write_text(out, &s, args.compare, terminal),
     })?;
