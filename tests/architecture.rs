@@ -322,3 +322,88 @@ fn no_function_in_src_is_over_100_lines() {
     let probe = format!("pub(crate) fn probe() {{\n{body}    \"}}\";\n}}\n");
     assert_eq!(function_lengths(&probe), [(104, 1, "probe".to_string())]);
 }
+
+/// A line of code with its string literals emptied (`"..."` -> `""`).
+fn without_strings(line: &str) -> String {
+    let mut out = String::new();
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '"' {
+            while let Some(d) = chars.next() {
+                match d {
+                    '\\' => {
+                        chars.next();
+                    }
+                    '"' => {
+                        out.push('"');
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The comparisons of a line with a literal grade 2, 3 or 4 (`>= 2`,
+/// `< 3`, `== 4`; not `=> 2`, not `2.5`, not `24`).
+fn literal_grade_comparisons(line: &str) -> Vec<String> {
+    let code = without_strings(line);
+    let b = code.as_bytes();
+    let mut found = Vec::new();
+    for (at, _) in code.match_indices(['<', '>', '=', '!']) {
+        let op_len = match (b[at], b.get(at + 1)) {
+            (b'<' | b'>' | b'=' | b'!', Some(b'=')) => 2,
+            (b'<' | b'>', _) => 1,
+            _ => continue,
+        };
+        // `=>` (a match arm) and `->` (a return type) are no comparison.
+        if b[at] == b'>' && at > 0 && matches!(b[at - 1], b'=' | b'-') {
+            continue;
+        }
+        let rest = code[at + op_len..].trim_start();
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let next = rest[digits.len()..].chars().next();
+        if matches!(digits.as_str(), "2" | "3" | "4") && next != Some('.') {
+            found.push(format!("{}{}", &code[at..at + op_len], digits));
+        }
+    }
+    found
+}
+
+/// Issue 36: every grade threshold is stated once, by name (`rules.rs`,
+/// the criteria's tables): grading code compares grades with those names,
+/// never with a literal 2, 3 or 4 that could drift from them. (Grade 0,
+/// any grade >= 1 and grade 5, death, are the grades' own meaning.) A
+/// gauge, as fnlen.py is: it reads the comparisons, not the types.
+#[test]
+fn grading_compares_grades_with_named_thresholds() {
+    let mut files = Vec::new();
+    sources(Path::new("src/grading"), &mut files);
+    let mut literal = Vec::new();
+    for file in files
+        .iter()
+        .filter(|f| !f.ends_with("rules.rs") && !f.to_string_lossy().contains("criteria"))
+    {
+        let text = code(&std::fs::read_to_string(file).expect("readable"));
+        for line in text.lines() {
+            for found in literal_grade_comparisons(line) {
+                literal.push(format!("{}: `{found}` in {}", file.display(), line.trim()));
+            }
+        }
+    }
+    assert!(
+        literal.is_empty(),
+        "thresholds restated as literals:\n{}",
+        literal.join("\n")
+    );
+    // The gauge reads what it must, and only that.
+    assert_eq!(literal_grade_comparisons("if organ >= 2 {"), [">=2"]);
+    assert_eq!(
+        literal_grade_comparisons("g < 3 || g == 4 || x != 2"),
+        ["<3", "==4", "!=2"]
+    );
+    assert!(literal_grade_comparisons("A => 2, f() -> 3, x >= 2.5, y > 24, \"a >= 2\"").is_empty());
+}

@@ -84,8 +84,8 @@ pub fn grade_crs(a: &Assessment, c: &super::criteria::Criteria, warnings: &mut V
         0
     };
     // Fever is required (unless masked): say what the organ findings would
-    // grade with fever, when that is 2 or more.
-    if !fever_present && !masked && grade < 5 && organ >= 2 {
+    // grade with fever, when CRS then cannot be ruled out (2 or more).
+    if !fever_present && !masked && grade < 5 && organ >= CRS_UNRULED_MIN_ORGAN_GRADE {
         warnings.push(without_fever_warning(fever_result.status, a.fever_masked, organ));
     }
     let assessed = |r: &DomainResult| r.status != Status::NotAssessed;

@@ -12,6 +12,7 @@ use super::rules::CRS_UNRULED_MIN_ORGAN_GRADE;
 use super::rules::{
     ACTIVE_CRS_MIN_GRADE, ANTISEIZURE_MIN_SEIZURE_GRADE, ICU_WITH_CRS_MIN_GRADE,
     LIFE_THREATENING_DOMAIN_GRADE, OVERLAP_MIN_GRADE, SHOCK_MIN_ORGAN_GRADE, STEROIDS_AFTER_HOURS,
+    URGENT_REASSESS_MIN_GRADE,
 };
 
 /// The facts the conditions of the action table and the interval read.
@@ -532,7 +533,7 @@ pub fn interval(ctx: &Context) -> Option<Interval> {
     if ctx.death().is_some() {
         return None;
     }
-    let urgent = ctx.grade >= 2
+    let urgent = ctx.grade >= URGENT_REASSESS_MIN_GRADE
         || ctx.ice_unable_awake
         || ctx.crs.urgent()
         || ctx.worsening

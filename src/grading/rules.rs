@@ -15,6 +15,10 @@ pub const ICE_MIN_AGE_YEARS: f64 = 12.0;
 /// `crs_grade` from which concurrent CRS counts as active (docs/spec.md §1).
 pub const ACTIVE_CRS_MIN_GRADE: u8 = 1;
 
+/// ICANS grade from which reassessment is urgent (docs/spec.md §3
+/// `reassess_hours`: 4 h at grade >= 2).
+pub const URGENT_REASSESS_MIN_GRADE: u8 = 2;
+
 /// `crs_grade` and ICANS grade from which the CRS/ICANS overlap is named
 /// (docs/spec.md §3).
 pub const OVERLAP_MIN_GRADE: u8 = 3;
