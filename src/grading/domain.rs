@@ -6,8 +6,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::criteria::astct_2019::ICE_GRADES;
-
 /// One allowed value of a choice field: a finding, with its wire name,
 /// its description in the ASTCT words and its bedside aliases (flags and
 /// `assess` only; records take the wire name).
@@ -38,13 +36,12 @@ impl Choice {
 }
 
 /// Declares a finding enum with, per variant, its contract wire name, its
-/// label and its description in the contract's words; `graded by` names
-/// its table in a [`Criteria`](super::criteria::Criteria) (its grades are
-/// the criteria's, `criteria/astct_2019.rs`).
+/// label and its description in the contract's words. Its grades are each
+/// criteria's (`criteria/graded.rs` reads a finding through its table).
 macro_rules! finding {
     (
         $(#[$meta:meta])*
-        $name:ident graded by $grades:ident {
+        $name:ident {
             $( $(#[$vmeta:meta])* $variant:ident = ($wire:literal, $label:literal, $desc:literal, [$($alias:literal),*]) ),+ $(,)?
         }
     ) => {
@@ -102,45 +99,6 @@ macro_rules! finding {
             }
         }
 
-        impl super::criteria::Graded for $name {
-            const ALL: &'static [Self] = $name::ALL;
-
-            fn wire(self) -> &'static str {
-                self.as_str()
-            }
-
-            fn index(self) -> usize {
-                self as usize
-            }
-
-            fn grades(c: &super::criteria::Criteria) -> super::criteria::Grades {
-                c.$grades
-            }
-        }
-
-        // The build fails unless every criteria grades every finding once,
-        // in the enum's order (so that a grade is an index, never a
-        // default: `Criteria::grade`).
-        const _: () = {
-            let all = super::criteria::ALL_CRITERIA;
-            let mut k = 0;
-            while k < all.len() {
-                let table = all[k].$grades;
-                assert!(
-                    table.len() == $name::ALL.len(),
-                    concat!("a criteria's ", stringify!($grades), " must grade every ", stringify!($name), " once")
-                );
-                let mut i = 0;
-                while i < table.len() {
-                    assert!(
-                        super::criteria::same_name(table[i].0, $name::ALL[i].as_str()),
-                        concat!("a criteria's ", stringify!($grades), " must list the ", stringify!($name), " findings in order")
-                    );
-                    i += 1;
-                }
-                k += 1;
-            }
-        };
     };
 }
 
@@ -148,7 +106,7 @@ finding! {
     /// Level of consciousness (ASTCT 2019 "depressed level of consciousness").
     /// A depressed level attributable to another cause, such as sedating
     /// medication, is excluded through `other_cause`.
-    Consciousness graded by consciousness {
+    Consciousness {
         Alert = ("alert", "alert", "alert", []),
         AwakensSpontaneously = ("awakens_spontaneously", "awakens spontaneously",
             "awakens spontaneously", ["spontaneous", "spontaneously"]),
@@ -163,7 +121,7 @@ finding! {
 
 finding! {
     /// Seizure (ASTCT 2019 seizure column).
-    Seizure graded by seizure {
+    Seizure {
         None = ("none", "no seizure", "no seizure", ["no"]),
         RapidlyResolving = ("rapidly_resolving", "rapidly resolving seizure",
             "any clinical seizure, focal or generalized, that resolves rapidly, or non-convulsive seizures on EEG that resolve with intervention",
@@ -177,7 +135,7 @@ finding! {
 finding! {
     /// Motor findings (ASTCT 2019 motor column). Tremor and myoclonus are
     /// recorded but never graded: ASTCT grades them under CTCAE.
-    Motor graded by motor {
+    Motor {
         None = ("none", "no motor findings", "no motor findings", ["no"]),
         TremorOrMyoclonus = ("tremor_or_myoclonus", "tremor or myoclonus (not graded by ASTCT)",
             "tremor or myoclonus: recorded, not graded by ASTCT (grade under CTCAE)",
@@ -191,7 +149,7 @@ finding! {
 finding! {
     /// Raised intracranial pressure / cerebral edema (ASTCT 2019 column).
     /// Intracranial hemorrhage is not an ICANS feature and is never entered here.
-    Edema graded by edema {
+    Edema {
         None = ("none", "no cerebral edema", "no raised ICP or cerebral edema", ["no"]),
         Focal = ("focal", "focal edema on imaging", "focal/local edema on neuroimaging", ["local"]),
         Diffuse = ("diffuse", "diffuse cerebral edema",
@@ -206,7 +164,7 @@ finding! {
     /// `unable` is grade 4 only when the patient is unarousable (and that is
     /// not attributed to another cause); otherwise encephalopathy is not
     /// assessed.
-    IceBand graded by ice_band {
+    IceBand {
         Ten = ("10", "ICE band 10", "ICE 10 (no impairment)", []),
         SevenToNine = ("7-9", "ICE band 7-9", "ICE 7-9 (grade 1)", []),
         ThreeToSix = ("3-6", "ICE band 3-6", "ICE 3-6 (grade 2)", []),
@@ -216,41 +174,9 @@ finding! {
     }
 }
 
-impl IceBand {
-    /// The row of the ICE table (`criteria::astct_2019::ICE_GRADES`, docs/spec.md §2) this
-    /// band is: its totals are that row's, stated there once; `None` for
-    /// `unable`.
-    const fn ice_row(self) -> Option<usize> {
-        match self {
-            IceBand::Ten => Some(0),
-            IceBand::SevenToNine => Some(1),
-            IceBand::ThreeToSix => Some(2),
-            IceBand::ZeroToTwo => Some(3),
-            IceBand::Unable => None,
-        }
-    }
-
-    /// The band's highest ICE total ("ICE declining" holds for a band only
-    /// when this is below `previous_ice_total`); `None` for `unable`.
-    pub const fn top(self) -> Option<u8> {
-        match self.ice_row() {
-            Some(i) => Some(*ICE_GRADES[i].0.end()),
-            None => None,
-        }
-    }
-
-    /// The band's lowest ICE total; `None` for `unable`.
-    pub const fn bottom(self) -> Option<u8> {
-        match self.ice_row() {
-            Some(i) => Some(*ICE_GRADES[i].0.start()),
-            None => None,
-        }
-    }
-}
-
 finding! {
     /// Blood-pressure support (ASTCT 2019 CRS hypotension column).
-    Hypotension graded by hypotension {
+    Hypotension {
         None = ("none", "no hypotension", "no hypotension", ["no"]),
         FluidsOnly = ("fluids_only", "hypotension not requiring vasopressors",
             "hypotension not requiring vasopressors", ["fluids"]),
@@ -263,7 +189,7 @@ finding! {
 
 finding! {
     /// Oxygen support (ASTCT 2019 CRS hypoxia column).
-    Hypoxia graded by hypoxia {
+    Hypoxia {
         None = ("none", "no oxygen needed", "no hypoxia (no oxygen needed)", ["no"]),
         LowFlow = ("low_flow", "low-flow oxygen",
             "low-flow nasal cannula <= 6 L/min, or blow-by", []),

@@ -3,11 +3,12 @@
 //! "unable to perform") and the grade of each finding, one table per domain
 //! (docs/spec.md §2, §7), each finding by its contract wire name.
 //! Every finding is in its table once, in its enum's order (the build
-//! checks it: `finding!` in domain.rs); the cells are the oracle's
+//! checks it: `criteria/graded.rs`); the cells are the oracle's
 //! (tests/data/astct-2019.json, tests/grading_table.rs).
 
 use std::ops::RangeInclusive;
 
+use super::super::domain::IceBand;
 use super::shape::Criteria;
 
 /// ASTCT 2019, as grading reads it.
@@ -70,6 +71,41 @@ pub const MOTOR: &[(&str, u8)] = &[
 
 /// Raised ICP / cerebral edema (ASTCT 2019 table, edema row).
 pub const EDEMA: &[(&str, u8)] = &[("none", 0), ("focal", 3), ("diffuse", 4)];
+
+/// An ICE total recorded only as a band is a row of the ICE table: its
+/// totals are that row's, stated there once (here, beside the table, so
+/// that the finding enums need not know the criteria).
+impl IceBand {
+    /// The row of the ICE table ([`ICE_GRADES`], docs/spec.md §2) this
+    /// band is: its totals are that row's, stated there once; `None` for
+    /// `unable`.
+    const fn ice_row(self) -> Option<usize> {
+        match self {
+            IceBand::Ten => Some(0),
+            IceBand::SevenToNine => Some(1),
+            IceBand::ThreeToSix => Some(2),
+            IceBand::ZeroToTwo => Some(3),
+            IceBand::Unable => None,
+        }
+    }
+
+    /// The band's highest ICE total ("ICE declining" holds for a band only
+    /// when this is below `previous_ice_total`); `None` for `unable`.
+    pub const fn top(self) -> Option<u8> {
+        match self.ice_row() {
+            Some(i) => Some(*ICE_GRADES[i].0.end()),
+            None => None,
+        }
+    }
+
+    /// The band's lowest ICE total; `None` for `unable`.
+    pub const fn bottom(self) -> Option<u8> {
+        match self.ice_row() {
+            Some(i) => Some(*ICE_GRADES[i].0.start()),
+            None => None,
+        }
+    }
+}
 
 /// An ICE total recorded only as a band: each band its ICE row's grade
 /// (`ICE_GRADES`, tied by tests/older_instruments.rs); `unable` is

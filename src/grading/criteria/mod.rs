@@ -12,6 +12,7 @@
 //! (`rules.rs`), the CRS rule (`crs.rs`) and the management table
 //! (`actions.rs`), docs/architecture.md.
 
+mod graded;
 mod shape;
 
 pub mod astct_2019;

@@ -18,7 +18,7 @@ pub type Grades = &'static [(&'static str, u8)];
 
 /// What a grading criteria states (docs/spec.md §2, §7). Built in this
 /// module only, each instance listed in [`ALL_CRITERIA`](super::ALL_CRITERIA), whose every table
-/// the build checks against the findings (`finding!` in domain.rs): a
+/// the build checks against the findings (`criteria/graded.rs`): a
 /// table that misses or misorders a finding does not compile.
 #[derive(Debug, Clone)]
 pub struct Criteria {
@@ -80,7 +80,7 @@ impl Criteria {
     /// The grade these criteria give a finding.
     pub fn grade<F: Graded>(&self, finding: F) -> u8 {
         // In bounds: every table of every criteria grades every finding
-        // once, in order (checked by the build: `finding!` in domain.rs).
+        // once, in order (checked by the build: `criteria/graded.rs`).
         F::grades(self)[finding.index()].1
     }
 
@@ -118,7 +118,7 @@ fn band(table: Bands, score: u8) -> Option<u8> {
 }
 
 /// Whether two names are the same, byte for byte: `str` equality, which
-/// the build's check of each table (`finding!` in domain.rs) needs in a
+/// the build's check of each table (`criteria/graded.rs`) needs in a
 /// `const` context.
 pub const fn same_name(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
