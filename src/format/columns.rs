@@ -8,8 +8,8 @@
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
-use crate::grading::criteria::instruments::Given;
-use crate::grading::{CrsDomain, Domain, Grading, INSTRUMENTS, Instrument, InstrumentRow, Scope};
+use crate::grading::criteria::instruments::totals_alone;
+use crate::grading::{CrsDomain, Domain, Grading, Instrument, InstrumentRow, Scope};
 use crate::input::Refused;
 
 /// One column of a result row: an entry of `TABLE` (for one domain, when
@@ -168,19 +168,6 @@ fn crs_domain(r: &Grading, d: CrsDomain) -> Option<&crate::grading::DomainResult
         .as_ref()
         .and_then(|c| c.domains.as_ref())
         .map(|ds| ds.get(d))
-}
-
-/// The instruments given by a total alone, with their keys, in order.
-fn total_alone() -> impl Iterator<Item = (&'static InstrumentRow, &'static str)> {
-    INSTRUMENTS.iter().filter_map(|row| match row.given {
-        Given::Total(key) => Some((row, key)),
-        Given::Items { .. } | Given::Band(_) => None,
-    })
-}
-
-/// The column of an instrument given by its total alone: its key.
-fn total_alone_key(instrument: Instrument) -> &'static str {
-    instrument.row().given.keys().0
 }
 
 /// What the column of an instrument's echoed total holds: "echoed: the
@@ -409,7 +396,7 @@ impl Def {
             Read::Record(_) => vec![Of::Record],
             Read::Icans(_) => Domain::ALL.iter().copied().map(Of::Icans).collect(),
             Read::Crs(_) => CrsDomain::ALL.iter().copied().map(Of::Crs).collect(),
-            Read::TotalAlone => total_alone()
+            Read::TotalAlone => totals_alone()
                 .map(|(row, _)| Of::TotalAlone(row.instrument))
                 .collect(),
         };
@@ -507,7 +494,8 @@ impl ResultColumn {
             Of::Record => return Cow::Borrowed(self.def.name),
             Of::Icans(d) => d.as_str(),
             Of::Crs(d) => d.as_str(),
-            Of::TotalAlone(i) => return Cow::Borrowed(total_alone_key(i)),
+            // Made only for an instrument given by a total alone.
+            Of::TotalAlone(i) => return Cow::Borrowed(i.row().given.alone().unwrap_or_default()),
         };
         Cow::Owned(format!("{domain}_{}", self.def.name))
     }
@@ -627,7 +615,7 @@ pub fn markdown_table() -> String {
             Some(Read::Icans(_)) => Domain::ALL.iter().map(|d| d.as_str()).collect(),
             Some(Read::Crs(_)) => CrsDomain::ALL.iter().map(|d| d.as_str()).collect(),
             Some(Read::TotalAlone) => {
-                for (row, key) in total_alone() {
+                for (row, key) in totals_alone() {
                     let _ = writeln!(out, "| `{key}` | {} |", total_alone_holds(row));
                 }
                 continue;
@@ -672,7 +660,7 @@ mod tests {
         assert_eq!(sorted.len(), names.len());
         assert_eq!(
             names.len(),
-            13 + total_alone().count() + 2 * Domain::ALL.len() + 12 + 8 + 2 * CrsDomain::ALL.len()
+            13 + totals_alone().count() + 2 * Domain::ALL.len() + 12 + 8 + 2 * CrsDomain::ALL.len()
         );
     }
 

@@ -532,7 +532,7 @@ fn screening_instrument(used: Option<Instrument>, age_years: Option<f64>) -> Ins
     used.unwrap_or_else(|| {
         INSTRUMENTS
             .iter()
-            .filter(|r| r.screening == r.instrument)
+            .filter(|r| r.instrument.screens())
             .find(|r| age_years.is_none_or(|age| r.ages.0.hold(age)))
             .map_or(Instrument::Ice, |r| r.instrument)
     })

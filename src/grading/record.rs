@@ -247,37 +247,33 @@ const TOTAL_ALONE: [Option<Instrument>; Field::ALL.len()] = {
     while i < INSTRUMENTS.len() {
         let (first, second) = INSTRUMENTS[i].given.keys();
         let second_known = match second {
-            Some(key) => catalogue_has(key),
+            Some(key) => field_of(key).is_some(),
             None => true,
         };
         assert!(
-            catalogue_has(first) && second_known,
+            field_of(first).is_some() && second_known,
             "every key an instrument is given in is a catalogue field"
         );
-        if let Given::Total(key) = INSTRUMENTS[i].given {
-            let mut f = 0;
-            while f < Field::ALL.len() {
-                if same_name(Field::ALL[f].def().name, key) {
-                    out[f] = Some(INSTRUMENTS[i].instrument);
-                }
-                f += 1;
-            }
+        if let (Some(key), Some(f)) = (INSTRUMENTS[i].given.alone(), field_of(first)) {
+            // A total alone has one key: `first`.
+            assert!(same_name(key, first));
+            out[f] = Some(INSTRUMENTS[i].instrument);
         }
         i += 1;
     }
     out
 };
 
-/// Whether a catalogue field has this key (for the build's checks).
-const fn catalogue_has(key: &str) -> bool {
+/// The place in the catalogue of the field with this key (for the build).
+const fn field_of(key: &str) -> Option<usize> {
     let mut f = 0;
     while f < Field::ALL.len() {
         if same_name(Field::ALL[f].def().name, key) {
-            return true;
+            return Some(f);
         }
         f += 1;
     }
-    false
+    None
 }
 
 /// "exactly one instrument: ICE (ice or ice_total), CAPD (capd or

@@ -8,8 +8,8 @@ use serde::{Serialize, Serializer};
 
 use super::actions::ActionId;
 use super::assessment::{EchoedText, RecordId};
-use super::criteria::instruments::Given;
-use super::criteria::{INSTRUMENTS, Instrument, InstrumentRow};
+use super::criteria::instruments::totals_alone;
+use super::criteria::{Instrument, InstrumentRow};
 use super::domain::{CrsDomain, CrsDomainList, Domain, DomainList, IceBand};
 
 /// The criteria every result names (docs/spec.md §4 `criteria`).
@@ -156,10 +156,7 @@ impl TotalAlone {
     /// Its key and total, when one was given.
     pub fn entry(self) -> Option<(&'static str, u8)> {
         let (instrument, total) = self.0?;
-        match instrument.row().given {
-            Given::Total(key) => Some((key, total)),
-            Given::Items { .. } | Given::Band(_) => None,
-        }
+        instrument.row().given.alone().map(|key| (key, total))
     }
 
     /// The total given on `instrument`, if that was the one.
@@ -200,12 +197,10 @@ impl schemars::JsonSchema for TotalAlone {
 
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let mut properties = serde_json::Map::new();
-        for row in &INSTRUMENTS {
-            if let Given::Total(key) = row.given {
-                let mut schema = generator.subschema_for::<Option<u8>>();
-                schema.insert("description".into(), TotalAlone::about(row, key).into());
-                properties.insert(key.into(), schema.into());
-            }
+        for (row, key) in totals_alone() {
+            let mut schema = generator.subschema_for::<Option<u8>>();
+            schema.insert("description".into(), TotalAlone::about(row, key).into());
+            properties.insert(key.into(), schema.into());
         }
         schemars::json_schema!({ "type": "object", "properties": properties })
     }

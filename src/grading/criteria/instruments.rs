@@ -132,11 +132,28 @@ impl Given {
         }
     }
 
+    /// The key of a total given alone (`cartox10`), echoed in the result
+    /// under it; `None` for an instrument given otherwise.
+    pub const fn alone(self) -> Option<&'static str> {
+        match self {
+            Given::Total(key) => Some(key),
+            Given::Items { .. } | Given::Band(_) => None,
+        }
+    }
+
     /// Whether `key` is one of its keys.
     pub fn has(self, key: &str) -> bool {
         let (first, second) = self.keys();
         first == key || second == Some(key)
     }
+}
+
+/// The instruments given by a total alone, with their keys, in order:
+/// each is echoed in the result and has a CSV column under its key.
+pub fn totals_alone() -> impl Iterator<Item = (&'static InstrumentRow, &'static str)> {
+    INSTRUMENTS
+        .iter()
+        .filter_map(|row| row.given.alone().map(|key| (row, key)))
 }
 
 /// How a total is shown: prefix, the total, "/max" when `out_of`, suffix.
