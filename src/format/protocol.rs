@@ -18,7 +18,11 @@
 use std::fmt::Write as _;
 
 use crate::grading::actions::{self, Step};
-use crate::grading::{BUILTIN_INTERVALS, Intervals, Protocol, ProtocolError};
+use crate::grading::{ASTCT_2019, BUILTIN_INTERVALS, Intervals, ManagementStep, Protocol, ProtocolError};
+
+/// The management step protocol files are read and written for: the one
+/// ASTCT 2019 proposes ([`Protocol::new`] checks the texts against it).
+const MANAGEMENT: &ManagementStep = ASTCT_2019.management();
 
 /// The grade tables a protocol file must have.
 const GRADE_TABLES: [&str; 5] = ["grade_0", "grade_1", "grade_2", "grade_3", "grade_4"];
@@ -239,12 +243,12 @@ fn action_texts(
         Step::Crs => "CRS grade",
     };
     for (key, value) in table {
-        if actions::find_key(step, grade, key).is_none() {
-            let known: Vec<&str> = actions::of_step(step, grade).map(|r| r.key).collect();
+        if MANAGEMENT.find_key(step, grade, key).is_none() {
+            let known: Vec<&str> = MANAGEMENT.rows(step, grade).map(|r| r.key).collect();
             return Err(err(format!(
                 "{table_name}.{key}: not an action of {what} {grade}{} (allowed: {})",
                 did_you_mean(key, &known),
-                actions::names(step, grade)
+                MANAGEMENT.names(step, grade)
             )));
         }
         let toml::Value::String(text) = value else {
@@ -266,8 +270,8 @@ fn quoted(s: &str) -> String {
 fn adult_tables(out: &mut String, step: Step, table: &str) {
     for grade in 0..=actions::MAX_ACTION_GRADE {
         let _ = write!(out, "\n[{table}{grade}]\n");
-        for row in actions::of_step(step, grade) {
-            if let Some(c) = row.when.describe() {
+        for row in MANAGEMENT.rows(step, grade) {
+            if let Some(c) = MANAGEMENT.describe(row.when) {
                 let _ = writeln!(out, "# {c}");
             }
             let _ = writeln!(out, "{} = {}", row.key, quoted(row.text));
@@ -279,7 +283,8 @@ fn adult_tables(out: &mut String, step: Step, table: &str) {
 /// out so that they never shadow a `[child]` table a centre adds.
 fn child_tables_commented(out: &mut String, step: Step, table: &str) {
     for grade in 0..=actions::MAX_ACTION_GRADE {
-        let mut rows = actions::of_step(step, grade)
+        let mut rows = MANAGEMENT
+            .rows(step, grade)
             .filter(|r| !r.child_text.is_empty())
             .peekable();
         if rows.peek().is_none() {

@@ -11,7 +11,7 @@ use super::assessment::Assessment;
 use super::domain::{CrsDomain, CrsDomainList};
 use super::record::has_crs_findings;
 use super::result::{Crs, CrsDomains, CrsSource, CrsState, DomainResult, Status, drivers};
-use super::rules::{CRS_UNRULED_MIN_ORGAN_GRADE, FEVER_CRS_GRADE, FEVER_MIN_CELSIUS};
+use super::rules::{FEVER_CRS_GRADE, FEVER_MIN_CELSIUS};
 
 /// How the card and the `finding` key show a fever that `fever_masked`
 /// hides (docs/spec.md §7): never "no fever".
@@ -21,17 +21,7 @@ pub const MASKED_FEVER_FINDING: &str = "masked (antipyretic, tocilizumab or cort
 /// the record holds no CRS information.
 pub fn grade_crs(a: &Assessment, c: &super::criteria::Criteria, warnings: &mut Vec<String>) -> Option<Crs> {
     if !has_crs_findings(a) {
-        return a.crs_grade.map(|grade| Crs {
-            grade,
-            complete: true,
-            source: CrsSource::Given,
-            domains: None,
-            drivers: CrsDomainList::new(),
-            state: match grade {
-                0 => CrsState::Absent,
-                g => CrsState::Active(g),
-            },
-        });
+        return a.crs_grade.map(given);
     }
     let excluded = |d: CrsDomain| a.crs_other_cause[d.index()];
     // Fever: recorded directly or by temperature (they agree when both are).
@@ -73,6 +63,8 @@ pub fn grade_crs(a: &Assessment, c: &super::criteria::Criteria, warnings: &mut V
         .max()
         .unwrap_or(0);
     let fever_present = fever_result.grade == Some(FEVER_CRS_GRADE);
+    // The management step's CRS words (docs/spec.md §3 "CRS words").
+    let unruled_min_organ_grade = c.management().thresholds.crs_unruled_min_organ_grade;
     let died = a.died_of_crs == Some(true);
     let grade = if died {
         5
@@ -85,14 +77,14 @@ pub fn grade_crs(a: &Assessment, c: &super::criteria::Criteria, warnings: &mut V
     };
     // Fever is required (unless masked): say what the organ findings would
     // grade with fever, when CRS then cannot be ruled out (2 or more).
-    if !fever_present && !masked && grade < 5 && organ >= CRS_UNRULED_MIN_ORGAN_GRADE {
+    if !fever_present && !masked && grade < 5 && organ >= unruled_min_organ_grade {
         warnings.push(without_fever_warning(fever_result.status, a.fever_masked, organ));
     }
     let assessed = |r: &DomainResult| r.status != Status::NotAssessed;
     // A death is complete: CRS grade 5 is never a lower bound (docs/spec.md §3).
     let complete =
         died || (assessed(&hypotension) && assessed(&hypoxia) && (masked || assessed(&fever_result)));
-    let unruled = organ >= CRS_UNRULED_MIN_ORGAN_GRADE && !masked;
+    let unruled = organ >= unruled_min_organ_grade && !masked;
     let state = match grade {
         5 => CrsState::Death,
         g @ 1.. => CrsState::Active(g),
@@ -118,6 +110,22 @@ pub fn grade_crs(a: &Assessment, c: &super::criteria::Criteria, warnings: &mut V
         drivers,
         state,
     })
+}
+
+/// A CRS grade taken as given (`crs_grade`, no findings): complete as
+/// recorded.
+fn given(grade: u8) -> Crs {
+    Crs {
+        grade,
+        complete: true,
+        source: CrsSource::Given,
+        domains: None,
+        drivers: CrsDomainList::new(),
+        state: match grade {
+            0 => CrsState::Absent,
+            g => CrsState::Active(g),
+        },
+    }
 }
 
 /// The warning of a CRS graded 0 for want of a recorded fever while

@@ -42,7 +42,10 @@ use std::borrow::Cow;
 
 use criteria::instruments::{Previous, Worse};
 
-pub use criteria::{ASTCT_2019, CARTOX10_APPROXIMATION, Criteria, INSTRUMENTS, Instrument, InstrumentRow};
+pub use criteria::{
+    ASTCT_2019, CAR_T_MANAGEMENT, CARTOX10_APPROXIMATION, Criteria, INSTRUMENTS, Instrument, InstrumentRow,
+    Management as ManagementStep, Thresholds,
+};
 
 pub use actions::{ActionId, ActionRow, When};
 pub use assessment::{Assessment, CapdAnswers, EchoedText, EncephalopathyScore, IceItems, Reading, RecordId};
@@ -458,6 +461,7 @@ fn past_the_grade(
     let dose_weight = dose_weight(a, &mut warnings);
     warnings.append(&mut crs_warnings);
     let ctx = Context {
+        management: c.management(),
         grade,
         icans_assessed: g.icans_assessed,
         ice_unable_awake: g.ice_unable_awake,
@@ -747,7 +751,7 @@ fn excluded_emergency_warnings(ctx: &Context, findings: &[Finding; 5], warnings:
         let label = findings[d.index()]
             .as_ref()
             .map_or(Cow::Borrowed(""), |(_, l)| l.clone());
-        let treat = if actions::excluded_emergency_actions(d, g).is_empty() {
+        let treat = if ctx.management.excluded_emergency_actions(d, g).is_empty() {
             ""
         } else {
             " but still needs treatment (shown in the management step)"

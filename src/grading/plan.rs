@@ -6,18 +6,17 @@
 use arrayvec::ArrayVec;
 
 use super::actions::{self, ActionId, ActionRow, Step, When};
+use super::criteria::Management;
 use super::domain::{Domain, DomainSet};
 use super::result::CrsState;
-use super::rules::CRS_UNRULED_MIN_ORGAN_GRADE;
-use super::rules::{
-    ACTIVE_CRS_MIN_GRADE, ANTISEIZURE_MIN_SEIZURE_GRADE, ICU_WITH_CRS_MIN_GRADE,
-    LIFE_THREATENING_DOMAIN_GRADE, OVERLAP_MIN_GRADE, SHOCK_MIN_ORGAN_GRADE, STEROIDS_AFTER_HOURS,
-    URGENT_REASSESS_MIN_GRADE,
-};
 
-/// The facts the conditions of the action table and the interval read.
+/// The facts the conditions of the action table and the interval read,
+/// and the management step whose table and thresholds they are read by.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Context {
+    /// The management step: its rows and thresholds (the criteria's,
+    /// `Criteria::management`).
+    pub management: &'static Management,
     /// The ICANS grade, 0-5 (0 when ICANS was not assessed).
     pub grade: u8,
     /// Some ICANS domain was assessed (or death by ICANS recorded): false
@@ -47,10 +46,11 @@ pub struct Context {
 }
 
 impl Context {
-    /// The context of a grade alone: no domain graded, no CRS information,
-    /// nothing else recorded.
-    pub const fn of_grade(grade: u8) -> Context {
+    /// The context of a grade alone under a management step: no domain
+    /// graded, no CRS information, nothing else recorded.
+    pub const fn of_grade(grade: u8, management: &'static Management) -> Context {
         Context {
+            management,
             grade,
             icans_assessed: true,
             ice_unable_awake: false,
@@ -71,7 +71,7 @@ impl Context {
 
     /// Concurrent CRS is active (CRS grade >= 1).
     pub const fn crs_active(&self) -> bool {
-        self.crs_grade() >= ACTIVE_CRS_MIN_GRADE
+        self.crs_grade() >= self.management.thresholds.active_crs_min_grade
     }
 
     /// A death: ICANS grade 5, or CRS grade 5 (docs/spec.md §3 "Death").
@@ -103,7 +103,7 @@ impl Context {
     pub fn excluded_emergencies(&self) -> impl Iterator<Item = (Domain, u8)> + '_ {
         Domain::ALL.into_iter().filter_map(|d| {
             self.excluded_grades[d.index()]
-                .filter(|g| actions::is_excluded_emergency(d, *g))
+                .filter(|g| self.management.is_excluded_emergency(d, *g))
                 .map(|g| (d, g))
         })
     }
@@ -111,12 +111,13 @@ impl Context {
     /// Whether a row's condition holds.
     pub fn holds(&self, when: When) -> bool {
         let seizure = self.domain_grade(Domain::Seizure);
+        let t = &self.management.thresholds;
         match when {
             When::Always => true,
             When::ConcurrentCrs => self.crs_active(),
             When::CrsGrade2Plus => {
-                self.crs_grade() >= ICU_WITH_CRS_MIN_GRADE
-                    || matches!(self.crs, CrsState::CannotBeRuledOut { with_fever } if with_fever >= ICU_WITH_CRS_MIN_GRADE)
+                self.crs_grade() >= t.icu_with_crs_min_grade
+                    || matches!(self.crs, CrsState::CannotBeRuledOut { with_fever } if with_fever >= t.icu_with_crs_min_grade)
             }
             // An ICE not performed while awake is no "not assessed": it
             // cannot rule ICANS out (docs/spec.md §2, v4).
@@ -127,16 +128,16 @@ impl Context {
             When::ShockWithoutFever => self
                 .crs
                 .without_fever()
-                .is_some_and(|g| g >= SHOCK_MIN_ORGAN_GRADE),
+                .is_some_and(|g| g >= t.shock_min_organ_grade),
             When::OrganWithoutFever => self
                 .crs
                 .without_fever()
-                .is_some_and(|g| g >= CRS_UNRULED_MIN_ORGAN_GRADE),
+                .is_some_and(|g| g >= t.crs_unruled_min_organ_grade),
             When::CrsCannotBeRuledOut => matches!(self.crs, CrsState::CannotBeRuledOut { .. }),
-            When::PersistingOver24Hours => self.hours_since_onset.is_some_and(|h| h > STEROIDS_AFTER_HOURS),
+            When::PersistingOver24Hours => self.hours_since_onset.is_some_and(|h| h > t.steroids_after_hours),
             When::SteroidRefractory => self.steroid_refractory,
             When::SeizureGraded(n) => seizure == Some(n),
-            When::NoSeizureGraded3 => seizure.is_none_or(|g| g < ANTISEIZURE_MIN_SEIZURE_GRADE),
+            When::NoSeizureGraded3 => seizure.is_none_or(|g| g < t.antiseizure_min_seizure_grade),
             When::AirwayAtRisk => [
                 Domain::Encephalopathy,
                 Domain::Consciousness,
@@ -144,8 +145,8 @@ impl Context {
                 Domain::Edema,
             ]
             .iter()
-            .any(|d| self.domain_grade(*d) == Some(LIFE_THREATENING_DOMAIN_GRADE)),
-            When::EdemaGraded4 => self.domain_grade(Domain::Edema) == Some(LIFE_THREATENING_DOMAIN_GRADE),
+            .any(|d| self.domain_grade(*d) == Some(t.life_threatening_domain_grade)),
+            When::EdemaGraded4 => self.domain_grade(Domain::Edema) == Some(t.life_threatening_domain_grade),
         }
     }
 
@@ -297,13 +298,16 @@ pub type PlanRows = ArrayVec<Chosen, { ActionId::ALL.len() }>;
 /// emergencies add (the rows of the grade each finding would have), each id
 /// once. Allocates nothing: [`plan`] and [`shows_dose`] both read it.
 fn chosen(ctx: &Context) -> impl Iterator<Item = Chosen> + '_ {
-    let table = actions::of_grade(ctx.grade)
+    let table = ctx
+        .management
+        .of_grade(ctx.grade)
         .filter(|r| ctx.holds(r.when))
         .map(|row| Chosen::of(row, false));
     let attributed = ctx.excluded_emergencies().flat_map(move |(d, g)| {
         let counted = ctx.counted(d, g);
-        let needed = actions::excluded_emergency_actions(d, g);
-        actions::of_grade(g)
+        let needed = ctx.management.excluded_emergency_actions(d, g);
+        ctx.management
+            .of_grade(g)
             .filter(move |r| needed.contains(&r.id) && counted.holds(r.when))
             .map(|row| Chosen::of(row, true))
     });
@@ -347,7 +351,10 @@ pub fn shows_dose(ctx: &Context) -> bool {
     }
     let crs_grade = if ctx.crs_active() { ctx.crs_grade() } else { 0 };
     (prophylaxis && !antiseizure)
-        || actions::of_step(Step::Crs, crs_grade).any(|r| r.shows_dose() && ctx.holds(r.when))
+        || ctx
+            .management
+            .rows(Step::Crs, crs_grade)
+            .any(|r| r.shows_dose() && ctx.holds(r.when))
 }
 
 impl Plan {
@@ -384,7 +391,7 @@ pub fn plan(ctx: &Context) -> Plan {
     let antiseizure = rows.iter().any(|c| c.row.id == ActionId::AntiseizureTherapy);
     rows.retain(|c| stays(c, antiseizure));
     // The emergencies first (stable: table order otherwise).
-    rows.sort_by_key(|c| actions::emergency_rank(c.row.id));
+    rows.sort_by_key(|c| ctx.management.emergency_rank(c.row.id));
     add_crs_step(ctx, &mut rows);
 
     let mut notes = ArrayVec::new();
@@ -417,7 +424,11 @@ pub fn plan(ctx: &Context) -> Plan {
 fn add_crs_step(ctx: &Context, rows: &mut PlanRows) {
     let grade = if ctx.crs_active() { ctx.crs_grade() } else { 0 };
     let mut own = PlanRows::new();
-    for row in actions::of_step(Step::Crs, grade).filter(|r| ctx.holds(r.when)) {
+    for row in ctx
+        .management
+        .rows(Step::Crs, grade)
+        .filter(|r| ctx.holds(r.when))
+    {
         if row.corticosteroid > 0 {
             merge_corticosteroid(row, rows, &mut own);
         } else if let Some(shown) = rows.iter_mut().find(|c| c.row.id == row.id) {
@@ -514,7 +525,10 @@ fn crs_note(ctx: &Context) -> Option<Note> {
         // "CRS not assessed" at every grade 0-4 (docs/spec.md §3, v4).
         CrsState::NotAssessed => Some(Note::Crs(ctx.crs)),
         CrsState::Absent | CrsState::LowerBound if treated => Some(Note::Crs(ctx.crs)),
-        CrsState::Active(crs) if ctx.grade >= OVERLAP_MIN_GRADE && crs >= OVERLAP_MIN_GRADE => {
+        CrsState::Active(crs)
+            if ctx.grade >= ctx.management.thresholds.overlap_min_grade
+                && crs >= ctx.management.thresholds.overlap_min_grade =>
+        {
             Some(Note::Overlap {
                 crs,
                 icans: ctx.grade,
@@ -533,7 +547,7 @@ pub fn interval(ctx: &Context) -> Option<Interval> {
     if ctx.death().is_some() {
         return None;
     }
-    let urgent = ctx.grade >= URGENT_REASSESS_MIN_GRADE
+    let urgent = ctx.grade >= ctx.management.thresholds.urgent_reassess_min_grade
         || ctx.ice_unable_awake
         || ctx.crs.urgent()
         || ctx.worsening
@@ -551,7 +565,7 @@ mod tests {
     use super::*;
 
     fn ctx(grade: u8) -> Context {
-        Context::of_grade(grade)
+        Context::of_grade(grade, &crate::grading::CAR_T_MANAGEMENT)
     }
 
     fn with(grade: u8, d: Domain, g: u8) -> Context {
@@ -562,6 +576,62 @@ mod tests {
 
     fn ids(p: &Plan) -> Vec<&'static str> {
         p.rows.iter().map(|c| c.row.key).collect()
+    }
+
+    /// A second management step, made for the test: one grade-1 row,
+    /// steroids considered from 12 h,
+    /// concurrent CRS active from CRS grade 2, no emergencies.
+    static OTHER_STEP: Management = Management::new(
+        "test step",
+        "none",
+        OTHER_ROWS,
+        crate::grading::Thresholds {
+            steroids_after_hours: 12.0,
+            active_crs_min_grade: 2,
+            ..crate::grading::criteria::car_t::THRESHOLDS
+        },
+        &[],
+        &[],
+        &[],
+    );
+
+    static OTHER_ROWS: &[ActionRow] = &[actions::row(
+        1,
+        ActionId::ConsiderCorticosteroids,
+        When::PersistingOver24Hours,
+        "Consider corticosteroids",
+        "consider corticosteroids",
+    )];
+
+    /// The plan reads the table and the thresholds from the value it is
+    /// given (issue 36): another step's rows and hours, not the CAR-T
+    /// step's.
+    #[test]
+    fn the_plan_reads_the_rows_and_thresholds_of_its_management() {
+        let car_t = Context {
+            hours_since_onset: Some(13.0),
+            crs: CrsState::Active(1),
+            ..ctx(1)
+        };
+        assert_eq!(
+            ids(&plan(&car_t)),
+            [
+                "ice_monitoring",
+                "supportive_care",
+                "tocilizumab",
+                "crs_supportive_care"
+            ]
+        );
+        let other = Context {
+            management: &OTHER_STEP,
+            ..car_t
+        };
+        assert_eq!(ids(&plan(&other)), ["consider_corticosteroids"]);
+        assert!(!other.crs_active(), "CRS active from grade 2 in the other step");
+        assert_eq!(
+            OTHER_STEP.describe(When::PersistingOver24Hours).as_deref(),
+            Some("only when hours_since_onset > 12")
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use arrayvec::ArrayVec;
 
 use super::actions::{self, ActionId, ActionRow, Step};
-use super::criteria::Instrument;
+use super::criteria::{ALL_MANAGEMENT, ASTCT_2019, Instrument, Management as ManagementStep};
 use super::plan::{Chosen, Interval, Merged, Note, Plan};
 use super::result::CrsState;
 use super::result::{Action, Management, PatientGroup};
@@ -58,6 +58,9 @@ pub const BUILTIN_INTERVALS: Intervals = Intervals {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Protocol {
     name: Cow<'static, str>,
+    /// The management step whose rows its texts were checked against and
+    /// speak for (`Criteria::management`).
+    management: &'static ManagementStep,
     /// Adults' texts: step, grade, action key, text.
     texts: Vec<(Step, u8, &'static str, String)>,
     /// Children's texts: for one grade of one step, or (`None`) for every
@@ -70,6 +73,54 @@ pub struct Protocol {
 /// A child's text: for one grade of one step, or (`None`) for every grade
 /// of both; the action key; the text.
 type ChildText = (Option<(Step, u8)>, &'static str, String);
+
+/// A children's text of a protocol (`[child]` or `[child.grade_N]`),
+/// checked against the management step's rows: an action of that grade (or
+/// of any), a text, `{dose}` only where every row it serves has a per-kg
+/// dose for children.
+fn child_text(
+    management: &'static ManagementStep,
+    grade: Option<u8>,
+    key: String,
+    text: String,
+) -> Result<ChildText, ProtocolError> {
+    let row = match grade {
+        Some(g) => management.find_key(Step::Icans, g, &key).ok_or_else(|| {
+            ProtocolError(format!(
+                "child.grade_{g}.{key}: not an action of grade {g} (allowed: {})",
+                management.names(Step::Icans, g)
+            ))
+        })?,
+        None => management
+            .actions()
+            .iter()
+            .find(|r| r.key == key)
+            .ok_or_else(|| {
+                ProtocolError(format!(
+                    "child.{key}: not an action (allowed: {}, or a [child.grade_N] table)",
+                    management.all_keys().join(", ")
+                ))
+            })?,
+    };
+    let entry = match grade {
+        Some(g) => format!("child.grade_{g}.{key}"),
+        None => format!("child.{key}"),
+    };
+    if text.trim().is_empty() {
+        return Err(ProtocolError(format!(
+            "{entry}: empty text (allowed: the action's text for children, with a per-kg dose or none)"
+        )));
+    }
+    // Every row the text serves must have a per-kg dose for children.
+    let served = management
+        .actions()
+        .iter()
+        .filter(|r| r.key == row.key && grade.is_none_or(|g| r.step == Step::Icans && r.grade == g));
+    if text.contains(DOSE_PLACEHOLDER) && served.clone().any(|r| child_dose(r).is_none()) {
+        return Err(no_dose(&entry));
+    }
+    Ok((grade.map(|g| (Step::Icans, g)), row.key, text))
+}
 
 /// Who a management step is for, as its texts need it (docs/spec.md §6).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -120,6 +171,7 @@ impl Protocol {
     /// built-in intervals.
     pub const BUILTIN: Protocol = Protocol {
         name: Cow::Borrowed(BUILTIN_NAME),
+        management: ASTCT_2019.management(),
         texts: Vec::new(),
         child_texts: Vec::new(),
         intervals: BUILTIN_INTERVALS,
@@ -128,10 +180,24 @@ impl Protocol {
     /// A protocol named `name` with adults' texts replacing the built-in
     /// ones (grade, action key, text), children's texts (grade or every
     /// grade, action key, text),
-    /// and its own intervals. Refuses the reserved name, an action that is
+    /// and its own intervals, for the management step of ASTCT 2019
+    /// ([`Protocol::new_for`]). Refuses the reserved name, an action that is
     /// not in that grade's table, an empty text or name, and intervals
     /// outside 1-168 h or out of order (urgent <= grade 1 <= grade 0).
     pub fn new(
+        name: impl Into<String>,
+        texts: Vec<(u8, String, String)>,
+        child_texts: Vec<(Option<u8>, String, String)>,
+        intervals: Intervals,
+    ) -> Result<Protocol, ProtocolError> {
+        Protocol::new_for(ASTCT_2019.management(), name, texts, child_texts, intervals)
+    }
+
+    /// [`Protocol::new`] for a management step: its texts are checked
+    /// against that step's rows, and speak for them only (a row of another
+    /// step gets its built-in text).
+    pub fn new_for(
+        management: &'static ManagementStep,
         name: impl Into<String>,
         texts: Vec<(u8, String, String)>,
         child_texts: Vec<(Option<u8>, String, String)>,
@@ -156,10 +222,10 @@ impl Protocol {
                     actions::MAX_ACTION_GRADE
                 )));
             }
-            let Some(row) = actions::find_key(Step::Icans, grade, &key) else {
+            let Some(row) = management.find_key(Step::Icans, grade, &key) else {
                 return Err(ProtocolError(format!(
                     "grade_{grade}.{key}: not an action of grade {grade} (allowed: {})",
-                    actions::names(Step::Icans, grade)
+                    management.names(Step::Icans, grade)
                 )));
             };
             if text.trim().is_empty() {
@@ -172,40 +238,10 @@ impl Protocol {
             }
             adult.push((Step::Icans, grade, row.key, text));
         }
-        let mut child = Vec::new();
-        for (grade, key, text) in child_texts {
-            let row = match grade {
-                Some(g) => actions::find_key(Step::Icans, g, &key).ok_or_else(|| {
-                    ProtocolError(format!(
-                        "child.grade_{g}.{key}: not an action of grade {g} (allowed: {})",
-                        actions::names(Step::Icans, g)
-                    ))
-                })?,
-                None => actions::ACTIONS.iter().find(|r| r.key == key).ok_or_else(|| {
-                    ProtocolError(format!(
-                        "child.{key}: not an action (allowed: {}, or a [child.grade_N] table)",
-                        actions::all_keys().join(", ")
-                    ))
-                })?,
-            };
-            let entry = match grade {
-                Some(g) => format!("child.grade_{g}.{key}"),
-                None => format!("child.{key}"),
-            };
-            if text.trim().is_empty() {
-                return Err(ProtocolError(format!(
-                    "{entry}: empty text (allowed: the action's text for children, with a per-kg dose or none)"
-                )));
-            }
-            // Every row the text serves must have a per-kg dose for children.
-            let served = actions::ACTIONS
-                .iter()
-                .filter(|r| r.key == row.key && grade.is_none_or(|g| r.step == Step::Icans && r.grade == g));
-            if text.contains(DOSE_PLACEHOLDER) && served.clone().any(|r| child_dose(r).is_none()) {
-                return Err(no_dose(&entry));
-            }
-            child.push((grade.map(|g| (Step::Icans, g)), row.key, text));
-        }
+        let child = child_texts
+            .into_iter()
+            .map(|(grade, key, text)| child_text(management, grade, key, text))
+            .collect::<Result<Vec<_>, _>>()?;
         for (key, hours) in [
             ("urgent", intervals.urgent),
             ("grade_0", intervals.grade_0),
@@ -225,6 +261,7 @@ impl Protocol {
         }
         Ok(Protocol {
             name: Cow::Owned(name),
+            management,
             texts: adult,
             child_texts: child,
             intervals,
@@ -244,10 +281,10 @@ impl Protocol {
         for (child, list) in [(false, texts), (true, child_texts)] {
             for (grade, key, text) in list {
                 let entry = format!("{}crs.grade_{grade}.{key}", if child { "child." } else { "" });
-                let row = actions::find_key(Step::Crs, grade, &key).ok_or_else(|| {
+                let row = self.management.find_key(Step::Crs, grade, &key).ok_or_else(|| {
                     ProtocolError(format!(
                         "{entry}: not an action of CRS grade {grade} (allowed: {})",
-                        actions::names(Step::Crs, grade)
+                        self.management.names(Step::Crs, grade)
                     ))
                 })?;
                 if text.trim().is_empty() {
@@ -282,6 +319,18 @@ impl Protocol {
     /// `icans protocol` and loaded back) is no text of its own, so it never
     /// shadows the next (docs/spec.md §3 "Protocol files").
     fn own_text(&self, row: &ActionRow, group: PatientGroup) -> Option<&str> {
+        if self.texts.is_empty() && self.child_texts.is_empty() {
+            return None;
+        }
+        // Its texts were checked against its own step's rows only.
+        if !self
+            .management
+            .actions()
+            .as_ptr_range()
+            .contains(&std::ptr::from_ref(row))
+        {
+            return None;
+        }
         let builtin = builtin_text(row, group);
         let own = |t: &&ChildText| t.1 == row.key && t.2 != builtin;
         match group {
@@ -563,58 +612,73 @@ struct Filled {
     shared_text: String,
 }
 
-/// Every row's built-in text and brief, filled once for each screening
-/// instrument and patient group, so that grading a record allocates none of them.
+/// Every row's built-in text and brief, filled once for each management
+/// step, screening instrument and patient group, so that grading a record
+/// allocates none of them.
 fn filled(row: &'static ActionRow, instrument: Instrument, group: PatientGroup) -> &'static Filled {
-    static FILLED: std::sync::OnceLock<Vec<Vec<Filled>>> = std::sync::OnceLock::new();
+    static FILLED: std::sync::OnceLock<Vec<Vec<Vec<Filled>>>> = std::sync::OnceLock::new();
     let all = FILLED.get_or_init(|| {
-        actions::ACTIONS
+        ALL_MANAGEMENT
             .iter()
-            .map(|r| {
-                let make = |i: Instrument, g: PatientGroup| {
-                    let dose = match g {
-                        PatientGroup::Child => child_dose(r),
-                        PatientGroup::Adult => r.dose,
-                    };
-                    let shared_template = without_one_syndrome_taper(builtin_text(r, g)).into_owned();
-                    Filled {
-                        text: fill(builtin_text(r, g), i, dose, None),
-                        brief: fill(r.brief, i, None, None),
-                        shared_text: fill(&shared_template, i, dose, None),
-                        shared_template,
-                    }
-                };
-                Instrument::ALL
-                    .iter()
-                    .filter(|i| i.screens())
-                    .flat_map(|i| PatientGroup::ALL.iter().map(|g| make(*i, *g)))
-                    .collect()
-            })
+            .map(|m| m.actions().iter().map(filled_row).collect())
             .collect()
     });
     // The texts name the instrument to screen with: ICE for CARTOX-10 and
     // band records too.
     let variant = instrument.screening_index() * PatientGroup::ALL.len() + group as usize;
-    // In bounds: one variant for every screening instrument and group.
-    &all[row_index(row)][variant]
+    let (table, at) = row_index(row);
+    // In bounds: one list per management step, one entry per row, one
+    // variant for every screening instrument and group.
+    &all[table][at][variant]
 }
 
-/// The position of a row in the action table, found from its address: the
-/// rows a plan holds are the table's own (`actions::of_grade`), so this is
-/// checked and exact; a row from elsewhere is searched for by grade and
-/// key. (The search, for each row of every result, was 2% of a full
-/// batch's instructions.)
-fn row_index(row: &'static ActionRow) -> usize {
-    let table = actions::ACTIONS;
-    let size = std::mem::size_of::<ActionRow>().max(1);
-    let offset = (row as *const ActionRow as usize).wrapping_sub(table.as_ptr() as usize);
-    let at = offset / size;
-    if offset % size == 0 && table.get(at).is_some_and(|r| std::ptr::eq(r, row)) {
-        return at;
-    }
-    table
+/// One row's texts, filled for every screening instrument and group.
+fn filled_row(r: &'static ActionRow) -> Vec<Filled> {
+    let make = |i: Instrument, g: PatientGroup| {
+        let dose = match g {
+            PatientGroup::Child => child_dose(r),
+            PatientGroup::Adult => r.dose,
+        };
+        let shared_template = without_one_syndrome_taper(builtin_text(r, g)).into_owned();
+        Filled {
+            text: fill(builtin_text(r, g), i, dose, None),
+            brief: fill(r.brief, i, None, None),
+            shared_text: fill(&shared_template, i, dose, None),
+            shared_template,
+        }
+    };
+    Instrument::ALL
         .iter()
-        .position(|r| r.step == row.step && r.grade == row.grade && r.key == row.key)
+        .filter(|i| i.screens())
+        .flat_map(|i| PatientGroup::ALL.iter().map(move |g| make(*i, *g)))
+        .collect()
+}
+
+/// The management step a row is of and its position in that step's table,
+/// found from its address: the rows a plan holds are the tables' own
+/// (`Management::rows`), so this is checked and exact; a row from
+/// elsewhere is searched for by step, grade and key (in the first table
+/// that has it). (The search, for each row of every result, was 2% of a
+/// full batch's instructions.)
+fn row_index(row: &'static ActionRow) -> (usize, usize) {
+    let size = std::mem::size_of::<ActionRow>().max(1);
+    for (t, m) in ALL_MANAGEMENT.iter().enumerate() {
+        let table = m.actions();
+        let offset = (row as *const ActionRow as usize).wrapping_sub(table.as_ptr() as usize);
+        let at = offset / size;
+        if offset % size == 0 && table.get(at).is_some_and(|r| std::ptr::eq(r, row)) {
+            return (t, at);
+        }
+    }
+    ALL_MANAGEMENT
+        .iter()
+        .enumerate()
+        .find_map(|(t, m)| {
+            m.actions()
+                .iter()
+                .position(|r| r.step == row.step && r.grade == row.grade && r.key == row.key)
+                .map(|at| (t, at))
+        })
         .unwrap_or_default()
 }
 
@@ -776,7 +840,8 @@ mod tests {
     /// the merge has cut it, none is left.
     #[test]
     fn every_shared_corticosteroid_text_holds_one_taper_the_merge_cuts() {
-        for r in actions::ACTIONS.iter().filter(|r| r.corticosteroid > 0) {
+        let table = ASTCT_2019.management().actions();
+        for r in table.iter().filter(|r| r.corticosteroid > 0) {
             for text in [r.text, builtin_text(r, PatientGroup::Child)] {
                 let held = ONE_SYNDROME_TAPERS.iter().any(|t| text.contains(*t));
                 let considered = matches!(
@@ -794,11 +859,33 @@ mod tests {
 
     #[test]
     fn every_row_is_found_at_its_place() {
-        for (i, row) in actions::ACTIONS.iter().enumerate() {
-            assert_eq!(row_index(row), i);
-            let copy: &'static ActionRow = Box::leak(Box::new(*row));
-            assert_eq!(row_index(copy), i, "{}", row.key);
+        for (t, m) in ALL_MANAGEMENT.iter().enumerate() {
+            for (i, row) in m.actions().iter().enumerate() {
+                assert_eq!(row_index(row), (t, i));
+                let copy: &'static ActionRow = Box::leak(Box::new(*row));
+                assert_eq!(row_index(copy).1, i, "{}", row.key);
+            }
         }
+    }
+
+    /// A protocol's texts were checked against its management step's rows:
+    /// a row of another step (here a copy, elsewhere in memory) gets its
+    /// built-in text.
+    #[test]
+    fn a_protocol_speaks_only_for_the_rows_it_was_checked_against() {
+        let p = Protocol::new(
+            "Centre",
+            vec![(2, "eeg".into(), "Our EEG".into())],
+            vec![(None, "eeg".into(), "Our child EEG".into())],
+            BUILTIN_INTERVALS,
+        )
+        .unwrap();
+        let row = ASTCT_2019.management().find_key(Step::Icans, 2, "eeg").unwrap();
+        assert_eq!(p.own_text(row, PatientGroup::Adult), Some("Our EEG"));
+        assert_eq!(p.own_text(row, PatientGroup::Child), Some("Our child EEG"));
+        let copy: &'static ActionRow = Box::leak(Box::new(*row));
+        assert_eq!(p.own_text(copy, PatientGroup::Adult), None);
+        assert_eq!(p.own_text(copy, PatientGroup::Child), None);
     }
 
     fn ctx(grade: u8, crs_grade: u8) -> Context {
@@ -807,7 +894,7 @@ mod tests {
                 0 => CrsState::Absent,
                 g => CrsState::Active(g),
             },
-            ..Context::of_grade(grade)
+            ..Context::of_grade(grade, ASTCT_2019.management())
         }
     }
 

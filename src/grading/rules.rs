@@ -1,7 +1,8 @@
-//! The thresholds the grading and the management step read (docs/spec.md
-//! §2, §3, §6, §7), as data. The ASTCT 2019 table itself (the
-//! encephalopathy bands and every finding's grade) is a value of the
-//! guideline, `criteria/astct_2019.rs`.
+//! The thresholds the record builder, the instruments and the patient
+//! group read (docs/spec.md §2, §6, §7), as data. The ASTCT 2019 table
+//! itself (the encephalopathy bands and every finding's grade) is a value
+//! of the guideline, `criteria/astct_2019.rs`; the management step's
+//! thresholds and doses are a value of its own, `criteria/car_t.rs`.
 
 /// The highest ICE total (the five items' maxima, 4 + 3 + 1 + 1 + 1).
 pub const ICE_MAX: u8 = 10;
@@ -11,21 +12,6 @@ pub const CAPD_MAX: u8 = 32;
 
 /// Age from which ICE, not CAPD, is the instrument (docs/spec.md §2 warnings).
 pub const ICE_MIN_AGE_YEARS: f64 = 12.0;
-
-/// `crs_grade` from which concurrent CRS counts as active (docs/spec.md §1).
-pub const ACTIVE_CRS_MIN_GRADE: u8 = 1;
-
-/// ICANS grade from which reassessment is urgent (docs/spec.md §3
-/// `reassess_hours`: 4 h at grade >= 2).
-pub const URGENT_REASSESS_MIN_GRADE: u8 = 2;
-
-/// `crs_grade` and ICANS grade from which the CRS/ICANS overlap is named
-/// (docs/spec.md §3).
-pub const OVERLAP_MIN_GRADE: u8 = 3;
-
-/// Hours of persisting grade-1 ICANS after which corticosteroids are
-/// considered (docs/spec.md §3, knowledge page "persistent > 24h").
-pub const STEROIDS_AFTER_HOURS: f64 = 24.0;
 
 /// Age under which a record is a child's (docs/spec.md §6), whatever the
 /// instrument (CAPD in an adult, for developmental delay, keeps adult doses).
@@ -93,57 +79,6 @@ pub fn median_weight_kg(age_years: f64) -> f64 {
         (None, None) => 0.0,
     }
 }
-
-/// A seizure or edema attributed to another cause and graded at least
-/// this still gets its treatment (docs/spec.md §3 "Excluded but still an
-/// emergency").
-pub const EXCLUDED_EMERGENCY_MIN_GRADE: u8 = 3;
-
-/// ICU transfer is considered at ICANS grade 2 from this CRS grade
-/// (docs/spec.md §3 `consider_icu`).
-pub const ICU_WITH_CRS_MIN_GRADE: u8 = 2;
-
-/// CRS cannot be ruled out (fever not recorded), or is 0 only for want of
-/// fever, when hypotension or hypoxia is graded at least this (docs/spec.md
-/// §3 "CRS words").
-pub const CRS_UNRULED_MIN_ORGAN_GRADE: u8 = 2;
-
-/// Hypotension or hypoxia graded at least this (a vasopressor, high-flow
-/// oxygen) without a recorded fever calls for ICU-level care whatever the
-/// cause (docs/spec.md §3, v4 "Shock or hypoxia whatever the CRS words").
-pub const SHOCK_MIN_ORGAN_GRADE: u8 = 3;
-
-/// The domain grade from which a seizure calls for anti-seizure therapy
-/// rather than prophylaxis at grade 4, and the grade that is status
-/// epilepticus (docs/spec.md §3).
-pub const ANTISEIZURE_MIN_SEIZURE_GRADE: u8 = 3;
-
-/// Status epilepticus: the seizure domain at this grade.
-pub const STATUS_EPILEPTICUS_GRADE: u8 = 4;
-
-/// The domain grade of encephalopathy, consciousness, seizure or edema at
-/// which the airway is at risk (docs/spec.md §3 `airway_protection`), and of
-/// edema at which ICP monitoring and edema therapy apply.
-pub const LIFE_THREATENING_DOMAIN_GRADE: u8 = 4;
-
-/// Tocilizumab (prescribing information, CRS dosing): 8 mg/kg IV over 1 h,
-/// at most 800 mg per dose; 12 mg/kg under 30 kg.
-pub const TOCILIZUMAB_MG_PER_KG: f64 = 8.0;
-/// Tocilizumab's largest single dose.
-pub const TOCILIZUMAB_MAX_MG: f64 = 800.0;
-/// Below this weight tocilizumab is dosed at [`TOCILIZUMAB_SMALL_MG_PER_KG`].
-pub const TOCILIZUMAB_SMALL_UNDER_KG: f64 = 30.0;
-/// Tocilizumab under 30 kg.
-pub const TOCILIZUMAB_SMALL_MG_PER_KG: f64 = 12.0;
-
-/// Methylprednisolone at grade 3 (knowledge page): 1 mg/kg IV q12h.
-pub const METHYLPREDNISOLONE_MG_PER_KG: f64 = 1.0;
-
-/// Pulse methylprednisolone for a child (docs/spec.md §6): 30 mg/kg IV
-/// daily, at most 1 g a day, for 3 days.
-pub const CHILD_PULSE_MG_PER_KG: f64 = 30.0;
-/// The child's pulse dose cap, per day.
-pub const CHILD_PULSE_MAX_MG: f64 = 1000.0;
 
 /// The fever threshold as texts say it ("38.0"): the catalogue's words are
 /// `&'static str`, made with `concat!`, so the threshold is written here

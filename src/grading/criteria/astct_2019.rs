@@ -26,6 +26,8 @@ pub const ASTCT_2019: Criteria = Criteria {
     ice_band: ICE_BAND,
     hypotension: HYPOTENSION,
     hypoxia: HYPOXIA,
+    // The CAR-T management step (docs/spec.md §3), a value of its own.
+    management: &super::car_t::CAR_T_MANAGEMENT,
 };
 
 /// ICE total to encephalopathy grade (docs/spec.md §2 "encephalopathy, ICE

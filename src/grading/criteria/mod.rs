@@ -8,22 +8,33 @@
 //! row each ([`INSTRUMENTS`], `instruments.rs`; docs/architecture.md "How
 //! to add").
 //!
-//! Not here yet: the thresholds of the management step and the doses
-//! (`rules.rs`), the CRS rule (`crs.rs`) and the management table
-//! (`actions.rs`), docs/architecture.md.
+//! A criteria names the management step it proposes, a value too
+//! ([`Management`], `management.rs`): its action table, the thresholds its
+//! conditions read, its emergencies; [`CAR_T_MANAGEMENT`] (`car_t.rs`) is
+//! the one instance. The shape of a row (`ActionRow`, `When`, `Dose`) is
+//! `actions.rs`'s.
 
 mod graded;
 mod shape;
 
 pub mod astct_2019;
+pub mod car_t;
 pub mod instruments;
+pub mod management;
 
+pub use super::actions::Thresholds;
 pub use astct_2019::ASTCT_2019;
+pub use car_t::CAR_T_MANAGEMENT;
 pub use instruments::{CARTOX10_APPROXIMATION, INSTRUMENTS, Instrument, InstrumentRow};
+pub use management::{ExcludedEmergency, Management};
 pub use shape::{Bands, Criteria, Graded, Grades, InstrumentBands, same_name};
 
 /// Every criteria the crate holds: the build checks each one's tables.
 pub const ALL_CRITERIA: &[&Criteria] = &[&ASTCT_2019];
+
+/// Every management step the crate holds: the protocol fills each one's
+/// texts once (`protocol.rs`).
+pub static ALL_MANAGEMENT: &[&Management] = &[&CAR_T_MANAGEMENT];
 
 // The build fails unless every criteria has bands for every instrument
 // with bands of its own, once, in the instruments' order (so that a band
@@ -53,5 +64,37 @@ const _: () = {
             "a criteria's bands name only instruments with bands"
         );
         k += 1;
+    }
+};
+
+// The build fails unless every criteria's management step is one the
+// protocol fills texts for (`ALL_MANAGEMENT`), and every management step
+// has a name of its own (its `PartialEq`).
+const _: () = {
+    let mut k = 0;
+    while k < ALL_CRITERIA.len() {
+        let name = ALL_CRITERIA[k].management.name();
+        let (mut i, mut found) = (0, false);
+        while i < ALL_MANAGEMENT.len() {
+            found |= same_name(ALL_MANAGEMENT[i].name(), name);
+            i += 1;
+        }
+        assert!(
+            found,
+            "a criteria's management step must be listed in ALL_MANAGEMENT"
+        );
+        k += 1;
+    }
+    let mut i = 0;
+    while i < ALL_MANAGEMENT.len() {
+        let mut j = i + 1;
+        while j < ALL_MANAGEMENT.len() {
+            assert!(
+                !same_name(ALL_MANAGEMENT[i].name(), ALL_MANAGEMENT[j].name()),
+                "each management step has a name of its own"
+            );
+            j += 1;
+        }
+        i += 1;
     }
 };

@@ -4,6 +4,7 @@
 use std::ops::RangeInclusive;
 
 use super::instruments::Instrument;
+use super::management::Management;
 
 /// An instrument's totals to encephalopathy grades: (totals, grade) rows.
 pub type Bands = &'static [(RangeInclusive<u8>, u8)];
@@ -52,6 +53,9 @@ pub struct Criteria {
     pub(crate) hypotension: Grades,
     /// CRS hypoxia.
     pub(crate) hypoxia: Grades,
+    /// The management step proposed with these criteria: its action
+    /// table, the thresholds its conditions read (docs/spec.md §3).
+    pub(crate) management: &'static Management,
 }
 
 /// A finding a [`Criteria`] grades: its place in its enum and its table.
@@ -75,6 +79,11 @@ impl Criteria {
     /// The publication it is read from.
     pub const fn citation(&self) -> &'static str {
         self.citation
+    }
+
+    /// The management step proposed with these criteria.
+    pub const fn management(&self) -> &'static Management {
+        self.management
     }
 
     /// The grade these criteria give a finding.
