@@ -370,6 +370,16 @@ fn literal_grade_comparisons(line: &str) -> Vec<String> {
             found.push(format!("{}{}", &code[at..at + op_len], digits));
         }
     }
+    // A range from a grade (`(2..=4).contains(&g)`) is a comparison too.
+    for (at, _) in code.match_indices("..") {
+        let before = code[..at].trim_end();
+        let digits: String = before.chars().rev().take_while(char::is_ascii_digit).collect();
+        let prev = before[..before.len() - digits.len()].chars().next_back();
+        let whole = !matches!(prev, Some(c) if c.is_ascii_alphanumeric() || c == '_' || c == '.');
+        if matches!(digits.as_str(), "2" | "3" | "4") && whole {
+            found.push(format!("{digits}.."));
+        }
+    }
     found
 }
 
@@ -406,4 +416,6 @@ fn grading_compares_grades_with_named_thresholds() {
         ["<3", "==4", "!=2"]
     );
     assert!(literal_grade_comparisons("A => 2, f() -> 3, x >= 2.5, y > 24, \"a >= 2\"").is_empty());
+    assert_eq!(literal_grade_comparisons("(2..=MAX).contains(&g)"), ["2.."]);
+    assert!(literal_grade_comparisons("(1..=4).contains(&g), v[..3], x.0..y, for i in 0..3").is_empty());
 }

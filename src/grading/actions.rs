@@ -99,6 +99,10 @@ pub struct Thresholds {
     /// `crs_grade` and ICANS grade from which the CRS/ICANS overlap is
     /// named (docs/spec.md §3).
     pub overlap_min_grade: u8,
+    /// ICANS grade from which (to grade 4) the summary says there is no
+    /// concurrent CRS, or that CRS grade 0 is a lower bound: tocilizumab
+    /// only with concurrent CRS (docs/spec.md §3 "CRS words").
+    pub crs_words_min_grade: u8,
     /// Hours of persisting grade-1 ICANS after which corticosteroids are
     /// considered (knowledge page "persistent > 24h").
     pub steroids_after_hours: f64,

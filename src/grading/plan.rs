@@ -517,7 +517,8 @@ fn crs_rank(id: ActionId) -> usize {
 /// lower bound (tocilizumab only with concurrent CRS); the overlap at grade
 /// >= 3 with CRS grade >= 3.
 fn crs_note(ctx: &Context) -> Option<Note> {
-    let treated = (2..=actions::MAX_ACTION_GRADE).contains(&ctx.grade);
+    let treated =
+        (ctx.management.thresholds.crs_words_min_grade..=actions::MAX_ACTION_GRADE).contains(&ctx.grade);
     match ctx.crs {
         CrsState::NoFever { .. } | CrsState::NoFeverNotMasked { .. } | CrsState::CannotBeRuledOut { .. } => {
             Some(Note::Crs(ctx.crs))

@@ -19,6 +19,7 @@ pub const THRESHOLDS: Thresholds = Thresholds {
     active_crs_min_grade: 1,
     urgent_reassess_min_grade: 2,
     overlap_min_grade: 3,
+    crs_words_min_grade: 2,
     steroids_after_hours: 24.0,
     excluded_emergency_min_grade: 3,
     icu_with_crs_min_grade: 2,
