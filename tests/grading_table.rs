@@ -446,6 +446,32 @@ fn every_criteria_grades_every_total_and_every_finding() {
             assert_eq!(grade_of(&value), Some(grade), "{domain} {value}");
         }
     }
+    // The CRS table's cells (docs/spec.md §7): fever's grade, each
+    // hypotension and hypoxia finding's.
+    let crs = &common::oracle_of(&astct)["crs"];
+    assert_eq!(serde_json::json!(astct.crs_fever_grade()), crs["fever_grade"]);
+    for f in Hypotension::ALL.iter().copied() {
+        assert_eq!(
+            serde_json::json!(astct.grade(f)),
+            crs["hypotension"][f.as_str()],
+            "hypotension {f}"
+        );
+    }
+    for f in Hypoxia::ALL.iter().copied() {
+        assert_eq!(
+            serde_json::json!(astct.grade(f)),
+            crs["hypoxia"][f.as_str()],
+            "hypoxia {f}"
+        );
+    }
+    assert_eq!(
+        crs["hypotension"].as_object().map(|o| o.len()),
+        Some(Hypotension::ALL.len())
+    );
+    assert_eq!(
+        crs["hypoxia"].as_object().map(|o| o.len()),
+        Some(Hypoxia::ALL.len())
+    );
 }
 
 /// Issue 36: each criteria the crate holds has its own oracle file, keyed

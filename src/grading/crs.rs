@@ -11,7 +11,7 @@ use super::assessment::Assessment;
 use super::domain::{CrsDomain, CrsDomainList};
 use super::record::has_crs_findings;
 use super::result::{Crs, CrsDomains, CrsSource, CrsState, DomainResult, Status, drivers};
-use super::rules::{FEVER_CRS_GRADE, FEVER_MIN_CELSIUS};
+use super::rules::FEVER_MIN_CELSIUS;
 
 /// How the card and the `finding` key show a fever that `fever_masked`
 /// hides (docs/spec.md §7): never "no fever".
@@ -35,13 +35,14 @@ pub fn grade_crs(a: &Assessment, c: &super::criteria::Criteria, warnings: &mut V
         }
     };
     let masked = a.fever_masked == Some(true);
+    let fever_grade = c.crs_fever_grade();
     let mut fever_result = DomainResult::of(
-        fever.map(|f| (if f { FEVER_CRS_GRADE } else { 0 }, fever_label(f))),
+        fever.map(|f| (if f { fever_grade } else { 0 }, fever_label(f))),
         excluded(CrsDomain::Fever),
     );
     // A fever that fever_masked hides is neither "no fever" nor "not
     // assessed": its absence is attributed to the therapy (docs/spec.md §7).
-    if masked && fever_result.grade != Some(FEVER_CRS_GRADE) {
+    if masked && fever_result.grade != Some(fever_grade) {
         fever_result = DomainResult {
             status: Status::Excluded,
             grade: None,
@@ -62,14 +63,14 @@ pub fn grade_crs(a: &Assessment, c: &super::criteria::Criteria, warnings: &mut V
         .filter_map(|r| r.grade)
         .max()
         .unwrap_or(0);
-    let fever_present = fever_result.grade == Some(FEVER_CRS_GRADE);
+    let fever_present = fever_result.grade == Some(fever_grade);
     // The management step's CRS words (docs/spec.md §3 "CRS words").
     let unruled_min_organ_grade = c.management().thresholds.crs_unruled_min_organ_grade;
     let died = a.died_of_crs == Some(true);
     let grade = if died {
         5
     } else if fever_present {
-        organ.max(FEVER_CRS_GRADE)
+        organ.max(fever_grade)
     } else if masked {
         organ
     } else {

@@ -94,9 +94,6 @@ macro_rules! fever_celsius {
 /// Fever (docs/spec.md §7): a temperature of at least 38.0 C.
 pub const FEVER_MIN_CELSIUS: f64 = 38.0;
 
-/// The CRS grade that fever alone gives (docs/spec.md §7).
-pub const FEVER_CRS_GRADE: u8 = 1;
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,6 +24,7 @@ pub const ASTCT_2019: Criteria = Criteria {
     motor: MOTOR,
     edema: EDEMA,
     ice_band: ICE_BAND,
+    crs_fever_grade: CRS_FEVER_GRADE,
     hypotension: HYPOTENSION,
     hypoxia: HYPOXIA,
     // The CAR-T management step (docs/spec.md §3), a value of its own.
@@ -113,6 +114,10 @@ impl IceBand {
 /// (`ICE_GRADES`, tied by tests/older_instruments.rs); `unable` is
 /// grade 4 only when unarousable (else not assessed: `grading::encephalopathy`).
 pub const ICE_BAND: &[(&str, u8)] = &[("10", 0), ("7-9", 1), ("3-6", 2), ("0-2", 3), ("unable", 4)];
+
+/// The CRS grade fever alone gives (ASTCT 2019 CRS table: grade 1 is fever
+/// without hypotension or hypoxia; docs/spec.md §7).
+pub const CRS_FEVER_GRADE: u8 = 1;
 
 /// CRS hypotension (ASTCT 2019 CRS table, hypotension column).
 pub const HYPOTENSION: &[(&str, u8)] = &[

@@ -49,6 +49,9 @@ pub struct Criteria {
     pub(crate) edema: Grades,
     /// An ICE total recorded only as a band.
     pub(crate) ice_band: Grades,
+    /// The CRS grade fever alone gives (the CRS table's fever row; fever
+    /// itself is a temperature of at least `rules::FEVER_MIN_CELSIUS`).
+    pub(crate) crs_fever_grade: u8,
     /// CRS hypotension.
     pub(crate) hypotension: Grades,
     /// CRS hypoxia.
@@ -79,6 +82,11 @@ impl Criteria {
     /// The publication it is read from.
     pub const fn citation(&self) -> &'static str {
         self.citation
+    }
+
+    /// The CRS grade fever alone gives (docs/spec.md §7).
+    pub const fn crs_fever_grade(&self) -> u8 {
+        self.crs_fever_grade
     }
 
     /// The management step proposed with these criteria.
