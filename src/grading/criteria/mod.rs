@@ -1,7 +1,8 @@
 //! The guideline as a value (issue 36): a [`Criteria`] states what grading
 //! reads of a consensus (its name and citation, the encephalopathy bands of
 //! each instrument with bands of its own, the grade of every finding of
-//! every domain), one file per guideline version, so that the next version
+//! every domain, the CRS grade of fever, the management step it
+//! proposes), one file per guideline version, so that the next version
 //! is one reviewed file, diffable against the last. [`ASTCT_2019`] is the
 //! one instance; grading takes it as a value
 //! ([`grade_with`](super::grade_with)). The instruments themselves are one
@@ -12,7 +13,10 @@
 //! ([`Management`], `management.rs`): its action table, the thresholds its
 //! conditions read, its emergencies; [`CAR_T_MANAGEMENT`] (`car_t.rs`) is
 //! the one instance. The shape of a row (`ActionRow`, `When`, `Dose`) is
-//! `actions.rs`'s.
+//! `actions.rs`'s. Left in code, not in the value: the CRS rule's logic
+//! (fever required unless masked, the highest domain: `crs.rs`) and the
+//! record's own thresholds (`rules.rs`: instrument maxima, ages, weights,
+//! fever), which the record builder reads before any criteria is chosen.
 
 mod graded;
 mod shape;
