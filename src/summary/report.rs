@@ -138,16 +138,28 @@ fn onset_line(s: Option<Spread>) -> String {
 fn duration_line(s: Option<Spread>) -> String {
     match s {
         None => "- (no resolved patient)".to_string(),
-        Some(s) if s.min == s.max => {
-            format!("{}, {}", days(f64::from(s.min)), plural(s.n, "resolved patient"))
-        }
-        Some(s) => format!(
-            "median {} (range {}-{}), {}",
-            days(s.median),
-            s.min,
-            s.max,
-            plural(s.n, "resolved patient")
+        Some(s) => spread_words(
+            s.n,
+            s.median,
+            (i64::from(s.min), i64::from(s.max)),
+            "-",
+            "resolved patient",
         ),
+    }
+}
+
+/// A spread of days in words: "4 days, 1 patient" when every value is the
+/// same, else "median 4 days (range 2-7), 3 patients"; `to` joins the range
+/// ("-", or " to " where a value may be negative).
+fn spread_words(n: usize, median: f64, (min, max): (i64, i64), to: &str, noun: &str) -> String {
+    if min == max {
+        format!("{}, {}", days(min as f64), plural(n, noun))
+    } else {
+        format!(
+            "median {} (range {min}{to}{max}), {}",
+            days(median),
+            plural(n, noun)
+        )
     }
 }
 
@@ -293,14 +305,7 @@ fn cohort_lines(out: &mut String, cohort: &summary::Cohort) {
     if cohort.crs_any_grade.is_some() {
         let line = match cohort.crs_to_icans_days {
             None => "- (no patient with both)".to_string(),
-            Some(s) if s.min == s.max => format!("{}, {}", days(s.min as f64), plural(s.n, "patient")),
-            Some(s) => format!(
-                "median {} (range {} to {}), {}",
-                days(s.median),
-                s.min,
-                s.max,
-                plural(s.n, "patient")
-            ),
+            Some(s) => spread_words(s.n, s.median, (s.min, s.max), " to ", "patient"),
         };
         let _ = writeln!(out, "  CRS to ICANS       {line}");
     }
