@@ -319,9 +319,6 @@ impl Protocol {
     /// `icans protocol` and loaded back) is no text of its own, so it never
     /// shadows the next (docs/spec.md §3 "Protocol files").
     fn own_text(&self, row: &ActionRow, group: PatientGroup) -> Option<&str> {
-        if self.texts.is_empty() && self.child_texts.is_empty() {
-            return None;
-        }
         // Its texts were checked against its own step's rows only.
         if !self
             .management

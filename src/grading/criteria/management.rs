@@ -173,11 +173,6 @@ impl Management {
         self.rows(step, grade).find(|r| r.key == key)
     }
 
-    /// Whether any row, at any grade of either step, has this protocol key.
-    pub fn is_key(&self, key: &str) -> bool {
-        self.actions.iter().any(|r| r.key == key)
-    }
-
     /// The protocol keys of a step's grade, comma separated, for messages.
     pub fn names(&self, step: Step, grade: u8) -> String {
         let mut keys: Vec<&str> = self.rows(step, grade).map(|r| r.key).collect();
